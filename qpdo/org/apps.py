@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class OrgConfig(AppConfig):
+    name = "qpdo.org"
+    label = "org"
+    verbose_name = "组织与人员"
+
+    def ready(self) -> None:
+        from . import roles, seeds, signals  # noqa: F401
+
+        signals.connect_post_migrate()

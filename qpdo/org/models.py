@@ -1,0 +1,131 @@
+"""Units, staff and the audit trail."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .enums import AuditAction, Education, Gender, PoliticalStatus, UnitKind
+
+
+class UnitManager(models.Manager["Unit"]):
+    def get_by_natural_key(self, code: str) -> Unit:
+        return self.get(code=code)
+
+
+class Unit(models.Model):
+    """An organisation the portal knows: a section, a 街镇, a member unit, a party body."""
+
+    code = models.SlugField("代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=60, unique=True)
+    short_name = models.CharField("简称", max_length=30, blank=True)
+    kind = models.CharField("类别", max_length=20, choices=UnitKind.choices)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    objects = UnitManager()
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class Staff(models.Model):
+    """A person of a unit; not every person has a sign-in (a nominee may not)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登录账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staff",
+    )
+    name = models.CharField("姓名", max_length=30)
+    gender = models.CharField("性别", max_length=10, choices=Gender.choices, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="staff"
+    )
+    position = models.CharField("职务/岗位", max_length=60, blank=True)
+    native_place = models.CharField("籍贯", max_length=30, blank=True)
+    political_status = models.CharField(
+        "政治面貌", max_length=20, choices=PoliticalStatus.choices, blank=True
+    )
+    education = models.CharField("学历", max_length=20, choices=Education.choices, blank=True)
+    birth_month = models.DateField(
+        "出生年月", null=True, blank=True, help_text="只记年月，日固定为1日。"
+    )
+    post_since = models.DateField("任现岗位时间", null=True, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    is_active = models.BooleanField("在职", default=True)
+
+    class Meta:
+        verbose_name = "人员"
+        verbose_name_plural = "人员"
+        ordering = ["unit__order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="org_staff_unique_name_in_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.unit.display_name}）"
+
+
+class AuditRecordQuerySet(models.QuerySet["AuditRecord"]):
+    def update(self, **kwargs):
+        raise PermissionError("审计记录不可修改。")
+
+    def delete(self):
+        raise PermissionError("审计记录不可删除。")
+
+
+class AuditRecord(models.Model):
+    """Who did what, when, from where, and whether it succeeded. Append-only."""
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField("操作人姓名", max_length=60, blank=True)
+    action = models.CharField("操作", max_length=30, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField("对象类型", max_length=60, blank=True)
+    object_id = models.CharField("对象编号", max_length=40, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    detail = models.TextField("详情", blank=True)
+    ip_address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    success = models.BooleanField("成功", default=True)
+
+    objects = AuditRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("审计记录不可修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计记录不可删除。")

@@ -1,0 +1,42 @@
+"""Audit sign-in, sign-out and failed sign-in; keep role groups in sync after migrate."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
+
+from .audit import audit_record, client_ip
+from .enums import AuditAction
+
+
+@receiver(user_logged_in)
+def audit_login(sender, request, user, **kwargs):
+    audit_record(action=AuditAction.LOGIN, actor=user, ip_address=client_ip(request))
+
+
+@receiver(user_logged_out)
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit_record(action=AuditAction.LOGOUT, actor=user, ip_address=client_ip(request))
+
+
+@receiver(user_login_failed)
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    username = str(credentials.get("username", ""))[:60]
+    audit_record(
+        action=AuditAction.LOGIN_FAILED,
+        actor_name=username,
+        detail=f"账号：{username}",
+        ip_address=client_ip(request),
+        success=False,
+    )
+
+
+def sync_groups_after_migrate(sender, **kwargs):
+    from .roles import sync_role_groups
+
+    sync_role_groups()
+
+
+def connect_post_migrate() -> None:
+    # Run after every app migrates: later apps create the permissions the roles hold.
+    post_migrate.connect(sync_groups_after_migrate, dispatch_uid="qpdo.org.sync_role_groups")

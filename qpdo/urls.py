@@ -1,0 +1,16 @@
+"""URL configuration of the qpdo portal."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from qpdo import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("accounts/login/", views.PortalLoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", views.PortalPasswordChangeView.as_view(), name="password_change"),
+    path("workflow/", include("qpdo.workflow.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class WorkflowConfig(AppConfig):
+    name = "qpdo.workflow"
+    label = "workflow"
+    verbose_name = "审批流转"
+
+    def ready(self) -> None:
+        from qpdo.org import navigation
+
+        navigation.register(order=0, label="工作台", url_name="home")
+        navigation.register(order=10, label="待办", url_name="workflow:inbox", badge="todo")
+        navigation.register(order=20, label="我的申报", url_name="workflow:mine")
+        navigation.register(
+            order=90, label="消息", url_name="workflow:notifications", badge="unread"
+        )

@@ -4,3 +4,32 @@ from django.apps import AppConfig
 class LecturesConfig(AppConfig):
     name = "lectures"
     verbose_name = "国动小讲堂"
+
+    def ready(self) -> None:
+        from qpdo.org import navigation, roles
+        from qpdo.org.enums import Role
+        from qpdo.workflow import chains
+
+        from . import seeds  # noqa: F401
+        from .chains import TOPIC_CHAIN
+        from .models import Topic
+
+        chains.register(TOPIC_CHAIN, Topic)
+        navigation.register(
+            order=30,
+            label="国动小讲堂",
+            url_name="lectures:topic-list",
+            roles=[
+                Role.SECTION_HEAD,
+                Role.MEMBER,
+                Role.LECTURES_COORDINATOR,
+                Role.OFFICE_LEADER,
+                Role.PARTY_BRANCH,
+                Role.PARTY_GROUP,
+            ],
+        )
+        for role in (Role.LECTURES_COORDINATOR, Role.OFFICE_LEADER):
+            roles.grant(
+                role, ["lectures.view_topic", "lectures.view_slot", "workflow.view_approval"]
+            )
+        roles.grant(Role.LECTURES_COORDINATOR, ["lectures.add_slot", "lectures.change_slot"])

@@ -16,3 +16,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATIC_ROOT = tempfile.mkdtemp(prefix="qpdo-test-static-")
+
+# A test-only subject for the approval engine (synced without migrations).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflow_testapp"]  # noqa: F405

@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PortalPasswordChangeView.as_view(), name="password_change"),
     path("workflow/", include("qpdo.workflow.urls")),
+    path("lectures/", include("lectures.urls")),
     path("admin/", admin.site.urls),
 ]

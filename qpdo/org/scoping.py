@@ -53,12 +53,18 @@ def is_office_wide(user) -> bool:
     return bool(getattr(user, "is_superuser", False)) or has_role(user, *OFFICE_WIDE_ROLES)
 
 
+# Roles that read every record of their own unit; a plain 科员 sees only their own records.
+UNIT_WIDE_ROLES = frozenset({Role.SECTION_HEAD, Role.OUTREACH_REPORTER})
+
+
 def units_user_may_see(user) -> QuerySet[Unit]:
-    """Return the units whose records the user may read."""
+    """Return the units all of whose records the user may read."""
     if is_office_wide(user):
         return Unit.objects.all()
     unit = user_unit(user)
-    return Unit.objects.filter(pk=unit.pk) if unit else Unit.objects.none()
+    if unit is None or not has_role(user, *UNIT_WIDE_ROLES):
+        return Unit.objects.none()
+    return Unit.objects.filter(pk=unit.pk)
 
 
 def units_user_may_act_for(user, role: Role) -> QuerySet[Unit]:
@@ -78,13 +84,14 @@ def may_act_for_unit(user, role: Role, unit: Unit | int | None) -> bool:
 
 
 def may_see_unit(user, unit: Unit | int | None) -> bool:
+    """Return whether the user may read all records of `unit`."""
     if unit is None:
         return False
     if is_office_wide(user):
         return True
     own = user_unit(user)
     unit_id = unit if isinstance(unit, int) else unit.pk
-    return own is not None and own.pk == unit_id
+    return own is not None and own.pk == unit_id and has_role(user, *UNIT_WIDE_ROLES)
 
 
 def users_with_role(role: Role, *, unit: Unit | None = None, unit_code: str | None = None):

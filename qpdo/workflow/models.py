@@ -12,7 +12,7 @@ from django.utils import timezone
 from qpdo.org.models import Unit
 
 from .chains import Chain, Step, get_chain
-from .enums import DECISIONS, EDITABLE_STATES, FINAL_STATES, Action, State
+from .enums import DECISIONS, EDITABLE_STATES, Action, State
 
 
 class Approval(models.Model):
@@ -77,7 +77,7 @@ class Approval(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    ~Q(state__in=list(FINAL_STATES))
+                    ~Q(state__in=[State.APPROVED, State.REJECTED])
                     | Q(decided_at__isnull=False, submitter__isnull=False)
                 ),
                 name="workflow_approval_final_has_date",

@@ -1,0 +1,32 @@
+"""Approval chains of the lecture series (附件1 三、实施步骤)."""
+
+from qpdo.org.enums import Role
+from qpdo.workflow.chains import Chain, Step
+from qpdo.workflow.enums import Scope
+
+TOPIC_CHAIN = Chain(
+    code="lectures.topic",
+    label="讲堂选题",
+    submit_label="科室推荐",
+    submitters=(Role.SECTION_HEAD,),
+    steps=(
+        Step(
+            code="screening",
+            label="综合科初评",
+            role=Role.LECTURES_COORDINATOR,
+            scope=Scope.FIXED_UNIT,
+            unit_code="zonghe",
+            opinion_required=False,
+            due_days=7,
+        ),
+        Step(
+            code="final",
+            label="办领导审定",
+            role=Role.OFFICE_LEADER,
+            scope=Scope.OFFICE,
+            opinion_required=False,
+            due_days=7,
+        ),
+    ),
+    description="各科室推荐选题和主讲人，经综合科会同相关科室初评筛选、办领导同意后确定。",
+)

@@ -6,9 +6,9 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from campaigns.models import Campaign
+from qpdo.org import clock
 from qpdo.org.models import Staff
 from qpdo.org.scoping import user_unit
 from qpdo.workflow import services as workflow
@@ -41,7 +41,7 @@ def validate_topic(
     if speaker.unit_id != unit.pk or not speaker.is_active:
         errors["speaker"] = f"主讲人须为{unit.name}在职人员。"
     earliest = datetime.date(campaign.year - EVENT_YEARS_BACK, 1, 1)
-    latest = min(campaign.end, timezone.localdate())
+    latest = min(campaign.end, clock.today())
     if event_date < earliest:
         errors["event_date"] = f"选题须为近五年来的事件：事件时间不能早于{earliest.year}年1月1日。"
     elif event_date > latest:

@@ -29,7 +29,10 @@ def audit_record(
 
     if actor is not None and getattr(actor, "is_authenticated", False) and not actor_name:
         actor_name = display_name(actor)
+    from .clock import now
+
     return AuditRecord.objects.create(
+        at=now(),
         action=action,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         actor_name=actor_name[:60],

@@ -8,7 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+
+from qpdo.org import clock
 
 from . import rules
 from .enums import DECISIONS, Flag, State
@@ -84,7 +85,7 @@ def signed_opinions(approval: Approval) -> dict[str, Opinion]:
 def flag_for(approval: Approval, today: datetime.date | None = None) -> Flag:
     if approval.state != State.IN_REVIEW or approval.due_on is None:
         return Flag.NONE
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if approval.due_on < today:
         return Flag.RED
     if (approval.due_on - today).days <= AMBER_DAYS:

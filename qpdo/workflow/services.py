@@ -21,6 +21,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from qpdo.org import clock
 from qpdo.org.audit import audit_record, client_ip
 from qpdo.org.enums import AuditAction
 from qpdo.org.scoping import display_name, user_staff, users_with_role
@@ -59,6 +60,7 @@ def subject_create(subject: ApprovalSubject, *, acting_user) -> ApprovalSubject:
             unit=subject.get_workflow_unit(),
             title=subject.get_workflow_title()[:200],
             created_by=acting_user,
+            created_at=clock.now(),
         )
         subject.approval = approval
         subject.save()
@@ -177,7 +179,7 @@ def _opinion(
         target_user=target,
         target_name=display_name(target) if target else "",
         return_to_step=return_to,
-        at=now or timezone.now(),
+        at=now or clock.now(),
     )
 
 
@@ -225,7 +227,7 @@ def approval_transition(
         with transaction.atomic():
             locked = Approval.objects.select_for_update().select_related("unit").get(pk=approval.pk)
             subject = _subject_of(locked)
-            now = timezone.now()
+            now = clock.now()
             outcome = _apply(
                 locked,
                 subject,
@@ -486,7 +488,7 @@ def notification_mark_read(*, user, pk: int | None = None) -> int:
     messages = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if pk is not None:
         messages = messages.filter(pk=pk)
-    return messages.update(read_at=timezone.now())
+    return messages.update(read_at=clock.now())
 
 
 def reminders_send_overdue(*, today: datetime.date | None = None) -> int:
@@ -495,7 +497,7 @@ def reminders_send_overdue(*, today: datetime.date | None = None) -> int:
 
     from .models import Reminder
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     sent = 0
     overdue = Approval.objects.filter(state=State.IN_REVIEW, due_on__lt=today)
     for approval in overdue.select_related("unit").iterator():

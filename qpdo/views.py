@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 
 from campaigns.selectors import campaign_current, key_dates_upcoming
 from qpdo.org.audit import audit_record, client_ip
+from qpdo.org.dashboard import panels_for
 from qpdo.org.enums import AuditAction
 from qpdo.org.selectors import profile_for
 from qpdo.workflow.selectors import dashboard_panels_for
@@ -27,6 +28,7 @@ class HomeView(TemplateView):
             campaign=campaign,
             key_dates=key_dates,
             key_dates_all_past=all_past,
+            panels=panels_for(user),
             **dashboard_panels_for(user=user),
         )
         return context

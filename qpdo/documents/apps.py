@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class DocumentsConfig(AppConfig):
     name = "qpdo.documents"
     label = "documents"
     verbose_name = "文书与导出"
+
+    def ready(self) -> None:
+        from .checks import TAG, cjk_fonts_check
+
+        checks.register(cjk_fonts_check, TAG)

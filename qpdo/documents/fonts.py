@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 REQUIRED_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
-INSTALL_HINT = "请以 root 运行：apt-get install -y fonts-noto-cjk"
+INSTALL_HINT = "请以 root 运行 apt-get install fonts-noto-cjk 安装"
 
 
 class MissingFontError(RuntimeError):
@@ -16,6 +16,7 @@ class MissingFontError(RuntimeError):
 
 @functools.cache
 def installed_families() -> frozenset[str]:
+    """Return the font families fontconfig knows for Chinese (cached for the process)."""
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return frozenset()
@@ -29,6 +30,7 @@ def installed_families() -> frozenset[str]:
 
 
 def missing_families() -> list[str]:
+    """Return the required CJK families that are not installed."""
     families = installed_families()
     return [name for name in REQUIRED_FAMILIES if name not in families]
 
@@ -37,6 +39,9 @@ def ensure_cjk_fonts() -> None:
     """Raise MissingFontError naming the missing fonts and how to install them."""
     missing = missing_families()
     if missing:
-        raise MissingFontError(
-            f"缺少中文字体 {'、'.join(missing)}，PDF 无法正确显示中文。{INSTALL_HINT}"
-        )
+        raise MissingFontError(missing_fonts_message(missing))
+
+
+def missing_fonts_message(missing: list[str]) -> str:
+    """Return the one Chinese line that names the missing fonts and how to install them."""
+    return f"缺少中文字体 {'、'.join(missing)}，PDF 无法正确显示中文。{INSTALL_HINT}。"

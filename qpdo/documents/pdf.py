@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import functools
 import gc
+import logging
+import posixpath
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from .fonts import ensure_cjk_fonts
+from .fonts import MissingFontError, ensure_cjk_fonts
+
+logger = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -39,13 +44,44 @@ def render_pdf(template_name: str, context: dict) -> bytes:
 
 
 def content_disposition(filename: str, *, inline: bool) -> str:
+    """Return a Content-Disposition value: an ASCII fallback name and the UTF-8 name (RFC 6266)."""
     kind = "inline" if inline else "attachment"
-    ascii_name = filename.encode("ascii", "ignore").decode() or "document"
-    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    filename = "".join(char for char in filename if char.isprintable()).replace("/", "_")
+    # Old clients read only the ASCII name; a Chinese name would be mangled there, so they get
+    # a plain name with the same extension.
+    ascii_name = filename.replace('"', "").replace("\\", "")
+    if not ascii_name.isascii() or not ascii_name.strip():
+        extension = posixpath.splitext(ascii_name)[1]
+        ascii_name = "download" + (extension if extension.isascii() else "")
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def pdf_response(data: bytes, *, filename: str, inline: bool = False) -> HttpResponse:
+    """Return PDF bytes as a download (or shown in the browser when inline)."""
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition(filename, inline=inline)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def missing_fonts_response(request: HttpRequest) -> HttpResponse:
+    """Return a 503 page telling the user the PDF cannot be made until fonts are installed."""
+    return render(request, "documents/missing_fonts.html", status=503)
+
+
+def handle_missing_fonts(view):
+    """Decorate a PDF view (a function or a view method) to answer MissingFontError with 503.
+
+    The error is logged for the administrators; the user sees a short Chinese explanation.
+    """
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except MissingFontError as error:
+            logger.error("PDF 生成失败：%s", error)
+            request = next(arg for arg in args if isinstance(arg, HttpRequest))
+            return missing_fonts_response(request)
+
+    return wrapper

@@ -161,14 +161,16 @@ NOT_XLSX = "文件不是有效的 Excel 工作簿（.xlsx）。请在 Excel 中�
 
 
 def read_xlsx_rows(
-    uploaded_file, *, max_bytes: int, max_rows: int = 10000
+    uploaded_file, *, max_bytes: int, max_rows: int = 10000, max_unpacked_bytes: int = 0
 ) -> list[tuple[int, tuple[Any, ...]]]:
     """Return the non-empty rows of the first sheet with their 1-based row numbers.
 
     Every row has the same length (padded with None), so row[i] is safe.
 
     Raise ValidationError (in Chinese) for a file over max_bytes, more than max_rows rows or
-    not an .xlsx workbook. The size is checked before anything is parsed.
+    not an .xlsx workbook. The size is checked before anything is parsed, and what the zip
+    would unpack to (at most max_unpacked_bytes, by default 20 × max_bytes) before any XML is
+    read, so a small "zip bomb" cannot exhaust memory.
     """
     if not DEFUSEDXML:
         raise ImproperlyConfigured("openpyxl 未使用 defusedxml：请安装 defusedxml 后再导入 Excel。")
@@ -177,6 +179,16 @@ def read_xlsx_rows(
         raise ValidationError(
             f"文件过大：{format_size(size)}，导入文件不超过 {format_size(max_bytes)}。",
             code="file_too_large",
+        )
+    uploaded_file.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded_file) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except UNREADABLE as error:
+        raise ValidationError(NOT_XLSX, code="not_xlsx") from error
+    if unpacked > (max_unpacked_bytes or 20 * max_bytes):
+        raise ValidationError(
+            "文件解压后过大，不像正常的 Excel 名单，请检查后重新上传。", code="file_too_large"
         )
     uploaded_file.seek(0)
     try:

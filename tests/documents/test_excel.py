@@ -200,3 +200,10 @@ def test_read_xlsx_rows_caps_the_number_of_rows():
     data = build_xlsx([[i] for i in range(20)], columns=[Column("序号")])
     with pytest.raises(ValidationError, match="一次最多导入 10 行"):
         read_xlsx_rows(upload(data), max_bytes=1024 * 1024, max_rows=10)
+
+
+def test_read_xlsx_rows_refuses_a_zip_bomb_before_parsing():
+    data = build_xlsx([["x" * 1000] for _ in range(500)], columns=[Column("a")])
+    assert len(data) < 100 * 1024  # compresses well: unpacks to far more
+    with pytest.raises(ValidationError, match="文件解压后过大"):
+        read_xlsx_rows(upload(data), max_bytes=100 * 1024, max_unpacked_bytes=200 * 1024)

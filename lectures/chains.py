@@ -30,3 +30,31 @@ TOPIC_CHAIN = Chain(
     ),
     description="各科室推荐选题和主讲人，经综合科会同相关科室初评筛选、办领导同意后确定。",
 )
+
+MANUSCRIPT_CHAIN = Chain(
+    code="lectures.manuscript",
+    label="讲述稿",
+    submit_label="讲述人提交",
+    submitters=(Role.SECTION_HEAD,),  # and the speaker (Manuscript.workflow_extra_submitters)
+    steps=(
+        Step(
+            code="section_review",
+            label="科室负责人审核",
+            role=Role.SECTION_HEAD,
+            scope=Scope.SUBJECT_UNIT,
+            allow_submitter=True,
+            opinion_required=False,
+            due_days=7,
+        ),
+        Step(
+            code="received",
+            label="综合科收稿",
+            role=Role.LECTURES_COORDINATOR,
+            scope=Scope.FIXED_UNIT,
+            unit_code="zonghe",
+            opinion_required=False,
+            due_days=7,
+        ),
+    ),
+    description="讲述人按提纲撰写讲述稿，科室负责人加强内容审核把关，完稿后报综合科。",
+)

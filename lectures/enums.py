@@ -14,3 +14,18 @@ class SpeakerPart(models.TextChoices):
 
 # The event told must lie within this many years before the campaign year (近五年来).
 EVENT_YEARS_BACK = 5
+
+# A manuscript is written for a talk of 12 to 15 minutes (附件1 三（二）).
+MIN_MINUTES = 12
+MAX_MINUTES = 15
+# How many speakers a section normally puts forward (每科室至少报1-2人); the minimum is one.
+SPEAKERS_MINIMUM = 1
+# The key date (campaigns.KeyDate.code) from which manuscripts are due (5月底开始交稿).
+MANUSCRIPT_DUE_KEY = "lecture-manuscripts"
+MANUSCRIPT_PARTS = (
+    ("background", "背景与思考"),
+    ("goals", "目标与任务"),
+    ("planning", "筹划与部署"),
+    ("implementation", "组织与实施"),
+    ("results", "成效与体会"),
+)

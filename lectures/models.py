@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
 from campaigns.models import Campaign
+from qpdo.documents.uploads import AUDIO, IMAGE_KINDS, MP4, PDF, PPT, FileValidator, upload_path
 from qpdo.org.models import Staff, Unit
 from qpdo.workflow.models import ApprovalSubject
 
-from .enums import SpeakerPart
+from .enums import MANUSCRIPT_PARTS, MAX_MINUTES, MIN_MINUTES, SpeakerPart
+
+SLIDES_VALIDATOR = FileValidator(PPT, PDF)
+MEDIA_VALIDATOR = FileValidator(AUDIO, MP4)
+PHOTO_VALIDATOR = FileValidator(*IMAGE_KINDS)
 
 
 class Slot(models.Model):
@@ -114,3 +121,188 @@ class Topic(ApprovalSubject):
             ("选题简介", self.summary),
             ("意向场次", str(self.preferred_slot) if self.preferred_slot else "未指定"),
         ]
+
+
+class Manuscript(ApprovalSubject):
+    """The 讲述稿 of an approved topic; its text lives in versions, one per submission round."""
+
+    topic = models.OneToOneField(
+        Topic, verbose_name="选题", on_delete=models.PROTECT, related_name="manuscript"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "讲述稿"
+        verbose_name_plural = "讲述稿"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"《{self.topic.title}》讲述稿"
+
+    def get_absolute_url(self) -> str:
+        return reverse("lectures:manuscript-detail", args=[self.pk])
+
+    def get_workflow_unit(self) -> Unit:
+        return self.topic.unit
+
+    def get_workflow_year(self) -> int:
+        return self.topic.campaign.year
+
+    def get_workflow_title(self) -> str:
+        return f"《{self.topic.title}》讲述稿（{self.topic.speaker.name}）"
+
+    def workflow_extra_submitters(self) -> set[int]:
+        return {self.topic.speaker.user_id} if self.topic.speaker.user_id else set()
+
+    def latest_version(self) -> ManuscriptVersion | None:
+        return self.versions.order_by("-number").first()
+
+    def workflow_check_submittable(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        version = self.latest_version()
+        if version is None:
+            raise ValidationError("请先填写讲述稿。")
+        missing = [
+            label for field, label in MANUSCRIPT_PARTS if not getattr(version, field).strip()
+        ]
+        if missing:
+            raise ValidationError(f"讲述稿尚未完成：请填写“{'”“'.join(missing)}”。")
+
+    def get_workflow_summary(self) -> list[tuple[str, str]]:
+        version = self.latest_version()
+        rows = [
+            ("选题", self.topic.title),
+            ("讲述人", self.topic.speaker.name),
+            ("科室", self.topic.unit.name),
+        ]
+        if version is not None:
+            rows += [
+                ("版本", f"第 {version.number} 稿"),
+                ("计划时长", f"{version.planned_minutes} 分钟"),
+            ]
+            rows += [(label, getattr(version, field)) for field, label in MANUSCRIPT_PARTS]
+        return rows
+
+
+class ManuscriptVersion(models.Model):
+    """One version of a manuscript: the five parts of the outline, length and attachments.
+
+    The version being written is changed in place; once submitted it is kept unchanged, and
+    editing after a return starts the next version.
+    """
+
+    manuscript = models.ForeignKey(
+        Manuscript, verbose_name="讲述稿", on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveSmallIntegerField("稿次")
+    background = models.TextField("背景与思考", blank=True)
+    goals = models.TextField("目标与任务", blank=True)
+    planning = models.TextField("筹划与部署", blank=True)
+    implementation = models.TextField("组织与实施", blank=True)
+    results = models.TextField("成效与体会", blank=True)
+    planned_minutes = models.PositiveSmallIntegerField(
+        "计划讲述时长（分钟）",
+        validators=[MinValueValidator(MIN_MINUTES), MaxValueValidator(MAX_MINUTES)],
+        help_text=f"讲述时长为 {MIN_MINUTES}–{MAX_MINUTES} 分钟。",
+    )
+    slides = models.FileField(
+        "演示文稿",
+        upload_to=upload_path("lectures/slides"),
+        blank=True,
+        validators=[SLIDES_VALIDATOR],
+        help_text=SLIDES_VALIDATOR.help_text,
+    )
+    slides_name = models.CharField("演示文稿文件名", max_length=200, blank=True)
+    media = models.FileField(
+        "音视频",
+        upload_to=upload_path("lectures/media"),
+        blank=True,
+        validators=[MEDIA_VALIDATOR],
+        help_text=MEDIA_VALIDATOR.help_text,
+    )
+    media_name = models.CharField("音视频文件名", max_length=200, blank=True)
+    is_sealed = models.BooleanField("已提交（不可修改）", default=False, editable=False)
+    created_at = models.DateTimeField("创建时间")
+    updated_at = models.DateTimeField("修改时间")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="撰写人", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "讲述稿版本"
+        verbose_name_plural = "讲述稿版本"
+        ordering = ["manuscript", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["manuscript", "number"], name="lectures_manuscript_version_number"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    planned_minutes__gte=MIN_MINUTES, planned_minutes__lte=MAX_MINUTES
+                ),
+                name="lectures_manuscript_minutes_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"第 {self.number} 稿"
+
+    def parts(self) -> list[tuple[str, str]]:
+        return [(label, getattr(self, field)) for field, label in MANUSCRIPT_PARTS]
+
+
+class Lecture(models.Model):
+    """A topic placed in a slot: when and where it is told, then how it went."""
+
+    slot = models.OneToOneField(
+        Slot, verbose_name="场次", on_delete=models.PROTECT, related_name="lecture"
+    )
+    topic = models.OneToOneField(
+        Topic, verbose_name="选题", on_delete=models.PROTECT, related_name="lecture"
+    )
+    starts_at = models.DateTimeField("开始时间")
+    duration_minutes = models.PositiveSmallIntegerField("时长（分钟）", default=30)
+    place = models.CharField("地点", max_length=100)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="安排人", on_delete=models.PROTECT, related_name="+"
+    )
+    held_on = models.DateField("实际举办日期", null=True, blank=True)
+    held_place = models.CharField("实际地点", max_length=100, blank=True)
+    audience_count = models.PositiveIntegerField("听众人数", null=True, blank=True)
+    notes = models.TextField("活动纪要", blank=True)
+    promoted_district_on = models.DateField("全区业务系统宣传日期", null=True, blank=True)
+    promoted_city_on = models.DateField("报市国动办推广日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "讲堂活动"
+        verbose_name_plural = "讲堂活动"
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.topic.title}（{self.slot}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("lectures:lecture-detail", args=[self.pk])
+
+    @property
+    def is_delivered(self) -> bool:
+        return self.held_on is not None
+
+
+class LecturePhoto(models.Model):
+    lecture = models.ForeignKey(
+        Lecture, verbose_name="讲堂活动", on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField("照片", upload_to=upload_path("lectures/photos"))
+    thumbnail = models.ImageField("缩略图", upload_to=upload_path("lectures/thumbs"))
+    caption = models.CharField("说明", max_length=100, blank=True)
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = "活动照片"
+        verbose_name_plural = "活动照片"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.caption or f"照片 {self.pk}"

@@ -20,3 +20,18 @@ def may_edit_topic(user, topic) -> bool:
         and unit is not None
         and unit.pk == topic.unit_id
     )
+
+
+def may_coordinate(user) -> bool:
+    """Return whether the user runs the series (综合科 小讲堂管理): schedules and records."""
+    return has_role(user, Role.LECTURES_COORDINATOR)
+
+
+def may_write_manuscript(user, topic) -> bool:
+    """Return whether the user may write the topic's manuscript: its speaker or section head."""
+    if topic.approval.state != "approved":
+        return False
+    if topic.speaker.user_id is not None and topic.speaker.user_id == user.pk:
+        return True
+    unit = user_unit(user)
+    return has_role(user, Role.SECTION_HEAD) and unit is not None and unit.pk == topic.unit_id

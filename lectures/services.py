@@ -6,16 +6,19 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from campaigns.models import Campaign
+from qpdo.documents.uploads import atomic_with_files, clean_image, make_thumbnail
 from qpdo.org import clock
 from qpdo.org.models import Staff
 from qpdo.org.scoping import user_unit
 from qpdo.workflow import services as workflow
+from qpdo.workflow.enums import State
 
 from . import rules
-from .enums import EVENT_YEARS_BACK
-from .models import Slot, Topic
+from .enums import EVENT_YEARS_BACK, MANUSCRIPT_PARTS
+from .models import Lecture, LecturePhoto, Manuscript, ManuscriptVersion, Slot, Topic
 
 TOPIC_FIELDS = (
     "title",
@@ -94,3 +97,183 @@ def topic_update(*, acting_user, topic: Topic, data: dict) -> Topic:
 def topic_submit(*, acting_user, topic: Topic, request=None):
     """Put the topic forward (科室推荐): it goes to 综合科初评."""
     return workflow.approval_submit(subject=topic, acting_user=acting_user, request=request)
+
+
+# Manuscripts ------------------------------------------------------------------------------
+
+MANUSCRIPT_TEXT_FIELDS = (*(field for field, _ in MANUSCRIPT_PARTS), "planned_minutes")
+
+
+def manuscript_save(*, acting_user, topic: Topic, data: dict, files: dict | None = None):
+    """Write the topic's manuscript: the open version is changed in place; after a return the
+    next version starts from the last one. Attachments replace the previous ones."""
+    files = files or {}
+    if not rules.may_write_manuscript(acting_user, topic):
+        raise PermissionError("只有讲述人或本科室负责人可以撰写该讲述稿。")
+    now = clock.now()
+    with atomic_with_files() as saved:
+        manuscript = Manuscript.objects.filter(topic=topic).first()
+        if manuscript is None:
+            manuscript = workflow.subject_create(Manuscript(topic=topic), acting_user=acting_user)
+        else:
+            workflow.ensure_editable(manuscript)
+        version = manuscript.latest_version()
+        if version is None or version.is_sealed:
+            previous = version
+            version = ManuscriptVersion(
+                manuscript=manuscript,
+                number=(previous.number + 1) if previous else 1,
+                created_at=now,
+                author=acting_user,
+            )
+            if previous is not None:
+                for name in ("slides", "slides_name", "media", "media_name"):
+                    setattr(version, name, getattr(previous, name))
+        for field in MANUSCRIPT_TEXT_FIELDS:
+            setattr(version, field, data[field])
+        for field in ("slides", "media"):
+            upload = files.get(field)
+            if upload:
+                saved.save(getattr(version, field), upload.name, upload)
+                setattr(version, f"{field}_name", upload.name[:200])
+        version.updated_at = now
+        version.author = acting_user
+        version.full_clean(exclude=["manuscript", "slides", "media"])
+        version.save()
+        workflow.subject_refresh_title(manuscript)
+    return manuscript
+
+
+@transaction.atomic
+def manuscript_submit(*, acting_user, manuscript: Manuscript, request=None):
+    """Submit the open version (讲述人提交) and seal it: it is kept unchanged from now on."""
+    approval = workflow.approval_submit(
+        subject=manuscript, acting_user=acting_user, request=request
+    )
+    ManuscriptVersion.objects.filter(manuscript=manuscript, is_sealed=False).update(is_sealed=True)
+    return approval
+
+
+# Schedule and delivery ------------------------------------------------------------------
+
+
+def _check_schedule(*, topic: Topic, slot: Slot, starts_at, lecture: Lecture | None) -> None:
+    errors: dict[str, str] = {}
+    if topic.approval.state != State.APPROVED:
+        errors["topic"] = "只有经办领导审定通过的选题才能安排讲述。"
+    if slot.is_cancelled:
+        errors["slot"] = "该场次已取消。"
+    elif slot.campaign_id != topic.campaign_id:
+        errors["slot"] = "场次与选题不属于同一年度。"
+    elif slot.unit_id != topic.unit_id:
+        errors["slot"] = f"该场次属于{slot.unit.name}，请选择{topic.unit.name}的场次。"
+    else:
+        taken = Lecture.objects.filter(slot=slot).exclude(pk=getattr(lecture, "pk", None))
+        if taken.exists():
+            errors["slot"] = f"场次“{slot}”已安排了其他讲述，请选择其他场次。"
+    local = timezone.localtime(starts_at)
+    if "slot" not in errors and (local.year != topic.campaign.year or local.month != slot.month):
+        errors["starts_at"] = (
+            f"讲述时间须在该场次的月份（{topic.campaign.year}年{slot.month}月）内。"
+        )
+    other = Lecture.objects.filter(topic=topic).exclude(pk=getattr(lecture, "pk", None))
+    if other.exists():
+        errors["topic"] = "该选题已安排过讲述。"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def lecture_schedule(
+    *, acting_user, topic: Topic, slot: Slot, starts_at, place: str, duration_minutes: int = 30
+) -> Lecture:
+    """Place an approved topic in a slot with its date, time and place (综合科)."""
+    if not rules.may_coordinate(acting_user):
+        raise PermissionError("只有综合科小讲堂管理人员可以安排讲述。")
+    Slot.objects.select_for_update().filter(pk=slot.pk).first()
+    _check_schedule(topic=topic, slot=slot, starts_at=starts_at, lecture=None)
+    return Lecture.objects.create(
+        slot=slot,
+        topic=topic,
+        starts_at=starts_at,
+        place=place,
+        duration_minutes=duration_minutes,
+        scheduled_by=acting_user,
+    )
+
+
+@transaction.atomic
+def lecture_reschedule(
+    *, acting_user, lecture: Lecture, slot: Slot, starts_at, place: str, duration_minutes: int
+) -> Lecture:
+    if not rules.may_coordinate(acting_user):
+        raise PermissionError("只有综合科小讲堂管理人员可以调整安排。")
+    Slot.objects.select_for_update().filter(pk=slot.pk).first()
+    _check_schedule(topic=lecture.topic, slot=slot, starts_at=starts_at, lecture=lecture)
+    lecture.slot, lecture.starts_at, lecture.place = slot, starts_at, place
+    lecture.duration_minutes = duration_minutes
+    lecture.save()
+    return lecture
+
+
+DELIVERY_FIELDS = (
+    "held_on",
+    "held_place",
+    "audience_count",
+    "notes",
+    "promoted_district_on",
+    "promoted_city_on",
+)
+
+
+def lecture_record_delivery(
+    *, acting_user, lecture: Lecture, data: dict, photos=(), captions=None
+) -> Lecture:
+    """Record how the lecture went (date, place, audience, notes, promotion) and add photos."""
+    if not rules.may_coordinate(acting_user):
+        raise PermissionError("只有综合科小讲堂管理人员可以记录讲述情况。")
+    errors = {}
+    held_on = data.get("held_on")
+    if held_on and held_on > clock.today():
+        errors["held_on"] = "实际举办日期不能晚于今天。"
+    for field in ("promoted_district_on", "promoted_city_on"):
+        if data.get(field) and held_on and data[field] < held_on:
+            errors[field] = "宣传推广日期不能早于举办日期。"
+        if data.get(field) and not held_on:
+            errors[field] = "请先填写实际举办日期。"
+    if errors:
+        raise ValidationError(errors)
+    with atomic_with_files() as saved:
+        for field in DELIVERY_FIELDS:
+            setattr(
+                lecture,
+                field,
+                data.get(field)
+                if data.get(field) is not None
+                else ("" if field in ("held_place", "notes") else None),
+            )
+        lecture.save()
+        for index, upload in enumerate(photos):
+            photo = LecturePhoto(
+                lecture=lecture,
+                uploaded_at=clock.now(),
+                caption=(captions or {}).get(index, "")[:100],
+            )
+            cleaned = clean_image(upload)
+            saved.save(photo.image, cleaned.name, cleaned)
+            thumb = make_thumbnail(cleaned)
+            saved.save(photo.thumbnail, thumb.name, thumb)
+            photo.save()
+    return lecture
+
+
+@transaction.atomic
+def slot_cancel(*, acting_user, slot: Slot) -> Slot:
+    """Cancel a slot that holds no lecture yet."""
+    if not rules.may_coordinate(acting_user):
+        raise PermissionError("只有综合科小讲堂管理人员可以取消场次。")
+    if Lecture.objects.filter(slot=slot).exists():
+        raise ValidationError("该场次已安排讲述，请先调整讲述安排再取消。")
+    slot.is_cancelled = True
+    slot.save(update_fields=["is_cancelled"])
+    return slot

@@ -7,11 +7,12 @@ from django.contrib.auth import get_user_model
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from qpdo.documents.pdf import pdf_response
+from qpdo.documents.pdf import handle_missing_fonts, pdf_response
 
 from . import rules, selectors, services
 from .enums import Action
@@ -201,6 +202,7 @@ class ApprovalActView(View):
         return _back(request, approval)
 
 
+@method_decorator(handle_missing_fonts, name="get")
 class ApprovalPdfView(View):
     """The printable 审批单 of a subject."""
 

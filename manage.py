@@ -20,6 +20,11 @@ def main() -> None:
         first_line = (
             str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         )
+        if "no such table" in first_line or "does not exist" in first_line:
+            sys.exit(
+                f"qpdo：数据库（{target}）缺少数据表：{first_line}。"
+                "请先运行 python manage.py migrate。"
+            )
         sys.exit(
             f"qpdo：无法连接数据库（{target}）：{first_line}。"
             "请检查环境变量 DATABASE_URL 与数据库服务是否已启动。"

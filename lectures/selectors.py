@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 
-from campaigns.models import Campaign
-from qpdo.org.scoping import units_user_may_see, user_staff
-from qpdo.org.selectors import staff_of_unit
+from campaigns.models import Campaign, KeyDate
+from qpdo.org.models import Unit
+from qpdo.org.scoping import is_office_wide, units_user_may_see, user_staff
+from qpdo.org.selectors import campaign_units, staff_of_unit
+from qpdo.workflow.enums import Action, State
 
-from .models import Slot, Topic
+from .enums import MANUSCRIPT_DUE_KEY, SPEAKERS_MINIMUM
+from .models import Lecture, Manuscript, Slot, Topic
 
 
 def topic_list_for(*, user, campaign: Campaign | None = None) -> QuerySet[Topic]:
@@ -39,3 +44,201 @@ def speakers_for_unit(unit):
 
 def slots_of(campaign: Campaign) -> QuerySet[Slot]:
     return Slot.objects.filter(campaign=campaign, is_cancelled=False).select_related("unit")
+
+
+# Overview (quota per section) -------------------------------------------------------------
+
+
+@dataclass
+class SectionLine:
+    """One section's line of the overview: speakers expected, proposed, approved, scheduled."""
+
+    unit: Unit
+    slots: int
+    proposed: int
+    approved: int
+    scheduled: int
+    delivered: int
+
+    @property
+    def expected(self) -> int:
+        return max(self.slots, SPEAKERS_MINIMUM)
+
+    @property
+    def owes(self) -> int:
+        return max(self.expected - self.approved, 0)
+
+    @property
+    def flag(self) -> str:
+        if self.approved < SPEAKERS_MINIMUM:
+            return "red"
+        return "amber" if self.approved < self.expected else "green"
+
+    @property
+    def flag_label(self) -> str:
+        return {"red": "尚未确定讲述人", "amber": f"还差 {self.owes} 名讲述人", "green": "已落实"}[
+            self.flag
+        ]
+
+
+def section_overview_for(*, user, campaign: Campaign) -> list[SectionLine]:
+    """Return per section the speakers proposed / approved / scheduled against the slots.
+
+    The coordinator and the leadership see every section; a section head their own line.
+    Four aggregate queries whatever the number of topics.
+    """
+    units = campaign_units()
+    if not is_office_wide(user):
+        units = units.filter(pk__in=units_user_may_see(user))
+    units = list(units)
+    submitted = Topic.objects.filter(campaign=campaign).exclude(
+        approval__state__in=[State.DRAFT, State.WITHDRAWN]
+    )
+    proposed = dict(submitted.values_list("unit").annotate(n=Count("pk")))
+    approved = dict(
+        submitted.filter(approval__state=State.APPROVED).values_list("unit").annotate(n=Count("pk"))
+    )
+    lectures = Lecture.objects.filter(topic__campaign=campaign)
+    scheduled = dict(lectures.values_list("topic__unit").annotate(n=Count("pk")))
+    delivered = dict(
+        lectures.filter(held_on__isnull=False).values_list("topic__unit").annotate(n=Count("pk"))
+    )
+    slots = dict(
+        Slot.objects.filter(campaign=campaign, is_cancelled=False)
+        .values_list("unit")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        SectionLine(
+            unit=u,
+            slots=slots.get(u.pk, 0),
+            proposed=proposed.get(u.pk, 0),
+            approved=approved.get(u.pk, 0),
+            scheduled=scheduled.get(u.pk, 0),
+            delivered=delivered.get(u.pk, 0),
+        )
+        for u in units
+    ]
+
+
+# Schedule ---------------------------------------------------------------------------------
+
+
+def lecture_list(*, campaign: Campaign) -> QuerySet[Lecture]:
+    """Return a year's scheduled lectures (the schedule is open to all staff)."""
+    return (
+        Lecture.objects.filter(slot__campaign=campaign)
+        .select_related("slot__unit", "topic__speaker", "topic__unit")
+        .order_by("starts_at")
+    )
+
+
+def lecture_get(*, pk: int) -> Lecture:
+    lecture = (
+        Lecture.objects.select_related(
+            "slot__unit", "topic__speaker", "topic__unit", "topic__approval", "topic__campaign"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if lecture is None:
+        raise Http404("未找到该讲堂活动。")
+    return lecture
+
+
+def schedulable_topics(*, campaign: Campaign) -> QuerySet[Topic]:
+    """Return approved topics not yet placed in a slot."""
+    return Topic.objects.filter(
+        campaign=campaign, approval__state=State.APPROVED, lecture__isnull=True
+    ).select_related("unit", "speaker")
+
+
+def division_rows(*, campaign: Campaign) -> list[dict]:
+    """Return the rows of 附表1 工作分工表: each slot with its unit, month, topic and speaker."""
+    slots = (
+        Slot.objects.filter(campaign=campaign)
+        .select_related("unit", "lecture__topic__speaker")
+        .order_by("number")
+    )
+    rows = []
+    for slot in slots:
+        lecture = getattr(slot, "lecture", None)
+        rows.append(
+            {
+                "number": slot.number,
+                "unit": slot.unit.display_name,
+                "month": slot.month,
+                "topic": lecture.topic.title if lecture else slot.topic_rule,
+                "speaker": lecture.topic.speaker.name if lecture else slot.people_rule,
+                "cancelled": slot.is_cancelled,
+                "lecture": lecture,
+            }
+        )
+    return rows
+
+
+# Manuscripts ------------------------------------------------------------------------------
+
+
+def manuscript_list_for(*, user, campaign: Campaign | None = None) -> QuerySet[Manuscript]:
+    """Return the manuscripts of the topics the user may see."""
+    topics = topic_list_for(user=user, campaign=campaign)
+    return Manuscript.objects.filter(topic__in=topics.values("pk")).select_related(
+        "topic__speaker", "topic__unit", "topic__campaign", "approval"
+    )
+
+
+def manuscript_get_for(*, user, pk: int) -> Manuscript:
+    manuscript = manuscript_list_for(user=user).filter(pk=pk).first()
+    if manuscript is None:
+        raise Http404("未找到该讲述稿。")
+    return manuscript
+
+
+def manuscript_due_date(campaign: Campaign):
+    """Return the day manuscripts are due from (data: the campaign's key date)."""
+    key_date = KeyDate.objects.filter(campaign=campaign, code=MANUSCRIPT_DUE_KEY).first()
+    return key_date.date if key_date else None
+
+
+def manuscript_first_submitted(manuscript: Manuscript):
+    first = manuscript.approval.opinions.filter(action=Action.SUBMIT).order_by("at").first()
+    return first.at if first else None
+
+
+def programme_rows(*, user, campaign: Campaign) -> list[dict]:
+    """Return every topic of the year with its state, speaker, slot and dates (for Excel)."""
+    topics = (
+        topic_list_for(user=user, campaign=campaign)
+        .select_related("lecture__slot", "manuscript__approval")
+        .annotate(
+            submitted_at=Min(
+                "approval__opinions__at", filter=Q(approval__opinions__action=Action.SUBMIT)
+            )
+        )
+    )
+    rows = []
+    for topic in topics.order_by("unit__order", "id"):
+        lecture = getattr(topic, "lecture", None)
+        manuscript = getattr(topic, "manuscript", None)
+        rows.append(
+            {
+                "unit": topic.unit.name,
+                "title": topic.title,
+                "speaker": topic.speaker.name,
+                "speaker_part": topic.get_speaker_part_display(),
+                "event": topic.event,
+                "event_date": topic.event_date,
+                "state": topic.approval.state_label,
+                "submitted_at": topic.submitted_at,
+                "manuscript_state": manuscript.approval.state_label if manuscript else "未撰写",
+                "slot": str(lecture.slot) if lecture else "",
+                "starts_at": lecture.starts_at if lecture else None,
+                "place": lecture.place if lecture else "",
+                "held_on": lecture.held_on if lecture else None,
+                "audience_count": lecture.audience_count if lecture else None,
+                "promoted_district_on": lecture.promoted_district_on if lecture else None,
+                "promoted_city_on": lecture.promoted_city_on if lecture else None,
+            }
+        )
+    return rows

@@ -74,23 +74,49 @@ def portal_url(live_server, seeded_transactional_db):
     return url
 
 
-@pytest.fixture
-def sign_in(page, portal_url):
-    """Sign in through the real login form: sign_in("gongcheng_head") returns the page.
+def submit_login_form(
+    page, base_url: str, username: str, password: str = DEMO_PASSWORD, next_path=""
+):
+    """Fill in and send the real login form on `page`; the page ends where the form sends it."""
+    query = f"?next={next_path}" if next_path else ""
+    page.goto(f"{base_url}/accounts/login/{query}")
+    page.get_by_label("用户名", exact=True).fill(username)
+    page.get_by_label("密码", exact=True).fill(password)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_load_state("domcontentloaded")
+    return page
 
-    The page is left where the form sends it (the 工作台, or the form again on failure).
+
+@pytest.fixture
+def sign_in(page, live_server, seeded_transactional_db):
+    """Sign in on the test's page through the real login form: sign_in("gongcheng_head").
+
+    Returns the page, left where the form sends it (the 工作台, or the form again on failure).
     """
 
     def submit(username: str, password: str = DEMO_PASSWORD, next_path: str = ""):
-        login_path = "/accounts/login/" + (f"?next={next_path}" if next_path else "")
-        page.goto(portal_url(login_path))
-        page.get_by_label("用户名", exact=True).fill(username)
-        page.get_by_label("密码", exact=True).fill(password)
-        page.get_by_role("button", name="登录", exact=True).click()
-        page.wait_for_load_state("domcontentloaded")
-        return page
+        return submit_login_form(page, live_server.url, username, password, next_path)
 
     return submit
+
+
+@pytest.fixture
+def signed_in_page(browser, browser_context_args, live_server, seeded_transactional_db):
+    """Open a new browser context per person, signed in: signed_in_page("office_leader").
+
+    For tests where several people take turns (submitter, reviewer, leader); each page has its
+    own cookies. The contexts are closed after the test.
+    """
+    contexts = []
+
+    def open_page(username: str, password: str = DEMO_PASSWORD):
+        context = browser.new_context(**browser_context_args)
+        contexts.append(context)
+        return submit_login_form(context.new_page(), live_server.url, username, password)
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

@@ -39,3 +39,13 @@ def test_pages_send_strangers_to_the_login_form(page, portal_url):
 
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/workflow/todo/"))
     expect(page.get_by_role("button", name="登录", exact=True)).to_be_visible()
+
+
+def test_each_person_has_their_own_session(signed_in_page):
+    reporter = signed_in_page("zhujiajiao")
+    leader = signed_in_page("office_leader")
+
+    expect(reporter.get_by_test_id("my-unit")).to_have_text("朱家角镇")
+    expect(leader.get_by_test_id("my-unit")).to_have_text("办领导")
+    reporter.reload()
+    expect(reporter.get_by_test_id("who-am-i")).to_contain_text("填报员")

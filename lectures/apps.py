@@ -11,14 +11,15 @@ class LecturesConfig(AppConfig):
         from qpdo.workflow import chains
 
         from . import seeds  # noqa: F401
-        from .chains import TOPIC_CHAIN
-        from .models import Topic
+        from .chains import MANUSCRIPT_CHAIN, TOPIC_CHAIN
+        from .models import Manuscript, Topic
 
         chains.register(TOPIC_CHAIN, Topic)
+        chains.register(MANUSCRIPT_CHAIN, Manuscript)
         navigation.register(
             order=30,
             label="国动小讲堂",
-            url_name="lectures:topic-list",
+            url_name="lectures:home",
             roles=[
                 Role.SECTION_HEAD,
                 Role.MEMBER,

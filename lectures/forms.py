@@ -7,7 +7,16 @@ from django import forms
 
 from qpdo.org.models import Staff
 
-from .models import Slot, Topic
+from .enums import MAX_MINUTES, MIN_MINUTES
+from .models import (
+    MEDIA_VALIDATOR,
+    PHOTO_VALIDATOR,
+    SLIDES_VALIDATOR,
+    Lecture,
+    ManuscriptVersion,
+    Slot,
+    Topic,
+)
 
 
 class SpeakerChoiceField(forms.ModelChoiceField):
@@ -45,5 +54,100 @@ class TopicForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["speaker"].queryset = speakers
         self.fields["preferred_slot"].queryset = slots
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ManuscriptForm(forms.ModelForm):
+    """The five parts of the outline, the planned length and the attachments."""
+
+    class Meta:
+        model = ManuscriptVersion
+        fields = [
+            "background",
+            "goals",
+            "planning",
+            "implementation",
+            "results",
+            "planned_minutes",
+            "slides",
+            "media",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 6})
+            for name in ("background", "goals", "planning", "implementation", "results")
+        } | {"planned_minutes": forms.NumberInput(attrs={"min": MIN_MINUTES, "max": MAX_MINUTES})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slides"].widget.attrs["accept"] = SLIDES_VALIDATOR.accept
+        self.fields["media"].widget.attrs["accept"] = MEDIA_VALIDATOR.accept
+        for name in ("slides", "media"):
+            self.fields[name].widget = forms.FileInput(attrs=self.fields[name].widget.attrs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos at once, each checked by content and size."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": PHOTO_VALIDATOR.accept}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        cleaned = [super(PhotosField, self).clean(f, initial) for f in files]
+        for upload in cleaned:
+            PHOTO_VALIDATOR(upload)
+        return cleaned
+
+
+class ScheduleForm(forms.Form):
+    slot = forms.ModelChoiceField(label="场次", queryset=Slot.objects.none())
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(
+        label="开始时间", widget=forms.TimeInput(attrs={"type": "time"}), initial="14:30"
+    )
+    duration_minutes = forms.IntegerField(
+        label="时长（分钟）", min_value=15, max_value=180, initial=30
+    )
+    place = forms.CharField(label="地点", max_length=100, initial="区国动办三楼会议室")
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = slots
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class DeliveryForm(forms.ModelForm):
+    photos = PhotosField(label="活动照片", help_text=PHOTO_VALIDATOR.help_text + "，可多选")
+
+    class Meta:
+        model = Lecture
+        fields = [
+            "held_on",
+            "held_place",
+            "audience_count",
+            "notes",
+            "promoted_district_on",
+            "promoted_city_on",
+        ]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "promoted_district_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "promoted_city_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].required = True
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -35,3 +35,13 @@ def may_write_manuscript(user, topic) -> bool:
         return True
     unit = user_unit(user)
     return has_role(user, Role.SECTION_HEAD) and unit is not None and unit.pk == topic.unit_id
+
+
+def may_view_schedule(user) -> bool:
+    """Return whether the user sees the series' schedule: the office's own staff."""
+    from qpdo.org.enums import OUTREACH_UNIT_KINDS
+
+    if user.is_superuser:
+        return True
+    unit = user_unit(user)
+    return unit is not None and unit.kind not in OUTREACH_UNIT_KINDS

@@ -19,3 +19,10 @@ def seed_slots(log) -> None:
             defaults={"unit": units[row["unit"]], "month": row["month"]},
         )
     log(f"{len(rows)} 个场次")
+
+
+@register(order=130, name="国动小讲堂演示记录", records=True)
+def seed_demo_records(log) -> None:
+    from .demo import build
+
+    build(log)

@@ -172,6 +172,7 @@ def division_rows(*, campaign: Campaign) -> list[dict]:
                 "speaker": lecture.topic.speaker.name if lecture else slot.people_rule,
                 "cancelled": slot.is_cancelled,
                 "lecture": lecture,
+                "slot_pk": slot.pk,
             }
         )
     return rows

@@ -277,3 +277,18 @@ def slot_cancel(*, acting_user, slot: Slot) -> Slot:
     slot.is_cancelled = True
     slot.save(update_fields=["is_cancelled"])
     return slot
+
+
+def validate_slot(*, slot: Slot, data: dict) -> None:
+    """Refuse to move or cancel a slot away from the lecture it holds."""
+    lecture = Lecture.objects.filter(slot=slot).select_related("topic").first() if slot.pk else None
+    if not 1 <= (data.get("month") or 0) <= 12:
+        raise ValidationError("月份须在 1 到 12 之间。")
+    if lecture is None:
+        return
+    if data.get("is_cancelled"):
+        raise ValidationError("该场次已安排讲述，请先调整讲述安排再取消。")
+    if data.get("unit") and data["unit"].pk != lecture.topic.unit_id:
+        raise ValidationError(f"该场次已安排{lecture.topic.unit.name}的讲述，不能改为其他单位。")
+    if data.get("month") != timezone.localtime(lecture.starts_at).month:
+        raise ValidationError("该场次已安排讲述，改月份前请先调整讲述时间。")

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
-from django.views.generic import DetailView, FormView, ListView
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from campaigns.selectors import campaign_current
+from qpdo.documents.uploads import file_response
 from qpdo.org.scoping import user_unit
 from qpdo.workflow import selectors as workflow_selectors
 from qpdo.workflow import services as workflow
 
 from . import rules, selectors, services
-from .forms import TopicForm
+from .forms import DeliveryForm, ManuscriptForm, ScheduleForm, TopicForm
+from .models import LecturePhoto
 
 
 class TopicListView(ListView):
@@ -47,6 +54,16 @@ class TopicDetailView(DetailView):
             history=workflow_selectors.history(topic.approval),
             return_reason=workflow_selectors.latest_return_reason(topic.approval),
             may_edit=rules.may_edit_topic(self.request.user, topic),
+            manuscript=selectors.manuscript_list_for(user=self.request.user)
+            .filter(topic=topic)
+            .first(),
+            lecture=getattr(topic, "lecture", None) if hasattr(topic, "lecture") else None,
+            may_write_manuscript=rules.may_write_manuscript(self.request.user, topic),
+            may_schedule=(
+                rules.may_coordinate(self.request.user)
+                and topic.approval.state == "approved"
+                and not hasattr(topic, "lecture")
+            ),
         )
         return context
 
@@ -133,3 +150,375 @@ class TopicUpdateView(TopicFormMixin, FormView):
 
     def save(self, data):
         return services.topic_update(acting_user=self.request.user, topic=self.topic, data=data)
+
+
+def _campaign_or_404():
+    campaign = campaign_current()
+    if campaign is None:
+        raise Http404("尚未建立实践活动。")
+    return campaign
+
+
+class ScheduleAccessMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not rules.may_view_schedule(request.user):
+            raise Http404("未找到页面。")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CoordinatorMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not rules.may_coordinate(request.user):
+            raise PermissionDenied("只有综合科小讲堂管理人员可以进行此操作。")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class LecturesHomeView(ScheduleAccessMixin, TemplateView):
+    """The series at a glance: each section's speakers against its slots, what comes next."""
+
+    template_name = "lectures/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        campaign = _campaign_or_404()
+        user = self.request.user
+        lines = selectors.section_overview_for(user=user, campaign=campaign)
+        context.update(
+            campaign=campaign,
+            lines=lines,
+            owing=[line for line in lines if line.flag == "red"],
+            lectures=list(selectors.lecture_list(campaign=campaign)[:8]),
+            may_propose=rules.may_propose_topic(user),
+            may_coordinate=rules.may_coordinate(user),
+            manuscript_due=selectors.manuscript_due_date(campaign),
+        )
+        return context
+
+
+# Manuscripts ------------------------------------------------------------------------------
+
+
+class ManuscriptEditView(FormView):
+    """Write or revise the manuscript of an approved topic (the speaker or the section head)."""
+
+    form_class = ManuscriptForm
+    template_name = "lectures/manuscript/form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.topic = selectors.topic_get_for(user=request.user, pk=kwargs["pk"])
+        if not rules.may_write_manuscript(request.user, self.topic):
+            raise PermissionDenied("只有讲述人或本科室负责人可以撰写经审定的选题的讲述稿。")
+        self.manuscript = getattr(self.topic, "manuscript", None)
+        if self.manuscript is not None and not self.manuscript.approval.is_editable:
+            messages.error(request, "讲述稿已提交，审核期间不能修改。")
+            return redirect(self.manuscript.get_absolute_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        version = self.manuscript.latest_version() if self.manuscript else None
+        if version is not None:
+            kwargs["initial"] = {f: getattr(version, f) for f in services.MANUSCRIPT_TEXT_FIELDS}
+        else:
+            kwargs["initial"] = {"planned_minutes": 15}
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            topic=self.topic,
+            manuscript=self.manuscript,
+            version=self.manuscript.latest_version() if self.manuscript else None,
+            due_date=selectors.manuscript_due_date(self.topic.campaign),
+            return_reason=(
+                workflow_selectors.latest_return_reason(self.manuscript.approval)
+                if self.manuscript
+                else None
+            ),
+        )
+        return context
+
+    def form_valid(self, form):
+        data = {f: form.cleaned_data[f] for f in services.MANUSCRIPT_TEXT_FIELDS}
+        files = {f: form.cleaned_data.get(f) for f in ("slides", "media")}
+        try:
+            manuscript = services.manuscript_save(
+                acting_user=self.request.user, topic=self.topic, data=data, files=files
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        except workflow.TransitionRefused as refused:
+            form.add_error(None, refused.message)
+            return self.form_invalid(form)
+        if "submit" in self.request.POST:
+            try:
+                services.manuscript_submit(
+                    acting_user=self.request.user, manuscript=manuscript, request=self.request
+                )
+                messages.success(self.request, "讲述稿已提交，等待科室负责人审核。")
+            except workflow.TransitionRefused as refused:
+                messages.error(self.request, refused.message)
+        else:
+            messages.success(self.request, "讲述稿已保存。")
+        return redirect(manuscript.get_absolute_url())
+
+
+class ManuscriptDetailView(TemplateView):
+    template_name = "lectures/manuscript/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        manuscript = selectors.manuscript_get_for(user=self.request.user, pk=kwargs["pk"])
+        versions = list(manuscript.versions.order_by("-number"))
+        due = selectors.manuscript_due_date(manuscript.topic.campaign)
+        first = selectors.manuscript_first_submitted(manuscript)
+        context.update(
+            manuscript=manuscript,
+            topic=manuscript.topic,
+            approval=manuscript.approval,
+            version=versions[0] if versions else None,
+            versions=versions,
+            history=workflow_selectors.history(manuscript.approval),
+            due_date=due,
+            first_submitted=first,
+            is_late=bool(due and first and timezone.localtime(first).date() > due),
+            may_edit=(
+                manuscript.approval.is_editable
+                and rules.may_write_manuscript(self.request.user, manuscript.topic)
+            ),
+        )
+        return context
+
+
+class ManuscriptCompareView(TemplateView):
+    """Two versions side by side, part by part."""
+
+    template_name = "lectures/manuscript/compare.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        manuscript = selectors.manuscript_get_for(user=self.request.user, pk=kwargs["pk"])
+        versions = {v.number: v for v in manuscript.versions.all()}
+        if len(versions) < 2:
+            raise Http404("只有一个版本，无可对比。")
+        numbers = sorted(versions)
+        left = versions.get(_int(self.request.GET.get("a")), versions[numbers[-2]])
+        right = versions.get(_int(self.request.GET.get("b")), versions[numbers[-1]])
+        context.update(
+            manuscript=manuscript,
+            left=left,
+            right=right,
+            numbers=numbers,
+            rows=[
+                (label, lt, rt, lt != rt)
+                for (label, lt), (_, rt) in zip(left.parts(), right.parts(), strict=True)
+            ],
+        )
+        return context
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+class ManuscriptFileView(View):
+    def get(self, request, pk: int, number: int, kind: str):
+        manuscript = selectors.manuscript_get_for(user=request.user, pk=pk)
+        version = manuscript.versions.filter(number=number).first()
+        if version is None or kind not in ("slides", "media") or not getattr(version, kind):
+            raise Http404("未找到该附件。")
+        name = getattr(version, f"{kind}_name") or f"{manuscript.topic.title}-{kind}"
+        return file_response(getattr(version, kind), filename=name)
+
+
+# Schedule and delivery ----------------------------------------------------------------------
+
+
+class ScheduleView(ScheduleAccessMixin, TemplateView):
+    """The year's lectures by month (or as a list), open to all office staff."""
+
+    template_name = "lectures/schedule.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        campaign = _campaign_or_404()
+        lectures = list(selectors.lecture_list(campaign=campaign))
+        months: dict[int, list] = {}
+        for lecture in lectures:
+            months.setdefault(timezone.localtime(lecture.starts_at).month, []).append(lecture)
+        may_coordinate = rules.may_coordinate(self.request.user)
+        context.update(
+            campaign=campaign,
+            view=self.request.GET.get("view", "month"),
+            lectures=lectures,
+            months=sorted(months.items()),
+            division=selectors.division_rows(campaign=campaign),
+            may_coordinate=may_coordinate,
+            to_schedule=(
+                list(selectors.schedulable_topics(campaign=campaign)) if may_coordinate else []
+            ),
+            calendar_feed=_calendar_url(self.request),
+        )
+        return context
+
+
+def _calendar_url(request) -> str:
+    try:
+        from .calendar import calendar_url_for
+    except ImportError:
+        return ""
+    return calendar_url_for(request.user, request)
+
+
+class LectureScheduleView(CoordinatorMixin, FormView):
+    """Place an approved topic in a slot (new), or move a scheduled lecture (edit)."""
+
+    form_class = ScheduleForm
+    template_name = "lectures/lecture/schedule_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.lecture = None
+        if "lecture_pk" in kwargs:
+            self.lecture = selectors.lecture_get(pk=kwargs["lecture_pk"])
+            self.topic = self.lecture.topic
+        else:
+            self.topic = selectors.topic_get_for(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["slots"] = selectors.slots_of(self.topic.campaign).filter(unit=self.topic.unit)
+        if self.lecture is not None:
+            local = timezone.localtime(self.lecture.starts_at)
+            kwargs["initial"] = {
+                "slot": self.lecture.slot,
+                "date": local.date(),
+                "time": local.time(),
+                "place": self.lecture.place,
+                "duration_minutes": self.lecture.duration_minutes,
+            }
+        elif self.topic.preferred_slot_id:
+            kwargs["initial"] = {"slot": self.topic.preferred_slot}
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(topic=self.topic, lecture=self.lecture)
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        starts_at = timezone.make_aware(datetime.datetime.combine(data["date"], data["time"]))
+        try:
+            if self.lecture is None:
+                lecture = services.lecture_schedule(
+                    acting_user=self.request.user,
+                    topic=self.topic,
+                    slot=data["slot"],
+                    starts_at=starts_at,
+                    place=data["place"],
+                    duration_minutes=data["duration_minutes"],
+                )
+            else:
+                lecture = services.lecture_reschedule(
+                    acting_user=self.request.user,
+                    lecture=self.lecture,
+                    slot=data["slot"],
+                    starts_at=starts_at,
+                    place=data["place"],
+                    duration_minutes=data["duration_minutes"],
+                )
+        except ValidationError as error:
+            field_map = {"starts_at": "date", "topic": None}
+            for field, errors in error.message_dict.items():
+                target = field_map.get(field, field)
+                form.add_error(target if target in form.fields else None, errors)
+            return self.form_invalid(form)
+        messages.success(self.request, "讲述已安排。")
+        return redirect(lecture.get_absolute_url())
+
+
+class LectureDetailView(ScheduleAccessMixin, TemplateView):
+    """A lecture's page: its topic, speaker, manuscript, delivery and promotion."""
+
+    template_name = "lectures/lecture/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        lecture = selectors.lecture_get(pk=kwargs["pk"])
+        manuscript = (
+            selectors.manuscript_list_for(user=self.request.user)
+            .filter(topic=lecture.topic)
+            .first()
+        )
+        context.update(
+            lecture=lecture,
+            topic=lecture.topic,
+            manuscript=manuscript,
+            version=manuscript.latest_version() if manuscript else None,
+            photos=list(lecture.photos.all()),
+            may_coordinate=rules.may_coordinate(self.request.user),
+        )
+        return context
+
+
+class LectureDeliveryView(CoordinatorMixin, FormView):
+    form_class = DeliveryForm
+    template_name = "lectures/lecture/delivery_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.lecture = selectors.lecture_get(pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.lecture
+        if self.lecture.held_on is None:
+            local = timezone.localtime(self.lecture.starts_at)
+            kwargs["initial"] = {"held_on": local.date(), "held_place": self.lecture.place}
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["lecture"] = self.lecture
+        return context
+
+    def form_valid(self, form):
+        data = {f: form.cleaned_data.get(f) for f in services.DELIVERY_FIELDS}
+        try:
+            services.lecture_record_delivery(
+                acting_user=self.request.user,
+                lecture=self.lecture,
+                data=data,
+                photos=form.cleaned_data["photos"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        messages.success(self.request, "讲述情况已记录。")
+        return redirect(self.lecture.get_absolute_url())
+
+
+class LecturePhotoView(ScheduleAccessMixin, View):
+    def get(self, request, pk: int, size: str):
+        photo = LecturePhoto.objects.filter(pk=pk).first()
+        if photo is None or size not in ("thumb", "full"):
+            raise Http404("未找到该照片。")
+        field = photo.thumbnail if size == "thumb" else photo.image
+        return file_response(field, filename=f"讲堂照片-{photo.pk}", inline=True)
+
+
+class SlotCancelView(CoordinatorMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        slot = get_object_or_404(selectors.slots_of(_campaign_or_404()), pk=pk)
+        try:
+            services.slot_cancel(acting_user=request.user, slot=slot)
+            messages.success(request, f"场次“{slot}”已取消。")
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        return redirect("lectures:schedule")

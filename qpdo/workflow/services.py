@@ -249,7 +249,7 @@ def approval_transition(
                 + f" → {locked.state_label}",
                 ip_address=ip,
             )
-            transaction.on_commit(lambda: _notify(locked, outcome, acting_user))
+            transaction.on_commit(lambda: _notify(locked, outcome, acting_user, now))
     except TransitionRefused as refused:
         audit_record(
             action=AuditAction.TRANSITION,
@@ -408,11 +408,18 @@ def approval_url(approval: Approval) -> str:
     return reverse("workflow:approval-detail", args=[approval.pk])
 
 
-def notify(users, *, title: str, body: str = "", url: str = "", approval=None) -> None:
+def notify(users, *, title: str, body: str = "", url: str = "", approval=None, at=None) -> None:
     """Send an in-app message and an e-mail to each user (e-mail failures are logged)."""
     users = [u for u in users if u is not None and u.is_active]
     Notification.objects.bulk_create(
-        Notification(recipient=u, title=title[:200], body=body, url=url, approval=approval)
+        Notification(
+            recipient=u,
+            title=title[:200],
+            body=body,
+            url=url,
+            approval=approval,
+            created_at=at or clock.now(),
+        )
         for u in users
     )
     for user in users:
@@ -424,7 +431,7 @@ def notify(users, *, title: str, body: str = "", url: str = "", approval=None) -
             logger.exception("mail to %s failed", user.email)
 
 
-def _notify(approval: Approval, outcome: _Outcome, acting_user) -> None:
+def _notify(approval: Approval, outcome: _Outcome, acting_user, at) -> None:
     recipients = [u for u in outcome.notify_users if u.pk != acting_user.pk]
     if outcome.notify_submitter and approval.submitter_id != acting_user.pk:
         recipients.append(get_user_model().objects.get(pk=approval.submitter_id))

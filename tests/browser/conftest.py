@@ -64,6 +64,18 @@ def browser_context_args(browser_context_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def _close_leftover_contexts(browser):
+    """Close browser contexts a test opened and left open, when the test ends.
+
+    An open context keeps HTTP connections to the live server alive; their server threads
+    would then touch the database after the test (or the live server) has finished.
+    """
+    yield
+    for context in list(browser.contexts):
+        context.close()
+
+
 @pytest.fixture
 def portal_url(live_server, seeded_transactional_db):
     """Return the live server's absolute URL of a path: portal_url("/workflow/todo/")."""

@@ -36,3 +36,35 @@ def make_topic(db, demo_user, campaign):
         return services.topic_create(acting_user=user, campaign=campaign, data=data)
 
     return make
+
+
+@pytest.fixture
+def approved_topic(make_topic, demo_user):
+    """Return a topic of 工程指挥科 with 刘洋 (demo user `member`) as speaker, fully approved."""
+    from qpdo.workflow import services as workflow
+    from qpdo.workflow.enums import Action
+
+    def make(username: str = "gongcheng_head", speaker_name: str = "刘洋", **overrides):
+        topic = make_topic(username, speaker=Staff.objects.get(name=speaker_name), **overrides)
+        workflow.approval_submit(subject=topic, acting_user=demo_user(username))
+        for approver in ("zonghe_staff", "office_leader"):
+            workflow.approval_transition(
+                approval=topic.approval,
+                action=Action.APPROVE,
+                acting_user=demo_user(approver),
+                opinion="同意。",
+            )
+        topic.approval.refresh_from_db()
+        return topic
+
+    return make
+
+
+MANUSCRIPT_TEXT = {
+    "background": "背景",
+    "goals": "目标",
+    "planning": "筹划",
+    "implementation": "实施",
+    "results": "成效",
+    "planned_minutes": 14,
+}

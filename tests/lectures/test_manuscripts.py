@@ -1,0 +1,218 @@
+"""Manuscripts: the five parts, 12–15 minutes, attachments by content, versions, the chain."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from lectures import services
+from lectures.models import ManuscriptVersion
+from qpdo.org import clock
+from qpdo.workflow import services as workflow
+from qpdo.workflow.enums import Action, State
+from tests.lectures.conftest import MANUSCRIPT_TEXT
+
+
+def pdf_bytes() -> bytes:
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]"
+        b"/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
+def test_manuscript_only_for_approved_topics(make_topic, demo_user):
+    topic = make_topic()
+    with pytest.raises(PermissionError):
+        services.manuscript_save(
+            acting_user=demo_user("gongcheng_head"), topic=topic, data=MANUSCRIPT_TEXT
+        )
+
+
+def test_speaker_writes_head_reviews_coordinator_receives(approved_topic, demo_user):
+    topic = approved_topic()
+    speaker = demo_user("member")  # 刘洋
+    manuscript = services.manuscript_save(acting_user=speaker, topic=topic, data=MANUSCRIPT_TEXT)
+    services.manuscript_submit(acting_user=speaker, manuscript=manuscript)
+    manuscript.approval.refresh_from_db()
+    assert manuscript.approval.step.label == "科室负责人审核"
+    with pytest.raises(workflow.TransitionRefused):  # another section's head
+        workflow.approval_transition(
+            approval=manuscript.approval,
+            action=Action.APPROVE,
+            acting_user=demo_user("dongyuan_head"),
+        )
+    workflow.approval_transition(
+        approval=manuscript.approval, action=Action.APPROVE, acting_user=demo_user("gongcheng_head")
+    )
+    approval = workflow.approval_transition(
+        approval=manuscript.approval, action=Action.APPROVE, acting_user=demo_user("zonghe_staff")
+    )
+    assert approval.state == State.APPROVED
+
+
+@pytest.mark.parametrize("minutes", [11, 16])
+def test_length_outside_12_to_15_minutes_refused(approved_topic, demo_user, minutes):
+    topic = approved_topic()
+    with pytest.raises(ValidationError) as error:
+        services.manuscript_save(
+            acting_user=demo_user("member"),
+            topic=topic,
+            data={**MANUSCRIPT_TEXT, "planned_minutes": minutes},
+        )
+    assert "planned_minutes" in error.value.message_dict
+    assert not ManuscriptVersion.objects.filter(manuscript__topic=topic).exists()
+
+
+def test_incomplete_manuscript_cannot_be_submitted(approved_topic, demo_user):
+    topic = approved_topic()
+    manuscript = services.manuscript_save(
+        acting_user=demo_user("member"),
+        topic=topic,
+        data={**MANUSCRIPT_TEXT, "planning": "", "results": ""},
+    )
+    with pytest.raises(workflow.TransitionRefused, match=r"筹划与部署.*成效与体会"):
+        services.manuscript_submit(acting_user=demo_user("member"), manuscript=manuscript)
+    manuscript.approval.refresh_from_db()
+    assert manuscript.approval.state == State.DRAFT
+
+
+def test_resubmission_keeps_the_earlier_version(approved_topic, demo_user, client, login):
+    topic = approved_topic()
+    speaker = demo_user("member")
+    manuscript = services.manuscript_save(acting_user=speaker, topic=topic, data=MANUSCRIPT_TEXT)
+    services.manuscript_submit(acting_user=speaker, manuscript=manuscript)
+    with pytest.raises(workflow.TransitionRefused):
+        services.manuscript_save(acting_user=speaker, topic=topic, data=MANUSCRIPT_TEXT)
+    workflow.approval_transition(
+        approval=manuscript.approval,
+        action=Action.RETURN,
+        acting_user=demo_user("gongcheng_head"),
+        opinion="请补充数据。",
+    )
+    services.manuscript_save(
+        acting_user=speaker,
+        topic=topic,
+        data={**MANUSCRIPT_TEXT, "results": "成效：时间缩短一半。"},
+    )
+    services.manuscript_submit(acting_user=speaker, manuscript=manuscript)
+    versions = list(manuscript.versions.order_by("number"))
+    assert [(v.number, v.results, v.is_sealed) for v in versions] == [
+        (1, "成效", True),
+        (2, "成效：时间缩短一半。", True),
+    ]
+    login("gongcheng_head")
+    page = client.get(f"/lectures/manuscripts/{manuscript.pk}/compare/").content.decode()
+    assert "第 1 稿" in page and "第 2 稿" in page and "成效：时间缩短一半。" in page
+    assert "有修改" in page
+
+
+def test_attachment_checked_by_content():
+    fake = SimpleUploadedFile("slides.pptx", b"just some text, not a presentation")
+    from lectures.models import SLIDES_VALIDATOR
+
+    with pytest.raises(ValidationError, match="文件内容与扩展名不符"):
+        SLIDES_VALIDATOR(fake)
+
+
+def test_manuscript_form_refuses_bad_file_and_accepts_pdf(approved_topic, client, login):
+    topic = approved_topic()
+    login("member")
+    bad = SimpleUploadedFile("slides.pdf", b"<html>not a pdf</html>")
+    response = client.post(
+        f"/lectures/topics/{topic.pk}/manuscript/", {**MANUSCRIPT_TEXT, "slides": bad, "save": "1"}
+    )
+    assert response.status_code == 200
+    assert "文件内容与扩展名不符" in response.content.decode()
+    assert "允许 PPT/PPTX（不超过 100 MB）、PDF（不超过 50 MB）" in response.content.decode()
+    good = SimpleUploadedFile("演示.pdf", pdf_bytes())
+    response = client.post(
+        f"/lectures/topics/{topic.pk}/manuscript/",
+        {**MANUSCRIPT_TEXT, "slides": good, "save": "1"},
+        follow=True,
+    )
+    assert "讲述稿已保存" in response.content.decode()
+    version = ManuscriptVersion.objects.get(manuscript__topic=topic)
+    assert version.slides_name == "演示.pdf"
+    url = f"/lectures/manuscripts/{version.manuscript_id}/v1/slides/"
+    download = client.get(url)
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    login("dongyuan_head")
+    assert client.get(url).status_code == 404
+    assert client.get(f"/lectures/manuscripts/{version.manuscript_id}/").status_code == 404
+
+
+def test_late_manuscript_is_flagged(approved_topic, demo_user, client, login):
+    topic = approved_topic()
+    speaker = demo_user("member")
+    with clock.frozen(clock.at(2024, 6, 20)):  # due from 2024-05-31 (data)
+        manuscript = services.manuscript_save(
+            acting_user=speaker, topic=topic, data=MANUSCRIPT_TEXT
+        )
+        services.manuscript_submit(acting_user=speaker, manuscript=manuscript)
+    login("gongcheng_head")
+    page = client.get(f"/lectures/manuscripts/{manuscript.pk}/").content.decode()
+    assert 'data-testid="late"' in page and "2024年5月31日" in page
+
+
+def test_manuscript_form_shows_due_date(approved_topic, client, login):
+    topic = approved_topic()
+    login("member")
+    page = client.get(f"/lectures/topics/{topic.pk}/manuscript/").content.decode()
+    assert "交稿时间：2024年5月31日起" in page
+
+
+def test_manuscript_chain_table(approved_topic, demo_user):
+    """Role × step × decision for 讲述人提交 → 科室负责人审核 → 综合科收稿."""
+    actors = {"section_review": {"gongcheng_head"}, "received": {"zonghe_staff"}}
+    users = [
+        "zonghe_head",
+        "gongcheng_head",
+        "dongyuan_head",
+        "baozhang_head",
+        "zonghe_staff",
+        "member",
+        "office_leader",
+        "party_branch",
+        "party_group",
+        "outreach_reviewer",
+        "zhujiajiao",
+    ]
+    from qpdo.workflow import rules
+
+    for step_code, allowed in actors.items():
+        for decision in (Action.APPROVE, Action.RETURN, Action.REJECT):
+            for username in users:
+                topic = approved_topic()
+                manuscript = services.manuscript_save(
+                    acting_user=demo_user("member"), topic=topic, data=MANUSCRIPT_TEXT
+                )
+                services.manuscript_submit(acting_user=demo_user("member"), manuscript=manuscript)
+                approval = manuscript.approval
+                approval.refresh_from_db()
+                if step_code == "received":
+                    approval = workflow.approval_transition(
+                        approval=approval,
+                        action=Action.APPROVE,
+                        acting_user=demo_user("gongcheng_head"),
+                    )
+                user = demo_user(username)
+                assert (rules.refusal_to_decide(user, approval) is None) == (username in allowed)
+                if username in allowed:
+                    workflow.approval_transition(
+                        approval=approval,
+                        action=decision,
+                        acting_user=user,
+                        opinion="意见",
+                        expected_step=step_code,
+                    )
+                else:
+                    with pytest.raises(workflow.TransitionRefused):
+                        workflow.approval_transition(
+                            approval=approval,
+                            action=decision,
+                            acting_user=user,
+                            opinion="意见",
+                            expected_step=step_code,
+                        )

@@ -5,12 +5,18 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
+from import_export.results import RowResult
 
-from .enums import Role
+from .audit import audit_record
+from .enums import AuditAction, Role
 from .models import Staff, Unit
-from .roles import role_group
+from .resources import RosterResult, RosterXLSX, StaffResource
+from .roles import group_name, role_group
 from .scoping import needs_admin_access
+from .selectors import SEPARATED_ADMIN_ROLES, account_roles
 
 
 def unit_upsert(*, code: str, name: str, kind: str, short_name: str = "", order: int = 0) -> Unit:
@@ -67,3 +73,154 @@ def account_ensure(*, staff: Staff, username: str, roles: list[Role], password: 
         staff.user = user
         staff.save(update_fields=["user"])
     return user
+
+
+# --- the staff roster ----------------------------------------------------------------------
+
+
+def staff_roster_import(
+    *, dataset, acting_user, file_name: str = "", ip_address: str | None = None, dry_run=False
+) -> RosterResult:
+    """Import a roster sheet; nothing is saved unless every row is valid.
+
+    A real (confirmed) import is audited whether it succeeds or not; a dry run is not.
+    """
+    with transaction.atomic():
+        result = StaffResource().import_data(
+            dataset,
+            dry_run=dry_run,
+            raise_errors=False,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            retain_instance_in_row_result=True,
+            user=acting_user,
+            file_name=file_name,
+        )
+        if not dry_run:
+            if result.is_clean():
+                new = result.count(RowResult.IMPORT_TYPE_NEW)
+                updated = result.count(RowResult.IMPORT_TYPE_UPDATE)
+                unchanged = result.count(RowResult.IMPORT_TYPE_SKIP)
+                detail = (
+                    f"导入人员名册《{file_name}》：新增 {new} 人，更新 {updated} 人，"
+                    f"未变 {unchanged} 人。"
+                )
+            else:
+                detail = (
+                    f"导入人员名册《{file_name}》失败：{len(result.problems())} 处问题，"
+                    "未保存任何数据。"
+                )
+            audit_record(
+                action=AuditAction.IMPORT,
+                actor=acting_user,
+                detail=detail,
+                ip_address=ip_address,
+                success=result.is_clean(),
+            )
+    return result
+
+
+def staff_roster_export(*, staff: QuerySet[Staff], acting_user, ip_address=None) -> bytes:
+    """Return the roster of these staff as an xlsx file, and audit the export."""
+    with transaction.atomic():
+        dataset = StaffResource().export(queryset=staff)
+        content = RosterXLSX().export_data(dataset)
+        audit_record(
+            action=AuditAction.EXPORT,
+            actor=acting_user,
+            detail=f"导出人员名册，共 {len(dataset)} 人。",
+            ip_address=ip_address,
+        )
+    return content
+
+
+# --- accounts ------------------------------------------------------------------------------
+
+
+def account_roles_check(roles) -> None:
+    """Refuse a set of roles that breaks the separation of the three admin roles (三员分立)."""
+    given = {Role(r) for r in roles}
+    held = [r for r in Role if r in given and r in SEPARATED_ADMIN_ROLES]
+    if len(held) > 1:
+        names = "、".join(r.label for r in held)
+        raise ValidationError(
+            f"系统管理员、安全管理员、审计管理员须由不同人员担任（三员分立），不能同时授予：{names}。"
+        )
+
+
+@transaction.atomic
+def account_roles_set(*, account, roles, acting_user, ip_address=None) -> bool:
+    """Give an account exactly these roles, leave its other groups alone, set is_staff to match.
+
+    The account works in the admin (is_staff) when a role needs it; a superuser always does.
+    Return whether the roles changed; a change is audited.
+    """
+    wanted = {Role(r) for r in roles}
+    account_roles_check(wanted)
+    current = account_roles(account)
+    if wanted != current:
+        removed, added = current - wanted, wanted - current
+        account.groups.remove(
+            *[g for g in account.groups.all() if g.name in {group_name(r) for r in removed}]
+        )
+        account.groups.add(*[role_group(r) for r in added])
+        order = list(Role)
+        before = "、".join(r.label for r in sorted(current, key=order.index)) or "无"
+        after = "、".join(r.label for r in sorted(wanted, key=order.index)) or "无"
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=account,
+            detail=f"账号 {account.get_username()} 的角色：{before} → {after}",
+            ip_address=ip_address,
+        )
+    is_staff = account.is_superuser or needs_admin_access(wanted)
+    if account.is_staff != is_staff:
+        account.is_staff = is_staff
+        account.save(update_fields=["is_staff"])
+    account.__dict__.pop("_qpdo_roles", None)
+    return wanted != current
+
+
+def account_change_record(
+    *, account, acting_user, created: bool, changed: list[str], ip_address=None
+) -> None:
+    """Audit an account created or edited in the admin (not its password or roles)."""
+    if created:
+        detail = f"新建账号 {account.get_username()}"
+    else:
+        labels = {
+            "is_active": "启用状态",
+            "username": "用户名",
+            "first_name": "姓名",
+            "email": "邮箱",
+        }
+        fields = [labels.get(name, name) for name in changed if name != "roles"]
+        if not fields:
+            return
+        detail = f"修改账号 {account.get_username()}：{'、'.join(fields)}"
+        if "is_active" in changed:
+            detail += "（已启用）" if account.is_active else "（已停用）"
+    audit_record(
+        action=AuditAction.CHANGE,
+        actor=acting_user,
+        target=account,
+        detail=detail,
+        ip_address=ip_address,
+    )
+
+
+@transaction.atomic
+def account_unlock(*, attempts: QuerySet, acting_user, ip_address=None) -> int:
+    """Unlock the accounts behind these failed sign-in records (axes) and audit it."""
+    usernames = sorted({a.username or "" for a in attempts})
+    count = attempts.count()
+    attempts.delete()
+    for username in usernames:
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            detail=f"解除账号锁定：{username or '（未知账号）'}",
+            ip_address=ip_address,
+        )
+    return count

@@ -95,12 +95,13 @@ class AuditRecord(models.Model):
     """Who did what, when, from where, and whether it succeeded. Append-only."""
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    # PROTECT: deleting an account must not rewrite the audit trail (deactivate it instead).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     actor_name = models.CharField("操作人姓名", max_length=60, blank=True)

@@ -253,13 +253,6 @@ def test_password_change_refuses_a_short_password(client, demo_user):
     assert demo_user("gongcheng_head").check_password(DEMO_PASSWORD)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Django 5.2 的 MinimumLengthValidator 改用 “…at least %d character(s).” 作为 msgid，"
-        "而 zh_Hans 译文仍是 %(min_length)d 的旧 msgid：提示显示为英文，需在项目内补译。"
-    ),
-)
 def test_short_password_message_is_chinese(client, db):
     post_login(client, "gongcheng_head", DEMO_PASSWORD)
 

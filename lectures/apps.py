@@ -6,7 +6,7 @@ class LecturesConfig(AppConfig):
     verbose_name = "国动小讲堂"
 
     def ready(self) -> None:
-        from qpdo.org import navigation, roles
+        from qpdo.org import dashboard, navigation, roles
         from qpdo.org.enums import Role
         from qpdo.workflow import chains
 
@@ -16,6 +16,11 @@ class LecturesConfig(AppConfig):
 
         chains.register(TOPIC_CHAIN, Topic)
         chains.register(MANUSCRIPT_CHAIN, Manuscript)
+        from .dashboard import panel_context
+
+        dashboard.register(
+            order=30, code="lectures", template_name="lectures/_panel.html", context=panel_context
+        )
         navigation.register(
             order=30,
             label="国动小讲堂",

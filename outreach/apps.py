@@ -4,3 +4,69 @@ from django.apps import AppConfig
 class OutreachConfig(AppConfig):
     name = "outreach"
     verbose_name = "宣传教育“六进”"
+
+    def ready(self) -> None:
+        from qpdo.org import dashboard, navigation, roles
+        from qpdo.org.enums import Role
+        from qpdo.workflow import chains
+
+        from . import seeds, signals  # noqa: F401
+        from .chains import PLAN_CHAIN, REPORT_CHAIN
+        from .models import Plan, Report
+
+        chains.register(PLAN_CHAIN, Plan)
+        chains.register(REPORT_CHAIN, Report)
+        signals.connect()
+        navigation.register(
+            order=50,
+            label="宣传教育“六进”",
+            url_name="outreach:index",
+            roles=[
+                Role.OUTREACH_REPORTER,
+                Role.OUTREACH_REVIEWER,
+                Role.OFFICE_LEADER,
+            ],
+        )
+        dashboard.register(
+            order=40,
+            code="outreach",
+            template_name="outreach/_panel.html",
+            context=_panel,
+        )
+        view_all = [
+            "outreach.view_front",
+            "outreach.view_plan",
+            "outreach.view_planitem",
+            "outreach.view_report",
+            "outreach.view_school",
+            "outreach.view_evacuationplan",
+            "outreach.view_schooldrill",
+            "outreach.view_community",
+            "outreach.view_communityexercise",
+            "outreach.view_partyschoolagreement",
+            "workflow.view_approval",
+        ]
+        for role in (Role.OUTREACH_REVIEWER, Role.OFFICE_LEADER):
+            roles.grant(role, view_all)
+        roles.grant(
+            Role.OUTREACH_REVIEWER,
+            ["outreach.change_front"]
+            + [
+                f"outreach.{verb}_{model}"
+                for model in (
+                    "school",
+                    "evacuationplan",
+                    "schooldrill",
+                    "community",
+                    "communityexercise",
+                    "partyschoolagreement",
+                )
+                for verb in ("add", "change", "delete")
+            ],
+        )
+
+
+def _panel(*, user):
+    from .selectors import workbench_panel_for
+
+    return workbench_panel_for(user=user)

@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/password/", views.PortalPasswordChangeView.as_view(), name="password_change"),
     path("workflow/", include("qpdo.workflow.urls")),
     path("lectures/", include("lectures.urls")),
+    path("outreach/", include("outreach.urls")),
     path("admin/", admin.site.urls),
 ]

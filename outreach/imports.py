@@ -1,0 +1,343 @@
+"""Reading school and community lists from Excel: columns, per-row checks, a dry-run result.
+
+The sheet's first row holds the column names (a few spellings accepted). Every row is checked
+on its own and against the rest of the file and the register (a name given twice, a name
+already registered in another 街镇); each problem is reported with the row number the user sees
+in Excel. Nothing is written here: `services.register_import` applies a clean result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from qpdo.org.models import Unit
+from qpdo.org.resources import cell_text
+
+from .enums import CommunityKind, SchoolStage
+
+YES = frozenset({"", "是", "在册", "1", "Y", "YES", "TRUE"})
+NO = frozenset({"否", "不在册", "撤并", "停办", "0", "N", "NO", "FALSE"})
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _choice(choices, aliases: dict[str, str]) -> Callable[[str], str]:
+    by_label = {c.label: c.value for c in choices} | aliases
+
+    def parse(text: str) -> str:
+        key = _squeeze(text)
+        if key not in by_label:
+            raise ValueError(f"“{text}”无法识别，应填写：{'、'.join(choices.labels)}")
+        return by_label[key]
+
+    return parse
+
+
+def _yes_no(text: str) -> bool:
+    key = _squeeze(text).upper()
+    if key in YES:
+        return True
+    if key in NO:
+        return False
+    raise ValueError(f"“{text}”无法识别，应填写：是、否")
+
+
+def _limited(max_length: int) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if len(text) > max_length:
+            raise ValueError(f"不能超过 {max_length} 个字")
+        return text
+
+    return parse
+
+
+@dataclass(frozen=True)
+class ImportColumn:
+    header: str
+    attr: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    parse: Callable[[str], object] | None = None
+    default: object = ""
+
+
+@dataclass(frozen=True)
+class ImportSpec:
+    """What one register's sheet looks like."""
+
+    code: str
+    label: str  # 学校 / 社区（村、居委）
+    name_header: str
+    columns: tuple[ImportColumn, ...]
+    # Names must be unique in the whole district (schools) or only within a 街镇 (communities).
+    unique_in_district: bool
+
+    def column_for(self, header: str) -> ImportColumn | None:
+        key = _squeeze(header)
+        for column in self.columns:
+            if key == column.header or key in column.aliases:
+                return column
+        return None
+
+
+TOWN = ImportColumn("街镇", "town", ("所属街镇", "街道/镇", "街道镇", "镇/街道"))
+
+SCHOOLS = ImportSpec(
+    code="schools",
+    label="学校",
+    name_header="学校名称",
+    unique_in_district=True,
+    columns=(
+        TOWN,
+        ImportColumn("学校名称", "name", ("学校", "名称"), required=True, parse=_limited(100)),
+        ImportColumn(
+            "学段",
+            "stage",
+            ("学校类型", "类型", "办学类型"),
+            parse=_choice(
+                SchoolStage,
+                {
+                    "初中": SchoolStage.JUNIOR,
+                    "高中": SchoolStage.SENIOR,
+                    "九年一贯制": SchoolStage.NINE_YEAR,
+                    "中职": SchoolStage.VOCATIONAL,
+                    "职校": SchoolStage.VOCATIONAL,
+                    "特殊教育": SchoolStage.SPECIAL,
+                    "特教": SchoolStage.SPECIAL,
+                },
+            ),
+            default=SchoolStage.OTHER,
+        ),
+        ImportColumn("地址", "address", ("学校地址",), parse=_limited(200)),
+        ImportColumn("联系人", "contact_name", (), parse=_limited(30)),
+        ImportColumn("联系电话", "contact_phone", ("电话", "手机"), parse=_limited(30)),
+        ImportColumn("在册", "is_active", ("是否在册",), parse=_yes_no, default=True),
+        ImportColumn("备注", "note", (), parse=_limited(200)),
+    ),
+)
+
+COMMUNITIES = ImportSpec(
+    code="communities",
+    label="社区（村、居委）",
+    name_header="名称",
+    unique_in_district=False,
+    columns=(
+        TOWN,
+        ImportColumn(
+            "名称",
+            "name",
+            ("村居委名称", "村/居委", "社区名称", "社区", "村居委"),
+            required=True,
+            parse=_limited(100),
+        ),
+        ImportColumn(
+            "类型",
+            "kind",
+            ("村/居", "村居类型"),
+            parse=_choice(
+                CommunityKind,
+                {
+                    "居委": CommunityKind.RESIDENTS,
+                    "居": CommunityKind.RESIDENTS,
+                    "居民委员会": CommunityKind.RESIDENTS,
+                    "村委": CommunityKind.VILLAGE,
+                    "村": CommunityKind.VILLAGE,
+                    "村民委员会": CommunityKind.VILLAGE,
+                },
+            ),
+            default=CommunityKind.RESIDENTS,
+        ),
+        ImportColumn("在册", "is_active", ("是否在册",), parse=_yes_no, default=True),
+        ImportColumn("备注", "note", (), parse=_limited(200)),
+    ),
+)
+SPECS = {spec.code: spec for spec in (SCHOOLS, COMMUNITIES)}
+
+
+@dataclass
+class RowOutcome:
+    line: int  # the row number in Excel
+    values: dict = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    action: str = ""  # new, update, same
+    existing_pk: int | None = None
+
+    ACTION_LABELS = {"new": "新增", "update": "更新", "same": "无变化"}
+
+    @property
+    def action_label(self) -> str:
+        return self.ACTION_LABELS.get(self.action, "")
+
+    @property
+    def town_name(self) -> str:
+        town = self.values.get("town")
+        return town.name if town else ""
+
+
+@dataclass
+class ImportResult:
+    spec: ImportSpec
+    rows: list[RowOutcome] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def error_rows(self) -> list[RowOutcome]:
+        return [row for row in self.rows if row.errors]
+
+    @property
+    def is_clean(self) -> bool:
+        return not self.file_errors and not self.error_rows and bool(self.rows)
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action and not row.errors)
+
+    @property
+    def count_new(self) -> int:
+        return self.count("new")
+
+    @property
+    def count_update(self) -> int:
+        return self.count("update")
+
+    @property
+    def count_same(self) -> int:
+        return self.count("same")
+
+
+class TownLookup:
+    """Find a 街镇 by its name, short name, or name without 镇/街道."""
+
+    def __init__(self, towns: Iterable[Unit]) -> None:
+        self.by_key: dict[str, Unit] = {}
+        for town in towns:
+            for key in (town.name, town.short_name, re.sub(r"(镇|街道)$", "", town.name)):
+                if key:
+                    self.by_key[_squeeze(key)] = town
+
+    def find(self, text: str) -> Unit | None:
+        return self.by_key.get(_squeeze(text))
+
+
+def check_rows(
+    spec: ImportSpec,
+    raw_rows: Sequence[tuple[int, Sequence[object]]],
+    *,
+    towns: Iterable[Unit],
+    allowed_town_ids: set[int] | None,
+    default_town: Unit | None,
+    existing: dict[tuple[int | None, str], object],
+) -> ImportResult:
+    """Check the sheet's rows (the first is the header row) and say what each would do.
+
+    `existing` maps (town id, name) — or (None, name) for district-unique names — to the
+    registered record. `allowed_town_ids` limits the 街镇 a 填报员 may import for (None: any).
+    """
+    result = ImportResult(spec)
+    if not raw_rows:
+        result.file_errors.append(
+            f"文件中没有数据：第 1 行应为列名，第 2 行起每行一个{spec.label}。"
+        )
+        return result
+    header_line, header = raw_rows[0]
+    columns: dict[int, ImportColumn] = {}
+    seen_headers: set[str] = set()
+    for index, value in enumerate(header):
+        text = cell_text(value)
+        if not text:
+            continue
+        column = spec.column_for(text)
+        if column is None:
+            result.ignored_columns.append(text)
+            continue
+        if column.header in seen_headers:
+            result.file_errors.append(f"列名重复：{column.header}。")
+        seen_headers.add(column.header)
+        columns[index] = column
+    missing = [c.header for c in spec.columns if c.required and c.header not in seen_headers]
+    if default_town is None and "街镇" not in seen_headers:
+        missing.insert(0, "街镇")
+    if missing:
+        known = "、".join(c.header for c in spec.columns)
+        result.file_errors.append(
+            f"缺少必填列：{'、'.join(missing)}（第 {header_line} 行须为列名，可用的列：{known}）。"
+        )
+        return result
+    lookup = TownLookup(towns)
+    first_line_of: dict[tuple, list[int]] = defaultdict(list)
+
+    for line, cells in raw_rows[1:]:
+        outcome = RowOutcome(line)
+        for index, column in columns.items():
+            text = cell_text(cells[index] if index < len(cells) else None)
+            if column.attr == "town":
+                continue
+            if not text:
+                if column.required:
+                    outcome.errors.append(f"{column.header}不能为空")
+                outcome.values[column.attr] = column.default
+                continue
+            try:
+                outcome.values[column.attr] = column.parse(text) if column.parse else text
+            except ValueError as error:
+                outcome.errors.append(f"{column.header}：{error}")
+        for column in spec.columns:
+            outcome.values.setdefault(column.attr, column.default)
+        outcome.values["town"] = _row_town(outcome, cells, columns, lookup, default_town)
+        town = outcome.values["town"]
+        if town is not None and allowed_town_ids is not None and town.pk not in allowed_town_ids:
+            outcome.errors.append(
+                f"街镇：只能导入本街镇（{default_town.name if default_town else ''}）的{spec.label}"
+            )
+        name = _squeeze(str(outcome.values.get("name") or ""))
+        outcome.values["name"] = name
+        if name and town is not None:
+            key = (None, name) if spec.unique_in_district else (town.pk, name)
+            first_line_of[key].append(line)
+            record = existing.get(key)
+            if record is not None and record.town_id != town.pk:
+                outcome.errors.append(
+                    f"{spec.name_header}：“{name}”已登记在{record.town.name}，"
+                    "如需调整所属街镇请联系区国动办"
+                )
+            elif record is not None:
+                outcome.existing_pk = record.pk
+                changed = any(
+                    getattr(record, c.attr) != outcome.values[c.attr]
+                    for c in spec.columns
+                    if c.attr not in ("town", "name")
+                )
+                outcome.action = "update" if changed else "same"
+            else:
+                outcome.action = "new"
+        result.rows.append(outcome)
+
+    for lines in first_line_of.values():
+        if len(lines) < 2:
+            continue
+        for row in result.rows:
+            if row.line in lines:
+                others = "、".join(str(n) for n in lines if n != row.line)
+                row.errors.append(f"{spec.name_header}重复（另见第 {others} 行）")
+    if not result.rows:
+        result.file_errors.append(f"文件中只有列名，没有{spec.label}数据。")
+    return result
+
+
+def _row_town(outcome, cells, columns, lookup: TownLookup, default_town):
+    index = next((i for i, c in columns.items() if c.attr == "town"), None)
+    text = cell_text(cells[index] if index is not None and index < len(cells) else None)
+    if not text:
+        if default_town is None:
+            outcome.errors.append("街镇不能为空")
+        return default_town
+    town = lookup.find(text)
+    if town is None:
+        outcome.errors.append(f"街镇：找不到“{text}”（请填写街镇全称，如 朱家角镇、夏阳街道）")
+    return town

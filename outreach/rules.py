@@ -1,0 +1,91 @@
+"""Who may do what in the 六进 programme. Small predicates, used by services, views and admin.
+
+A predicate answers False for a missing object. Scope (which records a user may read) is the
+selectors' business; these say who may act.
+"""
+
+from __future__ import annotations
+
+from qpdo.org.enums import OUTREACH_UNIT_KINDS, Role, UnitKind
+from qpdo.org.scoping import has_role, is_office_wide, user_unit
+from qpdo.workflow.enums import State
+
+
+def reporting_unit(user):
+    """Return the unit the user reports for (a 填报员 of a 街镇 or member unit), or None."""
+    unit = user_unit(user)
+    if unit is None or unit.kind not in OUTREACH_UNIT_KINDS:
+        return None
+    return unit if has_role(user, Role.OUTREACH_REPORTER) else None
+
+
+def may_report(user) -> bool:
+    """Return whether the user files plans and reports for a unit."""
+    return reporting_unit(user) is not None
+
+
+def _own(user, unit_id) -> bool:
+    unit = reporting_unit(user)
+    return unit is not None and unit.pk == unit_id
+
+
+def may_edit_plan(user, plan) -> bool:
+    return plan is not None and plan.approval.is_editable and _own(user, plan.unit_id)
+
+
+def may_edit_report(user, report) -> bool:
+    return report is not None and report.approval.is_editable and _own(user, report.unit_id)
+
+
+def may_delete_report(user, report) -> bool:
+    """Return whether the report is a never-submitted draft of the user's own unit."""
+    return (
+        report is not None
+        and report.approval.state == State.DRAFT
+        and report.approval.round == 0
+        and _own(user, report.unit_id)
+    )
+
+
+def may_review(user) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.OUTREACH_REVIEWER)
+
+
+def may_promote(user, report) -> bool:
+    """Return whether the user may mark an adopted report as sent on to the city office."""
+    return (
+        report is not None
+        and may_review(user)
+        and report.approval.state == State.APPROVED
+        and not report.promoted_to_city
+    )
+
+
+def may_see_dashboard(user) -> bool:
+    return is_office_wide(user)
+
+
+def may_maintain_town(user, town) -> bool:
+    """Return whether the user keeps the registers of a 街镇: the office, or its own 填报员."""
+    if town is None or town.kind != UnitKind.TOWN:
+        return False
+    return may_review(user) or _own(user, town.pk)
+
+
+def may_import_registers(user) -> bool:
+    """Return whether the user may import school or community lists (office or a 街镇)."""
+    if may_review(user):
+        return True
+    unit = reporting_unit(user)
+    return unit is not None and unit.kind == UnitKind.TOWN
+
+
+def may_see_registers(user) -> bool:
+    if is_office_wide(user):
+        return True
+    unit = reporting_unit(user)
+    return unit is not None and unit.kind == UnitKind.TOWN
+
+
+def may_record_agreement(user) -> bool:
+    return may_review(user)

@@ -1,0 +1,975 @@
+"""Reads of the 六进 programme: the one place that decides what a user may see.
+
+A 填报员 sees only their own unit's plans, reports and files, and (for a 街镇) its own
+registers; the office-wide roles see every unit. Anything outside a user's scope is a 404,
+the same as a missing record. List reads run a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.http import Http404
+
+from campaigns.models import Campaign, KeyDate, Programme
+from campaigns.selectors import campaign_current
+from qpdo.org import clock
+from qpdo.org.enums import OUTREACH_UNIT_KINDS, UnitKind
+from qpdo.org.models import Unit
+from qpdo.org.scoping import units_user_may_see
+from qpdo.workflow.enums import Action, State
+from qpdo.workflow.models import Opinion
+
+from . import rules
+from .enums import (
+    FILED_STATES,
+    KEY_DAY_WINDOW_DAYS,
+    PLAN_STATE_LABELS,
+    REPORT_STATE_LABELS,
+    REPORT_TIMELY_DAYS,
+    ExerciseKind,
+    Register,
+)
+from .keydates import PLAN_DUE_CODE, RULE_CODES, KeyDay, computed_days, end_of_february
+from .models import (
+    Community,
+    CommunityExercise,
+    EvacuationPlan,
+    Front,
+    PartySchoolAgreement,
+    Plan,
+    PlanItem,
+    Report,
+    ReportAttachment,
+    ReportPhoto,
+    School,
+    SchoolDrill,
+)
+
+# --- years, fronts, units ------------------------------------------------------------------
+
+
+def outreach_year() -> int:
+    """Return the working year: the current campaign's, else this calendar year."""
+    campaign = campaign_current()
+    return campaign.year if campaign else clock.today().year
+
+
+def year_choices() -> list[int]:
+    """Return the years a page may show: campaigns, years with records, and this year."""
+    years = {clock.today().year, outreach_year()}
+    years.update(Campaign.objects.values_list("year", flat=True))
+    years.update(Plan.objects.values_list("year", flat=True).distinct())
+    years.update(d.year for d in Report.objects.dates("held_on", "year"))
+    return sorted(years, reverse=True)
+
+
+def fronts_all() -> list[Front]:
+    return list(Front.objects.prefetch_related("units"))
+
+
+def reporting_units() -> QuerySet[Unit]:
+    """Return the units that file plans and reports: the 街镇 and the member units."""
+    return Unit.objects.filter(kind__in=OUTREACH_UNIT_KINDS, is_active=True).order_by("order", "id")
+
+
+def towns() -> QuerySet[Unit]:
+    return Unit.objects.filter(kind=UnitKind.TOWN, is_active=True).order_by("order", "id")
+
+
+def front_unit_ids(front: Front, units: Iterable[Unit]) -> set[int]:
+    """Return the ids of the reporting units responsible for a front (uses prefetched units)."""
+    named = {u.pk for u in front.units.all()}
+    return {
+        u.pk
+        for u in units
+        if u.pk in named
+        or (front.includes_towns and u.kind == UnitKind.TOWN)
+        or (front.includes_member_units and u.kind == UnitKind.MEMBER_UNIT)
+    }
+
+
+def responsible_fronts(fronts: list[Front], units: Iterable[Unit]) -> dict[int, list[Front]]:
+    """Return, per unit id, the fronts the notice makes the unit responsible for."""
+    units = list(units)
+    result: dict[int, list[Front]] = {u.pk: [] for u in units}
+    for front in fronts:
+        for unit_id in front_unit_ids(front, units):
+            result[unit_id].append(front)
+    return result
+
+
+def fronts_of_unit(unit: Unit) -> list[Front]:
+    return responsible_fronts(fronts_all(), [unit])[unit.pk]
+
+
+def front_for_register(register: Register) -> Front | None:
+    return Front.objects.filter(register=register).first()
+
+
+# --- key dates -----------------------------------------------------------------------------
+
+
+def key_days_for(year: int) -> list[KeyDay]:
+    """Return the 六进 key dates of a year: those stored on its campaign, else the rules'."""
+    stored = {
+        kd.code: KeyDay(kd.code, kd.title, kd.date, kd.is_deadline, kd.note)
+        for kd in KeyDate.objects.filter(
+            campaign__year=year, programme=Programme.OUTREACH, code__in=RULE_CODES
+        )
+    }
+    days = [stored.get(day.code, day) for day in computed_days(year)]
+    return sorted(days, key=lambda day: (day.date, day.code))
+
+
+def plan_due_date(year: int) -> datetime.date:
+    """Return the day the year's plan is due (the stored key date, else the end of February)."""
+    stored = (
+        KeyDate.objects.filter(campaign__year=year, code=PLAN_DUE_CODE)
+        .values_list("date", flat=True)
+        .first()
+    )
+    return stored or end_of_february(year)
+
+
+@dataclass
+class KeyDayReports:
+    day: KeyDay
+    window_start: datetime.date
+    window_end: datetime.date
+    filed: int = 0
+    adopted: int = 0
+
+    @property
+    def is_past(self) -> bool:
+        return self.day.date < clock.today()
+
+
+def key_days_with_reports(*, year: int, reports: QuerySet[Report]) -> list[KeyDayReports]:
+    """Return the year's observances with the reports held around each (one query)."""
+    days = [d for d in key_days_for(year) if not d.is_deadline]
+    window = datetime.timedelta(days=KEY_DAY_WINDOW_DAYS)
+    result = [KeyDayReports(d, d.date - window, d.date + window) for d in days]
+    if not result:
+        return result
+    rows = (
+        reports.prefetch_related(None)
+        .filter(
+            held_on__gte=min(r.window_start for r in result),
+            held_on__lte=max(r.window_end for r in result),
+            approval__state__in=FILED_STATES,
+        )
+        .values_list("held_on", "approval__state")
+    )
+    for held_on, state in rows:
+        for entry in result:
+            if entry.window_start <= held_on <= entry.window_end:
+                entry.filed += 1
+                entry.adopted += state == State.APPROVED
+    return result
+
+
+# --- plans ---------------------------------------------------------------------------------
+
+
+def first_submitted_at():
+    """Return a subquery: when the subject was first handed in (the first 提交 opinion)."""
+    return Subquery(
+        Opinion.objects.filter(approval=OuterRef("approval"), action=Action.SUBMIT)
+        .order_by("at", "id")
+        .values("at")[:1]
+    )
+
+
+def plan_list_for(*, user, year: int | None = None, unit: Unit | None = None) -> QuerySet[Plan]:
+    """Return the plans the user may see, with their first hand-in time and item totals."""
+    plans = Plan.objects.filter(unit__in=units_user_may_see(user))
+    if year is not None:
+        plans = plans.filter(year=year)
+    if unit is not None:
+        plans = plans.filter(unit=unit)
+    return plans.select_related("unit", "approval").annotate(
+        first_submitted_at=first_submitted_at(),
+        item_count=Count("items", distinct=True),
+        budget_total=Sum("items__budget"),
+    )
+
+
+def plan_get_for(*, user, pk: int) -> Plan:
+    """Return one plan the user may see; another unit's plan is a 404, like a missing one."""
+    plan = plan_list_for(user=user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404("未找到该计划。")
+    return plan
+
+
+def plan_items(plan: Plan) -> list[PlanItem]:
+    return list(
+        plan.items.select_related("front")
+        .annotate(report_count=Count("reports"))
+        .order_by("front__order", "month", "order", "id")
+    )
+
+
+def plan_items_for_unit(unit: Unit, years: Iterable[int]) -> QuerySet[PlanItem]:
+    """Return the planned activities a report of the unit may carry out."""
+    return (
+        PlanItem.objects.filter(plan__unit=unit, plan__year__in=list(years))
+        .select_related("front", "plan")
+        .order_by("-plan__year", "front__order", "month", "id")
+    )
+
+
+@dataclass
+class PlanStatus:
+    """Where a unit stands with the year's plan: handed in on time, late, or not at all."""
+
+    unit: Unit
+    plan: Plan | None
+    due: datetime.date
+    first_submitted: datetime.date | None
+    timing: str  # on_time, late, overdue, not_due
+    state: str = ""
+
+    TIMING_LABELS = {
+        "on_time": "按时报送",
+        "late": "逾期报送",
+        "overdue": "逾期未报",
+        "not_due": "尚未报送",
+    }
+    TIMING_CLASSES = {
+        "on_time": "success",
+        "late": "warning",
+        "overdue": "danger",
+        "not_due": "secondary",
+    }
+
+    @property
+    def timing_label(self) -> str:
+        return self.TIMING_LABELS[self.timing]
+
+    @property
+    def timing_class(self) -> str:
+        return self.TIMING_CLASSES[self.timing]
+
+    @property
+    def state_label(self) -> str:
+        return PLAN_STATE_LABELS.get(self.state, "未填报") if self.plan else "未填报"
+
+    @property
+    def is_missing(self) -> bool:
+        return self.first_submitted is None
+
+
+def plan_timing(
+    first_submitted: datetime.date | None, due: datetime.date, today: datetime.date
+) -> str:
+    """Return on_time / late / overdue / not_due for a plan handed in on a day (or not)."""
+    if first_submitted is not None:
+        return "on_time" if first_submitted <= due else "late"
+    return "overdue" if today > due else "not_due"
+
+
+def _local_date(moment) -> datetime.date | None:
+    from django.utils import timezone
+
+    return timezone.localtime(moment).date() if moment else None
+
+
+def plan_statuses(*, year: int, units: list[Unit]) -> dict[int, PlanStatus]:
+    """Return the plan status of each unit for a year (two queries)."""
+    due = plan_due_date(year)
+    today = clock.today()
+    plans = {
+        p.unit_id: p
+        for p in Plan.objects.filter(year=year, unit__in=[u.pk for u in units])
+        .select_related("approval")
+        .annotate(first_submitted_at=first_submitted_at())
+    }
+    result = {}
+    for unit in units:
+        plan = plans.get(unit.pk)
+        first = _local_date(plan.first_submitted_at) if plan else None
+        result[unit.pk] = PlanStatus(
+            unit=unit,
+            plan=plan,
+            due=due,
+            first_submitted=first,
+            timing=plan_timing(first, due, today),
+            state=plan.approval.state if plan else "",
+        )
+    return result
+
+
+# --- reports -------------------------------------------------------------------------------
+
+
+def _photos_prefetch() -> Prefetch:
+    return Prefetch("photos", queryset=ReportPhoto.objects.order_by("order", "id"))
+
+
+def report_list_for(
+    *,
+    user,
+    year: int | None = None,
+    unit: Unit | None = None,
+    front: Front | None = None,
+    kind: str = "",
+    state: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    query: str = "",
+    promoted: bool | None = None,
+) -> QuerySet[Report]:
+    """Return the reports the user may see, filtered, with fronts and photos prefetched."""
+    reports = Report.objects.filter(unit__in=units_user_may_see(user))
+    if year is not None:
+        reports = reports.filter(held_on__year=year)
+    if unit is not None:
+        reports = reports.filter(unit=unit)
+    if front is not None:
+        reports = reports.filter(fronts=front)
+    if kind:
+        reports = reports.filter(kind=kind)
+    if state:
+        reports = reports.filter(approval__state=state)
+    if date_from is not None:
+        reports = reports.filter(held_on__gte=date_from)
+    if date_to is not None:
+        reports = reports.filter(held_on__lte=date_to)
+    if query:
+        reports = reports.filter(
+            Q(title__icontains=query) | Q(place__icontains=query) | Q(content__icontains=query)
+        )
+    if promoted is not None:
+        reports = reports.filter(promoted_to_city=promoted)
+    return (
+        reports.select_related("unit", "approval", "plan_item__front", "plan_item__plan")
+        .prefetch_related("fronts", _photos_prefetch())
+        .order_by("-held_on", "-id")
+    )
+
+
+def report_get_for(*, user, pk: int) -> Report:
+    """Return one report the user may see; another unit's report is a 404."""
+    report = (
+        report_list_for(user=user)
+        .prefetch_related("attachments")
+        .select_related("promoted_by__staff")
+        .filter(pk=pk)
+        .first()
+    )
+    if report is None:
+        raise Http404("未找到该活动信息。")
+    return report
+
+
+def photo_get_for(*, user, pk: int) -> ReportPhoto:
+    photo = (
+        ReportPhoto.objects.filter(pk=pk, report__unit__in=units_user_may_see(user))
+        .select_related("report")
+        .first()
+    )
+    if photo is None:
+        raise Http404("未找到该照片。")
+    return photo
+
+
+def attachment_get_for(*, user, pk: int) -> ReportAttachment:
+    attachment = (
+        ReportAttachment.objects.filter(pk=pk, report__unit__in=units_user_may_see(user))
+        .select_related("report")
+        .first()
+    )
+    if attachment is None:
+        raise Http404("未找到该附件。")
+    return attachment
+
+
+def report_state_label(state: str) -> str:
+    return REPORT_STATE_LABELS.get(state, state)
+
+
+def latest_adopted_reports(*, limit: int = 8, year: int | None = None) -> list[Report]:
+    reports = Report.objects.filter(approval__state=State.APPROVED)
+    if year is not None:
+        reports = reports.filter(held_on__year=year)
+    return list(
+        reports.select_related("unit", "approval")
+        .prefetch_related("fronts", _photos_prefetch())
+        .order_by("-approval__decided_at", "-id")[:limit]
+    )
+
+
+# --- registers -----------------------------------------------------------------------------
+
+
+def towns_for(user) -> QuerySet[Unit]:
+    """Return the 街镇 whose registers the user may read."""
+    if not rules.may_see_registers(user):
+        return Unit.objects.none()
+    return units_user_may_see(user).filter(kind=UnitKind.TOWN).order_by("order", "id")
+
+
+def _year_range(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def _schools_annotated(schools: QuerySet[School], year: int) -> QuerySet[School]:
+    start, end = _year_range(year)
+    plans = EvacuationPlan.objects.filter(school=OuterRef("pk"))
+    drills = SchoolDrill.objects.filter(school=OuterRef("pk"), held_on__range=(start, end))
+    return schools.annotate(
+        has_plan=Exists(plans),
+        plan_on=Subquery(plans.order_by("-compiled_on", "-id").values("compiled_on")[:1]),
+        drilled=Exists(drills),
+        last_drill_on=Subquery(drills.order_by("-held_on").values("held_on")[:1]),
+        drill_count=Subquery(
+            drills.order_by().values("school").annotate(n=Count("id")).values("n")[:1]
+        ),
+    )
+
+
+SCHOOL_STATUS_FILTERS = {
+    "covered": Q(has_plan=True, drilled=True),
+    "uncovered": Q(has_plan=False) | Q(drilled=False),
+    "no_plan": Q(has_plan=False),
+    "no_drill": Q(drilled=False),
+}
+SCHOOL_STATUS_LABELS = {
+    "covered": "已全覆盖",
+    "uncovered": "未覆盖",
+    "no_plan": "缺疏散方案",
+    "no_drill": "本年未演练",
+}
+
+
+def school_list_for(
+    *, user, year: int, town: Unit | None = None, status: str = "", query: str = ""
+) -> QuerySet[School]:
+    """Return the active schools the user may see, with their plan and this year's drills."""
+    schools = School.objects.filter(town__in=towns_for(user), is_active=True)
+    if town is not None:
+        schools = schools.filter(town=town)
+    if query:
+        schools = schools.filter(name__icontains=query)
+    schools = _schools_annotated(schools.select_related("town"), year)
+    if status in SCHOOL_STATUS_FILTERS:
+        schools = schools.filter(SCHOOL_STATUS_FILTERS[status])
+    return schools.order_by("town__order", "name")
+
+
+def school_get_for(*, user, pk: int, year: int | None = None) -> School:
+    school = (
+        _schools_annotated(
+            School.objects.filter(town__in=towns_for(user)).select_related("town"),
+            year or outreach_year(),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if school is None:
+        raise Http404("未找到该学校。")
+    return school
+
+
+def evacuation_plan_get_for(*, user, pk: int) -> EvacuationPlan:
+    plan = (
+        EvacuationPlan.objects.filter(pk=pk, school__town__in=towns_for(user))
+        .select_related("school")
+        .first()
+    )
+    if plan is None:
+        raise Http404("未找到该方案。")
+    return plan
+
+
+def _communities_annotated(communities: QuerySet[Community], year: int) -> QuerySet[Community]:
+    start, end = _year_range(year)
+
+    def held(kind: str):
+        return CommunityExercise.objects.filter(
+            community=OuterRef("pk"), kind=kind, held_on__range=(start, end)
+        )
+
+    return communities.annotate(
+        trained=Exists(held(ExerciseKind.TRAINING)),
+        drilled=Exists(held(ExerciseKind.DRILL)),
+        last_training_on=Subquery(
+            held(ExerciseKind.TRAINING).order_by("-held_on").values("held_on")[:1]
+        ),
+        last_drill_on=Subquery(held(ExerciseKind.DRILL).order_by("-held_on").values("held_on")[:1]),
+    )
+
+
+COMMUNITY_STATUS_FILTERS = {
+    "covered": Q(trained=True, drilled=True),
+    "uncovered": Q(trained=False) | Q(drilled=False),
+    "no_training": Q(trained=False),
+    "no_drill": Q(drilled=False),
+}
+COMMUNITY_STATUS_LABELS = {
+    "covered": "已全覆盖",
+    "uncovered": "未覆盖",
+    "no_training": "本年未培训",
+    "no_drill": "本年未演练",
+}
+
+
+def community_list_for(
+    *, user, year: int, town: Unit | None = None, status: str = "", query: str = ""
+) -> QuerySet[Community]:
+    communities = Community.objects.filter(town__in=towns_for(user), is_active=True)
+    if town is not None:
+        communities = communities.filter(town=town)
+    if query:
+        communities = communities.filter(name__icontains=query)
+    communities = _communities_annotated(communities.select_related("town"), year)
+    if status in COMMUNITY_STATUS_FILTERS:
+        communities = communities.filter(COMMUNITY_STATUS_FILTERS[status])
+    return communities.order_by("town__order", "kind", "name")
+
+
+def community_get_for(*, user, pk: int, year: int | None = None) -> Community:
+    community = (
+        _communities_annotated(
+            Community.objects.filter(town__in=towns_for(user)).select_related("town"),
+            year or outreach_year(),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if community is None:
+        raise Http404("未找到该社区。")
+    return community
+
+
+def agreement_list_for(*, user) -> QuerySet[PartySchoolAgreement]:
+    """Return the party-school agreements: for the office and the 区委党校's own 填报员."""
+    agreements = PartySchoolAgreement.objects.select_related("partner").order_by("-signed_on")
+    if rules.may_see_dashboard(user):
+        return agreements
+    unit = rules.reporting_unit(user)
+    if unit is None:
+        return agreements.none()
+    return agreements.filter(partner=unit)
+
+
+def agreement_get_for(*, user, pk: int) -> PartySchoolAgreement:
+    agreement = agreement_list_for(user=user).filter(pk=pk).first()
+    if agreement is None:
+        raise Http404("未找到该协议。")
+    return agreement
+
+
+def agreement_in_force(year: int) -> PartySchoolAgreement | None:
+    """Return the party-school agreement in force during a year, the latest signed first."""
+    start, end = _year_range(year)
+    return (
+        PartySchoolAgreement.objects.filter(signed_on__lte=end)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
+        .select_related("partner")
+        .order_by("-signed_on")
+        .first()
+    )
+
+
+# --- coverage arithmetic -------------------------------------------------------------------
+
+
+@dataclass
+class CoverageRow:
+    """How many of a 街镇's places meet each requirement, and all of them (covered)."""
+
+    town: Unit | None  # None: the district total
+    total: int = 0
+    parts: dict[str, int] = field(default_factory=dict)
+    covered: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        """Return the covered share in percent (one decimal), None when there is nothing."""
+        if self.total == 0:
+            return None
+        return round(self.covered * 100 / self.total, 1)
+
+    def part_rate(self, name: str) -> float | None:
+        if self.total == 0:
+            return None
+        return round(self.parts.get(name, 0) * 100 / self.total, 1)
+
+    @property
+    def gap(self) -> int:
+        return self.total - self.covered
+
+    def meets(self, target: int) -> bool | None:
+        """Return whether the row reaches the target; None when there is nothing to cover."""
+        if self.total == 0:
+            return None
+        return self.covered * 100 >= target * self.total
+
+
+@dataclass
+class Coverage:
+    """Coverage of one register per 街镇 and for the district, against the notice's target."""
+
+    register: str
+    label: str
+    year: int
+    target: int
+    part_labels: dict[str, str]
+    rows: list[CoverageRow]
+    district: CoverageRow
+
+    @property
+    def towns_behind(self) -> list[CoverageRow]:
+        return [row for row in self.rows if row.meets(self.target) is False]
+
+    @property
+    def towns_empty(self) -> list[CoverageRow]:
+        return [row for row in self.rows if row.total == 0]
+
+
+def tally_coverage(
+    towns: Iterable[Unit], places: Iterable[tuple[int, dict[str, bool]]], parts: Iterable[str]
+) -> tuple[list[CoverageRow], CoverageRow]:
+    """Count places per 街镇: each requirement met, and covered (every requirement met).
+
+    `places` holds (town id, {requirement: met}) for each active place. A 街镇 with no places
+    keeps total 0 (its rate is None, not 0% nor 100%) and adds nothing to the district.
+    """
+    parts = list(parts)
+    rows = {town.pk: CoverageRow(town, parts=dict.fromkeys(parts, 0)) for town in towns}
+    district = CoverageRow(None, parts=dict.fromkeys(parts, 0))
+    for town_id, met in places:
+        row = rows.get(town_id)
+        if row is None:
+            continue
+        for target in (row, district):
+            target.total += 1
+            for name in parts:
+                target.parts[name] += bool(met.get(name))
+            target.covered += all(met.get(name) for name in parts)
+    return list(rows.values()), district
+
+
+def _target_of(register: Register, default: int = 100) -> int:
+    front = front_for_register(register)
+    return front.coverage_target if front and front.coverage_target else default
+
+
+def school_coverage(*, year: int, town_list: list[Unit] | None = None) -> Coverage:
+    """Return school coverage per 街镇: an evacuation plan and a drill in the year."""
+    town_list = list(towns()) if town_list is None else town_list
+    places = _schools_annotated(
+        School.objects.filter(is_active=True, town__in=[t.pk for t in town_list]), year
+    ).values_list("town_id", "has_plan", "drilled")
+    rows, district = tally_coverage(
+        town_list,
+        ((town_id, {"plan": plan, "drill": drill}) for town_id, plan, drill in places),
+        ["plan", "drill"],
+    )
+    return Coverage(
+        register=Register.SCHOOLS,
+        label="学校",
+        year=year,
+        target=_target_of(Register.SCHOOLS),
+        part_labels={"plan": "有紧急疏散行动方案", "drill": f"{year}年已演练"},
+        rows=rows,
+        district=district,
+    )
+
+
+def community_coverage(*, year: int, town_list: list[Unit] | None = None) -> Coverage:
+    """Return community coverage per 街镇: a training and a drill in the year."""
+    town_list = list(towns()) if town_list is None else town_list
+    places = _communities_annotated(
+        Community.objects.filter(is_active=True, town__in=[t.pk for t in town_list]), year
+    ).values_list("town_id", "trained", "drilled")
+    rows, district = tally_coverage(
+        town_list,
+        ((town_id, {"training": t, "drill": d}) for town_id, t, d in places),
+        ["training", "drill"],
+    )
+    return Coverage(
+        register=Register.COMMUNITIES,
+        label="社区（村、居委）",
+        year=year,
+        target=_target_of(Register.COMMUNITIES),
+        part_labels={"training": f"{year}年已培训", "drill": f"{year}年已演练"},
+        rows=rows,
+        district=district,
+    )
+
+
+# --- the office dashboard ------------------------------------------------------------------
+
+
+@dataclass
+class FrontCell:
+    front: Front
+    responsible: bool
+    adopted: int = 0
+
+
+@dataclass
+class UnitProgress:
+    """One unit's year: plan, reports by state, fronts covered by adopted reports."""
+
+    unit: Unit
+    plan: PlanStatus
+    cells: list[FrontCell]
+    states: Counter = field(default_factory=Counter)
+    timely: int = 0
+    late: int = 0
+    last_held_on: datetime.date | None = None
+
+    @property
+    def responsible_count(self) -> int:
+        return sum(cell.responsible for cell in self.cells)
+
+    @property
+    def fronts_covered(self) -> int:
+        return sum(1 for cell in self.cells if cell.responsible and cell.adopted)
+
+    @property
+    def adopted(self) -> int:
+        return self.states[State.APPROVED]
+
+    @property
+    def pending(self) -> int:
+        return self.states[State.IN_REVIEW]
+
+    @property
+    def returned(self) -> int:
+        return self.states[State.RETURNED]
+
+    @property
+    def filed(self) -> int:
+        return sum(self.states[s] for s in FILED_STATES)
+
+    @property
+    def expected(self) -> int:
+        """Return what is expected of the unit: its plan and one adopted report per front."""
+        return 1 + self.responsible_count
+
+    @property
+    def achieved(self) -> int:
+        plan_done = self.plan.plan is not None and self.plan.state == State.APPROVED
+        return int(plan_done) + self.fronts_covered
+
+    @property
+    def completeness(self) -> int:
+        return round(self.achieved * 100 / self.expected) if self.expected else 0
+
+    @property
+    def has_no_plan(self) -> bool:
+        return self.plan.is_missing
+
+    @property
+    def has_no_report(self) -> bool:
+        return self.filed == 0
+
+    @property
+    def is_behind(self) -> bool:
+        return self.has_no_plan or self.has_no_report
+
+
+def report_timing(
+    held_on: datetime.date, first_submitted: datetime.date | None, days: int = REPORT_TIMELY_DAYS
+) -> bool | None:
+    """Return whether a report was handed in within `days` of the activity (None: not yet)."""
+    if first_submitted is None:
+        return None
+    return (first_submitted - held_on).days <= days
+
+
+def unit_progress(*, year: int, units: list[Unit] | None = None) -> list[UnitProgress]:
+    """Return each reporting unit's progress in a year (a fixed number of queries)."""
+    units = list(reporting_units()) if units is None else units
+    unit_ids = [u.pk for u in units]
+    fronts = fronts_all()
+    responsible = responsible_fronts(fronts, units)
+    statuses = plan_statuses(year=year, units=units)
+
+    adopted = Counter(
+        {
+            (row["report__unit_id"], row["front_id"]): row["n"]
+            for row in Report.fronts.through.objects.filter(
+                report__unit_id__in=unit_ids,
+                report__held_on__year=year,
+                report__approval__state=State.APPROVED,
+            )
+            .values("report__unit_id", "front_id")
+            .annotate(n=Count("report_id"))
+        }
+    )
+    states: dict[int, Counter] = defaultdict(Counter)
+    last_held: dict[int, datetime.date] = {}
+    timely: Counter = Counter()
+    late: Counter = Counter()
+    rows = (
+        Report.objects.filter(unit_id__in=unit_ids, held_on__year=year)
+        .annotate(first_submitted_at=first_submitted_at())
+        .values_list("unit_id", "approval__state", "held_on", "first_submitted_at")
+    )
+    for unit_id, state, held_on, first in rows:
+        states[unit_id][state] += 1
+        if state in FILED_STATES:
+            last_held[unit_id] = max(last_held.get(unit_id, held_on), held_on)
+            in_time = report_timing(held_on, _local_date(first))
+            if in_time is True:
+                timely[unit_id] += 1
+            elif in_time is False:
+                late[unit_id] += 1
+
+    progress = []
+    for unit in units:
+        own = {f.pk for f in responsible[unit.pk]}
+        progress.append(
+            UnitProgress(
+                unit=unit,
+                plan=statuses[unit.pk],
+                cells=[FrontCell(f, f.pk in own, adopted[(unit.pk, f.pk)]) for f in fronts],
+                states=states[unit.pk],
+                timely=timely[unit.pk],
+                late=late[unit.pk],
+                last_held_on=last_held.get(unit.pk),
+            )
+        )
+    return progress
+
+
+def dashboard_for(*, year: int) -> dict:
+    """Return everything the office dashboard shows for a year (a fixed number of queries)."""
+    units = list(reporting_units())
+    town_list = [u for u in units if u.kind == UnitKind.TOWN]
+    progress = unit_progress(year=year, units=units)
+    fronts = [cell.front for cell in progress[0].cells] if progress else fronts_all()
+    front_totals = [sum(p.cells[i].adopted for p in progress) for i in range(len(fronts))]
+    year_reports = Report.objects.filter(held_on__year=year)
+    totals = Counter()
+    for p in progress:
+        totals.update(p.states)
+    plans_on_time = sum(p.plan.timing == "on_time" for p in progress)
+    plans_late = sum(p.plan.timing == "late" for p in progress)
+    agreement = agreement_in_force(year)
+    return {
+        "year": year,
+        "fronts": fronts,
+        "front_totals": front_totals,
+        "progress": progress,
+        "no_plan": [p.unit for p in progress if p.has_no_plan],
+        "no_report": [p.unit for p in progress if p.has_no_report],
+        "plan_due": plan_due_date(year),
+        "plans_on_time": plans_on_time,
+        "plans_late": plans_late,
+        "plans_missing": len(progress) - plans_on_time - plans_late,
+        "report_totals": totals,
+        "adopted_total": totals[State.APPROVED],
+        "pending_total": totals[State.IN_REVIEW],
+        "returned_total": totals[State.RETURNED],
+        "promoted_total": year_reports.filter(promoted_to_city=True).count(),
+        "school_coverage": school_coverage(year=year, town_list=town_list),
+        "community_coverage": community_coverage(year=year, town_list=town_list),
+        "agreement": agreement,
+        "key_days": key_days_with_reports(year=year, reports=year_reports),
+        "latest": latest_adopted_reports(limit=8, year=year),
+    }
+
+
+# --- the 工作台 panel ----------------------------------------------------------------------
+
+
+def workbench_panel_for(*, user) -> dict | None:
+    """Return the 六进 panel of the 工作台, or None for users with no part in it."""
+    year = outreach_year()
+    unit = rules.reporting_unit(user)
+    if unit is not None:
+        status = plan_statuses(year=year, units=[unit])[unit.pk]
+        reports = Report.objects.filter(unit=unit)
+        counts = Counter(
+            dict(
+                reports.filter(held_on__year=year)
+                .values_list("approval__state")
+                .annotate(n=Count("id"))
+                .values_list("approval__state", "n")
+            )
+        )
+        returned = list(
+            reports.filter(approval__state=State.RETURNED).select_related("approval")[:3]
+        )
+        upcoming = _upcoming(key_days_with_reports(year=year, reports=reports))
+        return {
+            "mode": "unit",
+            "year": year,
+            "unit": unit,
+            "plan": status,
+            "counts": {REPORT_STATE_LABELS[s]: counts[s] for s in REPORT_STATE_LABELS},
+            "adopted": counts[State.APPROVED],
+            "returned": returned,
+            "key_days": upcoming,
+        }
+    if not rules.may_see_dashboard(user):
+        return None
+    pending_plans = Plan.objects.filter(approval__state=State.IN_REVIEW).count()
+    pending_reports = Report.objects.filter(approval__state=State.IN_REVIEW).count()
+    units = list(reporting_units())
+    statuses = plan_statuses(year=year, units=units)
+    no_plan = [s.unit for s in statuses.values() if s.is_missing]
+    upcoming = _upcoming(
+        key_days_with_reports(year=year, reports=Report.objects.filter(held_on__year=year))
+    )
+    return {
+        "mode": "office",
+        "year": year,
+        "pending_plans": pending_plans,
+        "pending_reports": pending_reports,
+        "no_plan": no_plan,
+        "unit_count": len(units),
+        "plan_due": plan_due_date(year),
+        "key_days": upcoming,
+        "may_review": rules.may_review(user),
+    }
+
+
+def _upcoming(days: list[KeyDayReports], limit: int = 4) -> list[KeyDayReports]:
+    """Return the coming key dates; when all have passed, the year's last ones."""
+    today = clock.today()
+    coming = [d for d in days if d.window_end >= today]
+    return (coming or days[-limit:])[:limit]
+
+
+# --- the year summary per unit --------------------------------------------------------------
+
+
+def budget_by_unit(*, year: int) -> dict[int, Decimal]:
+    return dict(
+        PlanItem.objects.filter(plan__year=year)
+        .values_list("plan__unit_id")
+        .annotate(total=Sum("budget"))
+        .values_list("plan__unit_id", "total")
+    )
+
+
+def audience_by_unit(*, year: int) -> dict[int, int]:
+    return dict(
+        Report.objects.filter(held_on__year=year, approval__state=State.APPROVED)
+        .values_list("unit_id")
+        .annotate(total=Sum("audience_count"))
+        .values_list("unit_id", "total")
+    )

@@ -1,0 +1,690 @@
+"""Writes of the 六进 programme. Approval state changes go through qpdo.workflow only.
+
+Each write runs in one transaction. Uploads are checked by content before anything is stored;
+files stored by a write that does not commit are deleted again (`atomic_with_files`), and
+files a committed write replaces or removes are deleted after the commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
+
+from campaigns.models import Campaign, KeyDate, Programme
+from qpdo.documents.uploads import (
+    FileValidator,
+    atomic_with_files,
+    clean_image,
+    file_size,
+    make_thumbnail,
+)
+from qpdo.org import clock
+from qpdo.org.audit import audit_record, client_ip
+from qpdo.org.enums import AuditAction, UnitKind
+from qpdo.org.models import Unit
+from qpdo.workflow import services as workflow
+from qpdo.workflow.enums import Action, State
+
+from . import imports, rules, selectors
+from .chains import DECISION_LABELS
+from .enums import (
+    DOCUMENT_KINDS,
+    MAX_DOCUMENTS,
+    MAX_PHOTOS,
+    PHOTO_KINDS,
+    REGISTER_FILE_KINDS,
+    VIDEO,
+    AttachmentKind,
+    ReportKind,
+)
+from .keydates import RULES
+from .models import (
+    Community,
+    CommunityExercise,
+    EvacuationPlan,
+    Front,
+    PartySchoolAgreement,
+    Plan,
+    PlanItem,
+    Report,
+    ReportAttachment,
+    ReportPhoto,
+    School,
+    SchoolDrill,
+)
+
+PHOTO_VALIDATOR = FileValidator(*PHOTO_KINDS)
+VIDEO_VALIDATOR = FileValidator(VIDEO)
+DOCUMENT_VALIDATOR = FileValidator(*DOCUMENT_KINDS)
+REGISTER_FILE_VALIDATOR = FileValidator(*REGISTER_FILE_KINDS)
+# How far back an activity may lie (catches a mistyped year).
+REPORT_YEARS_BACK = 3
+
+
+# --- key dates and fronts (reference data) ---------------------------------------------------
+
+
+@transaction.atomic
+def key_dates_sync(*, campaign: Campaign) -> list[KeyDate]:
+    """Store the campaign year's 六进 key dates from their rules.
+
+    A fixed rule (全民国防教育日, the third Saturday of September) is rewritten when it
+    differs; a default (the plan's due date, the 防空警报试鸣 day) is only added when missing,
+    so a date the office set stays as it is.
+    """
+    stored = {kd.code: kd for kd in KeyDate.objects.filter(campaign=campaign)}
+    result = []
+    for rule in RULES:
+        date = rule.compute(campaign.year)
+        key_date = stored.get(rule.code)
+        if key_date is None:
+            key_date = KeyDate.objects.create(
+                campaign=campaign,
+                code=rule.code,
+                date=date,
+                title=rule.title,
+                programme=Programme.OUTREACH,
+                is_deadline=rule.is_deadline,
+                note=rule.note,
+            )
+        elif rule.fixed and key_date.date != date:
+            key_date.date = date
+            key_date.save(update_fields=["date"])
+        result.append(key_date)
+    return result
+
+
+@transaction.atomic
+def fronts_load(rows: Iterable[dict]) -> list[Front]:
+    """Create or update the fronts (reference data) with their responsible units."""
+    units = {u.code: u for u in Unit.objects.all()}
+    fronts = []
+    for order, row in enumerate(rows, start=1):
+        row = dict(row)
+        unit_codes = row.pop("units", [])
+        missing = [code for code in unit_codes if code not in units]
+        if missing:
+            raise ValueError(f"“六进”方面 {row['code']} 的涉及单位不存在：{missing}")
+        front, _ = Front.objects.update_or_create(
+            code=row.pop("code"), defaults={"order": order * 10, **row}
+        )
+        front.units.set([units[code] for code in unit_codes])
+        fronts.append(front)
+    return fronts
+
+
+# --- annual plans --------------------------------------------------------------------------
+
+PLAN_FIELDS = ("goals", "measures", "contact_name", "contact_phone")
+ITEM_FIELDS = (
+    "front",
+    "month",
+    "title",
+    "form",
+    "audience",
+    "expected_count",
+    "budget",
+    "budget_line",
+)
+
+
+def plan_years_open(today: datetime.date | None = None) -> list[int]:
+    """Return the years a plan may be filed for: recent years and the next one."""
+    today = today or clock.today()
+    return list(range(today.year + 1, today.year - REPORT_YEARS_BACK, -1))
+
+
+def _validate_items(items: Sequence[dict]) -> None:
+    errors = []
+    for number, item in enumerate(items, start=1):
+        if not 1 <= int(item.get("month") or 0) <= 12:
+            errors.append(f"第 {number} 项计划活动的月份应为 1—12。")
+        if item.get("budget") is not None and item["budget"] < 0:
+            errors.append(f"第 {number} 项计划活动的经费预算不能为负数。")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_items(plan: Plan, items: Sequence[dict]) -> None:
+    """Replace the plan's items by `items` (an item with an "id" is updated in place)."""
+    _validate_items(items)
+    current = {item.pk: item for item in plan.items.all()}
+    keep = set()
+    for order, data in enumerate(items, start=1):
+        item = current.get(data.get("id")) or PlanItem(plan=plan)
+        for key in ITEM_FIELDS:
+            setattr(item, key, data.get(key))
+        item.order = order
+        item.save()
+        keep.add(item.pk)
+    for pk, item in current.items():
+        if pk in keep:
+            continue
+        try:
+            with transaction.atomic():
+                item.delete()
+        except ProtectedError as error:
+            raise ValidationError(
+                f"计划活动“{item.title}”已有活动信息对应，不能删除；可修改其内容。"
+            ) from error
+
+
+@transaction.atomic
+def plan_create(*, acting_user, year: int, data: dict, items: Sequence[dict]) -> Plan:
+    """Create a draft plan of the acting 填报员's unit for a year."""
+    unit = rules.reporting_unit(acting_user)
+    if unit is None:
+        raise PermissionError("只有街镇和区国动委成员单位的填报员可以填报年度计划。")
+    if year not in plan_years_open():
+        raise ValidationError({"year": f"不能填报{year}年度的计划。"})
+    if Plan.objects.filter(unit=unit, year=year).exists():
+        raise ValidationError({"year": f"本单位已有{year}年度的计划，请打开原计划修改。"})
+    plan = Plan(unit=unit, year=year, **{k: data.get(k, "") for k in PLAN_FIELDS})
+    workflow.subject_create(plan, acting_user=acting_user)
+    _save_items(plan, items)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, acting_user, plan: Plan, data: dict, items: Sequence[dict]) -> Plan:
+    """Change a draft or returned plan and its items; a submitted plan is refused."""
+    workflow.ensure_editable(plan)
+    if not rules.may_edit_plan(acting_user, plan):
+        raise PermissionError("只有本单位填报员可以修改该计划。")
+    for key in PLAN_FIELDS:
+        setattr(plan, key, data.get(key, ""))
+    plan.save()
+    _save_items(plan, items)
+    workflow.subject_refresh_title(plan)
+    return plan
+
+
+def plan_check_complete(plan: Plan) -> None:
+    """Refuse to hand in a plan without an activity for each front the unit is responsible for."""
+    planned = set(plan.items.values_list("front_id", flat=True))
+    if not planned:
+        raise ValidationError("计划中还没有安排任何活动，请至少填写一项计划活动。")
+    missing = [f.name for f in selectors.fronts_of_unit(plan.unit) if f.pk not in planned]
+    if missing:
+        raise ValidationError(
+            f"按照通知，本单位涉及{'、'.join(missing)}，计划中尚未安排相应活动，请补充后再提交。"
+        )
+
+
+def plan_submit(*, acting_user, plan: Plan, request=None):
+    """Hand the plan in (单位提交): it goes to 宣教审核."""
+    return workflow.approval_submit(subject=plan, acting_user=acting_user, request=request)
+
+
+# --- activity reports ----------------------------------------------------------------------
+
+REPORT_FIELDS = (
+    "kind",
+    "title",
+    "held_on",
+    "place",
+    "organiser",
+    "participants",
+    "audience_count",
+    "content",
+    "plan_item",
+)
+
+
+def report_validate(*, unit: Unit, data: dict, fronts: Sequence[Front]) -> None:
+    """Raise a ValidationError (by field) when a report breaks the programme's rules."""
+    errors: dict[str, list[str]] = {}
+    today = clock.today()
+    held_on = data.get("held_on")
+    if held_on is not None and held_on > today:
+        errors.setdefault("held_on", []).append(
+            f"活动日期不能晚于今天（{today.year}年{today.month}月{today.day}日）：活动结束后再报送信息。"
+        )
+    elif held_on is not None and held_on.year < today.year - REPORT_YEARS_BACK:
+        errors.setdefault("held_on", []).append("活动日期过早，请核对年份。")
+    if not fronts:
+        errors.setdefault("fronts", []).append("请至少选择一个所属方面。")
+    if data.get("kind") == ReportKind.ACTIVITY and not data.get("audience_count"):
+        errors.setdefault("audience_count", []).append("活动类信息请填写参加人数。")
+    item: PlanItem | None = data.get("plan_item")
+    if item is not None:
+        if item.plan.unit_id != unit.pk:
+            errors.setdefault("plan_item", []).append("所选计划活动不属于本单位。")
+        elif held_on is not None and item.plan.year != held_on.year:
+            errors.setdefault("plan_item", []).append(
+                f"所选计划活动属于{item.plan.year}年度计划，与活动日期的年度不一致。"
+            )
+        elif fronts and item.front_id not in {f.pk for f in fronts}:
+            errors.setdefault("fronts", []).append(
+                f"所选计划活动属于“{item.front.name}”，请在所属方面中勾选。"
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_uploads(photos, video, documents, *, photo_total: int, document_total: int) -> None:
+    errors: dict[str, list[str]] = {}
+    for field_name, validator, files in (
+        ("photos", PHOTO_VALIDATOR, photos),
+        ("video", VIDEO_VALIDATOR, [video] if video else []),
+        ("documents", DOCUMENT_VALIDATOR, documents),
+    ):
+        for upload in files:
+            try:
+                validator(upload)
+            except ValidationError as error:
+                errors.setdefault(field_name, []).extend(
+                    f"{upload.name}：{m}" for m in error.messages
+                )
+    if photo_total > MAX_PHOTOS:
+        errors.setdefault("photos", []).append(f"每条活动信息最多 {MAX_PHOTOS} 张照片。")
+    if document_total > MAX_DOCUMENTS:
+        errors.setdefault("documents", []).append(f"每条活动信息最多 {MAX_DOCUMENTS} 个文档。")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _store_photos(saved, report: Report, photos, start: int) -> None:
+    for offset, upload in enumerate(photos):
+        try:
+            cleaned = clean_image(upload)
+            thumbnail = make_thumbnail(cleaned)
+        except ValidationError as error:
+            raise ValidationError(
+                {"photos": [f"{upload.name}：{m}" for m in error.messages]}
+            ) from error
+        photo = ReportPhoto(report=report, original_name=upload.name[:200], order=start + offset)
+        saved.save(photo.image, cleaned.name, cleaned)
+        saved.save(photo.thumbnail, thumbnail.name, thumbnail)
+        photo.save()
+
+
+def _store_attachment(saved, report: Report, kind: AttachmentKind, upload) -> None:
+    attachment = ReportAttachment(
+        report=report, kind=kind, original_name=upload.name[:200], size=file_size(upload)
+    )
+    saved.save(attachment.file, upload.name, upload)
+    attachment.save()
+
+
+def _delete_after_commit(*field_files) -> None:
+    for field_file in field_files:
+        if field_file:
+            storage, name = field_file.storage, field_file.name
+            transaction.on_commit(lambda s=storage, n=name: s.delete(n))
+
+
+def report_create(
+    *,
+    acting_user,
+    data: dict,
+    fronts: Sequence[Front],
+    photos: Sequence = (),
+    video=None,
+    documents: Sequence = (),
+) -> Report:
+    """Create a draft report of the acting 填报员's unit with its photos, video and documents."""
+    unit = rules.reporting_unit(acting_user)
+    if unit is None:
+        raise PermissionError("只有街镇和区国动委成员单位的填报员可以报送活动信息。")
+    report_validate(unit=unit, data=data, fronts=fronts)
+    _check_uploads(photos, video, documents, photo_total=len(photos), document_total=len(documents))
+    with atomic_with_files() as saved:
+        report = Report(unit=unit, **{k: data.get(k) for k in REPORT_FIELDS})
+        workflow.subject_create(report, acting_user=acting_user)
+        report.fronts.set(fronts)
+        _store_photos(saved, report, photos, start=1)
+        if video:
+            _store_attachment(saved, report, AttachmentKind.VIDEO, video)
+        for upload in documents:
+            _store_attachment(saved, report, AttachmentKind.DOCUMENT, upload)
+    return report
+
+
+def report_update(
+    *,
+    acting_user,
+    report: Report,
+    data: dict,
+    fronts: Sequence[Front],
+    photos: Sequence = (),
+    video=None,
+    documents: Sequence = (),
+    remove_photos: Iterable[int] = (),
+    remove_attachments: Iterable[int] = (),
+) -> Report:
+    """Change a draft or returned report; new files are added, chosen ones removed.
+
+    A new video replaces the one there was.
+    """
+    workflow.ensure_editable(report)
+    if not rules.may_edit_report(acting_user, report):
+        raise PermissionError("只有本单位填报员可以修改该活动信息。")
+    report_validate(unit=report.unit, data=data, fronts=fronts)
+    removed_photos = list(report.photos.filter(pk__in=list(remove_photos)))
+    removed_files = list(report.attachments.filter(pk__in=list(remove_attachments)))
+    if video:
+        removed_files += [
+            a
+            for a in report.attachments.filter(kind=AttachmentKind.VIDEO)
+            if a not in removed_files
+        ]
+    kept_photos = report.photos.count() - len(removed_photos)
+    kept_documents = report.attachments.filter(kind=AttachmentKind.DOCUMENT).exclude(
+        pk__in=[a.pk for a in removed_files]
+    )
+    _check_uploads(
+        photos,
+        video,
+        documents,
+        photo_total=kept_photos + len(photos),
+        document_total=kept_documents.count() + len(documents),
+    )
+    with atomic_with_files() as saved:
+        for key in REPORT_FIELDS:
+            setattr(report, key, data.get(key))
+        report.save()
+        report.fronts.set(fronts)
+        for photo in removed_photos:
+            _delete_after_commit(photo.image, photo.thumbnail)
+            photo.delete()
+        for attachment in removed_files:
+            _delete_after_commit(attachment.file)
+            attachment.delete()
+        last = max((p.order for p in report.photos.all()), default=0)
+        _store_photos(saved, report, photos, start=last + 1)
+        if video:
+            _store_attachment(saved, report, AttachmentKind.VIDEO, video)
+        for upload in documents:
+            _store_attachment(saved, report, AttachmentKind.DOCUMENT, upload)
+        workflow.subject_refresh_title(report)
+    return report
+
+
+def report_check_complete(report: Report) -> None:
+    """Refuse to hand in a report that misses what the office needs to adopt it."""
+    problems = []
+    if not report.fronts.exists():
+        problems.append("请至少选择一个所属方面")
+    if report.held_on > clock.today():
+        problems.append("活动日期不能晚于今天")
+    if report.kind == ReportKind.ACTIVITY and not report.photos.exists():
+        problems.append("活动类信息请至少上传 1 张现场照片")
+    if problems:
+        raise ValidationError([f"{p}。" for p in problems])
+
+
+def report_submit(*, acting_user, report: Report, request=None):
+    """Hand the report in (单位提交): it goes to 宣教审核."""
+    return workflow.approval_submit(subject=report, acting_user=acting_user, request=request)
+
+
+def report_delete_draft(*, acting_user, report: Report) -> None:
+    """Delete a never-submitted draft of the user's own unit, with its files."""
+    if not rules.may_delete_report(acting_user, report):
+        raise PermissionError("只能删除本单位尚未提交过的草稿。")
+    with transaction.atomic():
+        for photo in report.photos.all():
+            _delete_after_commit(photo.image, photo.thumbnail)
+        for attachment in report.attachments.all():
+            _delete_after_commit(attachment.file)
+        approval = report.approval
+        report.delete()
+        approval.delete()
+
+
+def subject_review(
+    *,
+    acting_user,
+    subject: Plan | Report,
+    decision: Action,
+    opinion: str = "",
+    expected_step: str | None = None,
+    request=None,
+):
+    """Record the office's decision (采用 / 审核通过 or 退回修改) through the engine."""
+    labels = DECISION_LABELS[subject.workflow_chain_code]
+    if decision not in labels:
+        raise workflow.TransitionRefused("请选择审核决定。")
+    return workflow.approval_decide(
+        subject=subject,
+        acting_user=acting_user,
+        decision=decision,
+        opinion=opinion,
+        expected_step=expected_step,
+        request=request,
+    )
+
+
+@transaction.atomic
+def report_promote(*, acting_user, report: Report, request=None) -> Report:
+    """Mark an adopted report as sent on to the city office (报市国动办)."""
+    locked = Report.objects.select_for_update().select_related("approval").get(pk=report.pk)
+    if locked.approval.state != State.APPROVED:
+        raise ValidationError("只有已采用的活动信息可以报市国动办。")
+    if locked.promoted_to_city:
+        raise ValidationError("该活动信息已报市国动办。")
+    if not rules.may_review(acting_user):
+        raise PermissionError("只有宣教审核人员可以报市国动办。")
+    locked.promoted_to_city = True
+    locked.promoted_at = clock.now()
+    locked.promoted_by = acting_user
+    locked.save(update_fields=["promoted_to_city", "promoted_at", "promoted_by"])
+    audit_record(
+        action=AuditAction.CHANGE,
+        actor=acting_user,
+        target=locked,
+        detail=f"活动信息“{locked.title}”（{locked.unit.name}）报市国动办",
+        ip_address=client_ip(request),
+    )
+    return locked
+
+
+# --- coverage registers --------------------------------------------------------------------
+
+
+def _check_town(acting_user, town: Unit) -> None:
+    if not rules.may_maintain_town(acting_user, town):
+        raise PermissionError(f"您不能维护{town.name}的台账。")
+
+
+def _check_past(held_on: datetime.date, field_name: str = "held_on") -> None:
+    if held_on > clock.today():
+        raise ValidationError({field_name: "日期不能晚于今天。"})
+
+
+def _check_linked_report(report: Report | None, town: Unit) -> None:
+    if report is not None and report.unit_id != town.pk:
+        raise ValidationError({"report": "只能关联本街镇报送的活动信息。"})
+
+
+def evacuation_plan_add(
+    *, acting_user, school: School, upload, compiled_on: datetime.date, request=None
+) -> EvacuationPlan:
+    """Store a school's (new version of its) 紧急疏散行动方案."""
+    _check_town(acting_user, school.town)
+    _check_past(compiled_on, "compiled_on")
+    try:
+        REGISTER_FILE_VALIDATOR(upload)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    with atomic_with_files() as saved:
+        plan = EvacuationPlan(
+            school=school,
+            compiled_on=compiled_on,
+            original_name=upload.name[:200],
+            uploaded_by=acting_user,
+        )
+        saved.save(plan.file, upload.name, upload)
+        plan.save()
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=school,
+            detail=f"上传{school.name}紧急疏散行动方案《{upload.name}》",
+            ip_address=client_ip(request),
+        )
+    return plan
+
+
+@transaction.atomic
+def school_drill_record(
+    *,
+    acting_user,
+    school: School,
+    held_on: datetime.date,
+    participants: int | None = None,
+    note: str = "",
+    report: Report | None = None,
+    request=None,
+) -> SchoolDrill:
+    """Record an evacuation drill held at a school."""
+    _check_town(acting_user, school.town)
+    _check_past(held_on)
+    _check_linked_report(report, school.town)
+    drill = SchoolDrill.objects.create(
+        school=school,
+        held_on=held_on,
+        participants=participants,
+        note=note,
+        report=report,
+        recorded_by=acting_user,
+    )
+    audit_record(
+        action=AuditAction.CHANGE,
+        actor=acting_user,
+        target=school,
+        detail=f"登记{school.name} {held_on:%Y-%m-%d} 疏散演练",
+        ip_address=client_ip(request),
+    )
+    return drill
+
+
+@transaction.atomic
+def community_exercise_record(
+    *,
+    acting_user,
+    community: Community,
+    kind: str,
+    held_on: datetime.date,
+    participants: int | None = None,
+    note: str = "",
+    report: Report | None = None,
+    request=None,
+) -> CommunityExercise:
+    """Record a training or a drill held in a community."""
+    _check_town(acting_user, community.town)
+    _check_past(held_on)
+    _check_linked_report(report, community.town)
+    exercise = CommunityExercise.objects.create(
+        community=community,
+        kind=kind,
+        held_on=held_on,
+        participants=participants,
+        note=note,
+        report=report,
+        recorded_by=acting_user,
+    )
+    audit_record(
+        action=AuditAction.CHANGE,
+        actor=acting_user,
+        target=community,
+        detail=f"登记{community} {held_on:%Y-%m-%d} {exercise.get_kind_display()}",
+        ip_address=client_ip(request),
+    )
+    return exercise
+
+
+REGISTER_MODELS = {"schools": School, "communities": Community}
+
+
+def register_import_check(*, acting_user, spec_code: str, raw_rows) -> imports.ImportResult:
+    """Check an uploaded list against the register (a dry run: nothing is written)."""
+    if not rules.may_import_registers(acting_user):
+        raise PermissionError("您不能导入台账。")
+    spec = imports.SPECS[spec_code]
+    model = REGISTER_MODELS[spec_code]
+    town_list = list(selectors.towns())
+    own = rules.reporting_unit(acting_user)
+    limited = own is not None and not rules.may_review(acting_user)
+    records = model.objects.select_related("town")
+    if spec.unique_in_district:
+        existing = {(None, r.name): r for r in records}
+    else:
+        existing = {(r.town_id, r.name): r for r in records}
+    return imports.check_rows(
+        spec,
+        raw_rows,
+        towns=town_list,
+        allowed_town_ids={own.pk} if limited else None,
+        default_town=own if limited and own.kind == UnitKind.TOWN else None,
+        existing=existing,
+    )
+
+
+def register_import(
+    *, acting_user, spec_code: str, raw_rows, file_name: str = "", request=None
+) -> imports.ImportResult:
+    """Import a checked list: all rows or, when any row has a problem, none."""
+    result = register_import_check(acting_user=acting_user, spec_code=spec_code, raw_rows=raw_rows)
+    if not result.is_clean:
+        return result
+    model = REGISTER_MODELS[spec_code]
+    attrs = [c.attr for c in result.spec.columns if c.attr != "town"]
+    with transaction.atomic():
+        for row in result.rows:
+            values = {a: row.values[a] for a in attrs}
+            if row.action == "new":
+                model.objects.create(town=row.values["town"], **values)
+            elif row.action == "update":
+                model.objects.filter(pk=row.existing_pk).update(**values)
+        audit_record(
+            action=AuditAction.IMPORT,
+            actor=acting_user,
+            detail=(
+                f"导入{result.spec.label}台账《{file_name}》：新增 {result.count('new')} 个，"
+                f"更新 {result.count('update')} 个，无变化 {result.count('same')} 个。"
+            ),
+            ip_address=client_ip(request),
+        )
+    result.applied = True
+    return result
+
+
+def export_record(*, acting_user, what: str, rows: int, request=None) -> None:
+    """Audit an Excel export."""
+    audit_record(
+        action=AuditAction.EXPORT,
+        actor=acting_user,
+        detail=f"导出{what}，共 {rows} 行。",
+        ip_address=client_ip(request),
+    )
+
+
+def agreement_create(*, acting_user, data: dict, upload=None, request=None) -> PartySchoolAgreement:
+    """Record a co-operation agreement with the 区委党校 (and its signed text)."""
+    if not rules.may_record_agreement(acting_user):
+        raise PermissionError("只有宣教审核人员可以登记党校共建协议。")
+    if upload is not None:
+        try:
+            REGISTER_FILE_VALIDATOR(upload)
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from error
+    agreement = PartySchoolAgreement(**data)
+    agreement.full_clean(exclude=["file"])
+    with atomic_with_files() as saved:
+        if upload is not None:
+            saved.save(agreement.file, upload.name, upload)
+        agreement.save()
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=agreement,
+            detail=f"登记党校共建协议《{agreement.title}》（{agreement.signed_on:%Y-%m-%d} 签订）",
+            ip_address=client_ip(request),
+        )
+    return agreement

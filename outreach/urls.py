@@ -1,0 +1,50 @@
+from django.urls import path
+
+from . import views
+
+app_name = "outreach"
+
+urlpatterns = [
+    path("", views.OutreachIndexView.as_view(), name="index"),
+    path("fronts/", views.FrontListView.as_view(), name="front-list"),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/summary.xlsx", views.YearSummaryExportView.as_view(), name="summary-export"),
+    path("plans/", views.PlanListView.as_view(), name="plan-list"),
+    path("plans/new/", views.PlanCreateView.as_view(), name="plan-create"),
+    path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan-detail"),
+    path("plans/<int:pk>/edit/", views.PlanUpdateView.as_view(), name="plan-update"),
+    path(
+        "plans/<int:pk>/review/",
+        views.SubjectReviewView.as_view(kind="plan"),
+        name="plan-review",
+    ),
+    path("reports/", views.ReportListView.as_view(), name="report-list"),
+    path("reports/export.xlsx", views.ReportExportView.as_view(), name="report-export"),
+    path("reports/new/", views.ReportCreateView.as_view(), name="report-create"),
+    path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="report-detail"),
+    path("reports/<int:pk>/edit/", views.ReportUpdateView.as_view(), name="report-update"),
+    path("reports/<int:pk>/delete/", views.ReportDeleteView.as_view(), name="report-delete"),
+    path(
+        "reports/<int:pk>/review/",
+        views.SubjectReviewView.as_view(kind="report"),
+        name="report-review",
+    ),
+    path("reports/<int:pk>/promote/", views.ReportPromoteView.as_view(), name="report-promote"),
+    path("photos/<int:pk>/", views.PhotoView.as_view(), name="photo"),
+    path("photos/<int:pk>/thumb/", views.PhotoView.as_view(thumbnail=True), name="photo-thumb"),
+    path("files/<int:pk>/", views.AttachmentView.as_view(), name="attachment"),
+    path("coverage/", views.CoverageView.as_view(), name="coverage"),
+    path("schools/", views.SchoolListView.as_view(), name="school-list"),
+    path("schools/export.xlsx", views.SchoolExportView.as_view(), name="school-export"),
+    path("schools/<int:pk>/", views.SchoolDetailView.as_view(), name="school-detail"),
+    path(
+        "evacuation-plans/<int:pk>/",
+        views.EvacuationPlanDownloadView.as_view(),
+        name="evacuation-plan",
+    ),
+    path("communities/", views.CommunityListView.as_view(), name="community-list"),
+    path("communities/export.xlsx", views.CommunityExportView.as_view(), name="community-export"),
+    path("communities/<int:pk>/", views.CommunityDetailView.as_view(), name="community-detail"),
+    path("import/<slug:spec>/", views.RegisterImportView.as_view(), name="register-import"),
+    path("agreements/<int:pk>/", views.AgreementDownloadView.as_view(), name="agreement"),
+]

@@ -1,0 +1,110 @@
+"""The 六进 chains as tables: every demo role × the 宣教审核 step × every decision.
+
+A plan and a report of 朱家角镇 are handed in by its 填报员; only 宣教审核 may decide, and only
+采用 (同意) or 退回修改 — 不同意 is not a decision of these chains. Another unit's 填报员
+(区教育局) may neither hand in nor decide.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from outreach.chains import PLAN_CHAIN, REPORT_CHAIN
+from qpdo.workflow import rules, services
+from qpdo.workflow.enums import Action, State
+from qpdo.workflow.models import Opinion
+from tests.workflow.test_chain_tables import ALL_USERS
+
+ACTORS = {"review": {"outreach_reviewer"}}
+SUBMITTERS = {"zhujiajiao"}
+DECISIONS = [Action.APPROVE, Action.RETURN, Action.REJECT]
+ALLOWED_DECISIONS = {Action.APPROVE, Action.RETURN}
+
+
+@pytest.fixture(params=["plan", "report"])
+def subject_of(request, make_plan, make_report):
+    """Return a builder of a draft 朱家角镇 plan or report (each test runs with both)."""
+    return make_plan if request.param == "plan" else make_report
+
+
+def test_chains_are_declared_as_the_notice_runs_them():
+    for chain in (PLAN_CHAIN, REPORT_CHAIN):
+        assert chain.path_label == "单位提交 → 宣教审核"
+        assert [s.code for s in chain.steps] == ["review"]
+        assert set(chain.steps[0].decisions) == ALLOWED_DECISIONS
+
+
+@pytest.mark.parametrize("decision", DECISIONS, ids=lambda d: d.value)
+@pytest.mark.parametrize("username", ALL_USERS)
+def test_review_table(subject_of, demo_user, username, decision):
+    subject = subject_of("zhujiajiao")
+    services.approval_submit(subject=subject, acting_user=demo_user("zhujiajiao"))
+    approval = subject.approval
+    approval.refresh_from_db()
+    user = demo_user(username)
+    may_decide = username in ACTORS["review"]
+    allowed = may_decide and decision in ALLOWED_DECISIONS
+    before = Opinion.objects.filter(approval=approval).count()
+
+    assert (rules.refusal_to_decide(user, approval) is None) == may_decide
+    if allowed:
+        services.approval_transition(
+            approval=approval,
+            action=decision,
+            acting_user=user,
+            opinion="意见。",
+            expected_step="review",
+        )
+        approval.refresh_from_db()
+        assert approval.state == (State.APPROVED if decision == Action.APPROVE else State.RETURNED)
+        assert Opinion.objects.filter(approval=approval).count() == before + 1
+    else:
+        with pytest.raises(services.TransitionRefused):
+            services.approval_transition(
+                approval=approval,
+                action=decision,
+                acting_user=user,
+                opinion="意见。",
+                expected_step="review",
+            )
+        approval.refresh_from_db()
+        assert approval.state == State.IN_REVIEW
+        assert Opinion.objects.filter(approval=approval).count() == before
+
+
+@pytest.mark.parametrize("username", ALL_USERS)
+def test_submit_table(subject_of, demo_user, username):
+    subject = subject_of("zhujiajiao")
+    user = demo_user(username)
+    if username in SUBMITTERS:
+        services.approval_submit(subject=subject, acting_user=user)
+        subject.approval.refresh_from_db()
+        assert subject.approval.state == State.IN_REVIEW
+    else:
+        with pytest.raises(services.TransitionRefused):
+            services.approval_submit(subject=subject, acting_user=user)
+        subject.approval.refresh_from_db()
+        assert subject.approval.state == State.DRAFT
+
+
+def test_returned_subject_is_edited_and_handed_in_again(subject_of, demo_user, reviewer):
+    subject = subject_of("zhujiajiao")
+    reporter = demo_user("zhujiajiao")
+    services.approval_submit(subject=subject, acting_user=reporter)
+    services.approval_decide(
+        subject=subject, acting_user=reviewer, decision=Action.RETURN, opinion="请补充。"
+    )
+    services.ensure_editable(subject)  # returned: the unit may edit again
+    services.approval_submit(subject=subject, acting_user=reporter)
+    subject.approval.refresh_from_db()
+    assert subject.approval.state == State.IN_REVIEW
+    assert subject.approval.round == 2
+
+
+def test_return_needs_a_reason(make_report, demo_user, reviewer):
+    report = make_report("zhujiajiao")
+    services.approval_submit(subject=report, acting_user=demo_user("zhujiajiao"))
+    with pytest.raises(services.TransitionRefused, match="须填写理由"):
+        services.approval_decide(
+            subject=report, acting_user=reviewer, decision=Action.RETURN, opinion=""
+        )

@@ -1,0 +1,116 @@
+"""Excel exports read back: the rows the user may see, dates as dates, formulas neutralised."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+from openpyxl import load_workbook
+
+from outreach import services
+from outreach.models import School
+from qpdo.org.enums import AuditAction
+from qpdo.org.models import AuditRecord
+
+from .conftest import PDF_BYTES, upload
+
+
+def read(response) -> list[tuple]:
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return list(sheet.iter_rows(values_only=True))
+
+
+def test_report_export_is_filtered_scoped_and_neutralised(
+    client, login, make_report, adopt, in_2024
+):
+    adopt(make_report("zhujiajiao", title='=HYPERLINK("http://x","点我")', fronts=("进学校",)))
+    make_report("zhujiajiao", title="@社区演练", fronts=("进社区",))
+    make_report("jiaoyuju", title="区教育局的活动", fronts=("进学校",))
+
+    login("zhujiajiao")
+    rows = read(client.get("/outreach/reports/export.xlsx"))
+    assert rows[0][0].startswith("国防动员宣传教育“六进”活动信息")
+    header, data = rows[1], rows[2:]
+    assert header[:4] == ("序号", "报送单位", "标题", "所属方面")
+    titles = {row[2] for row in data}
+    assert titles == {'\'=HYPERLINK("http://x","点我")', "'@社区演练"}  # not 区教育局's
+    adopted = next(row for row in data if row[2].startswith("'="))
+    assert adopted[1] == "朱家角镇" and adopted[3] == "进学校"
+    assert adopted[5] == datetime.datetime(2024, 9, 21)  # a real date cell
+    assert adopted[12] == "已采用"
+    assert isinstance(adopted[13], datetime.datetime)  # first handed in
+
+    login("outreach_reviewer")
+    school_front = client.get("/outreach/reports/").context["filter_form"].fields["front"]
+    front_id = school_front.queryset.get(name="进学校").pk
+    rows = read(client.get(f"/outreach/reports/export.xlsx?front={front_id}&state=approved"))
+    assert [row[2] for row in rows[2:]] == ['\'=HYPERLINK("http://x","点我")']
+    assert AuditRecord.objects.filter(action=AuditAction.EXPORT).count() == 2
+
+
+def test_school_register_export(client, login, reviewer, unit, in_2024):
+    school = School.objects.create(
+        town=unit("zhujiajiao"), name="青浦区朱家角中学", contact_phone="+86 21 5970"
+    )
+    School.objects.create(town=unit("xiayang"), name="青浦区夏阳小学")
+    services.evacuation_plan_add(
+        acting_user=reviewer,
+        school=school,
+        upload=upload("方案.pdf", PDF_BYTES),
+        compiled_on=datetime.date(2024, 3, 1),
+    )
+    services.school_drill_record(
+        acting_user=reviewer, school=school, held_on=datetime.date(2024, 9, 21)
+    )
+    login("zhujiajiao")
+    rows = read(client.get("/outreach/schools/export.xlsx?year=2024"))
+    assert rows[1][:2] == ("街镇", "学校名称")
+    assert rows[1][8] == "2024年演练次数"
+    assert len(rows) == 3  # title, header, the one school of 朱家角镇
+    assert rows[2][1] == "青浦区朱家角中学"
+    assert rows[2][5] == "'+86 21 5970"
+    assert rows[2][6:11] == (
+        "有",
+        datetime.datetime(2024, 3, 1),
+        1,
+        datetime.datetime(2024, 9, 21),
+        "是",
+    )
+
+
+def test_community_register_export(client, login, unit):
+    from outreach.models import Community
+
+    Community.objects.create(town=unit("baihe"), name="赵屯村", kind="village")
+    login("outreach_reviewer")
+    rows = read(client.get("/outreach/communities/export.xlsx?year=2024"))
+    assert rows[2][:3] == ("白鹤镇", "赵屯村", "村委会")
+    assert rows[2][3] == "否" and rows[2][7] == "否"
+
+
+def test_year_summary_per_unit(client, login, make_plan, make_report, adopt, in_2024):
+    adopt(make_plan("zhujiajiao"))
+    adopt(make_report("zhujiajiao", fronts=("进学校",)))
+    login("outreach_reviewer")
+    rows = read(client.get("/outreach/dashboard/summary.xlsx?year=2024"))
+    header = rows[1]
+    by_unit = {row[0]: dict(zip(header, row, strict=True)) for row in rows[2:]}
+    assert len(by_unit) == 16  # 11 街镇 and 5 member units
+    zhujiajiao = by_unit["朱家角镇"]
+    assert zhujiajiao["年度计划"] == "审核通过"
+    assert zhujiajiao["计划报送"] == "逾期报送"  # handed in on 10 October 2024
+    assert zhujiajiao["已采用"] == 1
+    assert zhujiajiao["进学校（采用）"] == 1 and zhujiajiao["进党校（采用）"] == "—"
+    assert zhujiajiao["涉及方面已覆盖"] == "1/5"
+    assert zhujiajiao["学校覆盖"] == "无登记"
+    assert by_unit["区教育局"]["年度计划"] == "未填报"
+    assert by_unit["区教育局"]["学校覆盖"] == "—"
+
+
+def test_reporter_may_not_export_the_year_summary(client, login):
+    login("zhujiajiao")
+    assert client.get("/outreach/dashboard/summary.xlsx").status_code == 403

@@ -10,27 +10,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from qpdo.org.seeds import DEMO_PASSWORD
-
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "topic-chain"
 
 
-def sign_in_as(browser, browser_context_args, portal_url, username):
-    context = browser.new_context(**browser_context_args)
-    page = context.new_page()
-    page.goto(portal_url("/accounts/login/"))
-    page.get_by_label("用户名", exact=True).fill(username)
-    page.get_by_label("密码", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
-    return page
-
-
-def test_topic_proposed_screened_and_approved(browser, browser_context_args, portal_url):
+def test_topic_proposed_screened_and_approved(signed_in_page, portal_url):
     artifacts = ARTIFACTS
-    artifacts.mkdir(exist_ok=True)
-    head = sign_in_as(browser, browser_context_args, portal_url, "gongcheng_head")
+    artifacts.mkdir(parents=True, exist_ok=True)
+    head = signed_in_page("gongcheng_head")
     head.get_by_role("link", name="国动小讲堂").first.click()
     head.get_by_role("link", name="推荐选题").click()
     head.get_by_label("选题名称").fill("城市地下空间人防工程平战转换实战化演练")
@@ -43,7 +30,7 @@ def test_topic_proposed_screened_and_approved(browser, browser_context_args, por
     expect(head.get_by_test_id("topic-state")).to_have_text("审核中（综合科初评）")
     head.screenshot(path=str(artifacts / "1-submitted.png"), full_page=True)
 
-    coordinator = sign_in_as(browser, browser_context_args, portal_url, "zonghe_staff")
+    coordinator = signed_in_page("zonghe_staff")
     expect(coordinator.get_by_test_id("todo-count")).to_have_text("1")
     coordinator.goto(portal_url("/admin/lectures/topic/?wf_mine=1"))
     coordinator.get_by_role("link", name="城市地下空间人防工程平战转换实战化演练").click()
@@ -55,7 +42,7 @@ def test_topic_proposed_screened_and_approved(browser, browser_context_args, por
     expect(coordinator.get_by_test_id("admin-approval-state")).to_have_text("审核中（办领导审定）")
     coordinator.screenshot(path=str(artifacts / "2-screened-admin.png"), full_page=True)
 
-    leader = sign_in_as(browser, browser_context_args, portal_url, "office_leader")
+    leader = signed_in_page("office_leader")
     leader.get_by_role("link", name=re.compile("城市地下空间")).first.click()
     decision = leader.get_by_test_id("decision-form")
     decision.get_by_role("radio", name="同意", exact=True).check()

@@ -101,7 +101,7 @@ class PlanAdmin(ApprovalAdminMixin, admin.ModelAdmin):
     @admin.display(description="首次报送", ordering="first_submitted_at")
     def submitted_on(self, obj):
         moment = getattr(obj, "first_submitted_at", None)
-        return selectors._local_date(moment) or "—"
+        return selectors.local_date(moment) or "—"
 
 
 @admin.register(Report)
@@ -178,7 +178,7 @@ class ReportAdmin(ApprovalAdminMixin, admin.ModelAdmin):
     def promoted(self, obj):
         if not obj.promoted_to_city:
             return "未报"
-        return f"已报（{selectors._local_date(obj.promoted_at):%Y-%m-%d}）"
+        return f"已报（{selectors.local_date(obj.promoted_at):%Y-%m-%d}）"
 
     @admin.action(description="标记为已报市国动办（仅已采用的活动信息）")
     def mark_promoted(self, request, queryset):

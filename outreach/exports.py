@@ -228,3 +228,16 @@ class YearSummaryExporter(XlsxExporter):
                 _rate(self.schools, p.unit) if is_town else "—",
                 _rate(self.communities, p.unit) if is_town else "—",
             ]
+
+
+class ImportTemplateExporter(XlsxExporter):
+    """The header row of a register import, for the user to fill in."""
+
+    def __init__(self, spec) -> None:
+        self.spec = spec
+        self.sheet_name = f"{spec.label}名单"[:31]
+        self.filename = f"{spec.label}名单导入模板.xlsx"
+        self.columns = tuple(Column(c.header, 24 if c.attr == "name" else 14) for c in spec.columns)
+
+    def rows(self):
+        return []

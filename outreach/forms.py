@@ -281,6 +281,7 @@ class ReportFilterForm(forms.Form):
     query = forms.CharField(label="关键词", required=False, max_length=50)
 
     def __init__(self, *args, units, years, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["year"].choices = [("", "全部年度")] + [(y, f"{y}年") for y in years]

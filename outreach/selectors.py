@@ -284,7 +284,7 @@ def plan_timing(
     return "overdue" if today > due else "not_due"
 
 
-def _local_date(moment) -> datetime.date | None:
+def local_date(moment) -> datetime.date | None:
     from django.utils import timezone
 
     return timezone.localtime(moment).date() if moment else None
@@ -303,7 +303,7 @@ def plan_statuses(*, year: int, units: list[Unit]) -> dict[int, PlanStatus]:
     result = {}
     for unit in units:
         plan = plans.get(unit.pk)
-        first = _local_date(plan.first_submitted_at) if plan else None
+        first = local_date(plan.first_submitted_at) if plan else None
         result[unit.pk] = PlanStatus(
             unit=unit,
             plan=plan,
@@ -831,7 +831,7 @@ def unit_progress(*, year: int, units: list[Unit] | None = None) -> list[UnitPro
         states[unit_id][state] += 1
         if state in FILED_STATES:
             last_held[unit_id] = max(last_held.get(unit_id, held_on), held_on)
-            in_time = report_timing(held_on, _local_date(first))
+            in_time = report_timing(held_on, local_date(first))
             if in_time is True:
                 timely[unit_id] += 1
             elif in_time is False:

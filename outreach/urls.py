@@ -46,5 +46,10 @@ urlpatterns = [
     path("communities/export.xlsx", views.CommunityExportView.as_view(), name="community-export"),
     path("communities/<int:pk>/", views.CommunityDetailView.as_view(), name="community-detail"),
     path("import/<slug:spec>/", views.RegisterImportView.as_view(), name="register-import"),
+    path(
+        "import/<slug:spec>/template.xlsx",
+        views.RegisterTemplateView.as_view(),
+        name="register-template",
+    ),
     path("agreements/<int:pk>/", views.AgreementDownloadView.as_view(), name="agreement"),
 ]

@@ -27,6 +27,7 @@ from .enums import (
     PLAN_STATE_LABELS,
     REGISTER_IMPORT_MAX_BYTES,
     REPORT_STATE_LABELS,
+    REPORT_TIMELY_DAYS,
     AttachmentKind,
 )
 from .forms import (
@@ -543,8 +544,15 @@ class ReportDetailView(ReviewContextMixin, DetailView):
         report = self.object
         user = self.request.user
         attachments = list(report.attachments.all())
+        review = self.review_context(report, labels_for_state=REPORT_STATE_LABELS)
+        first = next((op for op in review["history"] if op.action == Action.SUBMIT), None)
+        first_on = selectors.local_date(first.at) if first else None
         context.update(
-            self.review_context(report, labels_for_state=REPORT_STATE_LABELS),
+            review,
+            handed_in_on=first_on,
+            handed_in_days=(first_on - report.held_on).days if first_on else None,
+            handed_in_timely=selectors.report_timing(report.held_on, first_on),
+            timely_days=REPORT_TIMELY_DAYS,
             photos=list(report.photos.all()),
             videos=[a for a in attachments if a.kind == AttachmentKind.VIDEO],
             documents=[a for a in attachments if a.kind == AttachmentKind.DOCUMENT],
@@ -972,6 +980,18 @@ class RegisterImportView(RegisterAccessMixin, TemplateView):
             f"更新 {result.count('update')} 个，无变化 {result.count('same')} 个。",
         )
         return HttpResponseRedirect(self.get_context_data()["list_url"])
+
+
+class RegisterTemplateView(View):
+    """An empty sheet with the columns the import reads."""
+
+    def get(self, request, spec: str):
+        found = imports.SPECS.get(spec)
+        if found is None:
+            raise Http404("未知的台账。")
+        if not rules.may_import_registers(request.user):
+            raise PermissionDenied("您不能导入台账。")
+        return exports.ImportTemplateExporter(found).response()
 
 
 class AgreementDownloadView(View):

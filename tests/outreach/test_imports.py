@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
 
 from outreach import services
 from outreach.models import Community, School
@@ -159,3 +162,22 @@ def test_import_page_shows_row_problems(client, login):
     text = response.content.decode()
     assert "学校名称重复（另见第 3 行）" in text
     assert "确认导入" not in text
+
+
+def test_the_template_filled_in_is_imported(client, login):
+    login("zhujiajiao")
+    response = client.get("/outreach/import/communities/template.xlsx")
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook.active
+    assert [c.value for c in sheet[1]] == ["街镇", "名称", "类型", "在册", "备注"]
+    sheet.append(["", "北大街居委会", "居委会", "是", ""])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = client.post(
+        "/outreach/import/communities/",
+        {"file": SimpleUploadedFile("村居.xlsx", buffer.getvalue())},
+    )
+    client.post(
+        "/outreach/import/communities/", {"confirm": "1", "token": response.context["token"]}
+    )
+    assert Community.objects.get().town.code == "zhujiajiao"

@@ -16,7 +16,7 @@ from campaigns.selectors import campaign_current
 from qpdo.documents.uploads import file_response
 from qpdo.org.scoping import user_unit
 from qpdo.workflow import selectors as workflow_selectors
-from qpdo.workflow import services as workflow
+from qpdo.workflow.mixins import SubjectFormMixin, form_add_errors
 
 from . import rules, selectors, services
 from .forms import DeliveryForm, ManuscriptForm, ScheduleForm, TopicForm
@@ -68,7 +68,7 @@ class TopicDetailView(DetailView):
         return context
 
 
-class TopicFormMixin:
+class TopicFormMixin(SubjectFormMixin):
     form_class = TopicForm
     template_name = "lectures/topic/form.html"
 
@@ -79,27 +79,10 @@ class TopicFormMixin:
         kwargs["slots"] = selectors.slots_of(campaign).filter(unit=self.get_unit())
         return kwargs
 
-    def form_valid(self, form):
-        try:
-            topic = self.save(form.cleaned_data)
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-            return self.form_invalid(form)
-        except workflow.TransitionRefused as refused:
-            form.add_error(None, refused.message)
-            return self.form_invalid(form)
-        if "submit" in self.request.POST:
-            try:
-                services.topic_submit(
-                    acting_user=self.request.user, topic=topic, request=self.request
-                )
-                messages.success(self.request, "选题已提交，等待综合科初评。")
-            except workflow.TransitionRefused as refused:
-                messages.error(self.request, refused.message)
-        else:
-            messages.success(self.request, "草稿已保存，可稍后继续填写并提交。")
-        return redirect(topic.get_absolute_url())
+    submitted_message = "选题已提交，等待综合科初评。"
+
+    def submit(self, topic) -> None:
+        services.topic_submit(acting_user=self.request.user, topic=topic, request=self.request)
 
 
 class TopicCreateView(TopicFormMixin, FormView):
@@ -198,11 +181,13 @@ class LecturesHomeView(ScheduleAccessMixin, TemplateView):
 # Manuscripts ------------------------------------------------------------------------------
 
 
-class ManuscriptEditView(FormView):
+class ManuscriptEditView(SubjectFormMixin, FormView):
     """Write or revise the manuscript of an approved topic (the speaker or the section head)."""
 
     form_class = ManuscriptForm
     template_name = "lectures/manuscript/form.html"
+    submitted_message = "讲述稿已提交，等待科室负责人审核。"
+    saved_message = "讲述稿已保存。"
 
     def dispatch(self, request, *args, **kwargs):
         self.topic = selectors.topic_get_for(user=request.user, pk=kwargs["pk"])
@@ -238,31 +223,18 @@ class ManuscriptEditView(FormView):
         )
         return context
 
-    def form_valid(self, form):
-        data = {f: form.cleaned_data[f] for f in services.MANUSCRIPT_TEXT_FIELDS}
-        files = {f: form.cleaned_data.get(f) for f in ("slides", "media")}
-        try:
-            manuscript = services.manuscript_save(
-                acting_user=self.request.user, topic=self.topic, data=data, files=files
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-            return self.form_invalid(form)
-        except workflow.TransitionRefused as refused:
-            form.add_error(None, refused.message)
-            return self.form_invalid(form)
-        if "submit" in self.request.POST:
-            try:
-                services.manuscript_submit(
-                    acting_user=self.request.user, manuscript=manuscript, request=self.request
-                )
-                messages.success(self.request, "讲述稿已提交，等待科室负责人审核。")
-            except workflow.TransitionRefused as refused:
-                messages.error(self.request, refused.message)
-        else:
-            messages.success(self.request, "讲述稿已保存。")
-        return redirect(manuscript.get_absolute_url())
+    def save(self, data):
+        return services.manuscript_save(
+            acting_user=self.request.user,
+            topic=self.topic,
+            data={f: data[f] for f in services.MANUSCRIPT_TEXT_FIELDS},
+            files={f: data.get(f) for f in ("slides", "media")},
+        )
+
+    def submit(self, manuscript) -> None:
+        services.manuscript_submit(
+            acting_user=self.request.user, manuscript=manuscript, request=self.request
+        )
 
 
 class ManuscriptDetailView(TemplateView):
@@ -495,8 +467,7 @@ class LectureDeliveryView(CoordinatorMixin, FormView):
                 photos=form.cleaned_data["photos"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "讲述情况已记录。")
         return redirect(self.lecture.get_absolute_url())

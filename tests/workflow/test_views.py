@@ -201,3 +201,13 @@ def test_approval_sheet_pdf_has_names_and_dates(client, login, make_topic, demo_
     ):
         assert expected in text, expected
     assert "年" in text and "月" in text
+
+
+def test_admin_index_shows_the_approvers_todo(client, login, make_topic, demo_user):
+    topic = submitted_topic(make_topic, demo_user)
+    login("zonghe_staff")
+    page = client.get("/admin/").content.decode()
+    assert "我的待办（1）" in page
+    assert f"/admin/lectures/topic/{topic.pk}/change/" in page
+    inbox = client.get("/workflow/todo/").content.decode()
+    assert "在管理后台办理" in inbox

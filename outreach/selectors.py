@@ -217,6 +217,14 @@ def plan_get_for(*, user, pk: int) -> Plan:
     return plan
 
 
+def plan_years_free(*, unit: Unit) -> list[int]:
+    """Return the years a unit may still file a plan for (open years without its plan)."""
+    from .services import plan_years_open
+
+    taken = set(Plan.objects.filter(unit=unit).values_list("year", flat=True))
+    return [year for year in plan_years_open() if year not in taken]
+
+
 def plan_items(plan: Plan) -> list[PlanItem]:
     return list(
         plan.items.select_related("front")
@@ -796,6 +804,27 @@ def report_timing(
     if first_submitted is None:
         return None
     return (first_submitted - held_on).days <= days
+
+
+@dataclass(frozen=True)
+class HandIn:
+    on: datetime.date
+    days_after: int
+    timely: bool
+
+
+def report_hand_in(report: Report) -> HandIn | None:
+    """Return when a report was first handed in, and whether that was in time."""
+    first = (
+        Opinion.objects.filter(approval_id=report.approval_id, action=Action.SUBMIT)
+        .order_by("at", "id")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if first is None:
+        return None
+    on = local_date(first)
+    return HandIn(on, (on - report.held_on).days, bool(report_timing(report.held_on, on)))
 
 
 def unit_progress(*, year: int, units: list[Unit] | None = None) -> list[UnitProgress]:

@@ -253,8 +253,7 @@ class PlanCreateView(PlanFormMixin, FormView):
         return rules.reporting_unit(self.request.user)
 
     def open_years(self) -> list[int]:
-        taken = set(selectors.plan_list_for(user=self.request.user).values_list("year", flat=True))
-        return [y for y in services.plan_years_open() if y not in taken]
+        return selectors.plan_years_free(unit=self.get_unit())
 
     def get(self, request, *args, **kwargs):
         if not self.open_years():
@@ -265,9 +264,9 @@ class PlanCreateView(PlanFormMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["years"] = self.open_years()
-        working = selectors.outreach_year()
+        preferred = [selectors.outreach_year(), clock.today().year, *kwargs["years"]]
         kwargs["initial"] = {
-            "year": working if working in kwargs["years"] else kwargs["years"][0],
+            "year": next(year for year in preferred if year in kwargs["years"]),
             "contact_name": getattr(self.request.user.staff, "name", ""),
             "contact_phone": getattr(self.request.user.staff, "phone", ""),
         }
@@ -544,14 +543,9 @@ class ReportDetailView(ReviewContextMixin, DetailView):
         report = self.object
         user = self.request.user
         attachments = list(report.attachments.all())
-        review = self.review_context(report, labels_for_state=REPORT_STATE_LABELS)
-        first = next((op for op in review["history"] if op.action == Action.SUBMIT), None)
-        first_on = selectors.local_date(first.at) if first else None
         context.update(
-            review,
-            handed_in_on=first_on,
-            handed_in_days=(first_on - report.held_on).days if first_on else None,
-            handed_in_timely=selectors.report_timing(report.held_on, first_on),
+            self.review_context(report, labels_for_state=REPORT_STATE_LABELS),
+            hand_in=selectors.report_hand_in(report),
             timely_days=REPORT_TIMELY_DAYS,
             photos=list(report.photos.all()),
             videos=[a for a in attachments if a.kind == AttachmentKind.VIDEO],

@@ -364,3 +364,15 @@ def test_dashboard_shows_who_is_behind(client, login, make_plan, make_report, ad
     assert "<svg" in text and 'data-testid="coverage-chart"' in text
     assert "jiaoyuju" in {u.code for u in response.context["no_plan"]}
     assert "zhujiajiao" not in {u.code for u in response.context["no_report"]}
+
+
+def test_report_page_says_when_it_was_handed_in(client, login, make_report, in_2024):
+    late = make_report("zhujiajiao")  # held 21 September, handed in 10 October
+    services.report_submit(acting_user=late.approval.created_by, report=late)
+    on_time = make_report("zhujiajiao", held_on=datetime.date(2024, 10, 8))
+    services.report_submit(acting_user=on_time.approval.created_by, report=on_time)
+    login("zhujiajiao")
+    text = client.get(late.get_absolute_url()).content.decode()
+    assert "首次报送 2024年10月10日（活动后 19 天）" in text and "逾期报送" in text
+    text = client.get(on_time.get_absolute_url()).content.decode()
+    assert "（活动后 2 天）" in text and "及时报送" in text

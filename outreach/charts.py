@@ -59,13 +59,15 @@ def _bar(series: str, row, target: int, y: float, noun: str) -> Bar:
     )
 
 
-def coverage_bars(schools: Coverage, communities: Coverage) -> BarChart:
-    """Return two bars per 街镇 (schools, communities) and the district, against the target."""
+def coverage_bars(
+    schools: Coverage, communities: Coverage, *, total_label: str = "全区合计"
+) -> BarChart:
+    """Return two bars per 街镇 (schools, communities) and the total, against the target."""
     target = max(schools.target, communities.target)
     pairs = [
         (s.town.name, s, c, False) for s, c in zip(schools.rows, communities.rows, strict=True)
     ]
-    pairs.append(("全区合计", schools.district, communities.district, True))
+    pairs.append((total_label, schools.district, communities.district, True))
     rows = []
     y = TOP
     for label, school_row, community_row, is_total in pairs:

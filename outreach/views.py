@@ -669,6 +669,7 @@ class CoverageView(RegisterAccessMixin, TemplateView):
         user = self.request.user
         year = _year_from(self.request)
         town_list = list(selectors.towns_for(user))
+        office = rules.may_see_dashboard(user)
         schools = selectors.school_coverage(year=year, town_list=town_list)
         communities = selectors.community_coverage(year=year, town_list=town_list)
         context.update(
@@ -676,16 +677,19 @@ class CoverageView(RegisterAccessMixin, TemplateView):
             years=selectors.year_choices(),
             schools=schools,
             communities=communities,
-            chart=charts.coverage_bars(schools, communities),
+            chart=charts.coverage_bars(
+                schools, communities, total_label="全区合计" if office else "合计"
+            ),
+            total_label="全区合计" if office else "合计",
             uncovered_schools=list(
                 selectors.school_list_for(user=user, year=year, status="uncovered")[:200]
             ),
             uncovered_communities=list(
                 selectors.community_list_for(user=user, year=year, status="uncovered")[:200]
             ),
-            agreement=selectors.agreement_in_force(year) if rules.may_see_dashboard(user) else None,
+            agreement=selectors.agreement_in_force(year) if office else None,
             agreements=list(selectors.agreement_list_for(user=user)[:5]),
-            office=rules.may_see_dashboard(user),
+            office=office,
             may_import=rules.may_import_registers(user),
         )
         return context

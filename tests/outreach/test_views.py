@@ -376,3 +376,17 @@ def test_report_page_says_when_it_was_handed_in(client, login, make_report, in_2
     assert "首次报送 2024年10月10日（活动后 19 天）" in text and "逾期报送" in text
     text = client.get(on_time.get_absolute_url()).content.decode()
     assert "（活动后 2 天）" in text and "及时报送" in text
+
+
+def test_coverage_page_for_a_town_shows_its_own_schools_only(client, login, unit, in_2024):
+    School.objects.create(town=unit("zhujiajiao"), name="青浦区朱家角中学")
+    School.objects.create(town=unit("xiayang"), name="青浦区夏阳小学")
+    login("zhujiajiao")
+    response = client.get("/outreach/coverage/?year=2024")
+    assert [row.town.code for row in response.context["schools"].rows] == ["zhujiajiao"]
+    text = response.content.decode()
+    assert "青浦区朱家角中学" in text and "青浦区夏阳小学" not in text
+    assert "全区合计" not in text
+    login("outreach_reviewer")
+    response = client.get("/outreach/coverage/?year=2024")
+    assert len(response.context["schools"].rows) == 11 and "全区合计" in response.content.decode()

@@ -432,9 +432,7 @@ def report_delete_draft(*, acting_user, report: Report) -> None:
             _delete_after_commit(photo.image, photo.thumbnail)
         for attachment in report.attachments.all():
             _delete_after_commit(attachment.file)
-        approval = report.approval
-        report.delete()
-        approval.delete()
+        workflow.subject_delete_draft(report, acting_user=acting_user)
 
 
 def subject_review(

@@ -161,6 +161,7 @@ class ApprovalAdminMixin:
             messages.error(request, "请选择审批决定并填写意见。")
             return HttpResponseRedirect(change_url)
         decision = Action(form.cleaned_data["decision"])
+        step = obj.approval.step
         try:
             services.approval_transition(
                 approval=obj.approval,
@@ -174,7 +175,7 @@ class ApprovalAdminMixin:
         except services.TransitionRefused as refused:
             messages.error(request, refused.message)
         else:
-            messages.success(request, f"已{decision.label}：{obj}")
+            messages.success(request, f"已{step.label_of(decision)}：{obj}")
         return HttpResponseRedirect(change_url)
 
 

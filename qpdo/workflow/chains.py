@@ -31,13 +31,19 @@ class Step:
     due_days: int | None = None  # days after the step is reached
     due_on: tuple[int, int] | None = None  # (month, day) in the subject's year
     allow_submitter: bool = False  # may the submitter decide this step themselves?
-    decided_label: str = ""  # e.g. 审定 — how the decision is named in messages
+    decided_label: str = ""  # how 同意 reads at this step, e.g. 采用 for an activity report
 
     def __post_init__(self) -> None:
         if self.scope == Scope.FIXED_UNIT and not self.unit_code:
             raise ValueError(f"step {self.code}: a fixed-unit step needs unit_code")
         if not set(self.decisions) <= set(DECISIONS) or Action.APPROVE not in self.decisions:
             raise ValueError(f"step {self.code}: decisions must include 同意")
+
+    def label_of(self, action: Action) -> str:
+        """Return how a decision reads at this step (同意 may read 采用, 推荐, …)."""
+        if action == Action.APPROVE and self.decided_label:
+            return self.decided_label
+        return Action(action).label
 
     def due_date(self, *, entered: datetime.date, year: int | None) -> datetime.date | None:
         """Return the day this step falls due, or None."""

@@ -25,7 +25,7 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         step = approval.step
         self.fields["expected_step"].initial = step.code
-        self.fields["decision"].choices = [(a.value, a.label) for a in step.decisions]
+        self.fields["decision"].choices = [(a.value, step.label_of(a)) for a in step.decisions]
         self.fields["decision"].initial = Action.APPROVE.value
         self.fields["opinion"].help_text = (
             "本环节须填写意见。"

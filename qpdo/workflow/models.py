@@ -128,6 +128,9 @@ class Opinion(models.Model):
     )
     round = models.PositiveSmallIntegerField("提交轮次")
     action = models.CharField("操作", max_length=20, choices=Action.choices)
+    action_label = models.CharField(
+        "操作名称", max_length=20, blank=True, help_text="按该环节的说法记录，例如“采用”。"
+    )
     step_index = models.PositiveSmallIntegerField("环节序号", null=True, blank=True)
     step_code = models.CharField("环节代码", max_length=40)
     step_label = models.CharField("环节", max_length=40)
@@ -169,7 +172,7 @@ class Opinion(models.Model):
         indexes = [models.Index(fields=["actor", "action"])]
 
     def __str__(self) -> str:
-        return f"{self.step_label} {self.get_action_display()} {self.actor_name}"
+        return f"{self.step_label} {self.label} {self.actor_name}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -178,6 +181,10 @@ class Opinion(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("审批意见不可删除。")
+
+    @property
+    def label(self) -> str:
+        return self.action_label or self.get_action_display()
 
     @property
     def is_decision(self) -> bool:

@@ -70,6 +70,27 @@ def subject_create(subject: ApprovalSubject, *, acting_user) -> ApprovalSubject:
     return subject
 
 
+def subject_delete_draft(subject: ApprovalSubject, *, acting_user, request=None) -> None:
+    """Delete a subject that was never submitted, together with its draft approval record.
+
+    Anything that was ever submitted keeps its record (and its opinions) for good. The caller
+    decides who may delete; this only refuses what must never be deleted.
+    """
+    with transaction.atomic():
+        approval = Approval.objects.select_for_update().get(pk=subject.approval_id)
+        if approval.state != State.DRAFT or approval.round != 0 or approval.opinions.exists():
+            raise TransitionRefused("只能删除从未提交过的草稿；提交过的事项须保留其流转记录。")
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=subject,
+            detail=f"删除草稿：{approval.title}",
+            ip_address=client_ip(request),
+        )
+        subject.delete()
+        approval.delete()
+
+
 def subject_refresh_title(subject: ApprovalSubject) -> None:
     """Keep the inbox title and unit in step with an edited (still editable) subject."""
     Approval.objects.filter(pk=subject.approval_id).update(
@@ -164,10 +185,12 @@ def _opinion(
     now=None,
 ):
     staff = user_staff(actor)
+    step = approval.chain.step(step_index) if step_index is not None else None
     return Opinion.objects.create(
         approval=approval,
         round=approval.round,
         action=action,
+        action_label=step.label_of(action) if step is not None else Action(action).label,
         step_index=step_index,
         step_code=step_code,
         step_label=step_label,
@@ -440,7 +463,7 @@ def _notify(approval: Approval, outcome: _Outcome, acting_user, at) -> None:
     last = approval.opinions.order_by("-at", "-id").first()
     body = ""
     if last is not None:
-        body = f"{last.step_label}：{last.actor_name} {last.get_action_display()}"
+        body = f"{last.step_label}：{last.actor_name} {last.label}"
         if last.text:
             body += f"。意见：{last.text}"
     notify(

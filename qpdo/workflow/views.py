@@ -186,6 +186,7 @@ class ApprovalActView(View):
         if not form.is_valid():
             messages.error(request, "请选择审批决定并填写意见。")
             return _back(request, approval)
+        step = approval.step
         try:
             services.approval_transition(
                 approval=approval,
@@ -196,7 +197,7 @@ class ApprovalActView(View):
                 return_to=form.cleaned_return_to(),
                 request=request,
             )
-            messages.success(request, f"已{Action(form.cleaned_data['decision']).label}。")
+            messages.success(request, f"已{step.label_of(Action(form.cleaned_data['decision']))}。")
         except services.TransitionRefused as refused:
             messages.error(request, refused.message)
         return _back(request, approval)

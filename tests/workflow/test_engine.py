@@ -16,7 +16,7 @@ from qpdo.org.roles import role_group
 from qpdo.org.services import account_ensure
 from qpdo.workflow import rules, selectors, services
 from qpdo.workflow.enums import Action, State
-from qpdo.workflow.models import Notification, Opinion, Reminder
+from qpdo.workflow.models import Approval, Notification, Opinion, Reminder
 
 
 def decide(approval, user, action=Action.APPROVE, text="同意。", **kwargs):
@@ -334,3 +334,32 @@ def test_remind_overdue_command_runs(make_memo, demo_user, capsys):
     services.approval_submit(subject=memo, acting_user=demo_user("gongcheng_head"))
     call_command("remind_overdue")
     assert "1" in capsys.readouterr().out
+
+
+def test_only_never_submitted_drafts_can_be_deleted(make_topic, demo_user):
+    head = demo_user("gongcheng_head")
+    draft = make_topic()
+    approval_pk = draft.approval_id
+    services.subject_delete_draft(draft, acting_user=head)
+    assert not Approval.objects.filter(pk=approval_pk).exists()
+    assert AuditRecord.objects.filter(detail__startswith="删除草稿").exists()
+
+    withdrawn = make_topic()
+    services.approval_submit(subject=withdrawn, acting_user=head)
+    services.approval_withdraw(subject=withdrawn, acting_user=head)
+    withdrawn.approval.refresh_from_db()
+    with pytest.raises(services.TransitionRefused, match="流转记录"):
+        services.subject_delete_draft(withdrawn, acting_user=head)
+
+
+def test_step_label_names_the_decision(make_memo, make_topic, demo_user):
+    from qpdo.workflow.chains import Step
+
+    step = Step(code="review", label="宣教审核", role=Role.OUTREACH_REVIEWER, decided_label="采用")
+    assert step.label_of(Action.APPROVE) == "采用"
+    assert step.label_of(Action.RETURN) == "退回修改"
+    topic = make_topic()
+    services.approval_submit(subject=topic, acting_user=demo_user("gongcheng_head"))
+    decide(topic.approval, demo_user("zonghe_staff"))
+    opinion = Opinion.objects.filter(approval=topic.approval, action=Action.APPROVE).get()
+    assert opinion.label == "同意" and opinion.action_label == "同意"

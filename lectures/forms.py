@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from qpdo.documents.forms import MultipleFileField
 from qpdo.org.models import Staff
 
 from .enums import MAX_MINUTES, MIN_MINUTES
@@ -88,26 +89,6 @@ class ManuscriptForm(forms.ModelForm):
         self.helper.form_tag = False
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Several photos at once, each checked by content and size."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": PHOTO_VALIDATOR.accept}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        cleaned = [super(PhotosField, self).clean(f, initial) for f in files]
-        for upload in cleaned:
-            PHOTO_VALIDATOR(upload)
-        return cleaned
-
-
 class ScheduleForm(forms.Form):
     slot = forms.ModelChoiceField(label="场次", queryset=Slot.objects.none())
     date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
@@ -127,7 +108,11 @@ class ScheduleForm(forms.Form):
 
 
 class DeliveryForm(forms.ModelForm):
-    photos = PhotosField(label="活动照片", help_text=PHOTO_VALIDATOR.help_text + "，可多选")
+    photos = MultipleFileField(
+        label="活动照片",
+        validator=PHOTO_VALIDATOR,
+        help_text=PHOTO_VALIDATOR.help_text + "，可多选",
+    )
 
     class Meta:
         model = Lecture

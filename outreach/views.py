@@ -20,6 +20,7 @@ from qpdo.workflow import rules as workflow_rules
 from qpdo.workflow import selectors as workflow_selectors
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import Action
+from qpdo.workflow.mixins import form_add_errors
 
 from . import charts, exports, imports, rules, selectors, services
 from .chains import DECISION_LABELS
@@ -58,14 +59,6 @@ def _query_string(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- overview --------------------------------------------------------------------------------
@@ -217,7 +210,7 @@ class PlanFormMixin:
         try:
             plan = self.save(form.cleaned_data, formset.items())
         except ValidationError as error:
-            _form_errors(form, error)
+            form_add_errors(form, error)
             return self.render_to_response(self.get_context_data(form=form, formset=formset))
         except workflow.TransitionRefused as refused:
             form.add_error(None, refused.message)
@@ -456,7 +449,7 @@ class ReportFormMixin:
         try:
             report = self.save(data, list(data["fronts"]), files)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_add_errors(form, error)
             return self.form_invalid(form)
         except workflow.TransitionRefused as refused:
             form.add_error(None, refused.message)
@@ -781,7 +774,7 @@ class SchoolDetailView(RegisterAccessMixin, TemplateView):
                         request=request,
                     )
                 except ValidationError as error:
-                    _form_errors(form, error)
+                    form_add_errors(form, error)
                 else:
                     messages.success(request, "紧急疏散行动方案已上传。")
                     return redirect(school.get_absolute_url())
@@ -793,7 +786,7 @@ class SchoolDetailView(RegisterAccessMixin, TemplateView):
                     acting_user=request.user, school=school, request=request, **form.cleaned_data
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                form_add_errors(form, error)
             else:
                 messages.success(request, "疏散演练已登记。")
                 return redirect(school.get_absolute_url())
@@ -893,7 +886,7 @@ class CommunityDetailView(RegisterAccessMixin, TemplateView):
                     **form.cleaned_data,
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                form_add_errors(form, error)
             else:
                 messages.success(request, "已登记。")
                 return redirect(community.get_absolute_url())

@@ -21,18 +21,18 @@ class DecisionForm(forms.Form):
     )
     return_to = forms.ChoiceField(label="退回至", required=False)
 
-    def __init__(self, *args, approval: Approval, **kwargs):
+    def __init__(self, *args, approval: Approval, form_id: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         step = approval.step
         self.fields["expected_step"].initial = step.code
         self.fields["decision"].choices = [(a.value, step.label_of(a)) for a in step.decisions]
         self.fields["decision"].initial = Action.APPROVE.value
+        others = "或".join(step.label_of(d) for d in step.decisions if d != Action.APPROVE)
         self.fields["opinion"].help_text = (
             "本环节须填写意见。"
             if step.opinion_required
-            else "同意时可不填；退回或不同意须说明理由。"
-        )
-        earlier = [
+            else f"{step.label_of(Action.APPROVE)}时可不填" + (f"；{others}须说明理由。" if others else "。")
+        )        earlier = [
             (str(i), f"{s.label}（重新审批）")
             for i, s in enumerate(approval.chain.steps[: approval.step_index])
         ]
@@ -40,6 +40,10 @@ class DecisionForm(forms.Form):
         if not earlier:
             self.fields["return_to"].widget = forms.HiddenInput()
         self.fields["return_to"].initial = RETURN_TO_SUBMITTER
+        if form_id:
+            # Inputs shown inside another form (the admin's change form) but sent with this one.
+            for field in self.fields.values():
+                field.widget.attrs["form"] = form_id
 
     def cleaned_return_to(self) -> int | None:
         value = self.cleaned_data.get("return_to") or RETURN_TO_SUBMITTER

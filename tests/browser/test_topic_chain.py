@@ -35,7 +35,7 @@ def test_topic_proposed_screened_and_approved(signed_in_page, portal_url):
     coordinator.goto(portal_url("/admin/lectures/topic/?wf_mine=1"))
     coordinator.get_by_role("link", name="城市地下空间人防工程平战转换实战化演练").click()
     expect(coordinator.get_by_test_id("admin-approval-state")).to_have_text("审核中（综合科初评）")
-    form = coordinator.locator("#workflow-decision-form")
+    form = coordinator.locator("#workflow-panel")
     form.get_by_role("radio", name="同意", exact=True).check()
     form.get_by_label("意见").fill("选题典型，同意推荐。")
     form.get_by_role("button", name="提交审批意见").click()

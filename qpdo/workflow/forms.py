@@ -31,8 +31,10 @@ class DecisionForm(forms.Form):
         self.fields["opinion"].help_text = (
             "本环节须填写意见。"
             if step.opinion_required
-            else f"{step.label_of(Action.APPROVE)}时可不填" + (f"；{others}须说明理由。" if others else "。")
-        )        earlier = [
+            else f"{step.label_of(Action.APPROVE)}时可不填"
+            + (f"；{others}须说明理由。" if others else "。")
+        )
+        earlier = [
             (str(i), f"{s.label}（重新审批）")
             for i, s in enumerate(approval.chain.steps[: approval.step_index])
         ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/password/", views.PortalPasswordChangeView.as_view(), name="password_change"),
     path("workflow/", include("qpdo.workflow.urls")),
     path("lectures/", include("lectures.urls")),
+    path("stars/", include("stars.urls")),
     path("outreach/", include("outreach.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,90 @@
+"""Fixed choices of the 岗位之星 programme (附件2)."""
+
+from django.db import models
+
+from qpdo.workflow.enums import State
+
+
+class PostForm(models.TextChoices):
+    """How a post's candidates emerge (附表1 培树形式)."""
+
+    EITHER = "either", "比武竞赛或评选推荐"
+    COMPETITION = "competition", "比武竞赛"
+    RECOMMENDATION = "recommendation", "评选推荐"
+
+
+class Source(models.TextChoices):
+    """How a nominee emerged (附件2 三、培树形式: 比武竞赛和评选推荐两种方式)."""
+
+    COMPETITION = "competition", "比武竞赛"
+    RECOMMENDATION = "recommendation", "评选推荐"
+
+
+# The sources each post form admits.
+SOURCES_OF_FORM = {
+    PostForm.EITHER: frozenset({Source.COMPETITION, Source.RECOMMENDATION}),
+    PostForm.COMPETITION: frozenset({Source.COMPETITION}),
+    PostForm.RECOMMENDATION: frozenset({Source.RECOMMENDATION}),
+}
+
+
+class PlanMethod(models.TextChoices):
+    """培树方式 of a cultivation plan."""
+
+    COMPETITION = "competition", "比武竞赛"
+    RECOMMENDATION = "recommendation", "评选推荐"
+    BOTH = "both", "比武竞赛与评选推荐相结合"
+
+
+class Carrier(models.TextChoices):
+    """活动载体 named in 附件2 三、培树形式."""
+
+    TRAINING = "training", "技能培训"
+    STUDY = "study", "知识学习"
+    PRACTICE = "practice", "实际实操"
+    SHOWCASE = "showcase", "风采展示"
+
+
+class Standard(models.TextChoices):
+    """The three standards of 附件2 四、培树标准, scored by the 办党组."""
+
+    POLITICAL = "political", "政治素质过硬"
+    SKILL = "skill", "业务技能精湛"
+    PERFORMANCE = "performance", "工作实绩突出"
+
+
+STANDARD_TEXTS = {
+    Standard.POLITICAL: (
+        "政治信念坚定，政治品格优秀，积极倡导社会主义核心价值观，自觉遵守社会公德和职业道德，"
+        "团结同志，廉洁自律，得到领导、同事的普遍认可。"
+    ),
+    Standard.SKILL: (
+        "熟练掌握所从事岗位的相关政策法规知识、刻苦钻研本职业务，在业务条线开展的业务培训、"
+        "岗位练兵、技能比武中表现突出，成绩显著。"
+    ),
+    Standard.PERFORMANCE: (
+        "爱岗敬业、热爱本职、忠于职守，工作精益求精实绩突出，优质高效完成本职工作，"
+        "工作作风优良，模范带头作用明显。"
+    ),
+}
+
+
+class BatchStatus(models.TextChoices):
+    PENDING = "pending", "排队中"
+    RUNNING = "running", "生成中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "生成失败"
+
+
+DEEDS_MAX_CHARS = 1500  # 主要事迹（1500字以内）
+SCORE_MAX = 10  # each standard is scored out of 10
+YEARS_ON_POST_MAX = 45
+NOMINEE_MIN_AGE = 18
+NOMINEE_MAX_AGE = 70
+CITATION_MAX_CHARS = 300
+PLAN_TEXT_MAX_CHARS = 1000
+
+# Nominations the 办党组 compares: those that have reached it or passed it.
+SUBMITTED_STATES = frozenset(
+    {State.IN_REVIEW, State.RETURNED, State.WITHDRAWN, State.APPROVED, State.REJECTED}
+)

@@ -1,0 +1,344 @@
+"""Forms of the 岗位之星 programme. They read and check input; services apply the rules."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from crispy_forms.helper import FormHelper
+from django import forms
+
+from qpdo.org.enums import Education, Gender, PoliticalStatus
+
+from .enums import (
+    CITATION_MAX_CHARS,
+    DEEDS_MAX_CHARS,
+    SCORE_MAX,
+    STANDARD_TEXTS,
+    YEARS_ON_POST_MAX,
+    Carrier,
+    PlanMethod,
+    Source,
+    Standard,
+)
+from .models import PHOTO_VALIDATOR, SUMMARY_VALIDATOR, Post
+from .services import REQUIRED_TO_SUBMIT
+
+POLITICAL_STATUS_LIST = "、".join(label for _, label in PoliticalStatus.choices)
+YEAR_MONTH = re.compile(r"^\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?\s*$")
+
+
+class MonthInput(forms.TextInput):
+    """An <input type="month">: the browser offers year and month only (value 1990-03)."""
+
+    input_type = "month"
+
+    def format_value(self, value):
+        if isinstance(value, datetime.date):
+            return value.strftime("%Y-%m")
+        return value
+
+
+class YearMonthField(forms.CharField):
+    """A year and month (出生年月), typed as 1990-03, 1990.3 or 1990年3月; stored as its 1st."""
+
+    widget = MonthInput
+
+    def to_python(self, value):
+        if isinstance(value, datetime.date):
+            return value.replace(day=1)
+        text = super().to_python(value)
+        if not text:
+            return None
+        match = YEAR_MONTH.match(text)
+        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
+            raise forms.ValidationError("出生年月请按“1990-03”的格式填写年和月。", code="invalid")
+        return datetime.date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def _choices(enum, empty: str = "请选择"):
+    return [("", empty), *enum.choices]
+
+
+class NominationForm(forms.Form):
+    """Every field of 附表2, the nominee it is about, how they emerged, and the section's
+    opinion (needed only when the form is submitted)."""
+
+    nominee = forms.ModelChoiceField(
+        label="被推荐人",
+        queryset=None,
+        empty_label="请选择本科室人员",
+        help_text="选择后自动带出人员档案中的信息，可核对修改。",
+        error_messages={
+            "required": "请选择被推荐人。",
+            "invalid_choice": "被推荐人须为本科室在职人员。",
+        },
+    )
+    name = forms.CharField(label="姓名", max_length=30)
+    gender = forms.ChoiceField(
+        label="性别",
+        choices=_choices(Gender),
+        required=False,
+        error_messages={"invalid_choice": "性别只能为男或女。"},
+    )
+    native_place = forms.CharField(
+        label="籍贯", max_length=30, required=False, help_text="例如：上海青浦"
+    )
+    political_status = forms.ChoiceField(
+        label="政治面貌",
+        choices=_choices(PoliticalStatus),
+        required=False,
+        error_messages={"invalid_choice": f"政治面貌须为{POLITICAL_STATUS_LIST}之一。"},
+    )
+    education = forms.ChoiceField(
+        label="学历",
+        choices=_choices(Education),
+        required=False,
+        error_messages={"invalid_choice": "请从列表中选择学历。"},
+    )
+    birth_month = YearMonthField(label="出生年月", required=False, help_text="只填年和月。")
+    post = forms.TypedChoiceField(
+        label="工作岗位",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "所选工作岗位不在本年度12个培树岗位之中。"},
+    )
+    years_on_post = forms.IntegerField(
+        label="在岗年限",
+        required=False,
+        min_value=0,
+        max_value=YEARS_ON_POST_MAX,
+        help_text="单位：年",
+        error_messages={
+            "invalid": f"在岗年限须为0至{YEARS_ON_POST_MAX}之间的整数（年）。",
+            "min_value": f"在岗年限须为0至{YEARS_ON_POST_MAX}之间的整数（年）。",
+            "max_value": f"在岗年限须为0至{YEARS_ON_POST_MAX}之间的整数（年）。",
+        },
+    )
+    source = forms.ChoiceField(
+        label="产生方式",
+        choices=Source.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="采取比武竞赛或评选推荐方式产生培树对象初步人选。",
+        error_messages={"invalid_choice": "产生方式只能为比武竞赛或评选推荐。"},
+    )
+    competition = forms.CharField(
+        label="比武竞赛名称",
+        max_length=100,
+        required=False,
+        help_text="例如：2024年上海市人防通信警报专业技能比武",
+    )
+    competition_result = forms.CharField(
+        label="比武竞赛成绩", max_length=50, required=False, help_text="例如：个人二等奖"
+    )
+    deeds = forms.CharField(
+        label=f"主要事迹（{DEEDS_MAX_CHARS}字以内）",
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 14, "data-count-max": DEEDS_MAX_CHARS, "data-counter": "deeds"}
+        ),
+        help_text="围绕政治素质过硬、业务技能精湛、工作实绩突出三条标准填写；空格和换行不计入字数。",
+    )
+    photo = forms.FileField(
+        label="个人照片",
+        required=False,
+        validators=[PHOTO_VALIDATOR],
+        help_text="用于“岗位之星”交流展示，可不上传。" + PHOTO_VALIDATOR.help_text + "。",
+        widget=forms.ClearableFileInput(attrs={"accept": PHOTO_VALIDATOR.accept}),
+    )
+    remove_photo = forms.BooleanField(label="删除已上传的照片", required=False)
+    opinion = forms.CharField(
+        label="推荐科室意见",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="提交时由科室负责人签署，将印在申报表“推荐科室意见”栏。",
+    )
+
+    def __init__(self, *args, staff, posts, submitting: bool = False, has_photo=False, **kw):
+        super().__init__(*args, **kw)
+        self.submitting = submitting
+        self.posts = {post.pk: post for post in posts}
+        self.fields["nominee"].queryset = staff
+        self.fields["nominee"].label_from_instance = lambda s: (
+            f"{s.name}（{s.position}）" if s.position else s.name
+        )
+        groups: dict[str, list] = {}
+        for post in posts:
+            groups.setdefault(post.category.name, []).append(
+                (post.pk, f"{post.name}（{post.unit.display_name}负责）")
+            )
+        self.fields["post"].choices = [("", "请选择岗位"), *groups.items()]
+        if not has_photo:
+            del self.fields["remove_photo"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_post(self) -> Post | None:
+        value = self.cleaned_data.get("post")
+        if value is None:
+            return None
+        if value not in self.posts:
+            raise forms.ValidationError("所选工作岗位不在本年度12个培树岗位之中。")
+        return self.posts[value]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.submitting:
+            return cleaned
+        for field, label in REQUIRED_TO_SUBMIT:
+            if field in self.errors:
+                continue
+            if cleaned.get(field) in (None, ""):
+                self.add_error(field, f"提交前请填写{label}。")
+        if cleaned.get("source") == Source.COMPETITION:
+            if not cleaned.get("competition"):
+                self.add_error("competition", "以比武竞赛方式产生的，请填写比武竞赛名称。")
+            if not cleaned.get("competition_result"):
+                self.add_error("competition_result", "以比武竞赛方式产生的，请填写比武竞赛成绩。")
+        if not (cleaned.get("opinion") or "").strip():
+            self.add_error("opinion", "提交时请填写推荐科室意见。")
+        return cleaned
+
+
+class SubmitForm(forms.Form):
+    """The 推荐科室意见 signed when a finished 申报表 is submitted from its page."""
+
+    opinion = forms.CharField(
+        label="推荐科室意见",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写推荐科室意见。"},
+    )
+
+
+class PlanForm(forms.Form):
+    focus = forms.CharField(
+        label="工作重点",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="结合年度工作推进，针对该业务岗位特点明确培树工作重点。",
+        error_messages={"required": "请填写工作重点。"},
+    )
+    method = forms.ChoiceField(
+        label="培树方式",
+        choices=PlanMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择培树方式。", "invalid_choice": "请选择培树方式。"},
+    )
+    carriers = forms.MultipleChoiceField(
+        label="活动载体",
+        choices=Carrier.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "活动载体只能从技能培训、知识学习、实际实操、风采展示中选择。"
+        },
+    )
+    standards = forms.CharField(
+        label="培树标准",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        initial="\n".join(f"{s.label}：{STANDARD_TEXTS[s]}" for s in Standard),
+        error_messages={"required": "请填写培树标准。"},
+    )
+    arrangements = forms.CharField(
+        label="实施安排",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="政策法规学习、业务技能培训、比武竞赛或评选推荐的时间安排。",
+    )
+    deadline = forms.DateField(
+        label="完成时限",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "请填写完成时限。", "invalid": "请填写正确的日期。"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class SummaryUploadForm(forms.Form):
+    file = forms.FileField(
+        label="培树工作总结",
+        validators=[SUMMARY_VALIDATOR],
+        help_text=SUMMARY_VALIDATOR.help_text + "。再次报送将替换为最新版本（历史版本保留）。",
+        widget=forms.ClearableFileInput(attrs={"accept": SUMMARY_VALIDATOR.accept}),
+        error_messages={"required": "请选择总结文件。"},
+    )
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+def _score_field(standard: Standard) -> forms.DecimalField:
+    message = f"“{standard.label}”请填写0至{SCORE_MAX}之间的分数，最多一位小数。"
+    return forms.DecimalField(
+        label=standard.label,
+        min_value=0,
+        max_value=SCORE_MAX,
+        max_digits=3,
+        decimal_places=1,
+        help_text=STANDARD_TEXTS[standard],
+        widget=forms.NumberInput(attrs={"step": "0.1", "min": 0, "max": SCORE_MAX}),
+        error_messages={
+            "required": message,
+            "invalid": message,
+            "min_value": message,
+            "max_value": message,
+            "max_digits": message,
+            "max_decimal_places": message,
+            "max_whole_digits": message,
+        },
+    )
+
+
+class ScoreForm(forms.Form):
+    political = _score_field(Standard.POLITICAL)
+    skill = _score_field(Standard.SKILL)
+    performance = _score_field(Standard.PERFORMANCE)
+    note = forms.CharField(label="评语", max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class CitationForm(forms.Form):
+    citation = forms.CharField(
+        label="事迹简介",
+        required=False,
+        max_length=CITATION_MAX_CHARS * 2,
+        widget=forms.Textarea(attrs={"rows": 3, "data-count-max": CITATION_MAX_CHARS}),
+        help_text=f"交流展示时使用，{CITATION_MAX_CHARS}字以内；不填则取主要事迹开头。",
+    )
+
+
+class AnnounceForm(forms.Form):
+    text = forms.CharField(
+        label="公布说明",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="不填则写明“经办党组研究，确定……为本年度“岗位之星”。”",
+    )
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label="校验码",
+        max_length=20,
+        help_text="申报表页脚印有10位校验码，如 ABCDE-12345；也可用手机扫描二维码。",
+        error_messages={"required": "请输入校验码。"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )

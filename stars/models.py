@@ -1,0 +1,469 @@
+"""The 岗位之星 programme: posts of a year, cultivation plans, the 申报表, scores and stars."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from campaigns.models import Campaign
+from qpdo.documents.uploads import IMAGE_KINDS, PDF, WORD, FileValidator, upload_path
+from qpdo.org import clock
+from qpdo.org.enums import Education, Gender, PoliticalStatus
+from qpdo.org.models import Staff, Unit
+from qpdo.workflow.models import ApprovalSubject
+
+from .enums import (
+    SCORE_MAX,
+    BatchStatus,
+    Carrier,
+    PlanMethod,
+    PostForm,
+    Source,
+    Standard,
+)
+
+PHOTO_VALIDATOR = FileValidator(*(kind.limited_to(10) for kind in IMAGE_KINDS))
+SUMMARY_VALIDATOR = FileValidator(WORD.limited_to(20), PDF.limited_to(20))
+
+
+class StarYear(models.Model):
+    """One campaign year of the programme: how many stars, and whether they are announced."""
+
+    campaign = models.OneToOneField(
+        Campaign, verbose_name="实践活动", on_delete=models.PROTECT, related_name="star_year"
+    )
+    quota = models.PositiveSmallIntegerField(
+        "“岗位之星”名额",
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="本办范围内确定的“岗位之星”人数（附件2：确定4名）。",
+    )
+    announced_at = models.DateTimeField("公布时间", null=True, blank=True, editable=False)
+    announced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="公布人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    announcement = models.TextField("公布说明", blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "年度设置"
+        verbose_name_plural = "年度设置"
+        ordering = ["-campaign__year"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.year}年度“岗位之星”"
+
+    @property
+    def year(self) -> int:
+        return self.campaign.year
+
+    @property
+    def is_announced(self) -> bool:
+        return self.announced_at is not None
+
+
+class PostCategory(models.Model):
+    """A 类别 of 附表1: 国动援战, 城市防护, 为民服务."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="实践活动", on_delete=models.PROTECT, related_name="star_categories"
+    )
+    number = models.PositiveSmallIntegerField("序号")
+    name = models.CharField("类别", max_length=20)
+
+    class Meta:
+        verbose_name = "岗位类别"
+        verbose_name_plural = "岗位类别"
+        ordering = ["campaign", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "number"], name="stars_category_number"),
+            models.UniqueConstraint(fields=["campaign", "name"], name="stars_category_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Post(models.Model):
+    """One of the twelve posts of 附表1, with its responsible unit and form."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="实践活动", on_delete=models.PROTECT, related_name="star_posts"
+    )
+    category = models.ForeignKey(
+        PostCategory, verbose_name="类别", on_delete=models.PROTECT, related_name="posts"
+    )
+    number = models.PositiveSmallIntegerField("序号")
+    name = models.CharField("岗位名称", max_length=20)
+    unit = models.ForeignKey(
+        Unit, verbose_name="业务责任部门", on_delete=models.PROTECT, related_name="star_posts"
+    )
+    form = models.CharField(
+        "培树形式", max_length=20, choices=PostForm.choices, default=PostForm.EITHER
+    )
+
+    class Meta:
+        verbose_name = "培树岗位"
+        verbose_name_plural = "培树岗位"
+        ordering = ["campaign", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "number"], name="stars_post_number"),
+            models.UniqueConstraint(fields=["campaign", "name"], name="stars_post_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CultivationPlan(ApprovalSubject):
+    """A section's 培树工作实施计划 for one post: 工作重点、培树方式、培树标准、完成时限."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="实践活动", on_delete=models.PROTECT, related_name="star_plans"
+    )
+    post = models.OneToOneField(
+        Post, verbose_name="培树岗位", on_delete=models.PROTECT, related_name="plan"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="业务责任部门", on_delete=models.PROTECT, related_name="star_plans"
+    )
+    focus = models.TextField("工作重点")
+    method = models.CharField("培树方式", max_length=20, choices=PlanMethod.choices)
+    carriers = models.JSONField(
+        "活动载体", default=list, blank=True, help_text="技能培训、知识学习、实际实操、风采展示等。"
+    )
+    standards = models.TextField("培树标准")
+    arrangements = models.TextField("实施安排", blank=True)
+    deadline = models.DateField("完成时限")
+    created_at = models.DateTimeField("填报时间", default=clock.now)
+    updated_at = models.DateTimeField("更新时间", default=clock.now)
+
+    class Meta:
+        verbose_name = "培树工作实施计划"
+        verbose_name_plural = "培树工作实施计划"
+        ordering = ["post__number"]
+
+    def __str__(self) -> str:
+        return f"“{self.post.name}”岗位培树工作实施计划"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stars:plan-detail", args=[self.pk])
+
+    @property
+    def carrier_labels(self) -> list[str]:
+        labels = dict(Carrier.choices)
+        return [labels[c] for c in self.carriers if c in labels]
+
+    def get_workflow_unit(self) -> Unit:
+        return self.unit
+
+    def get_workflow_year(self) -> int:
+        return self.campaign.year
+
+    def get_workflow_title(self) -> str:
+        return f"“{self.post.name}”岗位培树工作实施计划（{self.unit.display_name}）"
+
+    def get_workflow_summary(self) -> list[tuple[str, str]]:
+        return [
+            ("培树岗位", f"{self.post.category.name} · {self.post.name}"),
+            ("业务责任部门", self.unit.name),
+            ("工作重点", self.focus),
+            ("培树方式", self.get_method_display()),
+            ("活动载体", "、".join(self.carrier_labels) or "—"),
+            ("培树标准", self.standards),
+            ("实施安排", self.arrangements or "—"),
+            ("完成时限", f"{self.deadline.year}年{self.deadline.month}月{self.deadline.day}日"),
+        ]
+
+
+class SummaryReport(models.Model):
+    """A section's 培树工作总结 as uploaded; the latest upload of a unit and year is current."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="实践活动", on_delete=models.PROTECT, related_name="star_summaries"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="报送单位", on_delete=models.PROTECT, related_name="star_summaries"
+    )
+    file = models.FileField(
+        "总结文件",
+        upload_to=upload_path("stars/summaries"),
+        validators=[SUMMARY_VALIDATOR],
+        help_text=SUMMARY_VALIDATOR.help_text,
+    )
+    file_name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小（字节）")
+    note = models.CharField("说明", max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="报送人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_by_name = models.CharField("报送人姓名", max_length=60)
+    uploaded_at = models.DateTimeField("报送时间", default=clock.now)
+
+    class Meta:
+        verbose_name = "培树工作总结"
+        verbose_name_plural = "培树工作总结"
+        ordering = ["-uploaded_at", "-id"]
+        indexes = [models.Index(fields=["campaign", "unit", "-uploaded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit.display_name} 培树工作总结（{self.file_name}）"
+
+
+class Nomination(ApprovalSubject):
+    """A 申报表 (附表2): the nominee as the section describes them, and three opinions.
+
+    The personal fields are copied from the staff record when the form is started and kept
+    as filled in: the printed form shows what the section declared.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="实践活动", on_delete=models.PROTECT, related_name="star_nominations"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="推荐科室", on_delete=models.PROTECT, related_name="star_nominations"
+    )
+    nominee = models.ForeignKey(
+        Staff, verbose_name="被推荐人", on_delete=models.PROTECT, related_name="star_nominations"
+    )
+    post = models.ForeignKey(
+        Post,
+        verbose_name="工作岗位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+    )
+    name = models.CharField("姓名", max_length=30)
+    gender = models.CharField("性别", max_length=10, choices=Gender.choices, blank=True)
+    native_place = models.CharField("籍贯", max_length=30, blank=True)
+    political_status = models.CharField(
+        "政治面貌", max_length=20, choices=PoliticalStatus.choices, blank=True
+    )
+    education = models.CharField("学历", max_length=20, choices=Education.choices, blank=True)
+    birth_month = models.DateField("出生年月", null=True, blank=True, help_text="只记年月。")
+    years_on_post = models.PositiveSmallIntegerField("在岗年限", null=True, blank=True)
+    source = models.CharField("产生方式", max_length=20, choices=Source.choices, blank=True)
+    competition = models.CharField("比武竞赛名称", max_length=100, blank=True)
+    competition_result = models.CharField("比武竞赛成绩", max_length=50, blank=True)
+    deeds = models.TextField("主要事迹", blank=True)
+    photo = models.ImageField(
+        "照片",
+        upload_to=upload_path("stars/photos"),
+        blank=True,
+        validators=[PHOTO_VALIDATOR],
+        help_text="用于“岗位之星”交流展示，可不上传。" + PHOTO_VALIDATOR.help_text + "。",
+    )
+    photo_thumb = models.ImageField(
+        "照片缩略图", upload_to=upload_path("stars/photos"), blank=True, editable=False
+    )
+    created_at = models.DateTimeField("填报时间", default=clock.now)
+    updated_at = models.DateTimeField("更新时间", default=clock.now)
+
+    class Meta:
+        verbose_name = "岗位之星申报表"
+        verbose_name_plural = "岗位之星申报表"
+        ordering = ["post__number", "unit__order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "nominee"], name="stars_nomination_once_a_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(years_on_post__isnull=True) | Q(years_on_post__lte=45),
+                name="stars_nomination_years_on_post_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        post = f"（{self.post.name}）" if self.post_id else ""
+        return f"{self.name}{post}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stars:nomination-detail", args=[self.pk])
+
+    @property
+    def category(self) -> PostCategory | None:
+        return self.post.category if self.post_id else None
+
+    @property
+    def source_text(self) -> str:
+        """Return how the nominee emerged, as printed: 比武竞赛（名称，成绩） or 评选推荐."""
+        if self.source == Source.COMPETITION:
+            detail = "，".join(p for p in (self.competition, self.competition_result) if p)
+            return f"比武竞赛（{detail}）" if detail else "比武竞赛"
+        return self.get_source_display()
+
+    def get_workflow_unit(self) -> Unit:
+        return self.unit
+
+    def get_workflow_year(self) -> int:
+        return self.campaign.year
+
+    def get_workflow_title(self) -> str:
+        post = f"·{self.post.name}" if self.post_id else ""
+        return f"岗位之星申报：{self.name}（{self.unit.display_name}{post}）"
+
+    def get_workflow_summary(self) -> list[tuple[str, str]]:
+        from .selectors import nomination_form_rows
+
+        return [(label, value) for label, value in nomination_form_rows(self)]
+
+    def workflow_check_submittable(self) -> None:
+        from .services import nomination_check_complete
+
+        nomination_check_complete(self)
+
+
+class Score(models.Model):
+    """One 办党组 member's scores of a nominee on the three standards (each out of 10)."""
+
+    nomination = models.ForeignKey(
+        Nomination, verbose_name="申报表", on_delete=models.CASCADE, related_name="scores"
+    )
+    scorer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="评分人", on_delete=models.PROTECT, related_name="+"
+    )
+    scorer_name = models.CharField("评分人姓名", max_length=60)
+    political = models.DecimalField(
+        Standard.POLITICAL.label,
+        max_digits=3,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(SCORE_MAX)],
+    )
+    skill = models.DecimalField(
+        Standard.SKILL.label,
+        max_digits=3,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(SCORE_MAX)],
+    )
+    performance = models.DecimalField(
+        Standard.PERFORMANCE.label,
+        max_digits=3,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(SCORE_MAX)],
+    )
+    note = models.CharField("评语", max_length=200, blank=True)
+    created_at = models.DateTimeField("评分时间", default=clock.now)
+    updated_at = models.DateTimeField("修改时间", default=clock.now)
+
+    class Meta:
+        verbose_name = "评分"
+        verbose_name_plural = "评分"
+        ordering = ["nomination", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "scorer"], name="stars_score_once"),
+            models.CheckConstraint(
+                condition=Q(political__gte=0, political__lte=SCORE_MAX)
+                & Q(skill__gte=0, skill__lte=SCORE_MAX)
+                & Q(performance__gte=0, performance__lte=SCORE_MAX),
+                name="stars_score_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scorer_name} 对 {self.nomination.name} 的评分"
+
+    @property
+    def total(self):
+        return self.political + self.skill + self.performance
+
+
+class Star(models.Model):
+    """A nominee the 办党组 chose as this year's 岗位之星."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="实践活动", on_delete=models.PROTECT, related_name="stars"
+    )
+    nomination = models.OneToOneField(
+        Nomination, verbose_name="申报表", on_delete=models.PROTECT, related_name="star"
+    )
+    citation = models.TextField(
+        "事迹简介", blank=True, help_text="交流展示时的事迹简介，不填则取主要事迹开头。"
+    )
+    selected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="选定人", on_delete=models.PROTECT, related_name="+"
+    )
+    selected_by_name = models.CharField("选定人姓名", max_length=60)
+    selected_at = models.DateTimeField("选定时间", default=clock.now)
+
+    class Meta:
+        verbose_name = "岗位之星"
+        verbose_name_plural = "岗位之星"
+        ordering = ["campaign", "nomination__post__number"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.year}年度“岗位之星” {self.nomination.name}"
+
+
+class PrintedCopy(models.Model):
+    """A printed 申报表: its verification code and a digest of exactly what it showed."""
+
+    nomination = models.ForeignKey(
+        Nomination, verbose_name="申报表", on_delete=models.CASCADE, related_name="printed_copies"
+    )
+    code = models.CharField("校验码", max_length=16, unique=True)
+    digest = models.CharField("内容摘要", max_length=64)
+    content = models.JSONField("打印内容", default=dict)
+    state_label = models.CharField("打印时状态", max_length=40)
+    first_printed_at = models.DateTimeField("首次打印时间", default=clock.now)
+    first_printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="首次打印人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_printed_at = models.DateTimeField("最近打印时间", default=clock.now)
+    times = models.PositiveIntegerField("打印次数", default=1)
+
+    class Meta:
+        verbose_name = "申报表打印件"
+        verbose_name_plural = "申报表打印件"
+        ordering = ["-last_printed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.code}（{self.nomination.name}）"
+
+
+class BatchPrint(models.Model):
+    """A batch of 申报表 printed as one PDF, made in the background."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="实践活动", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.CASCADE, related_name="+"
+    )
+    label = models.CharField("内容", max_length=100)
+    nomination_ids = models.JSONField("申报表", default=list)
+    base_url = models.CharField("门户地址", max_length=200)
+    # Ties the background process to this job in this database (see stars.batch.launch).
+    token = models.CharField("任务令牌", max_length=32, editable=False)
+    status = models.CharField(
+        "状态", max_length=20, choices=BatchStatus.choices, default=BatchStatus.PENDING
+    )
+    file = models.FileField("PDF 文件", upload_to=upload_path("stars/batches"), blank=True)
+    page_count = models.PositiveIntegerField("页数", null=True, blank=True)
+    error = models.TextField("错误信息", blank=True)
+    created_at = models.DateTimeField("申请时间", default=clock.now)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "申报表批量打印"
+        verbose_name_plural = "申报表批量打印"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def get_absolute_url(self) -> str:
+        return reverse("stars:batch-detail", args=[self.pk])

@@ -1,0 +1,223 @@
+"""Seed steps of the 岗位之星 programme: the posts of 附表1 (reference data) and demo records."""
+
+import datetime
+
+from campaigns.models import Campaign
+from qpdo.org.models import Unit
+from qpdo.org.seeding import load_json, register
+
+from .enums import STANDARD_TEXTS, Standard
+from .models import Post, PostCategory, StarYear
+
+
+@register(order=35, name="岗位之星培树岗位（附件2 附表1）")
+def seed_posts(log) -> None:
+    campaigns = {c.year: c for c in Campaign.objects.all()}
+    units = {u.code: u for u in Unit.objects.all()}
+    for year_data in load_json("stars_posts.json"):
+        campaign = campaigns[year_data["year"]]
+        StarYear.objects.get_or_create(campaign=campaign, defaults={"quota": year_data["quota"]})
+        count = 0
+        for category_data in year_data["categories"]:
+            category, _ = PostCategory.objects.update_or_create(
+                campaign=campaign,
+                number=category_data["number"],
+                defaults={"name": category_data["name"]},
+            )
+            for post in category_data["posts"]:
+                Post.objects.update_or_create(
+                    campaign=campaign,
+                    number=post["number"],
+                    defaults={
+                        "category": category,
+                        "name": post["name"],
+                        "unit": units[post["unit"]],
+                        "form": post["form"],
+                    },
+                )
+                count += 1
+        log(f"{campaign.year}年：{count} 个培树岗位，名额 {year_data['quota']} 名")
+
+
+# Demo records ------------------------------------------------------------------------------
+
+
+def _day(value: str):
+    from qpdo.org import clock
+
+    day = datetime.date.fromisoformat(value)
+    return clock.at(day.year, day.month, day.day, 9, 30)
+
+
+def _portrait(name: str, hue: int) -> bytes:
+    """Return a plain drawn head-and-shoulders silhouette (demo accounts have no real photos)."""
+    import colorsys
+    import io
+
+    from PIL import Image, ImageDraw
+
+    r, g, b = (int(c * 255) for c in colorsys.hls_to_rgb(hue / 360, 0.86, 0.45))
+    image = Image.new("RGB", (600, 800), (r, g, b))
+    draw = ImageDraw.Draw(image)
+    shade = (int(r * 0.55), int(g * 0.55), int(b * 0.55))
+    draw.ellipse((190, 170, 410, 410), fill=shade)
+    draw.rounded_rectangle((90, 450, 510, 900), radius=180, fill=shade)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+@register(order=240, name="岗位之星演示记录（计划、总结、申报表、评分、人选）", records=True)
+def seed_demo_records(log) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qpdo.documents.pdf import render_pdf
+    from qpdo.org import clock
+    from qpdo.org.models import Staff
+    from qpdo.workflow import services as workflow
+    from qpdo.workflow.enums import Action
+
+    from . import services
+    from .models import CultivationPlan, Nomination
+
+    star_year = StarYear.objects.select_related("campaign").filter(campaign__year=2024).first()
+    if star_year is None:
+        return
+    campaign = star_year.campaign
+    if (
+        Nomination.objects.filter(campaign=campaign).exists()
+        or CultivationPlan.objects.filter(campaign=campaign).exists()
+    ):
+        log("已有2024年度岗位之星记录，跳过")
+        return
+    users = {u.username: u for u in get_user_model().objects.all()}
+    standards = "\n".join(f"{s.label}：{STANDARD_TEXTS[s]}" for s in Standard)
+    posts = {p.name: p for p in Post.objects.filter(campaign=campaign)}
+
+    # 培树工作实施计划 (April): filed by the responsible unit, reviewed by the 机关党支部.
+    for row in load_json("demo", "stars_plans.json"):
+        author = users[row["by"]]
+        with clock.frozen(_day(row["created"])):
+            plan = services.plan_create(
+                acting_user=author,
+                post=posts[row["post"]],
+                data={
+                    "focus": row["focus"],
+                    "method": row["method"],
+                    "carriers": row["carriers"],
+                    "standards": standards,
+                    "arrangements": row["arrangements"],
+                    "deadline": datetime.date.fromisoformat(row["deadline"]),
+                },
+            )
+        if row["flow"] == "draft":
+            continue
+        with clock.frozen(_day(row["submitted"])):
+            services.plan_submit(acting_user=author, plan=plan)
+        if row["flow"] == "returned_approve":
+            with clock.frozen(_day("2024-04-26")):
+                workflow.approval_decide(
+                    subject=plan,
+                    acting_user=users["party_branch"],
+                    decision=Action.RETURN,
+                    opinion="请补充各阶段的时间节点和培树对象的产生方式。",
+                )
+            with clock.frozen(_day("2024-04-28")):
+                services.plan_submit(acting_user=author, plan=plan)
+        if row["flow"] in ("approve", "returned_approve"):
+            with clock.frozen(_day("2024-04-30")):
+                workflow.approval_decide(
+                    subject=plan,
+                    acting_user=users["party_branch"],
+                    decision=Action.APPROVE,
+                    opinion="计划目标明确、措施具体，同意按计划组织实施。",
+                )
+    log("12 份培树工作实施计划")
+
+    # 培树工作总结 (October), one unit late and one not yet reported.
+    for row in load_json("demo", "stars_summaries.json"):
+        with clock.frozen(_day(row["on"])):
+            pdf = render_pdf(
+                "stars/summary/document.html",
+                {
+                    "title": row["file"].removesuffix(".pdf"),
+                    "paragraphs": row["paragraphs"],
+                    "unit_name": Unit.objects.get(code=row["unit"]).name,
+                    "date": "2024年{}月{}日".format(*map(int, row["on"].split("-")[1:])),
+                },
+            )
+            services.summary_upload(
+                acting_user=users[row["by"]],
+                campaign=campaign,
+                upload=SimpleUploadedFile(row["file"], pdf, content_type="application/pdf"),
+            )
+    log("4 份培树工作总结（综合科尚未报送）")
+
+    # 申报表 in every state, scores and the four chosen stars.
+    hues = iter([8, 200, 40, 140, 280, 330])
+    for row in load_json("demo", "stars_nominations.json"):
+        staff = Staff.objects.get(name=row["nominee"], unit__code=row["unit"])
+        head = users[f"{row['unit']}_head"]
+        data = {
+            "nominee": staff,
+            "post": posts[row["post"]] if row["post"] else None,
+            "name": staff.name,
+            "gender": staff.gender,
+            "native_place": staff.native_place,
+            "political_status": staff.political_status,
+            "education": staff.education,
+            "birth_month": staff.birth_month,
+            "years_on_post": row["years_on_post"],
+            "source": row["source"],
+            "competition": row.get("competition", ""),
+            "competition_result": row.get("competition_result", ""),
+            "deeds": row["deeds"],
+        }
+        photo = None
+        if row.get("photo"):
+            photo = SimpleUploadedFile(
+                f"{staff.name}.jpg", _portrait(staff.name, next(hues)), content_type="image/jpeg"
+            )
+        with clock.frozen(_day(row["created"])):
+            nomination = services.nomination_create(
+                acting_user=head, campaign=campaign, data=data, photo=photo
+            )
+        for on, by, move, opinion in row["flow"]:
+            with clock.frozen(_day(on)):
+                if move == "submit":
+                    services.nomination_submit(
+                        acting_user=users[by], nomination=nomination, opinion=opinion
+                    )
+                elif move == "submit_only":
+                    workflow.approval_submit(subject=nomination, acting_user=users[by])
+                elif move == "withdraw":
+                    workflow.approval_withdraw(subject=nomination, acting_user=users[by])
+                else:
+                    workflow.approval_decide(
+                        subject=nomination,
+                        acting_user=users[by],
+                        decision=Action(move),
+                        opinion=opinion,
+                    )
+            nomination.approval.refresh_from_db()
+        if row.get("score"):
+            political, skill, performance, note = row["score"]
+            with clock.frozen(_day("2024-10-29")):
+                services.score_save(
+                    acting_user=users["party_group"],
+                    nomination=nomination,
+                    political=political,
+                    skill=skill,
+                    performance=performance,
+                    note=note,
+                )
+        if row.get("star"):
+            with clock.frozen(_day("2024-10-30")):
+                services.star_select(
+                    acting_user=users["party_group"], nomination=nomination, citation=row["star"]
+                )
+    log(
+        f"{Nomination.objects.filter(campaign=campaign).count()} 份申报表（各种状态），"
+        f"已确定 {star_year.quota} 名“岗位之星”（尚未公布）"
+    )

@@ -1,0 +1,566 @@
+"""Reads of the 岗位之星 programme: the one place that decides what a user may see.
+
+Views, exports, PDFs, downloads and the admin all ask here; a record outside the user's scope
+is a 404, the same as a missing one.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+
+from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+
+from campaigns.models import Campaign, KeyDate
+from campaigns.selectors import campaign_current
+from qpdo.documents.qr import check_verification_code
+from qpdo.org import clock
+from qpdo.org.enums import Role
+from qpdo.org.models import Staff, Unit
+from qpdo.org.scoping import has_role, is_office_wide, units_user_may_see, user_staff, user_unit
+from qpdo.workflow.enums import State
+from qpdo.workflow.models import Approval
+from qpdo.workflow.rules import inbox_q
+from qpdo.workflow.selectors import signed_opinions
+
+from . import rules
+from .chains import NOMINATION_CHAIN
+from .models import (
+    BatchPrint,
+    CultivationPlan,
+    Nomination,
+    Post,
+    PostCategory,
+    PrintedCopy,
+    Score,
+    Star,
+    StarYear,
+    SummaryReport,
+)
+
+NOMINATION_DEADLINE_CODE = "star-nominations"  # 申报表及培树工作总结报送截止 (10月20日)
+PLAN_DEADLINE_CODE = "star-plans"
+SHARING_CODE = "star-sharing"
+
+
+# Years and reference data -------------------------------------------------------------------
+
+
+def star_year_for(campaign: Campaign | None) -> StarYear | None:
+    if campaign is None:
+        return None
+    return (
+        StarYear.objects.select_related("campaign", "announced_by__staff")
+        .filter(campaign=campaign)
+        .first()
+    )
+
+
+def star_year_get(year: int | str | None = None) -> StarYear:
+    """Return the programme year asked for (?year=2024), else the current campaign's; or 404."""
+    if year:
+        try:
+            found = star_year_for(Campaign.objects.filter(year=int(year)).first())
+        except (TypeError, ValueError):
+            found = None
+    else:
+        found = star_year_for(campaign_current())
+    if found is None:
+        raise Http404("尚未建立该年度的“岗位之星”培树工作。")
+    return found
+
+
+def star_years() -> QuerySet[StarYear]:
+    return StarYear.objects.select_related("campaign").order_by("-campaign__year")
+
+
+def key_date(campaign: Campaign, code: str) -> datetime.date | None:
+    """Return a key date of the campaign (reference data), or None."""
+    return (
+        KeyDate.objects.filter(campaign=campaign, code=code).values_list("date", flat=True).first()
+    )
+
+
+def deadline_info(day: datetime.date | None, today: datetime.date | None = None) -> dict:
+    """Return a deadline with how far away it is, for display."""
+    if day is None:
+        return {"date": None, "days_left": None, "overdue": False}
+    today = today or clock.today()
+    days = (day - today).days
+    return {"date": day, "days_left": days, "overdue": days < 0}
+
+
+def posts_of(campaign: Campaign) -> QuerySet[Post]:
+    """Return the year's posts (附表1), in order, with their category and unit."""
+    return Post.objects.filter(campaign=campaign).select_related("category", "unit")
+
+
+def categories_of(campaign: Campaign) -> QuerySet[PostCategory]:
+    return PostCategory.objects.filter(campaign=campaign).prefetch_related(
+        Prefetch("posts", queryset=Post.objects.select_related("unit").order_by("number"))
+    )
+
+
+def post_table_for(*, user, campaign: Campaign) -> list[dict]:
+    """Return the rows of 附表1 with each post's plan and the nominees the user may see."""
+    posts = list(posts_of(campaign).select_related("plan__approval"))
+    visible = nomination_list_for(user=user, campaign=campaign).exclude(
+        approval__state=State.WITHDRAWN
+    )
+    nominees: dict[int, list[Nomination]] = {}
+    for nomination in visible.order_by("unit__order", "id"):
+        nominees.setdefault(nomination.post_id, []).append(nomination)
+    plans_visible = set(plan_list_for(user=user, campaign=campaign).values_list("pk", flat=True))
+    rows = []
+    for post in posts:
+        plan = getattr(post, "plan", None)
+        rows.append(
+            {
+                "post": post,
+                "plan": plan if plan is not None and plan.pk in plans_visible else None,
+                "plan_exists": plan is not None,
+                "nominees": nominees.get(post.pk, []),
+                "may_file_plan": plan is None and rules.may_file_plan(user, post),
+            }
+        )
+    # The category cell spans its posts, as on the paper 附表1.
+    for index, row in enumerate(rows):
+        same = [r for r in rows if r["post"].category_id == row["post"].category_id]
+        row["category_rowspan"] = len(same) if same[0] is row else 0
+        row["index"] = index + 1
+    return rows
+
+
+def responsible_units(campaign: Campaign) -> QuerySet[Unit]:
+    """Return the units responsible for at least one post of the year (they file summaries)."""
+    return Unit.objects.filter(
+        pk__in=Post.objects.filter(campaign=campaign).values("unit")
+    ).order_by("order", "id")
+
+
+# Cultivation plans ----------------------------------------------------------------------------
+
+
+def _submitted_or_own(user) -> Q:
+    """Return the filter of records another unit's office-wide reader may see: not drafts.
+
+    A draft belongs to its section until it is first submitted.
+    """
+    unit = user_unit(user)
+    visible = Q(approval__round__gt=0)
+    if unit is not None:
+        visible |= Q(unit=unit)
+    return visible
+
+
+def plan_list_for(*, user, campaign: Campaign | None = None) -> QuerySet[CultivationPlan]:
+    """Return the plans the user may see: their own unit's, or all submitted ones office-wide."""
+    if is_office_wide(user):
+        visible = _submitted_or_own(user)
+    else:
+        visible = Q(unit__in=units_user_may_see(user))
+    plans = CultivationPlan.objects.filter(visible)
+    if campaign is not None:
+        plans = plans.filter(campaign=campaign)
+    return plans.select_related("post__category", "unit", "approval", "campaign")
+
+
+def plan_of_post(post: Post) -> CultivationPlan | None:
+    return CultivationPlan.objects.filter(post=post).first()
+
+
+def plan_get_for(*, user, pk: int) -> CultivationPlan:
+    plan = plan_list_for(user=user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404("未找到该培树工作实施计划。")
+    return plan
+
+
+# Summaries (培树工作总结) -----------------------------------------------------------------------
+
+
+def summary_list_for(*, user, campaign: Campaign | None = None) -> QuerySet[SummaryReport]:
+    """Return every upload the user may see (their unit's, or all office-wide), latest first."""
+    reports = SummaryReport.objects.all()
+    if campaign is not None:
+        reports = reports.filter(campaign=campaign)
+    if not is_office_wide(user):
+        reports = reports.filter(unit__in=units_user_may_see(user))
+    return reports.select_related("unit")
+
+
+def summary_get_for(*, user, pk: int) -> SummaryReport:
+    report = summary_list_for(user=user).filter(pk=pk).select_related("campaign").first()
+    if report is None:
+        raise Http404("未找到该培树工作总结。")
+    return report
+
+
+def summary_status_for(*, user, campaign: Campaign) -> list[dict]:
+    """Return, per responsible unit the user may see, its current summary and whether on time."""
+    due = key_date(campaign, NOMINATION_DEADLINE_CODE)
+    latest = SummaryReport.objects.filter(campaign=campaign, unit=OuterRef("pk")).order_by(
+        "-uploaded_at", "-id"
+    )
+    units = responsible_units(campaign).annotate(
+        summary_id=Subquery(latest.values("pk")[:1]),
+        uploads=Count("star_summaries", filter=Q(star_summaries__campaign=campaign), distinct=True),
+    )
+    if not is_office_wide(user):
+        units = units.filter(pk__in=units_user_may_see(user))
+    units = list(units)
+    reports = SummaryReport.objects.in_bulk([u.summary_id for u in units if u.summary_id])
+    rows = []
+    for unit in units:
+        report = reports.get(unit.summary_id)
+        uploaded_on = clock_local_date(report.uploaded_at) if report else None
+        rows.append(
+            {
+                "unit": unit,
+                "report": report,
+                "uploads": unit.uploads,
+                "late": bool(report and due and uploaded_on > due),
+                "missing_overdue": bool(report is None and due and clock.today() > due),
+            }
+        )
+    return rows
+
+
+def clock_local_date(moment: datetime.datetime) -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localtime(moment).date()
+
+
+# Nominations ---------------------------------------------------------------------------------
+
+
+def nomination_list_for(*, user, campaign: Campaign | None = None) -> QuerySet[Nomination]:
+    """Return the nominations the user may see.
+
+    A section head sees their own unit's; office-wide readers (机关党支部, 办党组, 办领导) see
+    every nomination once submitted; a nominee sees their own.
+    """
+    if is_office_wide(user):
+        visible = _submitted_or_own(user)
+    else:
+        visible = Q(unit__in=units_user_may_see(user))
+    staff = user_staff(user)
+    if staff is not None:
+        visible |= Q(nominee=staff)
+    nominations = Nomination.objects.filter(visible)
+    if campaign is not None:
+        nominations = nominations.filter(campaign=campaign)
+    return nominations.select_related(
+        "campaign", "unit", "nominee", "post__category", "post__unit", "approval", "star"
+    )
+
+
+def nomination_get_for(*, user, pk: int) -> Nomination:
+    """Return one nomination the user may see; anything else is a 404, like a missing one."""
+    nomination = nomination_list_for(user=user).filter(pk=pk).first()
+    if nomination is None:
+        raise Http404("未找到该申报表。")
+    return nomination
+
+
+def nominations_by_ids_for(*, user, ids: list[int], campaign: Campaign) -> list[Nomination]:
+    """Return the chosen nominations the user may see, in the order of the form (404 if any
+    is outside the user's scope)."""
+    found = list(nomination_list_for(user=user, campaign=campaign).filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise Http404("所选申报表中有您无权查看或不存在的记录。")
+    return found
+
+
+def staff_choices_for(unit: Unit) -> QuerySet[Staff]:
+    """Return who a section may nominate: its active staff."""
+    return Staff.objects.filter(unit=unit, is_active=True).order_by("id")
+
+
+def staff_prefill(staff: Staff, today: datetime.date | None = None) -> dict:
+    """Return the 申报表 fields known from a staff record (for prefilling the form)."""
+    today = today or clock.today()
+    years = None
+    if staff.post_since:
+        years = max(0, today.year - staff.post_since.year - (today.month < staff.post_since.month))
+    return {
+        "name": staff.name,
+        "gender": staff.gender,
+        "native_place": staff.native_place,
+        "political_status": staff.political_status,
+        "education": staff.education,
+        "birth_month": staff.birth_month.strftime("%Y-%m") if staff.birth_month else "",
+        "years_on_post": years,
+    }
+
+
+# The fields of 附表2, as printed (产生方式 is the portal's, not the paper's).
+PRINTED_FIELDS = (
+    "姓名",
+    "性别",
+    "籍贯",
+    "政治面貌",
+    "学历",
+    "出生年月",
+    "申报类别",
+    "工作岗位",
+    "在岗年限",
+    "推荐科室",
+    "主要事迹",
+)
+
+
+def nomination_form_rows(nomination: Nomination) -> list[tuple[str, str]]:
+    """Return the 申报表's fields as printed, in the order of 附表2 (for summaries)."""
+    n = nomination
+    return [
+        ("姓名", n.name),
+        ("性别", n.get_gender_display()),
+        ("籍贯", n.native_place),
+        ("政治面貌", n.get_political_status_display()),
+        ("学历", n.get_education_display()),
+        ("出生年月", cn_month(n.birth_month)),
+        ("申报类别", n.post.category.name if n.post_id else ""),
+        ("工作岗位", n.post.name if n.post_id else ""),
+        ("在岗年限", f"{n.years_on_post}年" if n.years_on_post is not None else ""),
+        ("推荐科室", n.unit.name),
+        ("产生方式", n.source_text if n.source else ""),
+        ("主要事迹", n.deeds),
+    ]
+
+
+def cn_month(value: datetime.date | None) -> str:
+    return f"{value.year}年{value.month}月" if value else ""
+
+
+def cn_date(value) -> str:
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = clock_local_date(value)
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def nomination_opinion_cells(nomination: Nomination) -> list[dict]:
+    """Return the three opinion cells of 附表2: opinion text, signer and date, or blank."""
+    signed = signed_opinions(nomination.approval)
+    cells = []
+    for step in NOMINATION_CHAIN.steps:
+        opinion = signed.get(step.code)
+        cell = {"code": step.code, "label": step.label, "given": False}
+        if opinion is not None:
+            decision = opinion.label
+            text = opinion.text or decision
+            if opinion.action != "approve":
+                text = f"【{decision}】{opinion.text}".strip()
+            cell.update(
+                given=True,
+                decision=decision,
+                text=text,
+                signer=opinion.actor_name,
+                date=cn_date(opinion.at),
+            )
+        cells.append(cell)
+    return cells
+
+
+def nomination_print_content(nomination: Nomination) -> dict:
+    """Return exactly what a printed 申报表 shows; its digest ties a paper copy to it."""
+    fields = {k: v for k, v in nomination_form_rows(nomination) if k in PRINTED_FIELDS}
+    return {
+        "kind": "stars.nomination",
+        "id": nomination.pk,
+        "year": nomination.campaign.year,
+        "fields": fields,
+        "opinions": [
+            {k: cell.get(k, "") for k in ("code", "text", "signer", "date")}
+            for cell in nomination_opinion_cells(nomination)
+        ],
+    }
+
+
+def content_digest(content: dict) -> str:
+    encoded = json.dumps(content, ensure_ascii=False, sort_keys=True).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def printed_copy_find(code: str) -> PrintedCopy | None:
+    """Return the printed copy a code (as typed from paper) belongs to, or None."""
+    typed = "".join((code or "").split()).replace("-", "").upper()
+    if not typed:
+        return None
+    return (
+        PrintedCopy.objects.select_related(
+            "nomination__unit", "nomination__post", "nomination__approval", "nomination__campaign"
+        )
+        .filter(code=typed)
+        .first()
+    )
+
+
+def verification_result(*, code: str, user) -> dict:
+    """Return whether a printed 申报表 is genuine and still shows the portal's content.
+
+    status: "current" (the paper shows what the portal holds now), "outdated" (genuine, but
+    the 申报表 changed since: `changes` names the rows), or "invalid" (no such code).
+    """
+    copy = printed_copy_find(code)
+    if copy is None or not check_verification_code(
+        code, "stars.nomination", copy.nomination_id, copy.digest
+    ):
+        return {"status": "invalid", "code": code}
+    nomination = copy.nomination
+    content = nomination_print_content(nomination)
+    current = content_digest(content) == copy.digest
+    changes = []
+    if not current:
+        old_fields = copy.content.get("fields", {})
+        changes = [k for k, v in content["fields"].items() if old_fields.get(k) != v]
+        old_opinions = {o.get("code"): o for o in copy.content.get("opinions", [])}
+        labels = {step.code: step.label for step in NOMINATION_CHAIN.steps}
+        changes += [
+            labels.get(o["code"], o["code"])
+            for o in content["opinions"]
+            if old_opinions.get(o["code"]) != o
+        ]
+    return {
+        "status": "current" if current else "outdated",
+        "code": copy.code,
+        "copy": copy,
+        "nomination": nomination,
+        "state_label": nomination.approval.state_label,
+        "changes": changes,
+        "may_open": nomination_list_for(user=user).filter(pk=nomination.pk).exists(),
+    }
+
+
+def nomination_export_rows_for(*, user, campaign: Campaign) -> QuerySet[Nomination]:
+    """Return the nominations of the summary export, with each standard's average score."""
+    return (
+        nomination_list_for(user=user, campaign=campaign)
+        .annotate(
+            avg_political=Avg("scores__political"),
+            avg_skill=Avg("scores__skill"),
+            avg_performance=Avg("scores__performance"),
+            score_count=Count("scores", distinct=True),
+            avg_total=Avg(F("scores__political") + F("scores__skill") + F("scores__performance")),
+        )
+        .order_by("post__number", "unit__order", "id")
+    )
+
+
+# Choosing the stars -------------------------------------------------------------------------
+
+
+def comparison_for(*, user, campaign: Campaign) -> QuerySet[Nomination]:
+    """Return the nominations the 办党组 compares: every submitted one still in play, by
+    category and post, with the average of each standard and the user's own scores."""
+    shown = [State.IN_REVIEW, State.RETURNED, State.APPROVED, State.REJECTED]
+    return (
+        Nomination.objects.filter(campaign=campaign, approval__state__in=shown)
+        .select_related("unit", "post__category", "approval", "star", "nominee")
+        .annotate(
+            avg_political=Avg("scores__political"),
+            avg_skill=Avg("scores__skill"),
+            avg_performance=Avg("scores__performance"),
+            score_count=Count("scores", distinct=True),
+            avg_total=Avg(F("scores__political") + F("scores__skill") + F("scores__performance")),
+        )
+        .prefetch_related(
+            Prefetch("scores", queryset=Score.objects.filter(scorer=user), to_attr="my_scores")
+        )
+        .order_by("post__category__number", "post__number", "unit__order", "id")
+    )
+
+
+def is_star(nomination: Nomination) -> bool:
+    """Return whether the nomination is among the chosen stars (announced or not)."""
+    try:
+        return nomination.star is not None
+    except Nomination.star.RelatedObjectDoesNotExist:
+        return False
+
+
+def stars_of(campaign: Campaign) -> QuerySet[Star]:
+    return (
+        Star.objects.filter(campaign=campaign)
+        .select_related("nomination__unit", "nomination__post__category", "nomination__approval")
+        .order_by("nomination__post__number", "nomination__unit__order", "nomination__id")
+    )
+
+
+def score_get(*, nomination: Nomination, user) -> Score | None:
+    return Score.objects.filter(nomination=nomination, scorer=user).first()
+
+
+def scores_of(nomination: Nomination) -> QuerySet[Score]:
+    return Score.objects.filter(nomination=nomination).order_by("created_at", "id")
+
+
+def showcase_for(*, user, star_year: StarYear) -> dict:
+    """Return the year's stars for the 交流展示 page: public once announced; before, a preview
+    for those who choose them."""
+    visible = star_year.is_announced or rules.may_see_selection(user)
+    return {
+        "stars": list(stars_of(star_year.campaign)) if visible else [],
+        "is_preview": visible and not star_year.is_announced,
+        "sharing": key_date(star_year.campaign, SHARING_CODE),
+    }
+
+
+# Batch prints ---------------------------------------------------------------------------------
+
+
+def batch_list_for(*, user) -> QuerySet[BatchPrint]:
+    return BatchPrint.objects.filter(requested_by=user).select_related("campaign")
+
+
+def batch_get_for(*, user, pk: int) -> BatchPrint:
+    batch = batch_list_for(user=user).filter(pk=pk).first()
+    if batch is None:
+        raise Http404("未找到该批量打印任务。")
+    return batch
+
+
+# The 工作台 panel --------------------------------------------------------------------------
+
+
+def dashboard_panel_for(*, user) -> dict | None:
+    """Return the 岗位之星 panel of the 工作台 (a fixed number of queries), or None."""
+    roles_here = (Role.SECTION_HEAD, Role.PARTY_BRANCH, Role.PARTY_GROUP, Role.OFFICE_LEADER)
+    if not has_role(user, *roles_here):
+        return None
+    star_year = star_year_for(campaign_current())
+    if star_year is None:
+        return None
+    campaign = star_year.campaign
+    due = deadline_info(key_date(campaign, NOMINATION_DEADLINE_CODE))
+    nominations = nomination_list_for(user=user, campaign=campaign)
+    counts = nominations.aggregate(
+        total=Count("pk", filter=~Q(approval__state=State.WITHDRAWN)),
+        drafts=Count("pk", filter=Q(approval__state__in=[State.DRAFT, State.RETURNED])),
+        in_review=Count("pk", filter=Q(approval__state=State.IN_REVIEW)),
+        approved=Count("pk", filter=Q(approval__state=State.APPROVED)),
+    )
+    waiting = Approval.objects.filter(
+        chain_code__startswith="stars.", state=State.IN_REVIEW
+    ).filter(inbox_q(user))
+    unit = user_unit(user)
+    summary_done = None
+    if unit is not None and has_role(user, Role.SECTION_HEAD, Role.PARTY_BRANCH):
+        summary_done = SummaryReport.objects.filter(campaign=campaign, unit=unit).exists()
+    return {
+        "star_year": star_year,
+        "due": due,
+        "counts": counts,
+        "waiting": waiting.count(),
+        "stars_chosen": Star.objects.filter(campaign=campaign).count()
+        if star_year.is_announced or rules.may_see_selection(user)
+        else None,
+        "summary_done": summary_done,
+        "may_nominate": rules.may_nominate(user),
+        "may_select": rules.may_select(user),
+    }

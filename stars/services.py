@@ -1,0 +1,843 @@
+"""Writes of the 岗位之星 programme. Each runs in one transaction and refuses bad input with a
+Chinese message before anything is written; approval state changes go through qpdo.workflow.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from campaigns.models import Campaign
+from qpdo.documents.qr import verification_code
+from qpdo.documents.uploads import atomic_with_files, clean_image, make_thumbnail
+from qpdo.org import clock
+from qpdo.org.audit import audit_record, client_ip
+from qpdo.org.enums import AuditAction, Education, Gender, PoliticalStatus, Role
+from qpdo.org.models import Staff
+from qpdo.org.scoping import display_name, user_unit, users_with_role
+from qpdo.workflow import services as workflow
+from qpdo.workflow.enums import Action
+
+from . import rules, selectors
+from .enums import (
+    CITATION_MAX_CHARS,
+    DEEDS_MAX_CHARS,
+    NOMINEE_MAX_AGE,
+    NOMINEE_MIN_AGE,
+    PLAN_TEXT_MAX_CHARS,
+    SCORE_MAX,
+    SOURCES_OF_FORM,
+    YEARS_ON_POST_MAX,
+    BatchStatus,
+    Carrier,
+    PlanMethod,
+    PostForm,
+    Source,
+    Standard,
+)
+from .models import (
+    PHOTO_VALIDATOR,
+    SUMMARY_VALIDATOR,
+    BatchPrint,
+    CultivationPlan,
+    Nomination,
+    Post,
+    PrintedCopy,
+    Score,
+    Star,
+    StarYear,
+    SummaryReport,
+)
+from .text import count_chars, normalise_text, unprintable_chars
+
+POLITICAL_STATUS_LIST = "、".join(label for _, label in PoliticalStatus.choices)
+
+
+def _star_year_locked(campaign: Campaign) -> StarYear:
+    """Return the year's settings under a row lock: selections and announcement queue here."""
+    star_year = StarYear.objects.select_for_update().filter(campaign=campaign).first()
+    if star_year is None:
+        raise ValidationError(f"尚未建立{campaign.year}年度“岗位之星”培树工作。")
+    return star_year
+
+
+def _refuse_if_announced(campaign: Campaign) -> None:
+    star_year = StarYear.objects.filter(campaign=campaign).first()
+    if star_year is not None and star_year.is_announced:
+        raise ValidationError(f"{campaign.year}年度“岗位之星”已公布，不再受理申报或调整。")
+
+
+# Cultivation plans ----------------------------------------------------------------------------
+
+PLAN_FIELDS = ("focus", "method", "carriers", "standards", "arrangements", "deadline")
+
+
+def _plan_clean(*, campaign: Campaign, data: dict) -> dict:
+    errors: dict[str, str] = {}
+    cleaned = {
+        "focus": normalise_text(data.get("focus", "")),
+        "standards": normalise_text(data.get("standards", "")),
+        "arrangements": normalise_text(data.get("arrangements", "")),
+        "method": data.get("method") or "",
+        "carriers": list(dict.fromkeys(data.get("carriers") or [])),
+        "deadline": data.get("deadline"),
+    }
+    for field, label in (("focus", "工作重点"), ("standards", "培树标准")):
+        if not cleaned[field]:
+            errors[field] = f"请填写{label}。"
+    for field, label in (
+        ("focus", "工作重点"),
+        ("standards", "培树标准"),
+        ("arrangements", "实施安排"),
+    ):
+        size = count_chars(cleaned[field])
+        if size > PLAN_TEXT_MAX_CHARS:
+            errors[field] = f"{label}不超过{PLAN_TEXT_MAX_CHARS}字，当前为{size}字。"
+    if cleaned["method"] not in PlanMethod.values:
+        errors["method"] = "请选择培树方式：比武竞赛、评选推荐，或两者相结合。"
+    unknown = [c for c in cleaned["carriers"] if c not in Carrier.values]
+    if unknown:
+        errors["carriers"] = "活动载体只能从技能培训、知识学习、实际实操、风采展示中选择。"
+    deadline = cleaned["deadline"]
+    if not isinstance(deadline, datetime.date):
+        errors["deadline"] = "请填写完成时限。"
+    elif not campaign.start <= deadline <= campaign.end:
+        errors["deadline"] = (
+            f"完成时限须在实践活动期间（{selectors.cn_date(campaign.start)}至"
+            f"{selectors.cn_date(campaign.end)}）。"
+        )
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def plan_create(*, acting_user, post: Post, data: dict) -> CultivationPlan:
+    """Start the post's 培树工作实施计划 as a draft, for the post's responsible unit."""
+    if not rules.may_file_plan(acting_user, post):
+        raise PermissionDenied(f"“{post.name}”岗位的培树计划由{post.unit.name}制定。")
+    cleaned = _plan_clean(campaign=post.campaign, data=data)
+    with transaction.atomic():
+        if CultivationPlan.objects.select_for_update().filter(post=post).exists():
+            raise ValidationError(f"“{post.name}”岗位已有培树工作实施计划，请在原计划上修改。")
+        now = clock.now()
+        plan = CultivationPlan(
+            campaign=post.campaign, post=post, unit=post.unit, created_at=now, updated_at=now
+        )
+        for field in PLAN_FIELDS:
+            setattr(plan, field, cleaned[field])
+        return workflow.subject_create(plan, acting_user=acting_user)
+
+
+def plan_update(*, acting_user, plan: CultivationPlan, data: dict) -> CultivationPlan:
+    """Change a draft, returned or withdrawn plan."""
+    with transaction.atomic():
+        workflow.ensure_editable(plan)
+        if not rules.may_edit_plan(acting_user, plan):
+            raise PermissionDenied("只有本科室负责人可以修改该计划。")
+        cleaned = _plan_clean(campaign=plan.campaign, data=data)
+        for field in PLAN_FIELDS:
+            setattr(plan, field, cleaned[field])
+        plan.updated_at = clock.now()
+        plan.save()
+        workflow.subject_refresh_title(plan)
+    return plan
+
+
+def plan_delete(*, acting_user, plan: CultivationPlan) -> None:
+    """Delete a plan that was never submitted."""
+    with transaction.atomic():
+        if not rules.may_delete_plan(acting_user, plan):
+            raise PermissionDenied("只能删除本科室尚未提交过的计划草稿。")
+        workflow.subject_delete_draft(plan, acting_user=acting_user)
+
+
+def plan_submit(*, acting_user, plan: CultivationPlan, request=None):
+    """Submit the plan (科室提交) to the 机关党支部 for review."""
+    return workflow.approval_submit(subject=plan, acting_user=acting_user, request=request)
+
+
+# Summaries (培树工作总结) -----------------------------------------------------------------------
+
+
+def summary_upload(*, acting_user, campaign: Campaign, upload, note: str = "", ip=None):
+    """Store the acting unit's 培树工作总结; the newest upload replaces the previous as current."""
+    unit = user_unit(acting_user)
+    responsible = set(selectors.responsible_units(campaign).values_list("pk", flat=True))
+    if not rules.may_upload_summary(acting_user, unit, responsible):
+        raise PermissionDenied("只有负责培树岗位的科室（机关党支部）可以报送培树工作总结。")
+    if upload is None:
+        raise ValidationError({"file": "请选择总结文件。"})
+    SUMMARY_VALIDATOR(upload)
+    note = " ".join((note or "").split())[:200]
+    with atomic_with_files() as saved:
+        report = SummaryReport(
+            campaign=campaign,
+            unit=unit,
+            file_name=upload.name[:200],
+            size=upload.size,
+            note=note,
+            uploaded_by=acting_user,
+            uploaded_by_name=display_name(acting_user),
+            uploaded_at=clock.now(),
+        )
+        saved.save(report.file, upload.name, upload)
+        report.save()
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=report,
+            detail=f"报送培树工作总结：{report.file_name}",
+            ip_address=ip,
+        )
+    return report
+
+
+# Nominations ----------------------------------------------------------------------------------
+
+NOMINATION_FIELDS = (
+    "post",
+    "nominee",
+    "name",
+    "gender",
+    "native_place",
+    "political_status",
+    "education",
+    "birth_month",
+    "years_on_post",
+    "source",
+    "competition",
+    "competition_result",
+    "deeds",
+)
+# What a complete 申报表 must hold before it is submitted (label as on 附表2).
+REQUIRED_TO_SUBMIT = (
+    ("name", "姓名"),
+    ("gender", "性别"),
+    ("native_place", "籍贯"),
+    ("political_status", "政治面貌"),
+    ("education", "学历"),
+    ("birth_month", "出生年月"),
+    ("post", "工作岗位"),
+    ("years_on_post", "在岗年限"),
+    ("source", "产生方式"),
+    ("deeds", "主要事迹"),
+)
+
+
+def _age_in(year: int, month: int, birth: datetime.date) -> int:
+    return year - birth.year - (month < birth.month)
+
+
+def nomination_clean(
+    *, campaign: Campaign, unit, data: dict, instance: Nomination | None = None
+) -> dict:
+    """Return the 申报表 data checked against the programme's rules, or raise ValidationError by
+    field. A draft may leave fields empty; what is filled in must be right."""
+    errors: dict[str, str] = {}
+    today = clock.today()
+    cleaned = {field: data.get(field) for field in NOMINATION_FIELDS}
+    for field in ("name", "native_place", "competition", "competition_result"):
+        cleaned[field] = " ".join(str(cleaned[field] or "").split())
+    for field in ("gender", "political_status", "education", "source"):
+        cleaned[field] = cleaned[field] or ""
+    cleaned["deeds"] = normalise_text(cleaned["deeds"] or "")
+
+    nominee = cleaned["nominee"]
+    if not isinstance(nominee, Staff):
+        errors["nominee"] = "请选择被推荐人。"
+    elif nominee.unit_id != unit.pk or not nominee.is_active:
+        errors["nominee"] = f"被推荐人须为本科室（{unit.name}）在职人员。"
+    else:
+        others = Nomination.objects.filter(campaign=campaign, nominee=nominee)
+        if instance is not None:
+            others = others.exclude(pk=instance.pk)
+        if others.exists():
+            errors["nominee"] = (
+                f"{nominee.name}已有{campaign.year}年度申报表，同一人每年只能申报一次。"
+            )
+    if not cleaned["name"]:
+        errors["name"] = "请填写姓名。"
+    elif len(cleaned["name"]) > 30:
+        errors["name"] = "姓名不超过30个字。"
+
+    post = cleaned["post"]
+    if post is not None and (not isinstance(post, Post) or post.campaign_id != campaign.pk):
+        errors["post"] = f"所选工作岗位不在{campaign.year}年度12个培树岗位之中。"
+        post = None
+    if cleaned["gender"] and cleaned["gender"] not in Gender.values:
+        errors["gender"] = "性别只能为男或女。"
+    if cleaned["political_status"] and cleaned["political_status"] not in PoliticalStatus.values:
+        errors["political_status"] = f"政治面貌须为{POLITICAL_STATUS_LIST}之一。"
+    if cleaned["education"] and cleaned["education"] not in Education.values:
+        errors["education"] = "请从列表中选择学历。"
+    if len(cleaned["native_place"]) > 30:
+        errors["native_place"] = "籍贯不超过30个字，例如“上海青浦”。"
+
+    birth = cleaned["birth_month"]
+    if birth is not None:
+        birth = birth.replace(day=1)
+        cleaned["birth_month"] = birth
+        if (birth.year, birth.month) > (today.year, today.month):
+            errors["birth_month"] = "出生年月不能晚于当前月份。"
+        else:
+            age = _age_in(campaign.year, 10, birth)
+            if not NOMINEE_MIN_AGE <= age <= NOMINEE_MAX_AGE:
+                errors["birth_month"] = (
+                    f"按出生年月计算，被推荐人{campaign.year}年时{age}岁，"
+                    f"应在{NOMINEE_MIN_AGE}至{NOMINEE_MAX_AGE}岁之间，请核对。"
+                )
+    years = cleaned["years_on_post"]
+    if years is not None:
+        if not isinstance(years, int) or not 0 <= years <= YEARS_ON_POST_MAX:
+            errors["years_on_post"] = f"在岗年限须为0至{YEARS_ON_POST_MAX}之间的整数（年）。"
+        elif birth is not None and "birth_month" not in errors:
+            possible = max(0, _age_in(today.year, today.month, birth) - 16)
+            if years > possible:
+                errors["years_on_post"] = (
+                    f"在岗年限{years}年超过了按出生年月推算的最长工作年限（{possible}年），请核对。"
+                )
+
+    source = cleaned["source"]
+    if source and source not in Source.values:
+        errors["source"] = "产生方式只能为比武竞赛或评选推荐。"
+    elif source and post is not None and source not in SOURCES_OF_FORM[PostForm(post.form)]:
+        errors["source"] = (
+            f"“{post.name}”岗位的培树形式为{post.get_form_display()}，"
+            f"不能以{Source(source).label}方式产生。"
+        )
+    if source != Source.COMPETITION:
+        cleaned["competition"] = cleaned["competition_result"] = ""
+    else:
+        if len(cleaned["competition"]) > 100:
+            errors["competition"] = "比武竞赛名称不超过100个字。"
+        if len(cleaned["competition_result"]) > 50:
+            errors["competition_result"] = "比武竞赛成绩不超过50个字。"
+
+    for field, label in (("name", "姓名"), ("native_place", "籍贯"), ("deeds", "主要事迹")):
+        odd = unprintable_chars(cleaned[field])
+        if odd and field not in errors:
+            errors[field] = (
+                f"{label}中含有申报表上无法打印的字符：{'、'.join(odd[:5])}"
+                "（如表情符号），请删除或改用常用字。"
+            )
+    size = count_chars(cleaned["deeds"])
+    if size > DEEDS_MAX_CHARS:
+        errors["deeds"] = (
+            f"主要事迹须在{DEEDS_MAX_CHARS}字以内（不计空格和换行），当前为{size}字，"
+            f"请删减{size - DEEDS_MAX_CHARS}字。"
+        )
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def nomination_missing(nomination: Nomination) -> list[tuple[str, str]]:
+    """Return the (field, label) pairs a 申报表 still lacks before it can be submitted."""
+    missing = []
+    for field, label in REQUIRED_TO_SUBMIT:
+        value = getattr(nomination, f"{field}_id" if field == "post" else field)
+        if value is None or value == "":
+            missing.append((field, label))
+    if nomination.source == Source.COMPETITION:
+        if not nomination.competition:
+            missing.append(("competition", "比武竞赛名称"))
+        if not nomination.competition_result:
+            missing.append(("competition_result", "比武竞赛成绩"))
+    return missing
+
+
+def nomination_check_complete(nomination: Nomination) -> None:
+    """Raise ValidationError naming what a 申报表 lacks (the engine calls it on submit)."""
+    missing = nomination_missing(nomination)
+    if missing:
+        raise ValidationError(
+            f"申报表尚未填写完整，请填写：{'、'.join(label for _, label in missing)}。"
+        )
+    _refuse_if_announced(nomination.campaign)
+
+
+def _store_photo(saved, nomination: Nomination, upload) -> list[str]:
+    """Store a cleaned photo and its thumbnail; return the names of the files they replace."""
+    PHOTO_VALIDATOR(upload)
+    old = [name for name in (nomination.photo.name, nomination.photo_thumb.name) if name]
+    cleaned = clean_image(upload, max_side=1600)
+    saved.save(nomination.photo, cleaned.name, cleaned)
+    thumb = make_thumbnail(cleaned, size=480)
+    saved.save(nomination.photo_thumb, thumb.name, thumb)
+    return old
+
+
+def _delete_files_after_commit(storage, names: list[str]) -> None:
+    for name in names:
+        transaction.on_commit(lambda n=name: storage.delete(n))
+
+
+def _nomination_write(
+    saved,
+    *,
+    acting_user,
+    nomination: Nomination | None,
+    campaign: Campaign,
+    data: dict,
+    photo=None,
+    remove_photo: bool = False,
+) -> Nomination:
+    unit = nomination.unit if nomination is not None else user_unit(acting_user)
+    if nomination is None:
+        if not rules.may_nominate(acting_user):
+            raise PermissionDenied("只有各科室（中心）负责人可以填报“岗位之星”申报表。")
+        _refuse_if_announced(campaign)
+    else:
+        workflow.ensure_editable(nomination)
+        if not rules.may_edit_nomination(acting_user, nomination):
+            raise PermissionDenied("只有本科室负责人可以修改该申报表。")
+    cleaned = nomination_clean(campaign=campaign, unit=unit, data=data, instance=nomination)
+    now = clock.now()
+    created = nomination is None
+    if created:
+        nomination = Nomination(campaign=campaign, unit=unit, created_at=now)
+    for field in NOMINATION_FIELDS:
+        setattr(nomination, field, cleaned[field])
+    nomination.updated_at = now
+    replaced: list[str] = []
+    if photo:
+        replaced = _store_photo(saved, nomination, photo)
+    elif remove_photo:
+        replaced = [n for n in (nomination.photo.name, nomination.photo_thumb.name) if n]
+        nomination.photo = nomination.photo_thumb = ""
+    if created:
+        workflow.subject_create(nomination, acting_user=acting_user)
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=nomination,
+            detail=f"填报岗位之星申报表：{nomination.name}",
+        )
+    else:
+        nomination.save()
+        workflow.subject_refresh_title(nomination)
+    if replaced:
+        _delete_files_after_commit(nomination.photo.storage, replaced)
+    return nomination
+
+
+def nomination_create(
+    *, acting_user, campaign: Campaign, data: dict, photo=None, submit_opinion: str | None = None
+) -> Nomination:
+    """Save a new 申报表 for the acting section head's own unit (a draft, or submitted with the
+    section's opinion when `submit_opinion` is given). Nothing is kept if any step fails."""
+    with atomic_with_files() as saved:
+        nomination = _nomination_write(
+            saved,
+            acting_user=acting_user,
+            nomination=None,
+            campaign=campaign,
+            data=data,
+            photo=photo,
+        )
+        if submit_opinion is not None:
+            nomination_submit(
+                acting_user=acting_user, nomination=nomination, opinion=submit_opinion
+            )
+    return nomination
+
+
+def nomination_update(
+    *,
+    acting_user,
+    nomination: Nomination,
+    data: dict,
+    photo=None,
+    remove_photo: bool = False,
+    submit_opinion: str | None = None,
+) -> Nomination:
+    """Change a draft, returned or withdrawn 申报表 (and submit it when asked)."""
+    with atomic_with_files() as saved:
+        nomination = _nomination_write(
+            saved,
+            acting_user=acting_user,
+            nomination=nomination,
+            campaign=nomination.campaign,
+            data=data,
+            photo=photo,
+            remove_photo=remove_photo,
+        )
+        if submit_opinion is not None:
+            nomination_submit(
+                acting_user=acting_user, nomination=nomination, opinion=submit_opinion
+            )
+    return nomination
+
+
+def nomination_delete(*, acting_user, nomination: Nomination) -> None:
+    """Delete a 申报表 that was never submitted (with its photo)."""
+    with transaction.atomic():
+        if not rules.may_delete_nomination(acting_user, nomination):
+            raise PermissionDenied("只能删除本科室尚未提交过的申报表草稿。")
+        files = [n for n in (nomination.photo.name, nomination.photo_thumb.name) if n]
+        storage = nomination.photo.storage
+        workflow.subject_delete_draft(nomination, acting_user=acting_user)
+        _delete_files_after_commit(storage, files)
+
+
+def nomination_submit(*, acting_user, nomination: Nomination, opinion: str, request=None):
+    """Submit the 申报表 and sign the 推荐科室意见 in one go (both or neither)."""
+    if not (opinion or "").strip():
+        raise ValidationError({"opinion": "请填写推荐科室意见。"})
+    with transaction.atomic():
+        workflow.approval_submit(subject=nomination, acting_user=acting_user, request=request)
+        nomination.approval.refresh_from_db()
+        return workflow.approval_decide(
+            subject=nomination,
+            acting_user=acting_user,
+            decision=Action.APPROVE,
+            opinion=opinion.strip(),
+            expected_step="unit",
+            request=request,
+        )
+
+
+# Scores and stars -----------------------------------------------------------------------------
+
+
+def _score_value(value, label: str) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError(f"“{label}”请填写0至{SCORE_MAX}之间的分数。") from None
+    if not number.is_finite() or not 0 <= number <= SCORE_MAX:
+        raise ValidationError(f"“{label}”须在0至{SCORE_MAX}分之间。")
+    if number != number.quantize(Decimal("0.1")):
+        raise ValidationError(f"“{label}”最多保留一位小数。")
+    return number.quantize(Decimal("0.1"))
+
+
+def score_save(
+    *, acting_user, nomination: Nomination, political, skill, performance, note: str = ""
+) -> Score:
+    """Record or change the acting 办党组 member's scores of a nominee on the three standards."""
+    raw = {
+        "political": (political, Standard.POLITICAL),
+        "skill": (skill, Standard.SKILL),
+        "performance": (performance, Standard.PERFORMANCE),
+    }
+    values = {}
+    errors = {}
+    for field, (value, standard) in raw.items():
+        try:
+            values[field] = _score_value(value, standard.label)
+        except ValidationError as error:
+            errors[field] = error.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        star_year = _star_year_locked(nomination.campaign)
+        if not rules.may_select(acting_user):
+            raise PermissionDenied("只有办党组成员可以评分。")
+        if star_year.is_announced:
+            raise ValidationError(f"{star_year.year}年度“岗位之星”已公布，评分已结束。")
+        nomination.approval.refresh_from_db()
+        if not rules.is_scorable(nomination):
+            raise ValidationError("该申报表尚未报送至办党组，暂不能评分。")
+        now = clock.now()
+        score, created = Score.objects.update_or_create(
+            nomination=nomination,
+            scorer=acting_user,
+            defaults={
+                **values,
+                "note": " ".join((note or "").split())[:200],
+                "scorer_name": display_name(acting_user),
+                "updated_at": now,
+            },
+            create_defaults={
+                **values,
+                "note": " ".join((note or "").split())[:200],
+                "scorer_name": display_name(acting_user),
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=nomination,
+            detail=f"{'评分' if created else '修改评分'}：{values['political']}/"
+            f"{values['skill']}/{values['performance']}",
+        )
+    return score
+
+
+def star_select(*, acting_user, nomination: Nomination, citation: str = "") -> Star:
+    """Choose a nominee as a star; refuse beyond the year's quota and say why."""
+    citation = normalise_text(citation)
+    if count_chars(citation) > CITATION_MAX_CHARS:
+        raise ValidationError(f"事迹简介不超过{CITATION_MAX_CHARS}字。")
+    with transaction.atomic():
+        star_year = _star_year_locked(nomination.campaign)
+        if not rules.may_select(acting_user):
+            raise PermissionDenied("只有办党组可以确定“岗位之星”。")
+        if star_year.is_announced:
+            raise ValidationError(f"{star_year.year}年度“岗位之星”已公布，不能再调整人选。")
+        nomination.approval.refresh_from_db()
+        if not rules.is_selectable(nomination):
+            raise ValidationError(
+                f"{nomination.name}的申报表当前为“{nomination.approval.state_label}”："
+                "只有推荐科室、办机关党支部、办党组三级意见均为同意的人选方可确定为“岗位之星”。"
+            )
+        if Star.objects.filter(nomination=nomination).exists():
+            raise ValidationError(f"{nomination.name}已确定为“岗位之星”。")
+        chosen = list(
+            Star.objects.filter(campaign=nomination.campaign)
+            .select_related("nomination")
+            .order_by("selected_at", "id")
+        )
+        if len(chosen) >= star_year.quota:
+            names = "、".join(star.nomination.name for star in chosen)
+            raise ValidationError(
+                f"{star_year.year}年度“岗位之星”名额为{star_year.quota}名，已确定{len(chosen)}名"
+                f"（{names}），不能再确定第{len(chosen) + 1}名。"
+                "如需调整，请先取消其中一名。"
+            )
+        star = Star.objects.create(
+            campaign=nomination.campaign,
+            nomination=nomination,
+            citation=citation,
+            selected_by=acting_user,
+            selected_by_name=display_name(acting_user),
+            selected_at=clock.now(),
+        )
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=nomination,
+            detail=f"确定为{star_year.year}年度“岗位之星”（{len(chosen) + 1}/{star_year.quota}）",
+        )
+    return star
+
+
+def star_unselect(*, acting_user, star: Star) -> None:
+    """Take a nominee off the list of stars before the announcement."""
+    with transaction.atomic():
+        star_year = _star_year_locked(star.campaign)
+        if not rules.may_select(acting_user):
+            raise PermissionDenied("只有办党组可以调整“岗位之星”人选。")
+        if star_year.is_announced:
+            raise ValidationError(f"{star_year.year}年度“岗位之星”已公布，不能再调整人选。")
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=star.nomination,
+            detail=f"取消{star_year.year}年度“岗位之星”人选",
+        )
+        star.delete()
+
+
+def star_citation_set(*, acting_user, star: Star, citation: str) -> Star:
+    """Change a star's 事迹简介 (shown on the 交流展示 page)."""
+    citation = normalise_text(citation)
+    if count_chars(citation) > CITATION_MAX_CHARS:
+        raise ValidationError(f"事迹简介不超过{CITATION_MAX_CHARS}字。")
+    with transaction.atomic():
+        star_year = _star_year_locked(star.campaign)
+        if not rules.may_edit_citation(acting_user):
+            raise PermissionDenied("只有办党组或机关党支部可以修改事迹简介。")
+        star.citation = citation
+        star.save(update_fields=["citation"])
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=star.nomination,
+            detail=f"修改{star_year.year}年度“岗位之星”事迹简介",
+        )
+    return star
+
+
+def stars_announce(*, acting_user, star_year: StarYear, text: str = "") -> StarYear:
+    """Announce the year's stars once exactly the quota is chosen; tell the office."""
+    from django.urls import reverse
+
+    with transaction.atomic():
+        locked = _star_year_locked(star_year.campaign)
+        if not rules.may_select(acting_user):
+            raise PermissionDenied("只有办党组可以公布“岗位之星”。")
+        if locked.is_announced:
+            raise ValidationError(
+                f"{locked.year}年度“岗位之星”已于{selectors.cn_date(locked.announced_at)}公布。"
+            )
+        stars = list(selectors.stars_of(locked.campaign))
+        if len(stars) != locked.quota:
+            raise ValidationError(
+                f"{locked.year}年度“岗位之星”名额为{locked.quota}名，目前已确定{len(stars)}名，"
+                f"须确定满{locked.quota}名后方可公布。"
+            )
+        names = "、".join(f"{s.nomination.name}（{s.nomination.post.name}）" for s in stars)
+        locked.announced_at = clock.now()
+        locked.announced_by = acting_user
+        locked.announcement = normalise_text(text)[:1000] or (
+            f"经办党组研究，确定{names}为{locked.year}年度“岗位之星”。"
+        )
+        locked.save(update_fields=["announced_at", "announced_by", "announcement"])
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=locked,
+            detail=f"公布{locked.year}年度“岗位之星”：{names}",
+        )
+        recipients = {
+            u.pk: u
+            for role in (Role.SECTION_HEAD, Role.PARTY_BRANCH, Role.PARTY_GROUP, Role.OFFICE_LEADER)
+            for u in users_with_role(role)
+        }
+        for star in stars:
+            account = star.nomination.nominee.user
+            if account is not None and account.is_active:
+                recipients[account.pk] = account
+        url = reverse("stars:showcase") + f"?year={locked.year}"
+        title = f"{locked.year}年度“岗位之星”已公布"
+        body = locked.announcement
+        transaction.on_commit(
+            lambda: workflow.notify(list(recipients.values()), title=title, body=body, url=url)
+        )
+    return locked
+
+
+# Printing and verification --------------------------------------------------------------------
+
+
+def nomination_print_forms(*, acting_user, nominations, verify_url) -> list[dict]:
+    """Record a printed copy of each 申报表 and return what each printed form shows.
+
+    `verify_url(code)` returns the portal link printed as a QR code.
+    """
+    forms = []
+    with transaction.atomic():
+        now = clock.now()
+        for nomination in nominations:
+            content = selectors.nomination_print_content(nomination)
+            digest = selectors.content_digest(content)
+            code = verification_code("stars.nomination", nomination.pk, digest)
+            copy, created = PrintedCopy.objects.get_or_create(
+                code=code,
+                defaults={
+                    "nomination": nomination,
+                    "digest": digest,
+                    "content": content,
+                    "state_label": nomination.approval.state_label[:40],
+                    "first_printed_at": now,
+                    "first_printed_by": acting_user,
+                    "last_printed_at": now,
+                },
+            )
+            if not created:
+                PrintedCopy.objects.filter(pk=copy.pk).update(
+                    last_printed_at=now, times=copy.times + 1
+                )
+            forms.append(
+                {
+                    "nomination": nomination,
+                    "fields": content["fields"],
+                    "opinions": selectors.nomination_opinion_cells(nomination),
+                    "code": code,
+                    "code_display": f"{code[:5]}-{code[5:]}",
+                    "verify_url": verify_url(code),
+                    "is_draft": nomination.approval.round == 0,
+                    "state_label": nomination.approval.state_label,
+                }
+            )
+        audit_record(
+            action=AuditAction.EXPORT,
+            actor=acting_user,
+            detail="打印岗位之星申报表："
+            + "、".join(f"{n.name}（{n.pk}）" for n in nominations)[:1000],
+        )
+    return forms
+
+
+def batch_print_request(
+    *, acting_user, campaign: Campaign, nominations: list[Nomination], label: str, base_url: str
+) -> BatchPrint:
+    """Queue a batch of 申报表 to be printed as one PDF in the background."""
+    if not nominations:
+        raise ValidationError("请至少选择一份申报表。")
+    with transaction.atomic():
+        batch = BatchPrint.objects.create(
+            campaign=campaign,
+            requested_by=acting_user,
+            label=label[:100],
+            nomination_ids=[n.pk for n in nominations],
+            base_url=base_url[:200],
+            token=secrets.token_hex(16),
+            created_at=clock.now(),
+        )
+        from .batch import launch
+
+        transaction.on_commit(lambda: launch(batch))
+    return batch
+
+
+def batch_print_run(*, batch_id: int, token: str | None = None) -> BatchPrint | None:
+    """Render a queued batch (called by the background process); return it, or None if it is
+    not pending (already taken, or not this database's job)."""
+    from django.core.files.base import ContentFile
+    from django.urls import reverse
+    from pypdf import PdfReader
+
+    from .exports import NominationPdfExporter
+
+    with transaction.atomic():
+        batch = (
+            BatchPrint.objects.select_for_update()
+            .filter(pk=batch_id, status=BatchStatus.PENDING)
+            .first()
+        )
+        if batch is None or (token is not None and batch.token != token):
+            return None
+        batch.status = BatchStatus.RUNNING
+        batch.started_at = clock.now()
+        batch.save(update_fields=["status", "started_at"])
+    user = batch.requested_by
+    try:
+        nominations = list(
+            selectors.nomination_list_for(user=user, campaign=batch.campaign)
+            .filter(pk__in=batch.nomination_ids)
+            .order_by("post__number", "unit__order", "id")
+        )
+        if not nominations:
+            raise ValidationError("所选申报表已不存在或您已无权查看。")
+        verify = reverse("stars:verify")
+        forms = nomination_print_forms(
+            acting_user=user,
+            nominations=nominations,
+            verify_url=lambda code: f"{batch.base_url}{verify}?code={code}",
+        )
+        data = NominationPdfExporter(forms, title=batch.label).render()
+        import io
+
+        pages = len(PdfReader(io.BytesIO(data)).pages)
+        with atomic_with_files() as saved:
+            saved.save(batch.file, f"batch-{batch.pk}.pdf", ContentFile(data))
+            batch.page_count = pages
+            batch.status = BatchStatus.DONE
+            batch.finished_at = clock.now()
+            batch.save(update_fields=["file", "page_count", "status", "finished_at"])
+    except Exception as error:  # the job records why it failed; the person sees it on the page
+        message = "；".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        BatchPrint.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.FAILED, error=message[:2000], finished_at=clock.now()
+        )
+        raise
+    return batch
+
+
+def export_record(*, acting_user, what: str, request=None) -> None:
+    """Write the audit record of an Excel export."""
+    audit_record(
+        action=AuditAction.EXPORT,
+        actor=acting_user,
+        detail=f"导出：{what}",
+        ip_address=client_ip(request),
+    )

@@ -1,0 +1,43 @@
+/* The 申报表 form: prefill from the chosen nominee's staff record, show the post's category,
+ * show the competition fields only for 比武竞赛. Without JavaScript the form still works. */
+(function () {
+  "use strict";
+  var form = document.getElementById("nomination-form");
+  if (!form) { return; }
+  var prefill = JSON.parse(document.getElementById("nominee-prefill").textContent);
+  var posts = JSON.parse(document.getElementById("post-categories").textContent);
+  var nominee = form.querySelector("#id_nominee");
+  var post = form.querySelector("#id_post");
+  var FIELDS = ["name", "gender", "native_place", "political_status", "education",
+                "birth_month", "years_on_post"];
+
+  if (nominee) {
+    nominee.addEventListener("change", function () {
+      var data = prefill[nominee.value];
+      if (!data) { return; }
+      FIELDS.forEach(function (field) {
+        var input = form.querySelector("#id_" + field);
+        if (input) { input.value = data[field] === null || data[field] === undefined ? "" : data[field]; }
+      });
+    });
+  }
+
+  function showCategory() {
+    var box = document.getElementById("post-category");
+    var info = posts[post.value];
+    box.textContent = info ? info.category : "—";
+  }
+  if (post) { post.addEventListener("change", showCategory); showCategory(); }
+
+  function toggleCompetition() {
+    var checked = form.querySelector('input[name="source"]:checked');
+    var show = checked && checked.value === "competition";
+    form.querySelectorAll("[data-show-when-competition]").forEach(function (el) {
+      el.hidden = !show;
+    });
+  }
+  form.querySelectorAll('input[name="source"]').forEach(function (radio) {
+    radio.addEventListener("change", toggleCompetition);
+  });
+  toggleCompetition();
+})();

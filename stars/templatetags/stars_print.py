@@ -1,0 +1,32 @@
+"""Template helpers of the printed 申报表: {% load stars_print %}."""
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from qpdo.documents.qr import qr_svg
+
+register = template.Library()
+
+
+@register.filter
+def print_qr(value) -> SafeString:
+    """Return the QR code of value as inline SVG without its fixed element id.
+
+    A batch prints many QR codes in one HTML document, where a repeated id is invalid (and
+    WeasyPrint warns about every one).
+    """
+    return mark_safe(str(qr_svg(str(value))).replace(' id="qr-path"', ""))
+
+
+@register.filter
+def paragraphs(text: str) -> list[str]:
+    """Return the non-empty paragraphs of a multi-line text."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@register.filter
+def excerpt(text: str, limit: int = 120) -> str:
+    """Return the beginning of a text for a summary card."""
+    from stars.text import excerpt as make_excerpt
+
+    return make_excerpt(text, int(limit))

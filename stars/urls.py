@@ -1,0 +1,54 @@
+from django.urls import path
+
+from . import views
+
+app_name = "stars"
+
+urlpatterns = [
+    path("", views.PostListView.as_view(), name="post-list"),
+    path("posts.xlsx", views.PostTableExportView.as_view(), name="post-export"),
+    path("plans/", views.PlanListView.as_view(), name="plan-list"),
+    path("plans/new/", views.PlanCreateView.as_view(), name="plan-create"),
+    path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan-detail"),
+    path("plans/<int:pk>/edit/", views.PlanUpdateView.as_view(), name="plan-update"),
+    path("plans/<int:pk>/submit/", views.PlanSubmitView.as_view(), name="plan-submit"),
+    path("plans/<int:pk>/delete/", views.PlanDeleteView.as_view(), name="plan-delete"),
+    path("summaries/", views.SummaryListView.as_view(), name="summary-list"),
+    path("summaries/upload/", views.SummaryUploadView.as_view(), name="summary-upload"),
+    path("summaries/<int:pk>/file/", views.SummaryDownloadView.as_view(), name="summary-file"),
+    path("nominations/", views.NominationListView.as_view(), name="nomination-list"),
+    path("nominations/new/", views.NominationCreateView.as_view(), name="nomination-create"),
+    path("nominations/export.xlsx", views.NominationExportView.as_view(), name="nomination-export"),
+    path("nominations/<int:pk>/", views.NominationDetailView.as_view(), name="nomination-detail"),
+    path(
+        "nominations/<int:pk>/edit/", views.NominationUpdateView.as_view(), name="nomination-update"
+    ),
+    path(
+        "nominations/<int:pk>/submit/",
+        views.NominationSubmitView.as_view(),
+        name="nomination-submit",
+    ),
+    path(
+        "nominations/<int:pk>/delete/",
+        views.NominationDeleteView.as_view(),
+        name="nomination-delete",
+    ),
+    path("nominations/<int:pk>/form.pdf", views.NominationPdfView.as_view(), name="nomination-pdf"),
+    path(
+        "nominations/<int:pk>/photo/", views.NominationPhotoView.as_view(), name="nomination-photo"
+    ),
+    path("nominations/<int:pk>/score/", views.ScoreView.as_view(), name="nomination-score"),
+    path("nominations/<int:pk>/select/", views.SelectView.as_view(), name="nomination-select"),
+    path(
+        "nominations/<int:pk>/unselect/", views.UnselectView.as_view(), name="nomination-unselect"
+    ),
+    path("nominations/<int:pk>/citation/", views.CitationView.as_view(), name="star-citation"),
+    path("batches/", views.BatchListView.as_view(), name="batch-list"),
+    path("batches/new/", views.BatchCreateView.as_view(), name="batch-create"),
+    path("batches/<int:pk>/", views.BatchDetailView.as_view(), name="batch-detail"),
+    path("batches/<int:pk>/file.pdf", views.BatchDownloadView.as_view(), name="batch-file"),
+    path("selection/", views.SelectionView.as_view(), name="selection"),
+    path("selection/announce/", views.AnnounceView.as_view(), name="announce"),
+    path("showcase/", views.ShowcaseView.as_view(), name="showcase"),
+    path("verify/", views.VerifyView.as_view(), name="verify"),
+]

@@ -1,0 +1,134 @@
+"""A 岗位之星 申报表 in real Chromium: the 管理保障中心 head fills the form (prefilled from the
+staff record, live character counter, competition fields), submits it with the section's
+opinion; the 机关党支部 gives its opinion in the admin and the 办党组 in the portal; the head
+then downloads the printed 申报表 with all three opinions, signed and dated."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from qpdo.org.seeds import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "stars-nomination"
+DEEDS = (
+    "胡晓琳同志扎根人民防空通信警报岗位十年，熟练掌握警报器维护保养和故障排除技术。\n"
+    "2024年代表青浦区参加全市通信警报专业技能比武，获个人二等奖。"
+)
+# The page's counter and the server count the same: a table of awkward texts.
+COUNT_CASES = [
+    "青浦 国防\n动员",
+    "第一段。\r\n第二段。",
+    "e\u0301",
+    "\U0001f44d\U0001f3fd",
+    "\U0001f468\u200d\U0001f469\u200d\U0001f467",
+    "\U0001f1e8\U0001f1f3",
+    "\u200b字",
+    "𠀀𠀁",
+]
+
+
+def sign_in_as(browser, browser_context_args, portal_url, username):
+    context = browser.new_context(**browser_context_args, accept_downloads=True)
+    page = context.new_page()
+    page.goto(portal_url("/accounts/login/"))
+    page.get_by_label("用户名", exact=True).fill(username)
+    page.get_by_label("密码", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_url(re.compile(r"/$"))
+    return page
+
+
+def test_section_head_fills_the_form_and_prints_it_after_three_opinions(
+    browser, browser_context_args, portal_url
+):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("3-form*"):
+        old.unlink()
+    head = sign_in_as(browser, browser_context_args, portal_url, "baozhang_head")
+    head.goto(portal_url("/stars/"))
+    head.get_by_role("link", name="填报申报表").first.click()
+    expect(head.get_by_test_id("form-unit")).to_have_text("民防管理保障中心")
+
+    head.locator("#id_nominee").select_option(label="胡晓琳（工作人员（通信警报））")
+    # Prefilled from the staff record by the page's script.
+    expect(head.get_by_label("姓名")).to_have_value("胡晓琳")
+    expect(head.get_by_label("籍贯")).to_have_value("上海青浦")
+    expect(head.get_by_label("出生年月")).to_have_value("1989-08")
+    expect(head.locator("#id_political_status")).to_have_value("cpc_member")
+
+    head.locator("#id_post").select_option(label="通信警报（管理保障中心负责）")
+    expect(head.get_by_test_id("post-category")).to_have_text("城市防护")
+    expect(head.get_by_label("比武竞赛名称")).to_be_hidden()
+    head.get_by_label("比武竞赛", exact=True).check()
+    head.get_by_label("比武竞赛名称").fill("2024年上海市人防通信警报专业技能比武")
+    head.get_by_label("比武竞赛成绩").fill("个人二等奖")
+    head.get_by_label("在岗年限").fill("10")
+
+    deeds = head.get_by_label("主要事迹（1500字以内）")
+    deeds.fill("字" * 1502)
+    counter = head.get_by_test_id("deeds-counter")
+    expect(counter).to_contain_text("已输入 1502 / 1500 字，超出 2 字，请删减")
+    deeds.fill(DEEDS)
+    from stars.text import count_chars
+
+    expect(counter).to_contain_text(f"已输入 {count_chars(DEEDS)} / 1500 字")  # breaks not counted
+    for text in COUNT_CASES:
+        assert head.evaluate("t => window.qpdoCountChars(t)", text) == count_chars(text), text
+    head.get_by_label("推荐科室意见").fill(
+        "该同志业务精湛，在全市专业技能比武中获个人二等奖，同意推荐。"
+    )
+    head.screenshot(path=str(ARTIFACTS / "1-form.png"), full_page=True)
+    head.get_by_role("button", name="签署推荐科室意见并提交").click()
+    expect(head.get_by_test_id("nomination-state")).to_have_text("审核中（办机关党支部意见）")
+    detail_url = head.url
+
+    branch = sign_in_as(browser, browser_context_args, portal_url, "party_branch")
+    branch.goto(portal_url("/admin/stars/nomination/?wf_mine=1"))
+    branch.get_by_role("link", name="胡晓琳", exact=True).click()
+    form = branch.locator("#workflow-panel")
+    form.get_by_role("radio", name="同意", exact=True).check()
+    form.get_by_label("意见").fill("经支部委员会研究，同意推荐。")
+    form.get_by_role("button", name="提交审批意见").click()
+    expect(branch.get_by_test_id("admin-approval-state")).to_have_text("审核中（办党组意见）")
+
+    group = sign_in_as(browser, browser_context_args, portal_url, "party_group")
+    group.goto(detail_url)
+    group.get_by_test_id("decide-link").click()
+    decision = group.get_by_test_id("decision-form")
+    decision.get_by_role("radio", name="同意", exact=True).check()
+    decision.get_by_label("意见").fill("同意推荐为“岗位之星”候选人选。")
+    decision.get_by_role("button", name="提交审批意见").click()
+    expect(group.get_by_test_id("approval-state")).to_have_text("已通过")
+
+    head.reload()
+    expect(head.get_by_test_id("nomination-state")).to_have_text("已通过")
+    expect(head.get_by_test_id("sheet-opinion-group")).to_contain_text("签名：陆振华")
+    head.screenshot(path=str(ARTIFACTS / "2-approved.png"), full_page=True)
+    with head.expect_download() as download_info:
+        head.get_by_test_id("pdf-download").click()
+    pdf_path = ARTIFACTS / "3-form.pdf"
+    download_info.value.save_as(pdf_path)
+    assert download_info.value.suggested_filename == "岗位之星申报表-胡晓琳-2024.pdf"
+
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf_path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    flat = re.sub(r"\s+", "", text)
+    assert "青浦区国防动员办公室“岗位之星”申报表" in flat
+    assert "2024年上海市人防通信警报专业技能比武" not in flat  # not a field of 附表2
+    for signer in ("徐明", "蒋丽华", "陆振华"):
+        assert re.search(f"签名：{signer}\\d{{4}}年\\d{{1,2}}月\\d{{1,2}}日", flat), signer
+    assert "经支部委员会研究，同意推荐。" in flat
+    assert text.count("\f") == 1  # short deeds: the whole form on one page
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", str(pdf_path), str(ARTIFACTS / "3-form")], check=True
+    )

@@ -1,0 +1,104 @@
+"""Excel exports read back with openpyxl: the nomination summary and 附表1 with nominees;
+formula-like text stays inert; each user gets only what they may see."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import load_workbook
+
+from stars import services
+
+
+def workbook(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return load_workbook(io.BytesIO(response.content))
+
+
+def rows_of(sheet):
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_summary_export_has_scores_and_stars_for_the_party_group(
+    client, login, approved_nominations, demo_user
+):
+    nominations = approved_nominations(2)
+    group = demo_user("party_group")
+    services.score_save(
+        acting_user=group, nomination=nominations[0], political=9.5, skill=9, performance=8.5
+    )
+    services.star_select(acting_user=group, nomination=nominations[0])
+    login("party_group")
+    rows = rows_of(workbook(client.get("/stars/nominations/export.xlsx")).active)
+    assert rows[0][0] == "2024年度“岗位之星”申报汇总表"
+    header = rows[1]
+    assert header[:6] == ["序号", "申报类别", "工作岗位", "推荐科室", "姓名", "性别"]
+    assert "政治素质过硬（均分）" in header and "确定为“岗位之星”" in header
+    by_name = {row[header.index("姓名")]: dict(zip(header, row, strict=True)) for row in rows[2:]}
+    first = by_name["胡晓琳"]
+    assert first["工作岗位"] == "通信警报" and first["申报类别"] == "城市防护"
+    assert first["产生方式"] == "比武竞赛"
+    assert first["审批状态"] == "已通过"
+    assert first["政治素质过硬（均分）"] == 9.5
+    assert first["总分（均分）"] == 27.0
+    assert first["确定为“岗位之星”"] == "是"
+    assert by_name["黄俊杰"]["确定为“岗位之星”"] == "否"
+
+
+def test_section_head_export_holds_only_their_unit_and_no_scores(
+    client, login, approved_nominations
+):
+    approved_nominations(3)  # 管理保障中心, 动员协调科, 工程指挥科
+    login("baozhang_head")
+    rows = rows_of(workbook(client.get("/stars/nominations/export.xlsx")).active)
+    header = rows[1]
+    assert "政治素质过硬（均分）" not in header and "确定为“岗位之星”" not in header
+    assert [row[header.index("推荐科室")] for row in rows[2:]] == ["民防管理保障中心"]
+
+
+def test_formula_like_text_stays_inert(client, login, make_nomination):
+    make_nomination(
+        "baozhang_head",
+        competition='=HYPERLINK("http://evil.example","点击")',
+        competition_result="+1+1",
+    )
+    login("baozhang_head")
+    sheet = workbook(client.get("/stars/nominations/export.xlsx")).active
+    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    texts = [c.value for c in cells]
+    assert '\'=HYPERLINK("http://evil.example","点击")，\'+1+1' not in texts
+    joined = next(t for t in texts if "HYPERLINK" in t)
+    assert joined.startswith("'=HYPERLINK") or not joined.startswith("=")
+    assert all(c.data_type != "f" for c in cells)
+
+
+def test_post_table_export_mirrors_annex_1_with_nominees(client, login, approved_nominations):
+    approved_nominations(2)
+    login("party_branch")
+    sheet = workbook(client.get("/stars/posts.xlsx")).active
+    rows = rows_of(sheet)
+    assert rows[0][0] == "青浦区国防动员办公室“岗位之星”培树工作分工表（2024年）"
+    assert rows[1][:5] == ["序号", "类别", "岗位名称", "业务责任部门", "培树形式"]
+    body = rows[2:]
+    assert [r[2] for r in body] == [
+        "组织指挥",
+        "动员协调",
+        "潜力调查",
+        "智慧国动",
+        "通信警报",
+        "工程管理",
+        "防护救援",
+        "国动宣教",
+        "行政执法",
+        "政务服务",
+        "文秘宣传",
+        "基层党建",
+    ]
+    assert body[11][3] == "机关党支部" and body[0][4] == "比武竞赛或评选推荐"
+    assert "胡晓琳（管理保障中心，比武竞赛）" in body[4][6]
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert {"B3:B6", "B7:B10", "B11:B14"} <= merged
+    assert sheet["B3"].value == "国动援战" and sheet["B7"].value == "城市防护"

@@ -19,6 +19,7 @@ def _date(value: str) -> datetime.date:
 def seed_campaigns(log) -> None:
     for data in load_json("campaigns.json"):
         organiser = Unit.objects.get(code=data["organiser"])
+        coordinator = Unit.objects.filter(code=data.get("coordinator", "")).first()
         campaign, _ = Campaign.objects.update_or_create(
             year=data["year"],
             defaults={
@@ -28,6 +29,7 @@ def seed_campaigns(log) -> None:
                 "end": _date(data["end"]),
                 "issued_on": _date(data["issued_on"]),
                 "organiser": organiser,
+                "coordinator_unit": coordinator,
                 "text": data.get("text", ""),
             },
         )
@@ -53,3 +55,10 @@ def seed_campaigns(log) -> None:
             f"{campaign.doc_number}：{len(data['key_tasks'])} 项重点任务，"
             f"{len(data['key_dates'])} 个关键节点"
         )
+
+
+@register(order=300, name="实践活动演示记录（清单、进展、团队、带教、比武、排名）", records=True)
+def seed_demo_records(log) -> None:
+    from .demo import build
+
+    build(log)

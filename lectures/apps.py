@@ -16,6 +16,9 @@ class LecturesConfig(AppConfig):
 
         chains.register(TOPIC_CHAIN, Topic)
         chains.register(MANUSCRIPT_CHAIN, Manuscript)
+        from .providers import register as register_campaign_provider
+
+        register_campaign_provider()
         from .dashboard import panel_context
 
         dashboard.register(

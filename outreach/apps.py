@@ -16,6 +16,9 @@ class OutreachConfig(AppConfig):
 
         chains.register(PLAN_CHAIN, Plan)
         chains.register(REPORT_CHAIN, Report)
+        from .providers import register as register_campaign_provider
+
+        register_campaign_provider()
         signals.connect()
         navigation.register(
             order=50,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PortalPasswordChangeView.as_view(), name="password_change"),
     path("workflow/", include("qpdo.workflow.urls")),
+    path("campaigns/", include("campaigns.urls")),
     path("lectures/", include("lectures.urls")),
     path("stars/", include("stars.urls")),
     path("outreach/", include("outreach.urls")),

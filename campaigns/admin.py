@@ -1,0 +1,189 @@
+"""The campaign in the admin, for the 办领导.
+
+Progress reports are verified and monthly rankings confirmed here through the engine's mixin
+(the same transition as the portal). The year's structure (campaign, key tasks, key dates) is
+kept here. Work items and the people's activities are set up in the portal, where their rules
+are checked, so the admin shows them read-only.
+"""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from qpdo.workflow.admin import ApprovalAdminMixin
+
+from . import selectors
+from .models import (
+    Campaign,
+    Evidence,
+    KeyDate,
+    KeyTask,
+    Milestone,
+    MonthlyRanking,
+    ProgressReport,
+    RankingRow,
+    WorkItem,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class KeyTaskInline(admin.TabularInline):
+    model = KeyTask
+    extra = 0
+    fields = ["order", "title", "description"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # items hang on key tasks
+
+
+class KeyDateInline(admin.TabularInline):
+    model = KeyDate
+    extra = 0
+    fields = ["date", "title", "programme", "is_deadline", "code", "note"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["year", "name", "doc_number", "start", "end", "coordinator_unit"]
+    fields = [
+        "year",
+        "name",
+        "doc_number",
+        "start",
+        "end",
+        "issued_on",
+        "organiser",
+        "coordinator_unit",
+        "text",
+    ]
+    inlines = [KeyTaskInline, KeyDateInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["year"] if obj is not None else []
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser  # a new year is copied in the portal (复制到下一年度)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MilestoneInline(ReadOnlyInline):
+    model = Milestone
+    fields = ["order", "title", "due_on"]
+    readonly_fields = fields
+
+
+@admin.register(WorkItem)
+class WorkItemAdmin(ReadOnlyAdmin):
+    list_display = ["code", "title", "kind", "key_task", "unit", "owner", "deadline", "portal"]
+    list_filter = ["campaign", "kind", "key_task", "unit"]
+    list_select_related = ["key_task", "unit", "owner", "campaign"]
+    search_fields = ["title", "owner__name"]
+    inlines = [MilestoneInline]
+
+    def get_queryset(self, request):
+        return selectors.item_list_for(user=request.user)
+
+    @admin.display(description="编号", ordering="number")
+    def code(self, obj):
+        return obj.code
+
+    @admin.display(description="门户")
+    def portal(self, obj):
+        return format_html('<a href="{}">打开</a>', obj.get_absolute_url())
+
+
+class EvidenceInline(ReadOnlyInline):
+    model = Evidence
+    fields = ["download", "size", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description="文件")
+    def download(self, obj):
+        url = reverse("campaigns:evidence", args=[obj.report.item.campaign.year, obj.pk])
+        return format_html('<a href="{}" target="_blank">{}</a>', url, obj.original_name)
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ApprovalAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "item_title", "unit", "percent", "is_final", "created_at"]
+    list_filter = [("item__unit", admin.RelatedOnlyFieldListFilter), "is_final"]
+    search_fields = ["item__title", "text"]
+    fields = ["item", "milestone", "is_final", "percent", "text", "author"]
+    readonly_fields = fields
+    inlines = [EvidenceInline]
+
+    def get_queryset(self, request):
+        return selectors.report_list_for(user=request.user)
+
+    def has_add_permission(self, request):
+        return False  # the responsible unit reports in the portal
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="事项")
+    def item_title(self, obj):
+        return obj.item.title
+
+    @admin.display(description="责任单位", ordering="item__unit__order")
+    def unit(self, obj):
+        return obj.item.unit
+
+
+class RowInline(ReadOnlyInline):
+    model = RankingRow
+    fields = [
+        "rank",
+        "unit",
+        "items_due",
+        "items_done",
+        "items_overdue",
+        "speakers_owed",
+        "lectures_delivered",
+        "nominations_filed",
+        "reports_filed",
+        "score",
+    ]
+    readonly_fields = fields
+    ordering = ["rank"]
+
+
+@admin.register(MonthlyRanking)
+class MonthlyRankingAdmin(ApprovalAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "month", "compiled_at"]
+    list_filter = ["campaign"]
+    fields = ["campaign", "month", "rule_text", "compiled_at", "compiled_by"]
+    readonly_fields = fields
+    inlines = [RowInline]
+
+    def has_add_permission(self, request):
+        return False  # compiled by the 牵头科室 in the portal
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,55 @@
+"""Approval chains of the campaign.
+
+Work-item progress: 责任单位报告 → 组织单位核验. The responsible unit's 科室负责人 reports; the
+organiser verifies. The campaign's organiser is the office itself, run 在区国动办党组领导下, so
+the verifier is the office leadership (办领导), not a section: the 综合科 is itself a
+responsible unit on the lists and would otherwise verify its own work, and its 小讲堂管理 role
+is the lecture series' role, not a mandate over the other sections' work.
+
+Monthly ranking: the 牵头科室 (the campaign's coordinating section, 综合科 in 2024) compiles the
+month and submits it; the 办领导 confirm it before it is published to all staff.
+"""
+
+from qpdo.org.enums import Role
+from qpdo.workflow.chains import Chain, Step
+from qpdo.workflow.enums import Action, Scope
+
+PROGRESS_CHAIN = Chain(
+    code="campaigns.progress",
+    label="实践活动进展报告",
+    submit_label="责任单位报告",
+    submitters=(Role.SECTION_HEAD,),
+    steps=(
+        Step(
+            code="verify",
+            label="组织单位核验",
+            role=Role.OFFICE_LEADER,
+            scope=Scope.OFFICE,
+            decisions=(Action.APPROVE, Action.RETURN, Action.REJECT),
+            opinion_required=False,
+            due_days=5,
+            decided_label="核验通过",
+        ),
+    ),
+    description="责任单位如实报告工作进展并上传工作痕迹，组织单位核验后计入完成情况。",
+)
+
+RANKING_CHAIN = Chain(
+    code="campaigns.ranking",
+    label="每月排名",
+    submit_label="牵头科室汇总",
+    submitters=(Role.SECTION_HEAD,),
+    steps=(
+        Step(
+            code="confirm",
+            label="办领导确认",
+            role=Role.OFFICE_LEADER,
+            scope=Scope.OFFICE,
+            decisions=(Action.APPROVE, Action.RETURN),
+            opinion_required=False,
+            due_days=5,
+            decided_label="确认公布",
+        ),
+    ),
+    description="牵头科室每月汇总各科室完成情况排名，经办领导确认后向全办公布。",
+)

@@ -1,0 +1,194 @@
+"""Exports of the campaign, fed by campaigns.selectors; the engines live in qpdo.documents.
+
+- a month's section ranking as Excel;
+- the yearly records (个人实践档案) as Excel, one row per person;
+- one person's record as an A4 PDF (one page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from qpdo.documents.excel import Column, XlsxExporter
+from qpdo.documents.pdf import pdf_response, render_pdf
+from qpdo.org import clock
+from qpdo.org.audit import audit_record
+from qpdo.org.enums import AuditAction
+
+from . import selectors
+from .enums import ranking_rule_text
+from .models import Campaign
+from .ranking import COLUMNS
+
+# How many lines the one-page PDF prints in all; each kind of entry gets an equal share and
+# the rest of a kind is summed up in one line, so a busy year still prints on one page.
+PDF_LINE_BUDGET = 30
+PDF_MAX_PER_KIND = 8
+
+
+class RankingExporter(XlsxExporter):
+    """A month's ranking: rank, section, the counts, completion rate and score."""
+
+    sheet_name = "科室排名"
+
+    def __init__(self, *, campaign: Campaign, month: int, view: dict) -> None:
+        self.campaign = campaign
+        self.month = month
+        self.view = view
+        self.columns = (
+            Column("名次", 6),
+            Column("科室", 18),
+            *(Column(metric.label, 11) for metric in COLUMNS),
+            Column("完成率", 9),
+            Column("得分", 8),
+        )
+
+    @property
+    def status(self) -> str:
+        return {"published": "已公布", "submitted": "待办领导确认", "live": "预览"}.get(
+            self.view["source"], ""
+        )
+
+    @property
+    def title(self) -> str:
+        return f"{self.campaign.year}年{self.month}月各科室实践活动完成情况排名（{self.status}）"
+
+    @property
+    def filename(self) -> str:
+        return f"实践活动科室排名-{self.campaign.year}年{self.month}月.xlsx"
+
+    def rows(self) -> Iterable[Sequence[Any]]:
+        for line in self.view["lines"]:
+            rate = line.completion_rate
+            yield [
+                line.rank,
+                line.unit.name,
+                *line.values,
+                f"{rate:g}%" if rate is not None else "—",
+                line.score,
+            ]
+        ranking = self.view.get("ranking")
+        rule = ranking.rule_text if ranking is not None and self.view["source"] != "live" else ""
+        yield []
+        yield [f"计分规则：{rule or ranking_rule_text()}"]
+
+
+class RecordsExporter(XlsxExporter):
+    """The yearly records of a set of people, one row each, a column per count."""
+
+    sheet_name = "个人实践档案"
+
+    def __init__(self, *, campaign: Campaign, records: list) -> None:
+        self.campaign = campaign
+        self.records = records
+        self.record_columns = selectors.record_columns()
+        self.columns = (
+            Column("序号", 6),
+            Column("姓名", 10),
+            Column("科室", 16),
+            Column("职务/岗位", 18),
+            *(Column(header, 10) for _key, header in self.record_columns),
+            Column("主要事项", 60),
+        )
+
+    @property
+    def title(self) -> str:
+        return f"{self.campaign.year}年度“投身改革强能力 自我革命促提升”实践活动个人实践档案汇总"
+
+    @property
+    def filename(self) -> str:
+        return f"个人实践档案-{self.campaign.year}年.xlsx"
+
+    def rows(self) -> Iterable[Sequence[Any]]:
+        for number, record in enumerate(self.records, start=1):
+            highlights = "；".join(
+                f"{entry.category}：{entry.title}"
+                for section in record.sections
+                for entry in section.entries[:3]
+            )
+            yield [
+                number,
+                record.staff.name,
+                record.staff.unit.name,
+                record.staff.position,
+                *(record.counts.get(key, 0) for key, _header in self.record_columns),
+                highlights,
+            ]
+
+
+def records_export(*, acting_user, campaign: Campaign, staff, ip_address=None):
+    """Return the records of these people as Excel, and audit it (it lists people by name)."""
+    records = selectors.records_for(campaign=campaign, staff=staff)
+    exporter = RecordsExporter(campaign=campaign, records=records)
+    with transaction.atomic():
+        response = exporter.response()
+        audit_record(
+            action=AuditAction.EXPORT,
+            actor=acting_user,
+            target=campaign,
+            detail=f"导出{campaign.year}年个人实践档案汇总，共 {len(records)} 人。",
+            ip_address=ip_address,
+        )
+    return response
+
+
+class RecordPdf:
+    """One person's yearly record on one A4 page."""
+
+    template_name = "campaigns/record/pdf.html"
+
+    def __init__(self, record) -> None:
+        self.record = record
+
+    @property
+    def filename(self) -> str:
+        return f"个人实践档案-{self.record.campaign.year}年-{self.record.staff.name}.pdf"
+
+    def groups(self) -> list[dict]:
+        """Return the entries by kind (负责事项, 攻坚团队, 讲堂讲述 …), cut to fit one page."""
+        kinds: dict[str, list] = {}
+        for section in self.record.sections:
+            for entry in section.entries:
+                kinds.setdefault(entry.category, []).append(entry)
+        limit = PDF_MAX_PER_KIND
+        while limit > 1:
+            lines = sum(min(len(e), limit) + (len(e) > limit) for e in kinds.values())
+            if lines <= PDF_LINE_BUDGET:
+                break
+            limit -= 1
+        groups = []
+        for kind, entries in kinds.items():
+            shown = entries[:limit]
+            groups.append(
+                {
+                    "kind": kind,
+                    "entries": shown,
+                    "more": len(entries) - len(shown),
+                    "rows": len(shown) + (len(entries) > len(shown)),
+                }
+            )
+        return groups
+
+    def context(self) -> dict:
+        return {
+            "record": self.record,
+            "staff": self.record.staff,
+            "campaign": self.record.campaign,
+            "columns": [
+                (header, self.record.counts.get(key, 0))
+                for key, header in selectors.record_columns()
+            ],
+            "groups": self.groups(),
+            "printed_on": clock.today(),
+            "office_name": settings.QPDO_OFFICE_NAME,
+        }
+
+    def render(self) -> bytes:
+        return render_pdf(self.template_name, self.context())
+
+    def response(self):
+        return pdf_response(self.render(), filename=self.filename, inline=True)

@@ -1,0 +1,434 @@
+"""Forms of the campaign: they validate input; services apply the rules."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+
+from qpdo.org.models import Staff, Unit
+
+from .enums import CompetitionLevel, FourQuestions, ItemKind, OutputKind, RecheckOutcome, TeamKind
+from .models import EVIDENCE_VALIDATOR, MINUTES_VALIDATOR, KeyTask, Milestone
+
+DATE = {"type": "date"}
+
+
+def date_input():
+    return forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+
+
+class PersonField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Staff) -> str:
+        return f"{obj.name}（{obj.unit.display_name}{'·' + obj.position if obj.position else ''}）"
+
+
+class PeopleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Staff) -> str:
+        return f"{obj.name}（{obj.unit.display_name}）"
+
+
+class UnitField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return obj.name
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Several files at once, each checked by extension, size and content."""
+
+    def __init__(self, *args, validator=EVIDENCE_VALIDATOR, **kwargs):
+        self.validator = validator
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": validator.accept}))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", validator.help_text + "，可多选")
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        cleaned = [super(FilesField, self).clean(f, initial) for f in files]
+        errors = []
+        for upload in cleaned:
+            try:
+                self.validator(upload)
+            except forms.ValidationError as error:
+                errors.append(f"《{upload.name}》：{'；'.join(error.messages)}")
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    return helper
+
+
+class WorkItemForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=ItemKind.choices, initial=ItemKind.TASK)
+    key_task = forms.ModelChoiceField(label="重点任务", queryset=KeyTask.objects.none())
+    title = forms.CharField(label="事项名称", max_length=100)
+    goal = forms.CharField(
+        label="工作目标",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="目标化：这件事做到什么程度算完成。",
+    )
+    problem = forms.CharField(
+        label="存在问题",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="整改事项填写：查摆出的问题。",
+    )
+    measures = forms.CharField(
+        label="工作措施 / 整改措施",
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    rectify_mode = forms.ChoiceField(
+        label="整改方式",
+        required=False,
+        choices=[("", "——（工作事项不填）"), ("immediate", "立行立改"), ("long_term", "长期整改")],
+    )
+    unit = UnitField(label="责任单位", queryset=Unit.objects.none())
+    owner = PersonField(
+        label="责任人", queryset=Staff.objects.none(), help_text="须为责任单位的人员。"
+    )
+    deadline = forms.DateField(label="完成时限", widget=date_input())
+    recheck_on = forms.DateField(
+        label="回头看日期",
+        required=False,
+        widget=date_input(),
+        help_text="整改事项填写：销号后组织“回头看”的日期，届时提醒责任人。",
+    )
+
+    def __init__(self, *args, key_tasks, units, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key_task"].queryset = key_tasks
+        self.fields["unit"].queryset = units
+        self.fields["owner"].queryset = owners
+        self.helper = _helper()
+
+
+class MilestoneForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    title = forms.CharField(label="节点内容", max_length=100, required=False)
+    due_on = forms.DateField(label="节点日期", required=False, widget=date_input())
+
+
+class BaseMilestoneFormSet(forms.BaseFormSet):
+    def rows(self) -> list[dict]:
+        rows = []
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or (not data.get("title") and not data.get("due_on")):
+                if data.get("id"):
+                    rows.append({"id": data["id"], "delete": True})
+                continue
+            if self.can_delete and data.get("DELETE"):
+                if data.get("id"):
+                    rows.append({"id": data["id"], "delete": True})
+                continue
+            rows.append(
+                {
+                    "id": data.get("id"),
+                    "title": data.get("title") or "",
+                    "due_on": data.get("due_on"),
+                }
+            )
+        return rows
+
+
+MilestoneFormSet = forms.formset_factory(
+    MilestoneForm, formset=BaseMilestoneFormSet, extra=3, can_delete=True, max_num=20
+)
+
+
+def milestone_initial(milestones: list[Milestone]) -> list[dict]:
+    return [{"id": m.pk, "title": m.title, "due_on": m.due_on} for m in milestones]
+
+
+class ReportForm(forms.Form):
+    milestone = forms.ModelChoiceField(
+        label="本次达到的节点",
+        queryset=Milestone.objects.none(),
+        required=False,
+        empty_label="（不涉及节点）",
+    )
+    percent = forms.IntegerField(label="完成进度（%）", min_value=0, max_value=100)
+    text = forms.CharField(
+        label="进展情况",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="做了什么、达到什么效果、下步怎么做。",
+    )
+    is_final = forms.BooleanField(
+        label="已全部完成，申请核验（整改事项即申请销号）",
+        required=False,
+        help_text="须上传工作痕迹，核验通过后事项即为完成。",
+    )
+    files = FilesField(label="工作痕迹（佐证材料）")
+
+    def __init__(self, *args, milestones, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].queryset = milestones
+        self.helper = _helper()
+
+
+class RecheckForm(forms.Form):
+    checked_on = forms.DateField(label="回头看日期", widget=date_input())
+    outcome = forms.ChoiceField(
+        label="结论", choices=RecheckOutcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label="回头看情况", max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    follow_up_deadline = forms.DateField(
+        label="再整改完成时限", required=False, widget=date_input(), help_text="问题反弹时填写。"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class TeamForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=TeamKind.choices)
+    name = forms.CharField(label="名称", max_length=60)
+    key_task = forms.ModelChoiceField(
+        label="重点任务", queryset=KeyTask.objects.none(), required=False
+    )
+    topic = forms.CharField(
+        label="攻坚课题/任务", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    goals = forms.CharField(
+        label="目标与成果要求",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    leader = PersonField(label="负责人", queryset=Staff.objects.none())
+    members = PeopleField(
+        label="成员",
+        queryset=Staff.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text="可跨科室选择（按住 Ctrl 多选）。",
+    )
+    formed_on = forms.DateField(label="组建日期", widget=date_input())
+    ends_on = forms.DateField(label="计划完成日期", required=False, widget=date_input())
+
+    def __init__(self, *args, key_tasks, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key_task"].queryset = key_tasks
+        self.fields["leader"].queryset = people
+        self.fields["members"].queryset = people
+        self.helper = _helper()
+
+
+class TeamOutputForm(forms.Form):
+    kind = forms.ChoiceField(label="成果类别", choices=OutputKind.choices)
+    title = forms.CharField(label="成果名称", max_length=100)
+    achieved_on = forms.DateField(label="形成日期", widget=date_input())
+    description = forms.CharField(
+        label="成果简介", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    file = forms.FileField(
+        label="成果文件",
+        required=False,
+        validators=[EVIDENCE_VALIDATOR],
+        help_text=EVIDENCE_VALIDATOR.help_text,
+        widget=forms.FileInput(attrs={"accept": EVIDENCE_VALIDATOR.accept}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class PairForm(forms.Form):
+    mentor = PersonField(label="带教人", queryset=Staff.objects.none(), help_text="业务骨干。")
+    mentee = PersonField(
+        label="被带教人", queryset=Staff.objects.none(), help_text="年轻干部职工。"
+    )
+    goals = forms.CharField(
+        label="带教目标",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="传经验、带业务、帮思想、解难题：写明要达到的目标。",
+    )
+    starts_on = forms.DateField(label="带教开始", widget=date_input())
+    ends_on = forms.DateField(label="带教结束", widget=date_input())
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = people
+        self.fields["mentee"].queryset = people
+        self.helper = _helper()
+
+
+class CheckInForm(forms.Form):
+    held_on = forms.DateField(label="日期", widget=date_input())
+    content = forms.CharField(
+        label="带教内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    next_steps = forms.CharField(
+        label="下步安排", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class RotationForm(forms.Form):
+    staff = PersonField(label="交流人员", queryset=Staff.objects.none())
+    to_unit = UnitField(label="交流单位（本系统内）", queryset=Unit.objects.none(), required=False)
+    to_name = forms.CharField(
+        label="交流单位（系统外）",
+        max_length=60,
+        required=False,
+        help_text="如市国动办、区应急管理局。",
+    )
+    post = forms.CharField(label="交流岗位", max_length=60)
+    starts_on = forms.DateField(label="开始日期", widget=date_input())
+    ends_on = forms.DateField(label="结束日期", widget=date_input())
+    purpose = forms.CharField(
+        label="锻炼目标", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    summary = forms.CharField(
+        label="交流锻炼小结",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, people, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = people
+        self.fields["to_unit"].queryset = units
+        self.helper = _helper()
+
+
+class CompetitionForm(forms.Form):
+    title = forms.CharField(label="比武名称", max_length=100)
+    discipline = forms.CharField(
+        label="专业/岗位", max_length=40, help_text="如通信警报、潜力调查。"
+    )
+    level = forms.ChoiceField(label="层级", choices=CompetitionLevel.choices)
+    organiser = forms.CharField(label="组织单位", max_length=60, initial="市国动办")
+    held_on = forms.DateField(label="比武日期", widget=date_input())
+    place = forms.CharField(label="地点", max_length=100, required=False)
+    max_score = forms.DecimalField(label="满分", max_digits=6, decimal_places=2, initial=100)
+    note = forms.CharField(
+        label="说明", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class EntryForm(forms.Form):
+    staff = PersonField(label="参赛人员", queryset=Staff.objects.none(), required=False)
+    score = forms.DecimalField(label="成绩", max_digits=6, decimal_places=2, required=False)
+    award = forms.CharField(label="获奖等次", max_length=30, required=False)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = people
+        self.fields["staff"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["score"].widget.attrs["class"] = "form-control form-control-sm"
+        self.fields["award"].widget.attrs["class"] = "form-control form-control-sm"
+
+
+class BaseEntryFormSet(forms.BaseFormSet):
+    def __init__(self, *args, people, **kwargs):
+        self.people = people
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"people": self.people}
+
+    def rows(self) -> list[dict]:
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data
+            and form.cleaned_data.get("staff")
+            and not form.cleaned_data.get("DELETE")
+        ]
+
+
+EntryFormSet = forms.formset_factory(
+    EntryForm, formset=BaseEntryFormSet, extra=4, can_delete=True, max_num=100
+)
+
+
+class QuarterStarForm(forms.Form):
+    quarter = forms.TypedChoiceField(label="季度", coerce=int, choices=())
+    staff = PersonField(label="人员", queryset=Staff.objects.none())
+    deeds = forms.CharField(
+        label="主要事迹", max_length=1500, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    chosen_on = forms.DateField(label="评选日期", widget=date_input())
+
+    def __init__(self, *args, quarters, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quarter"].choices = [(q.value, q.label) for q in quarters]
+        self.fields["staff"].queryset = people
+        self.helper = _helper()
+
+
+class DiscussionForm(forms.Form):
+    unit = UnitField(label="科室", queryset=Unit.objects.none())
+    held_on = forms.DateField(label="日期", widget=date_input())
+    place = forms.CharField(label="地点", max_length=100)
+    host = PersonField(label="主持人", queryset=Staff.objects.none())
+    participants = PeopleField(
+        label="参加人员",
+        queryset=Staff.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text="按住 Ctrl 多选；主持人自动计入。",
+    )
+    questions = forms.MultipleChoiceField(
+        label="对照内容", choices=FourQuestions.choices, widget=forms.CheckboxSelectMultiple
+    )
+    minutes = forms.CharField(
+        label="讨论纪要", max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    problems = forms.CharField(
+        label="查摆问题", max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    measures = forms.CharField(
+        label="整改措施", max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    file = forms.FileField(
+        label="纪要扫描件",
+        required=False,
+        validators=[MINUTES_VALIDATOR],
+        help_text=MINUTES_VALIDATOR.help_text,
+        widget=forms.FileInput(attrs={"accept": MINUTES_VALIDATOR.accept}),
+    )
+
+    def __init__(self, *args, units, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["host"].queryset = people
+        self.fields["participants"].queryset = people
+        self.helper = _helper()
+
+
+class CopyForm(forms.Form):
+    year = forms.IntegerField(label="新年度", min_value=2000, max_value=2100)
+    doc_number = forms.CharField(label="文号", max_length=40, help_text="如 青国动〔2025〕X号。")
+    name = forms.CharField(label="活动名称", max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()

@@ -1,0 +1,264 @@
+"""Pages of the campaign: who sees what, forms that refuse bad input, and list pages whose
+query count does not grow with the number of rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from campaigns import services
+from campaigns.enums import TeamKind
+from campaigns.models import ProgressReport, Team, WorkItem
+from qpdo.org import clock
+from qpdo.org.models import Staff, Unit
+from qpdo.workflow.enums import State
+from tests.campaigns.conftest import d, exe_file, pdf_file
+from tests.utils import assert_constant_queries
+
+PAGES = [
+    "/campaigns/2024/",
+    "/campaigns/2024/items/",
+    "/campaigns/2024/ranking/5/",
+    "/campaigns/2024/teams/",
+    "/campaigns/2024/mentoring/",
+    "/campaigns/2024/rotations/",
+    "/campaigns/2024/competitions/",
+    "/campaigns/2024/quarter-stars/",
+    "/campaigns/2024/discussions/",
+]
+
+
+@pytest.mark.parametrize(
+    "username", ["zonghe_head", "gongcheng_head", "member", "office_leader", "party_branch"]
+)
+def test_office_staff_open_every_page(campaign, client, login, username):
+    login(username)
+    for url in PAGES:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "投身改革强能力" in response.content.decode() or url != PAGES[0]
+
+
+@pytest.mark.parametrize("username", ["zhujiajiao", "jiaoyuju"])
+def test_outreach_reporters_do_not_see_the_campaign(campaign, client, login, username):
+    login(username)
+    for url in [*PAGES, "/campaigns/"]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_home_redirects_to_the_current_campaign(campaign, client, login):
+    login("member")
+    assert client.get("/campaigns/")["Location"] == "/campaigns/2024/"
+
+
+def test_items_are_scoped_to_the_unit_and_the_owner(campaign, make_item, client, login):
+    mine = make_item(unit="gongcheng", owner="刘洋")
+    colleague = make_item(unit="gongcheng", owner="陈志刚")
+    other = make_item(unit="dongyuan", owner="黄俊杰")
+    login("gongcheng_head")
+    listed = {i.pk for i in client.get("/campaigns/2024/items/").context["items"]}
+    assert listed == {mine.pk, colleague.pk}
+    assert client.get(f"/campaigns/2024/items/{other.pk}/").status_code == 404
+    login("member")  # 刘洋: only his own item
+    listed = {i.pk for i in client.get("/campaigns/2024/items/").context["items"]}
+    assert listed == {mine.pk}
+    assert client.get(f"/campaigns/2024/items/{colleague.pk}/").status_code == 404
+    login("zonghe_head")  # the 牵头科室 sees every unit's
+    assert client.get(f"/campaigns/2024/items/{other.pk}/").status_code == 200
+
+
+def test_item_form_refuses_a_milestone_after_the_deadline(campaign, task, client, login):
+    login("gongcheng_head")
+    assert client.get("/campaigns/2024/items/new/").status_code == 200
+    data = {
+        "kind": "task",
+        "key_task": task(4).pk,
+        "title": "编制预案",
+        "unit": Unit.objects.get(code="gongcheng").pk,
+        "owner": Staff.objects.get(name="刘洋").pk,
+        "deadline": "2024-06-28",
+        "milestones-TOTAL_FORMS": "2",
+        "milestones-INITIAL_FORMS": "0",
+        "milestones-0-title": "完成调研",
+        "milestones-0-due_on": "2024-05-31",
+        "milestones-1-title": "形成初稿",
+        "milestones-1-due_on": "2024-07-05",
+    }
+    response = client.post("/campaigns/2024/items/new/", data)
+    assert response.status_code == 200
+    assert "晚于事项完成时限（2024年6月28日）" in response.content.decode()
+    assert not WorkItem.objects.exists()
+    data["milestones-1-due_on"] = "2024-06-20"
+    response = client.post("/campaigns/2024/items/new/", data)
+    item = WorkItem.objects.get()
+    assert response["Location"] == item.get_absolute_url()
+    assert item.milestones.count() == 2
+
+
+def test_report_form_refuses_wrong_files_and_submits(campaign, make_item, client, login):
+    item = make_item(unit="gongcheng", owner="刘洋")
+    login("gongcheng_head")
+    url = f"/campaigns/2024/items/{item.pk}/report/"
+    assert client.get(url).status_code == 200
+    bad = client.post(
+        url, {"percent": 100, "text": "完成", "is_final": "on", "files": [exe_file()]}
+    )
+    assert bad.status_code == 200
+    assert "不支持的文件类型：“.exe”" in bad.content.decode()
+    assert not ProgressReport.objects.exists()
+    good = client.post(
+        url,
+        {
+            "percent": 100,
+            "text": "已完成。",
+            "is_final": "on",
+            "files": [pdf_file()],
+            "submit": "1",
+        },
+    )
+    report = ProgressReport.objects.get()
+    assert good["Location"] == report.get_absolute_url()
+    report.approval.refresh_from_db()
+    assert report.approval.state == State.IN_REVIEW
+
+
+def test_verifier_decides_on_the_report_page(campaign, make_item, make_report, client, login):
+    report = make_report(make_item(), final=True)
+    login("gongcheng_head")
+    page = client.get(report.get_absolute_url())
+    assert page.context["decision_form"] is None
+    login("office_leader")
+    page = client.get(report.get_absolute_url())
+    assert page.context["decision_form"] is not None
+    response = client.post(
+        f"/workflow/{report.approval_id}/decide/",
+        {
+            "expected_step": "verify",
+            "decision": "approve",
+            "opinion": "核验通过。",
+            "return_to": "submitter",
+            "next": report.get_absolute_url(),
+        },
+    )
+    assert response["Location"] == report.get_absolute_url()
+    report.approval.refresh_from_db()
+    assert report.approval.state == State.APPROVED
+    evidence = report.evidence.get()
+    download = client.get(f"/campaigns/2024/evidence/{evidence.pk}/")
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    login("dongyuan_head")
+    assert client.get(f"/campaigns/2024/evidence/{evidence.pk}/").status_code == 404
+
+
+def test_unpublished_month_is_hidden_from_staff(campaign, client, login):
+    login("member")
+    page = client.get("/campaigns/2024/ranking/5/")
+    assert page.context["view"]["source"] == "hidden" and page.context["lines"] == []
+    assert "尚未经办领导确认公布" in page.content.decode()
+    login("office_leader")
+    page = client.get("/campaigns/2024/ranking/5/")
+    assert page.context["view"]["source"] == "live" and len(page.context["lines"]) == 4
+    assert "得分 = 100 + 5×按期完成" in page.content.decode()
+    assert 'data-testid="score-chart"' in page.content.decode()
+
+
+def test_coordinator_compiles_and_submits_from_the_page(campaign, client, login):
+    login("zonghe_head")
+    response = client.post("/campaigns/2024/ranking/5/compile/", {"submit": "1"})
+    assert response["Location"] == "/campaigns/2024/ranking/5/"
+    page = client.get("/campaigns/2024/ranking/5/")
+    assert page.context["view"]["source"] == "submitted"
+    login("gongcheng_head")
+    assert client.post("/campaigns/2024/ranking/6/compile/").status_code == 403
+
+
+# --- query counts ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def add_items(make_item, make_report, verify):
+    """Add n items across units and key tasks, some done, some with reports waiting."""
+    units = [
+        ("gongcheng", "刘洋"),
+        ("dongyuan", "黄俊杰"),
+        ("zonghe", "曹文婷"),
+        ("baozhang", "马骏"),
+    ]
+    counter = {"n": 0}
+
+    def add(n: int, owner: str | None = None):
+        for _ in range(n):
+            counter["n"] += 1
+            unit, person = units[counter["n"] % len(units)]
+            if owner is not None:
+                unit, person = "gongcheng", owner
+            item = make_item(
+                unit=unit,
+                owner=person,
+                deadline=d(5, 1 + counter["n"] % 28),
+                key_task=1 + counter["n"] % 5,
+                milestones=[("节点", d(4, 20))],
+            )
+            if counter["n"] % 3 == 0:
+                with clock.frozen(clock.at(2024, 4, 25)):
+                    verify(make_report(item, final=True))
+            elif counter["n"] % 3 == 1:
+                make_report(item, percent=30)
+
+    return add
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/campaigns/2024/",
+        "/campaigns/2024/items/",
+        "/campaigns/2024/items/?status=overdue&kind=task",
+        "/campaigns/2024/ranking/5/",
+    ],
+)
+def test_item_pages_run_a_fixed_number_of_queries(campaign, client, login, add_items, url):
+    login("office_leader")
+    assert_constant_queries(client, url, add_items)
+
+
+def test_record_page_runs_a_fixed_number_of_queries(campaign, client, login, add_items):
+    login("office_leader")
+    liu = Staff.objects.get(name="刘洋")
+    assert_constant_queries(
+        client, f"/campaigns/2024/records/{liu.pk}/", lambda n: add_items(n, owner="刘洋")
+    )
+
+
+def test_record_list_runs_a_fixed_number_of_queries(campaign, client, login):
+    login("office_leader")
+    unit = Unit.objects.get(code="gongcheng")
+
+    def add_people(n):
+        start = Staff.objects.count()
+        Staff.objects.bulk_create(Staff(unit=unit, name=f"测试人员{start + i}") for i in range(n))
+
+    assert_constant_queries(client, "/campaigns/2024/records/", add_people)
+
+
+def test_team_list_runs_a_fixed_number_of_queries(campaign, client, login, task, demo_user):
+    login("office_leader")
+    people = list(Staff.objects.filter(unit__code__in=["gongcheng", "dongyuan"]))
+
+    def add_teams(n):
+        start = Team.objects.count()
+        for i in range(n):
+            services.team_save(
+                acting_user=demo_user("zonghe_head"),
+                campaign=campaign,
+                data={
+                    "kind": TeamKind.PROJECT,
+                    "name": f"项目组{start + i}",
+                    "key_task": task(4),
+                    "topic": "课题。",
+                    "leader": people[0],
+                    "formed_on": d(5, 1),
+                },
+                members=[(p, "") for p in people[1:4]],
+            )
+
+    assert_constant_queries(client, "/campaigns/2024/teams/", add_teams)

@@ -245,7 +245,7 @@ class Milestone(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.due_on:%m月%d日} {self.title}"
+        return f"{self.due_on.month}月{self.due_on.day}日 {self.title}"
 
 
 class ProgressReport(ApprovalSubject):

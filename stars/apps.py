@@ -17,6 +17,9 @@ class StarsConfig(AppConfig):
 
         chains.register(PLAN_CHAIN, CultivationPlan)
         chains.register(NOMINATION_CHAIN, Nomination)
+        from .providers import register as register_campaign_provider
+
+        register_campaign_provider()
         navigation.register(
             order=40,
             label="岗位之星",

@@ -1,0 +1,161 @@
+"""What 岗位之星 tells the campaign (registered in StarsConfig.ready()).
+
+- the monthly section ranking: 申报表 a section first submitted in the month (申报表), and its
+  培树工作实施计划 first submitted and 培树工作总结 first reported in the month (报送材料);
+- each person's yearly record: the 申报表 filed for them and, once announced, their star;
+- the campaign calendar: the day the year's stars were announced;
+- the copy to next year: the posts of 附表1 with their categories, and the number of stars.
+
+Every function runs a fixed number of queries whatever the number of units or people.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Min
+from django.utils import timezone
+
+from campaigns.enums import Metric
+from campaigns.providers import CalendarEvent, Provider, RecordEntry, RecordPart
+from qpdo.workflow.enums import Action, State
+
+from .chains import NOMINATION_CHAIN, PLAN_CHAIN
+from .models import Nomination, Post, PostCategory, StarYear, SummaryReport
+from .selectors import is_star
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _first_submitted(chain_code: str, campaign, unit_ids, start, end) -> dict[int, int]:
+    """Return per unit how many subjects of the chain were first submitted in the period."""
+    from qpdo.workflow.models import Opinion
+
+    return dict(
+        Opinion.objects.filter(
+            approval__chain_code=chain_code,
+            approval__unit_id__in=unit_ids,
+            action=Action.SUBMIT,
+            round=1,
+            at__gte=_day_start(start),
+            at__lt=_day_start(end + datetime.timedelta(days=1)),
+        )
+        .values_list("approval__unit")
+        .annotate(n=Count("pk"))
+    )
+
+
+def monthly(campaign, *, start: datetime.date, end: datetime.date, units) -> dict:
+    unit_ids = [u.pk for u in units]
+    nominations = _first_submitted(NOMINATION_CHAIN.code, campaign, unit_ids, start, end)
+    plans = _first_submitted(PLAN_CHAIN.code, campaign, unit_ids, start, end)
+    first_summaries = (
+        SummaryReport.objects.filter(campaign=campaign, unit_id__in=unit_ids)
+        .values("unit")
+        .annotate(first=Min("uploaded_at"))
+        .filter(first__gte=_day_start(start), first__lt=_day_start(end + datetime.timedelta(1)))
+    )
+    reports = dict(plans)
+    for row in first_summaries:
+        reports[row["unit"]] = reports.get(row["unit"], 0) + 1
+    return {Metric.NOMINATIONS_FILED: nominations, Metric.REPORTS_FILED: reports}
+
+
+def record(campaign, *, staff) -> dict[int, RecordPart]:
+    """Return per person the 申报表 filed for them and, once announced, their star."""
+    star_year = StarYear.objects.filter(campaign=campaign).first()
+    announced = star_year is not None and star_year.is_announced
+    parts: dict[int, RecordPart] = {}
+    nominations = (
+        Nomination.objects.filter(campaign=campaign, nominee__in=[s.pk for s in staff])
+        .exclude(approval__state__in=[State.DRAFT, State.WITHDRAWN])
+        .select_related("approval", "post", "star")
+        .order_by("id")
+    )
+    for nomination in nominations:
+        part = parts.setdefault(
+            nomination.nominee_id, RecordPart(counts={"star_nominations": 0, "stars": 0})
+        )
+        part.counts["star_nominations"] += 1
+        post = nomination.post.name if nomination.post_id else ""
+        submitted = nomination.approval.submitted_at
+        part.entries.append(
+            RecordEntry(
+                "申报岗位之星",
+                f"“{post}”岗位之星申报（{nomination.source_text}）",
+                timezone.localtime(submitted).date() if submitted else None,
+                nomination.approval.state_label,
+            )
+        )
+        if announced and is_star(nomination):
+            part.counts["stars"] += 1
+            part.entries.append(
+                RecordEntry(
+                    "岗位之星",
+                    f"{campaign.year}年度“岗位之星”（{post}）",
+                    timezone.localtime(star_year.announced_at).date(),
+                    "经办党组研究确定",
+                )
+            )
+    return parts
+
+
+def calendar(campaign) -> list[CalendarEvent]:
+    star_year = StarYear.objects.filter(campaign=campaign).first()
+    if star_year is None or not star_year.is_announced:
+        return []
+    from django.urls import reverse
+
+    return [
+        CalendarEvent(
+            date=timezone.localtime(star_year.announced_at).date(),
+            title=f"公布{campaign.year}年度“岗位之星”",
+            programme="岗位之星",
+            url=f"{reverse('stars:showcase')}?year={campaign.year}",
+        )
+    ]
+
+
+def copy_posts(source, target) -> str:
+    """Copy the year's posts (附表1), their categories and the number of stars."""
+    quota = StarYear.objects.filter(campaign=source).values_list("quota", flat=True).first()
+    StarYear.objects.get_or_create(campaign=target, defaults={"quota": quota or 4})
+    categories = {}
+    for category in PostCategory.objects.filter(campaign=source).order_by("number"):
+        categories[category.pk], _ = PostCategory.objects.get_or_create(
+            campaign=target, number=category.number, defaults={"name": category.name}
+        )
+    existing = set(Post.objects.filter(campaign=target).values_list("number", flat=True))
+    posts = [
+        Post(
+            campaign=target,
+            category=categories[post.category_id],
+            number=post.number,
+            name=post.name,
+            unit_id=post.unit_id,
+            form=post.form,
+        )
+        for post in Post.objects.filter(campaign=source).order_by("number")
+        if post.number not in existing
+    ]
+    Post.objects.bulk_create(posts)
+    return f"培树岗位 {len(posts)} 个，名额 {quota or 4} 名"
+
+
+PROVIDER = Provider(
+    label="岗位之星",
+    order=40,
+    columns=(("star_nominations", "岗位之星申报"), ("stars", "岗位之星")),
+    monthly=monthly,
+    record=record,
+    calendar=calendar,
+)
+
+
+def register() -> None:
+    from campaigns import providers
+
+    providers.register("stars", PROVIDER)
+    providers.register_copy_hook("stars", label="岗位之星", copy=copy_posts, order=40)

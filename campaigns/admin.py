@@ -134,7 +134,7 @@ class ProgressReportAdmin(ApprovalAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "item_title", "unit", "percent", "is_final", "created_at"]
     list_filter = [("item__unit", admin.RelatedOnlyFieldListFilter), "is_final"]
     search_fields = ["item__title", "text"]
-    fields = ["item", "milestone", "is_final", "percent", "text", "author"]
+    fields = ["item", "milestone", "is_final", "percent", "text", "author_name"]
     readonly_fields = fields
     inlines = [EvidenceInline]
 
@@ -146,6 +146,11 @@ class ProgressReportAdmin(ApprovalAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="填报人")
+    def author_name(self, obj):
+        staff = getattr(obj.author, "staff", None)
+        return staff.name if staff else obj.author.get_username()
 
     @admin.display(description="事项")
     def item_title(self, obj):
@@ -178,9 +183,14 @@ class RowInline(ReadOnlyInline):
 class MonthlyRankingAdmin(ApprovalAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "month", "compiled_at"]
     list_filter = ["campaign"]
-    fields = ["campaign", "month", "rule_text", "compiled_at", "compiled_by"]
+    fields = ["campaign", "month", "rule_text", "compiled_at", "compiled_by_name"]
     readonly_fields = fields
     inlines = [RowInline]
+
+    @admin.display(description="汇总人")
+    def compiled_by_name(self, obj):
+        staff = getattr(obj.compiled_by, "staff", None)
+        return staff.name if staff else obj.compiled_by.get_username()
 
     def has_add_permission(self, request):
         return False  # compiled by the 牵头科室 in the portal

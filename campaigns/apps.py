@@ -50,8 +50,11 @@ class CampaignsConfig(AppConfig):
             "campaigns.view_keytask",
             "campaigns.view_keydate",
             "campaigns.view_workitem",
+            "campaigns.view_milestone",
             "campaigns.view_progressreport",
+            "campaigns.view_evidence",
             "campaigns.view_monthlyranking",
+            "campaigns.view_rankingrow",
             "workflow.view_approval",
         ]
         for role in (Role.OFFICE_LEADER, Role.PARTY_GROUP):

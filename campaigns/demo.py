@@ -555,7 +555,7 @@ def build(log) -> None:
             when,
             100,
             "已组织全体人员对照“四个够不够”开展学习大讨论，逐人发言，形成讨论纪要，查摆问题已列入整改清单。",
-            files=[pdf("discussion-minutes"), photo("discussion-photo", (40, 90, 140))],
+            files=[pdf("讨论纪要"), photo("讨论现场", (40, 90, 140))],
             final=True,
             name=key,
         )
@@ -576,7 +576,7 @@ def build(log) -> None:
         60,
         "已完成学习资料选编，共收录文章36篇，送办领导审阅。",
         milestone="完成资料选编",
-        files=[pdf("reader-draft")],
+        files=[pdf("学习资料选编目录")],
         writer="zonghe_head",
         name="reader-1",
     )
@@ -586,7 +586,7 @@ def build(log) -> None:
         (5, 15),
         100,
         "学习资料汇编已印制200册，分发至各科室和个人。",
-        files=[pdf("reader-final"), photo("reader-books", (120, 30, 30))],
+        files=[pdf("学习资料汇编印发通知"), photo("学习资料汇编", (120, 30, 30))],
         final=True,
         name="reader-2",
     )
@@ -598,7 +598,7 @@ def build(log) -> None:
         50,
         "制度征求意见稿已起草，发各科室征求意见。",
         milestone="起草制度征求意见稿",
-        files=[pdf("mentoring-draft")],
+        files=[pdf("岗位带教制度征求意见稿")],
         name="rule-1",
     )
     verify("rule-1", (5, 11))
@@ -607,7 +607,7 @@ def build(log) -> None:
         (5, 29),
         100,
         "《年轻干部职工岗位带教制度》经办务会审议通过并印发。",
-        files=[pdf("mentoring-rule")],
+        files=[pdf("年轻干部职工岗位带教制度")],
         final=True,
         name="rule-2",
     )
@@ -619,7 +619,7 @@ def build(log) -> None:
         40,
         "已确定授课人和课程，培训通知已印发。",
         milestone="确定授课人和课程",
-        files=[pdf("training-notice")],
+        files=[pdf("纪律教育培训通知")],
         name="disc-1",
     )
     verify("disc-1", (5, 31))
@@ -629,7 +629,7 @@ def build(log) -> None:
         100,
         "6月21日举办纪律教育专题培训，全办干部职工参训，参训率100%。",
         milestone="组织专题培训",
-        files=[pdf("sign-in-sheet"), photo("training", (30, 110, 70))],
+        files=[pdf("培训签到表"), photo("纪律教育培训现场", (30, 110, 70))],
         final=True,
         name="disc-2",
     )
@@ -642,7 +642,7 @@ def build(log) -> None:
         40,
         "培训课件已完成，拟分两期组织。",
         milestone="完成培训课件",
-        files=[pdf("courseware")],
+        files=[pdf("质量监督培训课件")],
         writer="member",
         name="qt-1",
     )
@@ -652,7 +652,7 @@ def build(log) -> None:
         (8, 2),
         100,
         "两期培训已完成，共培训监督人员46人次。",
-        files=[photo("quality-training", (90, 60, 20))],
+        files=[photo("质量监督培训现场", (90, 60, 20))],
         final=True,
         writer="member",
         name="qt-2",
@@ -662,7 +662,7 @@ def build(log) -> None:
         "qt-2",
         (8, 9),
         "两期培训已完成，共培训监督人员46人次，已补充签到表和课件终稿。",
-        files=[pdf("quality-sign-in"), pdf("courseware-final")],
+        files=[pdf("两期培训签到表"), pdf("培训课件终稿")],
     )
     verify("qt-2", (8, 12), text="材料已补齐，核验通过（逾期完成）。")
 
@@ -672,7 +672,7 @@ def build(log) -> None:
         30,
         "已与技术单位完成需求梳理，形成需求说明书。",
         milestone="完成需求梳理",
-        files=[pdf("requirements")],
+        files=[pdf("平台需求说明书")],
         name="pp-1",
     )
     verify("pp-1", (7, 1))
@@ -682,7 +682,7 @@ def build(log) -> None:
         70,
         "季度更新、分类查询功能开发完成并通过测试。",
         milestone="完成功能开发测试",
-        files=[pdf("test-report")],
+        files=[pdf("功能测试报告")],
         name="pp-2",
     )
     verify("pp-2", (9, 3))
@@ -691,7 +691,7 @@ def build(log) -> None:
         (9, 27),
         100,
         "平台新功能已上线运行，完成全部数据导入。",
-        files=[pdf("acceptance"), photo("platform", (20, 60, 120))],
+        files=[pdf("平台上线验收单"), photo("平台运行截图", (20, 60, 120))],
         final=True,
         name="pp-3",
     )
@@ -704,7 +704,7 @@ def build(log) -> None:
         40,
         "已完成全区28处人防工程现场踏勘。",
         milestone="完成现场调研",
-        files=[pdf("survey-notes"), photo("site-visit", (70, 70, 70))],
+        files=[pdf("现场踏勘记录"), photo("工程现场踏勘", (70, 70, 70))],
         name="cp-1",
     )
     verify("cp-1", (8, 1))
@@ -713,7 +713,7 @@ def build(log) -> None:
         (10, 18),
         65,
         "预案初稿基本成型，正在征求相关部门意见，较原计划滞后。",
-        files=[pdf("plan-draft")],
+        files=[pdf("平战转换预案初稿")],
         name="cp-2",
     )
     verify("cp-2", (10, 21), text="请抓紧推进，尽快形成送审稿。")
@@ -724,7 +724,7 @@ def build(log) -> None:
         50,
         "已走访12家重点目标单位。",
         milestone="完成走访",
-        files=[photo("visits", (100, 40, 40))],
+        files=[photo("重点目标单位走访", (100, 40, 40))],
         name="rs-1",
     )
     verify("rs-1", (7, 22))
@@ -733,7 +733,7 @@ def build(log) -> None:
         (8, 28),
         100,
         "调研报告已完成并报办领导。",
-        files=[pdf("rescue-report")],
+        files=[pdf("防护救援力量建设调研报告")],
         final=True,
         name="rs-2",
     )
@@ -745,7 +745,7 @@ def build(log) -> None:
         20,
         "片区检修计划已制定。",
         milestone="完成片区检修计划",
-        files=[pdf("maintenance-plan")],
+        files=[pdf("片区检修计划")],
         name="sm-1",
     )
     verify("sm-1", (6, 17))
@@ -755,7 +755,7 @@ def build(log) -> None:
         100,
         "全区警报器逐台检修完毕，完好率100%，维护台账已建立。",
         milestone="完成全部检修",
-        files=[pdf("maintenance-ledger"), photo("siren", (60, 60, 140))],
+        files=[pdf("警报设施维护台账"), photo("警报器检修现场", (60, 60, 140))],
         final=True,
         name="sm-2",
     )
@@ -767,7 +767,7 @@ def build(log) -> None:
         50,
         "赛前集训已完成，组织模拟演练3次。",
         milestone="完成赛前集训",
-        files=[photo("contest-training", (40, 40, 120))],
+        files=[photo("赛前集训", (40, 40, 120))],
         name="sc-1",
     )
     verify("sc-1", (9, 9))
@@ -776,7 +776,7 @@ def build(log) -> None:
         (9, 20),
         100,
         "胡晓琳获市通信警报专业技能比武一等奖，林涛获二等奖。",
-        files=[pdf("contest-result"), photo("contest", (160, 120, 20))],
+        files=[pdf("比武成绩通报"), photo("比武现场", (160, 120, 20))],
         final=True,
         name="sc-2",
     )
@@ -788,7 +788,7 @@ def build(log) -> None:
         40,
         "已征集经验材料15篇。",
         milestone="征集经验材料",
-        files=[pdf("materials")],
+        files=[pdf("经验材料目录")],
         name="em-1",
     )
     verify("em-1", (11, 1))
@@ -797,7 +797,7 @@ def build(log) -> None:
         (12, 6),
         100,
         "12月5日召开经验交流会，11个街镇参加，形成经验汇编。",
-        files=[pdf("exchange-summary"), photo("exchange", (30, 30, 30))],
+        files=[pdf("经验交流会纪要"), photo("经验交流会现场", (30, 30, 30))],
         final=True,
         name="em-2",
     )
@@ -809,7 +809,7 @@ def build(log) -> None:
         40,
         "已征集各科室成效材料。",
         milestone="征集各科室成效材料",
-        files=[pdf("showcase-materials")],
+        files=[pdf("成效材料汇总")],
         name="sh-1",
     )
     verify("sh-1", (12, 2))
@@ -818,7 +818,7 @@ def build(log) -> None:
         (12, 18),
         100,
         "年度总结报告和成效展示材料已完成。",
-        files=[pdf("annual-summary")],
+        files=[pdf("实践活动年度总结")],
         final=True,
         name="sh-2",
     )
@@ -830,7 +830,7 @@ def build(log) -> None:
         (6, 26),
         100,
         "已建立收文办理时限提醒，每周五通报超时情况，6月未再出现超时。",
-        files=[pdf("docs-weekly-report")],
+        files=[pdf("收文办理超时情况周报")],
         final=True,
         name="do-1",
     )
@@ -841,7 +841,7 @@ def build(log) -> None:
         30,
         "检查记录格式已修订。",
         milestone="修订检查记录格式",
-        files=[pdf("record-template")],
+        files=[pdf("检查记录格式（修订稿）")],
         name="ir-1",
     )
     verify("ir-1", (7, 16))
@@ -851,7 +851,7 @@ def build(log) -> None:
         70,
         "存量检查记录已逐项补正。",
         milestone="完成存量记录补正",
-        files=[pdf("records-fixed")],
+        files=[pdf("存量记录补正清单")],
         name="ir-2",
     )
     verify("ir-2", (9, 2))
@@ -860,7 +860,7 @@ def build(log) -> None:
         (9, 25),
         100,
         "整改闭环台账已建立，新记录全部按新格式填写。",
-        files=[pdf("closure-ledger")],
+        files=[pdf("整改闭环台账")],
         final=True,
         name="ir-3",
     )
@@ -871,7 +871,7 @@ def build(log) -> None:
         40,
         "各数据项责任人已明确。",
         milestone="明确各数据项责任人",
-        files=[pdf("data-owners")],
+        files=[pdf("数据项责任人清单")],
         name="du-1",
     )
     verify("du-1", (9, 2))
@@ -880,7 +880,7 @@ def build(log) -> None:
         (10, 29),
         100,
         "季度更新机制已运行，三季度数据全部更新。",
-        files=[pdf("q3-update")],
+        files=[pdf("三季度数据更新情况")],
         final=True,
         name="du-2",
     )
@@ -890,7 +890,7 @@ def build(log) -> None:
         (7, 24),
         100,
         "交接班记录表已修订，组织值班规范培训1次。",
-        files=[pdf("handover-form"), photo("duty-training", (50, 100, 50))],
+        files=[pdf("交接班记录表（修订稿）"), photo("值班规范培训", (50, 100, 50))],
         final=True,
         name="dh-1",
     )
@@ -1332,7 +1332,7 @@ def build(log) -> None:
                     "achieved_on": day(when),
                     "description": text,
                 },
-                upload=demo_pdf("team-output"),
+                upload=demo_pdf(title),
             )
 
         outputs.on(at(YEAR, *when, 16, 0), add)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 
 from qpdo.org.models import Staff, Unit
@@ -113,6 +114,15 @@ class WorkItemForm(forms.Form):
         self.fields["unit"].queryset = units
         self.fields["owner"].queryset = owners
         self.helper = _helper()
+        self.helper.layout = Layout(
+            Row(Column("kind", css_class="col-md-4"), Column("key_task", css_class="col-md-8")),
+            "title",
+            "goal",
+            "problem",
+            "measures",
+            Row(Column("unit"), Column("owner"), Column("rectify_mode")),
+            Row(Column("deadline"), Column("recheck_on")),
+        )
 
 
 class MilestoneForm(forms.Form):

@@ -26,7 +26,9 @@ def qr_svg(data: str) -> SafeString:
     """
     image = qrcode.make(data, image_factory=SvgPathImage, border=2)
     # The SVG is path geometry only, the data never appears in it as text: safe to output.
-    return mark_safe(image.to_string(encoding="unicode"))
+    # Its fixed element id would repeat when several codes share one document: drop it.
+    svg = image.to_string(encoding="unicode").replace(' id="qr-path"', "")
+    return mark_safe(svg)
 
 
 def _code(parts: tuple[object, ...], secret: str) -> str:

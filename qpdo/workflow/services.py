@@ -371,7 +371,7 @@ def _apply(approval, subject, action, user, expected_step, opinion, return_to, t
     if action == Action.CC:
         if to_user is None or not to_user.is_active:
             raise TransitionRefused("请选择抄送对象。")
-        CarbonCopy.objects.get_or_create(approval=approval, user=to_user)
+        CarbonCopy.objects.get_or_create(approval=approval, user=to_user, defaults={"at": now})
         _opinion(
             approval,
             action=Action.CC,

@@ -1,7 +1,7 @@
 """Template helpers of the printed 申报表: {% load stars_print %}."""
 
 from django import template
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from qpdo.documents.qr import qr_svg
 
@@ -10,12 +10,8 @@ register = template.Library()
 
 @register.filter
 def print_qr(value) -> SafeString:
-    """Return the QR code of value as inline SVG without its fixed element id.
-
-    A batch prints many QR codes in one HTML document, where a repeated id is invalid (and
-    WeasyPrint warns about every one).
-    """
-    return mark_safe(str(qr_svg(str(value))).replace(' id="qr-path"', ""))
+    """Return the QR code of value as inline SVG (safe to repeat in a batch document)."""
+    return qr_svg(str(value))
 
 
 @register.filter

@@ -363,3 +363,19 @@ def test_step_label_names_the_decision(make_memo, make_topic, demo_user):
     decide(topic.approval, demo_user("zonghe_staff"))
     opinion = Opinion.objects.filter(approval=topic.approval, action=Action.APPROVE).get()
     assert opinion.label == "同意" and opinion.action_label == "同意"
+
+
+def test_copy_is_dated_by_the_portal_clock(make_topic, demo_user):
+    from qpdo.org import clock
+    from qpdo.workflow.models import CarbonCopy
+
+    topic = make_topic()
+    services.approval_submit(subject=topic, acting_user=demo_user("gongcheng_head"))
+    with clock.frozen(clock.at(2024, 4, 16, 9, 0)):
+        services.approval_transition(
+            approval=topic.approval,
+            action=Action.CC,
+            acting_user=demo_user("zonghe_staff"),
+            to_user=demo_user("office_leader"),
+        )
+    assert CarbonCopy.objects.get(approval=topic.approval).at == clock.at(2024, 4, 16, 9, 0)

@@ -7,11 +7,13 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from pypdf import PdfReader
 
 from qpdo.documents.excel import Column, XlsxExporter
 from qpdo.documents.pdf import pdf_response, render_pdf
@@ -25,9 +27,11 @@ from .models import Campaign
 from .ranking import COLUMNS
 
 # How many lines the one-page PDF prints in all; each kind of entry gets an equal share and
-# the rest of a kind is summed up in one line, so a busy year still prints on one page.
-PDF_LINE_BUDGET = 30
+# the rest of a kind is summed up in one line, so a busy year still prints on one page. When
+# long lines wrap and the page still overflows, the budget shrinks to the next value.
+PDF_LINE_BUDGETS = (28, 20, 14, 9)
 PDF_MAX_PER_KIND = 8
+PDF_COUNTS_PER_ROW = 9
 
 
 class RankingExporter(XlsxExporter):
@@ -148,8 +152,8 @@ class RecordPdf:
     def filename(self) -> str:
         return f"个人实践档案-{self.record.campaign.year}年-{self.record.staff.name}.pdf"
 
-    def groups(self) -> list[dict]:
-        """Return the entries by kind (负责事项, 攻坚团队, 讲堂讲述 …), cut to fit one page."""
+    def groups(self, budget: int = PDF_LINE_BUDGETS[0]) -> list[dict]:
+        """Return the entries by kind (负责事项, 攻坚团队, 讲堂讲述 …), cut to `budget` lines."""
         kinds: dict[str, list] = {}
         for section in self.record.sections:
             for entry in section.entries:
@@ -157,7 +161,7 @@ class RecordPdf:
         limit = PDF_MAX_PER_KIND
         while limit > 1:
             lines = sum(min(len(e), limit) + (len(e) > limit) for e in kinds.values())
-            if lines <= PDF_LINE_BUDGET:
+            if lines <= budget:
                 break
             limit -= 1
         groups = []
@@ -173,22 +177,35 @@ class RecordPdf:
             )
         return groups
 
-    def context(self) -> dict:
+    def column_rows(self) -> list[list[tuple[str, int]]]:
+        """Return the counts in rows of at most PDF_COUNTS_PER_ROW (they must fit the width)."""
+        columns = [
+            (header, self.record.counts.get(key, 0)) for key, header in selectors.record_columns()
+        ]
+        per_row = PDF_COUNTS_PER_ROW
+        if len(columns) > per_row:  # spread evenly: 14 columns print as two rows of 7
+            rows = -(-len(columns) // per_row)
+            per_row = -(-len(columns) // rows)
+        return [columns[i : i + per_row] for i in range(0, len(columns), per_row)]
+
+    def context(self, budget: int = PDF_LINE_BUDGETS[0]) -> dict:
         return {
             "record": self.record,
             "staff": self.record.staff,
             "campaign": self.record.campaign,
-            "columns": [
-                (header, self.record.counts.get(key, 0))
-                for key, header in selectors.record_columns()
-            ],
-            "groups": self.groups(),
+            "column_rows": self.column_rows(),
+            "groups": self.groups(budget),
             "printed_on": clock.today(),
             "office_name": settings.QPDO_OFFICE_NAME,
         }
 
     def render(self) -> bytes:
-        return render_pdf(self.template_name, self.context())
+        """Return the PDF, on one page: with fewer lines per kind if the first try overflows."""
+        for budget in PDF_LINE_BUDGETS:
+            data = render_pdf(self.template_name, self.context(budget))
+            if len(PdfReader(io.BytesIO(data)).pages) == 1:
+                break
+        return data
 
     def response(self):
         return pdf_response(self.render(), filename=self.filename, inline=True)

@@ -99,6 +99,11 @@ def campaign_list() -> QuerySet[Campaign]:
     return Campaign.objects.order_by("-year")
 
 
+def cn_day(day: datetime.date) -> str:
+    """Return a date as documents print it: 2024年9月6日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def local_date(moment: datetime.datetime | None) -> datetime.date | None:
     return timezone.localtime(moment).date() if moment else None
 
@@ -977,13 +982,14 @@ def own_record_parts(campaign: Campaign, *, staff) -> dict[int, providers.Record
             part.counts["items_on_time"] = part.counts.get("items_on_time", 0) + 1
         if item.status in (ItemStatus.OVERDUE, ItemStatus.DONE_LATE):
             part.counts["items_late"] = part.counts.get("items_late", 0) + 1
-        when = f"，{item.done_on:%Y年%m月%d日}{item.done_label}" if item.done_on else ""
+        when = f"（{cn_day(item.done_on)}）" if item.done_on else ""
         part.entries.append(
             RecordEntry(
                 "负责事项",
                 f"{item.code} {item.title}",
                 item.deadline,
-                f"{item.key_task.title}；时限{item.deadline:%m月%d日}；{item.status_label}{when}",
+                f"{item.key_task.title}；时限{item.deadline.month}月{item.deadline.day}日；"
+                f"{item.status_label}{when}",
             )
         )
 
@@ -1021,7 +1027,10 @@ def own_record_parts(campaign: Campaign, *, staff) -> dict[int, providers.Record
         .annotate(check_in_n=Count("check_ins"))
     )
     for pair in pairs:
-        period = f"{pair.starts_on:%Y.%m}—{pair.ends_on:%Y.%m}，带教记录 {pair.check_in_n} 次"
+        period = (
+            f"{pair.starts_on.year}年{pair.starts_on.month}月至{pair.ends_on.month}月，"
+            f"带教记录 {pair.check_in_n} 次"
+        )
         if pair.mentor_id in ids:
             part = parts[pair.mentor_id]
             part.counts["mentoring"] = part.counts.get("mentoring", 0) + 1
@@ -1045,7 +1054,7 @@ def own_record_parts(campaign: Campaign, *, staff) -> dict[int, providers.Record
                 "交流锻炼",
                 f"赴{rotation.destination}（{rotation.post}）",
                 rotation.starts_on,
-                f"{rotation.starts_on:%Y.%m.%d}—{rotation.ends_on:%Y.%m.%d}",
+                f"{cn_day(rotation.starts_on)}至{cn_day(rotation.ends_on)}",
             )
         )
 

@@ -111,11 +111,11 @@ def record(campaign, *, staff) -> dict[int, RecordPart]:
                 )
             )
         elif topic.approval.state == State.APPROVED:
-            when = (
-                f"，已安排{timezone.localtime(lecture.starts_at):%m月%d日}讲述"
-                if lecture is not None
-                else "，待安排讲述"
-            )
+            if lecture is not None:
+                starts = timezone.localtime(lecture.starts_at)
+                when = f"，已安排{starts.month}月{starts.day}日讲述"
+            else:
+                when = "，待安排讲述"
             part.entries.append(
                 RecordEntry(
                     "讲堂选题",

@@ -202,7 +202,7 @@ def test_record_gathers_every_registered_provider(busy_year, campaign):
         assert counts["star_nominations"] == 1
     lines = {(e.category, e.title, e.detail) for s in record.sections for e in s.entries}
     assert ("比武", "国动宣教业务比武", "第1名（91分，一等奖）") in lines
-    assert ("岗位带教", "接受 陈志刚 带教", "2024.05—2024.12，带教记录 0 次") in lines
+    assert ("岗位带教", "接受 陈志刚 带教", "2024年5月至12月，带教记录 0 次") in lines
     assert any(c == "讲堂讲述" and t == "《国防教育进校园的故事》" for c, t, _ in lines)
     assert any(c == "“六进”宣教审核" and "采用" in detail for c, _, detail in lines)
 

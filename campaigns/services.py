@@ -18,11 +18,12 @@ from django.db.models import Max
 from qpdo.documents.uploads import atomic_with_files, clean_image, extension_of, file_size
 from qpdo.org import clock
 from qpdo.org.audit import audit_record, client_ip
-from qpdo.org.enums import CAMPAIGN_UNIT_KINDS, OUTREACH_UNIT_KINDS, AuditAction
+from qpdo.org.enums import CAMPAIGN_UNIT_KINDS, OUTREACH_UNIT_KINDS, AuditAction, Role
 from qpdo.org.models import Staff, Unit
-from qpdo.org.scoping import display_name
+from qpdo.org.scoping import display_name, users_with_role
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import FINAL_STATES, State
+from qpdo.workflow.models import Notification
 
 from . import providers, rules, selectors
 from .enums import (
@@ -1211,3 +1212,73 @@ def campaign_copy(
     except IntegrityError as error:
         raise ValidationError({"year": f"{year}年已有实践活动，不能重复建立。"}) from error
     return target, log
+
+
+# --- reminders (a daily job) -------------------------------------------------------------------
+
+# Days before an item's deadline on which its owner and section head are reminded (0: the day).
+REMIND_DAYS_BEFORE = (3, 0)
+
+
+def _item_reminder(item, today: datetime.date) -> str | None:
+    days = (item.deadline - today).days
+    if days in REMIND_DAYS_BEFORE:
+        when = "今天到期" if days == 0 else f"还有 {days} 天到期（{_d(item.deadline)}）"
+        return f"实践活动提醒：{item.code} {item.title} {when}"
+    if days == -1:
+        return f"实践活动提醒：{item.code} {item.title} 已逾期（完成时限{_d(item.deadline)}）"
+    return None
+
+
+def reminders_send(*, today: datetime.date | None = None) -> int:
+    """Remind owners and section heads of items falling due or overdue, and of a 回头看 due.
+
+    An open item is reminded 3 days before its deadline, on the day, and on the first day it
+    is late; a closed rectification item on its 回头看 day. Each person gets each reminder at
+    most once (a second run on the same day sends nothing). Return how many were sent.
+    """
+    today = today or clock.today()
+    items = selectors.decorate(
+        selectors.with_progress(
+            WorkItem.objects.filter(campaign__start__lte=today).select_related(
+                "unit", "owner__user", "campaign"
+            ),
+            today=today,
+        ),
+        today=today,
+    )
+    heads: dict[int, list] = {}
+    sent = 0
+    for item in items:
+        if item.is_done:
+            title = (
+                f"回头看提醒：{item.code} {item.title} 今天组织“回头看”"
+                if item.recheck_due and item.recheck_on == today
+                else None
+            )
+        else:
+            title = _item_reminder(item, today)
+        if title is None:
+            continue
+        if item.unit_id not in heads:
+            heads[item.unit_id] = list(users_with_role(Role.SECTION_HEAD, unit=item.unit))
+        people = {u.pk: u for u in heads[item.unit_id]}
+        owner = item.owner.user
+        if owner is not None and owner.is_active:
+            people[owner.pk] = owner
+        url = item.get_absolute_url()
+        already = set(
+            Notification.objects.filter(
+                recipient__in=people, title=title[:200], url=url, created_at__date=today
+            ).values_list("recipient", flat=True)
+        )
+        recipients = [u for pk, u in people.items() if pk not in already]
+        if recipients:
+            workflow.notify(
+                recipients,
+                title=title,
+                body=f"责任单位：{item.unit.name}；责任人：{item.owner.name}。",
+                url=url,
+            )
+            sent += len(recipients)
+    return sent

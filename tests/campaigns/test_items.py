@@ -387,3 +387,36 @@ def test_recheck_refusals(make_item, done_item, demo_user):
             item=item,
             data={"checked_on": d(10, 8), "outcome": RecheckOutcome.CONSOLIDATED, "note": "看"},
         )
+
+
+# --- reminders ---------------------------------------------------------------------------------
+
+
+def test_reminders_before_on_and_after_the_deadline(make_item, demo_user):
+    from qpdo.workflow.models import Notification
+
+    item = make_item(unit="gongcheng", owner="刘洋", deadline=d(6, 28))  # 刘洋 is `member`
+    for day, expected in ((d(6, 24), 0), (d(6, 25), 2), (d(6, 28), 2), (d(6, 29), 2), (d(7, 1), 0)):
+        with clock.frozen(clock.at(2024, day.month, day.day, 8)):
+            assert services.reminders_send() == expected, day
+            assert services.reminders_send() == 0  # once a day
+    titles = list(
+        Notification.objects.filter(recipient=demo_user("member")).values_list("title", flat=True)
+    )
+    assert titles == [
+        f"实践活动提醒：{item.code} {item.title} 已逾期（完成时限2024年6月28日）",
+        f"实践活动提醒：{item.code} {item.title} 今天到期",
+        f"实践活动提醒：{item.code} {item.title} 还有 3 天到期（2024年6月28日）",
+    ]
+    assert Notification.objects.filter(recipient=demo_user("gongcheng_head")).count() == 3
+    assert not Notification.objects.filter(recipient=demo_user("dongyuan_head")).exists()
+
+
+def test_recheck_reminder_on_its_day(done_item, demo_user):
+    from qpdo.workflow.models import Notification
+
+    done_item(kind=ItemKind.RECTIFICATION, unit="gongcheng", owner="刘洋", recheck_on=d(9, 30))
+    with clock.frozen(clock.at(2024, 9, 30, 8)):
+        assert services.reminders_send() == 2
+    note = Notification.objects.filter(recipient=demo_user("member")).latest("id")
+    assert note.title.startswith("回头看提醒：整改-") and "今天组织“回头看”" in note.title

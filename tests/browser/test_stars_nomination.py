@@ -54,6 +54,7 @@ def test_section_head_fills_the_form_and_prints_it_after_three_opinions(
     head.goto(portal_url("/stars/"))
     head.get_by_role("link", name="填报申报表").first.click()
     expect(head.get_by_test_id("form-unit")).to_have_text("民防管理保障中心")
+    head.wait_for_load_state("load")  # the form's script runs at the end of the page
 
     head.locator("#id_nominee").select_option(label="胡晓琳（工作人员（通信警报））")
     # Prefilled from the staff record by the page's script.

@@ -11,15 +11,20 @@
   var FIELDS = ["name", "gender", "native_place", "political_status", "education",
                 "birth_month", "years_on_post"];
 
-  if (nominee) {
-    nominee.addEventListener("change", function () {
-      var data = prefill[nominee.value];
-      if (!data) { return; }
-      FIELDS.forEach(function (field) {
-        var input = form.querySelector("#id_" + field);
-        if (input) { input.value = data[field] === null || data[field] === undefined ? "" : data[field]; }
-      });
+  function fillFromNominee() {
+    var data = prefill[nominee.value];
+    if (!data) { return; }
+    FIELDS.forEach(function (field) {
+      var input = form.querySelector("#id_" + field);
+      if (input) { input.value = data[field] === null || data[field] === undefined ? "" : data[field]; }
     });
+  }
+  if (nominee) {
+    nominee.addEventListener("change", fillFromNominee);
+    // A nominee chosen before this script ran (a quick hand, or the browser restoring the
+    // form) still fills an empty form.
+    var name = form.querySelector("#id_name");
+    if (nominee.value && name && !name.value) { fillFromNominee(); }
   }
 
   function showCategory() {

@@ -261,6 +261,11 @@ class ItemCreateView(ItemFormView):
 class ItemUpdateView(ItemFormView):
     def get(self, request, *args, **kwargs):
         self._load()
+        if self.item.is_done:
+            messages.error(
+                request, f"该事项已{self.item.done_label}（经组织单位核验），不能再修改。"
+            )
+            return redirect(self.item.get_absolute_url())
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):

@@ -18,14 +18,30 @@ def date_input():
     return forms.DateInput(attrs=DATE, format="%Y-%m-%d")
 
 
+class ByUnitIterator(forms.models.ModelChoiceIterator):
+    """Offer people grouped by their unit (one <optgroup> per unit, in the units' order)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for obj in self.queryset.select_related("unit"):
+            groups.setdefault(obj.unit.name, []).append(self.choice(obj))
+        yield from groups.items()
+
+
 class PersonField(forms.ModelChoiceField):
+    iterator = ByUnitIterator
+
     def label_from_instance(self, obj: Staff) -> str:
-        return f"{obj.name}（{obj.unit.display_name}{'·' + obj.position if obj.position else ''}）"
+        return f"{obj.name}（{obj.position}）" if obj.position else obj.name
 
 
 class PeopleField(forms.ModelMultipleChoiceField):
+    iterator = ByUnitIterator
+
     def label_from_instance(self, obj: Staff) -> str:
-        return f"{obj.name}（{obj.unit.display_name}）"
+        return obj.name
 
 
 class UnitField(forms.ModelChoiceField):

@@ -700,7 +700,7 @@ def team_get(*, campaign: Campaign, pk: int) -> Team:
 def pair_list(*, campaign: Campaign) -> QuerySet[MentorPair]:
     return (
         MentorPair.objects.filter(campaign=campaign)
-        .select_related("mentor__unit", "mentee__unit")
+        .select_related("mentor__unit", "mentee__unit", "campaign")
         .annotate(check_in_count=Count("check_ins"))
         .order_by("starts_on", "id")
     )
@@ -855,7 +855,7 @@ def discussion_list_for(*, user, campaign: Campaign) -> QuerySet[Discussion]:
             visible |= Q(participants=staff) | Q(host=staff)
         discussions = discussions.filter(visible).distinct()
     return (
-        discussions.select_related("unit", "host")
+        discussions.select_related("unit", "host", "campaign")
         .annotate(participant_count=Count("participants", distinct=True))
         .order_by("-held_on", "id")
     )

@@ -7,7 +7,7 @@ import pytest
 
 from campaigns import services
 from campaigns.enums import TeamKind
-from campaigns.models import ProgressReport, Team, WorkItem
+from campaigns.models import MentorPair, ProgressReport, QuarterStar, Team, WorkItem
 from qpdo.org import clock
 from qpdo.org.models import Staff, Unit
 from qpdo.workflow.enums import State
@@ -262,3 +262,96 @@ def test_team_list_runs_a_fixed_number_of_queries(campaign, client, login, task,
             )
 
     assert_constant_queries(client, "/campaigns/2024/teams/", add_teams)
+
+
+@pytest.fixture
+def add_activities(campaign, demo_user):
+    """Add n pairs, rotations, competitions with entries, quarter stars and discussions."""
+    from decimal import Decimal
+
+    people = list(
+        Staff.objects.filter(unit__code__in=["gongcheng", "dongyuan", "baozhang"]).order_by("id")
+    )
+    leader = demo_user("office_leader")
+    counter = {"n": 0}
+
+    def add(n: int):
+        with clock.frozen(clock.at(2024, 12, 20)):
+            for _ in range(n):
+                counter["n"] += 1
+                k = counter["n"]
+                mentor, mentee = people[k % len(people)], people[(k + 1) % len(people)]
+                if not MentorPair.objects.filter(mentor=mentor, mentee=mentee).exists():
+                    services.pair_save(
+                        acting_user=leader,
+                        campaign=campaign,
+                        data={
+                            "mentor": mentor,
+                            "mentee": mentee,
+                            "goals": "目标。",
+                            "starts_on": d(5, 1),
+                            "ends_on": d(5, 1 + k % 28),
+                        },
+                    )
+                services.rotation_save(
+                    acting_user=leader,
+                    campaign=campaign,
+                    data={
+                        "staff": mentee,
+                        "to_name": f"交流单位{k}",
+                        "post": "岗位",
+                        "starts_on": d(7, 1),
+                        "ends_on": d(8, 1),
+                        "purpose": "锻炼。",
+                    },
+                )
+                competition = services.competition_save(
+                    acting_user=leader,
+                    campaign=campaign,
+                    data={
+                        "title": f"业务比武{k}",
+                        "discipline": "潜力调查",
+                        "level": "office",
+                        "organiser": "区国动办",
+                        "held_on": d(6, 20),
+                        "max_score": Decimal(100),
+                    },
+                )
+                services.competition_results_save(
+                    acting_user=leader,
+                    competition=competition,
+                    rows=[{"staff": p, "score": Decimal(80 + i)} for i, p in enumerate(people[:3])],
+                )
+                star = {"quarter": 1 + k % 4, "staff": people[k % len(people)], "deeds": "事迹。"}
+                if not QuarterStar.objects.filter(quarter=star["quarter"], staff=star["staff"]):
+                    services.quarter_star_choose(acting_user=leader, campaign=campaign, data=star)
+                services.discussion_save(
+                    acting_user=leader,
+                    campaign=campaign,
+                    data={
+                        "unit": people[0].unit,
+                        "held_on": d(6, 1 + k % 28),
+                        "place": "会议室",
+                        "host": people[0],
+                        "questions": ["readiness"],
+                        "minutes": "纪要。",
+                    },
+                    participants=people[1:4],
+                )
+
+    return add
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/campaigns/2024/mentoring/",
+        "/campaigns/2024/rotations/",
+        "/campaigns/2024/competitions/",
+        "/campaigns/2024/quarter-stars/",
+        "/campaigns/2024/discussions/",
+    ],
+)
+def test_activity_lists_run_a_fixed_number_of_queries(campaign, client, login, add_activities, url):
+    login("office_leader")
+    assert_constant_queries(client, url, add_activities, few=2, many=12)

@@ -123,8 +123,11 @@ class ApprovalAdminMixin:
             extra_context.update(
                 wf_approval=approval,
                 wf_history=selectors.history(approval),
-                wf_form=(DecisionForm(approval=approval, form_id="workflow-decision-form")
-                         if may_decide else None),
+                wf_form=(
+                    DecisionForm(approval=approval, form_id="workflow-decision-form")
+                    if may_decide
+                    else None
+                ),
                 wf_decide_url=reverse(
                     f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_decide",
                     args=[obj.pk],

@@ -472,6 +472,7 @@ def _notify(approval: Approval, outcome: _Outcome, acting_user, at) -> None:
         body=body,
         url=approval_url(approval),
         approval=approval,
+        at=at,
     )
 
 

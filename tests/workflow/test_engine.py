@@ -379,3 +379,22 @@ def test_copy_is_dated_by_the_portal_clock(make_topic, demo_user):
             to_user=demo_user("office_leader"),
         )
     assert CarbonCopy.objects.get(approval=topic.approval).at == clock.at(2024, 4, 16, 9, 0)
+
+
+def test_messages_are_dated_when_the_move_was_made(
+    make_topic, demo_user, django_capture_on_commit_callbacks
+):
+    """Sent after commit, yet dated by the move (demo data is dated in its campaign year)."""
+    from django.db import transaction
+
+    from qpdo.org import clock
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+        clock.frozen(clock.at(2024, 4, 8, 9, 30)),
+    ):
+        topic = make_topic()
+        services.approval_submit(subject=topic, acting_user=demo_user("gongcheng_head"))
+    note = Notification.objects.get(approval=topic.approval)
+    assert note.created_at == clock.at(2024, 4, 8, 9, 30)

@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 
+from qpdo.documents.forms import MultipleFileField
 from qpdo.org.models import Staff, Unit
 
 from .enums import CompetitionLevel, FourQuestions, ItemKind, OutputKind, RecheckOutcome, TeamKind
@@ -49,32 +50,12 @@ class UnitField(forms.ModelChoiceField):
         return obj.name
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class FilesField(forms.FileField):
-    """Several files at once, each checked by extension, size and content."""
+class FilesField(MultipleFileField):
+    """Several evidence files at once (工作痕迹), each checked by extension, size and content."""
 
     def __init__(self, *args, validator=EVIDENCE_VALIDATOR, **kwargs):
-        self.validator = validator
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": validator.accept}))
-        kwargs.setdefault("required", False)
         kwargs.setdefault("help_text", validator.help_text + "，可多选")
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        cleaned = [super(FilesField, self).clean(f, initial) for f in files]
-        errors = []
-        for upload in cleaned:
-            try:
-                self.validator(upload)
-            except forms.ValidationError as error:
-                errors.append(f"《{upload.name}》：{'；'.join(error.messages)}")
-        if errors:
-            raise forms.ValidationError(errors)
-        return cleaned
+        super().__init__(*args, validator=validator, **kwargs)
 
 
 def _helper() -> FormHelper:

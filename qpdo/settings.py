@@ -30,6 +30,10 @@ INSTALLED_APPS = [
     "qpdo.org",
     "qpdo.workflow",
     "qpdo.documents",
+    "qpdo.jobs",  # before django_tasks_db: its db_worker adds heartbeat, sweep and daily tasks
+    "qpdo.ops",
+    "django_tasks",
+    "django_tasks_db",
     "campaigns",
     "lectures",
     "stars",
@@ -154,6 +158,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = config.env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qpdo@localhost")
+# A hung mail server must not hold a worker forever (mail is sent from a background task).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 EMAIL_SUBJECT_PREFIX = "[青浦国动办门户] "
 
 LOGGING = {
@@ -171,3 +177,19 @@ QPDO_SHORT_NAME = "青浦区国动办"
 # Lockout is per account, as the office's security rules ask (5 failures → 30 minutes);
 # axes warns that IP is not part of the key, which is intended here.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Background work (django-tasks): the database backend, run by `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("QPDO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+QPDO_JOB_MAX_ATTEMPTS = int(os.environ.get("QPDO_JOB_MAX_ATTEMPTS", "2"))
+QPDO_WORKER_STALE_SECONDS = int(os.environ.get("QPDO_WORKER_STALE_SECONDS", "60"))
+QPDO_JOB_TIMEOUT_MINUTES = int(os.environ.get("QPDO_JOB_TIMEOUT_MINUTES", "30"))
+# Daily tasks the workers enqueue once a day (name, local time, task).
+QPDO_DAILY_TASKS = [
+    ("remind_overdue", "08:00", "qpdo.workflow.tasks.remind_overdue"),
+    ("remind_campaign", "08:05", "campaigns.tasks.remind_campaign"),
+]

@@ -16,5 +16,6 @@ urlpatterns = [
     path("lectures/", include("lectures.urls")),
     path("stars/", include("stars.urls")),
     path("outreach/", include("outreach.urls")),
+    path("jobs/", include("qpdo.jobs.urls")),
     path("admin/", admin.site.urls),
 ]

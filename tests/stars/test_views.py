@@ -405,18 +405,14 @@ def test_summary_and_batch_lists_run_a_fixed_number_of_queries(client, login, de
     assert_constant_queries(client, "/stars/summaries/", add_summaries, few=2, many=6)
 
     def add_batches(n):
-        from stars.models import BatchPrint
+        from qpdo.jobs.models import Job
 
         for i in range(n):
-            BatchPrint.objects.create(
-                campaign=campaign,
-                requested_by=demo_user("baozhang_head"),
-                label=f"批次{i}",
-                base_url="http://t",
-                token="x",
+            Job.objects.create(
+                kind="stars.batch", label=f"批次{i}", requested_by=demo_user("baozhang_head")
             )
 
-    assert_constant_queries(client, "/stars/batches/", add_batches, few=2, many=6)
+    assert_constant_queries(client, "/jobs/?kind=stars.batch", add_batches, few=2, many=6)
 
 
 def test_plan_list_runs_a_fixed_number_of_queries(client, login, demo_user, post):

@@ -171,6 +171,7 @@ def job_run(*, job_id: int, attempt: int = 1, worker_id: str = "") -> Job | None
         )
         if not current.exists():
             return None  # swept as stale meanwhile: another attempt owns the job now
+        job.refresh_from_db(fields=["done", "total"])
         saved.save(job.file, output.filename, ContentFile(output.content))
         job.filename = output.filename[:200]
         job.note = output.note[:200]

@@ -214,6 +214,7 @@ TASKS = {
 QPDO_JOB_MAX_ATTEMPTS = int(os.environ.get("QPDO_JOB_MAX_ATTEMPTS", "2"))
 QPDO_WORKER_STALE_SECONDS = int(os.environ.get("QPDO_WORKER_STALE_SECONDS", "60"))
 QPDO_JOB_TIMEOUT_MINUTES = int(os.environ.get("QPDO_JOB_TIMEOUT_MINUTES", "30"))
+QPDO_WORKER_SWEEP_SECONDS = int(os.environ.get("QPDO_WORKER_SWEEP_SECONDS", "30"))
 # Daily tasks the workers enqueue once a day (name, local time, task).
 QPDO_DAILY_TASKS = [
     ("remind_overdue", "08:00", "qpdo.workflow.tasks.remind_overdue"),

@@ -14,12 +14,13 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 
 
 class Portal:
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, jar: http.cookiejar.CookieJar | None = None) -> None:
         self.base = base.rstrip("/")
-        self.jar = http.cookiejar.CookieJar()
+        self.jar = jar if jar is not None else http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
     def _csrf_cookie(self) -> str:
@@ -28,13 +29,41 @@ class Portal:
                 return cookie.value
         return ""
 
-    def request(self, path: str, data: dict | list | None = None, headers: dict | None = None):
-        """Return (status, headers, body); POSTs carry the CSRF token of the session."""
+    def request(
+        self,
+        path: str,
+        data: dict | list | None = None,
+        headers: dict | None = None,
+        files: dict | None = None,
+    ):
+        """Return (status, headers, body); POSTs carry the CSRF token of the session.
+
+        `files` maps a field name to (filename, bytes, content type): sent as multipart.
+        """
         body = None
         headers = dict(headers or {})
-        if data is not None:
+        if files:
+            boundary = uuid.uuid4().hex
+            parts = []
+            for name, value in (data or {}).items():
+                parts.append(
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                    f"{value}\r\n".encode()
+                )
+            for name, (filename, content, content_type) in files.items():
+                parts.append(
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                    f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
+                    + content
+                    + b"\r\n"
+                )
+            parts.append(f"--{boundary}--\r\n".encode())
+            body = b"".join(parts)
+            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        elif data is not None:
             body = urllib.parse.urlencode(data, doseq=True).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if body is not None:
             headers["X-CSRFToken"] = self._csrf_cookie()
             headers["Referer"] = self.base + path
         req = urllib.request.Request(self.base + path, data=body, headers=headers)  # noqa: S310
@@ -70,7 +99,6 @@ def main(argv: list[str]) -> int:
     if path.endswith(".pdf") and not body.startswith(b"%PDF"):
         print("不是 PDF 文件")
         return 1
-    sys.stdout.buffer.write(b"")
     return 0
 
 

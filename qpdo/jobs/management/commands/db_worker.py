@@ -15,6 +15,7 @@ import os
 import threading
 import time
 
+from django.conf import settings
 from django.db import close_old_connections, connections
 from django.db.utils import InterfaceError, OperationalError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
@@ -26,7 +27,6 @@ from qpdo.org import clock
 logger = logging.getLogger("qpdo.jobs")
 
 BEAT_SECONDS = 5
-SWEEP_SECONDS = 30
 RECONNECT_SECONDS = 5
 
 
@@ -45,7 +45,7 @@ class Housekeeper(threading.Thread):
             try:
                 close_old_connections()
                 services.worker_beat(worker_id=self.worker_id, started_at=self.started_at)
-                if time.monotonic() - last_sweep >= SWEEP_SECONDS:
+                if time.monotonic() - last_sweep >= settings.QPDO_WORKER_SWEEP_SECONDS:
                     services.job_sweep_stale()
                     services.daily_enqueue_due()
                     last_sweep = time.monotonic()

@@ -16,13 +16,6 @@ from qpdo.jobs.models import Job, WorkerHeartbeat
 from qpdo.jobs.services import live_worker_ids
 from stars import services
 from tests.ops.servers import Processes, environment, wait_for
-from tests.stars.conftest import (  # noqa: F401 (fixtures)
-    advance,
-    approved_nominations,
-    campaign,
-    make_nomination,
-    post,
-)
 
 pytestmark = [
     pytest.mark.postgres,

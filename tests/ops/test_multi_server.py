@@ -19,13 +19,6 @@ from qpdo.org.enums import Role
 from qpdo.org.models import Unit
 from qpdo.workflow.models import Opinion
 from tests.factories import DEMO_PASSWORD, UserFactory
-from tests.stars.conftest import (  # noqa: F401 (fixtures)
-    advance,
-    approved_nominations,
-    campaign,
-    make_nomination,
-    post,
-)
 
 from .servers import Portal, Processes, environment, wait_for
 

@@ -89,12 +89,15 @@ qpdo_ensure_venv() {
 		qpdo_say "创建虚拟环境 .venv（$("$python" --version)）"
 		"$python" -m venv "$QPDO_VENV"
 	fi
+	# Installs come from the lock file (exact versions with hashes); pyproject.toml keeps the
+	# ranges. README "依赖锁定" says how to update the lock.
 	local stamp
-	stamp="$(cat pyproject.toml "$QPDO_VENV/pyvenv.cfg" | sha256sum | cut -d' ' -f1)"
+	stamp="$(cat pyproject.toml requirements-test.lock "$QPDO_VENV/pyvenv.cfg" | sha256sum | cut -d' ' -f1)"
 	if [[ ! -f "$QPDO_PIP_STAMP" || "$(cat "$QPDO_PIP_STAMP")" != "$stamp" ]]; then
-		qpdo_say "安装 Python 依赖（pip install -e \".[test]\"）"
-		"$QPDO_VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
-		"$QPDO_VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[test]"
+		qpdo_say "安装 Python 依赖（pip install --require-hashes -r requirements-test.lock）"
+		"$QPDO_VENV/bin/python" -m pip install -q --disable-pip-version-check --require-hashes \
+			-r requirements-test.lock
+		"$QPDO_VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps -e .
 		printf '%s\n' "$stamp" >"$QPDO_PIP_STAMP"
 	fi
 }

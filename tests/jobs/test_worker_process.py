@@ -13,7 +13,6 @@ from pypdf import PdfReader
 
 from qpdo.jobs.enums import JobStatus
 from qpdo.jobs.models import Job, WorkerHeartbeat
-from qpdo.jobs.services import live_worker_ids
 from stars import services
 from tests.ops.servers import Processes, environment, wait_for
 
@@ -36,7 +35,6 @@ def test_a_worker_killed_mid_batch_is_replaced_and_the_job_finishes(
     seeded_transactional_db, tmp_path, approved_nominations, demo_user, campaign, settings
 ):
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.QPDO_WORKER_STALE_SECONDS = 3
     # Queue in the database, as the portal does (the suite runs tasks at once otherwise).
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     env = environment(tmp_path, QPDO_WORKER_STALE_SECONDS="3", QPDO_WORKER_SWEEP_SECONDS="1")
@@ -62,7 +60,6 @@ def test_a_worker_killed_mid_batch_is_replaced_and_the_job_finishes(
         assert job.error == "第 1 次尝试中断（后台进程在生成过程中退出），已自动重新排队。"
         with job.file.open("rb") as handle:
             assert len(PdfReader(io.BytesIO(handle.read())).pages) == 6
-        assert len(live_worker_ids()) == 1  # the dead worker's heartbeat went stale
     except BaseException:
         print(processes.logs())
         raise

@@ -94,8 +94,15 @@ def test_announce_locks_the_choice_and_tells_the_office(
     nominations = approved_nominations(5)
     for nomination in nominations[:4]:
         select(demo_user, nomination)
+    # Demo accounts have no e-mail address: give three one (a 街镇 reporter is not told).
+    for username in ("baozhang_head", "party_branch", "zhujiajiao"):
+        account = demo_user(username)
+        account.email = f"{username}@qpdo.example"
+        account.save(update_fields=["email"])
+    mails_before = len(mail.outbox)
     with clock.frozen(clock.at(2024, 11, 1)), django_capture_on_commit_callbacks(execute=True):
         services.stars_announce(acting_user=demo_user("party_group"), star_year=star_year)
+    announce_mails = mail.outbox[mails_before:]
     star_year.refresh_from_db()
     assert star_year.is_announced
     assert "经办党组研究，确定" in star_year.announcement
@@ -114,7 +121,12 @@ def test_announce_locks_the_choice_and_tells_the_office(
             skill=9,
             performance=9,
         )
-    assert len(mail.outbox) == 0 or all("岗位之星" in m.subject for m in mail.outbox)
+    # One e-mail per in-app message whose recipient has an address, and nothing else.
+    told = Notification.objects.filter(title="2024年度“岗位之星”已公布").select_related("recipient")
+    addresses = sorted(n.recipient.email for n in told if n.recipient.email)
+    assert addresses == ["baozhang_head@qpdo.example", "party_branch@qpdo.example"]
+    assert sorted(address for m in announce_mails for address in m.to) == addresses
+    assert {m.subject for m in announce_mails} == {"2024年度“岗位之星”已公布"}
 
 
 def test_scores_are_kept_per_member_and_averaged(approved_nominations, demo_user, campaign):

@@ -4,6 +4,8 @@ clearly what is wrong."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from qpdo.workflow.enums import State
@@ -414,7 +416,9 @@ def test_selection_page_runs_a_fixed_number_of_queries(client, login, demo_user,
     assert_constant_queries(client, "/stars/selection/", add_rows, few=2, many=6)
 
 
-def test_summary_and_batch_lists_run_a_fixed_number_of_queries(client, login, demo_user, campaign):
+def test_summary_and_batch_lists_run_a_fixed_number_of_queries(
+    client, login, demo_user, campaign, make_nomination
+):
     login("baozhang_head")
 
     def add_summaries(n):
@@ -425,19 +429,23 @@ def test_summary_and_batch_lists_run_a_fixed_number_of_queries(client, login, de
 
     assert_constant_queries(client, "/stars/summaries/", add_summaries, few=2, many=6)
 
-    def add_batches(n):
-        from stars.models import BatchPrint
+    nomination = make_nomination("baozhang_head")
+    numbers = itertools.count(1)
 
-        for i in range(n):
-            BatchPrint.objects.create(
+    def add_batches(n):
+        # Requested through the service (the background print is left queued: not launched).
+        for i in itertools.islice(numbers, n):
+            services.batch_print_request(
+                acting_user=demo_user("baozhang_head"),
                 campaign=campaign,
-                requested_by=demo_user("baozhang_head"),
+                nominations=[nomination],
                 label=f"批次{i}",
-                base_url="http://t",
-                token="x",
+                base_url="http://testserver",
             )
 
     assert_constant_queries(client, "/stars/batches/", add_batches, few=2, many=6)
+    listed = element_text(client.get("/stars/batches/").content, "batch-list")
+    assert all(f"批次{i} " in listed for i in range(1, 9)) and listed.count("排队中") == 8
 
 
 def test_plan_list_runs_a_fixed_number_of_queries(client, login, demo_user, post):

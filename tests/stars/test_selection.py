@@ -44,6 +44,25 @@ def test_selection_quota_table(approved_nominations, demo_user, chosen, allowed)
         assert Star.objects.count() == 4
 
 
+def test_choosing_a_star_is_audited(approved_nominations, demo_user):
+    from qpdo.org.enums import AuditAction
+    from qpdo.org.models import AuditRecord
+    from tests.utils import audit_mark
+
+    first, second = approved_nominations(2)
+    select(demo_user, first)
+    mark = audit_mark()
+    select(demo_user, second)
+    (record,) = AuditRecord.objects.filter(pk__gt=mark)
+    assert (record.action, record.actor, record.success) == (
+        AuditAction.CHANGE,
+        demo_user("party_group"),
+        True,
+    )
+    assert (record.object_type, record.object_id) == ("stars.Nomination", str(second.pk))
+    assert record.detail == "确定为2024年度“岗位之星”（2/4）"
+
+
 def test_quota_is_data(approved_nominations, demo_user, star_year):
     star_year.quota = 2
     star_year.save()

@@ -79,6 +79,18 @@ def test_office_staff_open_every_page(
             "ends_on": d(12, 31),
         },
     )
+    services.rotation_save(
+        acting_user=demo_user("gongcheng_head"),
+        campaign=campaign,
+        data={
+            "staff": Staff.objects.get(name="周浩"),
+            "to_unit": Unit.objects.get(code="dongyuan"),
+            "post": "潜力调查",
+            "starts_on": d(7, 1),
+            "ends_on": d(9, 30),
+            "purpose": "熟悉潜力调查。",
+        },
+    )
     login(username)
     pages = {}
     for url, expected in PAGE_HEADINGS.items():
@@ -87,6 +99,7 @@ def test_office_staff_open_every_page(
         pages[url] = page = response.content.decode()
         assert heading(page) == (expected or campaign.name), url
     assert element_text(pages[PAGES[0]], "campaign-title") == campaign.name
+    assert "投身改革强能力" in campaign.name
     items = element_text(pages["/campaigns/2024/items/"], "item-list")
     assert ours.title in items
     assert (theirs.title in items) is SEES_EVERY_UNIT[username]
@@ -102,6 +115,8 @@ def test_office_staff_open_every_page(
     assert team.name in element_text(pages["/campaigns/2024/teams/"], "team-list")
     pairs = element_text(pages["/campaigns/2024/mentoring/"], "pair-list")
     assert "陈志刚" in pairs and "郑雨欣" in pairs
+    rotations = element_text(pages["/campaigns/2024/rotations/"], "rotation-list")
+    assert "周浩" in rotations and "潜力调查" in rotations
 
 
 @pytest.mark.parametrize("username", ["zhujiajiao", "jiaoyuju"])

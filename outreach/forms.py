@@ -97,6 +97,9 @@ class PlanItemForm(forms.ModelForm):
             field.widget.attrs.setdefault("class", "form-control form-control-sm")
         for name in ("front", "month", "form"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        for name, field in self.fields.items():
+            verb = "选择" if name in ("front", "month", "form") else "填写"
+            field.error_messages["required"] = f"请{verb}{field.label}。"
 
     def clean_budget(self):
         budget = self.cleaned_data.get("budget")
@@ -106,26 +109,69 @@ class PlanItemForm(forms.ModelForm):
 
 
 class BasePlanItemFormSet(forms.BaseFormSet):
-    def __init__(self, *args, fronts=None, **kwargs):
+    """The activity rows of a plan: the plan's own items, then rows that may stay blank.
+
+    The plan's saved items are the formset's *initial* forms (they must validate, or be ticked
+    删除). Every other row is an *extra* form, so an untouched one is skipped: a row preset
+    with a front (one per front the unit is responsible for) and the blank rows alike. The
+    page posts INITIAL_FORMS = the number of saved items, exactly as it rendered it.
+    """
+
+    def __init__(self, *args, fronts=None, presets=(), **kwargs):
         self.fronts = fronts
+        self.presets = list(presets)
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "fronts": self.fronts}
+        kwargs = {**super().get_form_kwargs(index), "fronts": self.fronts}
+        if index is not None:
+            extra_index = index - self.initial_form_count()
+            if 0 <= extra_index < len(self.presets):
+                kwargs["initial"] = self.presets[extra_index]
+        return kwargs
 
     def items(self) -> list[dict]:
-        """Return the filled rows (unchanged blank rows and deleted rows left out)."""
+        """Return the rows to save: saved items kept, new rows filled in, deleted ones left out."""
         rows = []
-        for form in self.forms:
-            if not form.has_changed() or self._should_delete_form(form):
+        for index, form in enumerate(self.forms):
+            if self._should_delete_form(form):
+                continue
+            if index >= self.initial_form_count() and not form.has_changed():
                 continue
             rows.append(form.cleaned_data)
         return rows
 
+    def error_rows(self) -> list[tuple[int, object]]:
+        """Return (row number from 1, form) for each row with an error, for the summary."""
+        if not self.is_bound:
+            return []
+        return [(n, form) for n, form in enumerate(self.forms, start=1) if form.errors]
+
 
 PlanItemFormSet = forms.formset_factory(
-    PlanItemForm, formset=BasePlanItemFormSet, extra=0, can_delete=True, max_num=60
+    PlanItemForm,
+    formset=BasePlanItemFormSet,
+    extra=0,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=60,
 )
+
+
+def plan_item_formset(
+    data=None,
+    *,
+    items: list[dict] = (),
+    presets: list[dict] = (),
+    blank: int = 0,
+    fronts=None,
+) -> BasePlanItemFormSet:
+    """Return the plan's row formset: `items` as initial forms, presets and blanks as extras."""
+    formset = PlanItemFormSet(
+        data, initial=list(items) or None, prefix="items", fronts=fronts, presets=presets
+    )
+    formset.extra = len(presets) + blank
+    return formset
 
 
 def item_initial(item: PlanItem) -> dict:

@@ -35,13 +35,13 @@ from .forms import (
     CommunityExerciseForm,
     EvacuationPlanForm,
     PlanForm,
-    PlanItemFormSet,
     RegisterImportForm,
     ReportFilterForm,
     ReportForm,
     ReviewForm,
     SchoolDrillForm,
     item_initial,
+    plan_item_formset,
 )
 
 PAGE_SIZE = 20
@@ -195,16 +195,28 @@ class PlanFormMixin:
     def fronts(self):
         return selectors.Front.objects.all()
 
-    def get_formset(self, initial):
-        data = self.request.POST if self.request.method == "POST" else None
-        return PlanItemFormSet(data, initial=initial, prefix="items", fronts=self.fronts())
+    # Blank rows offered below the rows the page fills in; extra forms, so they may stay blank.
+    blank_rows = 2
 
-    def blank_rows(self, count: int) -> list[dict]:
-        return [{} for _ in range(count)]
+    def get_formset(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        return plan_item_formset(
+            data,
+            items=self.saved_items(),
+            presets=self.preset_rows(),
+            blank=self.blank_rows,
+            fronts=self.fronts(),
+        )
+
+    def saved_items(self) -> list[dict]:
+        return []
+
+    def preset_rows(self) -> list[dict]:
+        return []
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()
-        formset = self.get_formset(self.initial_items())
+        formset = self.get_formset()
         if not (form.is_valid() and formset.is_valid()):
             return self.render_to_response(self.get_context_data(form=form, formset=formset))
         try:
@@ -227,7 +239,7 @@ class PlanFormMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("formset", self.get_formset(self.initial_items()))
+        context.setdefault("formset", self.get_formset())
         unit = self.get_unit()
         context["responsible"] = selectors.fronts_of_unit(unit)
         context["unit"] = unit
@@ -265,10 +277,9 @@ class PlanCreateView(PlanFormMixin, FormView):
         }
         return kwargs
 
-    def initial_items(self):
-        # One row ready for each front the unit is responsible for, and two blank rows.
-        rows = [{"front": f.pk} for f in selectors.fronts_of_unit(self.get_unit())]
-        return rows + self.blank_rows(2)
+    def preset_rows(self):
+        # One row ready for each front the unit is responsible for (left out if untouched).
+        return [{"front": f.pk} for f in selectors.fronts_of_unit(self.get_unit())]
 
     def save(self, data, items):
         return services.plan_create(
@@ -292,8 +303,19 @@ class PlanUpdateView(PlanFormMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.plan}
 
-    def initial_items(self):
-        return [item_initial(i) for i in selectors.plan_items(self.plan)] + self.blank_rows(3)
+    blank_rows = 3
+
+    def saved_items(self):
+        if not hasattr(self, "_saved_items"):
+            self._saved_items = [item_initial(i) for i in selectors.plan_items(self.plan)]
+        return self._saved_items
+
+    def preset_rows(self):
+        # A ready row for each responsible front the plan has no activity for yet.
+        planned = {row["front"] for row in self.saved_items()}
+        return [
+            {"front": f.pk} for f in selectors.fronts_of_unit(self.plan.unit) if f.pk not in planned
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -3,7 +3,13 @@
 from django.db import models
 
 from qpdo.documents.uploads import IMAGE_KINDS, PDF, WORD, FileKind
+from qpdo.org.enums import OUTREACH_UNIT_KINDS, UnitKind
 from qpdo.workflow.enums import State
+
+
+# The units that file 六进 plans and reports: the 街镇, the 区国动委成员单位, and the office
+# itself for its own share of the fronts where the notice names it (进党校、进学校、进企业、进社区).
+REPORTING_UNIT_KINDS = (*OUTREACH_UNIT_KINDS, UnitKind.OFFICE)
 
 
 class ReportKind(models.TextChoices):

@@ -7,12 +7,13 @@ from django.db import models
 from django.urls import reverse
 
 from qpdo.documents.uploads import FileValidator, upload_path
-from qpdo.org.enums import OUTREACH_UNIT_KINDS, UnitKind
+from qpdo.org.enums import UnitKind
 from qpdo.org.models import Unit
 from qpdo.workflow.models import ApprovalSubject
 
 from .enums import (
     REGISTER_FILE_KINDS,
+    REPORTING_UNIT_KINDS,
     ActivityForm,
     AttachmentKind,
     CommunityKind,
@@ -22,7 +23,7 @@ from .enums import (
     SchoolStage,
 )
 
-REPORTING_UNITS = {"kind__in": list(OUTREACH_UNIT_KINDS)}
+REPORTING_UNITS = {"kind__in": list(REPORTING_UNIT_KINDS)}
 TOWNS = {"kind": UnitKind.TOWN}
 
 

@@ -6,15 +6,21 @@ selectors' business; these say who may act.
 
 from __future__ import annotations
 
-from qpdo.org.enums import OUTREACH_UNIT_KINDS, Role, UnitKind
+from qpdo.org.enums import Role, UnitKind
 from qpdo.org.scoping import has_role, is_office_wide, user_unit
 from qpdo.workflow.enums import State
 
+from .enums import REPORTING_UNIT_KINDS
+
 
 def reporting_unit(user):
-    """Return the unit the user reports for (a 填报员 of a 街镇 or member unit), or None."""
+    """Return the unit the user reports for, or None.
+
+    A 填报员 reports for their own unit: a 街镇, a member unit, or the office itself (its own
+    share of the fronts where the notice names 区国动办).
+    """
     unit = user_unit(user)
-    if unit is None or unit.kind not in OUTREACH_UNIT_KINDS:
+    if unit is None or unit.kind not in REPORTING_UNIT_KINDS:
         return None
     return unit if has_role(user, Role.OUTREACH_REPORTER) else None
 

@@ -28,7 +28,7 @@ from django.http import Http404
 from campaigns.models import Campaign, KeyDate, Programme
 from campaigns.selectors import campaign_current
 from qpdo.org import clock
-from qpdo.org.enums import OUTREACH_UNIT_KINDS, UnitKind
+from qpdo.org.enums import UnitKind
 from qpdo.org.models import Unit
 from qpdo.org.scoping import units_user_may_see
 from qpdo.workflow.enums import Action, State
@@ -41,6 +41,7 @@ from .enums import (
     PLAN_STATE_LABELS,
     REPORT_STATE_LABELS,
     REPORT_TIMELY_DAYS,
+    REPORTING_UNIT_KINDS,
     ExerciseKind,
     Register,
 )
@@ -83,8 +84,10 @@ def fronts_all() -> list[Front]:
 
 
 def reporting_units() -> QuerySet[Unit]:
-    """Return the units that file plans and reports: the 街镇 and the member units."""
-    return Unit.objects.filter(kind__in=OUTREACH_UNIT_KINDS, is_active=True).order_by("order", "id")
+    """Return the units that file plans and reports: the office, the 街镇, the member units."""
+    return Unit.objects.filter(kind__in=REPORTING_UNIT_KINDS, is_active=True).order_by(
+        "order", "id"
+    )
 
 
 def towns() -> QuerySet[Unit]:

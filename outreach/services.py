@@ -178,7 +178,7 @@ def plan_create(*, acting_user, year: int, data: dict, items: Sequence[dict]) ->
     """Create a draft plan of the acting 填报员's unit for a year."""
     unit = rules.reporting_unit(acting_user)
     if unit is None:
-        raise PermissionError("只有街镇和区国动委成员单位的填报员可以填报年度计划。")
+        raise PermissionError("只有区国动办、各街镇和区国动委成员单位的填报员可以填报年度计划。")
     if year not in plan_years_open():
         raise ValidationError({"year": f"不能填报{year}年度的计划。"})
     if Plan.objects.filter(unit=unit, year=year).exists():
@@ -330,7 +330,7 @@ def report_create(
     """Create a draft report of the acting 填报员's unit with its photos, video and documents."""
     unit = rules.reporting_unit(acting_user)
     if unit is None:
-        raise PermissionError("只有街镇和区国动委成员单位的填报员可以报送活动信息。")
+        raise PermissionError("只有区国动办、各街镇和区国动委成员单位的填报员可以报送活动信息。")
     report_validate(unit=unit, data=data, fronts=fronts)
     _check_uploads(photos, video, documents, photo_total=len(photos), document_total=len(documents))
     with atomic_with_files() as saved:

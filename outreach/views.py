@@ -251,7 +251,9 @@ class PlanCreateView(PlanFormMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if not rules.may_report(request.user):
-            raise PermissionDenied("只有街镇和区国动委成员单位的填报员可以填报年度计划。")
+            raise PermissionDenied(
+                "只有区国动办、各街镇和区国动委成员单位的填报员可以填报年度计划。"
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get_unit(self):
@@ -492,7 +494,9 @@ class ReportFormMixin:
 class ReportCreateView(ReportFormMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not rules.may_report(request.user):
-            raise PermissionDenied("只有街镇和区国动委成员单位的填报员可以报送活动信息。")
+            raise PermissionDenied(
+                "只有区国动办、各街镇和区国动委成员单位的填报员可以报送活动信息。"
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get_unit(self):

@@ -99,7 +99,8 @@ def test_year_summary_per_unit(client, login, make_plan, make_report, adopt, in_
     rows = read(client.get("/outreach/dashboard/summary.xlsx?year=2024"))
     header = rows[1]
     by_unit = {row[0]: dict(zip(header, row, strict=True)) for row in rows[2:]}
-    assert len(by_unit) == 16  # 11 街镇 and 5 member units
+    assert len(by_unit) == 17  # the office, 11 街镇 and 5 member units
+    assert by_unit["青浦区国防动员办公室"]["类别"] == "本办"
     zhujiajiao = by_unit["朱家角镇"]
     assert zhujiajiao["年度计划"] == "审核通过"
     assert zhujiajiao["计划报送"] == "逾期报送"  # handed in on 10 October 2024

@@ -8,12 +8,14 @@ class OutreachConfig(AppConfig):
     def ready(self) -> None:
         from qpdo.org import dashboard, navigation, roles
         from qpdo.org.enums import Role
-        from qpdo.workflow import chains
+        from qpdo.workflow import chains, duties
 
         from . import seeds, signals  # noqa: F401
         from .chains import PLAN_CHAIN, REPORT_CHAIN
+        from .duties import reports_owed
         from .models import Plan, Report
 
+        duties.register(code="outreach.reports_owed", provider=reports_owed)
         chains.register(PLAN_CHAIN, Plan)
         chains.register(REPORT_CHAIN, Report)
         from .providers import register as register_campaign_provider

@@ -6,7 +6,6 @@ from qpdo.documents.uploads import IMAGE_KINDS, PDF, WORD, FileKind
 from qpdo.org.enums import OUTREACH_UNIT_KINDS, UnitKind
 from qpdo.workflow.enums import State
 
-
 # The units that file 六进 plans and reports: the 街镇, the 区国动委成员单位, and the office
 # itself for its own share of the fronts where the notice names it (进党校、进学校、进企业、进社区).
 REPORTING_UNIT_KINDS = (*OUTREACH_UNIT_KINDS, UnitKind.OFFICE)
@@ -102,6 +101,11 @@ MAX_DOCUMENTS = 5
 # Evacuation plans of schools and the party-school agreement.
 REGISTER_FILE_KINDS = (PDF.limited_to(20), WORD.limited_to(20))
 REGISTER_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+
+# Reports owed: a planned activity whose month has ended with no report handed in is 待报送;
+# on the office's dashboard it turns amber this many days after its month, red after the next.
+OWED_AMBER_DAYS = 7
+OWED_RED_DAYS = 30
 
 # A report counts as filed in time when first submitted within this many days of the
 # activity (通知：每次活动结束后及时报送信息内容).

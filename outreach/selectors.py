@@ -38,6 +38,8 @@ from . import rules
 from .enums import (
     FILED_STATES,
     KEY_DAY_WINDOW_DAYS,
+    OWED_AMBER_DAYS,
+    OWED_RED_DAYS,
     PLAN_STATE_LABELS,
     REPORT_STATE_LABELS,
     REPORT_TIMELY_DAYS,
@@ -324,6 +326,81 @@ def plan_statuses(*, year: int, units: list[Unit]) -> dict[int, PlanStatus]:
             state=plan.approval.state if plan else "",
         )
     return result
+
+
+# --- reports owed --------------------------------------------------------------------------
+
+# Plans whose activities are owed reports: handed in and not refused (a draft is not a plan yet).
+OWING_PLAN_STATES = (State.IN_REVIEW, State.RETURNED, State.APPROVED)
+
+
+def month_end(year: int, month: int) -> datetime.date:
+    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class OwedItem:
+    """A planned activity whose month has ended with no report handed in for it (待报送)."""
+
+    item: PlanItem
+    month_end: datetime.date
+    days_late: int
+
+    LEVELS = {"due": "secondary", "amber": "warning", "red": "danger"}
+
+    @property
+    def level(self) -> str:
+        """Return due (within a week of its month), amber (> 7 days) or red (> 30 days)."""
+        if self.days_late > OWED_RED_DAYS:
+            return "red"
+        if self.days_late > OWED_AMBER_DAYS:
+            return "amber"
+        return "due"
+
+    @property
+    def level_class(self) -> str:
+        return self.LEVELS[self.level]
+
+    @property
+    def is_flagged(self) -> bool:
+        return self.level != "due"
+
+
+def plan_items_owed(
+    *,
+    units: Iterable[Unit] | None = None,
+    year: int | None = None,
+    since_year: int | None = None,
+    today: datetime.date | None = None,
+) -> list[OwedItem]:
+    """Return the planned activities owed a report, as of today (one query).
+
+    An activity is owed once the month its plan schedules it for has ended, until a report
+    linked to it is handed in (a draft does not count; a returned one does, the unit is on it).
+    """
+    today = today or clock.today()
+    items = PlanItem.objects.filter(plan__approval__state__in=OWING_PLAN_STATES).filter(
+        Q(plan__year__lt=today.year) | Q(plan__year=today.year, month__lt=today.month)
+    )
+    if units is not None:
+        items = items.filter(plan__unit__in=[u.pk for u in units])
+    if year is not None:
+        items = items.filter(plan__year=year)
+    if since_year is not None:
+        items = items.filter(plan__year__gte=since_year)
+    filed = Report.objects.filter(plan_item=OuterRef("pk"), approval__state__in=FILED_STATES)
+    items = (
+        items.annotate(reported=Exists(filed))
+        .filter(reported=False)
+        .select_related("plan__unit", "front")
+        .order_by("plan__year", "month", "plan__unit__order", "front__order", "id")
+    )
+    owed = []
+    for item in items:
+        end = month_end(item.plan.year, item.month)
+        owed.append(OwedItem(item, end, (today - end).days))
+    return owed
 
 
 # --- reports -------------------------------------------------------------------------------
@@ -748,6 +825,20 @@ class UnitProgress:
     timely: int = 0
     late: int = 0
     last_held_on: datetime.date | None = None
+    owed: list[OwedItem] = field(default_factory=list)
+
+    @property
+    def owed_flagged(self) -> list[OwedItem]:
+        """Return the owed activities past the amber limit (shown on the dashboard)."""
+        return [o for o in self.owed if o.is_flagged]
+
+    @property
+    def owed_level_class(self) -> str:
+        levels = {o.level for o in self.owed}
+        for level in ("red", "amber", "due"):
+            if level in levels:
+                return OwedItem.LEVELS[level]
+        return ""
 
     @property
     def responsible_count(self) -> int:
@@ -891,6 +982,12 @@ def dashboard_for(*, year: int) -> dict:
     units = list(reporting_units())
     town_list = [u for u in units if u.kind == UnitKind.TOWN]
     progress = unit_progress(year=year, units=units)
+    owed = plan_items_owed(units=units, year=year)
+    by_unit: dict[int, list[OwedItem]] = defaultdict(list)
+    for entry in owed:
+        by_unit[entry.item.plan.unit_id].append(entry)
+    for p in progress:
+        p.owed = by_unit.get(p.unit.pk, [])
     fronts = [cell.front for cell in progress[0].cells] if progress else fronts_all()
     front_totals = [sum(p.cells[i].adopted for p in progress) for i in range(len(fronts))]
     year_reports = Report.objects.filter(held_on__year=year)
@@ -921,6 +1018,10 @@ def dashboard_for(*, year: int) -> dict:
         "agreement": agreement,
         "key_days": key_days_with_reports(year=year, reports=year_reports),
         "latest": latest_adopted_reports(limit=8, year=year),
+        "owed": sorted((o for o in owed if o.is_flagged), key=lambda o: -o.days_late),
+        "owed_total": len(owed),
+        "owed_amber_days": OWED_AMBER_DAYS,
+        "owed_red_days": OWED_RED_DAYS,
     }
 
 

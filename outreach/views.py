@@ -504,7 +504,16 @@ class ReportCreateView(ReportFormMixin, FormView):
 
     def get_initial(self):
         unit = self.get_unit()
-        return {"organiser": unit.name if unit else "", "kind": "activity"}
+        initial = {"organiser": unit.name if unit else "", "kind": "activity"}
+        # From a 待报送 duty: the planned activity this report fulfils (the form's choices are
+        # the unit's own items only, so another unit's id simply selects nothing).
+        value = self.request.GET.get("plan_item", "")
+        if value.isdigit():
+            item = selectors.plan_items_for_unit(unit, [int(y) for y in selectors.year_choices()])
+            item = item.filter(pk=int(value)).first()
+            if item is not None:
+                initial.update(plan_item=item.pk, fronts=[item.front_id])
+        return initial
 
     def save(self, data, fronts, files):
         return services.report_create(

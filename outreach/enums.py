@@ -41,6 +41,7 @@ class Register(models.TextChoices):
     SCHOOLS = "schools", "学校紧急疏散行动方案与演练"
     COMMUNITIES = "communities", "社区（村、居委）培训与演练"
     PARTY_SCHOOL = "party_school", "党校共建协议"
+    ENTERPRISES = "enterprises", "企业（园区）工作小组、演练方案与演练"
 
 
 class SchoolStage(models.TextChoices):
@@ -65,6 +66,23 @@ class ExerciseKind(models.TextChoices):
 
     TRAINING = "training", "培训"
     DRILL = "drill", "演练"
+
+
+class DrillOccasion(models.TextChoices):
+    """The key date an enterprise drill was held at (通知：结合重要时间节点开展人防疏散演练)."""
+
+    DEFENCE_DAY = "defence_day", "全民国防教育日"
+    DISASTER_DAY = "disaster_day", "全国防灾减灾日"
+    FIRE_DAY = "fire_day", "全国消防日"
+    OTHER = "other", "其他时间"
+
+
+class TeamMemberKind(models.TextChoices):
+    """Who a community's 宣教队伍 is made of (通知：由居委、物业、社区志愿者组成)."""
+
+    COMMITTEE = "committee", "居委"
+    PROPERTY = "property", "物业"
+    VOLUNTEER = "volunteer", "志愿者"
 
 
 class AttachmentKind(models.TextChoices):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from qpdo.documents.excel import Column, XlsxExporter
+from qpdo.documents.excel import Column, XlsxExporter, percent
 from qpdo.org import clock
 from qpdo.org.enums import UnitKind
 
@@ -150,13 +150,14 @@ class CommunityRegisterExporter(XlsxExporter):
             ]
 
 
-def _rate(coverage: Coverage | None, unit) -> str:
-    if coverage is None:
-        return "—"
+def _coverage_cells(coverage: Coverage | None, unit) -> list:
+    """Return [covered, total, rate] of a 街镇 (typed: counts and a percent), or blanks."""
+    if coverage is None or unit.kind != UnitKind.TOWN:
+        return [None, None, None]
     row = next((r for r in coverage.rows if r.town and r.town.pk == unit.pk), None)
-    if row is None or row.rate is None:
-        return "无登记"
-    return f"{row.covered}/{row.total}（{row.rate:g}%）"
+    if row is None:
+        return [None, None, None]
+    return [row.covered, row.total, percent(row.rate)]
 
 
 class YearSummaryExporter(XlsxExporter):
@@ -173,6 +174,7 @@ class YearSummaryExporter(XlsxExporter):
         audiences: dict,
         schools: Coverage,
         communities: Coverage,
+        enterprises: Coverage | None = None,
     ) -> None:
         self.progress = progress
         self.year = year
@@ -180,6 +182,7 @@ class YearSummaryExporter(XlsxExporter):
         self.audiences = audiences
         self.schools = schools
         self.communities = communities
+        self.enterprises = enterprises
         self.fronts = [cell.front for cell in progress[0].cells] if progress else []
         self.title = f"{year}年国防动员宣传教育“六进”工作情况汇总（按单位）"
         self.filename = f"六进年度汇总-{year}-{_stamp()}.xlsx"
@@ -198,15 +201,19 @@ class YearSummaryExporter(XlsxExporter):
             Column("逾期报送", 8),
             *(Column(f"{f.name}（采用）", 10) for f in self.fronts),
             Column("涉及方面已覆盖", 12),
+            Column("涉及方面数", 10),
             Column("完成度", 8),
             Column("参加人数（已采用）", 12),
-            Column("学校覆盖", 16),
-            Column("社区覆盖", 16),
+            Column("计划待报送", 10),
+            *(
+                Column(f"{label}{part}", 10)
+                for label in ("学校", "社区", "企业")
+                for part in ("已覆盖", "总数", "覆盖率")
+            ),
         )
 
     def rows(self):
         for p in self.progress:
-            is_town = p.unit.kind == UnitKind.TOWN
             yield [
                 p.unit.name,
                 p.unit.get_kind_display(),
@@ -220,12 +227,15 @@ class YearSummaryExporter(XlsxExporter):
                 p.returned,
                 p.timely,
                 p.late,
-                *(cell.adopted if cell.responsible else "—" for cell in p.cells),
-                f"{p.fronts_covered}/{p.responsible_count}",
-                f"{p.completeness}%",
+                *(cell.adopted if cell.responsible else None for cell in p.cells),
+                p.fronts_covered,
+                p.responsible_count,
+                percent(p.completeness),
                 self.audiences.get(p.unit.pk) or 0,
-                _rate(self.schools, p.unit) if is_town else "—",
-                _rate(self.communities, p.unit) if is_town else "—",
+                len(p.owed),
+                *_coverage_cells(self.schools, p.unit),
+                *_coverage_cells(self.communities, p.unit),
+                *_coverage_cells(self.enterprises, p.unit),
             ]
 
 

@@ -156,7 +156,40 @@ COMMUNITIES = ImportSpec(
         ImportColumn("备注", "note", (), parse=_limited(200)),
     ),
 )
-SPECS = {spec.code: spec for spec in (SCHOOLS, COMMUNITIES)}
+ENTERPRISES = ImportSpec(
+    code="enterprises",
+    label="企业（园区）",
+    name_header="企业名称",
+    # An enterprise is one place in the district: a row naming one registered under another
+    # 街镇 is refused, not added twice.
+    unique_in_district=True,
+    columns=(
+        TOWN,
+        ImportColumn(
+            "企业名称",
+            "name",
+            ("企业", "名称", "企业（园区）名称", "单位名称"),
+            required=True,
+            parse=_limited(100),
+        ),
+        ImportColumn("所在园区", "park", ("园区",), parse=_limited(100)),
+        ImportColumn(
+            "已成立工作小组",
+            "has_group",
+            ("工作小组", "是否成立工作小组"),
+            parse=_yes_no,
+            default=False,
+        ),
+        ImportColumn("工作小组依托部门", "group_basis", ("依托部门",), parse=_limited(60)),
+        ImportColumn(
+            "专人", "contact_name", ("负责人", "联系人", "专人（负责人）"), parse=_limited(30)
+        ),
+        ImportColumn("联系电话", "contact_phone", ("电话", "手机"), parse=_limited(30)),
+        ImportColumn("在册", "is_active", ("是否在册",), parse=_yes_no, default=True),
+        ImportColumn("备注", "note", (), parse=_limited(200)),
+    ),
+)
+SPECS = {spec.code: spec for spec in (SCHOOLS, COMMUNITIES, ENTERPRISES)}
 
 
 @dataclass

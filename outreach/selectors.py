@@ -49,17 +49,25 @@ from .enums import (
 )
 from .keydates import PLAN_DUE_CODE, RULE_CODES, KeyDay, computed_days, end_of_february
 from .models import (
+    BaseVisit,
     Community,
+    CommunityAirRaidPlan,
     CommunityExercise,
+    CommunityTeamMember,
+    Enterprise,
+    EnterpriseDrill,
+    EnterpriseDrillPlan,
     EvacuationPlan,
     Front,
     PartySchoolAgreement,
+    PartySchoolCourse,
     Plan,
     PlanItem,
     Report,
     ReportAttachment,
     ReportPhoto,
     School,
+    SchoolCourse,
     SchoolDrill,
 )
 
@@ -529,6 +537,20 @@ def _schools_annotated(schools: QuerySet[School], year: int) -> QuerySet[School]
         drill_count=Subquery(
             drills.order_by().values("school").annotate(n=Count("id")).values("n")[:1]
         ),
+        course_count=Subquery(
+            SchoolCourse.objects.filter(school=OuterRef("pk"), year=year)
+            .order_by()
+            .values("school")
+            .annotate(n=Count("id"))
+            .values("n")[:1]
+        ),
+        course_hours=Subquery(
+            SchoolCourse.objects.filter(school=OuterRef("pk"), year=year)
+            .order_by()
+            .values("school")
+            .annotate(n=Sum("hours"))
+            .values("n")[:1]
+        ),
     )
 
 
@@ -601,6 +623,18 @@ def _communities_annotated(communities: QuerySet[Community], year: int) -> Query
             held(ExerciseKind.TRAINING).order_by("-held_on").values("held_on")[:1]
         ),
         last_drill_on=Subquery(held(ExerciseKind.DRILL).order_by("-held_on").values("held_on")[:1]),
+        plan_revised=Exists(
+            CommunityAirRaidPlan.objects.filter(
+                community=OuterRef("pk"), compiled_on__range=(start, end)
+            )
+        ),
+        team_size=Subquery(
+            CommunityTeamMember.objects.filter(community=OuterRef("pk"), is_active=True)
+            .order_by()
+            .values("community")
+            .annotate(n=Count("id"))
+            .values("n")[:1]
+        ),
     )
 
 
@@ -644,6 +678,137 @@ def community_get_for(*, user, pk: int, year: int | None = None) -> Community:
     if community is None:
         raise Http404("未找到该社区。")
     return community
+
+
+def _enterprises_annotated(enterprises: QuerySet[Enterprise], year: int) -> QuerySet[Enterprise]:
+    start, end = _year_range(year)
+    plans = EnterpriseDrillPlan.objects.filter(enterprise=OuterRef("pk"))
+    drills = EnterpriseDrill.objects.filter(enterprise=OuterRef("pk"), held_on__range=(start, end))
+    return enterprises.annotate(
+        has_plan=Exists(plans),
+        plan_on=Subquery(plans.order_by("-compiled_on", "-id").values("compiled_on")[:1]),
+        drilled=Exists(drills),
+        drilled_at_key_day=Exists(drills.exclude(occasion="other")),
+        last_drill_on=Subquery(drills.order_by("-held_on").values("held_on")[:1]),
+        drill_count=Subquery(
+            drills.order_by().values("enterprise").annotate(n=Count("id")).values("n")[:1]
+        ),
+    )
+
+
+ENTERPRISE_STATUS_FILTERS = {
+    "covered": Q(has_group=True, has_plan=True, drilled=True) & ~Q(contact_name=""),
+    "uncovered": Q(has_group=False) | Q(contact_name="") | Q(has_plan=False) | Q(drilled=False),
+    "no_group": Q(has_group=False) | Q(contact_name=""),
+    "no_plan": Q(has_plan=False),
+    "no_drill": Q(drilled=False),
+}
+ENTERPRISE_STATUS_LABELS = {
+    "covered": "已全覆盖",
+    "uncovered": "未覆盖",
+    "no_group": "缺工作小组或专人",
+    "no_plan": "缺演练方案",
+    "no_drill": "本年未演练",
+}
+
+
+def enterprise_list_for(
+    *, user, year: int, town: Unit | None = None, status: str = "", query: str = ""
+) -> QuerySet[Enterprise]:
+    """Return the active enterprises the user may see, with their plan and the year's drills."""
+    enterprises = Enterprise.objects.filter(town__in=towns_for(user), is_active=True)
+    if town is not None:
+        enterprises = enterprises.filter(town=town)
+    if query:
+        enterprises = enterprises.filter(Q(name__icontains=query) | Q(park__icontains=query))
+    enterprises = _enterprises_annotated(enterprises.select_related("town"), year)
+    if status in ENTERPRISE_STATUS_FILTERS:
+        enterprises = enterprises.filter(ENTERPRISE_STATUS_FILTERS[status])
+    return enterprises.order_by("town__order", "name")
+
+
+def enterprise_get_for(*, user, pk: int, year: int | None = None) -> Enterprise:
+    enterprise = (
+        _enterprises_annotated(
+            Enterprise.objects.filter(town__in=towns_for(user)).select_related("town"),
+            year or outreach_year(),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if enterprise is None:
+        raise Http404("未找到该企业。")
+    return enterprise
+
+
+def enterprise_drill_plan_get_for(*, user, pk: int) -> EnterpriseDrillPlan:
+    plan = (
+        EnterpriseDrillPlan.objects.filter(pk=pk, enterprise__town__in=towns_for(user))
+        .select_related("enterprise")
+        .first()
+    )
+    if plan is None:
+        raise Http404("未找到该方案。")
+    return plan
+
+
+def community_plan_get_for(*, user, pk: int) -> CommunityAirRaidPlan:
+    plan = (
+        CommunityAirRaidPlan.objects.filter(pk=pk, community__town__in=towns_for(user))
+        .exclude(file="")
+        .select_related("community")
+        .first()
+    )
+    if plan is None:
+        raise Http404("未找到该方案。")
+    return plan
+
+
+@dataclass
+class PartySchoolYear:
+    """The 进党校 register of a year: courses in the 培训计划, base visits, the agreement."""
+
+    year: int
+    courses: list[PartySchoolCourse]
+    visits: list[BaseVisit]
+    agreement: PartySchoolAgreement | None
+
+    @property
+    def course_hours(self) -> int:
+        return sum(c.hours for c in self.courses)
+
+    @property
+    def visitors(self) -> int:
+        return sum(v.participants for v in self.visits)
+
+    @property
+    def parts(self) -> dict[str, bool]:
+        return {
+            "agreement": self.agreement is not None,
+            "courses": bool(self.courses),
+            "visits": bool(self.visits),
+        }
+
+    @property
+    def met(self) -> int:
+        return sum(self.parts.values())
+
+    @property
+    def rate(self) -> float:
+        return round(self.met * 100 / len(self.parts), 1)
+
+
+def party_school_year(year: int) -> PartySchoolYear:
+    """Return the 进党校 register of a year (three queries)."""
+    start, end = _year_range(year)
+    return PartySchoolYear(
+        year=year,
+        courses=list(PartySchoolCourse.objects.filter(year=year).order_by("taught_on", "id")),
+        visits=list(
+            BaseVisit.objects.filter(visited_on__range=(start, end)).order_by("visited_on")
+        ),
+        agreement=agreement_in_force(year),
+    )
 
 
 def agreement_list_for(*, user) -> QuerySet[PartySchoolAgreement]:
@@ -733,7 +898,10 @@ class Coverage:
 
 
 def tally_coverage(
-    towns: Iterable[Unit], places: Iterable[tuple[int, dict[str, bool]]], parts: Iterable[str]
+    towns: Iterable[Unit],
+    places: Iterable[tuple[int, dict[str, bool]]],
+    parts: Iterable[str],
+    required: Iterable[str] | None = None,
 ) -> tuple[list[CoverageRow], CoverageRow]:
     """Count places per 街镇: each requirement met, and covered (every requirement met).
 
@@ -741,6 +909,7 @@ def tally_coverage(
     keeps total 0 (its rate is None, not 0% nor 100%) and adds nothing to the district.
     """
     parts = list(parts)
+    required = parts if required is None else list(required)
     rows = {town.pk: CoverageRow(town, parts=dict.fromkeys(parts, 0)) for town in towns}
     district = CoverageRow(None, parts=dict.fromkeys(parts, 0))
     for town_id, met in places:
@@ -751,7 +920,7 @@ def tally_coverage(
             target.total += 1
             for name in parts:
                 target.parts[name] += bool(met.get(name))
-            target.covered += all(met.get(name) for name in parts)
+            target.covered += all(met.get(name) for name in required)
     return list(rows.values()), district
 
 
@@ -765,18 +934,26 @@ def school_coverage(*, year: int, town_list: list[Unit] | None = None) -> Covera
     town_list = list(towns()) if town_list is None else town_list
     places = _schools_annotated(
         School.objects.filter(is_active=True, town__in=[t.pk for t in town_list]), year
-    ).values_list("town_id", "has_plan", "drilled")
+    ).values_list("town_id", "has_plan", "drilled", "course_count")
     rows, district = tally_coverage(
         town_list,
-        ((town_id, {"plan": plan, "drill": drill}) for town_id, plan, drill in places),
-        ["plan", "drill"],
+        (
+            (town_id, {"plan": plan, "drill": drill, "courses": bool(courses)})
+            for town_id, plan, drill, courses in places
+        ),
+        ["plan", "drill", "courses"],
+        required=["plan", "drill"],
     )
     return Coverage(
         register=Register.SCHOOLS,
         label="学校",
         year=year,
         target=_target_of(Register.SCHOOLS),
-        part_labels={"plan": "有紧急疏散行动方案", "drill": f"{year}年已演练"},
+        part_labels={
+            "plan": "有紧急疏散行动方案",
+            "drill": f"{year}年已演练",
+            "courses": f"{year}年有课程课时",
+        },
         rows=rows,
         district=district,
     )
@@ -787,18 +964,52 @@ def community_coverage(*, year: int, town_list: list[Unit] | None = None) -> Cov
     town_list = list(towns()) if town_list is None else town_list
     places = _communities_annotated(
         Community.objects.filter(is_active=True, town__in=[t.pk for t in town_list]), year
-    ).values_list("town_id", "trained", "drilled")
+    ).values_list("town_id", "trained", "drilled", "plan_revised")
     rows, district = tally_coverage(
         town_list,
-        ((town_id, {"training": t, "drill": d}) for town_id, t, d in places),
-        ["training", "drill"],
+        ((town_id, {"training": t, "drill": d, "plan_revised": p}) for town_id, t, d, p in places),
+        ["training", "drill", "plan_revised"],
+        required=["training", "drill"],
     )
     return Coverage(
         register=Register.COMMUNITIES,
         label="社区（村、居委）",
         year=year,
         target=_target_of(Register.COMMUNITIES),
-        part_labels={"training": f"{year}年已培训", "drill": f"{year}年已演练"},
+        part_labels={
+            "training": f"{year}年已培训",
+            "drill": f"{year}年已演练",
+            "plan_revised": f"{year}年已修订防空袭方案",
+        },
+        rows=rows,
+        district=district,
+    )
+
+
+def enterprise_coverage(*, year: int, town_list: list[Unit] | None = None) -> Coverage:
+    """Return enterprise coverage per 街镇: a 工作小组 with its 专人, a drill plan, a drill."""
+    town_list = list(towns()) if town_list is None else town_list
+    places = _enterprises_annotated(
+        Enterprise.objects.filter(is_active=True, town__in=[t.pk for t in town_list]), year
+    ).values_list("town_id", "has_group", "contact_name", "has_plan", "drilled")
+    rows, district = tally_coverage(
+        town_list,
+        (
+            (town_id, {"group": group and bool(person), "plan": plan, "drill": drill})
+            for town_id, group, person, plan, drill in places
+        ),
+        ["group", "plan", "drill"],
+    )
+    return Coverage(
+        register=Register.ENTERPRISES,
+        label="企业（园区）",
+        year=year,
+        target=_target_of(Register.ENTERPRISES),
+        part_labels={
+            "group": "有工作小组和专人",
+            "plan": "有防空疏散演练方案",
+            "drill": f"{year}年已演练",
+        },
         rows=rows,
         district=district,
     )
@@ -960,6 +1171,10 @@ def unit_progress(*, year: int, units: list[Unit] | None = None) -> list[UnitPro
             elif in_time is False:
                 late[unit_id] += 1
 
+    owed: dict[int, list[OwedItem]] = defaultdict(list)
+    for entry in plan_items_owed(units=units, year=year):
+        owed[entry.item.plan.unit_id].append(entry)
+
     progress = []
     for unit in units:
         own = {f.pk for f in responsible[unit.pk]}
@@ -972,6 +1187,7 @@ def unit_progress(*, year: int, units: list[Unit] | None = None) -> list[UnitPro
                 timely=timely[unit.pk],
                 late=late[unit.pk],
                 last_held_on=last_held.get(unit.pk),
+                owed=owed.get(unit.pk, []),
             )
         )
     return progress
@@ -982,12 +1198,7 @@ def dashboard_for(*, year: int) -> dict:
     units = list(reporting_units())
     town_list = [u for u in units if u.kind == UnitKind.TOWN]
     progress = unit_progress(year=year, units=units)
-    owed = plan_items_owed(units=units, year=year)
-    by_unit: dict[int, list[OwedItem]] = defaultdict(list)
-    for entry in owed:
-        by_unit[entry.item.plan.unit_id].append(entry)
-    for p in progress:
-        p.owed = by_unit.get(p.unit.pk, [])
+    owed = [entry for p in progress for entry in p.owed]
     fronts = [cell.front for cell in progress[0].cells] if progress else fronts_all()
     front_totals = [sum(p.cells[i].adopted for p in progress) for i in range(len(fronts))]
     year_reports = Report.objects.filter(held_on__year=year)
@@ -1015,6 +1226,8 @@ def dashboard_for(*, year: int) -> dict:
         "promoted_total": year_reports.filter(promoted_to_city=True).count(),
         "school_coverage": school_coverage(year=year, town_list=town_list),
         "community_coverage": community_coverage(year=year, town_list=town_list),
+        "enterprise_coverage": enterprise_coverage(year=year, town_list=town_list),
+        "party_school": party_school_year(year),
         "agreement": agreement,
         "key_days": key_days_with_reports(year=year, reports=year_reports),
         "latest": latest_adopted_reports(limit=8, year=year),

@@ -45,6 +45,11 @@ from .forms import (
 )
 
 PAGE_SIZE = 20
+REGISTER_LIST_URLS = {
+    "schools": "school-list",
+    "communities": "community-list",
+    "enterprises": "enterprise-list",
+}
 
 
 def _year_from(request, default: int | None = None) -> int:
@@ -145,6 +150,7 @@ class YearSummaryExportView(View):
             audiences=selectors.audience_by_unit(year=year),
             schools=selectors.school_coverage(year=year, town_list=towns),
             communities=selectors.community_coverage(year=year, town_list=towns),
+            enterprises=selectors.enterprise_coverage(year=year, town_list=towns),
         )
         response = exporter.response()
         services.export_record(
@@ -950,9 +956,7 @@ class RegisterImportView(RegisterAccessMixin, TemplateView):
             form=kwargs.get("form") or RegisterImportForm(),
             own_town=None if rules.may_review(self.request.user) else own,
             max_mb=REGISTER_IMPORT_MAX_BYTES // (1024 * 1024),
-            list_url=reverse(
-                f"outreach:{'school' if self.spec.code == 'schools' else 'community'}-list"
-            ),
+            list_url=reverse(f"outreach:{REGISTER_LIST_URLS[self.spec.code]}"),
         )
         return context
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 
+import pytest
 from openpyxl import load_workbook
 
 from outreach import services
@@ -105,11 +106,45 @@ def test_year_summary_per_unit(client, login, make_plan, make_report, adopt, in_
     assert zhujiajiao["年度计划"] == "审核通过"
     assert zhujiajiao["计划报送"] == "逾期报送"  # handed in on 10 October 2024
     assert zhujiajiao["已采用"] == 1
-    assert zhujiajiao["进学校（采用）"] == 1 and zhujiajiao["进党校（采用）"] == "—"
-    assert zhujiajiao["涉及方面已覆盖"] == "1/5"
-    assert zhujiajiao["学校覆盖"] == "无登记"
+    assert zhujiajiao["进学校（采用）"] == 1 and zhujiajiao["进党校（采用）"] is None
+    assert (zhujiajiao["涉及方面已覆盖"], zhujiajiao["涉及方面数"]) == (1, 5)
+    # 完成度: plan approved + 1 of 5 fronts = 2 of 6, a number shown as a percentage
+    assert zhujiajiao["完成度"] == pytest.approx(0.33)
+    assert (zhujiajiao["学校已覆盖"], zhujiajiao["学校总数"], zhujiajiao["学校覆盖率"]) == (
+        0,
+        0,
+        None,
+    )
     assert by_unit["区教育局"]["年度计划"] == "未填报"
-    assert by_unit["区教育局"]["学校覆盖"] == "—"
+    assert by_unit["区教育局"]["学校总数"] is None
+
+
+def test_year_summary_percentages_are_numbers_with_a_percent_format(
+    client, login, unit, reviewer, in_2024
+):
+    school = School.objects.create(town=unit("zhujiajiao"), name="青浦区朱家角中学")
+    School.objects.create(town=unit("zhujiajiao"), name="青浦区珠溪中学")
+    services.evacuation_plan_add(
+        acting_user=reviewer,
+        school=school,
+        upload=upload("方案.pdf", PDF_BYTES),
+        compiled_on=datetime.date(2024, 3, 1),
+    )
+    services.school_drill_record(
+        acting_user=reviewer, school=school, held_on=datetime.date(2024, 9, 20)
+    )
+    login("outreach_reviewer")
+    response = client.get("/outreach/dashboard/summary.xlsx?year=2024")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in sheet[2]]
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "朱家角镇")
+    rate = row[header.index("学校覆盖率")]
+    assert rate.value == pytest.approx(0.5) and rate.number_format == "0.0%"
+    assert row[header.index("学校已覆盖")].value == 1
+    assert row[header.index("学校总数")].value == 2
+    done = row[header.index("完成度")]
+    assert done.value == 0 and done.number_format == "0.0%"
+    assert row[header.index("首次报送日期")].value is None
 
 
 def test_reporter_may_not_export_the_year_summary(client, login):

@@ -17,7 +17,7 @@ from tests.utils import element_text
 
 @pytest.fixture
 def submitted_plan(make_plan, demo_user, front, clock_at):
-    """朱家角镇's 2025 plan, every activity in May (one under 进学校), handed in on 20 February 2025."""
+    """朱家角镇's 2025 plan, every activity in May (one 进学校), handed in on 20 February."""
     clock_at(2025, 2, 20)
     plan = make_plan("zhujiajiao", year=2025)
     plan.items.update(month=5)

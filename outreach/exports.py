@@ -94,6 +94,8 @@ class SchoolRegisterExporter(XlsxExporter):
             Column("方案编制日期", 14),
             Column(f"{year}年演练次数", 10),
             Column("最近演练日期", 14),
+            Column(f"{year}年课程数", 10),
+            Column(f"{year}年课时", 10),
             Column("是否全覆盖", 10),
             Column("备注", 24),
         )
@@ -111,6 +113,8 @@ class SchoolRegisterExporter(XlsxExporter):
                 school.plan_on,
                 school.drill_count or 0,
                 school.last_drill_on,
+                school.course_count or 0,
+                school.course_hours or 0,
                 school.has_plan and school.drilled,
                 school.note,
             ]
@@ -131,6 +135,11 @@ class CommunityRegisterExporter(XlsxExporter):
             Column("最近培训日期", 14),
             Column(f"{year}年演练", 10),
             Column("最近演练日期", 14),
+            Column(f"{year}年修订防空袭方案", 12),
+            Column("故事长廊", 8),
+            Column("微展馆", 8),
+            Column("体验角", 8),
+            Column("宣教队伍人数", 10),
             Column("是否全覆盖", 10),
             Column("备注", 24),
         )
@@ -145,8 +154,97 @@ class CommunityRegisterExporter(XlsxExporter):
                 community.last_training_on,
                 community.drilled,
                 community.last_drill_on,
+                community.plan_revised,
+                community.has_story_corridor,
+                community.has_micro_museum,
+                community.has_experience_corner,
+                community.team_size or 0,
                 community.trained and community.drilled,
                 community.note,
+            ]
+
+
+class EnterpriseRegisterExporter(XlsxExporter):
+    sheet_name = "企业台账"
+
+    def __init__(self, enterprises: Iterable, *, year: int) -> None:
+        self.enterprises = list(enterprises)
+        self.title = f"企业（园区）国防动员工作小组、防空疏散演练方案与演练台账（{year}年）"
+        self.filename = f"企业台账-{year}-{_stamp()}.xlsx"
+        self.columns = (
+            Column("街镇", 12),
+            Column("企业名称", 30),
+            Column("所在园区", 20),
+            Column("已成立工作小组", 10),
+            Column("依托部门", 14),
+            Column("专人", 10),
+            Column("联系电话", 16),
+            Column("防空疏散演练方案", 10),
+            Column("方案编制日期", 14),
+            Column(f"{year}年演练次数", 10),
+            Column("最近演练日期", 14),
+            Column("结合重要节点演练", 10),
+            Column("是否全覆盖", 10),
+            Column("备注", 24),
+        )
+
+    def rows(self):
+        for e in self.enterprises:
+            yield [
+                e.town.name,
+                e.name,
+                e.park,
+                e.has_group,
+                e.group_basis,
+                e.contact_name,
+                e.contact_phone,
+                e.has_plan,
+                e.plan_on,
+                e.drill_count or 0,
+                e.last_drill_on,
+                e.drilled_at_key_day,
+                bool(e.has_group and e.contact_name and e.has_plan and e.drilled),
+                e.note,
+            ]
+
+
+class PartySchoolExporter(XlsxExporter):
+    """The 进党校 register of a year: its courses, then its base visits."""
+
+    sheet_name = "进党校台账"
+
+    def __init__(self, register) -> None:
+        self.register = register
+        year = register.year
+        agreement = register.agreement
+        self.title = f"进党校台账（{year}年）· 共建协议：" + (
+            f"{agreement.title}（{agreement.signed_on:%Y-%m-%d}签订）"
+            if agreement
+            else "无有效协议"
+        )
+        self.filename = f"进党校台账-{year}-{_stamp()}.xlsx"
+        self.columns = (
+            Column("类别", 16),
+            Column("日期", 14),
+            Column("名称", 36),
+            Column("培训班次", 24),
+            Column("课时", 8),
+            Column("人数", 8),
+            Column("授课人/说明", 24),
+        )
+
+    def rows(self):
+        for c in self.register.courses:
+            yield ["培训计划课程", c.taught_on, c.title, c.class_name, c.hours, None, c.speaker]
+        for v in self.register.visits:
+            yield [
+                "参观科普教育基地",
+                v.visited_on,
+                v.base_name,
+                v.class_name,
+                None,
+                v.participants,
+                v.note,
             ]
 
 

@@ -18,8 +18,10 @@ from .enums import (
     REGISTER_IMPORT_MAX_BYTES,
     REPORT_STATE_LABELS,
     VIDEO,
+    DrillOccasion,
     ExerciseKind,
     ReportKind,
+    TeamMemberKind,
 )
 from .models import Front, Plan, PlanItem, Report
 
@@ -387,6 +389,71 @@ class CommunityExerciseForm(SchoolDrillForm):
         super().__init__(*args, **kwargs)
         self.fields["held_on"].label = "日期"
         self.fields["participants"].label = "参加人数"
+
+
+class EnterpriseDrillForm(SchoolDrillForm):
+    occasion = forms.ChoiceField(
+        label="结合节点", choices=DrillOccasion.choices, initial=DrillOccasion.DEFENCE_DAY
+    )
+    field_order = ["held_on", "occasion", "participants", "note", "report"]
+
+
+class EnterpriseGroupForm(forms.Form):
+    has_group = forms.BooleanField(label="已成立工作小组", required=False)
+    group_basis = forms.CharField(
+        label="依托部门", max_length=60, required=False, help_text="如：人民武装部、安全生产部门。"
+    )
+    contact_name = forms.CharField(label="专人（负责人）", max_length=30, required=False)
+    contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
+
+
+class DatedFileForm(forms.Form):
+    compiled_on = forms.DateField(label="编制（修订）日期", widget=DateInput())
+    file = single_file_field("方案文件", *REGISTER_FILE_KINDS, required=True)
+
+
+class AirRaidPlanForm(DatedFileForm):
+    file = single_file_field("方案文本（可不上传）", *REGISTER_FILE_KINDS, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compiled_on"].label = "修订日期"
+
+
+class CommunityPositionsForm(forms.Form):
+    has_story_corridor = forms.BooleanField(label="故事长廊", required=False)
+    has_micro_museum = forms.BooleanField(label="微展馆", required=False)
+    has_experience_corner = forms.BooleanField(label="体验角", required=False)
+
+
+class TeamMemberForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=TeamMemberKind.choices)
+    name = forms.CharField(label="姓名", max_length=30)
+    phone = forms.CharField(label="联系电话", max_length=30, required=False)
+
+
+class SchoolCourseForm(forms.Form):
+    title = forms.CharField(label="课程", max_length=100)
+    hours = forms.IntegerField(label="课时", min_value=1, max_value=200)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+
+class PartySchoolCourseForm(forms.Form):
+    title = forms.CharField(label="课程名称", max_length=100)
+    class_name = forms.CharField(label="培训班次", max_length=100)
+    hours = forms.IntegerField(label="课时", min_value=1, max_value=100, initial=2)
+    speaker = forms.CharField(label="授课人", max_length=60, required=False)
+    taught_on = forms.DateField(label="授课日期", widget=DateInput(), required=False)
+
+
+class BaseVisitForm(forms.Form):
+    visited_on = forms.DateField(label="参观日期", widget=DateInput())
+    class_name = forms.CharField(label="培训班次", max_length=100)
+    participants = forms.IntegerField(label="参观人数", min_value=1)
+    base_name = forms.CharField(
+        label="科普教育基地", max_length=100, required=False, initial="青浦区人防科普教育基地"
+    )
+    note = forms.CharField(label="说明", max_length=200, required=False)
 
 
 class RegisterImportForm(forms.Form):

@@ -12,6 +12,9 @@ from qpdo.workflow.enums import State
 
 from .enums import REPORTING_UNIT_KINDS
 
+# The units the notice names for 进党校 (fixtures/outreach_fronts.json: 区国动办、区委党校).
+PARTY_SCHOOL_UNIT_CODES = frozenset({"qpdo", "dangxiao"})
+
 
 def reporting_unit(user):
     """Return the unit the user reports for, or None.
@@ -91,6 +94,15 @@ def may_see_registers(user) -> bool:
         return True
     unit = reporting_unit(user)
     return unit is not None and unit.kind == UnitKind.TOWN
+
+
+def may_keep_party_school(user) -> bool:
+    """Return whether the user keeps the 进党校 register: the office's reviewers, the 区委党校's
+    or the office's own 填报员 (the two units the notice names for 进党校)."""
+    if may_review(user):
+        return True
+    unit = reporting_unit(user)
+    return unit is not None and unit.code in PARTY_SCHOOL_UNIT_CODES
 
 
 def may_record_agreement(user) -> bool:

@@ -851,14 +851,8 @@ def community_team_member_add(
 
 
 def _check_party_school(acting_user) -> None:
-    if not (rules.may_review(acting_user) or _is_party_school_reporter(acting_user)):
-        raise PermissionError("党校台账由区国动办和区委党校填报员维护。")
-
-
-def _is_party_school_reporter(user) -> bool:
-    unit = rules.reporting_unit(user)
-    front = selectors.front_for_register("party_school")
-    return unit is not None and front is not None and front.units.filter(pk=unit.pk).exists()
+    if not rules.may_keep_party_school(acting_user):
+        raise PermissionError("进党校台账由区国动办和区委党校填报员维护。")
 
 
 @transaction.atomic

@@ -67,6 +67,12 @@ def test_school_register_export(client, login, reviewer, unit, in_2024):
     services.school_drill_record(
         acting_user=reviewer, school=school, held_on=datetime.date(2024, 9, 21)
     )
+    services.school_course_add(
+        acting_user=reviewer, school=school, year=2024, title="防空警报识别", hours=2
+    )
+    services.school_course_add(
+        acting_user=reviewer, school=school, year=2023, title="往年课程", hours=5
+    )
     login("zhujiajiao")
     rows = read(client.get("/outreach/schools/export.xlsx?year=2024"))
     assert rows[1][:2] == ("街镇", "学校名称")
@@ -74,11 +80,13 @@ def test_school_register_export(client, login, reviewer, unit, in_2024):
     assert len(rows) == 3  # title, header, the one school of 朱家角镇
     assert rows[2][1] == "青浦区朱家角中学"
     assert rows[2][5] == "'+86 21 5970"
-    assert rows[2][6:11] == (
+    assert rows[2][6:13] == (
         "有",
         datetime.datetime(2024, 3, 1),
         1,
         datetime.datetime(2024, 9, 21),
+        1,  # courses of 2024 only
+        2,
         "是",
     )
 
@@ -90,7 +98,8 @@ def test_community_register_export(client, login, unit):
     login("outreach_reviewer")
     rows = read(client.get("/outreach/communities/export.xlsx?year=2024"))
     assert rows[2][:3] == ("白鹤镇", "赵屯村", "村委会")
-    assert rows[2][3] == "否" and rows[2][7] == "否"
+    assert rows[2][3] == "否" and rows[2][7] == "否" and rows[2][12] == "否"
+    assert rows[2][8:12] == ("否", "否", "否", 0)  # no positions, no team
 
 
 def test_year_summary_per_unit(client, login, make_plan, make_report, adopt, in_2024):

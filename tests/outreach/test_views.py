@@ -20,10 +20,10 @@ from qpdo.org import clock
 from qpdo.org.enums import UnitKind
 from qpdo.org.services import unit_upsert
 from qpdo.workflow.enums import Action, State
+from tests.forms import PageForm
 from tests.utils import assert_constant_queries, element_text, queries_for_get
 
 from .conftest import MP4_BYTES, PDF_BYTES, jpeg_with_gps, upload
-from .pageform import PageForm
 
 
 @pytest.fixture
@@ -341,9 +341,9 @@ def test_plan_form_labels_every_input_of_the_row_table(client, login):
     html = client.get("/outreach/plans/new/").content.decode()
     form = PageForm.from_response(client.get("/outreach/plans/new/"), form_id="plan-form")
     row_inputs = [
-        f["name"]
-        for f in form.fields
-        if f["name"].startswith("items-") and f["name"][6].isdigit() and f["type"] != "hidden"
+        c.name
+        for c in form.controls
+        if c.name.startswith("items-") and c.name[6].isdigit() and c.type != "hidden"
     ]
     assert len(row_inputs) == 7 * 8  # no 删除 box on rows not yet saved
     for name in row_inputs:

@@ -1,5 +1,17 @@
 from django.apps import AppConfig
 
+# The registers of every front (beside schools and communities), kept by the office in the admin.
+REGISTER_MODELS_ADDED = (
+    "enterprise",
+    "enterprisedrillplan",
+    "enterprisedrill",
+    "schoolcourse",
+    "communityairraidplan",
+    "communityteammember",
+    "partyschoolcourse",
+    "basevisit",
+)
+
 
 class OutreachConfig(AppConfig):
     name = "outreach"
@@ -49,6 +61,7 @@ class OutreachConfig(AppConfig):
             "outreach.view_community",
             "outreach.view_communityexercise",
             "outreach.view_partyschoolagreement",
+            *(f"outreach.view_{model}" for model in REGISTER_MODELS_ADDED),
             "workflow.view_approval",
         ]
         for role in (Role.OUTREACH_REVIEWER, Role.OFFICE_LEADER):
@@ -65,6 +78,7 @@ class OutreachConfig(AppConfig):
                     "community",
                     "communityexercise",
                     "partyschoolagreement",
+                    *REGISTER_MODELS_ADDED,
                 )
                 for verb in ("add", "change", "delete")
             ],

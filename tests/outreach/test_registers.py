@@ -382,3 +382,11 @@ def test_party_school_register_is_kept_by_the_party_school_and_the_office(
     )
     assert data[3][0] == "参观科普教育基地" and data[3][5] == 45
     assert PartySchoolCourse.objects.count() == 1 and BaseVisit.objects.count() == 1
+
+
+def test_the_office_keeps_enterprises_in_the_admin(client, login, enterprise):
+    login("outreach_reviewer")
+    page = client.get("/admin/outreach/enterprise/")
+    assert page.status_code == 200
+    assert enterprise.name in page.content.decode()
+    assert client.get(f"/admin/outreach/enterprise/{enterprise.pk}/change/").status_code == 200

@@ -218,6 +218,9 @@ class ImportResult:
     rows: list[RowOutcome] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    # The attributes the sheet has a column for: an update changes only these (a sheet
+    # without, say, 已成立工作小组 leaves what the register recorded untouched).
+    present_attrs: set[str] = field(default_factory=set)
     applied: bool = False
 
     @property
@@ -302,6 +305,7 @@ def check_rows(
             f"缺少必填列：{'、'.join(missing)}（第 {header_line} 行须为列名，可用的列：{known}）。"
         )
         return result
+    result.present_attrs = {c.attr for c in columns.values()}
     lookup = TownLookup(towns)
     first_line_of: dict[tuple, list[int]] = defaultdict(list)
 
@@ -344,7 +348,7 @@ def check_rows(
                 changed = any(
                     getattr(record, c.attr) != outcome.values[c.attr]
                     for c in spec.columns
-                    if c.attr not in ("town", "name")
+                    if c.attr not in ("town", "name") and c.attr in result.present_attrs
                 )
                 outcome.action = "update" if changed else "same"
             else:

@@ -958,7 +958,8 @@ def register_import(
             if row.action == "new":
                 model.objects.create(town=row.values["town"], **values)
             elif row.action == "update":
-                model.objects.filter(pk=row.existing_pk).update(**values)
+                changed = {a: v for a, v in values.items() if a in result.present_attrs}
+                model.objects.filter(pk=row.existing_pk).update(**changed)
         audit_record(
             action=AuditAction.IMPORT,
             actor=acting_user,

@@ -390,3 +390,25 @@ def test_the_office_keeps_enterprises_in_the_admin(client, login, enterprise):
     assert page.status_code == 200
     assert enterprise.name in page.content.decode()
     assert client.get(f"/admin/outreach/enterprise/{enterprise.pk}/change/").status_code == 200
+
+
+def test_a_sheet_without_a_column_leaves_that_field_untouched(reviewer, enterprise):
+    services.enterprise_group_set(
+        acting_user=reviewer,
+        enterprise=enterprise,
+        has_group=True,
+        group_basis="",
+        contact_name="陈刚",
+        contact_phone="",
+    )
+    result = services.register_import(
+        acting_user=reviewer,
+        spec_code="enterprises",
+        raw_rows=rows(
+            ["街镇", "企业名称", "所在园区"], ["朱家角镇", enterprise.name, "朱家角工业园区"]
+        ),
+    )
+    assert result.applied and result.rows[0].action == "update"
+    enterprise.refresh_from_db()
+    assert enterprise.park == "朱家角工业园区"
+    assert enterprise.has_group and enterprise.contact_name == "陈刚"

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from qpdo.documents.excel import Column, XlsxExporter
+from qpdo.documents.excel import Column, Percent, XlsxExporter
 from qpdo.org.enums import UnitKind
 
 from .enums import REPORT_STATE_LABELS
@@ -223,7 +223,7 @@ class YearSummaryExporter(XlsxExporter):
                 p.late,
                 *(cell.adopted if cell.responsible else "—" for cell in p.cells),
                 f"{p.fronts_covered}/{p.responsible_count}",
-                f"{p.completeness}%",
+                Percent(p.completeness),
                 self.audiences.get(p.unit.pk) or 0,
                 _rate(self.schools, p.unit) if is_town else "—",
                 _rate(self.communities, p.unit) if is_town else "—",

@@ -16,6 +16,7 @@ from qpdo.documents.pdf import handle_missing_fonts
 from qpdo.documents.uploads import file_response
 from qpdo.org import clock
 from qpdo.org.audit import client_ip
+from qpdo.org.caching import CachedCountPaginator
 from qpdo.org.selectors import campaign_units
 from qpdo.workflow import rules as workflow_rules
 from qpdo.workflow import selectors as workflow_selectors
@@ -141,6 +142,7 @@ class OverviewView(CampaignMixin, TemplateView):
 class ItemListView(CampaignMixin, ListView):
     template_name = "campaigns/item/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     tab = "items"
 
     def get_queryset(self):
@@ -513,6 +515,7 @@ class RecheckView(CampaignMixin, ServiceFormMixin, FormView):
 class TeamListView(CampaignMixin, ListView):
     template_name = "campaigns/team/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     tab = "teams"
 
     def get_queryset(self):
@@ -666,6 +669,7 @@ class TeamOutputFileView(CampaignMixin, View):
 class PairListView(CampaignMixin, ListView):
     template_name = "campaigns/pair/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     tab = "pairs"
 
     def get_queryset(self):
@@ -782,6 +786,7 @@ class PairUpdateView(PairFormView):
 class RotationListView(CampaignMixin, ListView):
     template_name = "campaigns/rotation/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     tab = "rotations"
 
     def get_queryset(self):
@@ -859,6 +864,7 @@ class RotationUpdateView(RotationFormView):
 class CompetitionListView(CampaignMixin, ListView):
     template_name = "campaigns/competition/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     tab = "competitions"
 
     def get_queryset(self):
@@ -1043,6 +1049,7 @@ class QuarterStarCreateView(CampaignMixin, ServiceFormMixin, FormView):
 class DiscussionListView(CampaignMixin, ListView):
     template_name = "campaigns/discussion/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     tab = "discussions"
 
     def get_queryset(self):
@@ -1240,6 +1247,7 @@ class RecordListView(CampaignMixin, ListView):
 
     template_name = "campaigns/record/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     tab = "records"
 
     def get(self, request, *args, **kwargs):

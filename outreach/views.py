@@ -15,6 +15,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from qpdo.documents.excel import read_xlsx_rows
 from qpdo.documents.uploads import file_response
 from qpdo.org import clock
+from qpdo.org.caching import CachedCountPaginator
 from qpdo.org.scoping import units_user_may_see
 from qpdo.workflow import rules as workflow_rules
 from qpdo.workflow import selectors as workflow_selectors
@@ -162,6 +163,7 @@ class YearSummaryExportView(View):
 class PlanListView(ListView):
     template_name = "outreach/plan/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         self.year = _year_from(self.request, default=None) if self.request.GET.get("year") else None
@@ -375,6 +377,7 @@ class ReportFilterMixin:
 class ReportListView(ReportFilterMixin, ListView):
     template_name = "outreach/report/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         return self.filtered_reports()
@@ -691,6 +694,7 @@ class CoverageView(RegisterAccessMixin, TemplateView):
 class SchoolListView(RegisterAccessMixin, ListView):
     template_name = "outreach/school/list.html"
     paginate_by = 30
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         self.year = _year_from(self.request)
@@ -804,6 +808,7 @@ class EvacuationPlanDownloadView(View):
 class CommunityListView(RegisterAccessMixin, ListView):
     template_name = "outreach/community/list.html"
     paginate_by = 30
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         self.year = _year_from(self.request)

@@ -111,12 +111,17 @@ def test_render_pdf_collects_garbage_after_the_response_not_before(monkeypatch):
 
     from qpdo.documents import pdf
 
+    # The handlers are connected to Django's request signals (sending the real signals here
+    # would also close the test's database connection).
+    assert any(r[1]() is pdf._on_request_started for r in request_started.receivers)
+    assert any(r[1]() is pdf._on_request_finished for r in request_finished.receivers)
+
     calls = []
     monkeypatch.setattr(pdf.gc, "collect", lambda: calls.append("collect"))
-    request_started.send(sender=None)
+    pdf._on_request_started()
     pdf.collect_garbage_after_render()
     assert calls == []  # the response is not kept waiting
-    request_finished.send(sender=None)
+    pdf._on_request_finished()
     assert calls == ["collect"]
     pdf.collect_garbage_after_render()  # outside a request (batch job): at once
     assert calls == ["collect", "collect"]

@@ -914,13 +914,14 @@ def record_columns() -> list[tuple[str, str]]:
     return [column for _code, provider in providers.all_providers() for column in provider.columns]
 
 
-def records_for(*, campaign: Campaign, staff) -> list[PersonRecord]:
+def records_for(*, campaign: Campaign, staff, counts_only: bool = False) -> list[PersonRecord]:
     """Return the yearly records of these people, gathered from every registered provider.
 
-    Each provider runs a fixed number of queries whatever the number of people.
+    Each provider runs a fixed number of queries whatever the number of people. With
+    `counts_only` (the list of people), providers that can count in SQL load no entries.
     """
     staff = list(staff)
-    parts = providers.record_parts(campaign, staff=staff)
+    parts = providers.record_parts(campaign, staff=staff, counts_only=counts_only)
     records = []
     for person in staff:
         counts: dict[str, int] = {}

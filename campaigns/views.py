@@ -1263,7 +1263,9 @@ class RecordListView(CampaignMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        records = selectors.records_for(campaign=self.campaign, staff=context["object_list"])
+        records = selectors.records_for(
+            campaign=self.campaign, staff=context["object_list"], counts_only=True
+        )
         columns = selectors.record_columns()
         for record in records:
             record.values = [record.counts.get(key, 0) for key, _header in columns]

@@ -15,7 +15,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from qpdo.documents.excel import read_xlsx_rows
 from qpdo.documents.uploads import file_response
 from qpdo.org import clock
-from qpdo.org.caching import CachedCountPaginator
+from qpdo.org.caching import CachedCountPaginator, cached
 from qpdo.org.scoping import units_user_may_see
 from qpdo.workflow import rules as workflow_rules
 from qpdo.workflow import selectors as workflow_selectors
@@ -121,7 +121,11 @@ class DashboardView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = _year_from(self.request)
-        data = selectors.dashboard_for(year=year)
+        # The same office-wide figures for every reviewer: computed once per write (and day).
+        data = cached(
+            ("outreach-dashboard", year, clock.today()),
+            lambda: selectors.dashboard_for(year=year),
+        )
         context.update(data)
         context.update(
             years=selectors.year_choices(),

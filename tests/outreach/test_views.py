@@ -390,3 +390,11 @@ def test_coverage_page_for_a_town_shows_its_own_schools_only(client, login, unit
     login("outreach_reviewer")
     response = client.get("/outreach/coverage/?year=2024")
     assert len(response.context["schools"].rows) == 11 and "全区合计" in response.content.decode()
+
+
+def test_dashboard_is_cached_until_a_report_is_decided(client, login, make_report, adopt, in_2024):
+    login("outreach_reviewer")
+    before = client.get("/outreach/dashboard/?year=2024").context["adopted_total"]
+    assert client.get("/outreach/dashboard/?year=2024").context["adopted_total"] == before
+    adopt(make_report("zhujiajiao"))
+    assert client.get("/outreach/dashboard/?year=2024").context["adopted_total"] == before + 1

@@ -71,3 +71,11 @@ def test_header_badges_follow_the_message_service(client, login):
     assert badge_counts_for(user=user)["unread"] == before + 1
     notification_mark_read(user=user)
     assert badge_counts_for(user=user)["unread"] == 0
+
+
+def test_templates_are_read_through_the_cached_loader():
+    from django.template import engines
+    from django.template.loaders.cached import Loader
+
+    [loader] = engines["django"].engine.template_loaders
+    assert isinstance(loader, Loader)

@@ -67,13 +67,20 @@ from .ranking import Line, rank_lines
 
 
 def campaign_current() -> Campaign | None:
-    """Return this year's campaign, else the latest one."""
+    """Return this year's campaign, else the latest one (cached until the next write)."""
+    from qpdo.org.caching import cached
+
     year = clock.today().year
-    return (
-        Campaign.objects.filter(year=year).first()
-        or Campaign.objects.filter(year__lt=year).order_by("-year").first()
-        or Campaign.objects.order_by("year").first()
-    )
+
+    def find() -> Campaign | bool:
+        return (
+            Campaign.objects.filter(year=year).first()
+            or Campaign.objects.filter(year__lt=year).order_by("-year").first()
+            or Campaign.objects.order_by("year").first()
+            or False  # cached as "no campaign" (None means a cache miss)
+        )
+
+    return cached(("campaign-current", year), find) or None
 
 
 def key_dates_upcoming(campaign: Campaign, *, today: datetime.date | None = None, limit: int = 6):

@@ -54,9 +54,32 @@ def load_user_with_roles(user_id):
     return row
 
 
+def _identity_key(user_id) -> tuple:
+    return ("identity", user_id)
+
+
 class PortalBackend(ModelBackend):
-    """ModelBackend whose get_user() is one statement for user, roles and staff."""
+    """ModelBackend whose get_user() loads user, roles and staff in one statement.
+
+    The roles and the staff record (not the user row, which holds the password hash) are then
+    kept in the cache under the data version: a later request loads the bare user row by its
+    primary key (a statement Django compiles quickly) and takes the rest from the cache. Any
+    change of roles, staff or account bumps the version.
+    """
 
     def get_user(self, user_id):
-        user = load_user_with_roles(user_id)
+        from django.core.cache import cache
+
+        from .caching import DEFAULT_TIMEOUT, versioned_key
+
+        key = versioned_key(*_identity_key(user_id))
+        identity = cache.get(key)
+        if identity is not None:
+            user = get_user_model()._default_manager.filter(pk=user_id).first()
+            if user is not None:
+                user._qpdo_roles, user._qpdo_staff = identity
+        else:
+            user = load_user_with_roles(user_id)
+            if user is not None:
+                cache.set(key, (user._qpdo_roles, user._qpdo_staff), DEFAULT_TIMEOUT)
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -79,3 +79,20 @@ def test_templates_are_read_through_the_cached_loader():
 
     [loader] = engines["django"].engine.template_loaders
     assert isinstance(loader, Loader)
+
+
+def test_cached_roles_follow_a_change_of_groups(demo_user):
+    from django.contrib.auth.models import Group
+
+    from qpdo.org.backends import PortalBackend
+    from qpdo.org.enums import Role
+
+    user = demo_user("member")
+    backend = PortalBackend()
+    assert Role.OUTREACH_REVIEWER not in backend.get_user(user.pk)._qpdo_roles
+    assert Role.OUTREACH_REVIEWER not in backend.get_user(user.pk)._qpdo_roles  # from the cache
+    user.groups.add(Group.objects.get(name=Role.OUTREACH_REVIEWER.label))
+    assert Role.OUTREACH_REVIEWER in backend.get_user(user.pk)._qpdo_roles
+    user.is_active = False
+    user.save()
+    assert backend.get_user(user.pk) is None

@@ -16,6 +16,11 @@ class OutreachConfig(AppConfig):
 
         chains.register(PLAN_CHAIN, Plan)
         chains.register(REPORT_CHAIN, Report)
+        from qpdo.jobs import registry as jobs
+
+        from .services import REPORTS_YEAR_JOB, reports_year_export_run
+
+        jobs.register(REPORTS_YEAR_JOB, title="“六进”活动信息导出", run=reports_year_export_run)
         from .providers import register as register_campaign_provider
 
         register_campaign_provider()

@@ -686,3 +686,40 @@ def agreement_create(*, acting_user, data: dict, upload=None, request=None) -> P
             ip_address=client_ip(request),
         )
     return agreement
+
+
+# Large exports as background jobs ------------------------------------------------------------
+
+REPORTS_YEAR_JOB = "outreach.reports_year"
+
+
+def reports_year_export_request(*, acting_user, year: int, request=None):
+    """Queue the Excel of every 六进 activity report of a year the user may see."""
+    from qpdo.jobs.services import job_request
+
+    return job_request(
+        kind=REPORTS_YEAR_JOB,
+        label=f"{year}年度“六进”活动信息（全部）",
+        params={"year": year},
+        acting_user=acting_user,
+        request=request,
+    )
+
+
+def reports_year_export_run(job, progress):
+    """Render the year's reports as Excel (the handler of the outreach.reports_year job)."""
+    from qpdo.jobs.registry import JobOutput
+
+    from .exports import ReportExporter
+
+    year = job.params["year"]
+    reports = selectors.report_list_for(user=job.requested_by, year=year).annotate(
+        first_submitted_at=selectors.first_submitted_at()
+    )
+    total = reports.count()
+    progress(0, total)
+    exporter = ReportExporter(reports, description=f"{year}年度全部")
+    content = exporter.render()
+    export_record(acting_user=job.requested_by, what=f"{year}年度“六进”活动信息", rows=total)
+    progress(total, total)
+    return JobOutput(filename=exporter.filename, content=content, note=f"共 {total} 条活动信息")

@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("reports/", views.ReportListView.as_view(), name="report-list"),
     path("reports/export.xlsx", views.ReportExportView.as_view(), name="report-export"),
+    path("reports/export-year/", views.ReportYearExportView.as_view(), name="report-export-year"),
     path("reports/new/", views.ReportCreateView.as_view(), name="report-create"),
     path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="report-detail"),
     path("reports/<int:pk>/edit/", views.ReportUpdateView.as_view(), name="report-update"),

@@ -425,6 +425,22 @@ class ReportExportView(ReportFilterMixin, View):
         return response
 
 
+class ReportYearExportView(View):
+    """Queue the Excel of a whole year's reports as a background job (too big for a request)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        try:
+            year = int(request.POST.get("year") or clock.today().year)
+        except ValueError:
+            year = clock.today().year
+        job = services.reports_year_export_request(
+            acting_user=request.user, year=year, request=request
+        )
+        return redirect(job.get_absolute_url())
+
+
 class ReportFormMixin:
     form_class = ReportForm
     template_name = "outreach/report/form.html"

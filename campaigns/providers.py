@@ -87,6 +87,9 @@ class Provider:
     monthly: MonthlyFunc | None = None
     record: RecordFunc | None = None
     calendar: CalendarFunc | None = None
+    # Optional: only the record's counts, aggregated in SQL, for the list of people
+    # ((campaign, *, staff) -> {staff_id: {key: n}}); without it the list calls `record`.
+    record_counts: Callable[..., dict[int, dict[str, int]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -152,11 +155,22 @@ def monthly_metrics(campaign, *, start, end, units: Iterable) -> dict[str, dict[
     return total
 
 
-def record_parts(campaign, *, staff: Sequence) -> list[tuple[str, Provider, dict[int, Any]]]:
-    """Return, per provider with a record, its parts for the people (keyed by staff id)."""
+def record_parts(
+    campaign, *, staff: Sequence, counts_only: bool = False
+) -> list[tuple[str, Provider, dict[int, Any]]]:
+    """Return, per provider with a record, its parts for the people (keyed by staff id).
+
+    With `counts_only`, a provider that aggregates its counts in SQL (`record_counts`) is asked
+    for those only: the parts then have counts and no entries.
+    """
     parts = []
     for code, provider in all_providers():
         if provider.record is None:
+            continue
+        if counts_only and provider.record_counts is not None:
+            counts = provider.record_counts(campaign, staff=list(staff))
+            by_staff = {pk: RecordPart(counts=dict(c)) for pk, c in counts.items()}
+            parts.append((code, provider, by_staff))
             continue
         parts.append((code, provider, provider.record(campaign, staff=list(staff))))
     return parts

@@ -67,13 +67,20 @@ from .ranking import Line, rank_lines
 
 
 def campaign_current() -> Campaign | None:
-    """Return this year's campaign, else the latest one."""
+    """Return this year's campaign, else the latest one (cached until the next write)."""
+    from qpdo.org.caching import cached
+
     year = clock.today().year
-    return (
-        Campaign.objects.filter(year=year).first()
-        or Campaign.objects.filter(year__lt=year).order_by("-year").first()
-        or Campaign.objects.order_by("year").first()
-    )
+
+    def find() -> Campaign | bool:
+        return (
+            Campaign.objects.filter(year=year).first()
+            or Campaign.objects.filter(year__lt=year).order_by("-year").first()
+            or Campaign.objects.order_by("year").first()
+            or False  # cached as "no campaign" (None means a cache miss)
+        )
+
+    return cached(("campaign-current", year), find) or None
 
 
 def key_dates_upcoming(campaign: Campaign, *, today: datetime.date | None = None, limit: int = 6):
@@ -914,13 +921,14 @@ def record_columns() -> list[tuple[str, str]]:
     return [column for _code, provider in providers.all_providers() for column in provider.columns]
 
 
-def records_for(*, campaign: Campaign, staff) -> list[PersonRecord]:
+def records_for(*, campaign: Campaign, staff, counts_only: bool = False) -> list[PersonRecord]:
     """Return the yearly records of these people, gathered from every registered provider.
 
-    Each provider runs a fixed number of queries whatever the number of people.
+    Each provider runs a fixed number of queries whatever the number of people. With
+    `counts_only` (the list of people), providers that can count in SQL load no entries.
     """
     staff = list(staff)
-    parts = providers.record_parts(campaign, staff=staff)
+    parts = providers.record_parts(campaign, staff=staff, counts_only=counts_only)
     records = []
     for person in staff:
         counts: dict[str, int] = {}

@@ -16,6 +16,7 @@ from qpdo.documents.pdf import handle_missing_fonts
 from qpdo.documents.uploads import file_response
 from qpdo.org import clock
 from qpdo.org.audit import client_ip
+from qpdo.org.caching import CachedCountPaginator
 from qpdo.org.models import Unit
 from qpdo.org.selectors import campaign_units
 from qpdo.workflow import rules as workflow_rules
@@ -142,6 +143,7 @@ class OverviewView(CampaignMixin, TemplateView):
 class ItemListView(CampaignMixin, ListView):
     template_name = "campaigns/item/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     tab = "items"
 
     def get_queryset(self):
@@ -514,6 +516,7 @@ class RecheckView(CampaignMixin, ServiceFormMixin, FormView):
 class TeamListView(CampaignMixin, ListView):
     template_name = "campaigns/team/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     tab = "teams"
 
     def get_queryset(self):
@@ -667,6 +670,7 @@ class TeamOutputFileView(CampaignMixin, View):
 class PairListView(CampaignMixin, ListView):
     template_name = "campaigns/pair/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     tab = "pairs"
 
     def get_queryset(self):
@@ -783,6 +787,7 @@ class PairUpdateView(PairFormView):
 class RotationListView(CampaignMixin, ListView):
     template_name = "campaigns/rotation/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     tab = "rotations"
 
     def get_queryset(self):
@@ -860,6 +865,7 @@ class RotationUpdateView(RotationFormView):
 class CompetitionListView(CampaignMixin, ListView):
     template_name = "campaigns/competition/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     tab = "competitions"
 
     def get_queryset(self):
@@ -1044,6 +1050,7 @@ class QuarterStarCreateView(CampaignMixin, ServiceFormMixin, FormView):
 class DiscussionListView(CampaignMixin, ListView):
     template_name = "campaigns/discussion/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     tab = "discussions"
 
     def get_queryset(self):
@@ -1241,6 +1248,7 @@ class RecordListView(CampaignMixin, ListView):
 
     template_name = "campaigns/record/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     tab = "records"
 
     def get(self, request, *args, **kwargs):
@@ -1260,7 +1268,9 @@ class RecordListView(CampaignMixin, ListView):
         context["record_units"] = Unit.objects.filter(pk__in=people.values("unit")).order_by(
             "order", "pk"
         )
-        records = selectors.records_for(campaign=self.campaign, staff=context["object_list"])
+        records = selectors.records_for(
+            campaign=self.campaign, staff=context["object_list"], counts_only=True
+        )
         columns = selectors.record_columns()
         for record in records:
             record.values = [record.counts.get(key, 0) for key, _header in columns]

@@ -14,6 +14,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from campaigns.selectors import campaign_current
 from qpdo.documents.uploads import file_response
+from qpdo.org.caching import CachedCountPaginator
 from qpdo.org.scoping import user_unit
 from qpdo.workflow import selectors as workflow_selectors
 from qpdo.workflow.mixins import SubjectFormMixin, form_add_errors
@@ -26,6 +27,7 @@ from .models import LecturePhoto
 class TopicListView(ListView):
     template_name = "lectures/topic/list.html"
     paginate_by = 20
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         return selectors.topic_list_for(

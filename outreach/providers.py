@@ -93,6 +93,48 @@ def record(campaign, *, staff) -> dict[int, RecordPart]:
     return parts
 
 
+def record_counts(campaign, *, staff) -> dict[int, dict[str, int]]:
+    """Return per person the counts of `record` (adopted reports, reviews), counted in SQL."""
+    from django.db.models import Count
+
+    by_user = {s.user_id: s.pk for s in staff if s.user_id}
+    counts: dict[int, dict[str, int]] = {}
+    if not by_user:
+        return counts
+
+    def add(rows, key) -> None:
+        for user_id, n in rows:
+            entry = counts.setdefault(
+                by_user[user_id], {"outreach_reports": 0, "outreach_reviews": 0}
+            )
+            entry[key] += n
+
+    add(
+        Report.objects.filter(
+            approval__submitter_id__in=by_user,
+            approval__state=State.APPROVED,
+            held_on__year=campaign.year,
+        )
+        .values_list("approval__submitter_id")
+        .annotate(n=Count("id"))
+        .order_by(),
+        "outreach_reports",
+    )
+    add(
+        Opinion.objects.filter(
+            actor_id__in=by_user,
+            approval__chain_code__in=CHAINS,
+            action__in=DECISIONS,
+            at__year=campaign.year,
+        )
+        .values_list("actor_id")
+        .annotate(n=Count("id"))
+        .order_by(),
+        "outreach_reviews",
+    )
+    return counts
+
+
 def copy_key_dates(source, target) -> str:
     """Set the new year's 六进 key dates from their rules (the fronts are standing data)."""
     from .services import key_dates_sync
@@ -106,6 +148,7 @@ PROVIDER = Provider(
     order=50,
     columns=(("outreach_reports", "六进信息"), ("outreach_reviews", "六进审核")),
     record=record,
+    record_counts=record_counts,
 )
 
 

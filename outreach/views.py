@@ -16,6 +16,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from qpdo.documents.excel import read_xlsx_rows
 from qpdo.documents.uploads import file_response
 from qpdo.org import clock
+from qpdo.org.caching import CachedCountPaginator, cached
 from qpdo.org.scoping import units_user_may_see
 from qpdo.workflow import rules as workflow_rules
 from qpdo.workflow import selectors as workflow_selectors
@@ -135,7 +136,11 @@ class DashboardView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = _year_from(self.request)
-        data = selectors.dashboard_for(year=year)
+        # The same office-wide figures for every reviewer: computed once per write (and day).
+        data = cached(
+            ("outreach-dashboard", year, clock.today()),
+            lambda: selectors.dashboard_for(year=year),
+        )
         context.update(data)
         context.update(
             years=selectors.year_choices(),
@@ -178,6 +183,7 @@ class YearSummaryExportView(View):
 class PlanListView(ListView):
     template_name = "outreach/plan/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         self.year = _year_from(self.request, default=None) if self.request.GET.get("year") else None
@@ -415,6 +421,7 @@ class ReportFilterMixin:
 class ReportListView(ReportFilterMixin, ListView):
     template_name = "outreach/report/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         return self.filtered_reports()
@@ -759,6 +766,7 @@ class CoverageView(RegisterAccessMixin, TemplateView):
 class SchoolListView(RegisterAccessMixin, ListView):
     template_name = "outreach/school/list.html"
     paginate_by = 30
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         self.year = _year_from(self.request)
@@ -965,6 +973,7 @@ class EvacuationPlanDownloadView(View):
 class CommunityListView(RegisterAccessMixin, ListView):
     template_name = "outreach/community/list.html"
     paginate_by = 30
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         self.year = _year_from(self.request)

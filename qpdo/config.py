@@ -76,7 +76,11 @@ def database(var_dir: Path) -> dict:
         config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     else:
         config["CONN_HEALTH_CHECKS"] = True
-        config["OPTIONS"] = {"connect_timeout": 5}
+        # JIT compilation costs a page 100+ ms on the portal's short queries (measured, #15).
+        config["OPTIONS"] = {"connect_timeout": 5, "options": "-c jit=off"}
+        # Server-side cursors (QuerySet.iterator(), form choices) cost DECLARE/FETCH/CLOSE
+        # round trips; the portal's iterated querysets are small.
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
     return config
 
 

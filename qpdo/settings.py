@@ -45,6 +45,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "qpdo.org.sessions.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -80,6 +81,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend, with user + roles + staff loaded in one statement per request.
+    "qpdo.org.backends.PortalBackend",
+    # Kept so that sessions signed in through plain ModelBackend stay valid.
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -103,11 +107,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
 
-# Sessions end after 30 idle minutes.
+# Sessions end after 30 idle minutes. The expiry is refreshed when it is a minute old, not
+# written on every request (qpdo.org.sessions).
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
-# Sessions live in the database, so any app server serves any signed-in person.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database (qpdo.org.sessions extends the db backend), so any app
+# server serves any signed-in person.
+SESSION_ENGINE = "qpdo.org.sessions"
+SESSION_REFRESH_AFTER = 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -1,12 +1,16 @@
 """Site-wide pages: the 工作台 and the sign-in pages."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 from django.views.generic import TemplateView
 
 from campaigns.selectors import campaign_current, key_dates_upcoming
+from qpdo.org import clock
 from qpdo.org.audit import audit_record, client_ip
+from qpdo.org.caching import DEFAULT_TIMEOUT, data_version
 from qpdo.org.dashboard import panels_for
 from qpdo.org.enums import AuditAction
 from qpdo.org.selectors import profile_for
@@ -14,24 +18,50 @@ from qpdo.workflow.selectors import dashboard_panels_for
 
 
 class HomeView(TemplateView):
-    """The 工作台: who I am, what waits for me, what I submitted, what is due next."""
+    """The 工作台: who I am, what waits for me, what I submitted, what is due next.
+
+    The page body is cached per user and day under the data version (see qpdo.org.caching):
+    every write to the portal's data drops it. Its context is lazy (callables, which the
+    template calls), so a cached body runs none of the panels' statements.
+    """
 
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        campaign = campaign_current()
-        key_dates, all_past = key_dates_upcoming(campaign) if campaign else ([], False)
+
+        @functools.cache
+        def workflow():
+            return dashboard_panels_for(user=user)
+
+        @functools.cache
+        def campaign():
+            return campaign_current()
+
+        @functools.cache
+        def key_dates():
+            current = campaign()
+            return key_dates_upcoming(current) if current else ([], False)
+
+        def lazy(fn):
+            fn = functools.cache(fn)
+            return fn
+
         context.update(
-            profile=profile_for(user=user),
+            home_cache_key=f"{user.pk}:{clock.today():%Y%m%d}:{data_version()}",
+            home_cache_timeout=DEFAULT_TIMEOUT,
+            profile=lazy(lambda: profile_for(user=user)),
             campaign=campaign,
-            key_dates=key_dates,
-            key_dates_all_past=all_past,
-            panels=panels_for(user),
-            **dashboard_panels_for(user=user),
+            key_dates=lambda: key_dates()[0],
+            key_dates_all_past=lambda: key_dates()[1],
+            panels=lazy(lambda: panels_for(user)),
+            **{name: (lambda name=name: workflow()[name]) for name in WORKFLOW_PANEL_KEYS},
         )
         return context
+
+
+WORKFLOW_PANEL_KEYS = ("todo_items", "todo_total", "my_items", "notifications")
 
 
 class PortalLoginView(auth_views.LoginView):

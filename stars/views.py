@@ -14,6 +14,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from qpdo.documents.pdf import handle_missing_fonts, pdf_response
 from qpdo.documents.uploads import file_response
 from qpdo.org.audit import client_ip
+from qpdo.org.caching import CachedCountPaginator
 from qpdo.org.scoping import user_unit
 from qpdo.workflow import rules as workflow_rules
 from qpdo.workflow import selectors as workflow_selectors
@@ -97,6 +98,7 @@ def _standard_texts():
 class PlanListView(YearMixin, ListView):
     template_name = "stars/plan/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         return selectors.plan_list_for(
@@ -230,6 +232,7 @@ class SummaryListView(YearMixin, ListView):
 
     template_name = "stars/summary/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         return selectors.summary_list_for(
@@ -292,6 +295,7 @@ class SummaryDownloadView(View):
 class NominationListView(YearMixin, ListView):
     template_name = "stars/nomination/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         nominations = selectors.nomination_list_for(
@@ -661,6 +665,7 @@ class SelectionView(YearMixin, ListView):
 
     template_name = "stars/selection/compare.html"
     paginate_by = 50
+    paginator_class = CachedCountPaginator
 
     def dispatch(self, request, *args, **kwargs):
         if not rules.may_see_selection(request.user):

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from qpdo.org import clock
 from qpdo.org.audit import audit_record, client_ip
+from qpdo.org.caching import bump_data_version
 from qpdo.org.enums import AuditAction
 from qpdo.org.scoping import display_name, user_staff, users_with_role
 
@@ -96,6 +97,7 @@ def subject_refresh_title(subject: ApprovalSubject) -> None:
     Approval.objects.filter(pk=subject.approval_id).update(
         title=subject.get_workflow_title()[:200], unit=subject.get_workflow_unit()
     )
+    bump_data_version()
 
 
 def ensure_editable(subject: ApprovalSubject) -> None:
@@ -273,6 +275,7 @@ def approval_transition(
                 ip_address=ip,
             )
             transaction.on_commit(lambda: _notify(locked, outcome, acting_user, now))
+            bump_data_version()  # 待办 badges and 工作台 panels of every user, in every worker
     except TransitionRefused as refused:
         audit_record(
             action=AuditAction.TRANSITION,
@@ -434,6 +437,7 @@ def approval_url(approval: Approval) -> str:
 def notify(users, *, title: str, body: str = "", url: str = "", approval=None, at=None) -> None:
     """Send an in-app message and an e-mail to each user (e-mail failures are logged)."""
     users = [u for u in users if u is not None and u.is_active]
+    bump_data_version()  # bulk_create sends no signal: the unread counts change
     Notification.objects.bulk_create(
         Notification(
             recipient=u,
@@ -520,7 +524,10 @@ def notification_mark_read(*, user, pk: int | None = None) -> int:
     messages = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if pk is not None:
         messages = messages.filter(pk=pk)
-    return messages.update(read_at=clock.now())
+    changed = messages.update(read_at=clock.now())
+    if changed:
+        bump_data_version()  # update() sends no signal: the unread counts change
+    return changed
 
 
 def reminders_send_overdue(*, today: datetime.date | None = None) -> int:

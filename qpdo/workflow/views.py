@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from qpdo.documents.pdf import handle_missing_fonts, pdf_response
+from qpdo.org.caching import CachedCountPaginator
 
 from . import rules, selectors, services
 from .enums import Action
@@ -23,6 +24,7 @@ PAGE_SIZE = 20
 
 class ApprovalListView(ListView):
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     template_name = "workflow/approval_list.html"
     heading = ""
     empty_text = ""
@@ -69,6 +71,7 @@ class MineView(ApprovalListView):
 
 class CopiedView(ListView):
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     template_name = "workflow/copied_list.html"
 
     def get_queryset(self):
@@ -222,6 +225,7 @@ class ApprovalPdfView(View):
 
 class NotificationListView(ListView):
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     template_name = "workflow/notification_list.html"
 
     def get_queryset(self):

@@ -202,9 +202,10 @@ class NominationAdmin(ApprovalAdminMixin, admin.ModelAdmin):
     def birth_month_display(self, obj):
         return selectors.cn_month(obj.birth_month) or "—"
 
-    @admin.display(description="岗位之星", boolean=True)
+    @admin.display(description="岗位之星")
     def is_star(self, obj):
-        return exports._is_star(obj)
+        # Only the stars are marked: a red ✖ beside every other nominee reads as a refusal.
+        return "★ 当选" if exports._is_star(obj) else ""
 
     @admin.display(description="申报表")
     def form_links(self, obj):

@@ -15,6 +15,7 @@ from django.views.generic import ListView, TemplateView
 from qpdo.documents.pdf import handle_missing_fonts, pdf_response
 
 from . import rules, selectors, services
+from .admin import after_decision, decision_panel_context
 from .enums import Action
 from .forms import CopyForm, DecisionForm, TransferForm
 
@@ -41,7 +42,7 @@ class InboxView(ApprovalListView):
     list_kind = "todo"
 
     def get_queryset(self):
-        return selectors.inbox_for(user=self.request.user)
+        return selectors.todo_for(user=self.request.user)
 
 
 class DoneView(ApprovalListView):
@@ -99,6 +100,16 @@ class ApprovalDetailView(TemplateView):
         approval = selectors.approval_get_for(user=user, pk=self.kwargs["pk"])
         subject = approval.subject
         may_decide = rules.refusal_to_decide(user, approval) is None
+        following = selectors.next_waiting_for(user=user, after=approval) if may_decide else None
+        context.update(
+            decision_panel_context(
+                self.request,
+                approval,
+                form=kwargs.get("decision_form"),
+                action_url=reverse("workflow:approval-act", args=[approval.pk, "decide"]),
+            ),
+            next_url=reverse("workflow:approval-detail", args=[following.pk]) if following else "",
+        )
         context.update(
             approval=approval,
             subject=subject,
@@ -110,8 +121,6 @@ class ApprovalDetailView(TemplateView):
             may_submit=(
                 subject is not None and rules.refusal_to_submit(user, approval, subject) is None
             ),
-            decision_form=kwargs.get("decision_form")
-            or (DecisionForm(approval=approval) if may_decide else None),
             transfer_form=(
                 TransferForm(candidates=_transfer_candidates(user, approval))
                 if may_decide
@@ -197,10 +206,15 @@ class ApprovalActView(View):
                 return_to=form.cleaned_return_to(),
                 request=request,
             )
-            messages.success(request, f"已{step.label_of(Action(form.cleaned_data['decision']))}。")
         except services.TransitionRefused as refused:
             messages.error(request, refused.message)
-        return _back(request, approval)
+            return _back(request, approval)
+        done = f"已{step.label_of(Action(form.cleaned_data['decision']))}：{approval.title}"
+        if request.POST.get("next"):
+            # A programme's own page (e.g. the monthly ranking) takes the approver back there.
+            messages.success(request, f"{done}。")
+            return _back(request, approval)
+        return after_decision(request, approval, done, admin_side=False)
 
 
 @method_decorator(handle_missing_fonts, name="get")

@@ -18,3 +18,8 @@ urlpatterns = [
     path("outreach/", include("outreach.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "qpdo.errors.bad_request"
+handler403 = "qpdo.errors.permission_denied"
+handler404 = "qpdo.errors.page_not_found"
+handler500 = "qpdo.errors.server_error"

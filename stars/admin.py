@@ -192,8 +192,18 @@ class NominationAdmin(ApprovalAdminMixin, admin.ModelAdmin):
     ]
     readonly_fields = fields
 
+    paper_template = "admin/stars/_paper_nomination.html"
+
     def get_queryset(self, request):
         return selectors.nomination_list_for(user=request.user)
+
+    def paper_context(self, request, obj) -> dict:
+        """The 申报表 grid of 附表2, as the portal shows and prints it."""
+        return {
+            "title": obj.name,
+            "fields": dict(selectors.nomination_form_rows(obj)),
+            "opinions": selectors.nomination_opinion_cells(obj),
+        }
 
     def has_add_permission(self, request):
         return False  # sections fill the 申报表 in the portal

@@ -307,7 +307,7 @@ class ApprovalAdminMixin:
     # Change page --------------------------------------------------------------------------
     def paper_context(self, request, obj) -> dict:
         """Return the context of `paper_template` for this subject."""
-        return {"summary": obj.get_workflow_summary()}
+        return {"title": obj.approval.title or str(obj), "summary": obj.get_workflow_summary()}
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -384,7 +384,9 @@ class ApprovalAdminMixin:
         except services.TransitionRefused as refused:
             messages.error(request, refused.message)
             return HttpResponseRedirect(change_url)
-        return after_decision(request, obj.approval, f"已{step.label_of(decision)}：{obj}")
+        return after_decision(
+            request, obj.approval, f"已{step.label_of(decision)}：{obj.approval.title}"
+        )
 
 
 def _open_url(approval: Approval, user) -> str:

@@ -12,13 +12,7 @@ from qpdo.org import clock
 from qpdo.workflow import selectors, services
 from qpdo.workflow.enums import Action, State
 from qpdo.workflow.models import CommonOpinion, Notification
-from tests.lectures.conftest import MANUSCRIPT_TEXT, approved_topic  # noqa: F401
-from tests.stars.conftest import (  # noqa: F401
-    advance,
-    campaign,
-    make_nomination,
-    post,
-)
+from tests.lectures.conftest import MANUSCRIPT_TEXT
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +23,7 @@ def october_2024():
         yield
 
 
-def manuscript_at_reception(approved_topic, demo_user):  # noqa: F811
+def manuscript_at_reception(approved_topic, demo_user):
     topic = approved_topic()
     speaker = demo_user("member")
     manuscript = lectures.manuscript_save(acting_user=speaker, topic=topic, data=MANUSCRIPT_TEXT)
@@ -45,7 +39,7 @@ def test_coordinator_receives_a_manuscript_in_the_admin(
     client,
     login,
     approved_topic,
-    demo_user,  # noqa: F811
+    demo_user,
 ):
     manuscript = manuscript_at_reception(approved_topic, demo_user)
     login("zonghe_staff")
@@ -69,7 +63,7 @@ def test_todo_links_open_only_where_the_user_can_act(
     client,
     login,
     approved_topic,
-    demo_user,  # noqa: F811
+    demo_user,
 ):
     manuscript = manuscript_at_reception(approved_topic, demo_user)
     coordinator = demo_user("zonghe_staff")
@@ -84,7 +78,7 @@ def test_task_messages_are_handled_once_decided(
     make_nomination,
     advance,
     demo_user,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         nomination = advance(make_nomination("baozhang_head"), to="branch")
@@ -100,7 +94,7 @@ def test_task_messages_are_handled_once_decided(
     assert selectors.badge_counts_for(user=branch)["unread"] == 0
 
 
-def test_returned_item_is_in_the_submitters_todo(make_nomination, advance, demo_user):  # noqa: F811
+def test_returned_item_is_in_the_submitters_todo(make_nomination, advance, demo_user):
     nomination = advance(make_nomination("baozhang_head"), to="branch")
     head = demo_user("baozhang_head")
     assert nomination.approval not in selectors.todo_for(user=head)
@@ -114,7 +108,7 @@ def test_returned_item_is_in_the_submitters_todo(make_nomination, advance, demo_
     assert selectors.badge_counts_for(user=head)["todo"] == 1
 
 
-def test_draft_near_its_deadline_is_in_the_authors_todo(make_nomination, demo_user):  # noqa: F811
+def test_draft_near_its_deadline_is_in_the_authors_todo(make_nomination, demo_user):
     with clock.frozen(clock.at(2024, 9, 1)):
         draft = make_nomination("baozhang_head")
         head = demo_user("baozhang_head")
@@ -130,7 +124,7 @@ def test_admin_decision_goes_on_to_the_next_item(
     login,
     make_nomination,
     advance,
-    demo_user,  # noqa: F811
+    demo_user,
 ):
     first = advance(make_nomination("baozhang_head"), to="branch")
     second = advance(make_nomination("gongcheng_head"), to="branch")
@@ -157,7 +151,7 @@ def test_changelist_opens_on_awaiting_me_with_due_column(
     client,
     login,
     make_nomination,
-    advance,  # noqa: F811
+    advance,
 ):
     advance(make_nomination("baozhang_head"), to="branch")
     login("party_branch")
@@ -169,7 +163,7 @@ def test_changelist_opens_on_awaiting_me_with_due_column(
     assert "icon-no.svg" not in page and "以 " not in page
 
 
-def test_batch_approve_plans_each_through_the_engine(client, login, demo_user, campaign, post):  # noqa: F811
+def test_batch_approve_plans_each_through_the_engine(client, login, demo_user, campaign, post):
     from stars import services as stars
     from tests.stars.test_plans import PLAN
 
@@ -200,7 +194,7 @@ def test_batch_approve_plans_each_through_the_engine(client, login, demo_user, c
         assert plan.approval.state == State.APPROVED
 
 
-def test_common_opinions_offered_at_their_step(client, login, make_nomination, advance):  # noqa: F811
+def test_common_opinions_offered_at_their_step(client, login, make_nomination, advance):
     nomination = advance(make_nomination("baozhang_head"), to="branch")
     CommonOpinion.objects.create(
         chain_code="stars.nomination", step_code="branch", text="同意，建议进一步提炼事迹。"

@@ -32,6 +32,7 @@ class ApprovalListView(ListView):
         context = super().get_context_data(**kwargs)
         for approval in context["object_list"]:
             approval.flag = selectors.flag_for(approval)
+            approval.due = selectors.due_of(approval)
         context.update(heading=self.heading, empty_text=self.empty_text, list_kind=self.list_kind)
         return context
 

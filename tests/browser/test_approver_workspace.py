@@ -1,6 +1,6 @@
 """The approvers' day in the admin, in real Chromium.
 
-機关党支部 (party_branch) opens 我的待办, signs three 申报表 one after another through 下一条,
+机关党支部 (party_branch) opens 我的待办, signs three 申报表 one after another through 下一条,
 batch-approves two 培树计划 and returns the third with a 常用意见; the section head finds the
 returned plan in their 待办. 综合科 (zonghe_staff) receives a 讲述稿 in the admin.
 """

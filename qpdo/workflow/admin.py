@@ -489,7 +489,6 @@ class CommonOpinionAdmin(admin.ModelAdmin):
 
     form = CommonOpinionForm
     list_display = ["text", "step_label", "order"]
-    list_editable = ["order"]
     search_fields = ["text"]
 
     @admin.display(description="审批环节", ordering="chain_code")

@@ -78,7 +78,7 @@ def test_axe_finds_no_serious_violation_on_any_page_for_any_role(
         user = get_user_model().objects.get(username=username)
         queue = [origin + "/"] + ([origin + "/admin/"] if user.is_staff else [])
         seen: set[str] = set()
-        depth = {url: 0 for url in queue}
+        depth = dict.fromkeys(queue, 0)
         while queue and len(seen) < PAGES_PER_ROLE:
             url = queue.pop(0)
             key = urlparse(url)._replace(query="").geturl()

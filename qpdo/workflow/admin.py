@@ -396,16 +396,14 @@ def _open_url(approval: Approval, user) -> str:
     )
 
 
-def after_decision(request, approval: Approval, done: str, *, admin_side: bool = True):
-    """Say what was done and go straight on to the next waiting item (or back to 待办)."""
+def after_decision(request, approval: Approval, done: str):
+    """Say what was done and go straight on to the next waiting item (or back to 我的待办)."""
     following = selectors.next_waiting_for(user=request.user, after=approval)
     if following is None:
         messages.success(request, f"{done}。待办已全部办完。")
-        return HttpResponseRedirect(reverse("admin:index" if admin_side else "workflow:inbox"))
+        return HttpResponseRedirect(reverse("admin:index"))
     messages.success(request, f"{done}。下一条：{following.title}")
-    if admin_side:
-        return HttpResponseRedirect(_open_url(following, request.user))
-    return HttpResponseRedirect(reverse("workflow:approval-detail", args=[following.pk]))
+    return HttpResponseRedirect(_open_url(following, request.user))
 
 
 def due_cn(day) -> str:

@@ -15,7 +15,7 @@ from django.views.generic import ListView, TemplateView
 from qpdo.documents.pdf import handle_missing_fonts, pdf_response
 
 from . import rules, selectors, services
-from .admin import after_decision, decision_panel_context
+from .admin import decision_panel_context
 from .enums import Action
 from .forms import CopyForm, DecisionForm, TransferForm
 
@@ -211,11 +211,10 @@ class ApprovalActView(View):
             messages.error(request, refused.message)
             return _back(request, approval)
         done = f"已{step.label_of(Action(form.cleaned_data['decision']))}：{approval.title}"
-        if request.POST.get("next"):
-            # A programme's own page (e.g. the monthly ranking) takes the approver back there.
-            messages.success(request, f"{done}。")
-            return _back(request, approval)
-        return after_decision(request, approval, done, admin_side=False)
+        # In the portal the approver stays on the item (its new state and opinion in view);
+        # the admin, where a day's queue is worked, goes straight on to the next one.
+        messages.success(request, f"{done}。")
+        return _back(request, approval)
 
 
 @method_decorator(handle_missing_fonts, name="get")

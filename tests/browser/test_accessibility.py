@@ -64,49 +64,88 @@ def demo_usernames() -> list[str]:
     )
 
 
+def crawl(browser, context_args, origin: str, username: str, visit, *, limit=PAGES_PER_ROLE):
+    """Sign in as `username` and call visit(page, url) on each page reached from the 工作台
+    (and the admin index), two links deep; return the problems found (HTTP errors included)."""
+    problems: list[str] = []
+    context = browser.new_context(**context_args)
+    page = context.new_page()
+    submit_login_form(page, origin, username)
+    user = get_user_model().objects.get(username=username)
+    queue = [origin + "/"] + ([origin + "/admin/"] if user.is_staff else [])
+    seen: set[str] = set()
+    depth = dict.fromkeys(queue, 0)
+    while queue and len(seen) < limit:
+        url = queue.pop(0)
+        key = urlparse(url)._replace(query="").geturl()
+        if key in seen:
+            continue
+        seen.add(key)
+        response = page.goto(url)
+        if response is None or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        if response.status >= 400:
+            problems.append(f"{username} {url}: HTTP {response.status}")
+            continue
+        problems += visit(page, url)
+        if depth[url] < 2:
+            for link in same_site_links(page, origin):
+                if link not in depth:
+                    depth[link] = depth[url] + 1
+                    queue.append(link)
+    context.close()
+    return problems
+
+
+def write_report(name: str, problems: list[str]) -> Path:
+    report = Path(__file__).resolve().parents[2] / "test-artifacts" / name
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text("\n".join(problems) + "\n", encoding="utf-8")
+    return report
+
+
 def test_axe_finds_no_serious_violation_on_any_page_for_any_role(
     browser, browser_context_args, live_server, seeded_transactional_db
 ):
     assert AXE.is_file(), "缺少 node_modules/axe-core：请运行 bash scripts/test.sh（会执行 npm ci）"
-    origin = live_server.url
+    checked = []
+
+    def visit(page, url):
+        checked.append(url)
+        return [
+            f"{page.url} {v['impact']} {v['id']} ({v['help']}) {v['nodes']}"
+            for v in axe_violations(page)
+            if not exempt(url, v)
+        ]
+
     problems: list[str] = []
-    checked = 0
     for username in demo_usernames():
-        context = browser.new_context(**browser_context_args)
-        page = context.new_page()
-        submit_login_form(page, origin, username)
-        user = get_user_model().objects.get(username=username)
-        queue = [origin + "/"] + ([origin + "/admin/"] if user.is_staff else [])
-        seen: set[str] = set()
-        depth = dict.fromkeys(queue, 0)
-        while queue and len(seen) < PAGES_PER_ROLE:
-            url = queue.pop(0)
-            key = urlparse(url)._replace(query="").geturl()
-            if key in seen:
-                continue
-            seen.add(key)
-            response = page.goto(url)
-            if response is None or "text/html" not in response.headers.get("content-type", ""):
-                continue
-            if response.status >= 400:
-                problems.append(f"{username} {url}: HTTP {response.status}")
-                continue
-            checked += 1
-            for violation in axe_violations(page):
-                if exempt(url, violation):
-                    continue
-                problems.append(
-                    f"{username} {url}: {violation['impact']} {violation['id']} "
-                    f"({violation['help']}) {violation['nodes']}"
-                )
-            if depth[url] < 2:
-                for link in same_site_links(page, origin):
-                    if link not in depth:
-                        depth[link] = depth[url] + 1
-                        queue.append(link)
-        context.close()
-    report = Path(__file__).resolve().parents[2] / "test-artifacts" / "axe-report.txt"
-    report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text("\n".join(problems) + "\n", encoding="utf-8")
-    assert checked > 50
+        problems += [
+            f"{username} {p}"
+            for p in crawl(browser, browser_context_args, live_server.url, username, visit)
+        ]
+    report = write_report("axe-report.txt", problems)
+    assert len(checked) > 50
+    assert problems == [], f"{len(problems)} problems (see {report}):\n" + "\n".join(problems[:40])
+
+
+def test_reporters_and_section_heads_pages_fit_a_phone(
+    browser, browser_context_args, live_server, seeded_transactional_db
+):
+    """At 390×844 no page of a 填报员 or a section head scrolls sideways."""
+    phone = {**browser_context_args, "viewport": {"width": 390, "height": 844}}
+
+    def visit(page, url):
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        return [f"{url}: scrolls sideways by {overflow}px"] if overflow > 1 else []
+
+    problems: list[str] = []
+    for username in ("zhujiajiao", "jiaoyuju", "gongcheng_head", "zonghe_head"):
+        problems += [
+            f"{username} {p}"
+            for p in crawl(browser, phone, live_server.url, username, visit, limit=20)
+        ]
+    report = write_report("phone-report.txt", problems)
     assert problems == [], f"{len(problems)} problems (see {report}):\n" + "\n".join(problems[:40])

@@ -181,7 +181,7 @@ def test_party_branch_works_a_days_queue_in_the_admin(browser, browser_context_a
     branch.locator("select[name=action]").select_option("batch_approve")
     branch.get_by_role("button", name="执行").click()
     expect(branch.get_by_test_id("batch-items")).to_contain_text("培树工作实施计划")
-    branch.get_by_label("常用意见").select_option("计划目标明确、措施具体，同意实施。")
+    branch.get_by_test_id("common-opinions").select_option("计划目标明确、措施具体，同意实施。")
     expect(branch.get_by_label("意见", exact=True)).to_have_value(
         "计划目标明确、措施具体，同意实施。"
     )
@@ -192,7 +192,7 @@ def test_party_branch_works_a_days_queue_in_the_admin(browser, browser_context_a
     branch.goto(portal_url(f"/admin/stars/cultivationplan/{plans[2].pk}/change/"))
     panel = branch.get_by_test_id("decision-panel")
     panel.get_by_label("退回修改").check()
-    panel.get_by_label("常用意见").select_option(RETURN_OPINION)
+    panel.get_by_test_id("common-opinions").select_option(RETURN_OPINION)
     expect(panel.get_by_label("意见", exact=True)).to_have_value(RETURN_OPINION)
     panel.get_by_role("button", name="提交审批意见").click()
     expect(branch.locator(".messagelist")).to_contain_text("已退回修改")

@@ -9,6 +9,8 @@ function qpdoNameAutocompletes() {
     if (!label) return;
     const name = label.textContent.replace(/[:：]\s*$/, "").trim();
     box.setAttribute("aria-label", name);
+    // aria-labelledby would win over the name and points at the shown choice (often empty).
+    box.removeAttribute("aria-labelledby");
     box.querySelectorAll("[role=textbox]").forEach(function (shown) {
       shown.setAttribute("aria-label", name);
     });

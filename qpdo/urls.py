@@ -21,3 +21,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "qpdo.errors.bad_request"
+handler403 = "qpdo.errors.permission_denied"
+handler404 = "qpdo.errors.page_not_found"
+handler500 = "qpdo.errors.server_error"

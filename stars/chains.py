@@ -21,6 +21,7 @@ PLAN_CHAIN = Chain(
             # The branch reviews every section's plan, and files its own (基层党建).
             allow_submitter=True,
             decided_label="审核通过",
+            batch=True,  # plans of several sections are often approved together
         ),
     ),
     description="各科室针对业务岗位特点制定培树工作实施计划，由机关党支部负责整体指导、审核。",

@@ -306,6 +306,12 @@ class Nomination(ApprovalSubject):
     def get_workflow_year(self) -> int:
         return self.campaign.year
 
+    def get_workflow_submit_due(self):
+        # Inline import: the selectors import these models (a cycle at import time).
+        from .selectors import NOMINATION_DEADLINE_CODE, key_date
+
+        return key_date(self.campaign, NOMINATION_DEADLINE_CODE)
+
     def get_workflow_title(self) -> str:
         post = f"·{self.post.name}" if self.post_id else ""
         return f"岗位之星申报：{self.name}（{self.unit.display_name}{post}）"

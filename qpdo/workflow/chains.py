@@ -32,6 +32,7 @@ class Step:
     due_on: tuple[int, int] | None = None  # (month, day) in the subject's year
     allow_submitter: bool = False  # may the submitter decide this step themselves?
     decided_label: str = ""  # how 同意 reads at this step, e.g. 采用 for an activity report
+    batch: bool = False  # may approvers give 同意 to several items at once (批量同意)?
 
     def __post_init__(self) -> None:
         if self.scope == Scope.FIXED_UNIT and not self.unit_code:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from types import SimpleNamespace
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
@@ -14,9 +16,11 @@ from qpdo.org import clock
 
 from . import rules
 from .enums import DECISIONS, Flag, State
-from .models import Approval, CarbonCopy, Notification, Opinion
+from .models import Approval, CarbonCopy, CommonOpinion, Notification, Opinion
 
 AMBER_DAYS = 3
+# A draft shows in its author's 待办 from this many days before its submission deadline.
+DRAFT_DUE_WINDOW_DAYS = 14
 
 
 def _listing(qs: QuerySet[Approval]) -> QuerySet[Approval]:
@@ -28,6 +32,37 @@ def inbox_for(*, user) -> QuerySet[Approval]:
     return _listing(Approval.objects.filter(rules.inbox_q(user))).order_by(
         "due_on", "step_entered_at", "pk"
     )
+
+
+def own_todo_q(user, today: datetime.date | None = None) -> Q:
+    """Return the filter of the user's own items that need them: returned to them, or drafts
+    whose submission deadline is near or past."""
+    today = today or clock.today()
+    mine = Q(submitter=user) | Q(submitter__isnull=True, created_by=user)
+    returned = Q(state=State.RETURNED) & mine
+    due = (
+        Q(
+            state__in=[State.DRAFT, State.WITHDRAWN],
+            submit_due_on__lte=today + datetime.timedelta(days=DRAFT_DUE_WINDOW_DAYS),
+        )
+        & mine
+    )
+    return returned | due
+
+
+def todo_for(*, user) -> QuerySet[Approval]:
+    """Return everything in the user's 待办: items to decide, then their own items to redo."""
+    return _listing(Approval.objects.filter(rules.inbox_q(user) | own_todo_q(user))).order_by(
+        Coalesce("due_on", "submit_due_on").asc(nulls_last=True), "step_entered_at", "pk"
+    )
+
+
+def next_waiting_for(*, user, after: Approval | None = None) -> Approval | None:
+    """Return the next item waiting for the user's decision (not `after`), the most urgent."""
+    waiting = inbox_for(user=user)
+    if after is not None:
+        waiting = waiting.exclude(pk=after.pk)
+    return waiting.first()
 
 
 def my_last_decisions(*, user) -> QuerySet[Opinion]:
@@ -126,25 +161,58 @@ def signed_opinions(approval: Approval) -> dict[str, Opinion]:
     return result
 
 
+def due_of(approval: Approval) -> datetime.date | None:
+    """Return the day the item is due of whoever holds it: the step's or the submission's."""
+    if approval.state == State.IN_REVIEW:
+        return approval.due_on
+    if approval.is_editable:
+        return approval.submit_due_on
+    return None
+
+
 def flag_for(approval: Approval, today: datetime.date | None = None) -> Flag:
-    if approval.state != State.IN_REVIEW or approval.due_on is None:
+    due = due_of(approval)
+    if due is None:
         return Flag.NONE
     today = today or clock.today()
-    if approval.due_on < today:
+    if due < today:
         return Flag.RED
-    if (approval.due_on - today).days <= AMBER_DAYS:
+    if (due - today).days <= AMBER_DAYS:
         return Flag.AMBER
     return Flag.GREEN
 
 
-def subject_admin_url(approval: Approval) -> str:
+def subject_admin_url(approval: Approval, user=None) -> str:
+    """Return the subject's admin change page, or "" when there is none or `user` (if given)
+    could not open it there (then the portal's page is the place to act)."""
     content_type = ContentType.objects.get_for_id(approval.content_type_id)
+    if user is not None:
+        from django.contrib import admin
+
+        model_admin = admin.site._registry.get(content_type.model_class())
+        probe = SimpleNamespace(user=user)
+        if model_admin is None or not (
+            user.is_active and user.is_staff and model_admin.has_view_permission(probe)
+        ):
+            return ""
     try:
         return reverse(
             f"admin:{content_type.app_label}_{content_type.model}_change", args=[approval.object_id]
         )
     except NoReverseMatch:
         return ""
+
+
+def common_opinions_for(approval: Approval) -> list[str]:
+    """Return the 常用意见 offered at the approval's current step."""
+    step = approval.step
+    if step is None:
+        return []
+    return list(
+        CommonOpinion.objects.filter(chain_code=approval.chain_code, step_code=step.code)
+        .order_by("order", "id")
+        .values_list("text", flat=True)
+    )
 
 
 def badge_counts_for(*, user) -> dict[str, int]:
@@ -161,7 +229,8 @@ def badge_counts_for(*, user) -> dict[str, int]:
     return cached(
         ("badges", user.pk, clock.today().isoformat()),
         lambda: {
-            "todo": Approval.objects.filter(rules.inbox_q(user)).count() + len(duties_for(user)),
+            "todo": Approval.objects.filter(rules.inbox_q(user) | own_todo_q(user)).count()
+            + len(duties_for(user)),
             "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
         },
     )
@@ -171,7 +240,7 @@ def dashboard_panels_for(*, user, limit: int = 5) -> dict:
     """Return the 工作台's workflow panels: the first waiting items and my latest submissions."""
     from .duties import duties_for
 
-    inbox = inbox_for(user=user)
+    inbox = todo_for(user=user)
     duties = duties_for(user)
     return {
         "todo_items": list(inbox[:limit]),

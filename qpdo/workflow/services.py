@@ -35,6 +35,10 @@ from .tasks import send_notification_mail
 logger = logging.getLogger("qpdo.workflow")
 
 
+# Messages that ask their recipient to act on an item; they are handled once it moves on.
+TASK_TITLE_PREFIXES = ("待审批：", "转办待审批：", "退回重新审批：", "催办：", "退回修改：")
+
+
 class TransitionRefused(Exception):
     """The move is not allowed; `message` says why, in Chinese, for the person who tried."""
 
@@ -67,7 +71,8 @@ def subject_create(subject: ApprovalSubject, *, acting_user) -> ApprovalSubject:
         subject.save()
         approval.object_id = subject.pk
         approval.title = subject.get_workflow_title()[:200]
-        approval.save(update_fields=["object_id", "title"])
+        approval.submit_due_on = subject.get_workflow_submit_due()
+        approval.save(update_fields=["object_id", "title", "submit_due_on"])
     return subject
 
 
@@ -95,7 +100,9 @@ def subject_delete_draft(subject: ApprovalSubject, *, acting_user, request=None)
 def subject_refresh_title(subject: ApprovalSubject) -> None:
     """Keep the inbox title and unit in step with an edited (still editable) subject."""
     Approval.objects.filter(pk=subject.approval_id).update(
-        title=subject.get_workflow_title()[:200], unit=subject.get_workflow_unit()
+        title=subject.get_workflow_title()[:200],
+        unit=subject.get_workflow_unit(),
+        submit_due_on=subject.get_workflow_submit_due(),
     )
     bump_data_version()
 
@@ -223,6 +230,7 @@ def _save(approval: Approval, expected_version: int) -> None:
         decided_at=approval.decided_at,
         title=approval.title,
         unit_id=approval.unit_id,
+        submit_due_on=approval.submit_due_on,
     )
     if updated != 1:
         raise TransitionRefused("该事项刚刚已被他人处理，请刷新后查看。")
@@ -253,6 +261,7 @@ def approval_transition(
             locked = Approval.objects.select_for_update().select_related("unit").get(pk=approval.pk)
             subject = _subject_of(locked)
             now = clock.now()
+            before = (locked.state, locked.step_index, locked.round, locked.assignee_id)
             outcome = _apply(
                 locked,
                 subject,
@@ -264,7 +273,12 @@ def approval_transition(
                 to_user,
                 now,
             )
+            if subject is not None and locked.is_editable:
+                locked.submit_due_on = subject.get_workflow_submit_due()
+            after = (locked.state, locked.step_index, locked.round, locked.assignee_id)
             _save(locked, locked.version)
+            if action != Action.CC:
+                _mark_tasks_handled(locked, acting_user, now, moved=before != after)
             audit_record(
                 action=AuditAction.TRANSITION,
                 actor=acting_user,
@@ -292,6 +306,14 @@ def approval_transition(
         raise TransitionRefused("该事项正被他人处理，请稍后刷新再试。") from error
     approval.refresh_from_db()
     return approval
+
+
+def _mark_tasks_handled(approval: Approval, acting_user, now, *, moved: bool) -> None:
+    """Mark the item's 待审批 messages handled: everyone's once it moved, else the actor's."""
+    tasks = Notification.objects.filter(approval=approval, is_task=True, read_at__isnull=True)
+    if not moved:
+        tasks = tasks.filter(recipient=acting_user)
+    tasks.update(read_at=now)
 
 
 def _apply(approval, subject, action, user, expected_step, opinion, return_to, to_user, now):
@@ -434,10 +456,25 @@ def approval_url(approval: Approval) -> str:
     return reverse("workflow:approval-detail", args=[approval.pk])
 
 
-def notify(users, *, title: str, body: str = "", url: str = "", approval=None, at=None) -> None:
-    """Send an in-app message and an e-mail to each user (e-mail failures are logged)."""
+def notify(
+    users,
+    *,
+    title: str,
+    body: str = "",
+    url: str = "",
+    approval=None,
+    at=None,
+    is_task: bool | None = None,
+) -> None:
+    """Send an in-app message and an e-mail to each user (e-mail failures are logged).
+
+    A message that asks its recipient to act (待审批, 催办, 退回修改) is a task: the engine marks
+    it handled when the item moves on, so the unread count shows only what still needs reading.
+    """
     users = [u for u in users if u is not None and u.is_active]
     bump_data_version()  # bulk_create sends no signal: the unread counts change
+    if is_task is None:
+        is_task = approval is not None and title.startswith(TASK_TITLE_PREFIXES)
     Notification.objects.bulk_create(
         Notification(
             recipient=u,
@@ -446,6 +483,7 @@ def notify(users, *, title: str, body: str = "", url: str = "", approval=None, a
             url=url,
             approval=approval,
             created_at=at or clock.now(),
+            is_task=is_task,
         )
         for u in users
     )

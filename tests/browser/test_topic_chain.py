@@ -38,7 +38,11 @@ def test_topic_proposed_screened_and_approved(signed_in_page, portal_url):
     form = coordinator.locator("#workflow-panel")
     form.get_by_role("radio", name="同意", exact=True).check()
     form.get_by_label("意见").fill("选题典型，同意推荐。")
+    change_url = coordinator.url
     form.get_by_role("button", name="提交审批意见").click()
+    # The admin goes straight on to the next waiting item (here none: back to 我的待办).
+    expect(coordinator.locator(".messagelist")).to_contain_text("已同意：")
+    coordinator.goto(change_url)
     expect(coordinator.get_by_test_id("admin-approval-state")).to_have_text("审核中（办领导审定）")
     coordinator.screenshot(path=str(artifacts / "2-screened-admin.png"), full_page=True)
 

@@ -135,7 +135,7 @@ def test_admin_change_page_shows_history_and_decides(client, login, make_topic, 
     login("zonghe_staff")
     url = f"/admin/lectures/topic/{topic.pk}/change/"
     page = client.get(url).content.decode()
-    assert "审核中（综合科初评）" in page and "workflow-decision-form" in page
+    assert "审核中（综合科初评）" in page and 'data-testid="decision-form"' in page
     # The submitted topic is read-only: saving the change form is refused.
     assert client.post(url, {"title": "改题目"}).status_code == 403
     response = client.post(

@@ -26,7 +26,6 @@ from django.db.models import (
 from django.http import Http404
 
 from campaigns.models import Campaign, KeyDate, Programme
-from campaigns.selectors import campaign_current
 from qpdo.org import clock
 from qpdo.org.enums import OUTREACH_UNIT_KINDS, UnitKind
 from qpdo.org.models import Unit
@@ -64,18 +63,22 @@ from .models import (
 
 
 def outreach_year() -> int:
-    """Return the working year: the current campaign's, else this calendar year."""
-    campaign = campaign_current()
-    return campaign.year if campaign else clock.today().year
+    """Return the working year: this calendar year (六进 is a standing duty of every year,
+    with or without a 实践活动 campaign)."""
+    return clock.today().year
 
 
 def year_choices() -> list[int]:
-    """Return the years a page may show: campaigns, years with records, and this year."""
-    years = {clock.today().year, outreach_year()}
-    years.update(Campaign.objects.values_list("year", flat=True))
-    years.update(Plan.objects.values_list("year", flat=True).distinct())
-    years.update(d.year for d in Report.objects.dates("held_on", "year"))
-    return sorted(years, reverse=True)
+    """Return the years a page may show: every year from the first plan, report or campaign
+    to this year, newest first, none skipped."""
+    this_year = outreach_year()
+    first = [this_year]
+    first.extend(Campaign.objects.order_by("year").values_list("year", flat=True)[:1])
+    first.extend(Plan.objects.order_by("year").values_list("year", flat=True)[:1])
+    first_report = Report.objects.order_by("held_on").values_list("held_on", flat=True).first()
+    if first_report:
+        first.append(first_report.year)
+    return list(range(this_year, min(first) - 1, -1))
 
 
 def fronts_all() -> list[Front]:

@@ -262,6 +262,7 @@ class ManuscriptDetailView(TemplateView):
         manuscript = selectors.manuscript_get_for(user=self.request.user, pk=kwargs["pk"])
         versions = list(manuscript.versions.order_by("-number"))
         due = selectors.manuscript_due_date(manuscript.topic.campaign)
+        ends = selectors.manuscript_writing_ends(manuscript.topic.campaign)
         first = selectors.manuscript_first_submitted(manuscript)
         context.update(
             manuscript=manuscript,
@@ -272,7 +273,8 @@ class ManuscriptDetailView(TemplateView):
             history=workflow_selectors.history(manuscript.approval),
             due_date=due,
             first_submitted=first,
-            is_late=bool(due and first and timezone.localtime(first).date() > due),
+            writing_ends=ends,
+            is_late=bool(first and timezone.localtime(first).date() > ends),
             may_edit=(
                 manuscript.approval.is_editable
                 and rules.may_write_manuscript(self.request.user, manuscript.topic)

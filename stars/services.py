@@ -746,6 +746,7 @@ def nomination_print_forms(*, acting_user, nominations, verify_url) -> list[dict
                     "verify_url": verify_url(code),
                     "is_draft": nomination.approval.round == 0,
                     "state_label": nomination.approval.state_label,
+                    "is_late": selectors.nomination_submitted_late(nomination),
                 }
             )
         audit_record(

@@ -344,6 +344,7 @@ class NominationDetailView(TemplateView):
         context.update(
             nomination=nomination,
             approval=approval,
+            due_date=selectors.key_date(nomination.campaign, selectors.NOMINATION_DEADLINE_CODE),
             fields=dict(selectors.nomination_form_rows(nomination)),
             opinions=selectors.nomination_opinion_cells(nomination),
             history=workflow_selectors.history(approval),

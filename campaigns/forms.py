@@ -491,4 +491,9 @@ class NewYearForm(forms.Form):
         return cleaned
 
     def key_dates(self) -> dict:
-        return {self._codes[name]: self.cleaned_data[name] for name in self.key_date_names}
+        """Return the key dates the office changed (the others follow their rules)."""
+        return {
+            self._codes[name]: self.cleaned_data[name]
+            for name in self.key_date_names
+            if self.cleaned_data[name] != self.fields[name].initial
+        }

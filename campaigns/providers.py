@@ -97,6 +97,8 @@ class CopyHook:
     order: int = 50
     # preview(source: Campaign, year: int) -> list[str]: what copy() would create (Chinese lines)
     preview: Callable[..., list[str]] | None = None
+    # key_dates(year: int) -> {code: date}: dates the programme sets by rule (not shifted)
+    key_dates: Callable[..., dict] | None = None
 
 
 _PROVIDERS: dict[str, Provider] = {}
@@ -127,10 +129,11 @@ def register_copy_hook(
     copy: Callable[..., str],
     order: int = 50,
     preview: Callable[..., list[str]] | None = None,
+    key_dates: Callable[..., dict] | None = None,
 ):
     """Register what a programme copies when a campaign is copied to another year, and
     (optionally) how it lists what it would copy on the new-year page."""
-    _COPY_HOOKS[code] = CopyHook(code, label, copy, order, preview)
+    _COPY_HOOKS[code] = CopyHook(code, label, copy, order, preview, key_dates)
 
 
 def unregister_copy_hook(code: str) -> None:

@@ -1195,6 +1195,10 @@ def campaign_copy(
         errors["end"] = "结束日期不能早于开始日期。"
     _refuse(errors)
     overrides = key_dates or {}
+    by_rule: dict = {}
+    for hook in providers.copy_hooks():
+        if hook.key_dates and year:
+            by_rule.update(hook.key_dates(year))
     log: list[str] = []
     try:
         with transaction.atomic():
@@ -1221,7 +1225,7 @@ def campaign_copy(
                 KeyDate(
                     campaign=target,
                     code=kd.code,
-                    date=overrides.get(kd.code) or _shifted(kd.date, years),
+                    date=overrides.get(kd.code) or by_rule.get(kd.code) or _shifted(kd.date, years),
                     title=kd.title,
                     programme=kd.programme,
                     is_deadline=kd.is_deadline,
@@ -1251,12 +1255,17 @@ def campaign_copy(
 def campaign_preview(*, source: Campaign, year: int) -> dict:
     """Return what `campaign_copy` would create for `year` (nothing is written)."""
     years = year - source.year
+    by_rule: dict = {}
+    for hook in providers.copy_hooks():
+        if hook.key_dates:
+            by_rule.update(hook.key_dates(year))
     return {
         "start": _shifted(source.start, years),
         "end": _shifted(source.end, years),
         "key_tasks": list(source.key_tasks.order_by("order")),
         "key_dates": [
-            (kd, _shifted(kd.date, years)) for kd in source.key_dates.order_by("date", "id")
+            (kd, by_rule.get(kd.code) or _shifted(kd.date, years))
+            for kd in source.key_dates.order_by("date", "id")
         ],
         "programmes": [
             (hook.label, hook.preview(source, year) if hook.preview else [])

@@ -108,6 +108,14 @@ def preview_key_dates(source, year: int) -> list[str]:
     return [f"{day.title}：{day.date.month}月{day.date.day}日" for day in computed_days(year)]
 
 
+def rule_key_dates(year: int) -> dict:
+    """Return the year's 六进 dates by rule (全民国防教育日: third Saturday of September …),
+    the defaults of a new year instead of last year's dates shifted."""
+    from .keydates import RULES
+
+    return {rule.code: rule.compute(year) for rule in RULES}
+
+
 PROVIDER = Provider(
     label="宣传教育“六进”",
     order=50,
@@ -126,4 +134,5 @@ def register() -> None:
         copy=copy_key_dates,
         order=50,
         preview=preview_key_dates,
+        key_dates=rule_key_dates,
     )

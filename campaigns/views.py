@@ -138,7 +138,9 @@ class HomeView(TemplateView):
             year=year,
             source=source,
             starter=selectors.who_starts_year(year),
-            may_start=source is not None and rules.may_start_year(self.request.user, source),
+            may_start=source is not None
+            and year <= selectors.working_year() + 1
+            and rules.may_start_year(self.request.user, source),
             years=selectors.campaign_years(),
         )
         return context
@@ -1365,6 +1367,8 @@ class NewYearView(FormView):
             raise Http404("未找到页面。")
         self.year = _asked_year(request)
         self.source = selectors.campaign_previous(self.year)
+        if self.year > selectors.working_year() + 1:
+            raise Http404("只能建立本年度或下一年度的实践活动。")
         if self.source is None:
             raise Http404("没有可以作为模板的往年实践活动。")
         if not rules.may_start_year(request.user, self.source):

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from campaigns.models import Campaign
+from campaigns.services import check_open
 from qpdo.documents.qr import verification_code
 from qpdo.documents.uploads import atomic_with_files, clean_image, make_thumbnail
 from qpdo.org import clock
@@ -117,6 +118,7 @@ def _plan_clean(*, campaign: Campaign, data: dict) -> dict:
 
 def plan_create(*, acting_user, post: Post, data: dict) -> CultivationPlan:
     """Start the post's 培树工作实施计划 as a draft, for the post's responsible unit."""
+    check_open(post.campaign)
     if not rules.may_file_plan(acting_user, post):
         raise PermissionDenied(f"“{post.name}”岗位的培树计划由{post.unit.name}制定。")
     cleaned = _plan_clean(campaign=post.campaign, data=data)
@@ -165,6 +167,7 @@ def plan_submit(*, acting_user, plan: CultivationPlan, request=None):
 
 def summary_upload(*, acting_user, campaign: Campaign, upload, note: str = "", ip=None):
     """Store the acting unit's 培树工作总结; the newest upload replaces the previous as current."""
+    check_open(campaign)
     unit = user_unit(acting_user)
     responsible = set(selectors.responsible_units(campaign).values_list("pk", flat=True))
     if not rules.may_upload_summary(acting_user, unit, responsible):
@@ -430,6 +433,7 @@ def nomination_create(
 ) -> Nomination:
     """Save a new 申报表 for the acting section head's own unit (a draft, or submitted with the
     section's opinion when `submit_opinion` is given). Nothing is kept if any step fails."""
+    check_open(campaign)
     with atomic_with_files() as saved:
         nomination = _nomination_write(
             saved,

@@ -71,3 +71,23 @@ def test_home_of_a_year_without_campaign_names_who_sets_it_up(campaign, client, 
     page = client.get("/").content.decode()
     assert f"{year}年度实践活动尚未建立，由综合科建立" in page
     assert "青国动〔2024〕7号" not in page
+
+
+def test_only_this_or_next_year_can_be_set_up(campaign, client, login):
+    year = clock.today().year
+    login("zonghe_head")
+    assert client.get(f"/campaigns/new-year/?year={year + 1}").status_code == 200
+    assert client.get(f"/campaigns/new-year/?year={year + 2}").status_code == 404
+    page = client.get(f"/campaigns/?year={year + 2}").content.decode()
+    assert "尚未建立" in page and "/campaigns/new-year/" not in page
+
+
+def test_closed_year_refuses_the_programmes_writes_too(campaign, demo_user):
+    from lectures import services as lecture_services
+
+    services.campaign_close(acting_user=demo_user("zonghe_head"), campaign=campaign)
+    campaign.refresh_from_db()
+    with pytest.raises(ValidationError, match="年度工作已经结束"):
+        lecture_services.topic_create(
+            acting_user=demo_user("gongcheng_head"), campaign=campaign, data={}
+        )

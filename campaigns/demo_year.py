@@ -32,7 +32,7 @@ class NotYet(Exception):
 
 def year() -> int:
     """Return the year being built (the template year outside a demo run)."""
-    return getattr(_state, "year", TEMPLATE_YEAR)
+    return getattr(_state, "year", None) or TEMPLATE_YEAR
 
 
 def until() -> datetime.datetime | None:

@@ -17,6 +17,11 @@ class CampaignsConfig(AppConfig):
 
         chains.register(PROGRESS_CHAIN, ProgressReport)
         chains.register(RANKING_CHAIN, MonthlyRanking)
+        from qpdo.jobs import registry as jobs
+
+        from .exports import UNIT_RECORDS_JOB, unit_records_pdf_run
+
+        jobs.register(UNIT_RECORDS_JOB, title="个人实践档案打印", run=unit_records_pdf_run)
         # The campaign's own part of each person's record comes through the same registry
         # as the programmes' parts.
         providers.register(

@@ -209,3 +209,48 @@ class RecordPdf:
 
     def response(self):
         return pdf_response(self.render(), filename=self.filename, inline=True)
+
+
+UNIT_RECORDS_JOB = "campaigns.unit_records"
+
+
+def unit_records_pdf_run(job, progress):
+    """Print the yearly record of every person of a unit the requester may see, one A4 page
+    each, as one PDF (the handler of the campaigns.unit_records job)."""
+    import gc
+
+    from pypdf import PdfWriter
+
+    from qpdo.jobs.registry import JobOutput, JobRefused
+
+    user = job.requested_by
+    campaign = Campaign.objects.get(pk=job.params["campaign"])
+    people = list(
+        selectors.record_people_for(user=user, campaign=campaign)
+        .filter(unit_id=job.params["unit"])
+        .select_related("unit", "user")
+    )
+    if not people:
+        raise JobRefused("该单位没有您可以查看的个人实践档案。")
+    records = selectors.records_for(campaign=campaign, staff=people)
+    total = len(records)
+    progress(0, total)
+    writer = PdfWriter()
+    for done, record in enumerate(records, start=1):
+        writer.append(PdfReader(io.BytesIO(RecordPdf(record).render())))
+        gc.collect()
+        progress(done, total)
+    out = io.BytesIO()
+    writer.write(out)
+    unit = people[0].unit
+    audit_record(
+        action=AuditAction.EXPORT,
+        actor=user,
+        target=campaign,
+        detail=f"打印{campaign.year}年{unit.name}个人实践档案，共 {total} 人。",
+    )
+    return JobOutput(
+        filename=f"个人实践档案-{campaign.year}年-{unit.name}.pdf",
+        content=out.getvalue(),
+        note=f"共 {total} 人，每人一页",
+    )

@@ -79,6 +79,7 @@ urlpatterns = [
     # personal yearly records
     path(Y + "records/", views.RecordListView.as_view(), name="record-list"),
     path(Y + "records.xlsx", views.RecordsXlsxView.as_view(), name="records-xlsx"),
+    path(Y + "records/unit-pdf/", views.RecordsPdfJobView.as_view(), name="records-pdf-job"),
     path(Y + "records/<int:staff_pk>/", views.RecordDetailView.as_view(), name="record"),
     path(Y + "records/<int:staff_pk>.pdf", views.RecordPdfView.as_view(), name="record-pdf"),
 ]

@@ -16,6 +16,7 @@ from qpdo.documents.pdf import handle_missing_fonts
 from qpdo.documents.uploads import file_response
 from qpdo.org import clock
 from qpdo.org.audit import client_ip
+from qpdo.org.models import Unit
 from qpdo.org.selectors import campaign_units
 from qpdo.workflow import rules as workflow_rules
 from qpdo.workflow import selectors as workflow_selectors
@@ -1297,6 +1298,10 @@ class RecordListView(CampaignMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        people = selectors.record_people_for(user=self.request.user, campaign=self.campaign)
+        context["record_units"] = Unit.objects.filter(pk__in=people.values("unit")).order_by(
+            "order", "pk"
+        )
         records = selectors.records_for(campaign=self.campaign, staff=context["object_list"])
         columns = selectors.record_columns()
         for record in records:
@@ -1344,6 +1349,27 @@ class RecordsXlsxView(CampaignMixin, View):
             staff=list(people),
             ip_address=client_ip(request),
         )
+
+
+class RecordsPdfJobView(CampaignMixin, View):
+    """Queue one PDF of the records of a whole unit (a page each) as a background job."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, year: int):
+        people = selectors.record_people_for(user=request.user, campaign=self.campaign)
+        unit = Unit.objects.filter(pk__in=people.values("unit"), pk=request.POST.get("unit") or 0)
+        unit = unit.first()
+        if unit is None:
+            raise Http404("未找到该单位的个人实践档案。")
+        try:
+            job = services.unit_records_pdf_request(
+                acting_user=request.user, campaign=self.campaign, unit=unit, request=request
+            )
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+            return redirect("campaigns:record-list", year=self.campaign.year)
+        return redirect(job.get_absolute_url())
 
 
 # --- next year -----------------------------------------------------------------------------------

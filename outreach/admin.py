@@ -16,15 +16,23 @@ from qpdo.workflow.admin import ApprovalAdminMixin
 
 from . import selectors, services
 from .models import (
+    BaseVisit,
     Community,
+    CommunityAirRaidPlan,
     CommunityExercise,
+    CommunityTeamMember,
+    Enterprise,
+    EnterpriseDrill,
+    EnterpriseDrillPlan,
     EvacuationPlan,
     Front,
     PartySchoolAgreement,
+    PartySchoolCourse,
     Plan,
     PlanItem,
     Report,
     School,
+    SchoolCourse,
     SchoolDrill,
 )
 
@@ -221,6 +229,24 @@ class SchoolDrillInline(admin.TabularInline):
     raw_id_fields = ["report"]
 
 
+class SchoolCourseInline(admin.TabularInline):
+    model = SchoolCourse
+    extra = 0
+    fields = ["year", "title", "hours", "note"]
+
+
+class CommunityAirRaidPlanInline(admin.TabularInline):
+    model = CommunityAirRaidPlan
+    extra = 0
+    fields = ["compiled_on", "file", "original_name"]
+
+
+class CommunityTeamInline(admin.TabularInline):
+    model = CommunityTeamMember
+    extra = 0
+    fields = ["kind", "name", "phone", "is_active"]
+
+
 @admin.register(School)
 class SchoolAdmin(RegisterAdminMixin, admin.ModelAdmin):
     list_display = ["name", "town", "stage", "contact_name", "contact_phone", "is_active"]
@@ -228,7 +254,7 @@ class SchoolAdmin(RegisterAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "address"]
     list_select_related = ["town"]
     list_per_page = 50
-    inlines = [EvacuationPlanInline, SchoolDrillInline]
+    inlines = [EvacuationPlanInline, SchoolDrillInline, SchoolCourseInline]
     change_list_template = "admin/outreach/register_change_list.html"
 
     def changelist_view(self, request, extra_context=None):
@@ -269,7 +295,7 @@ class CommunityAdmin(RegisterAdminMixin, admin.ModelAdmin):
     search_fields = ["name"]
     list_select_related = ["town"]
     list_per_page = 50
-    inlines = [CommunityExerciseInline]
+    inlines = [CommunityExerciseInline, CommunityAirRaidPlanInline, CommunityTeamInline]
     change_list_template = "admin/outreach/register_change_list.html"
 
     def changelist_view(self, request, extra_context=None):
@@ -282,7 +308,7 @@ class CommunityAdmin(RegisterAdminMixin, admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for instance in instances:
-            if instance.recorded_by_id is None:
+            if hasattr(instance, "recorded_by_id") and instance.recorded_by_id is None:
                 instance.recorded_by = request.user
             instance.save()
         for obj in formset.deleted_objects:
@@ -302,3 +328,70 @@ class PartySchoolAgreementAdmin(admin.ModelAdmin):
         if not obj.file:
             return "未上传"
         return format_html('<a href="{}">下载</a>', reverse("outreach:agreement", args=[obj.pk]))
+
+
+class EnterpriseDrillPlanInline(admin.TabularInline):
+    model = EnterpriseDrillPlan
+    extra = 0
+    fields = ["compiled_on", "file", "original_name"]
+
+
+class EnterpriseDrillInline(admin.TabularInline):
+    model = EnterpriseDrill
+    extra = 0
+    fields = ["held_on", "occasion", "participants", "note", "report"]
+    raw_id_fields = ["report"]
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(RegisterAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "town", "park", "has_group", "contact_name", "is_active"]
+    list_filter = ["town", "has_group", "is_active"]
+    search_fields = ["name", "park"]
+    list_select_related = ["town"]
+    list_per_page = 50
+    inlines = [EnterpriseDrillPlanInline, EnterpriseDrillInline]
+    change_list_template = "admin/outreach/register_change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "import_url": reverse("outreach:register-import", args=["enterprises"]),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, EnterpriseDrillPlan) and instance.file:
+                instance.original_name = (
+                    instance.original_name or instance.file.name.rsplit("/", 1)[-1][:200]
+                )
+            if instance.recorded_by_id is None:
+                instance.recorded_by = request.user
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+
+
+@admin.register(PartySchoolCourse)
+class PartySchoolCourseAdmin(admin.ModelAdmin):
+    list_display = ["year", "title", "class_name", "hours", "speaker", "taught_on"]
+    list_filter = ["year"]
+    search_fields = ["title", "class_name"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.recorded_by_id is None:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(BaseVisit)
+class BaseVisitAdmin(admin.ModelAdmin):
+    list_display = ["visited_on", "class_name", "participants", "base_name"]
+    date_hierarchy = "visited_on"
+
+    def save_model(self, request, obj, form, change):
+        if obj.recorded_by_id is None:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)

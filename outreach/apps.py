@@ -1,5 +1,17 @@
 from django.apps import AppConfig
 
+# The registers of every front (beside schools and communities), kept by the office in the admin.
+REGISTER_MODELS_ADDED = (
+    "enterprise",
+    "enterprisedrillplan",
+    "enterprisedrill",
+    "schoolcourse",
+    "communityairraidplan",
+    "communityteammember",
+    "partyschoolcourse",
+    "basevisit",
+)
+
 
 class OutreachConfig(AppConfig):
     name = "outreach"
@@ -8,14 +20,21 @@ class OutreachConfig(AppConfig):
     def ready(self) -> None:
         from qpdo.org import dashboard, navigation, roles
         from qpdo.org.enums import Role
-        from qpdo.workflow import chains
+        from qpdo.workflow import chains, duties
 
         from . import seeds, signals  # noqa: F401
         from .chains import PLAN_CHAIN, REPORT_CHAIN
+        from .duties import reports_owed
         from .models import Plan, Report
 
+        duties.register(code="outreach.reports_owed", provider=reports_owed)
         chains.register(PLAN_CHAIN, Plan)
         chains.register(REPORT_CHAIN, Report)
+        from qpdo.jobs import registry as jobs
+
+        from .services import REPORTS_YEAR_JOB, reports_year_export_run
+
+        jobs.register(REPORTS_YEAR_JOB, title="“六进”活动信息导出", run=reports_year_export_run)
         from .providers import register as register_campaign_provider
 
         register_campaign_provider()
@@ -47,6 +66,7 @@ class OutreachConfig(AppConfig):
             "outreach.view_community",
             "outreach.view_communityexercise",
             "outreach.view_partyschoolagreement",
+            *(f"outreach.view_{model}" for model in REGISTER_MODELS_ADDED),
             "workflow.view_approval",
         ]
         for role in (Role.OUTREACH_REVIEWER, Role.OFFICE_LEADER):
@@ -63,6 +83,7 @@ class OutreachConfig(AppConfig):
                     "community",
                     "communityexercise",
                     "partyschoolagreement",
+                    *REGISTER_MODELS_ADDED,
                 )
                 for verb in ("add", "change", "delete")
             ],

@@ -3,7 +3,12 @@
 from django.db import models
 
 from qpdo.documents.uploads import IMAGE_KINDS, PDF, WORD, FileKind
+from qpdo.org.enums import OUTREACH_UNIT_KINDS, UnitKind
 from qpdo.workflow.enums import State
+
+# The units that file 六进 plans and reports: the 街镇, the 区国动委成员单位, and the office
+# itself for its own share of the fronts where the notice names it (进党校、进学校、进企业、进社区).
+REPORTING_UNIT_KINDS = (*OUTREACH_UNIT_KINDS, UnitKind.OFFICE)
 
 
 class ReportKind(models.TextChoices):
@@ -36,6 +41,7 @@ class Register(models.TextChoices):
     SCHOOLS = "schools", "学校紧急疏散行动方案与演练"
     COMMUNITIES = "communities", "社区（村、居委）培训与演练"
     PARTY_SCHOOL = "party_school", "党校共建协议"
+    ENTERPRISES = "enterprises", "企业（园区）工作小组、演练方案与演练"
 
 
 class SchoolStage(models.TextChoices):
@@ -60,6 +66,23 @@ class ExerciseKind(models.TextChoices):
 
     TRAINING = "training", "培训"
     DRILL = "drill", "演练"
+
+
+class DrillOccasion(models.TextChoices):
+    """The key date an enterprise drill was held at (通知：结合重要时间节点开展人防疏散演练)."""
+
+    DEFENCE_DAY = "defence_day", "全民国防教育日"
+    DISASTER_DAY = "disaster_day", "全国防灾减灾日"
+    FIRE_DAY = "fire_day", "全国消防日"
+    OTHER = "other", "其他时间"
+
+
+class TeamMemberKind(models.TextChoices):
+    """Who a community's 宣教队伍 is made of (通知：由居委、物业、社区志愿者组成)."""
+
+    COMMITTEE = "committee", "居委"
+    PROPERTY = "property", "物业"
+    VOLUNTEER = "volunteer", "志愿者"
 
 
 class AttachmentKind(models.TextChoices):
@@ -96,6 +119,11 @@ MAX_DOCUMENTS = 5
 # Evacuation plans of schools and the party-school agreement.
 REGISTER_FILE_KINDS = (PDF.limited_to(20), WORD.limited_to(20))
 REGISTER_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+
+# Reports owed: a planned activity whose month has ended with no report handed in is 待报送;
+# on the office's dashboard it turns amber this many days after its month, red after the next.
+OWED_AMBER_DAYS = 7
+OWED_RED_DAYS = 30
 
 # A report counts as filed in time when first submitted within this many days of the
 # activity (通知：每次活动结束后及时报送信息内容).

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from qpdo.documents.excel import Column, XlsxExporter
+from qpdo.documents.excel import Column, XlsxExporter, percent
 from qpdo.org import clock
 from qpdo.org.enums import UnitKind
 
@@ -94,6 +94,8 @@ class SchoolRegisterExporter(XlsxExporter):
             Column("方案编制日期", 14),
             Column(f"{year}年演练次数", 10),
             Column("最近演练日期", 14),
+            Column(f"{year}年课程数", 10),
+            Column(f"{year}年课时", 10),
             Column("是否全覆盖", 10),
             Column("备注", 24),
         )
@@ -111,6 +113,8 @@ class SchoolRegisterExporter(XlsxExporter):
                 school.plan_on,
                 school.drill_count or 0,
                 school.last_drill_on,
+                school.course_count or 0,
+                school.course_hours or 0,
                 school.has_plan and school.drilled,
                 school.note,
             ]
@@ -131,6 +135,11 @@ class CommunityRegisterExporter(XlsxExporter):
             Column("最近培训日期", 14),
             Column(f"{year}年演练", 10),
             Column("最近演练日期", 14),
+            Column(f"{year}年修订防空袭方案", 12),
+            Column("故事长廊", 8),
+            Column("微展馆", 8),
+            Column("体验角", 8),
+            Column("宣教队伍人数", 10),
             Column("是否全覆盖", 10),
             Column("备注", 24),
         )
@@ -145,18 +154,108 @@ class CommunityRegisterExporter(XlsxExporter):
                 community.last_training_on,
                 community.drilled,
                 community.last_drill_on,
+                community.plan_revised,
+                community.has_story_corridor,
+                community.has_micro_museum,
+                community.has_experience_corner,
+                community.team_size or 0,
                 community.trained and community.drilled,
                 community.note,
             ]
 
 
-def _rate(coverage: Coverage | None, unit) -> str:
-    if coverage is None:
-        return "—"
+class EnterpriseRegisterExporter(XlsxExporter):
+    sheet_name = "企业台账"
+
+    def __init__(self, enterprises: Iterable, *, year: int) -> None:
+        self.enterprises = list(enterprises)
+        self.title = f"企业（园区）国防动员工作小组、防空疏散演练方案与演练台账（{year}年）"
+        self.filename = f"企业台账-{year}-{_stamp()}.xlsx"
+        self.columns = (
+            Column("街镇", 12),
+            Column("企业名称", 30),
+            Column("所在园区", 20),
+            Column("已成立工作小组", 10),
+            Column("依托部门", 14),
+            Column("专人", 10),
+            Column("联系电话", 16),
+            Column("防空疏散演练方案", 10),
+            Column("方案编制日期", 14),
+            Column(f"{year}年演练次数", 10),
+            Column("最近演练日期", 14),
+            Column("结合重要节点演练", 10),
+            Column("是否全覆盖", 10),
+            Column("备注", 24),
+        )
+
+    def rows(self):
+        for e in self.enterprises:
+            yield [
+                e.town.name,
+                e.name,
+                e.park,
+                e.has_group,
+                e.group_basis,
+                e.contact_name,
+                e.contact_phone,
+                e.has_plan,
+                e.plan_on,
+                e.drill_count or 0,
+                e.last_drill_on,
+                e.drilled_at_key_day,
+                bool(e.has_group and e.contact_name and e.has_plan and e.drilled),
+                e.note,
+            ]
+
+
+class PartySchoolExporter(XlsxExporter):
+    """The 进党校 register of a year: its courses, then its base visits."""
+
+    sheet_name = "进党校台账"
+
+    def __init__(self, register) -> None:
+        self.register = register
+        year = register.year
+        agreement = register.agreement
+        self.title = f"进党校台账（{year}年）· 共建协议：" + (
+            f"{agreement.title}（{agreement.signed_on:%Y-%m-%d}签订）"
+            if agreement
+            else "无有效协议"
+        )
+        self.filename = f"进党校台账-{year}-{_stamp()}.xlsx"
+        self.columns = (
+            Column("类别", 16),
+            Column("日期", 14),
+            Column("名称", 36),
+            Column("培训班次", 24),
+            Column("课时", 8),
+            Column("人数", 8),
+            Column("授课人/说明", 24),
+        )
+
+    def rows(self):
+        for c in self.register.courses:
+            yield ["培训计划课程", c.taught_on, c.title, c.class_name, c.hours, None, c.speaker]
+        for v in self.register.visits:
+            yield [
+                "参观科普教育基地",
+                v.visited_on,
+                v.base_name,
+                v.class_name,
+                None,
+                v.participants,
+                v.note,
+            ]
+
+
+def _coverage_cells(coverage: Coverage | None, unit) -> list:
+    """Return [covered, total, rate] of a 街镇 (typed: counts and a percent), or blanks."""
+    if coverage is None or unit.kind != UnitKind.TOWN:
+        return [None, None, None]
     row = next((r for r in coverage.rows if r.town and r.town.pk == unit.pk), None)
-    if row is None or row.rate is None:
-        return "无登记"
-    return f"{row.covered}/{row.total}（{row.rate:g}%）"
+    if row is None:
+        return [None, None, None]
+    return [row.covered, row.total, percent(row.rate)]
 
 
 class YearSummaryExporter(XlsxExporter):
@@ -173,6 +272,7 @@ class YearSummaryExporter(XlsxExporter):
         audiences: dict,
         schools: Coverage,
         communities: Coverage,
+        enterprises: Coverage | None = None,
     ) -> None:
         self.progress = progress
         self.year = year
@@ -180,6 +280,7 @@ class YearSummaryExporter(XlsxExporter):
         self.audiences = audiences
         self.schools = schools
         self.communities = communities
+        self.enterprises = enterprises
         self.fronts = [cell.front for cell in progress[0].cells] if progress else []
         self.title = f"{year}年国防动员宣传教育“六进”工作情况汇总（按单位）"
         self.filename = f"六进年度汇总-{year}-{_stamp()}.xlsx"
@@ -198,15 +299,19 @@ class YearSummaryExporter(XlsxExporter):
             Column("逾期报送", 8),
             *(Column(f"{f.name}（采用）", 10) for f in self.fronts),
             Column("涉及方面已覆盖", 12),
+            Column("涉及方面数", 10),
             Column("完成度", 8),
             Column("参加人数（已采用）", 12),
-            Column("学校覆盖", 16),
-            Column("社区覆盖", 16),
+            Column("计划待报送", 10),
+            *(
+                Column(f"{label}{part}", 10)
+                for label in ("学校", "社区", "企业")
+                for part in ("已覆盖", "总数", "覆盖率")
+            ),
         )
 
     def rows(self):
         for p in self.progress:
-            is_town = p.unit.kind == UnitKind.TOWN
             yield [
                 p.unit.name,
                 p.unit.get_kind_display(),
@@ -220,12 +325,15 @@ class YearSummaryExporter(XlsxExporter):
                 p.returned,
                 p.timely,
                 p.late,
-                *(cell.adopted if cell.responsible else "—" for cell in p.cells),
-                f"{p.fronts_covered}/{p.responsible_count}",
-                f"{p.completeness}%",
+                *(cell.adopted if cell.responsible else None for cell in p.cells),
+                p.fronts_covered,
+                p.responsible_count,
+                percent(p.completeness),
                 self.audiences.get(p.unit.pk) or 0,
-                _rate(self.schools, p.unit) if is_town else "—",
-                _rate(self.communities, p.unit) if is_town else "—",
+                len(p.owed),
+                *_coverage_cells(self.schools, p.unit),
+                *_coverage_cells(self.communities, p.unit),
+                *_coverage_cells(self.enterprises, p.unit),
             ]
 
 

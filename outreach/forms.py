@@ -18,8 +18,10 @@ from .enums import (
     REGISTER_IMPORT_MAX_BYTES,
     REPORT_STATE_LABELS,
     VIDEO,
+    DrillOccasion,
     ExerciseKind,
     ReportKind,
+    TeamMemberKind,
 )
 from .models import Front, Plan, PlanItem, Report
 
@@ -97,6 +99,9 @@ class PlanItemForm(forms.ModelForm):
             field.widget.attrs.setdefault("class", "form-control form-control-sm")
         for name in ("front", "month", "form"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        for name, field in self.fields.items():
+            verb = "选择" if name in ("front", "month", "form") else "填写"
+            field.error_messages["required"] = f"请{verb}{field.label}。"
 
     def clean_budget(self):
         budget = self.cleaned_data.get("budget")
@@ -106,26 +111,69 @@ class PlanItemForm(forms.ModelForm):
 
 
 class BasePlanItemFormSet(forms.BaseFormSet):
-    def __init__(self, *args, fronts=None, **kwargs):
+    """The activity rows of a plan: the plan's own items, then rows that may stay blank.
+
+    The plan's saved items are the formset's *initial* forms (they must validate, or be ticked
+    删除). Every other row is an *extra* form, so an untouched one is skipped: a row preset
+    with a front (one per front the unit is responsible for) and the blank rows alike. The
+    page posts INITIAL_FORMS = the number of saved items, exactly as it rendered it.
+    """
+
+    def __init__(self, *args, fronts=None, presets=(), **kwargs):
         self.fronts = fronts
+        self.presets = list(presets)
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "fronts": self.fronts}
+        kwargs = {**super().get_form_kwargs(index), "fronts": self.fronts}
+        if index is not None:
+            extra_index = index - self.initial_form_count()
+            if 0 <= extra_index < len(self.presets):
+                kwargs["initial"] = self.presets[extra_index]
+        return kwargs
 
     def items(self) -> list[dict]:
-        """Return the filled rows (unchanged blank rows and deleted rows left out)."""
+        """Return the rows to save: saved items kept, new rows filled in, deleted ones left out."""
         rows = []
-        for form in self.forms:
-            if not form.has_changed() or self._should_delete_form(form):
+        for index, form in enumerate(self.forms):
+            if self._should_delete_form(form):
+                continue
+            if index >= self.initial_form_count() and not form.has_changed():
                 continue
             rows.append(form.cleaned_data)
         return rows
 
+    def error_rows(self) -> list[tuple[int, object]]:
+        """Return (row number from 1, form) for each row with an error, for the summary."""
+        if not self.is_bound:
+            return []
+        return [(n, form) for n, form in enumerate(self.forms, start=1) if form.errors]
+
 
 PlanItemFormSet = forms.formset_factory(
-    PlanItemForm, formset=BasePlanItemFormSet, extra=0, can_delete=True, max_num=60
+    PlanItemForm,
+    formset=BasePlanItemFormSet,
+    extra=0,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=60,
 )
+
+
+def plan_item_formset(
+    data=None,
+    *,
+    items: list[dict] = (),
+    presets: list[dict] = (),
+    blank: int = 0,
+    fronts=None,
+) -> BasePlanItemFormSet:
+    """Return the plan's row formset: `items` as initial forms, presets and blanks as extras."""
+    formset = PlanItemFormSet(
+        data, initial=list(items) or None, prefix="items", fronts=fronts, presets=presets
+    )
+    formset.extra = len(presets) + blank
+    return formset
 
 
 def item_initial(item: PlanItem) -> dict:
@@ -341,6 +389,71 @@ class CommunityExerciseForm(SchoolDrillForm):
         super().__init__(*args, **kwargs)
         self.fields["held_on"].label = "日期"
         self.fields["participants"].label = "参加人数"
+
+
+class EnterpriseDrillForm(SchoolDrillForm):
+    occasion = forms.ChoiceField(
+        label="结合节点", choices=DrillOccasion.choices, initial=DrillOccasion.DEFENCE_DAY
+    )
+    field_order = ["held_on", "occasion", "participants", "note", "report"]
+
+
+class EnterpriseGroupForm(forms.Form):
+    has_group = forms.BooleanField(label="已成立工作小组", required=False)
+    group_basis = forms.CharField(
+        label="依托部门", max_length=60, required=False, help_text="如：人民武装部、安全生产部门。"
+    )
+    contact_name = forms.CharField(label="专人（负责人）", max_length=30, required=False)
+    contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
+
+
+class DatedFileForm(forms.Form):
+    compiled_on = forms.DateField(label="编制（修订）日期", widget=DateInput())
+    file = single_file_field("方案文件", *REGISTER_FILE_KINDS, required=True)
+
+
+class AirRaidPlanForm(DatedFileForm):
+    file = single_file_field("方案文本（可不上传）", *REGISTER_FILE_KINDS, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compiled_on"].label = "修订日期"
+
+
+class CommunityPositionsForm(forms.Form):
+    has_story_corridor = forms.BooleanField(label="故事长廊", required=False)
+    has_micro_museum = forms.BooleanField(label="微展馆", required=False)
+    has_experience_corner = forms.BooleanField(label="体验角", required=False)
+
+
+class TeamMemberForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=TeamMemberKind.choices)
+    name = forms.CharField(label="姓名", max_length=30)
+    phone = forms.CharField(label="联系电话", max_length=30, required=False)
+
+
+class SchoolCourseForm(forms.Form):
+    title = forms.CharField(label="课程", max_length=100)
+    hours = forms.IntegerField(label="课时", min_value=1, max_value=200)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+
+class PartySchoolCourseForm(forms.Form):
+    title = forms.CharField(label="课程名称", max_length=100)
+    class_name = forms.CharField(label="培训班次", max_length=100)
+    hours = forms.IntegerField(label="课时", min_value=1, max_value=100, initial=2)
+    speaker = forms.CharField(label="授课人", max_length=60, required=False)
+    taught_on = forms.DateField(label="授课日期", widget=DateInput(), required=False)
+
+
+class BaseVisitForm(forms.Form):
+    visited_on = forms.DateField(label="参观日期", widget=DateInput())
+    class_name = forms.CharField(label="培训班次", max_length=100)
+    participants = forms.IntegerField(label="参观人数", min_value=1)
+    base_name = forms.CharField(
+        label="科普教育基地", max_length=100, required=False, initial="青浦区人防科普教育基地"
+    )
+    note = forms.CharField(label="说明", max_length=200, required=False)
 
 
 class RegisterImportForm(forms.Form):

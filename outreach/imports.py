@@ -156,7 +156,40 @@ COMMUNITIES = ImportSpec(
         ImportColumn("备注", "note", (), parse=_limited(200)),
     ),
 )
-SPECS = {spec.code: spec for spec in (SCHOOLS, COMMUNITIES)}
+ENTERPRISES = ImportSpec(
+    code="enterprises",
+    label="企业（园区）",
+    name_header="企业名称",
+    # An enterprise is one place in the district: a row naming one registered under another
+    # 街镇 is refused, not added twice.
+    unique_in_district=True,
+    columns=(
+        TOWN,
+        ImportColumn(
+            "企业名称",
+            "name",
+            ("企业", "名称", "企业（园区）名称", "单位名称"),
+            required=True,
+            parse=_limited(100),
+        ),
+        ImportColumn("所在园区", "park", ("园区",), parse=_limited(100)),
+        ImportColumn(
+            "已成立工作小组",
+            "has_group",
+            ("工作小组", "是否成立工作小组"),
+            parse=_yes_no,
+            default=False,
+        ),
+        ImportColumn("工作小组依托部门", "group_basis", ("依托部门",), parse=_limited(60)),
+        ImportColumn(
+            "专人", "contact_name", ("负责人", "联系人", "专人（负责人）"), parse=_limited(30)
+        ),
+        ImportColumn("联系电话", "contact_phone", ("电话", "手机"), parse=_limited(30)),
+        ImportColumn("在册", "is_active", ("是否在册",), parse=_yes_no, default=True),
+        ImportColumn("备注", "note", (), parse=_limited(200)),
+    ),
+)
+SPECS = {spec.code: spec for spec in (SCHOOLS, COMMUNITIES, ENTERPRISES)}
 
 
 @dataclass
@@ -185,6 +218,9 @@ class ImportResult:
     rows: list[RowOutcome] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    # The attributes the sheet has a column for: an update changes only these (a sheet
+    # without, say, 已成立工作小组 leaves what the register recorded untouched).
+    present_attrs: set[str] = field(default_factory=set)
     applied: bool = False
 
     @property
@@ -269,6 +305,7 @@ def check_rows(
             f"缺少必填列：{'、'.join(missing)}（第 {header_line} 行须为列名，可用的列：{known}）。"
         )
         return result
+    result.present_attrs = {c.attr for c in columns.values()}
     lookup = TownLookup(towns)
     first_line_of: dict[tuple, list[int]] = defaultdict(list)
 
@@ -311,7 +348,7 @@ def check_rows(
                 changed = any(
                     getattr(record, c.attr) != outcome.values[c.attr]
                     for c in spec.columns
-                    if c.attr not in ("town", "name")
+                    if c.attr not in ("town", "name") and c.attr in result.present_attrs
                 )
                 outcome.action = "update" if changed else "same"
             else:

@@ -7,22 +7,25 @@ from django.db import models
 from django.urls import reverse
 
 from qpdo.documents.uploads import FileValidator, upload_path
-from qpdo.org.enums import OUTREACH_UNIT_KINDS, UnitKind
+from qpdo.org.enums import UnitKind
 from qpdo.org.models import Unit
 from qpdo.workflow.models import ApprovalSubject
 
 from .enums import (
     REGISTER_FILE_KINDS,
+    REPORTING_UNIT_KINDS,
     ActivityForm,
     AttachmentKind,
     CommunityKind,
+    DrillOccasion,
     ExerciseKind,
     Register,
     ReportKind,
     SchoolStage,
+    TeamMemberKind,
 )
 
-REPORTING_UNITS = {"kind__in": list(OUTREACH_UNIT_KINDS)}
+REPORTING_UNITS = {"kind__in": list(REPORTING_UNIT_KINDS)}
 TOWNS = {"kind": UnitKind.TOWN}
 
 
@@ -309,16 +312,50 @@ class ReportAttachment(models.Model):
 # --- coverage registers ---------------------------------------------------------------------
 
 
-class School(models.Model):
-    """A school of a 街镇: it needs an evacuation plan and a drill every year (100%)."""
+class TownPlace(models.Model):
+    """A place on a 街镇's coverage register (school, community, enterprise).
+
+    The registers share their shape: a place belongs to a 街镇, may leave the register (撤并),
+    and is counted per year by the records held under it. Imports (outreach.imports), scoping
+    (selectors.towns_for) and maintenance rules (rules.may_maintain_town) work on any of them.
+    """
 
     town = models.ForeignKey(
         Unit,
         verbose_name="所属街镇",
         on_delete=models.PROTECT,
-        related_name="outreach_schools",
+        related_name="+",
         limit_choices_to=TOWNS,
     )
+    name = models.CharField("名称", max_length=100)
+    is_active = models.BooleanField("在册", default=True, help_text="撤并、停办的取消勾选。")
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class TownPlaceRecord(models.Model):
+    """Who recorded a register entry and when (shared by drills, plans and the like)."""
+
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class School(TownPlace):
+    """A school of a 街镇: it needs an evacuation plan and a drill every year (100%)."""
+
     name = models.CharField("学校名称", max_length=100)
     stage = models.CharField(
         "学段", max_length=20, choices=SchoolStage.choices, default=SchoolStage.OTHER
@@ -327,7 +364,6 @@ class School(models.Model):
     contact_name = models.CharField("联系人", max_length=30, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     is_active = models.BooleanField("在册", default=True, help_text="撤并、停办的学校取消勾选。")
-    note = models.CharField("备注", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "学校"
@@ -419,22 +455,20 @@ class SchoolDrill(models.Model):
         return f"{self.school.name} {self.held_on:%Y-%m-%d} 疏散演练"
 
 
-class Community(models.Model):
-    """A 村委会 or 居委会 of a 街镇: it needs a training and a drill every year (100%)."""
+class Community(TownPlace):
+    """A 村委会 or 居委会 of a 街镇: it needs a training and a drill every year (100%).
 
-    town = models.ForeignKey(
-        Unit,
-        verbose_name="所属街镇",
-        on_delete=models.PROTECT,
-        related_name="outreach_communities",
-        limit_choices_to=TOWNS,
-    )
-    name = models.CharField("名称", max_length=100)
+    A 居民区 also keeps its 防空袭方案 revised every year, its fixed positions (故事长廊、微展馆、
+    体验角) and its 宣教队伍 of 居委、物业 and volunteers.
+    """
+
     kind = models.CharField(
         "类型", max_length=20, choices=CommunityKind.choices, default=CommunityKind.RESIDENTS
     )
     is_active = models.BooleanField("在册", default=True, help_text="撤并的村、居委取消勾选。")
-    note = models.CharField("备注", max_length=200, blank=True)
+    has_story_corridor = models.BooleanField("故事长廊", default=False)
+    has_micro_museum = models.BooleanField("微展馆", default=False)
+    has_experience_corner = models.BooleanField("体验角", default=False)
 
     class Meta:
         verbose_name = "社区（村、居委）"
@@ -528,3 +562,200 @@ class PartySchoolAgreement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- registers of every front: the yearly records ---------------------------------------------
+
+
+class RegisterFile(TownPlaceRecord):
+    """A plan document of a register place, dated; the latest is the one in force."""
+
+    compiled_on = models.DateField("编制（修订）日期")
+    file = models.FileField(
+        "方案文件",
+        upload_to=upload_path("outreach/registers"),
+        max_length=200,
+        blank=True,
+        validators=[FileValidator(*REGISTER_FILE_KINDS)],
+        help_text=FileValidator(*REGISTER_FILE_KINDS).help_text,
+    )
+    original_name = models.CharField("原文件名", max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class SchoolCourse(TownPlaceRecord):
+    """A course of a school's 国防动员、人民防空 teaching in a year, with its 课时."""
+
+    school = models.ForeignKey(
+        School, verbose_name="学校", on_delete=models.CASCADE, related_name="courses"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    title = models.CharField("课程", max_length=100, help_text="如：《人民防空讲义》防空警报识别。")
+    hours = models.PositiveSmallIntegerField("课时")
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "学校课程与课时"
+        verbose_name_plural = "学校课程与课时"
+        ordering = ["school", "-year", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(hours__gte=1), name="outreach_course_hours"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school.name} {self.year}年 {self.title}（{self.hours} 课时）"
+
+
+class CommunityAirRaidPlan(RegisterFile):
+    """A 居民区's 防空袭方案, revised every year (通知：根据居民区实际，修订完善防空袭方案)."""
+
+    community = models.ForeignKey(
+        Community, verbose_name="社区", on_delete=models.CASCADE, related_name="air_raid_plans"
+    )
+
+    class Meta:
+        verbose_name = "居民区防空袭方案"
+        verbose_name_plural = "居民区防空袭方案"
+        ordering = ["community", "-compiled_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.community} 防空袭方案（{self.compiled_on:%Y-%m-%d}）"
+
+
+class CommunityTeamMember(models.Model):
+    """A member of a community's 国防动员宣教队伍."""
+
+    community = models.ForeignKey(
+        Community, verbose_name="社区", on_delete=models.CASCADE, related_name="team"
+    )
+    kind = models.CharField("类别", max_length=20, choices=TeamMemberKind.choices)
+    name = models.CharField("姓名", max_length=30)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    is_active = models.BooleanField("在队", default=True)
+
+    class Meta:
+        verbose_name = "宣教队伍成员"
+        verbose_name_plural = "宣教队伍成员"
+        ordering = ["community", "kind", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.community} {self.get_kind_display()} {self.name}"
+
+
+class Enterprise(TownPlace):
+    """An enterprise (or industrial park) of a 街镇 on the 进企业 register.
+
+    The notice asks each for a 工作小组 (on its 人民武装 or 安全生产 department) with a named
+    person in charge, a 防空疏散演练方案, and drills at the key dates.
+    """
+
+    park = models.CharField("所在园区", max_length=100, blank=True)
+    has_group = models.BooleanField("已成立工作小组", default=False)
+    group_basis = models.CharField(
+        "工作小组依托部门", max_length=60, blank=True, help_text="如：人民武装部、安全生产部门。"
+    )
+    contact_name = models.CharField("专人（负责人）", max_length=30, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = "企业（园区）"
+        verbose_name_plural = "企业（园区）台账"
+        ordering = ["town__order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["town", "name"], name="outreach_enterprise_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:enterprise-detail", args=[self.pk])
+
+    @property
+    def has_person(self) -> bool:
+        return bool(self.contact_name)
+
+
+class EnterpriseDrillPlan(RegisterFile):
+    """An enterprise's 防空疏散演练方案 (file and date; the latest is in force)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="drill_plans"
+    )
+
+    class Meta:
+        verbose_name = "企业防空疏散演练方案"
+        verbose_name_plural = "企业防空疏散演练方案"
+        ordering = ["enterprise", "-compiled_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise.name} 防空疏散演练方案（{self.compiled_on:%Y-%m-%d}）"
+
+
+class EnterpriseDrill(TownPlaceRecord):
+    """A 人防疏散演练 held by an enterprise, at a key date or another time."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="drills"
+    )
+    held_on = models.DateField("演练日期", db_index=True)
+    occasion = models.CharField(
+        "结合节点", max_length=20, choices=DrillOccasion.choices, default=DrillOccasion.OTHER
+    )
+    participants = models.PositiveIntegerField("参演人数", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    report = models.ForeignKey(
+        Report,
+        verbose_name="关联活动信息",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enterprise_drills",
+    )
+
+    class Meta:
+        verbose_name = "企业疏散演练"
+        verbose_name_plural = "企业疏散演练"
+        ordering = ["enterprise", "-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise.name} {self.held_on:%Y-%m-%d} 疏散演练"
+
+
+class PartySchoolCourse(TownPlaceRecord):
+    """A 国防动员 course taken into the 区委党校's 培训计划 for a year."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    title = models.CharField("课程名称", max_length=100)
+    class_name = models.CharField("培训班次", max_length=100, help_text="如：处级干部进修班。")
+    hours = models.PositiveSmallIntegerField("课时", default=1)
+    speaker = models.CharField("授课人", max_length=60, blank=True)
+    taught_on = models.DateField("授课日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "党校培训计划课程"
+        verbose_name_plural = "党校培训计划课程"
+        ordering = ["-year", "taught_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年 {self.class_name}《{self.title}》"
+
+
+class BaseVisit(TownPlaceRecord):
+    """A visit of 党校 trainees to the 人防科普教育基地 (组织学员参观人防科普教育基地)."""
+
+    visited_on = models.DateField("参观日期")
+    class_name = models.CharField("培训班次", max_length=100)
+    participants = models.PositiveIntegerField("参观人数")
+    base_name = models.CharField("科普教育基地", max_length=100, default="青浦区人防科普教育基地")
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "人防科普教育基地参观"
+        verbose_name_plural = "人防科普教育基地参观"
+        ordering = ["-visited_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.visited_on:%Y-%m-%d} {self.class_name} 参观{self.base_name}"

@@ -6,15 +6,24 @@ selectors' business; these say who may act.
 
 from __future__ import annotations
 
-from qpdo.org.enums import OUTREACH_UNIT_KINDS, Role, UnitKind
+from qpdo.org.enums import Role, UnitKind
 from qpdo.org.scoping import has_role, is_office_wide, user_unit
 from qpdo.workflow.enums import State
 
+from .enums import REPORTING_UNIT_KINDS
+
+# The units the notice names for 进党校 (fixtures/outreach_fronts.json: 区国动办、区委党校).
+PARTY_SCHOOL_UNIT_CODES = frozenset({"qpdo", "dangxiao"})
+
 
 def reporting_unit(user):
-    """Return the unit the user reports for (a 填报员 of a 街镇 or member unit), or None."""
+    """Return the unit the user reports for, or None.
+
+    A 填报员 reports for their own unit: a 街镇, a member unit, or the office itself (its own
+    share of the fronts where the notice names 区国动办).
+    """
     unit = user_unit(user)
-    if unit is None or unit.kind not in OUTREACH_UNIT_KINDS:
+    if unit is None or unit.kind not in REPORTING_UNIT_KINDS:
         return None
     return unit if has_role(user, Role.OUTREACH_REPORTER) else None
 
@@ -85,6 +94,15 @@ def may_see_registers(user) -> bool:
         return True
     unit = reporting_unit(user)
     return unit is not None and unit.kind == UnitKind.TOWN
+
+
+def may_keep_party_school(user) -> bool:
+    """Return whether the user keeps the 进党校 register: the office's reviewers, the 区委党校's
+    or the office's own 填报员 (the two units the notice names for 进党校)."""
+    if may_review(user):
+        return True
+    unit = reporting_unit(user)
+    return unit is not None and unit.code in PARTY_SCHOOL_UNIT_CODES
 
 
 def may_record_agreement(user) -> bool:

@@ -30,7 +30,7 @@ from qpdo.workflow.enums import Action
 
 from . import services
 from .enums import ActivityForm, ExerciseKind, ReportKind
-from .models import Community, Front, Plan, PlanItem, School
+from .models import Community, Enterprise, Front, Plan, PlanItem, School
 
 YEAR = 2024
 
@@ -179,6 +179,25 @@ COMMUNITIES_NOT_TRAINED = {"林家村", "盈中村", "莲湖村"}
 COMMUNITIES_NOT_DRILLED = {"沈巷村", "林家村", "三分荡居委会", "凤溪村", "赵屯村"}
 
 
+# 企业（园区）: (街镇, name, park, group?, person); a gap or two in each requirement.
+ENTERPRISES = [
+    ("zhujiajiao", "上海朱家角精密机械有限公司", "朱家角工业园区", True, "陈刚"),
+    ("zhujiajiao", "上海角里纺织科技有限公司", "朱家角工业园区", True, ""),
+    ("xiayang", "上海夏阳智慧物流有限公司", "", True, "周立"),
+    ("xujing", "上海徐泾会展服务有限公司", "国家会展中心周边", True, "吴倩"),
+    ("xujing", "上海徐泾生物医药有限公司", "徐泾工业园区", False, ""),
+    ("huaxin", "上海华新汽车零部件有限公司", "华新工业园区", True, "沈伟"),
+]
+ENTERPRISES_WITHOUT_PLAN = {"上海角里纺织科技有限公司", "上海徐泾生物医药有限公司"}
+ENTERPRISES_NOT_DRILLED = {"上海徐泾生物医药有限公司", "上海华新汽车零部件有限公司"}
+TEAM = [("committee", "居委主任"), ("property", "物业经理"), ("volunteer", "社区志愿者")]
+PARTY_SCHOOL_COURSES = [
+    ("习近平强军思想与国防动员", "处级干部进修班", 3, "区国动办主任", (4, 18)),
+    ("总体国家安全观与人民防空", "中青年干部培训班", 2, "区国动办副主任", (6, 13)),
+]
+BASE_VISITS = [((5, 16), "处级干部进修班", 82), ((6, 20), "中青年干部培训班", 45)]
+
+
 def _user(username: str):
     return get_user_model().objects.get(username=username)
 
@@ -292,6 +311,35 @@ PLANS = {
             ("进党校", 7, "组织学员参观人防科普教育基地", F.VISIT, "中青班学员", 45, "3000"),
             ("进机关", 9, "全民国防教育日校园集中宣传", F.CAMPAIGN, "教职工、学员", 200, "2000"),
             ("进网络", 9, "党校网站国防教育专栏", F.ONLINE, "全区党员干部", None, "1000"),
+        ],
+    },
+    # The office's own share (区国动办 is named for 进党校、进学校、进企业、进社区).
+    "quguodong": {
+        "dates": ((2, 10), (2, 14), (2, 19)),
+        "outcome": Action.APPROVE,
+        "goals": "发挥区国动办牵头作用，抓好党校课程、全区学校疏散演练指导、工业园区企业演练和"
+        "居民区防空袭方案修订，带动各街镇、成员单位落实“六进”。",
+        "items": [
+            ("进党校", 5, "区委党校主体班国防动员专题授课", F.LECTURE, "主体班学员", 80, "3000"),
+            (
+                "进学校",
+                4,
+                "全区学校紧急疏散行动方案编制培训",
+                F.TRAINING,
+                "各校安全干部",
+                90,
+                "2000",
+            ),
+            (
+                "进企业",
+                11,
+                "全国消防日工业园区企业人防疏散演练指导",
+                F.DRILL,
+                "园区企业",
+                400,
+                "8000",
+            ),
+            ("进社区", 9, "居民区防空袭方案修订现场推进会", F.TRAINING, "各街镇、居委", 60, "2000"),
         ],
     },
 }
@@ -535,6 +583,21 @@ REPORTS = [
         False,
         1,
     ),
+    (
+        "quguodong",
+        ["进党校"],
+        ReportKind.ACTIVITY,
+        "区国动办在区委党校主体班开设国防动员专题课",
+        (5, 16),
+        "区委党校报告厅",
+        "区委党校主体班学员",
+        82,
+        "区国动办主任以“新时代国防动员和人民防空”为题授课，课后组织学员参观人防科普教育基地。",
+        "区委党校主体班国防动员专题授课",
+        Action.APPROVE,
+        False,
+        1,
+    ),
 ]
 RETURN_OPINIONS = {
     "镇机关干部参观人防科普教育基地": "内容过于简略，请补充参观的主要内容、干部反响，"
@@ -739,6 +802,32 @@ def _seed_registers(reviewer, reports: dict) -> None:
                     participants=60,
                     note="自救互救技能培训",
                 )
+        if (
+            first_build
+            and community.kind == "residents"
+            and community.name not in COMMUNITIES_NOT_DRILLED
+        ):
+            with demo_year.record(), _at(4, 10):
+                services.community_air_raid_plan_add(
+                    acting_user=reviewer,
+                    community=community,
+                    compiled_on=demo_year.day(YEAR, 4, 8),
+                    year=demo_year.year(),
+                )
+                services.community_positions_set(
+                    acting_user=reviewer,
+                    community=community,
+                    has_story_corridor=community.pk % 2 == 0,
+                    has_micro_museum=community.pk % 3 == 0,
+                    has_experience_corner=True,
+                )
+                for kind, role in TEAM:
+                    services.community_team_member_add(
+                        acting_user=reviewer,
+                        community=community,
+                        kind=kind,
+                        name=f"{community.name.removesuffix('居委会')}{role}",
+                    )
         if community.name not in COMMUNITIES_NOT_DRILLED:
             with demo_year.record(), _at(9, 25):
                 services.community_exercise_record(
@@ -749,6 +838,80 @@ def _seed_registers(reviewer, reports: dict) -> None:
                     participants=120,
                     note="结合全民国防教育日组织防空袭预案演练",
                 )
+
+
+def _seed_front_registers(reviewer) -> None:
+    """Enterprises, school courses and the 进党校 register of the demo year."""
+    town_names = {u.code: u.name for u in Unit.objects.filter(kind="town")}
+    lines = [(1, ["街镇", "企业名称", "所在园区", "已成立工作小组", "专人"])]
+    for code, name, park, group, person in ENTERPRISES:
+        cells = [town_names[code], name, park, "是" if group else "否", person]
+        lines.append((len(lines) + 1, cells))
+    with _at(3, 6):
+        services.register_import(
+            acting_user=reviewer,
+            spec_code="enterprises",
+            raw_rows=lines,
+            file_name="2024年青浦区重点企业（园区）名单.xlsx",
+        )
+    occasions = ["disaster_day", "defence_day", "fire_day"]
+    for index, enterprise in enumerate(Enterprise.objects.order_by("pk")):
+        if enterprise.name not in ENTERPRISES_WITHOUT_PLAN:
+            with _at(4, 15):
+                services.enterprise_drill_plan_add(
+                    acting_user=reviewer,
+                    enterprise=enterprise,
+                    compiled_on=demo_year.day(YEAR, 4, 12),
+                    upload=demo_pdf(
+                        f"{enterprise.name}防空疏散演练方案",
+                        ["一、工作小组与职责", "二、疏散路线与集结地域", "三、警报信号与行动"],
+                    ),
+                )
+        if enterprise.name not in ENTERPRISES_NOT_DRILLED:
+            occasion = occasions[index % 2]
+            held_on = (
+                demo_year.day(YEAR, 5, 12)
+                if occasion == "disaster_day"
+                else (demo_year.day(YEAR, 9, 21))
+            )
+            with _at(10, 8):
+                services.enterprise_drill_record(
+                    acting_user=reviewer,
+                    enterprise=enterprise,
+                    held_on=held_on,
+                    occasion=occasion,
+                    participants=120 + index * 30,
+                    year=demo_year.year(),
+                )
+    for index, school in enumerate(School.objects.order_by("pk")[:12]):
+        with _at(3, 10):
+            services.school_course_add(
+                acting_user=reviewer,
+                school=school,
+                year=demo_year.year(),
+                title="《人民防空讲义》防空警报识别与疏散",
+                hours=2 + index % 3,
+            )
+    for title, class_name, hours, speaker, (month, day) in PARTY_SCHOOL_COURSES:
+        with _at(month, day):
+            services.party_school_course_add(
+                acting_user=reviewer,
+                year=demo_year.year(),
+                title=title,
+                class_name=class_name,
+                hours=hours,
+                speaker=speaker,
+                taught_on=demo_year.day(YEAR, month, day),
+            )
+    for (month, day), class_name, people in BASE_VISITS:
+        with _at(month, day, 16):
+            services.base_visit_record(
+                acting_user=reviewer,
+                visited_on=demo_year.day(YEAR, month, day),
+                class_name=class_name,
+                participants=people,
+                year=demo_year.year(),
+            )
 
 
 @register(order=160, name="宣传教育“六进”演示记录", records=True)
@@ -766,6 +929,9 @@ def _seed_year(log) -> None:
     _seed_plans(reviewer)
     reports = _seed_reports(reviewer)
     _seed_registers(reviewer, reports)
+    if demo_year.until() is None:  # the standing registers: built once, with last year
+        with demo_year.record():
+            _seed_front_registers(reviewer)
     from .models import PartySchoolAgreement
 
     if not PartySchoolAgreement.objects.exists():

@@ -27,7 +27,7 @@ from django.http import Http404
 
 from campaigns.models import Campaign, KeyDate, Programme
 from qpdo.org import clock
-from qpdo.org.enums import OUTREACH_UNIT_KINDS, UnitKind
+from qpdo.org.enums import UnitKind
 from qpdo.org.models import Unit
 from qpdo.org.scoping import units_user_may_see
 from qpdo.workflow.enums import Action, State
@@ -37,25 +37,36 @@ from . import rules
 from .enums import (
     FILED_STATES,
     KEY_DAY_WINDOW_DAYS,
+    OWED_AMBER_DAYS,
+    OWED_RED_DAYS,
     PLAN_STATE_LABELS,
     REPORT_STATE_LABELS,
     REPORT_TIMELY_DAYS,
+    REPORTING_UNIT_KINDS,
     ExerciseKind,
     Register,
 )
 from .keydates import PLAN_DUE_CODE, RULE_CODES, KeyDay, computed_days, end_of_february
 from .models import (
+    BaseVisit,
     Community,
+    CommunityAirRaidPlan,
     CommunityExercise,
+    CommunityTeamMember,
+    Enterprise,
+    EnterpriseDrill,
+    EnterpriseDrillPlan,
     EvacuationPlan,
     Front,
     PartySchoolAgreement,
+    PartySchoolCourse,
     Plan,
     PlanItem,
     Report,
     ReportAttachment,
     ReportPhoto,
     School,
+    SchoolCourse,
     SchoolDrill,
 )
 
@@ -86,8 +97,10 @@ def fronts_all() -> list[Front]:
 
 
 def reporting_units() -> QuerySet[Unit]:
-    """Return the units that file plans and reports: the 街镇 and the member units."""
-    return Unit.objects.filter(kind__in=OUTREACH_UNIT_KINDS, is_active=True).order_by("order", "id")
+    """Return the units that file plans and reports: the office, the 街镇, the member units."""
+    return Unit.objects.filter(kind__in=REPORTING_UNIT_KINDS, is_active=True).order_by(
+        "order", "id"
+    )
 
 
 def towns() -> QuerySet[Unit]:
@@ -326,6 +339,81 @@ def plan_statuses(*, year: int, units: list[Unit]) -> dict[int, PlanStatus]:
     return result
 
 
+# --- reports owed --------------------------------------------------------------------------
+
+# Plans whose activities are owed reports: handed in and not refused (a draft is not a plan yet).
+OWING_PLAN_STATES = (State.IN_REVIEW, State.RETURNED, State.APPROVED)
+
+
+def month_end(year: int, month: int) -> datetime.date:
+    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class OwedItem:
+    """A planned activity whose month has ended with no report handed in for it (待报送)."""
+
+    item: PlanItem
+    month_end: datetime.date
+    days_late: int
+
+    LEVELS = {"due": "secondary", "amber": "warning", "red": "danger"}
+
+    @property
+    def level(self) -> str:
+        """Return due (within a week of its month), amber (> 7 days) or red (> 30 days)."""
+        if self.days_late > OWED_RED_DAYS:
+            return "red"
+        if self.days_late > OWED_AMBER_DAYS:
+            return "amber"
+        return "due"
+
+    @property
+    def level_class(self) -> str:
+        return self.LEVELS[self.level]
+
+    @property
+    def is_flagged(self) -> bool:
+        return self.level != "due"
+
+
+def plan_items_owed(
+    *,
+    units: Iterable[Unit] | None = None,
+    year: int | None = None,
+    since_year: int | None = None,
+    today: datetime.date | None = None,
+) -> list[OwedItem]:
+    """Return the planned activities owed a report, as of today (one query).
+
+    An activity is owed once the month its plan schedules it for has ended, until a report
+    linked to it is handed in (a draft does not count; a returned one does, the unit is on it).
+    """
+    today = today or clock.today()
+    items = PlanItem.objects.filter(plan__approval__state__in=OWING_PLAN_STATES).filter(
+        Q(plan__year__lt=today.year) | Q(plan__year=today.year, month__lt=today.month)
+    )
+    if units is not None:
+        items = items.filter(plan__unit__in=[u.pk for u in units])
+    if year is not None:
+        items = items.filter(plan__year=year)
+    if since_year is not None:
+        items = items.filter(plan__year__gte=since_year)
+    filed = Report.objects.filter(plan_item=OuterRef("pk"), approval__state__in=FILED_STATES)
+    items = (
+        items.annotate(reported=Exists(filed))
+        .filter(reported=False)
+        .select_related("plan__unit", "front")
+        .order_by("plan__year", "month", "plan__unit__order", "front__order", "id")
+    )
+    owed = []
+    for item in items:
+        end = month_end(item.plan.year, item.month)
+        owed.append(OwedItem(item, end, (today - end).days))
+    return owed
+
+
 # --- reports -------------------------------------------------------------------------------
 
 
@@ -452,6 +540,20 @@ def _schools_annotated(schools: QuerySet[School], year: int) -> QuerySet[School]
         drill_count=Subquery(
             drills.order_by().values("school").annotate(n=Count("id")).values("n")[:1]
         ),
+        course_count=Subquery(
+            SchoolCourse.objects.filter(school=OuterRef("pk"), year=year)
+            .order_by()
+            .values("school")
+            .annotate(n=Count("id"))
+            .values("n")[:1]
+        ),
+        course_hours=Subquery(
+            SchoolCourse.objects.filter(school=OuterRef("pk"), year=year)
+            .order_by()
+            .values("school")
+            .annotate(n=Sum("hours"))
+            .values("n")[:1]
+        ),
     )
 
 
@@ -524,6 +626,18 @@ def _communities_annotated(communities: QuerySet[Community], year: int) -> Query
             held(ExerciseKind.TRAINING).order_by("-held_on").values("held_on")[:1]
         ),
         last_drill_on=Subquery(held(ExerciseKind.DRILL).order_by("-held_on").values("held_on")[:1]),
+        plan_revised=Exists(
+            CommunityAirRaidPlan.objects.filter(
+                community=OuterRef("pk"), compiled_on__range=(start, end)
+            )
+        ),
+        team_size=Subquery(
+            CommunityTeamMember.objects.filter(community=OuterRef("pk"), is_active=True)
+            .order_by()
+            .values("community")
+            .annotate(n=Count("id"))
+            .values("n")[:1]
+        ),
     )
 
 
@@ -567,6 +681,137 @@ def community_get_for(*, user, pk: int, year: int | None = None) -> Community:
     if community is None:
         raise Http404("未找到该社区。")
     return community
+
+
+def _enterprises_annotated(enterprises: QuerySet[Enterprise], year: int) -> QuerySet[Enterprise]:
+    start, end = _year_range(year)
+    plans = EnterpriseDrillPlan.objects.filter(enterprise=OuterRef("pk"))
+    drills = EnterpriseDrill.objects.filter(enterprise=OuterRef("pk"), held_on__range=(start, end))
+    return enterprises.annotate(
+        has_plan=Exists(plans),
+        plan_on=Subquery(plans.order_by("-compiled_on", "-id").values("compiled_on")[:1]),
+        drilled=Exists(drills),
+        drilled_at_key_day=Exists(drills.exclude(occasion="other")),
+        last_drill_on=Subquery(drills.order_by("-held_on").values("held_on")[:1]),
+        drill_count=Subquery(
+            drills.order_by().values("enterprise").annotate(n=Count("id")).values("n")[:1]
+        ),
+    )
+
+
+ENTERPRISE_STATUS_FILTERS = {
+    "covered": Q(has_group=True, has_plan=True, drilled=True) & ~Q(contact_name=""),
+    "uncovered": Q(has_group=False) | Q(contact_name="") | Q(has_plan=False) | Q(drilled=False),
+    "no_group": Q(has_group=False) | Q(contact_name=""),
+    "no_plan": Q(has_plan=False),
+    "no_drill": Q(drilled=False),
+}
+ENTERPRISE_STATUS_LABELS = {
+    "covered": "已全覆盖",
+    "uncovered": "未覆盖",
+    "no_group": "缺工作小组或专人",
+    "no_plan": "缺演练方案",
+    "no_drill": "本年未演练",
+}
+
+
+def enterprise_list_for(
+    *, user, year: int, town: Unit | None = None, status: str = "", query: str = ""
+) -> QuerySet[Enterprise]:
+    """Return the active enterprises the user may see, with their plan and the year's drills."""
+    enterprises = Enterprise.objects.filter(town__in=towns_for(user), is_active=True)
+    if town is not None:
+        enterprises = enterprises.filter(town=town)
+    if query:
+        enterprises = enterprises.filter(Q(name__icontains=query) | Q(park__icontains=query))
+    enterprises = _enterprises_annotated(enterprises.select_related("town"), year)
+    if status in ENTERPRISE_STATUS_FILTERS:
+        enterprises = enterprises.filter(ENTERPRISE_STATUS_FILTERS[status])
+    return enterprises.order_by("town__order", "name")
+
+
+def enterprise_get_for(*, user, pk: int, year: int | None = None) -> Enterprise:
+    enterprise = (
+        _enterprises_annotated(
+            Enterprise.objects.filter(town__in=towns_for(user)).select_related("town"),
+            year or outreach_year(),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if enterprise is None:
+        raise Http404("未找到该企业。")
+    return enterprise
+
+
+def enterprise_drill_plan_get_for(*, user, pk: int) -> EnterpriseDrillPlan:
+    plan = (
+        EnterpriseDrillPlan.objects.filter(pk=pk, enterprise__town__in=towns_for(user))
+        .select_related("enterprise")
+        .first()
+    )
+    if plan is None:
+        raise Http404("未找到该方案。")
+    return plan
+
+
+def community_plan_get_for(*, user, pk: int) -> CommunityAirRaidPlan:
+    plan = (
+        CommunityAirRaidPlan.objects.filter(pk=pk, community__town__in=towns_for(user))
+        .exclude(file="")
+        .select_related("community")
+        .first()
+    )
+    if plan is None:
+        raise Http404("未找到该方案。")
+    return plan
+
+
+@dataclass
+class PartySchoolYear:
+    """The 进党校 register of a year: courses in the 培训计划, base visits, the agreement."""
+
+    year: int
+    courses: list[PartySchoolCourse]
+    visits: list[BaseVisit]
+    agreement: PartySchoolAgreement | None
+
+    @property
+    def course_hours(self) -> int:
+        return sum(c.hours for c in self.courses)
+
+    @property
+    def visitors(self) -> int:
+        return sum(v.participants for v in self.visits)
+
+    @property
+    def parts(self) -> dict[str, bool]:
+        return {
+            "agreement": self.agreement is not None,
+            "courses": bool(self.courses),
+            "visits": bool(self.visits),
+        }
+
+    @property
+    def met(self) -> int:
+        return sum(self.parts.values())
+
+    @property
+    def rate(self) -> float:
+        return round(self.met * 100 / len(self.parts), 1)
+
+
+def party_school_year(year: int) -> PartySchoolYear:
+    """Return the 进党校 register of a year (three queries)."""
+    start, end = _year_range(year)
+    return PartySchoolYear(
+        year=year,
+        courses=list(PartySchoolCourse.objects.filter(year=year).order_by("taught_on", "id")),
+        visits=list(
+            BaseVisit.objects.filter(visited_on__range=(start, end)).order_by("visited_on")
+        ),
+        agreement=agreement_in_force(year),
+    )
 
 
 def agreement_list_for(*, user) -> QuerySet[PartySchoolAgreement]:
@@ -656,7 +901,10 @@ class Coverage:
 
 
 def tally_coverage(
-    towns: Iterable[Unit], places: Iterable[tuple[int, dict[str, bool]]], parts: Iterable[str]
+    towns: Iterable[Unit],
+    places: Iterable[tuple[int, dict[str, bool]]],
+    parts: Iterable[str],
+    required: Iterable[str] | None = None,
 ) -> tuple[list[CoverageRow], CoverageRow]:
     """Count places per 街镇: each requirement met, and covered (every requirement met).
 
@@ -664,6 +912,7 @@ def tally_coverage(
     keeps total 0 (its rate is None, not 0% nor 100%) and adds nothing to the district.
     """
     parts = list(parts)
+    required = parts if required is None else list(required)
     rows = {town.pk: CoverageRow(town, parts=dict.fromkeys(parts, 0)) for town in towns}
     district = CoverageRow(None, parts=dict.fromkeys(parts, 0))
     for town_id, met in places:
@@ -674,7 +923,7 @@ def tally_coverage(
             target.total += 1
             for name in parts:
                 target.parts[name] += bool(met.get(name))
-            target.covered += all(met.get(name) for name in parts)
+            target.covered += all(met.get(name) for name in required)
     return list(rows.values()), district
 
 
@@ -688,18 +937,26 @@ def school_coverage(*, year: int, town_list: list[Unit] | None = None) -> Covera
     town_list = list(towns()) if town_list is None else town_list
     places = _schools_annotated(
         School.objects.filter(is_active=True, town__in=[t.pk for t in town_list]), year
-    ).values_list("town_id", "has_plan", "drilled")
+    ).values_list("town_id", "has_plan", "drilled", "course_count")
     rows, district = tally_coverage(
         town_list,
-        ((town_id, {"plan": plan, "drill": drill}) for town_id, plan, drill in places),
-        ["plan", "drill"],
+        (
+            (town_id, {"plan": plan, "drill": drill, "courses": bool(courses)})
+            for town_id, plan, drill, courses in places
+        ),
+        ["plan", "drill", "courses"],
+        required=["plan", "drill"],
     )
     return Coverage(
         register=Register.SCHOOLS,
         label="学校",
         year=year,
         target=_target_of(Register.SCHOOLS),
-        part_labels={"plan": "有紧急疏散行动方案", "drill": f"{year}年已演练"},
+        part_labels={
+            "plan": "有紧急疏散行动方案",
+            "drill": f"{year}年已演练",
+            "courses": f"{year}年有课程课时",
+        },
         rows=rows,
         district=district,
     )
@@ -710,18 +967,52 @@ def community_coverage(*, year: int, town_list: list[Unit] | None = None) -> Cov
     town_list = list(towns()) if town_list is None else town_list
     places = _communities_annotated(
         Community.objects.filter(is_active=True, town__in=[t.pk for t in town_list]), year
-    ).values_list("town_id", "trained", "drilled")
+    ).values_list("town_id", "trained", "drilled", "plan_revised")
     rows, district = tally_coverage(
         town_list,
-        ((town_id, {"training": t, "drill": d}) for town_id, t, d in places),
-        ["training", "drill"],
+        ((town_id, {"training": t, "drill": d, "plan_revised": p}) for town_id, t, d, p in places),
+        ["training", "drill", "plan_revised"],
+        required=["training", "drill"],
     )
     return Coverage(
         register=Register.COMMUNITIES,
         label="社区（村、居委）",
         year=year,
         target=_target_of(Register.COMMUNITIES),
-        part_labels={"training": f"{year}年已培训", "drill": f"{year}年已演练"},
+        part_labels={
+            "training": f"{year}年已培训",
+            "drill": f"{year}年已演练",
+            "plan_revised": f"{year}年已修订防空袭方案",
+        },
+        rows=rows,
+        district=district,
+    )
+
+
+def enterprise_coverage(*, year: int, town_list: list[Unit] | None = None) -> Coverage:
+    """Return enterprise coverage per 街镇: a 工作小组 with its 专人, a drill plan, a drill."""
+    town_list = list(towns()) if town_list is None else town_list
+    places = _enterprises_annotated(
+        Enterprise.objects.filter(is_active=True, town__in=[t.pk for t in town_list]), year
+    ).values_list("town_id", "has_group", "contact_name", "has_plan", "drilled")
+    rows, district = tally_coverage(
+        town_list,
+        (
+            (town_id, {"group": group and bool(person), "plan": plan, "drill": drill})
+            for town_id, group, person, plan, drill in places
+        ),
+        ["group", "plan", "drill"],
+    )
+    return Coverage(
+        register=Register.ENTERPRISES,
+        label="企业（园区）",
+        year=year,
+        target=_target_of(Register.ENTERPRISES),
+        part_labels={
+            "group": "有工作小组和专人",
+            "plan": "有防空疏散演练方案",
+            "drill": f"{year}年已演练",
+        },
         rows=rows,
         district=district,
     )
@@ -748,6 +1039,20 @@ class UnitProgress:
     timely: int = 0
     late: int = 0
     last_held_on: datetime.date | None = None
+    owed: list[OwedItem] = field(default_factory=list)
+
+    @property
+    def owed_flagged(self) -> list[OwedItem]:
+        """Return the owed activities past the amber limit (shown on the dashboard)."""
+        return [o for o in self.owed if o.is_flagged]
+
+    @property
+    def owed_level_class(self) -> str:
+        levels = {o.level for o in self.owed}
+        for level in ("red", "amber", "due"):
+            if level in levels:
+                return OwedItem.LEVELS[level]
+        return ""
 
     @property
     def responsible_count(self) -> int:
@@ -869,6 +1174,10 @@ def unit_progress(*, year: int, units: list[Unit] | None = None) -> list[UnitPro
             elif in_time is False:
                 late[unit_id] += 1
 
+    owed: dict[int, list[OwedItem]] = defaultdict(list)
+    for entry in plan_items_owed(units=units, year=year):
+        owed[entry.item.plan.unit_id].append(entry)
+
     progress = []
     for unit in units:
         own = {f.pk for f in responsible[unit.pk]}
@@ -881,6 +1190,7 @@ def unit_progress(*, year: int, units: list[Unit] | None = None) -> list[UnitPro
                 timely=timely[unit.pk],
                 late=late[unit.pk],
                 last_held_on=last_held.get(unit.pk),
+                owed=owed.get(unit.pk, []),
             )
         )
     return progress
@@ -891,6 +1201,7 @@ def dashboard_for(*, year: int) -> dict:
     units = list(reporting_units())
     town_list = [u for u in units if u.kind == UnitKind.TOWN]
     progress = unit_progress(year=year, units=units)
+    owed = [entry for p in progress for entry in p.owed]
     fronts = [cell.front for cell in progress[0].cells] if progress else fronts_all()
     front_totals = [sum(p.cells[i].adopted for p in progress) for i in range(len(fronts))]
     year_reports = Report.objects.filter(held_on__year=year)
@@ -918,9 +1229,15 @@ def dashboard_for(*, year: int) -> dict:
         "promoted_total": year_reports.filter(promoted_to_city=True).count(),
         "school_coverage": school_coverage(year=year, town_list=town_list),
         "community_coverage": community_coverage(year=year, town_list=town_list),
+        "enterprise_coverage": enterprise_coverage(year=year, town_list=town_list),
+        "party_school": party_school_year(year),
         "agreement": agreement,
         "key_days": key_days_with_reports(year=year, reports=year_reports),
         "latest": latest_adopted_reports(limit=8, year=year),
+        "owed": sorted((o for o in owed if o.is_flagged), key=lambda o: -o.days_late),
+        "owed_total": len(owed),
+        "owed_amber_days": OWED_AMBER_DAYS,
+        "owed_red_days": OWED_RED_DAYS,
     }
 
 

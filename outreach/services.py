@@ -43,17 +43,25 @@ from .enums import (
 )
 from .keydates import RULES
 from .models import (
+    BaseVisit,
     Community,
+    CommunityAirRaidPlan,
     CommunityExercise,
+    CommunityTeamMember,
+    Enterprise,
+    EnterpriseDrill,
+    EnterpriseDrillPlan,
     EvacuationPlan,
     Front,
     PartySchoolAgreement,
+    PartySchoolCourse,
     Plan,
     PlanItem,
     Report,
     ReportAttachment,
     ReportPhoto,
     School,
+    SchoolCourse,
     SchoolDrill,
 )
 
@@ -178,7 +186,7 @@ def plan_create(*, acting_user, year: int, data: dict, items: Sequence[dict]) ->
     """Create a draft plan of the acting 填报员's unit for a year."""
     unit = rules.reporting_unit(acting_user)
     if unit is None:
-        raise PermissionError("只有街镇和区国动委成员单位的填报员可以填报年度计划。")
+        raise PermissionError("只有区国动办、各街镇和区国动委成员单位的填报员可以填报年度计划。")
     if year not in plan_years_open():
         raise ValidationError({"year": f"不能填报{year}年度的计划。"})
     if Plan.objects.filter(unit=unit, year=year).exists():
@@ -330,7 +338,7 @@ def report_create(
     """Create a draft report of the acting 填报员's unit with its photos, video and documents."""
     unit = rules.reporting_unit(acting_user)
     if unit is None:
-        raise PermissionError("只有街镇和区国动委成员单位的填报员可以报送活动信息。")
+        raise PermissionError("只有区国动办、各街镇和区国动委成员单位的填报员可以报送活动信息。")
     report_validate(unit=unit, data=data, fronts=fronts)
     _check_uploads(photos, video, documents, photo_total=len(photos), document_total=len(documents))
     with atomic_with_files() as saved:
@@ -495,6 +503,14 @@ def _check_past(held_on: datetime.date, field_name: str = "held_on") -> None:
         raise ValidationError({field_name: "日期不能晚于今天。"})
 
 
+def _check_in_year(day: datetime.date, year: int | None, field_name: str, label: str) -> None:
+    """Refuse a date outside the register year the record is entered for, naming the field."""
+    if year is not None and day.year != year:
+        raise ValidationError(
+            {field_name: f"{label}（{day:%Y-%m-%d}）不在{year}年度内：请在对应年度的台账中登记。"}
+        )
+
+
 def _check_linked_report(report: Report | None, town: Unit) -> None:
     if report is not None and report.unit_id != town.pk:
         raise ValidationError({"report": "只能关联本街镇报送的活动信息。"})
@@ -538,11 +554,13 @@ def school_drill_record(
     participants: int | None = None,
     note: str = "",
     report: Report | None = None,
+    year: int | None = None,
     request=None,
 ) -> SchoolDrill:
-    """Record an evacuation drill held at a school."""
+    """Record an evacuation drill held at a school (in the register year, when given)."""
     _check_town(acting_user, school.town)
     _check_past(held_on)
+    _check_in_year(held_on, year, "held_on", "演练日期")
     _check_linked_report(report, school.town)
     drill = SchoolDrill.objects.create(
         school=school,
@@ -572,11 +590,13 @@ def community_exercise_record(
     participants: int | None = None,
     note: str = "",
     report: Report | None = None,
+    year: int | None = None,
     request=None,
 ) -> CommunityExercise:
-    """Record a training or a drill held in a community."""
+    """Record a training or a drill held in a community (in the register year, when given)."""
     _check_town(acting_user, community.town)
     _check_past(held_on)
+    _check_in_year(held_on, year, "held_on", "日期")
     _check_linked_report(report, community.town)
     exercise = CommunityExercise.objects.create(
         community=community,
@@ -597,7 +617,306 @@ def community_exercise_record(
     return exercise
 
 
-REGISTER_MODELS = {"schools": School, "communities": Community}
+def _register_file_add(
+    record, *, acting_user, town: Unit, target, upload, what: str, year: int | None, request
+):
+    """Store a dated plan document of a register place (file optional), audited."""
+    _check_town(acting_user, town)
+    _check_past(record.compiled_on, "compiled_on")
+    _check_in_year(record.compiled_on, year, "compiled_on", "编制（修订）日期")
+    if upload is not None:
+        try:
+            REGISTER_FILE_VALIDATOR(upload)
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from error
+    record.recorded_by = acting_user
+    with atomic_with_files() as saved:
+        if upload is not None:
+            record.original_name = upload.name[:200]
+            saved.save(record.file, upload.name, upload)
+        record.save()
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=target,
+            detail=f"登记{target}{what}（{record.compiled_on:%Y-%m-%d}）"
+            + (f"《{upload.name}》" if upload is not None else ""),
+            ip_address=client_ip(request),
+        )
+    return record
+
+
+def _audit_register(acting_user, target, detail: str, request) -> None:
+    audit_record(
+        action=AuditAction.CHANGE,
+        actor=acting_user,
+        target=target,
+        detail=detail,
+        ip_address=client_ip(request),
+    )
+
+
+def enterprise_drill_plan_add(
+    *,
+    acting_user,
+    enterprise: Enterprise,
+    compiled_on: datetime.date,
+    upload,
+    year: int | None = None,
+    request=None,
+) -> EnterpriseDrillPlan:
+    """Store an enterprise's (new version of its) 防空疏散演练方案; the file is required."""
+    if upload is None:
+        raise ValidationError({"file": "请上传防空疏散演练方案文件。"})
+    return _register_file_add(
+        EnterpriseDrillPlan(enterprise=enterprise, compiled_on=compiled_on),
+        acting_user=acting_user,
+        town=enterprise.town,
+        target=enterprise,
+        upload=upload,
+        what="防空疏散演练方案",
+        year=year,
+        request=request,
+    )
+
+
+@transaction.atomic
+def enterprise_drill_record(
+    *,
+    acting_user,
+    enterprise: Enterprise,
+    held_on: datetime.date,
+    occasion: str,
+    participants: int | None = None,
+    note: str = "",
+    report: Report | None = None,
+    year: int | None = None,
+    request=None,
+) -> EnterpriseDrill:
+    """Record a 人防疏散演练 of an enterprise, in the register year when given."""
+    _check_town(acting_user, enterprise.town)
+    _check_past(held_on)
+    _check_in_year(held_on, year, "held_on", "演练日期")
+    _check_linked_report(report, enterprise.town)
+    drill = EnterpriseDrill.objects.create(
+        enterprise=enterprise,
+        held_on=held_on,
+        occasion=occasion,
+        participants=participants,
+        note=note,
+        report=report,
+        recorded_by=acting_user,
+    )
+    _audit_register(
+        acting_user,
+        enterprise,
+        f"登记{enterprise.name} {held_on:%Y-%m-%d} 疏散演练（{drill.get_occasion_display()}）",
+        request,
+    )
+    return drill
+
+
+@transaction.atomic
+def enterprise_group_set(
+    *,
+    acting_user,
+    enterprise: Enterprise,
+    has_group: bool,
+    group_basis: str,
+    contact_name: str,
+    contact_phone: str,
+    request=None,
+) -> Enterprise:
+    """Record an enterprise's 工作小组 and the person in charge (专人)."""
+    _check_town(acting_user, enterprise.town)
+    if has_group and not contact_name.strip():
+        raise ValidationError({"contact_name": "已成立工作小组的，请填写负责的专人。"})
+    enterprise.has_group = has_group
+    enterprise.group_basis = group_basis.strip()
+    enterprise.contact_name = contact_name.strip()
+    enterprise.contact_phone = contact_phone.strip()
+    enterprise.save(update_fields=["has_group", "group_basis", "contact_name", "contact_phone"])
+    _audit_register(
+        acting_user,
+        enterprise,
+        f"更新{enterprise.name}工作小组：{'已成立' if has_group else '未成立'}，专人 "
+        f"{enterprise.contact_name or '—'}",
+        request,
+    )
+    return enterprise
+
+
+@transaction.atomic
+def school_course_add(
+    *,
+    acting_user,
+    school: School,
+    year: int,
+    title: str,
+    hours: int,
+    note: str = "",
+    request=None,
+) -> SchoolCourse:
+    """Record a course of a school's 国防动员、人民防空 teaching in a year, with its 课时."""
+    _check_town(acting_user, school.town)
+    if year > clock.today().year + 1:
+        raise ValidationError({"year": f"不能登记{year}年度的课程。"})
+    if not hours or hours < 1:
+        raise ValidationError({"hours": "课时至少为 1。"})
+    course = SchoolCourse.objects.create(
+        school=school,
+        year=year,
+        title=title.strip(),
+        hours=hours,
+        note=note,
+        recorded_by=acting_user,
+    )
+    _audit_register(
+        acting_user, school, f"登记{school.name} {year}年课程《{title}》{hours} 课时", request
+    )
+    return course
+
+
+def community_air_raid_plan_add(
+    *,
+    acting_user,
+    community: Community,
+    compiled_on: datetime.date,
+    upload=None,
+    year: int | None = None,
+    request=None,
+) -> CommunityAirRaidPlan:
+    """Record the year's revision of a 居民区's 防空袭方案 (its text optional)."""
+    return _register_file_add(
+        CommunityAirRaidPlan(community=community, compiled_on=compiled_on),
+        acting_user=acting_user,
+        town=community.town,
+        target=community,
+        upload=upload,
+        what="防空袭方案修订",
+        year=year,
+        request=request,
+    )
+
+
+@transaction.atomic
+def community_positions_set(
+    *,
+    acting_user,
+    community: Community,
+    has_story_corridor: bool,
+    has_micro_museum: bool,
+    has_experience_corner: bool,
+    request=None,
+) -> Community:
+    """Record which fixed positions (故事长廊、微展馆、体验角) a community has built."""
+    _check_town(acting_user, community.town)
+    community.has_story_corridor = has_story_corridor
+    community.has_micro_museum = has_micro_museum
+    community.has_experience_corner = has_experience_corner
+    community.save(
+        update_fields=["has_story_corridor", "has_micro_museum", "has_experience_corner"]
+    )
+    built = [
+        label
+        for label, on in (
+            ("故事长廊", has_story_corridor),
+            ("微展馆", has_micro_museum),
+            ("体验角", has_experience_corner),
+        )
+        if on
+    ]
+    _audit_register(
+        acting_user, community, f"更新{community}固定阵地：{'、'.join(built) or '无'}", request
+    )
+    return community
+
+
+@transaction.atomic
+def community_team_member_add(
+    *, acting_user, community: Community, kind: str, name: str, phone: str = "", request=None
+) -> CommunityTeamMember:
+    """Add a member to a community's 宣教队伍 (居委、物业 or volunteer)."""
+    _check_town(acting_user, community.town)
+    member = CommunityTeamMember.objects.create(
+        community=community, kind=kind, name=name.strip(), phone=phone.strip()
+    )
+    _audit_register(
+        acting_user,
+        community,
+        f"{community}宣教队伍增加{member.get_kind_display()} {member.name}",
+        request,
+    )
+    return member
+
+
+def _check_party_school(acting_user) -> None:
+    if not rules.may_keep_party_school(acting_user):
+        raise PermissionError("进党校台账由区国动办和区委党校填报员维护。")
+
+
+@transaction.atomic
+def party_school_course_add(
+    *,
+    acting_user,
+    year: int,
+    title: str,
+    class_name: str,
+    hours: int = 1,
+    speaker: str = "",
+    taught_on: datetime.date | None = None,
+    request=None,
+) -> PartySchoolCourse:
+    """Record a 国防动员 course taken into the 党校培训计划 of a year."""
+    _check_party_school(acting_user)
+    if taught_on is not None:
+        _check_in_year(taught_on, year, "taught_on", "授课日期")
+    course = PartySchoolCourse.objects.create(
+        year=year,
+        title=title.strip(),
+        class_name=class_name.strip(),
+        hours=hours,
+        speaker=speaker,
+        taught_on=taught_on,
+        recorded_by=acting_user,
+    )
+    _audit_register(acting_user, None, f"登记{year}年党校培训计划课程《{title}》", request)
+    return course
+
+
+@transaction.atomic
+def base_visit_record(
+    *,
+    acting_user,
+    visited_on: datetime.date,
+    class_name: str,
+    participants: int,
+    base_name: str = "",
+    note: str = "",
+    year: int | None = None,
+    request=None,
+) -> BaseVisit:
+    """Record a visit of 党校 trainees to the 人防科普教育基地."""
+    _check_party_school(acting_user)
+    _check_past(visited_on, "visited_on")
+    _check_in_year(visited_on, year, "visited_on", "参观日期")
+    visit = BaseVisit(
+        visited_on=visited_on,
+        class_name=class_name.strip(),
+        participants=participants,
+        note=note,
+        recorded_by=acting_user,
+    )
+    if base_name:
+        visit.base_name = base_name
+    visit.save()
+    _audit_register(
+        acting_user, None, f"登记{visited_on:%Y-%m-%d} {class_name}参观{visit.base_name}", request
+    )
+    return visit
+
+
+REGISTER_MODELS = {"schools": School, "communities": Community, "enterprises": Enterprise}
 
 
 def register_import_check(*, acting_user, spec_code: str, raw_rows) -> imports.ImportResult:
@@ -639,7 +958,8 @@ def register_import(
             if row.action == "new":
                 model.objects.create(town=row.values["town"], **values)
             elif row.action == "update":
-                model.objects.filter(pk=row.existing_pk).update(**values)
+                changed = {a: v for a, v in values.items() if a in result.present_attrs}
+                model.objects.filter(pk=row.existing_pk).update(**changed)
         audit_record(
             action=AuditAction.IMPORT,
             actor=acting_user,
@@ -686,3 +1006,40 @@ def agreement_create(*, acting_user, data: dict, upload=None, request=None) -> P
             ip_address=client_ip(request),
         )
     return agreement
+
+
+# Large exports as background jobs ------------------------------------------------------------
+
+REPORTS_YEAR_JOB = "outreach.reports_year"
+
+
+def reports_year_export_request(*, acting_user, year: int, request=None):
+    """Queue the Excel of every 六进 activity report of a year the user may see."""
+    from qpdo.jobs.services import job_request
+
+    return job_request(
+        kind=REPORTS_YEAR_JOB,
+        label=f"{year}年度“六进”活动信息（全部）",
+        params={"year": year},
+        acting_user=acting_user,
+        request=request,
+    )
+
+
+def reports_year_export_run(job, progress):
+    """Render the year's reports as Excel (the handler of the outreach.reports_year job)."""
+    from qpdo.jobs.registry import JobOutput
+
+    from .exports import ReportExporter
+
+    year = job.params["year"]
+    reports = selectors.report_list_for(user=job.requested_by, year=year).annotate(
+        first_submitted_at=selectors.first_submitted_at()
+    )
+    total = reports.count()
+    progress(0, total)
+    exporter = ReportExporter(reports, description=f"{year}年度全部")
+    content = exporter.render()
+    export_record(acting_user=job.requested_by, what=f"{year}年度“六进”活动信息", rows=total)
+    progress(total, total)
+    return JobOutput(filename=exporter.filename, content=content, note=f"共 {total} 条活动信息")

@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("reports/", views.ReportListView.as_view(), name="report-list"),
     path("reports/export.xlsx", views.ReportExportView.as_view(), name="report-export"),
+    path("reports/export-year/", views.ReportYearExportView.as_view(), name="report-export-year"),
     path("reports/new/", views.ReportCreateView.as_view(), name="report-create"),
     path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="report-detail"),
     path("reports/<int:pk>/edit/", views.ReportUpdateView.as_view(), name="report-update"),
@@ -45,6 +46,23 @@ urlpatterns = [
     path("communities/", views.CommunityListView.as_view(), name="community-list"),
     path("communities/export.xlsx", views.CommunityExportView.as_view(), name="community-export"),
     path("communities/<int:pk>/", views.CommunityDetailView.as_view(), name="community-detail"),
+    path("enterprises/", views.EnterpriseListView.as_view(), name="enterprise-list"),
+    path("enterprises/export.xlsx", views.EnterpriseExportView.as_view(), name="enterprise-export"),
+    path("enterprises/<int:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise-detail"),
+    path(
+        "enterprise-plans/<int:pk>/",
+        views.EnterpriseDrillPlanDownloadView.as_view(),
+        name="enterprise-plan",
+    ),
+    path(
+        "air-raid-plans/<int:pk>/", views.CommunityPlanDownloadView.as_view(), name="air-raid-plan"
+    ),
+    path("party-school/", views.PartySchoolView.as_view(), name="party-school"),
+    path(
+        "party-school/export.xlsx",
+        views.PartySchoolExportView.as_view(),
+        name="party-school-export",
+    ),
     path("import/<slug:spec>/", views.RegisterImportView.as_view(), name="register-import"),
     path(
         "import/<slug:spec>/template.xlsx",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,19 +33,33 @@ from .enums import (
     AttachmentKind,
 )
 from .forms import (
+    AirRaidPlanForm,
+    BaseVisitForm,
     CommunityExerciseForm,
+    CommunityPositionsForm,
+    DatedFileForm,
+    EnterpriseDrillForm,
+    EnterpriseGroupForm,
     EvacuationPlanForm,
+    PartySchoolCourseForm,
     PlanForm,
-    PlanItemFormSet,
     RegisterImportForm,
     ReportFilterForm,
     ReportForm,
     ReviewForm,
+    SchoolCourseForm,
     SchoolDrillForm,
+    TeamMemberForm,
     item_initial,
+    plan_item_formset,
 )
 
 PAGE_SIZE = 20
+REGISTER_LIST_URLS = {
+    "schools": "school-list",
+    "communities": "community-list",
+    "enterprises": "enterprise-list",
+}
 
 
 def _year_from(request, default: int | None = None) -> int:
@@ -150,6 +165,7 @@ class YearSummaryExportView(View):
             audiences=selectors.audience_by_unit(year=year),
             schools=selectors.school_coverage(year=year, town_list=towns),
             communities=selectors.community_coverage(year=year, town_list=towns),
+            enterprises=selectors.enterprise_coverage(year=year, town_list=towns),
         )
         response = exporter.response()
         services.export_record(
@@ -200,16 +216,28 @@ class PlanFormMixin:
     def fronts(self):
         return selectors.Front.objects.all()
 
-    def get_formset(self, initial):
-        data = self.request.POST if self.request.method == "POST" else None
-        return PlanItemFormSet(data, initial=initial, prefix="items", fronts=self.fronts())
+    # Blank rows offered below the rows the page fills in; extra forms, so they may stay blank.
+    blank_rows = 2
 
-    def blank_rows(self, count: int) -> list[dict]:
-        return [{} for _ in range(count)]
+    def get_formset(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        return plan_item_formset(
+            data,
+            items=self.saved_items(),
+            presets=self.preset_rows(),
+            blank=self.blank_rows,
+            fronts=self.fronts(),
+        )
+
+    def saved_items(self) -> list[dict]:
+        return []
+
+    def preset_rows(self) -> list[dict]:
+        return []
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()
-        formset = self.get_formset(self.initial_items())
+        formset = self.get_formset()
         if not (form.is_valid() and formset.is_valid()):
             return self.render_to_response(self.get_context_data(form=form, formset=formset))
         try:
@@ -232,7 +260,7 @@ class PlanFormMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("formset", self.get_formset(self.initial_items()))
+        context.setdefault("formset", self.get_formset())
         unit = self.get_unit()
         context["responsible"] = selectors.fronts_of_unit(unit)
         context["unit"] = unit
@@ -244,7 +272,9 @@ class PlanCreateView(PlanFormMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if not rules.may_report(request.user):
-            raise PermissionDenied("只有街镇和区国动委成员单位的填报员可以填报年度计划。")
+            raise PermissionDenied(
+                "只有区国动办、各街镇和区国动委成员单位的填报员可以填报年度计划。"
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get_unit(self):
@@ -270,10 +300,9 @@ class PlanCreateView(PlanFormMixin, FormView):
         }
         return kwargs
 
-    def initial_items(self):
-        # One row ready for each front the unit is responsible for, and two blank rows.
-        rows = [{"front": f.pk} for f in selectors.fronts_of_unit(self.get_unit())]
-        return rows + self.blank_rows(2)
+    def preset_rows(self):
+        # One row ready for each front the unit is responsible for (left out if untouched).
+        return [{"front": f.pk} for f in selectors.fronts_of_unit(self.get_unit())]
 
     def save(self, data, items):
         return services.plan_create(
@@ -297,8 +326,19 @@ class PlanUpdateView(PlanFormMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.plan}
 
-    def initial_items(self):
-        return [item_initial(i) for i in selectors.plan_items(self.plan)] + self.blank_rows(3)
+    blank_rows = 3
+
+    def saved_items(self):
+        if not hasattr(self, "_saved_items"):
+            self._saved_items = [item_initial(i) for i in selectors.plan_items(self.plan)]
+        return self._saved_items
+
+    def preset_rows(self):
+        # A ready row for each responsible front the plan has no activity for yet.
+        planned = {row["front"] for row in self.saved_items()}
+        return [
+            {"front": f.pk} for f in selectors.fronts_of_unit(self.plan.unit) if f.pk not in planned
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -423,6 +463,22 @@ class ReportExportView(ReportFilterMixin, View):
         return response
 
 
+class ReportYearExportView(View):
+    """Queue the Excel of a whole year's reports as a background job (too big for a request)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        try:
+            year = int(request.POST.get("year") or clock.today().year)
+        except ValueError:
+            year = clock.today().year
+        job = services.reports_year_export_request(
+            acting_user=request.user, year=year, request=request
+        )
+        return redirect(job.get_absolute_url())
+
+
 class ReportFormMixin:
     form_class = ReportForm
     template_name = "outreach/report/form.html"
@@ -475,7 +531,9 @@ class ReportFormMixin:
 class ReportCreateView(ReportFormMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not rules.may_report(request.user):
-            raise PermissionDenied("只有街镇和区国动委成员单位的填报员可以报送活动信息。")
+            raise PermissionDenied(
+                "只有区国动办、各街镇和区国动委成员单位的填报员可以报送活动信息。"
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get_unit(self):
@@ -483,7 +541,16 @@ class ReportCreateView(ReportFormMixin, FormView):
 
     def get_initial(self):
         unit = self.get_unit()
-        return {"organiser": unit.name if unit else "", "kind": "activity"}
+        initial = {"organiser": unit.name if unit else "", "kind": "activity"}
+        # From a 待报送 duty: the planned activity this report fulfils (the form's choices are
+        # the unit's own items only, so another unit's id simply selects nothing).
+        value = self.request.GET.get("plan_item", "")
+        if value.isdigit():
+            item = selectors.plan_items_for_unit(unit, [int(y) for y in selectors.year_choices()])
+            item = item.filter(pk=int(value)).first()
+            if item is not None:
+                initial.update(plan_item=item.pk, fronts=[item.front_id])
+        return initial
 
     def save(self, data, fronts, files):
         return services.report_create(
@@ -671,6 +738,7 @@ class CoverageView(RegisterAccessMixin, TemplateView):
         schools = selectors.school_coverage(year=year, town_list=town_list)
         communities = selectors.community_coverage(year=year, town_list=town_list)
         context.update(
+            enterprises=selectors.enterprise_coverage(year=year, town_list=town_list),
             year=year,
             years=selectors.year_choices(),
             schools=schools,
@@ -737,8 +805,91 @@ class SchoolExportView(SchoolListView):
         return response
 
 
-class SchoolDetailView(RegisterAccessMixin, TemplateView):
+@dataclass(frozen=True)
+class RegisterAction:
+    """One form of a register page: its submit button, form, service call and message."""
+
+    button: str
+    form_class: type
+    apply: object  # callable(view, place, cleaned_data) -> None
+    message: str
+    files: bool = False
+    linked_reports: bool = False
+    initial: object = None  # callable(place) -> dict
+
+
+class RegisterActionsMixin:
+    """Register pages with several small forms; each posts with its own submit button.
+
+    Every action calls a service (which checks the user may keep the place's 街镇 and the
+    register year); the form comes back with the service's errors on their fields.
+    """
+
+    actions: tuple[RegisterAction, ...] = ()
+    place_context_name = "place"
+
+    def get_place(self):
+        raise NotImplementedError
+
+    def reports_for(self, place):
+        return selectors.report_list_for(user=self.request.user, unit=place.town)
+
+    def build_form(self, action: RegisterAction, place, data=None, files=None):
+        kwargs = {}
+        if action.linked_reports:
+            kwargs["reports"] = self.reports_for(place)
+        if data is None and action.initial is not None:
+            kwargs["initial"] = action.initial(place)
+        return (
+            action.form_class(data, files, **kwargs)
+            if data is not None
+            else action.form_class(**kwargs)
+        )
+
+    def action_forms(self, place, bound: dict | None = None) -> dict:
+        bound = bound or {}
+        if not self.may_maintain(place):
+            return {}
+        return {a.button: bound.get(a.button) or self.build_form(a, place) for a in self.actions}
+
+    def may_maintain(self, place) -> bool:
+        return rules.may_maintain_town(self.request.user, place.town)
+
+    def handle_action(self, request, place):
+        """Return a response if the post was one of the actions, else None."""
+        action = next((a for a in self.actions if a.button in request.POST), None)
+        if action is None:
+            return None
+        if not self.may_maintain(place):
+            raise PermissionDenied("您不能维护该台账。")
+        form = self.build_form(action, place, request.POST, request.FILES if action.files else None)
+        if form.is_valid():
+            try:
+                action.apply(self, place, form.cleaned_data)
+            except ValidationError as error:
+                form_add_errors(form, error)
+            else:
+                messages.success(request, action.message)
+                return redirect(f"{place.get_absolute_url()}?year={_year_from(request)}")
+        return self.render_to_response(self.get_context_data(bound={action.button: form}))
+
+
+class SchoolDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateView):
     template_name = "outreach/school/detail.html"
+    actions = (
+        RegisterAction(
+            "add_course",
+            SchoolCourseForm,
+            lambda view, school, data: services.school_course_add(
+                acting_user=view.request.user,
+                school=school,
+                year=_year_from(view.request),
+                request=view.request,
+                **data,
+            ),
+            "课程与课时已登记。",
+        ),
+    )
 
     def get_school(self):
         return selectors.school_get_for(
@@ -750,9 +901,12 @@ class SchoolDetailView(RegisterAccessMixin, TemplateView):
         school = self.get_school()
         may_maintain = rules.may_maintain_town(self.request.user, school.town)
         reports = selectors.report_list_for(user=self.request.user, unit=school.town)
+        year = _year_from(self.request)
         context.update(
             school=school,
-            year=_year_from(self.request),
+            year=year,
+            courses=[c for c in school.courses.all() if c.year == year],
+            action_forms=self.action_forms(school, kwargs.get("bound")),
             plans=list(school.evacuation_plans.select_related("uploaded_by__staff")),
             drills=list(school.drills.select_related("report")),
             may_maintain=may_maintain,
@@ -766,6 +920,9 @@ class SchoolDetailView(RegisterAccessMixin, TemplateView):
         school = self.get_school()
         if not rules.may_maintain_town(request.user, school.town):
             raise PermissionDenied("您不能维护该学校的台账。")
+        handled = self.handle_action(request, school)
+        if handled is not None:
+            return handled
         reports = selectors.report_list_for(user=request.user, unit=school.town)
         if "upload_plan" in request.POST:
             form = EvacuationPlanForm(request.POST, request.FILES)
@@ -788,7 +945,11 @@ class SchoolDetailView(RegisterAccessMixin, TemplateView):
         if form.is_valid():
             try:
                 services.school_drill_record(
-                    acting_user=request.user, school=school, request=request, **form.cleaned_data
+                    acting_user=request.user,
+                    school=school,
+                    year=_year_from(request),
+                    request=request,
+                    **form.cleaned_data,
                 )
             except ValidationError as error:
                 form_add_errors(form, error)
@@ -853,8 +1014,45 @@ class CommunityExportView(CommunityListView):
         return response
 
 
-class CommunityDetailView(RegisterAccessMixin, TemplateView):
+class CommunityDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateView):
     template_name = "outreach/community/detail.html"
+    actions = (
+        RegisterAction(
+            "add_air_raid_plan",
+            AirRaidPlanForm,
+            lambda view, community, data: services.community_air_raid_plan_add(
+                acting_user=view.request.user,
+                community=community,
+                compiled_on=data["compiled_on"],
+                upload=data.get("file"),
+                year=_year_from(view.request),
+                request=view.request,
+            ),
+            "防空袭方案修订已登记。",
+            files=True,
+        ),
+        RegisterAction(
+            "set_positions",
+            CommunityPositionsForm,
+            lambda view, community, data: services.community_positions_set(
+                acting_user=view.request.user, community=community, request=view.request, **data
+            ),
+            "固定阵地已更新。",
+            initial=lambda c: {
+                "has_story_corridor": c.has_story_corridor,
+                "has_micro_museum": c.has_micro_museum,
+                "has_experience_corner": c.has_experience_corner,
+            },
+        ),
+        RegisterAction(
+            "add_member",
+            TeamMemberForm,
+            lambda view, community, data: services.community_team_member_add(
+                acting_user=view.request.user, community=community, request=view.request, **data
+            ),
+            "宣教队伍成员已添加。",
+        ),
+    )
 
     def get_community(self):
         return selectors.community_get_for(
@@ -866,9 +1064,18 @@ class CommunityDetailView(RegisterAccessMixin, TemplateView):
         community = self.get_community()
         may_maintain = rules.may_maintain_town(self.request.user, community.town)
         reports = selectors.report_list_for(user=self.request.user, unit=community.town)
+        year = _year_from(self.request)
         context.update(
             community=community,
-            year=_year_from(self.request),
+            year=year,
+            air_raid_plans=list(community.air_raid_plans.all()),
+            team=list(community.team.filter(is_active=True)),
+            positions=[
+                ("故事长廊", community.has_story_corridor),
+                ("微展馆", community.has_micro_museum),
+                ("体验角", community.has_experience_corner),
+            ],
+            action_forms=self.action_forms(community, kwargs.get("bound")),
             exercises=list(community.exercises.select_related("report")),
             may_maintain=may_maintain,
             form=kwargs.get("form")
@@ -880,6 +1087,9 @@ class CommunityDetailView(RegisterAccessMixin, TemplateView):
         community = self.get_community()
         if not rules.may_maintain_town(request.user, community.town):
             raise PermissionDenied("您不能维护该社区的台账。")
+        handled = self.handle_action(request, community)
+        if handled is not None:
+            return handled
         reports = selectors.report_list_for(user=request.user, unit=community.town)
         form = CommunityExerciseForm(request.POST, reports=reports)
         if form.is_valid():
@@ -887,6 +1097,7 @@ class CommunityDetailView(RegisterAccessMixin, TemplateView):
                 services.community_exercise_record(
                     acting_user=request.user,
                     community=community,
+                    year=_year_from(request),
                     request=request,
                     **form.cleaned_data,
                 )
@@ -896,6 +1107,224 @@ class CommunityDetailView(RegisterAccessMixin, TemplateView):
                 messages.success(request, "已登记。")
                 return redirect(_in_year(community.get_absolute_url(), request))
         return self.render_to_response(self.get_context_data(form=form))
+
+
+class EnterpriseListView(RegisterAccessMixin, ListView):
+    template_name = "outreach/enterprise/list.html"
+    paginate_by = 30
+
+    def get_queryset(self):
+        self.year = _year_from(self.request)
+        self.town = self.town_filter()
+        return selectors.enterprise_list_for(
+            user=self.request.user,
+            year=self.year,
+            town=self.town,
+            status=self.request.GET.get("status", ""),
+            query=self.request.GET.get("q", "").strip(),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            year=self.year,
+            years=selectors.year_choices(),
+            town=self.town,
+            towns=selectors.towns_for(self.request.user),
+            status=self.request.GET.get("status", ""),
+            statuses=selectors.ENTERPRISE_STATUS_LABELS,
+            q=self.request.GET.get("q", ""),
+            query_string=_query_string(self.request),
+            may_import=rules.may_import_registers(self.request.user),
+        )
+        return context
+
+
+class EnterpriseExportView(EnterpriseListView):
+    paginate_by = None
+
+    def get(self, request, *args, **kwargs):
+        exporter = exports.EnterpriseRegisterExporter(self.get_queryset(), year=self.year)
+        response = exporter.response()
+        services.export_record(
+            acting_user=request.user,
+            what="企业（园区）台账",
+            rows=len(exporter.enterprises),
+            request=request,
+        )
+        return response
+
+
+def _enterprise_group(view, enterprise, data):
+    services.enterprise_group_set(
+        acting_user=view.request.user, enterprise=enterprise, request=view.request, **data
+    )
+
+
+class EnterpriseDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateView):
+    template_name = "outreach/enterprise/detail.html"
+    actions = (
+        RegisterAction(
+            "set_group",
+            EnterpriseGroupForm,
+            _enterprise_group,
+            "工作小组与专人已更新。",
+            initial=lambda e: {
+                "has_group": e.has_group,
+                "group_basis": e.group_basis,
+                "contact_name": e.contact_name,
+                "contact_phone": e.contact_phone,
+            },
+        ),
+        RegisterAction(
+            "upload_plan",
+            DatedFileForm,
+            lambda view, enterprise, data: services.enterprise_drill_plan_add(
+                acting_user=view.request.user,
+                enterprise=enterprise,
+                compiled_on=data["compiled_on"],
+                upload=data["file"],
+                request=view.request,
+            ),
+            "防空疏散演练方案已上传。",
+            files=True,
+        ),
+        RegisterAction(
+            "record_drill",
+            EnterpriseDrillForm,
+            lambda view, enterprise, data: services.enterprise_drill_record(
+                acting_user=view.request.user,
+                enterprise=enterprise,
+                year=_year_from(view.request),
+                request=view.request,
+                **data,
+            ),
+            "疏散演练已登记。",
+            linked_reports=True,
+        ),
+    )
+
+    def get_place(self):
+        return selectors.enterprise_get_for(
+            user=self.request.user, pk=self.kwargs["pk"], year=_year_from(self.request)
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        enterprise = self.get_place()
+        year = _year_from(self.request)
+        context.update(
+            enterprise=enterprise,
+            year=year,
+            years=selectors.year_choices(),
+            plans=list(enterprise.drill_plans.select_related("recorded_by__staff")),
+            drills=[
+                d for d in enterprise.drills.select_related("report") if d.held_on.year == year
+            ],
+            may_maintain=self.may_maintain(enterprise),
+            action_forms=self.action_forms(enterprise, kwargs.get("bound")),
+        )
+        return context
+
+    def post(self, request, pk: int):
+        response = self.handle_action(request, self.get_place())
+        if response is None:
+            messages.error(request, "未知的操作。")
+            return redirect(request.path)
+        return response
+
+
+class EnterpriseDrillPlanDownloadView(View):
+    def get(self, request, pk: int):
+        plan = selectors.enterprise_drill_plan_get_for(user=request.user, pk=pk)
+        return file_response(
+            plan.file, filename=plan.original_name or f"{plan.enterprise.name}防空疏散演练方案"
+        )
+
+
+class CommunityPlanDownloadView(View):
+    def get(self, request, pk: int):
+        plan = selectors.community_plan_get_for(user=request.user, pk=pk)
+        return file_response(
+            plan.file, filename=plan.original_name or f"{plan.community}防空袭方案"
+        )
+
+
+class PartySchoolView(RegisterActionsMixin, TemplateView):
+    """The 进党校 register of a year: courses in the 培训计划, base visits, the agreement."""
+
+    template_name = "outreach/party_school.html"
+    actions = (
+        RegisterAction(
+            "add_course",
+            PartySchoolCourseForm,
+            lambda view, _place, data: services.party_school_course_add(
+                acting_user=view.request.user,
+                year=_year_from(view.request),
+                request=view.request,
+                **data,
+            ),
+            "培训计划课程已登记。",
+        ),
+        RegisterAction(
+            "record_visit",
+            BaseVisitForm,
+            lambda view, _place, data: services.base_visit_record(
+                acting_user=view.request.user,
+                year=_year_from(view.request),
+                request=view.request,
+                **data,
+            ),
+            "参观已登记。",
+        ),
+    )
+
+    def dispatch(self, request, *args, **kwargs):
+        if not rules.may_keep_party_school(request.user) and not rules.may_see_dashboard(
+            request.user
+        ):
+            raise PermissionDenied("进党校台账仅供区国动办和区委党校使用。")
+        return super().dispatch(request, *args, **kwargs)
+
+    def may_maintain(self, place) -> bool:
+        return rules.may_keep_party_school(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = _year_from(self.request)
+        context.update(
+            year=year,
+            years=selectors.year_choices(),
+            register=selectors.party_school_year(year),
+            agreements=list(selectors.agreement_list_for(user=self.request.user)[:5]),
+            action_forms=self.action_forms(None, kwargs.get("bound")),
+        )
+        return context
+
+    def post(self, request):
+        class _Page:
+            def get_absolute_url(self):
+                return reverse("outreach:party-school")
+
+        response = self.handle_action(request, _Page())
+        if response is None:
+            return redirect(request.path)
+        return response
+
+
+class PartySchoolExportView(PartySchoolView):
+    def get(self, request, *args, **kwargs):
+        year = _year_from(request)
+        register = selectors.party_school_year(year)
+        exporter = exports.PartySchoolExporter(register)
+        response = exporter.response()
+        services.export_record(
+            acting_user=request.user,
+            what=f"{year}年进党校台账",
+            rows=len(register.courses) + len(register.visits),
+            request=request,
+        )
+        return response
 
 
 class RegisterImportView(RegisterAccessMixin, TemplateView):
@@ -920,9 +1349,7 @@ class RegisterImportView(RegisterAccessMixin, TemplateView):
             form=kwargs.get("form") or RegisterImportForm(),
             own_town=None if rules.may_review(self.request.user) else own,
             max_mb=REGISTER_IMPORT_MAX_BYTES // (1024 * 1024),
-            list_url=reverse(
-                f"outreach:{'school' if self.spec.code == 'schools' else 'community'}-list"
-            ),
+            list_url=reverse(f"outreach:{REGISTER_LIST_URLS[self.spec.code]}"),
         )
         return context
 

@@ -80,6 +80,84 @@ def database(var_dir: Path) -> dict:
     return config
 
 
+def cache(url: str) -> dict:
+    """Return the default cache from CACHE_URL: LocMem when unset, Redis for redis://…."""
+    url = url.strip()
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    scheme = urlsplit(url).scheme
+    if scheme not in {"redis", "rediss"}:
+        raise ConfigurationError(
+            f"CACHE_URL 的协议“{scheme}”不受支持：请使用 redis://主机:端口/库号，或不设置（单机内存缓存）"
+        )
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "qpdo",
+        "TIMEOUT": 300,
+    }
+
+
+def admins(value: str) -> list[tuple[str, str]]:
+    """Return ADMINS from "姓名 <a@b>, c@d" (a 500 is mailed to each)."""
+    result = []
+    for item in value.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        if "<" in item and item.endswith(">"):
+            name, _, address = item[:-1].partition("<")
+            result.append((name.strip() or address.strip(), address.strip()))
+        else:
+            result.append((item, item))
+    return result
+
+
+def storages(debug: bool) -> dict:
+    """Return STORAGES: media on the file system, or S3 when QPDO_S3_BUCKET is set."""
+    static_backend = (
+        "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if debug or env_bool("QPDO_PLAIN_STATIC")
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )
+    default: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    bucket = os.environ.get("QPDO_S3_BUCKET", "").strip()
+    if bucket:
+        options = {
+            "bucket_name": bucket,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "location": os.environ.get("QPDO_S3_PREFIX", "media"),
+        }
+        for option, name in (
+            ("endpoint_url", "QPDO_S3_ENDPOINT_URL"),
+            ("region_name", "QPDO_S3_REGION"),
+            ("access_key", "QPDO_S3_ACCESS_KEY"),
+            ("secret_key", "QPDO_S3_SECRET_KEY"),
+        ):
+            if os.environ.get(name):
+                options[option] = os.environ[name]
+        default = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    return {"default": default, "staticfiles": {"BACKEND": static_backend}}
+
+
+def sentry(dsn: str) -> None:
+    """Send unhandled errors to a Sentry-compatible DSN (no personal data is sent)."""
+    try:
+        import sentry_sdk
+    except ImportError:
+        raise ConfigurationError(
+            '已设置 SENTRY_DSN，但未安装 sentry-sdk：请运行 .venv/bin/pip install -e ".[sentry]"'
+        ) from None
+    sentry_sdk.init(
+        dsn=dsn,
+        send_default_pii=False,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=0.0,
+    )
+
+
 def fail(message: str) -> None:
     print(f"qpdo：{message}", file=sys.stderr)
     raise SystemExit(1)

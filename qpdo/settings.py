@@ -30,6 +30,10 @@ INSTALLED_APPS = [
     "qpdo.org",
     "qpdo.workflow",
     "qpdo.documents",
+    "qpdo.jobs",  # before django_tasks_db: its db_worker adds heartbeat, sweep and daily tasks
+    "qpdo.ops",
+    "django_tasks",
+    "django_tasks_db",
     "campaigns",
     "lectures",
     "stars",
@@ -37,6 +41,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "qpdo.ops.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -48,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "qpdo.documents.serving.ProtectedFileMiddleware",
 ]
 
 ROOT_URLCONF = "qpdo.urls"
@@ -100,6 +106,8 @@ AXES_VERBOSE = False
 # Sessions end after 30 idle minutes.
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# Sessions live in the database, so any app server serves any signed-in person.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -122,16 +130,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or config.env_bool("QPDO_PLAIN_STATIC")
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
-}
+# Media through Django's storage API only: a shared folder, or S3 (QPDO_S3_BUCKET, see README).
+STORAGES = config.storages(DEBUG)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 FILE_UPLOAD_PERMISSIONS = 0o640
@@ -154,14 +154,46 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = config.env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qpdo@localhost")
+# A hung mail server must not hold a worker forever (mail is sent from a background task).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 EMAIL_SUBJECT_PREFIX = "[青浦国动办门户] "
 
+# One line per event on stdout (the service manager keeps the log); 500s mailed to ADMINS.
+ADMINS = config.admins(os.environ.get("ADMINS", ""))
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "line": {
+            "()": "qpdo.ops.logging.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "line",
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"qpdo": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "qpdo": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {
+            "handlers": ["console", "mail_admins"],
+            "level": "ERROR",
+            "propagate": False,
+        },
+        "django_tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django_tasks_db": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # The office's own name, printed on documents.
@@ -171,3 +203,32 @@ QPDO_SHORT_NAME = "青浦区国动办"
 # Lockout is per account, as the office's security rules ask (5 failures → 30 minutes);
 # axes warns that IP is not part of the key, which is intended here.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Background work (django-tasks): the database backend, run by `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("QPDO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+QPDO_JOB_MAX_ATTEMPTS = int(os.environ.get("QPDO_JOB_MAX_ATTEMPTS", "2"))
+QPDO_WORKER_STALE_SECONDS = int(os.environ.get("QPDO_WORKER_STALE_SECONDS", "60"))
+QPDO_JOB_TIMEOUT_MINUTES = int(os.environ.get("QPDO_JOB_TIMEOUT_MINUTES", "30"))
+QPDO_WORKER_SWEEP_SECONDS = int(os.environ.get("QPDO_WORKER_SWEEP_SECONDS", "30"))
+# Daily tasks the workers enqueue once a day (name, local time, task).
+QPDO_DAILY_TASKS = [
+    ("remind_overdue", "08:00", "qpdo.workflow.tasks.remind_overdue"),
+    ("remind_campaign", "08:05", "campaigns.tasks.remind_campaign"),
+]
+
+# Shared by every app server: LocMem when CACHE_URL is unset, Redis for redis://….
+CACHES = {"default": config.cache(os.environ.get("CACHE_URL", ""))}
+
+# Large protected files: with QPDO_ACCEL_REDIRECT=/protected/ the proxy serves the bytes
+# (X-Accel-Redirect, HTTP Range included) once the portal has checked who may see them.
+QPDO_ACCEL_REDIRECT = os.environ.get("QPDO_ACCEL_REDIRECT", "").strip()
+
+# Errors to a Sentry-compatible service when SENTRY_DSN is set (pip install ".[sentry]").
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    config.sentry(SENTRY_DSN)

@@ -19,3 +19,6 @@ STATIC_ROOT = tempfile.mkdtemp(prefix="qpdo-test-static-")
 
 # A test-only subject for the approval engine (synced without migrations).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflow_testapp"]  # noqa: F405
+
+# Tasks run inside the test, at once (one test starts a real db_worker on its own).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from qpdo import views
+from qpdo.ops.views import healthz
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -16,5 +17,7 @@ urlpatterns = [
     path("lectures/", include("lectures.urls")),
     path("stars/", include("stars.urls")),
     path("outreach/", include("outreach.urls")),
+    path("jobs/", include("qpdo.jobs.urls")),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

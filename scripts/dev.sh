@@ -2,7 +2,7 @@
 # README 命令 1：准备环境并以演示数据启动门户 http://127.0.0.1:8000
 #
 #   bash scripts/dev.sh             安装所需 Debian 软件包（root 时）、建 .venv、装依赖、
-#                                   迁移数据库、载入演示数据，然后启动开发服务器
+#                                   迁移数据库、载入演示数据，然后启动开发服务器和后台任务进程
 #   bash scripts/dev.sh --no-serve  只做准备，不启动服务器（供脚本检查）
 #
 # scripts/test.sh 以 source 方式复用本文件中的函数（此时不执行 main）。
@@ -89,14 +89,32 @@ qpdo_ensure_venv() {
 		qpdo_say "创建虚拟环境 .venv（$("$python" --version)）"
 		"$python" -m venv "$QPDO_VENV"
 	fi
+	# Installs come from the lock file (exact versions with hashes); pyproject.toml keeps the
+	# ranges. README "依赖锁定" says how to update the lock.
 	local stamp
-	stamp="$(cat pyproject.toml "$QPDO_VENV/pyvenv.cfg" | sha256sum | cut -d' ' -f1)"
+	stamp="$(cat pyproject.toml requirements-test.lock "$QPDO_VENV/pyvenv.cfg" | sha256sum | cut -d' ' -f1)"
 	if [[ ! -f "$QPDO_PIP_STAMP" || "$(cat "$QPDO_PIP_STAMP")" != "$stamp" ]]; then
-		qpdo_say "安装 Python 依赖（pip install -e \".[test]\"）"
-		"$QPDO_VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
-		"$QPDO_VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[test]"
+		qpdo_say "安装 Python 依赖（pip install --require-hashes -r requirements-test.lock）"
+		"$QPDO_VENV/bin/python" -m pip install -q --disable-pip-version-check --require-hashes \
+			-r requirements-test.lock
+		"$QPDO_VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps -e .
 		printf '%s\n' "$stamp" >"$QPDO_PIP_STAMP"
 	fi
+}
+
+# Stop a process and the processes it started (runserver's autoreloader has a child).
+qpdo_kill_tree() {
+	local child
+	for child in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		qpdo_kill_tree "$child"
+	done
+	kill -TERM "$1" 2>/dev/null || true
+}
+
+qpdo_dev_stop() {
+	[[ -n "${QPDO_SERVER_PID:-}" ]] && qpdo_kill_tree "$QPDO_SERVER_PID"
+	[[ -n "${QPDO_WORKER_PID:-}" ]] && qpdo_kill_tree "$QPDO_WORKER_PID"
+	wait 2>/dev/null || true
 }
 
 qpdo_dev_main() {
@@ -126,8 +144,19 @@ qpdo_dev_main() {
 		qpdo_say "准备完成（--no-serve）。启动：DEBUG=1 .venv/bin/python manage.py runserver 127.0.0.1:8000"
 		return 0
 	fi
-	qpdo_say "门户：http://127.0.0.1:8000 （演示账号见 README，密码 Qpdo@2024；Ctrl-C 退出）"
-	exec "$python" manage.py runserver 127.0.0.1:8000
+	# The background worker (batch PDFs, exports, mail, daily reminders) runs beside the
+	# development server; when either stops (Ctrl-C, a signal, a crash) both stop.
+	local port="${QPDO_PORT:-8000}"
+	qpdo_say "启动后台任务进程（manage.py db_worker）"
+	"$python" manage.py db_worker --no-reload --interval 1 &
+	QPDO_WORKER_PID=$!
+	"$python" manage.py runserver "127.0.0.1:$port" &
+	QPDO_SERVER_PID=$!
+	trap qpdo_dev_stop EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	qpdo_say "门户：http://127.0.0.1:$port （演示账号见 README，密码 Qpdo@2024；Ctrl-C 同时停止门户和后台任务进程）"
+	wait -n "$QPDO_SERVER_PID" "$QPDO_WORKER_PID"
 }
 
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then

@@ -141,6 +141,7 @@ def print_selected(modeladmin, request, queryset):
             nominations=nominations,
             label=f"{campaign.year}年度选定申报表（{len(nominations)}份）",
             base_url=request.build_absolute_uri("/").rstrip("/"),
+            request=request,
         )
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))

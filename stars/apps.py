@@ -20,6 +20,11 @@ class StarsConfig(AppConfig):
         from .providers import register as register_campaign_provider
 
         register_campaign_provider()
+        from qpdo.jobs import registry as jobs
+
+        from .services import BATCH_JOB, batch_print_run
+
+        jobs.register(BATCH_JOB, title="申报表批量打印", run=batch_print_run)
         navigation.register(
             order=40,
             label="岗位之星",

@@ -69,13 +69,6 @@ STANDARD_TEXTS = {
 }
 
 
-class BatchStatus(models.TextChoices):
-    PENDING = "pending", "排队中"
-    RUNNING = "running", "生成中"
-    DONE = "done", "已完成"
-    FAILED = "failed", "生成失败"
-
-
 DEEDS_MAX_CHARS = 1500  # 主要事迹（1500字以内）
 SCORE_MAX = 10  # each standard is scored out of 10
 YEARS_ON_POST_MAX = 45

@@ -17,7 +17,6 @@ from qpdo.workflow.models import ApprovalSubject
 
 from .enums import (
     SCORE_MAX,
-    BatchStatus,
     Carrier,
     PlanMethod,
     PostForm,
@@ -440,39 +439,3 @@ class PrintedCopy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}（{self.nomination.name}）"
-
-
-class BatchPrint(models.Model):
-    """A batch of 申报表 printed as one PDF, made in the background."""
-
-    campaign = models.ForeignKey(
-        Campaign, verbose_name="实践活动", on_delete=models.PROTECT, related_name="+"
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.CASCADE, related_name="+"
-    )
-    label = models.CharField("内容", max_length=100)
-    nomination_ids = models.JSONField("申报表", default=list)
-    base_url = models.CharField("门户地址", max_length=200)
-    # Ties the background process to this job in this database (see stars.batch.launch).
-    token = models.CharField("任务令牌", max_length=32, editable=False)
-    status = models.CharField(
-        "状态", max_length=20, choices=BatchStatus.choices, default=BatchStatus.PENDING
-    )
-    file = models.FileField("PDF 文件", upload_to=upload_path("stars/batches"), blank=True)
-    page_count = models.PositiveIntegerField("页数", null=True, blank=True)
-    error = models.TextField("错误信息", blank=True)
-    created_at = models.DateTimeField("申请时间", default=clock.now)
-    started_at = models.DateTimeField("开始时间", null=True, blank=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "申报表批量打印"
-        verbose_name_plural = "申报表批量打印"
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.label
-
-    def get_absolute_url(self) -> str:
-        return reverse("stars:batch-detail", args=[self.pk])

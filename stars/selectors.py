@@ -29,7 +29,6 @@ from qpdo.workflow.selectors import signed_opinions
 from . import rules
 from .chains import NOMINATION_CHAIN
 from .models import (
-    BatchPrint,
     CultivationPlan,
     Nomination,
     Post,
@@ -518,20 +517,6 @@ def showcase_for(*, user, star_year: StarYear) -> dict:
         "is_preview": visible and not star_year.is_announced,
         "sharing": key_date(star_year.campaign, SHARING_CODE),
     }
-
-
-# Batch prints ---------------------------------------------------------------------------------
-
-
-def batch_list_for(*, user) -> QuerySet[BatchPrint]:
-    return BatchPrint.objects.filter(requested_by=user).select_related("campaign")
-
-
-def batch_get_for(*, user, pk: int) -> BatchPrint:
-    batch = batch_list_for(user=user).filter(pk=pk).first()
-    if batch is None:
-        raise Http404("未找到该批量打印任务。")
-    return batch
 
 
 # The 工作台 panel --------------------------------------------------------------------------

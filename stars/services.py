@@ -5,7 +5,7 @@ Chinese message before anything is written; approval state changes go through qp
 from __future__ import annotations
 
 import datetime
-import secrets
+import gc
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +15,9 @@ from campaigns.models import Campaign
 from campaigns.services import check_open
 from qpdo.documents.qr import verification_code
 from qpdo.documents.uploads import atomic_with_files, clean_image, make_thumbnail
+from qpdo.jobs.models import Job
+from qpdo.jobs.registry import JobOutput, JobRefused
+from qpdo.jobs.services import job_request
 from qpdo.org import clock
 from qpdo.org.audit import audit_record, client_ip
 from qpdo.org.enums import AuditAction, Education, Gender, PoliticalStatus, Role
@@ -33,7 +36,6 @@ from .enums import (
     SCORE_MAX,
     SOURCES_OF_FORM,
     YEARS_ON_POST_MAX,
-    BatchStatus,
     Carrier,
     PlanMethod,
     PostForm,
@@ -43,7 +45,6 @@ from .enums import (
 from .models import (
     PHOTO_VALIDATOR,
     SUMMARY_VALIDATOR,
-    BatchPrint,
     CultivationPlan,
     Nomination,
     Post,
@@ -762,80 +763,78 @@ def nomination_print_forms(*, acting_user, nominations, verify_url) -> list[dict
     return forms
 
 
+BATCH_JOB = "stars.batch"
+BATCH_CHUNK = 10  # forms per render: one document per chunk keeps fonts shared and shows progress
+
+
 def batch_print_request(
-    *, acting_user, campaign: Campaign, nominations: list[Nomination], label: str, base_url: str
-) -> BatchPrint:
-    """Queue a batch of 申报表 to be printed as one PDF in the background."""
+    *,
+    acting_user,
+    campaign: Campaign,
+    nominations: list[Nomination],
+    label: str,
+    base_url: str,
+    request=None,
+) -> Job:
+    """Queue a batch of 申报表 to be printed as one PDF by a background worker."""
     if not nominations:
         raise ValidationError("请至少选择一份申报表。")
-    with transaction.atomic():
-        batch = BatchPrint.objects.create(
-            campaign=campaign,
-            requested_by=acting_user,
-            label=label[:100],
-            nomination_ids=[n.pk for n in nominations],
-            base_url=base_url[:200],
-            token=secrets.token_hex(16),
-            created_at=clock.now(),
-        )
-        from .batch import launch
-
-        transaction.on_commit(lambda: launch(batch))
-    return batch
+    return job_request(
+        kind=BATCH_JOB,
+        label=label,
+        params={
+            "campaign": campaign.pk,
+            "nominations": [n.pk for n in nominations],
+            "base_url": base_url[:200],
+        },
+        total=len(nominations),
+        acting_user=acting_user,
+        request=request,
+    )
 
 
-def batch_print_run(*, batch_id: int, token: str | None = None) -> BatchPrint | None:
-    """Render a queued batch (called by the background process); return it, or None if it is
-    not pending (already taken, or not this database's job)."""
-    from django.core.files.base import ContentFile
+def batch_print_run(job: Job, progress) -> JobOutput:
+    """Render a queued batch as one PDF (the handler of the stars.batch job)."""
+    import io
+
     from django.urls import reverse
-    from pypdf import PdfReader
+    from pypdf import PdfReader, PdfWriter
 
     from .exports import NominationPdfExporter
 
-    with transaction.atomic():
-        batch = (
-            BatchPrint.objects.select_for_update()
-            .filter(pk=batch_id, status=BatchStatus.PENDING)
-            .first()
-        )
-        if batch is None or (token is not None and batch.token != token):
-            return None
-        batch.status = BatchStatus.RUNNING
-        batch.started_at = clock.now()
-        batch.save(update_fields=["status", "started_at"])
-    user = batch.requested_by
-    try:
-        nominations = list(
-            selectors.nomination_list_for(user=user, campaign=batch.campaign)
-            .filter(pk__in=batch.nomination_ids)
-            .order_by("post__number", "unit__order", "id")
-        )
-        if not nominations:
-            raise ValidationError("所选申报表已不存在或您已无权查看。")
-        verify = reverse("stars:verify")
+    user = job.requested_by
+    campaign = Campaign.objects.get(pk=job.params["campaign"])
+    nominations = list(
+        selectors.nomination_list_for(user=user, campaign=campaign)
+        .filter(pk__in=job.params["nominations"])
+        .order_by("post__number", "unit__order", "id")
+    )
+    if not nominations:
+        raise JobRefused("所选申报表已不存在或您已无权查看。")
+    base_url = job.params.get("base_url", "")
+    verify = reverse("stars:verify")
+    total = len(nominations)
+    progress(0, total)
+    writer = PdfWriter()
+    for start in range(0, total, BATCH_CHUNK):
+        chunk = nominations[start : start + BATCH_CHUNK]
         forms = nomination_print_forms(
             acting_user=user,
-            nominations=nominations,
-            verify_url=lambda code: f"{batch.base_url}{verify}?code={code}",
+            nominations=chunk,
+            verify_url=lambda code: f"{base_url}{verify}?code={code}",
         )
-        data = NominationPdfExporter(forms, title=batch.label).render()
-        import io
-
-        pages = len(PdfReader(io.BytesIO(data)).pages)
-        with atomic_with_files() as saved:
-            saved.save(batch.file, f"batch-{batch.pk}.pdf", ContentFile(data))
-            batch.page_count = pages
-            batch.status = BatchStatus.DONE
-            batch.finished_at = clock.now()
-            batch.save(update_fields=["file", "page_count", "status", "finished_at"])
-    except Exception as error:  # the job records why it failed; the person sees it on the page
-        message = "；".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        BatchPrint.objects.filter(pk=batch.pk).update(
-            status=BatchStatus.FAILED, error=message[:2000], finished_at=clock.now()
-        )
-        raise
-    return batch
+        data = NominationPdfExporter(forms, title=job.label).render()
+        writer.append(PdfReader(io.BytesIO(data)))
+        gc.collect()
+        progress(start + len(chunk), total)
+    out = io.BytesIO()
+    writer.write(out)
+    pages = len(writer.pages)
+    return JobOutput(
+        filename=f"岗位之星申报表-{job.label}.pdf",
+        content=out.getvalue(),
+        note=f"共 {pages} 页（{total} 份申报表，每份另起一页）",
+    )
 
 
 def export_record(*, acting_user, what: str, request=None) -> None:

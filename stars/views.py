@@ -23,7 +23,7 @@ from qpdo.workflow.enums import State
 from qpdo.workflow.mixins import form_add_errors
 
 from . import exports, rules, selectors, services
-from .enums import DEEDS_MAX_CHARS, BatchStatus, Standard
+from .enums import DEEDS_MAX_CHARS, Standard
 from .forms import (
     AnnounceForm,
     CitationForm,
@@ -649,6 +649,7 @@ class BatchCreateView(YearMixin, View):
                 nominations=nominations,
                 label=label,
                 base_url=request.build_absolute_uri("/").rstrip("/"),
+                request=request,
             )
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
@@ -656,33 +657,11 @@ class BatchCreateView(YearMixin, View):
         return redirect(batch.get_absolute_url())
 
 
-class BatchListView(ListView):
-    template_name = "stars/batch/list.html"
-    paginate_by = PAGE_SIZE
+class BatchListView(View):
+    """Batch prints are background jobs: their list is the person's job list."""
 
-    def get_queryset(self):
-        return selectors.batch_list_for(user=self.request.user)
-
-
-class BatchDetailView(TemplateView):
-    template_name = "stars/batch/detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        batch = selectors.batch_get_for(user=self.request.user, pk=self.kwargs["pk"])
-        context.update(
-            batch=batch,
-            waiting=batch.status in (BatchStatus.PENDING, BatchStatus.RUNNING),
-        )
-        return context
-
-
-class BatchDownloadView(View):
-    def get(self, request, pk: int):
-        batch = selectors.batch_get_for(user=request.user, pk=pk)
-        if batch.status != BatchStatus.DONE or not batch.file:
-            raise Http404("该批量打印尚未生成。")
-        return file_response(batch.file, filename=f"岗位之星申报表-{batch.label}.pdf", inline=True)
+    def get(self, request):
+        return redirect(f"{reverse('jobs:job-list')}?kind={services.BATCH_JOB}")
 
 
 # Choosing the stars ------------------------------------------------------------------------

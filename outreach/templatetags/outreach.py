@@ -36,5 +36,7 @@ def outreach_nav(context):
         "request": request,
         "perms_office": rules.may_see_dashboard(request.user),
         "show_registers": rules.may_see_registers(request.user),
+        "show_party_school": rules.may_keep_party_school(request.user)
+        or rules.may_see_dashboard(request.user),
         "spec": context.get("spec"),
     }

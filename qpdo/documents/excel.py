@@ -47,6 +47,25 @@ class Column:
     width: float = 16
 
 
+@dataclass(frozen=True)
+class Formatted:
+    """A typed cell value with its Excel number format: Formatted(0.167, "0.0%")."""
+
+    value: Any
+    number_format: str
+
+
+PERCENT_FORMAT = "0.0%"
+COUNT_FORMAT = "0"
+
+
+def percent(rate: float | None) -> Formatted | None:
+    """Return a percentage given in percent (16.7) as a number cell shown as 16.7%."""
+    if rate is None:
+        return None
+    return Formatted(float(rate) / 100, PERCENT_FORMAT)
+
+
 def neutralise(text: str) -> str:
     """Return text that a spreadsheet shows as text, never runs as a formula.
 
@@ -108,6 +127,11 @@ def build_xlsx(
     for row in rows:
         values = []
         for value in row:
+            if isinstance(value, Formatted):
+                formatted = WriteOnlyCell(sheet, value=cell_value(value.value))
+                formatted.number_format = value.number_format
+                values.append(formatted)
+                continue
             value = cell_value(value)
             if isinstance(value, datetime.date):
                 date_cell = WriteOnlyCell(sheet, value=value)

@@ -444,8 +444,15 @@ def file_response(field_file: FieldFile, *, filename: str, inline: bool = False)
     if ext and extension_of(filename) != ext:
         filename = f"{filename}.{ext}"
     inline = inline and content_type in INLINE_TYPES
+    from .serving import ProtectedFileResponse
+
     field_file.open("rb")
-    response = FileResponse(field_file.file, content_type=content_type)
+    response = ProtectedFileResponse(
+        field_file.file,
+        content_type=content_type,
+        storage=field_file.storage,
+        name=field_file.name,
+    )
     response["Content-Disposition"] = content_disposition(filename, inline=inline)
     response["X-Content-Type-Options"] = "nosniff"
     return response

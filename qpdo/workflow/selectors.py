@@ -104,19 +104,26 @@ def subject_admin_url(approval: Approval) -> str:
 
 
 def badge_counts_for(*, user) -> dict[str, int]:
-    """Return the counts shown in the navigation: 待办 and unread messages."""
+    """Return the counts shown in the navigation: 待办 (approvals and duties), unread messages."""
+    from .duties import duties_for
+
     return {
-        "todo": Approval.objects.filter(rules.inbox_q(user)).count(),
+        "todo": Approval.objects.filter(rules.inbox_q(user)).count() + len(duties_for(user)),
         "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
     }
 
 
 def dashboard_panels_for(*, user, limit: int = 5) -> dict:
     """Return the 工作台's workflow panels: the first waiting items and my latest submissions."""
+    from .duties import duties_for
+
     inbox = inbox_for(user=user)
+    duties = duties_for(user)
     return {
         "todo_items": list(inbox[:limit]),
-        "todo_total": inbox.count(),
+        "todo_total": inbox.count() + len(duties),
+        "duties": duties[:limit],
+        "duties_total": len(duties),
         "my_items": list(mine_for(user=user)[:limit]),
         "notifications": list(
             Notification.objects.filter(recipient=user, read_at__isnull=True)[:limit]

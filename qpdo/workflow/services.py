@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -30,6 +29,7 @@ from . import rules
 from .chains import Step, get_chain
 from .enums import Action, Mode, Scope, State
 from .models import Approval, ApprovalSubject, CarbonCopy, Countersign, Notification, Opinion
+from .tasks import send_notification_mail
 
 logger = logging.getLogger("qpdo.workflow")
 
@@ -452,9 +452,10 @@ def notify(users, *, title: str, body: str = "", url: str = "", approval=None, a
         if not user.email:
             continue
         try:
-            send_mail(title, f"{body}\n\n{url}".strip(), None, [user.email])
-        except Exception:  # the mail server is the outside world; the transition stands
-            logger.exception("mail to %s failed", user.email)
+            # A task, so a slow or hung mail server never holds up the request.
+            send_notification_mail.enqueue(title, f"{body}\n\n{url}".strip(), [user.email])
+        except Exception:  # the queue is down: the message stands, the mail is lost
+            logger.exception("mail to %s could not be queued", user.email)
 
 
 def _notify(approval: Approval, outcome: _Outcome, acting_user, at) -> None:

@@ -43,6 +43,11 @@ class InboxView(ApprovalListView):
     def get_queryset(self):
         return selectors.inbox_for(user=self.request.user)
 
+    def get_context_data(self, **kwargs):
+        from .duties import duties_for
+
+        return {**super().get_context_data(**kwargs), "duties": duties_for(self.request.user)}
+
 
 class DoneView(ApprovalListView):
     heading = "已办"

@@ -81,7 +81,7 @@ def test_school_coverage_per_town_and_district(towns, reviewer, in_2024):
     coverage = selectors.school_coverage(year=2024, town_list=list(towns))
     rows = {row.town.code: row for row in coverage.rows}
     assert (rows["zhujiajiao"].total, rows["zhujiajiao"].covered) == (2, 1)
-    assert rows["zhujiajiao"].parts == {"plan": 2, "drill": 1}
+    assert rows["zhujiajiao"].parts == {"plan": 2, "drill": 1, "courses": 0}
     assert (rows["xiayang"].total, rows["xiayang"].covered, rows["xiayang"].rate) == (2, 0, 0.0)
     assert rows["baihe"].total == 0 and rows["baihe"].rate is None  # no schools on the register
     assert coverage.target == 100
@@ -113,7 +113,7 @@ def test_community_coverage_needs_training_and_drill_in_the_year(towns, reviewer
         )
     coverage = selectors.community_coverage(year=2024, town_list=list(towns))
     rows = {row.town.code: row for row in coverage.rows}
-    assert rows["zhujiajiao"].parts == {"training": 2, "drill": 1}
+    assert rows["zhujiajiao"].parts == {"training": 2, "drill": 1, "plan_revised": 0}
     assert (rows["zhujiajiao"].covered, rows["zhujiajiao"].rate) == (1, 50.0)
     assert (rows["xiayang"].covered, rows["xiayang"].rate) == (0, 0.0)
     assert rows["baihe"].rate is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 
+import pytest
 from openpyxl import load_workbook
 
 from outreach import services
@@ -66,6 +67,12 @@ def test_school_register_export(client, login, reviewer, unit, in_2024):
     services.school_drill_record(
         acting_user=reviewer, school=school, held_on=datetime.date(2024, 9, 21)
     )
+    services.school_course_add(
+        acting_user=reviewer, school=school, year=2024, title="防空警报识别", hours=2
+    )
+    services.school_course_add(
+        acting_user=reviewer, school=school, year=2023, title="往年课程", hours=5
+    )
     login("zhujiajiao")
     rows = read(client.get("/outreach/schools/export.xlsx?year=2024"))
     assert rows[1][:2] == ("街镇", "学校名称")
@@ -73,11 +80,13 @@ def test_school_register_export(client, login, reviewer, unit, in_2024):
     assert len(rows) == 3  # title, header, the one school of 朱家角镇
     assert rows[2][1] == "青浦区朱家角中学"
     assert rows[2][5] == "'+86 21 5970"
-    assert rows[2][6:11] == (
+    assert rows[2][6:13] == (
         "有",
         datetime.datetime(2024, 3, 1),
         1,
         datetime.datetime(2024, 9, 21),
+        1,  # courses of 2024 only
+        2,
         "是",
     )
 
@@ -89,7 +98,8 @@ def test_community_register_export(client, login, unit):
     login("outreach_reviewer")
     rows = read(client.get("/outreach/communities/export.xlsx?year=2024"))
     assert rows[2][:3] == ("白鹤镇", "赵屯村", "村委会")
-    assert rows[2][3] == "否" and rows[2][7] == "否"
+    assert rows[2][3] == "否" and rows[2][7] == "否" and rows[2][12] == "否"
+    assert rows[2][8:12] == ("否", "否", "否", 0)  # no positions, no team
 
 
 def test_year_summary_per_unit(client, login, make_plan, make_report, adopt, in_2024):
@@ -99,16 +109,51 @@ def test_year_summary_per_unit(client, login, make_plan, make_report, adopt, in_
     rows = read(client.get("/outreach/dashboard/summary.xlsx?year=2024"))
     header = rows[1]
     by_unit = {row[0]: dict(zip(header, row, strict=True)) for row in rows[2:]}
-    assert len(by_unit) == 16  # 11 街镇 and 5 member units
+    assert len(by_unit) == 17  # the office, 11 街镇 and 5 member units
+    assert by_unit["青浦区国防动员办公室"]["类别"] == "本办"
     zhujiajiao = by_unit["朱家角镇"]
     assert zhujiajiao["年度计划"] == "审核通过"
     assert zhujiajiao["计划报送"] == "逾期报送"  # handed in on 10 October 2024
     assert zhujiajiao["已采用"] == 1
-    assert zhujiajiao["进学校（采用）"] == 1 and zhujiajiao["进党校（采用）"] == "—"
-    assert zhujiajiao["涉及方面已覆盖"] == "1/5"
-    assert zhujiajiao["学校覆盖"] == "无登记"
+    assert zhujiajiao["进学校（采用）"] == 1 and zhujiajiao["进党校（采用）"] is None
+    assert (zhujiajiao["涉及方面已覆盖"], zhujiajiao["涉及方面数"]) == (1, 5)
+    # 完成度: plan approved + 1 of 5 fronts = 2 of 6, a number shown as a percentage
+    assert zhujiajiao["完成度"] == pytest.approx(0.33)
+    assert (zhujiajiao["学校已覆盖"], zhujiajiao["学校总数"], zhujiajiao["学校覆盖率"]) == (
+        0,
+        0,
+        None,
+    )
     assert by_unit["区教育局"]["年度计划"] == "未填报"
-    assert by_unit["区教育局"]["学校覆盖"] == "—"
+    assert by_unit["区教育局"]["学校总数"] is None
+
+
+def test_year_summary_percentages_are_numbers_with_a_percent_format(
+    client, login, unit, reviewer, in_2024
+):
+    school = School.objects.create(town=unit("zhujiajiao"), name="青浦区朱家角中学")
+    School.objects.create(town=unit("zhujiajiao"), name="青浦区珠溪中学")
+    services.evacuation_plan_add(
+        acting_user=reviewer,
+        school=school,
+        upload=upload("方案.pdf", PDF_BYTES),
+        compiled_on=datetime.date(2024, 3, 1),
+    )
+    services.school_drill_record(
+        acting_user=reviewer, school=school, held_on=datetime.date(2024, 9, 20)
+    )
+    login("outreach_reviewer")
+    response = client.get("/outreach/dashboard/summary.xlsx?year=2024")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in sheet[2]]
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "朱家角镇")
+    rate = row[header.index("学校覆盖率")]
+    assert rate.value == pytest.approx(0.5) and rate.number_format == "0.0%"
+    assert row[header.index("学校已覆盖")].value == 1
+    assert row[header.index("学校总数")].value == 2
+    done = row[header.index("完成度")]
+    assert done.value == 0 and done.number_format == "0.0%"
+    assert row[header.index("首次报送日期")].value is None
 
 
 def test_reporter_may_not_export_the_year_summary(client, login):

@@ -16,9 +16,11 @@ from openpyxl import load_workbook
 
 from outreach import services
 from outreach.models import Community, Plan, Report, School
+from qpdo.org import clock
 from qpdo.org.enums import UnitKind
 from qpdo.org.services import unit_upsert
-from qpdo.workflow.enums import State
+from qpdo.workflow.enums import Action, State
+from tests.forms import PageForm
 from tests.utils import assert_constant_queries, element_text, queries_for_get
 
 from .conftest import MP4_BYTES, PDF_BYTES, jpeg_with_gps, upload
@@ -227,41 +229,125 @@ def test_a_return_without_reason_is_refused_on_the_page(client, login, make_repo
     assert report.approval.state == State.IN_REVIEW
 
 
-def test_plan_form_files_a_plan_with_its_items(client, login, front, in_2024):
+def _next_year() -> int:
+    return clock.today().year + 1
+
+
+PLAN_FRONTS = ("进机关", "进学校", "进企业", "进社区", "进网络")
+
+
+def _fill_plan_head(form: PageForm) -> PageForm:
+    return (
+        form.fill("year", _next_year())
+        .fill("goals", "推动“六进”全覆盖。")
+        .fill("contact_name", "沈丹")
+        .fill("contact_phone", "021-59700000")
+    )
+
+
+def test_plan_form_presets_a_row_per_responsible_front_as_extra_rows(client, login, front):
     login("zhujiajiao")
     page = client.get("/outreach/plans/new/")
-    formset = page.context["formset"]
-    assert [f.initial.get("front") for f in formset.forms][:5] == [
-        front(n).pk for n in ("进机关", "进学校", "进企业", "进社区", "进网络")
+    form = PageForm.from_response(page, form_id="plan-form")
+    assert form.value("items-INITIAL_FORMS") == "0"
+    assert form.value("items-TOTAL_FORMS") == "7"
+    assert [form.value(f"items-{i}-front") for i in range(7)] == [
+        *(str(front(n).pk) for n in PLAN_FRONTS),
+        "",
+        "",
     ]
-    data = {
-        "year": "2024",
-        "goals": "全覆盖",
-        "measures": "",
-        "contact_name": "沈丹",
-        "contact_phone": "021-1",
-        "items-TOTAL_FORMS": "7",
-        "items-INITIAL_FORMS": "0",
-        "items-MIN_NUM_FORMS": "0",
-        "items-MAX_NUM_FORMS": "60",
-        "submit": "1",
-    }
-    for index, name in enumerate(("进机关", "进学校", "进企业", "进社区", "进网络")):
-        data.update(
-            {
-                f"items-{index}-front": front(name).pk,
-                f"items-{index}-month": "9",
-                f"items-{index}-title": f"{name}活动",
-                f"items-{index}-form": "campaign",
-                f"items-{index}-audience": "居民",
-                f"items-{index}-budget": "1000.50",
-            }
-        )
-    response = client.post("/outreach/plans/new/", data)
+
+
+def test_plan_form_files_a_plan_posted_as_the_page_renders_it(client, login, front):
+    login("zhujiajiao")
+    form = _fill_plan_head(
+        PageForm.from_response(client.get("/outreach/plans/new/"), form_id="plan-form")
+    )
+    for index, name in enumerate(PLAN_FRONTS):
+        form.fill(f"items-{index}-month", "9").fill(f"items-{index}-title", f"{name}活动")
+        form.fill(f"items-{index}-form", "campaign").fill(f"items-{index}-audience", "居民")
+        form.fill(f"items-{index}-budget", "1000.50")
+    response = form.submit(client, button="submit")
     assert response.status_code == 302
     plan = Plan.objects.get()
-    assert plan.items.count() == 5
+    assert plan.year == _next_year()
+    assert sorted(plan.items.values_list("title", flat=True)) == sorted(
+        f"{n}活动" for n in PLAN_FRONTS
+    )
     assert plan.approval.state == State.IN_REVIEW
+
+
+def test_plan_draft_with_untouched_preset_rows_saves_no_rows(client, login):
+    login("zhujiajiao")
+    form = _fill_plan_head(
+        PageForm.from_response(client.get("/outreach/plans/new/"), form_id="plan-form")
+    )
+    response = form.submit(client, button="save")
+    assert response.status_code == 302
+    plan = Plan.objects.get()
+    assert plan.items.count() == 0
+    assert plan.approval.state == State.DRAFT
+
+
+def test_plan_edit_keeps_unchanged_rows_and_leaves_blank_rows_out(client, login, make_plan):
+    plan = make_plan("zhujiajiao", year=_next_year())
+    titles = sorted(plan.items.values_list("title", flat=True))
+    login("zhujiajiao")
+    page = client.get(f"/outreach/plans/{plan.pk}/edit/")
+    form = PageForm.from_response(page, form_id="plan-form")
+    assert form.value("items-INITIAL_FORMS") == str(len(titles))
+    assert form.value("items-TOTAL_FORMS") == str(len(titles) + 3)
+    response = form.submit(client, button="save")
+    assert response.status_code == 302
+    assert sorted(plan.items.values_list("title", flat=True)) == titles
+
+
+def test_plan_resubmits_from_the_returned_page_as_rendered(client, login, make_plan, reviewer):
+    plan = make_plan("zhujiajiao", year=_next_year())
+    services.plan_submit(acting_user=plan.approval.created_by, plan=plan)
+    services.subject_review(
+        acting_user=reviewer, subject=plan, decision=Action.RETURN, opinion="请补充经费预算。"
+    )
+    login("zhujiajiao")
+    page = client.get(f"/outreach/plans/{plan.pk}/edit/")
+    assert "请补充经费预算。" in page.content.decode()
+    form = PageForm.from_response(page, form_id="plan-form").fill("items-0-budget", "5000")
+    response = form.submit(client, button="submit")
+    assert response.status_code == 302
+    plan.approval.refresh_from_db()
+    assert plan.approval.state == State.IN_REVIEW
+    assert plan.items.filter(budget=5000).count() == 1
+
+
+def test_plan_form_errors_are_summarised_with_a_link_to_each_row(client, login):
+    login("zhujiajiao")
+    form = _fill_plan_head(
+        PageForm.from_response(client.get("/outreach/plans/new/"), form_id="plan-form")
+    )
+    form.fill("items-6-month", "3")
+    response = form.submit(client, button="save")
+    assert response.status_code == 200
+    assert not Plan.objects.exists()
+    summary = element_text(response.content, "plan-errors")
+    assert "计划活动第 7 行" in summary
+    assert "请填写活动内容。" in summary and "请选择所属方面。" in summary
+    html = response.content.decode()
+    assert 'href="#items-row-7"' in html and 'id="items-row-7"' in html
+    assert "计划活动第 1 行" not in summary
+
+
+def test_plan_form_labels_every_input_of_the_row_table(client, login):
+    login("zhujiajiao")
+    html = client.get("/outreach/plans/new/").content.decode()
+    form = PageForm.from_response(client.get("/outreach/plans/new/"), form_id="plan-form")
+    row_inputs = [
+        c.name
+        for c in form.controls
+        if c.name.startswith("items-") and c.name[6].isdigit() and c.type != "hidden"
+    ]
+    assert len(row_inputs) == 7 * 8  # no 删除 box on rows not yet saved
+    for name in row_inputs:
+        assert f'for="id_{name}"' in html, name
 
 
 # --- query counts ----------------------------------------------------------------------------
@@ -392,3 +478,17 @@ def test_coverage_page_for_a_town_shows_its_own_schools_only(client, login, unit
     login("outreach_reviewer")
     response = client.get("/outreach/coverage/?year=2024")
     assert len(response.context["schools"].rows) == 11 and "全区合计" in response.content.decode()
+
+
+def test_plan_edit_deletes_a_saved_row_ticked_delete(client, login, make_plan):
+    plan = make_plan("zhujiajiao", year=clock.today().year + 1)
+    count = plan.items.count()
+    login("zhujiajiao")
+    form = PageForm.from_response(
+        client.get(f"/outreach/plans/{plan.pk}/edit/"), form_id="plan-form"
+    )
+    removed = form.value("items-0-title")
+    response = form.check("items-0-DELETE").submit(client, button="save")
+    assert response.status_code == 302
+    assert plan.items.count() == count - 1
+    assert not plan.items.filter(title=removed).exists()

@@ -1,20 +1,20 @@
-"""Batch printing: queued from the list, rendered outside the request as ONE PDF."""
+"""Batch printing: queued from the list, rendered by a background job as ONE PDF."""
 
 from __future__ import annotations
 
 import io
 
 import pytest
-from django.core.management import call_command
 from pypdf import PdfReader
 
+from qpdo.jobs.enums import JobStatus
+from qpdo.jobs.models import Job
+from qpdo.workflow.models import Notification
 from stars import services
-from stars.enums import BatchStatus
-from stars.models import BatchPrint
 
 
-def test_batch_of_a_selection_is_queued_then_rendered(
-    client, login, approved_nominations, django_capture_on_commit_callbacks
+def test_batch_of_a_selection_is_queued_then_rendered_with_progress_and_a_message(
+    client, login, approved_nominations, django_capture_on_commit_callbacks, demo_user
 ):
     nominations = approved_nominations(2)
     login("party_branch")
@@ -22,23 +22,28 @@ def test_batch_of_a_selection_is_queued_then_rendered(
         response = client.post(
             "/stars/batches/new/", {"scope": "selected", "ids": [n.pk for n in nominations]}
         )
-    batch = BatchPrint.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/stars/batches/{batch.pk}/"
-    assert batch.status == BatchStatus.PENDING
-    assert sorted(batch.nomination_ids) == sorted(n.pk for n in nominations)
-    # The background process is started after commit, never inside the request.
-    assert [c.__qualname__ for c in callbacks] == ["batch_print_request.<locals>.<lambda>"]
-    page = client.get(f"/stars/batches/{batch.pk}/").content.decode()
-    assert "正在后台生成" in page
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert job.status == JobStatus.PENDING and job.kind == "stars.batch"
+    assert sorted(job.params["nominations"]) == sorted(n.pk for n in nominations)
+    assert (job.done, job.total) == (0, 2)
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "正在后台处理" in page and "已完成 0 / 2" in page
 
-    call_command(
-        "stars_render_batches", "--job", str(batch.pk), "--token", batch.token, verbosity=0
-    )
-    batch.refresh_from_db()
-    assert batch.status == BatchStatus.DONE and batch.page_count == 2
-    response = client.get(f"/stars/batches/{batch.pk}/file.pdf")
+    # The worker's task is enqueued after commit, never run inside the request.
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and (job.done, job.total) == (2, 2)
+    assert "共 2 页" in job.note
+    response = client.get(f"/jobs/{job.pk}/file")
     data = b"".join(response.streaming_content)
     assert len(PdfReader(io.BytesIO(data)).pages) == 2
+    message = Notification.objects.get(
+        recipient=demo_user("party_branch"), title__startswith="后台任务"
+    )
+    assert message.title.startswith("后台任务已完成") and message.url == f"/jobs/{job.pk}/file"
 
 
 def test_batch_of_the_whole_year_leaves_out_drafts(
@@ -48,9 +53,29 @@ def test_batch_of_the_whole_year_leaves_out_drafts(
     make_nomination("zonghe_head")  # a draft: never printed in the year's batch
     login("party_branch")
     client.post("/stars/batches/new/", {"scope": "all"})
-    batch = BatchPrint.objects.get()
-    assert len(batch.nomination_ids) == 2
-    assert "全部已提交申报表（2份）" in batch.label
+    job = Job.objects.get()
+    assert len(job.params["nominations"]) == 2
+    assert "全部已提交申报表（2份）" in job.label
+
+
+def test_batch_progress_is_reported_chunk_by_chunk(
+    approved_nominations, demo_user, campaign, monkeypatch
+):
+    monkeypatch.setattr(services, "BATCH_CHUNK", 1)
+    seen = []
+    job = Job(
+        kind="stars.batch",
+        label="测试",
+        requested_by=demo_user("party_branch"),
+        params={
+            "campaign": campaign.pk,
+            "nominations": [n.pk for n in approved_nominations(3)],
+            "base_url": "http://portal.test",
+        },
+    )
+    output = services.batch_print_run(job, lambda done, total: seen.append((done, total)))
+    assert seen == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    assert len(PdfReader(io.BytesIO(output.content)).pages) == 3
 
 
 def test_batch_refuses_another_units_nomination(client, login, approved_nominations):
@@ -60,25 +85,40 @@ def test_batch_refuses_another_units_nomination(client, login, approved_nominati
         "/stars/batches/new/", {"scope": "selected", "ids": [n.pk for n in nominations]}
     )
     assert response.status_code == 404
-    assert not BatchPrint.objects.exists()
+    assert not Job.objects.exists()
 
 
-def test_a_job_with_the_wrong_token_is_left_alone(approved_nominations, demo_user, campaign):
-    nominations = approved_nominations(1)
-    batch = services.batch_print_request(
-        acting_user=demo_user("party_branch"),
-        campaign=campaign,
-        nominations=nominations,
-        label="测试",
-        base_url="http://portal.test",
+def test_batch_whose_forms_are_gone_fails_with_the_reason(
+    client, login, approved_nominations, demo_user, campaign, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = services.batch_print_request(
+            acting_user=demo_user("party_branch"),
+            campaign=campaign,
+            nominations=approved_nominations(1),
+            label="测试",
+            base_url="http://portal.test",
+        )
+    Job.objects.filter(pk=job.pk).update(params={**job.params, "nominations": [0]})
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert job.error == "所选申报表已不存在或您已无权查看。"
+    login("party_branch")
+    assert (
+        "生成失败：所选申报表已不存在或您已无权查看。"
+        in client.get(f"/jobs/{job.pk}/").content.decode()
     )
-    assert services.batch_print_run(batch_id=batch.pk, token="wrong") is None
-    batch.refresh_from_db()
-    assert batch.status == BatchStatus.PENDING
+    message = Notification.objects.get(
+        recipient=demo_user("party_branch"), title__startswith="后台任务"
+    )
+    assert message.title == "后台任务失败：测试" and "所选申报表已不存在" in message.body
 
 
 def test_someone_elses_batch_is_a_404(client, login, approved_nominations, demo_user, campaign):
-    batch = services.batch_print_request(
+    job = services.batch_print_request(
         acting_user=demo_user("party_branch"),
         campaign=campaign,
         nominations=approved_nominations(1),
@@ -86,7 +126,8 @@ def test_someone_elses_batch_is_a_404(client, login, approved_nominations, demo_
         base_url="http://portal.test",
     )
     login("party_group")
-    assert client.get(f"/stars/batches/{batch.pk}/").status_code == 404
+    assert client.get(f"/jobs/{job.pk}/").status_code == 404
+    assert client.get(f"/jobs/{job.pk}/file").status_code == 404
 
 
 @pytest.mark.parametrize("ids", [[], ["x"]])
@@ -96,34 +137,7 @@ def test_empty_selection_is_refused_with_a_message(client, login, ids):
     assert "请至少选择一份申报表。" in response.content.decode()
 
 
-def test_launch_starts_the_render_command_detached(
-    monkeypatch, approved_nominations, demo_user, campaign
-):
-    from stars import batch as batch_module
-
-    started = []
-
-    class FakePopen:
-        def __init__(self, args, **kwargs):
-            started.append((args, kwargs))
-
-        def wait(self, timeout=None):
-            return 0
-
-    job = services.batch_print_request(
-        acting_user=demo_user("party_branch"),
-        campaign=campaign,
-        nominations=approved_nominations(1),
-        label="测试",
-        base_url="http://portal.test",
-    )
-    monkeypatch.setattr(batch_module.subprocess, "Popen", FakePopen)
-    batch_module.launch(job)
-    ((args, kwargs),) = started
-    assert args[:2] == ["/bin/sh", "-c"] and args[-4:] == [
-        "--job",
-        str(job.pk),
-        "--token",
-        job.token,
-    ]
-    assert "stars_render_batches" in args and kwargs["start_new_session"] is True
+def test_batch_list_is_the_job_list(client, login):
+    login("party_branch")
+    response = client.get("/stars/batches/")
+    assert response.status_code == 302 and response["Location"] == "/jobs/?kind=stars.batch"

@@ -433,7 +433,7 @@ def test_summary_and_batch_lists_run_a_fixed_number_of_queries(
     numbers = itertools.count(1)
 
     def add_batches(n):
-        # Requested through the service (the background print is left queued: not launched).
+        # Requested through the service (the job stays queued: the test never commits).
         for i in itertools.islice(numbers, n):
             services.batch_print_request(
                 acting_user=demo_user("baozhang_head"),
@@ -443,8 +443,8 @@ def test_summary_and_batch_lists_run_a_fixed_number_of_queries(
                 base_url="http://testserver",
             )
 
-    assert_constant_queries(client, "/stars/batches/", add_batches, few=2, many=6)
-    listed = element_text(client.get("/stars/batches/").content, "batch-list")
+    assert_constant_queries(client, "/jobs/?kind=stars.batch", add_batches, few=2, many=6)
+    listed = element_text(client.get("/jobs/?kind=stars.batch").content, "job-list")
     assert all(f"批次{i} " in listed for i in range(1, 9)) and listed.count("排队中") == 8
 
 

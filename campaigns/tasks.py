@@ -1,0 +1,16 @@
+"""Background tasks of the campaign: the daily reminders."""
+
+import logging
+
+from django_tasks import task
+
+logger = logging.getLogger("qpdo.campaigns")
+
+
+@task()
+def remind_campaign() -> int:
+    from .services import reminders_send
+
+    count = reminders_send()
+    logger.info("campaign reminders sent: %s", count)
+    return count

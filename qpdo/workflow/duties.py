@@ -1,0 +1,47 @@
+"""Standing duties shown in a person's 待办 beside the approvals waiting for them.
+
+Some things wait for a person without being an approval step: an activity a plan scheduled for
+a month that has passed with no report (待报送), for instance. Each programme registers a
+provider from its `AppConfig.ready()`, the way 工作台 panels are registered
+(`qpdo.org.dashboard`); this module never imports a programme. A provider takes the user and
+returns their duties, running a fixed number of queries (none for users it does not concern).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# How late a duty is, as a Bootstrap colour: due (just fallen due), warning, danger.
+LEVELS = ("secondary", "warning", "danger")
+
+
+@dataclass(frozen=True)
+class Duty:
+    label: str  # what is to be done, short: 待报送
+    title: str
+    unit_name: str
+    url: str
+    due_on: datetime.date
+    days_late: int
+    level: str = "secondary"
+    note: str = ""
+    action_label: str = "办理"
+
+
+_PROVIDERS: dict[str, Callable[..., list[Duty]]] = {}
+
+
+def register(*, code: str, provider: Callable[..., list[Duty]]) -> None:
+    _PROVIDERS[code] = provider
+
+
+def duties_for(user) -> list[Duty]:
+    """Return the user's standing duties, the longest overdue first."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    found: list[Duty] = []
+    for code in sorted(_PROVIDERS):
+        found.extend(_PROVIDERS[code](user=user))
+    return sorted(found, key=lambda duty: (-duty.days_late, duty.due_on, duty.title))

@@ -98,6 +98,10 @@ class CopyHook:
     label: str
     copy: Callable[..., str]
     order: int = 50
+    # preview(source: Campaign, year: int) -> list[str]: what copy() would create (Chinese lines)
+    preview: Callable[..., list[str]] | None = None
+    # key_dates(year: int) -> {code: date}: dates the programme sets by rule (not shifted)
+    key_dates: Callable[..., dict] | None = None
 
 
 _PROVIDERS: dict[str, Provider] = {}
@@ -121,9 +125,18 @@ def get(code: str) -> Provider | None:
     return _PROVIDERS.get(code)
 
 
-def register_copy_hook(code: str, *, label: str, copy: Callable[..., str], order: int = 50):
-    """Register what a programme copies when a campaign is copied to another year."""
-    _COPY_HOOKS[code] = CopyHook(code, label, copy, order)
+def register_copy_hook(
+    code: str,
+    *,
+    label: str,
+    copy: Callable[..., str],
+    order: int = 50,
+    preview: Callable[..., list[str]] | None = None,
+    key_dates: Callable[..., dict] | None = None,
+):
+    """Register what a programme copies when a campaign is copied to another year, and
+    (optionally) how it lists what it would copy on the new-year page."""
+    _COPY_HOOKS[code] = CopyHook(code, label, copy, order, preview, key_dates)
 
 
 def unregister_copy_hook(code: str) -> None:

@@ -176,5 +176,20 @@ def may_list_records(user) -> bool:
     )
 
 
+def may_start_year(user, source) -> bool:
+    """Return whether the user sets up a new year from `source` (last year's campaign): the
+    牵头科室's head, the 办领导, or the 系统管理员."""
+    return may_manage(user, source) or has_role(user, Role.SYSADMIN)
+
+
 def may_copy_campaign(user, campaign) -> bool:
-    return may_manage(user, campaign)
+    return may_start_year(user, campaign)
+
+
+def may_write(user, campaign) -> bool:
+    """Return whether the year is still open for writing (a closed year is read-only)."""
+    return campaign is not None and not campaign.is_closed
+
+
+def may_close_campaign(user, campaign) -> bool:
+    return may_manage(user, campaign) and not campaign.is_closed

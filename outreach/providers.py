@@ -143,6 +143,21 @@ def copy_key_dates(source, target) -> str:
     return f"按规则生成关键节点 {len(dates)} 个；六个方面为常设，无需复制"
 
 
+def preview_key_dates(source, year: int) -> list[str]:
+    """List the year's 六进 dates from their rules (计划 due end of February, 国防教育日 …)."""
+    from .keydates import computed_days
+
+    return [f"{day.title}：{day.date.month}月{day.date.day}日" for day in computed_days(year)]
+
+
+def rule_key_dates(year: int) -> dict:
+    """Return the year's 六进 dates by rule (全民国防教育日: third Saturday of September …),
+    the defaults of a new year instead of last year's dates shifted."""
+    from .keydates import RULES
+
+    return {rule.code: rule.compute(year) for rule in RULES}
+
+
 PROVIDER = Provider(
     label="宣传教育“六进”",
     order=50,
@@ -156,4 +171,11 @@ def register() -> None:
     from campaigns import providers
 
     providers.register("outreach", PROVIDER)
-    providers.register_copy_hook("outreach", label="宣传教育“六进”", copy=copy_key_dates, order=50)
+    providers.register_copy_hook(
+        "outreach",
+        label="宣传教育“六进”",
+        copy=copy_key_dates,
+        order=50,
+        preview=preview_key_dates,
+        key_dates=rule_key_dates,
+    )

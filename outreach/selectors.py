@@ -28,7 +28,6 @@ from django.db.models import (
 from django.http import Http404
 
 from campaigns.models import Campaign, KeyDate, Programme
-from campaigns.selectors import campaign_current
 from qpdo.org import clock
 from qpdo.org.enums import UnitKind
 from qpdo.org.models import Unit
@@ -77,9 +76,9 @@ from .models import (
 
 
 def outreach_year() -> int:
-    """Return the working year: the current campaign's, else this calendar year."""
-    campaign = campaign_current()
-    return campaign.year if campaign else clock.today().year
+    """Return the working year: this calendar year (六进 is a standing duty of every year,
+    with or without a 实践活动 campaign)."""
+    return clock.today().year
 
 
 def _record_years() -> list[int]:
@@ -106,10 +105,10 @@ def _record_years() -> list[int]:
 
 
 def year_choices() -> list[int]:
-    """Return the years a page may show: campaigns, years with records, and this year."""
-    years = {clock.today().year, outreach_year()}
-    years.update(_record_years())
-    return sorted(years, reverse=True)
+    """Return the years a page may show, newest first, none skipped: from the first plan,
+    report or campaign to this year (or to a later year already planned)."""
+    years = [outreach_year(), *_record_years()]
+    return list(range(max(years), min(years) - 1, -1))
 
 
 def fronts_all() -> list[Front]:

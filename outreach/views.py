@@ -71,6 +71,11 @@ def _year_from(request, default: int | None = None) -> int:
     return default or selectors.outreach_year()
 
 
+def _in_year(url: str, request) -> str:
+    """Return `url` in the year the page was opened on (a register keeps its year)."""
+    return f"{url}?year={_year_from(request)}"
+
+
 def _query_string(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
@@ -942,7 +947,7 @@ class SchoolDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateView):
                     form_add_errors(form, error)
                 else:
                     messages.success(request, "紧急疏散行动方案已上传。")
-                    return redirect(school.get_absolute_url())
+                    return redirect(_in_year(school.get_absolute_url(), request))
             return self.render_to_response(self.get_context_data(plan_form=form))
         form = SchoolDrillForm(request.POST, reports=reports)
         if form.is_valid():
@@ -958,7 +963,7 @@ class SchoolDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateView):
                 form_add_errors(form, error)
             else:
                 messages.success(request, "疏散演练已登记。")
-                return redirect(school.get_absolute_url())
+                return redirect(_in_year(school.get_absolute_url(), request))
         return self.render_to_response(self.get_context_data(drill_form=form))
 
 
@@ -1109,7 +1114,7 @@ class CommunityDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateVie
                 form_add_errors(form, error)
             else:
                 messages.success(request, "已登记。")
-                return redirect(community.get_absolute_url())
+                return redirect(_in_year(community.get_absolute_url(), request))
         return self.render_to_response(self.get_context_data(form=form))
 
 

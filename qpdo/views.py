@@ -7,7 +7,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 from django.views.generic import TemplateView
 
-from campaigns.selectors import campaign_current, key_dates_upcoming
+from campaigns import rules as campaign_rules
+from campaigns.models import Campaign
+from campaigns.selectors import (
+    campaign_current,
+    campaign_previous,
+    key_dates_upcoming,
+    who_starts_year,
+    working_year,
+)
 from qpdo.org import clock
 from qpdo.org.audit import audit_record, client_ip
 from qpdo.org.caching import DEFAULT_TIMEOUT, data_version
@@ -48,16 +56,46 @@ class HomeView(TemplateView):
             fn = functools.cache(fn)
             return fn
 
+        year = working_year()
+
+        @functools.cache
+        def year_info():
+            return self.year_context(user, year, campaign())
+
         context.update(
             home_cache_key=f"{user.pk}:{clock.today():%Y%m%d}:{data_version()}",
             home_cache_timeout=DEFAULT_TIMEOUT,
             profile=lazy(lambda: profile_for(user=user)),
             campaign=campaign,
+            working_year=year,
+            next_year=year + 1,
+            **{
+                name: (lambda name=name: year_info().get(name))
+                for name in ("year_starter", "may_start_year", "next_year_banner")
+            },
             key_dates=lambda: key_dates()[0],
             key_dates_all_past=lambda: key_dates()[1],
             panels=lazy(lambda: panels_for(user)),
             **{name: (lambda name=name: workflow()[name]) for name in WORKFLOW_PANEL_KEYS},
         )
+        return context
+
+    @staticmethod
+    def year_context(user, year: int, campaign) -> dict:
+        """This year's campaign or who sets it up; from 1 December, the coming year's banner."""
+        context: dict = {"working_year": year, "next_year": year + 1}
+        if campaign is None:
+            source = campaign_previous(year)
+            context.update(
+                year_starter=who_starts_year(year),
+                may_start_year=source is not None and campaign_rules.may_start_year(user, source),
+            )
+        elif (
+            clock.today().month == 12
+            and campaign_rules.may_start_year(user, campaign)
+            and not Campaign.objects.filter(year=year + 1).exists()
+        ):
+            context["next_year_banner"] = True
         return context
 
 

@@ -42,6 +42,7 @@ NOMINATION_CHAIN = Chain(
             # form back before signing they withdraw it.
             decisions=(Action.APPROVE,),
             opinion_required=True,
+            due_key="star-nominations",  # the year's stored key date (10月20日 in 2024)
             due_on=(10, 20),
             allow_submitter=True,
             decided_label="推荐",
@@ -60,6 +61,7 @@ NOMINATION_CHAIN = Chain(
             role=Role.PARTY_GROUP,
             scope=Scope.OFFICE,
             opinion_required=True,
+            due_key="star-selection",
             due_on=(10, 31),
         ),
     ),

@@ -303,6 +303,15 @@ class Nomination(ApprovalSubject):
     def get_workflow_unit(self) -> Unit:
         return self.unit
 
+    def get_workflow_key_date(self, code: str):
+        from campaigns.models import KeyDate
+
+        return (
+            KeyDate.objects.filter(campaign_id=self.campaign_id, code=code)
+            .values_list("date", flat=True)
+            .first()
+        )
+
     def get_workflow_year(self) -> int:
         return self.campaign.year
 

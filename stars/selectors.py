@@ -12,6 +12,7 @@ import json
 
 from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from campaigns.models import Campaign, KeyDate
 from campaigns.selectors import campaign_current
@@ -364,6 +365,14 @@ def nomination_opinion_cells(nomination: Nomination) -> list[dict]:
             )
         cells.append(cell)
     return cells
+
+
+def nomination_submitted_late(nomination: Nomination) -> bool:
+    """Return whether the 申报表 was sent after the year's stored deadline (逾期报送): it is
+    accepted, and marked so; the office decides what it means."""
+    submitted = nomination.approval.submitted_at
+    due = key_date(nomination.campaign, NOMINATION_DEADLINE_CODE)
+    return bool(submitted and due and timezone.localtime(submitted).date() > due)
 
 
 def nomination_print_content(nomination: Nomination) -> dict:

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from campaigns.models import Campaign
+from campaigns.services import check_open
 from qpdo.documents.qr import verification_code
 from qpdo.documents.uploads import atomic_with_files, clean_image, make_thumbnail
 from qpdo.jobs.models import Job
@@ -118,6 +119,7 @@ def _plan_clean(*, campaign: Campaign, data: dict) -> dict:
 
 def plan_create(*, acting_user, post: Post, data: dict) -> CultivationPlan:
     """Start the post's 培树工作实施计划 as a draft, for the post's responsible unit."""
+    check_open(post.campaign)
     if not rules.may_file_plan(acting_user, post):
         raise PermissionDenied(f"“{post.name}”岗位的培树计划由{post.unit.name}制定。")
     cleaned = _plan_clean(campaign=post.campaign, data=data)
@@ -166,6 +168,7 @@ def plan_submit(*, acting_user, plan: CultivationPlan, request=None):
 
 def summary_upload(*, acting_user, campaign: Campaign, upload, note: str = "", ip=None):
     """Store the acting unit's 培树工作总结; the newest upload replaces the previous as current."""
+    check_open(campaign)
     unit = user_unit(acting_user)
     responsible = set(selectors.responsible_units(campaign).values_list("pk", flat=True))
     if not rules.may_upload_summary(acting_user, unit, responsible):
@@ -431,6 +434,7 @@ def nomination_create(
 ) -> Nomination:
     """Save a new 申报表 for the acting section head's own unit (a draft, or submitted with the
     section's opinion when `submit_opinion` is given). Nothing is kept if any step fails."""
+    check_open(campaign)
     with atomic_with_files() as saved:
         nomination = _nomination_write(
             saved,
@@ -747,6 +751,7 @@ def nomination_print_forms(*, acting_user, nominations, verify_url) -> list[dict
                     "verify_url": verify_url(code),
                     "is_draft": nomination.approval.round == 0,
                     "state_label": nomination.approval.state_label,
+                    "is_late": selectors.nomination_submitted_late(nomination),
                 }
             )
         audit_record(

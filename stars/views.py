@@ -11,6 +11,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from campaigns.selectors import campaign_current, working_year
 from qpdo.documents.pdf import handle_missing_fonts, pdf_response
 from qpdo.documents.uploads import file_response
 from qpdo.org.audit import client_ip
@@ -40,7 +41,17 @@ PAGE_SIZE = 20
 
 
 class YearMixin:
-    """The programme year a page shows: ?year=2024, else the current campaign's."""
+    """The programme year a page shows: ?year=2024, else this year's; before this year's
+    campaign exists, the campaign's page says who sets it up."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if (
+            request.user.is_authenticated
+            and not request.GET.get("year")
+            and campaign_current() is None
+        ):
+            return redirect(reverse("campaigns:home") + f"?year={working_year()}")
+        return super().dispatch(request, *args, **kwargs)
 
     def get_star_year(self):
         if not hasattr(self, "_star_year"):
@@ -337,6 +348,7 @@ class NominationDetailView(TemplateView):
         context.update(
             nomination=nomination,
             approval=approval,
+            due_date=selectors.key_date(nomination.campaign, selectors.NOMINATION_DEADLINE_CODE),
             fields=dict(selectors.nomination_form_rows(nomination)),
             opinions=selectors.nomination_opinion_cells(nomination),
             history=workflow_selectors.history(approval),

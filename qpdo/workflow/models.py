@@ -319,6 +319,10 @@ class ApprovalSubject(models.Model):
     def get_workflow_year(self) -> int | None:
         return None
 
+    def get_workflow_key_date(self, code: str):
+        """Return the stored key date `code` of the subject's year (a step's due_key), or None."""
+        return None
+
     def get_workflow_title(self) -> str:
         return str(self)
 

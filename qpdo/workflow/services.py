@@ -116,7 +116,10 @@ def ensure_editable(subject: ApprovalSubject) -> None:
 
 def _due_on(step: Step, approval: Approval, subject, now) -> datetime.date | None:
     year = subject.get_workflow_year() if subject is not None else None
-    return step.due_date(entered=timezone.localtime(now).date(), year=year)
+    stored = None
+    if step.due_key and subject is not None:
+        stored = subject.get_workflow_key_date(step.due_key)
+    return step.due_date(entered=timezone.localtime(now).date(), year=year, stored=stored)
 
 
 def step_actors(approval: Approval) -> list:

@@ -44,6 +44,12 @@ def sign_in_as(browser, browser_context_args, portal_url, username):
     return page
 
 
+@pytest.fixture(autouse=True)
+def in_the_2024_campaign(seeded_transactional_db, clock_at):
+    """The walk types the 2024 notice's dates: run it on a day of that campaign's year."""
+    clock_at(2024, 10, 10)
+
+
 def test_section_head_fills_the_form_and_prints_it_after_three_opinions(
     browser, browser_context_args, portal_url
 ):

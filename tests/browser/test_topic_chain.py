@@ -14,6 +14,24 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "topic-chain"
 
 
+@pytest.fixture(autouse=True)
+def this_years_campaign(seeded_transactional_db):
+    """The programmes work in this year's campaign (set up from the 2024 notice)."""
+    from django.contrib.auth import get_user_model
+
+    from campaigns import services as campaign_services
+    from campaigns.models import Campaign
+    from qpdo.org import clock as portal_clock
+
+    year = portal_clock.today().year
+    return campaign_services.campaign_copy(
+        acting_user=get_user_model().objects.get(username="zonghe_head"),
+        source=Campaign.objects.get(year=2024),
+        year=year,
+        doc_number=f"青国动〔{year}〕7号",
+    )[0]
+
+
 def test_topic_proposed_screened_and_approved(signed_in_page, portal_url):
     artifacts = ARTIFACTS
     artifacts.mkdir(parents=True, exist_ok=True)

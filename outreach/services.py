@@ -18,9 +18,9 @@ from campaigns.models import Campaign, KeyDate, Programme
 from qpdo.documents.uploads import (
     FileValidator,
     atomic_with_files,
-    clean_image,
+    clean_photo,
     file_size,
-    make_thumbnail,
+    messages_naming,
 )
 from qpdo.org import clock
 from qpdo.org.audit import audit_record, client_ip
@@ -277,9 +277,7 @@ def _check_uploads(photos, video, documents, *, photo_total: int, document_total
             try:
                 validator(upload)
             except ValidationError as error:
-                errors.setdefault(field_name, []).extend(
-                    f"{upload.name}：{m}" for m in error.messages
-                )
+                errors.setdefault(field_name, []).extend(messages_naming(upload, error))
     if photo_total > MAX_PHOTOS:
         errors.setdefault("photos", []).append(f"每条活动信息最多 {MAX_PHOTOS} 张照片。")
     if document_total > MAX_DOCUMENTS:
@@ -291,12 +289,9 @@ def _check_uploads(photos, video, documents, *, photo_total: int, document_total
 def _store_photos(saved, report: Report, photos, start: int) -> None:
     for offset, upload in enumerate(photos):
         try:
-            cleaned = clean_image(upload)
-            thumbnail = make_thumbnail(cleaned)
+            cleaned, thumbnail = clean_photo(upload)
         except ValidationError as error:
-            raise ValidationError(
-                {"photos": [f"{upload.name}：{m}" for m in error.messages]}
-            ) from error
+            raise ValidationError({"photos": messages_naming(upload, error)}) from error
         photo = ReportPhoto(report=report, original_name=upload.name[:200], order=start + offset)
         saved.save(photo.image, cleaned.name, cleaned)
         saved.save(photo.thumbnail, thumbnail.name, thumbnail)

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from campaigns.models import Campaign
 from qpdo.documents.qr import verification_code
-from qpdo.documents.uploads import atomic_with_files, clean_image, make_thumbnail
+from qpdo.documents.uploads import atomic_with_files, clean_photo
 from qpdo.org import clock
 from qpdo.org.audit import audit_record, client_ip
 from qpdo.org.enums import AuditAction, Education, Gender, PoliticalStatus, Role
@@ -364,9 +364,8 @@ def _store_photo(saved, nomination: Nomination, upload) -> list[str]:
     """Store a cleaned photo and its thumbnail; return the names of the files they replace."""
     PHOTO_VALIDATOR(upload)
     old = [name for name in (nomination.photo.name, nomination.photo_thumb.name) if name]
-    cleaned = clean_image(upload, max_side=1600)
+    cleaned, thumb = clean_photo(upload, max_side=1600, thumb_size=480)
     saved.save(nomination.photo, cleaned.name, cleaned)
-    thumb = make_thumbnail(cleaned, size=480)
     saved.save(nomination.photo_thumb, thumb.name, thumb)
     return old
 

@@ -625,6 +625,13 @@ def register_import(
     """Import a checked list: all rows or, when any row has a problem, none."""
     result = register_import_check(acting_user=acting_user, spec_code=spec_code, raw_rows=raw_rows)
     if not result.is_clean:
+        register_import_refused(
+            acting_user=acting_user,
+            spec_code=spec_code,
+            file_name=file_name,
+            reason=f"文件中有 {len(result.error_rows) + len(result.file_errors)} 处问题",
+            request=request,
+        )
         return result
     model = REGISTER_MODELS[spec_code]
     attrs = [c.attr for c in result.spec.columns if c.attr != "town"]
@@ -646,6 +653,20 @@ def register_import(
         )
     result.applied = True
     return result
+
+
+def register_import_refused(
+    *, acting_user, spec_code: str, file_name: str, reason: str, request=None
+) -> None:
+    """Audit an import that was refused (unreadable file, or rows with problems)."""
+    spec = imports.SPECS[spec_code]
+    audit_record(
+        action=AuditAction.IMPORT,
+        actor=acting_user,
+        detail=f"导入{spec.label}台账《{file_name}》未受理：{reason}。",
+        ip_address=client_ip(request),
+        success=False,
+    )
 
 
 def export_record(*, acting_user, what: str, rows: int, request=None) -> None:

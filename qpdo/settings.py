@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qpdo.org.audit.AuditContextMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "qpdo.documents.middleware.UploadLimitMiddleware",
@@ -168,6 +169,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"qpdo": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+# The one reverse proxy whose X-Forwarded-For is believed (its address as the app servers see
+# it, e.g. 10.0.0.5); empty: REMOTE_ADDR is the client (no proxy, or the demo).
+QPDO_TRUSTED_PROXY = os.environ.get("QPDO_TRUSTED_PROXY", "").strip()
+# Audit records older than this are archived to files by `manage.py audit_archive`.
+QPDO_AUDIT_RETENTION_DAYS = 180
+QPDO_AUDIT_ARCHIVE_DIR = Path(os.environ.get("QPDO_AUDIT_ARCHIVE_DIR", VAR_DIR / "audit-archive"))
 
 # The office's own name, printed on documents.
 QPDO_OFFICE_NAME = "上海市青浦区国防动员办公室"

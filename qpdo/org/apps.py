@@ -10,3 +10,4 @@ class OrgConfig(AppConfig):
         from . import roles, seeds, signals  # noqa: F401
 
         signals.connect_post_migrate()
+        signals.connect_axes()

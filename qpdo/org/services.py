@@ -137,6 +137,31 @@ def staff_roster_export(*, staff: QuerySet[Staff], acting_user, ip_address=None)
 # --- accounts ------------------------------------------------------------------------------
 
 
+def admin_change_record(*, acting_user, target, detail: str) -> None:
+    """Audit a change made on an admin page (units, staff, role groups)."""
+    audit_record(action=AuditAction.CHANGE, actor=acting_user, target=target, detail=detail)
+
+
+def account_password_reset(*, account, acting_user) -> None:
+    """Audit an administrator setting another account's password."""
+    audit_record(
+        action=AuditAction.PASSWORD_RESET,
+        actor=acting_user,
+        target=account,
+        detail=f"重置账号 {account.get_username()} 的密码",
+    )
+
+
+def staff_roster_import_refused(*, acting_user, file_name: str, reason: str) -> None:
+    """Audit a roster upload that was refused before any row was imported."""
+    audit_record(
+        action=AuditAction.IMPORT,
+        actor=acting_user,
+        detail=f"导入人员名册《{file_name}》未受理：{reason}",
+        success=False,
+    )
+
+
 def account_roles_check(roles) -> None:
     """Refuse a set of roles that breaks the separation of the three admin roles (三员分立)."""
     given = {Role(r) for r in roles}
@@ -224,3 +249,50 @@ def account_unlock(*, attempts: QuerySet, acting_user, ip_address=None) -> int:
             ip_address=ip_address,
         )
     return count
+
+
+def _cell(value):
+    """Neutralise text a spreadsheet would run as a formula (= + - @, tab, CR first)."""
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + value
+    return value
+
+
+def audit_records_export(*, queryset, acting_user) -> bytes:
+    """Return the given audit records as .xlsx, and audit the export itself."""
+    import tablib
+    from django.utils import timezone
+
+    labels = dict(AuditAction.choices)
+    headers = [
+        "时间", "用户编号", "操作人", "角色", "操作", "对象类型", "对象编号", "对象",
+        "详情", "结果", "来源地址", "浏览器", "校验值",
+    ]  # fmt: skip
+    dataset = tablib.Dataset(headers=headers, title="审计记录")
+    count = 0
+    for r in queryset:
+        count += 1
+        dataset.append(
+            [
+                _cell(v)
+                for v in (
+                    timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S"),
+                    r.actor_id or "",
+                    r.actor_name,
+                    r.actor_roles,
+                    labels.get(r.action, r.action),
+                    r.object_type,
+                    r.object_id,
+                    r.object_repr,
+                    r.detail,
+                    "成功" if r.success else "失败",
+                    r.ip_address or "",
+                    r.user_agent,
+                    r.record_hash,
+                )
+            ]
+        )
+    audit_record(
+        action=AuditAction.EXPORT, actor=acting_user, detail=f"导出审计记录，共 {count} 条。"
+    )
+    return dataset.export("xlsx")

@@ -44,7 +44,10 @@ class PortalPasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):
+        from qpdo.org.models import AccountSecurity
+
         response = super().form_valid(form)
+        AccountSecurity.objects.filter(user=self.request.user).update(must_change_password=False)
         audit_record(
             action=AuditAction.PASSWORD_CHANGE,
             actor=self.request.user,

@@ -157,3 +157,42 @@ class AuditRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("审计记录不可删除。")
+
+
+class PasswordHistory(models.Model):
+    """The hashes of an account's last passwords, so they cannot be used again."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField("密码哈希", max_length=128)
+    created_at = models.DateTimeField("设置时间")
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+
+
+class AccountSecurity(models.Model):
+    """An account's password age and whether it must change its password at next sign-in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="security",
+        verbose_name="账号",
+    )
+    password_changed_at = models.DateTimeField("密码设置时间", null=True, blank=True)
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
+    demo_exempt = models.BooleanField(
+        "演示账号豁免",
+        default=False,
+        help_text="只用于演示数据：不强制修改初始密码、密码不过期。生产环境不得勾选。",
+    )
+
+    class Meta:
+        verbose_name = "账号安全"
+        verbose_name_plural = "账号安全"
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -144,11 +144,16 @@ def admin_change_record(*, acting_user, target, detail: str) -> None:
 
 def account_password_reset(*, account, acting_user) -> None:
     """Audit an administrator setting another account's password."""
+    from .models import AccountSecurity
+
+    AccountSecurity.objects.update_or_create(
+        user=account, defaults={"must_change_password": True, "demo_exempt": False}
+    )
     audit_record(
         action=AuditAction.PASSWORD_RESET,
         actor=acting_user,
         target=account,
-        detail=f"重置账号 {account.get_username()} 的密码",
+        detail=f"重置账号 {account.get_username()} 的密码（下次登录须修改）",
     )
 
 
@@ -212,6 +217,12 @@ def account_change_record(
 ) -> None:
     """Audit an account created or edited in the admin (not its password or roles)."""
     if created:
+        from .models import AccountSecurity
+
+        # An initial password is the administrator's: its owner changes it at first sign-in.
+        AccountSecurity.objects.update_or_create(
+            user=account, defaults={"must_change_password": True}
+        )
         detail = f"新建账号 {account.get_username()}"
     else:
         labels = {

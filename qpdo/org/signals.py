@@ -18,6 +18,10 @@ def refuse_overwriting_audit_records(sender, instance, raw, **kwargs):
 
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        from .password_policy import mark_signed_in
+
+        mark_signed_in(request)
     audit_record(action=AuditAction.LOGIN, actor=user, ip_address=client_ip(request))
 
 

@@ -325,6 +325,9 @@ def nomination_clean(
                 "（如表情符号），请删除或改用常用字。"
             )
     size = count_chars(cleaned["deeds"])
+    if cleaned["deeds"] and size == 0 and "deeds" not in errors:
+        # Only blanks or invisible characters (zero-width spaces, joiners): nothing to print.
+        errors["deeds"] = "主要事迹不能只有空白或不可见的字符（如零宽空格），请填写事迹内容。"
     if size > DEEDS_MAX_CHARS:
         errors["deeds"] = (
             f"主要事迹须在{DEEDS_MAX_CHARS}字以内（不计空格和换行），当前为{size}字，"

@@ -172,6 +172,9 @@ class PasswordHistory(models.Model):
         verbose_name = "历史密码"
         verbose_name_plural = "历史密码"
 
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
+
 
 class AccountSecurity(models.Model):
     """An account's password age and whether it must change its password at next sign-in."""

@@ -82,9 +82,27 @@ class PasswordPolicyMiddleware:
                 f"密码已超过 {settings.PASSWORD_MAX_AGE_DAYS} 天未修改，请先修改密码。",
             )
             return redirect("password_change")
-        if expires is not None and now >= expires - timedelta(days=7):
-            if not request.session.get(WARNED):
-                days = max(1, (expires - now).days)
-                messages.warning(request, f"您的密码将在 {days} 天内过期，请尽快修改。")
-                request.session[WARNED] = True
+        warn_from = expires - timedelta(days=7) if expires is not None else None
+        if warn_from is not None and now >= warn_from and not request.session.get(WARNED):
+            days = max(1, (expires - now).days)
+            messages.warning(request, f"您的密码将在 {days} 天内过期，请尽快修改。")
+            request.session[WARNED] = True
         return None
+
+
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), interest-cohort=()"
+)
+
+
+class PermissionsPolicyMiddleware:
+    """Switch off browser features the portal never uses (camera, microphone, location…)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

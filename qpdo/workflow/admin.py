@@ -8,8 +8,7 @@ editable here, submitted subjects are read-only, and no admin action changes sta
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
+from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 
 from . import rules, selectors, services
@@ -152,7 +151,7 @@ class ApprovalAdminMixin:
         """POST a decision from the change page; the engine checks and performs it."""
         obj = self.get_object(request, object_id)
         if obj is None or not self.has_view_permission(request, obj):
-            return TemplateResponse(request, "404.html", status=404)
+            raise Http404("未找到该审批事项。")
         change_url = reverse(
             f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change",
             args=[obj.pk],

@@ -76,3 +76,11 @@ def test_party_branch_reads_the_nomination_pdf(client, login, submitted):
     response = client.get(f"/stars/nominations/{submitted.pk}/form.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+
+
+def test_deeds_of_only_zero_width_characters_are_refused(make_nomination):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        make_nomination("baozhang_head", deeds="\u200b\u200c\u2060 \ufeff\n\u200b")
+    assert "不可见" in str(error.value)

@@ -68,7 +68,7 @@ from .ranking import Line, rank_lines
 
 def campaign_current() -> Campaign | None:
     """Return this year's campaign, else the latest one."""
-    year = timezone.localdate().year
+    year = clock.today().year
     return (
         Campaign.objects.filter(year=year).first()
         or Campaign.objects.filter(year__lt=year).order_by("-year").first()
@@ -78,7 +78,7 @@ def campaign_current() -> Campaign | None:
 
 def key_dates_upcoming(campaign: Campaign, *, today: datetime.date | None = None, limit: int = 6):
     """Return the next key dates of a campaign; when all have passed, its last ones."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     upcoming = list(KeyDate.objects.filter(campaign=campaign, date__gte=today)[:limit])
     if upcoming:
         return upcoming, False

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from qpdo.org import clock
 
 from .models import Lecture
 
@@ -65,7 +66,7 @@ def build_calendar(lectures: Iterable[Lecture], *, campaign: Campaign, absolute_
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-timezone", str(zone))
     calendar.add("x-published-ttl", "PT6H")
-    stamp = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
+    stamp = clock.now().astimezone(datetime.UTC).replace(microsecond=0)
     for lecture in lectures:
         starts = timezone.localtime(lecture.starts_at, zone).replace(microsecond=0)
         url = absolute_url(lecture.get_absolute_url()) if absolute_url else ""

@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.utils import timezone
-
 from qpdo.documents.excel import Column, XlsxExporter
+from qpdo.org import clock
 from qpdo.org.enums import UnitKind
 
 from .enums import REPORT_STATE_LABELS
@@ -18,7 +17,7 @@ from .selectors import Coverage, UnitProgress
 
 
 def _stamp() -> str:
-    return f"{timezone.localdate():%Y%m%d}"
+    return f"{clock.today():%Y%m%d}"
 
 
 class ReportExporter(XlsxExporter):

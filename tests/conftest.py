@@ -4,15 +4,36 @@ The demo sign-ins (zonghe_head, gongcheng_head, zonghe_staff, office_leader, …
 test, as in the README. Programme records are built by each test through services.
 Transactional tests (live server, concurrency) get a flushed database and re-seed it with the
 `seeded_transactional_db` fixture.
+
+Every test runs with the portal's clock pinned for the whole process (live-server threads
+included) at TEST_TODAY: 2026-12-01 10:00 Asia/Shanghai, or the day in the environment variable
+QPDO_TEST_TODAY (CI runs the suite a second time years ahead). A test that needs another day
+moves it with the `clock_at` fixture or `clock.frozen(...)`; no test may depend on the real date.
 """
 
 from __future__ import annotations
+
+import datetime
+import os
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from qpdo.org import clock
 from qpdo.org.models import Unit
+
+
+def _test_today() -> datetime.date:
+    raw = os.environ.get("QPDO_TEST_TODAY", "2026-12-01")
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise pytest.UsageError(f"QPDO_TEST_TODAY 应为 YYYY-MM-DD，而不是 {raw!r}") from None
+
+
+TEST_TODAY = _test_today()
+TEST_NOW = clock.at(TEST_TODAY.year, TEST_TODAY.month, TEST_TODAY.day, 10, 0)
 
 
 def seed_people() -> None:
@@ -21,8 +42,25 @@ def seed_people() -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), clock.pinned(TEST_NOW):
         seed_people()
+
+
+@pytest.fixture(autouse=True)
+def clock_at():
+    """Pin the portal's clock at TEST_NOW for the test; clock_at(y, m, d[, h, min]) moves it.
+
+    The clock is pinned for the whole process, so the live server of a browser test and the
+    threads of a concurrency test read the same day as the test itself.
+    """
+
+    def move(year: int, month: int, day: int, hour: int = 10, minute: int = 0):
+        moment = clock.at(year, month, day, hour, minute)
+        clock.pin(moment)
+        return moment
+
+    with clock.pinned(TEST_NOW):
+        yield move
 
 
 @pytest.fixture

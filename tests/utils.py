@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from html.parser import HTMLParser
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -30,3 +31,48 @@ def assert_constant_queries(
     assert queries_many == queries_few, (
         f"{url}: {queries_few} queries with {few} rows, {queries_many} with {few + many}"
     )
+
+
+class _TestIdText(HTMLParser):
+    """Collect the text inside the element carrying data-testid=<testid>."""
+
+    VOID = frozenset(
+        {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+    )
+
+    def __init__(self, testid: str):
+        super().__init__(convert_charrefs=True)
+        self.testid = testid
+        self.depth = 0
+        self.found = False
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth:
+            if tag not in self.VOID:
+                self.depth += 1
+        elif not self.found and dict(attrs).get("data-testid") == self.testid:
+            self.found = True
+            self.depth = 0 if tag in self.VOID else 1
+
+    def handle_endtag(self, tag):
+        if self.depth and tag not in self.VOID:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.parts.append(data)
+
+
+def element_text(html: str | bytes, testid: str) -> str:
+    """Return the text of the element with data-testid=`testid`, white space folded.
+
+    Fails the test when the page has no such element, so an assertion on a part of the page
+    never passes on text found elsewhere on it.
+    """
+    if isinstance(html, bytes):
+        html = html.decode()
+    parser = _TestIdText(testid)
+    parser.feed(html)
+    assert parser.found, f'no element with data-testid="{testid}" on the page'
+    return " ".join(" ".join(parser.parts).split())

@@ -27,8 +27,9 @@ from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
-from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+
+from qpdo.org import clock
 
 from .pdf import content_disposition
 
@@ -564,7 +565,7 @@ class UploadPath:
         ext = extension_of(filename)
         if not (ext.isascii() and ext.isalnum() and len(ext) <= 10):
             ext = "bin"
-        year = timezone.localdate().year
+        year = clock.today().year
         return f"{self.prefix.strip('/')}/{year}/{uuid.uuid4().hex}.{ext}"
 
 

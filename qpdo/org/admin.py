@@ -18,11 +18,12 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ExportForm, ImportForm
 from import_export.results import RowResult
+
+from qpdo.org import clock
 
 from . import selectors, services
 from .audit import client_ip
@@ -209,7 +210,7 @@ class StaffAdmin(AuditedAdminMixin, ImportExportModelAdmin):
     def export_action(self, request):
         response = super().export_action(request)
         if response.has_header("Content-Disposition"):
-            name = f"人员名册-{timezone.localdate():%Y-%m-%d}.xlsx"
+            name = f"人员名册-{clock.today():%Y-%m-%d}.xlsx"
             response["Content-Disposition"] = content_disposition_header(True, name)
         return response
 

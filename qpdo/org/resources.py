@@ -15,11 +15,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils import timezone
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import XLSX
 from import_export.results import Result, RowResult
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from qpdo.org import clock
 
 from .enums import Education, Gender, PoliticalStatus
 from .models import Staff, Unit
@@ -227,7 +228,7 @@ class MonthWidget(widgets.Widget):
             raise ValueError(f"“{cell_text(value)}”不是有效的年月，应写作 YYYY-MM（如 {example}）")
         if parsed.year < 1900:
             raise ValueError(f"“{cell_text(value)}”早于 1900 年")
-        if parsed > timezone.localdate():
+        if parsed > clock.today():
             raise ValueError(f"“{cell_text(value)}”晚于今天")
         return parsed
 

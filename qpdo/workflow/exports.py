@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from qpdo.documents.pdf import render_pdf
+from qpdo.org import clock
 
 from . import selectors
 from .models import Approval
@@ -36,7 +37,7 @@ class ApprovalSheetExporter:
             "summary": subject.get_workflow_summary() if subject else [],
             "rows": rows,
             "history": selectors.history(approval),
-            "printed_at": timezone.localtime(),
+            "printed_at": timezone.localtime(clock.now()),
         }
 
     def render(self) -> bytes:

@@ -4,6 +4,7 @@ adopted; the dashboard then counts it for 朱家角镇."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import shutil
@@ -13,6 +14,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from qpdo.org import clock
 from qpdo.org.seeds import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -43,13 +45,16 @@ def photo_file(tmp_path):
 def test_town_files_a_report_with_a_photo_and_the_office_adopts_it(
     browser, browser_context_args, portal_url, tmp_path, screenshot
 ):
+    # An activity held a few days ago (within this year when the year is young).
+    today = clock.today()
+    held_on = max(today - datetime.timedelta(days=5), today.replace(month=1, day=1))
     clerk = sign_in_as(browser, browser_context_args, portal_url, "zhujiajiao")
     expect(clerk.get_by_test_id("outreach-panel")).to_be_visible()
     clerk.get_by_test_id("outreach-panel").get_by_role("link", name="报送活动信息").click()
     clerk.get_by_role("checkbox", name=re.compile("^进学校")).check()
     clerk.get_by_role("checkbox", name=re.compile("^进网络")).check()
     clerk.get_by_label("标题").fill("全民国防教育日：朱家角中学防空警报试鸣疏散演练")
-    clerk.get_by_label("活动日期").fill("2024-09-21")
+    clerk.get_by_label("活动日期").fill(held_on.isoformat())
     clerk.get_by_label("地点").fill("青浦区朱家角中学")
     clerk.get_by_label("参加人员").fill("全校师生")
     clerk.get_by_label("参加人数").fill("1260")
@@ -80,9 +85,15 @@ def test_town_files_a_report_with_a_photo_and_the_office_adopts_it(
     expect(clerk.get_by_test_id("report-state")).to_have_text("已采用")
     expect(clerk.get_by_test_id("history")).to_contain_text("内容翔实，予以采用。")
 
-    reviewer.goto(portal_url("/outreach/dashboard/?year=2024"))
-    row = reviewer.get_by_test_id("matrix").locator("tr[data-unit=zhujiajiao]")
-    expect(row).to_contain_text("1")
+    reviewer.goto(portal_url(f"/outreach/dashboard/?year={held_on.year}"))
+    matrix = reviewer.get_by_test_id("matrix")
+    headers = [h.strip() for h in matrix.locator("thead th").all_inner_texts()]
+    cells = matrix.locator("tr[data-unit=zhujiajiao] td")
+    # The one adopted report counts under both of its fronts and once in the unit's total.
+    expect(cells.nth(headers.index("进学校"))).to_have_text("1")
+    expect(cells.nth(headers.index("进网络"))).to_have_text("1")
+    expect(cells.nth(headers.index("进社区"))).to_have_text("0")
+    expect(cells.nth(headers.index("已采用"))).to_have_text("1")
     expect(reviewer.get_by_test_id("coverage-chart")).to_be_visible()
     screenshot("dashboard")
     out = Path("test-artifacts")

@@ -21,6 +21,7 @@ from campaigns.models import (
 from qpdo.org import clock
 from qpdo.org.models import Staff, Unit
 from tests.campaigns.conftest import d, pdf_file
+from tests.forms import PageForm
 
 
 def pk(name: str) -> int:
@@ -144,22 +145,20 @@ def test_competition_pages(campaign, client, login):
     )
     competition = Competition.objects.get()
     url = f"/campaigns/2024/competitions/{competition.pk}/results/"
-    assert client.get(url).status_code == 200
-    form = {
-        "entries-TOTAL_FORMS": "3",
-        "entries-INITIAL_FORMS": "0",
-        "entries-0-staff": pk("黄俊杰"),
-        "entries-0-score": "95",
-        "entries-0-award": "第一名",
-        "entries-1-staff": pk("许婷"),
-        "entries-1-score": "120",
-        "entries-2-staff": "",
-    }
-    refused = client.post(url, form)
+    form = PageForm.from_response(client.get(url), testid="results-form")
+    # Four blank rows are offered; two are filled, the others stay blank.
+    assert form.value("entries-TOTAL_FORMS") == "4"
+    form.fill("entries-0-staff", pk("黄俊杰")).fill("entries-0-score", "95")
+    form.fill("entries-0-award", "第一名")
+    form.fill("entries-1-staff", pk("许婷")).fill("entries-1-score", "120")
+    refused = form.submit(client)
     assert "不在 0 到满分 100" in refused.content.decode()
     assert not CompetitionEntry.objects.exists()
-    form["entries-1-score"] = "88"
-    assert client.post(url, form)["Location"] == competition.get_absolute_url()
+    again = PageForm.from_response(refused, testid="results-form")
+    assert again.value("entries-0-staff") == str(pk("黄俊杰"))
+    assert again.fill("entries-1-score", "88").submit(client)["Location"] == (
+        competition.get_absolute_url()
+    )
     standings = client.get(competition.get_absolute_url()).context["entries"]
     assert [(e.staff.name, e.rank) for e in standings] == [("黄俊杰", 1), ("许婷", 2)]
     login("gongcheng_head")

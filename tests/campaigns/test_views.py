@@ -12,6 +12,7 @@ from qpdo.org import clock
 from qpdo.org.models import Staff, Unit
 from qpdo.workflow.enums import State
 from tests.campaigns.conftest import d, exe_file, pdf_file
+from tests.forms import PageForm
 from tests.utils import assert_constant_queries
 
 PAGES = [
@@ -68,30 +69,64 @@ def test_items_are_scoped_to_the_unit_and_the_owner(campaign, make_item, client,
 
 def test_item_form_refuses_a_milestone_after_the_deadline(campaign, task, client, login):
     login("gongcheng_head")
-    assert client.get("/campaigns/2024/items/new/").status_code == 200
-    data = {
-        "kind": "task",
-        "key_task": task(4).pk,
-        "title": "编制预案",
-        "unit": Unit.objects.get(code="gongcheng").pk,
-        "owner": Staff.objects.get(name="刘洋").pk,
-        "deadline": "2024-06-28",
-        "milestones-TOTAL_FORMS": "2",
-        "milestones-INITIAL_FORMS": "0",
-        "milestones-0-title": "完成调研",
-        "milestones-0-due_on": "2024-05-31",
-        "milestones-1-title": "形成初稿",
-        "milestones-1-due_on": "2024-07-05",
-    }
-    response = client.post("/campaigns/2024/items/new/", data)
+    page = client.get("/campaigns/2024/items/new/")
+    form = PageForm.from_response(page, testid="item-form")
+    # The page offers three blank milestone rows; two are filled, the third stays blank.
+    assert form.value("milestones-TOTAL_FORMS") == "3"
+    assert form.value("milestones-INITIAL_FORMS") == "0"
+    (
+        form.fill("kind", "task")
+        .fill("key_task", task(4).pk)
+        .fill("title", "编制预案")
+        .fill("unit", Unit.objects.get(code="gongcheng").pk)
+        .fill("owner", Staff.objects.get(name="刘洋").pk)
+        .fill("deadline", "2024-06-28")
+        .fill("milestones-0-title", "完成调研")
+        .fill("milestones-0-due_on", "2024-05-31")
+        .fill("milestones-1-title", "形成初稿")
+        .fill("milestones-1-due_on", "2024-07-05")
+    )
+    response = form.submit(client)
     assert response.status_code == 200
     assert "晚于事项完成时限（2024年6月28日）" in response.content.decode()
     assert not WorkItem.objects.exists()
-    data["milestones-1-due_on"] = "2024-06-20"
-    response = client.post("/campaigns/2024/items/new/", data)
+    # Corrected on the page the refusal rendered, as the user would.
+    again = PageForm.from_response(response, testid="item-form")
+    assert again.value("milestones-0-title") == "完成调研"
+    response = again.fill("milestones-1-due_on", "2024-06-20").submit(client)
     item = WorkItem.objects.get()
     assert response["Location"] == item.get_absolute_url()
-    assert item.milestones.count() == 2
+    assert [(m.title, m.due_on) for m in item.milestones.order_by("due_on")] == [
+        ("完成调研", d(5, 31)),
+        ("形成初稿", d(6, 20)),
+    ]
+
+
+def test_item_edit_page_keeps_its_milestones_and_adds_one(campaign, task, client, login):
+    login("gongcheng_head")
+    form = PageForm.from_response(client.get("/campaigns/2024/items/new/"), testid="item-form")
+    form.fill("kind", "task").fill("key_task", task(4).pk).fill("title", "编制预案")
+    form.fill("unit", Unit.objects.get(code="gongcheng").pk)
+    form.fill("owner", Staff.objects.get(name="刘洋").pk).fill("deadline", "2024-06-28")
+    form.fill("milestones-0-title", "完成调研").fill("milestones-0-due_on", "2024-05-31")
+    item_url = form.submit(client)["Location"]
+    item = WorkItem.objects.get()
+
+    edit = PageForm.from_response(client.get(f"{item_url}edit/"), testid="item-form")
+    # One stored row, then blank rows that the user may leave blank.
+    assert edit.value("milestones-0-title") == "完成调研"
+    blank = int(edit.value("milestones-TOTAL_FORMS")) - 1
+    assert blank >= 1
+    edit.fill("milestones-1-title", "形成初稿").fill("milestones-1-due_on", "2024-06-20")
+    assert edit.submit(client)["Location"] == item.get_absolute_url()
+    assert sorted(item.milestones.values_list("title", flat=True)) == ["完成调研", "形成初稿"]
+
+    # Ticking 删除 on a stored row removes it.
+    edit = PageForm.from_response(client.get(f"{item_url}edit/"), testid="item-form")
+    titles = {edit.value(f"milestones-{i}-title"): i for i in range(2)}
+    edit.check(f"milestones-{titles['完成调研']}-DELETE")
+    assert edit.submit(client).status_code == 302
+    assert list(item.milestones.values_list("title", flat=True)) == ["形成初稿"]
 
 
 def test_report_form_refuses_wrong_files_and_submits(campaign, make_item, client, login):

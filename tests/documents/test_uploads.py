@@ -15,7 +15,6 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import FileField
-from django.utils import timezone
 from PIL import Image
 
 from qpdo.documents import uploads
@@ -36,6 +35,7 @@ from qpdo.documents.uploads import (
     make_thumbnail,
     upload_path,
 )
+from qpdo.org import clock
 
 from .conftest import gps_exif, image_bytes
 
@@ -289,7 +289,7 @@ def unsaved_field_file():
 def test_upload_path_is_random_under_prefix_and_year():
     path = upload_path("/lectures/manuscripts/")
     first, second = path(None, "讲述稿（终稿）.PPTX"), path(None, "讲述稿（终稿）.PPTX")
-    year = timezone.localdate().year
+    year = clock.today().year
     assert re.fullmatch(rf"lectures/manuscripts/{year}/[0-9a-f]{{32}}\.pptx", first)
     assert first != second
 

@@ -15,6 +15,9 @@ from qpdo.workflow.enums import Action, State
 from qpdo.workflow.models import Opinion
 from tests.workflow.test_chain_tables import ALL_USERS
 
+# The builders date their records in 2024 (activity held 21 September 2024).
+pytestmark = pytest.mark.usefixtures("in_2024")
+
 ACTORS = {"review": {"outreach_reviewer"}}
 SUBMITTERS = {"zhujiajiao"}
 DECISIONS = [Action.APPROVE, Action.RETURN, Action.REJECT]

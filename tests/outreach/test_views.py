@@ -19,7 +19,7 @@ from outreach.models import Community, Plan, Report, School
 from qpdo.org.enums import UnitKind
 from qpdo.org.services import unit_upsert
 from qpdo.workflow.enums import State
-from tests.utils import assert_constant_queries, queries_for_get
+from tests.utils import assert_constant_queries, element_text, queries_for_get
 
 from .conftest import MP4_BYTES, PDF_BYTES, jpeg_with_gps, upload
 
@@ -344,7 +344,9 @@ def test_workbench_panel_query_count_is_fixed(client, login, make_report, adopt,
 def test_workbench_shows_the_panel(client, login, make_report, in_2024):
     login("zhujiajiao")
     text = client.get("/").content.decode()
-    assert "宣传教育“六进”" in text and "报送活动信息" in text and "全民国防教育日" in text
+    panel = element_text(text, "outreach-panel")
+    # On 10 October the next key day of the unit's panel is 全国消防日 (9 November).
+    assert "宣传教育“六进”" in panel and "报送活动信息" in panel and "全国消防日" in panel
     login("outreach_reviewer")
     text = client.get("/").content.decode()
     assert "待审核活动信息" in text and "未报送2024年计划" in text

@@ -479,6 +479,8 @@ class AuditRecordAdmin(admin.ModelAdmin):
         changelist = self.get_changelist_instance(request)
         queryset = changelist.get_queryset(request)[:AUDIT_EXPORT_LIMIT]
         data = services.audit_records_export(queryset=queryset, acting_user=request.user)
+        from django.utils import timezone
+
         from .clock import now
 
         response = HttpResponse(

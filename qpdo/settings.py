@@ -27,6 +27,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "qpdo.org",
     "qpdo.workflow",
     "qpdo.documents",
@@ -45,12 +48,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "qpdo.org.audit.AuditContextMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "qpdo.documents.middleware.UploadLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "qpdo.org.two_factor.TwoFactorMiddleware",
     "qpdo.org.password_policy.PasswordPolicyMiddleware",
 ]
 
@@ -94,6 +99,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "qpdo.org.validators.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
 PASSWORD_MAX_AGE_DAYS = 90
+# Two-factor sign-in (TOTP, django-otp): required for the roles in qpdo.org.two_factor.
+OTP_TOTP_ISSUER = "青浦国动办门户"
 SESSION_ABSOLUTE_HOURS = 12
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -28,7 +28,7 @@ from qpdo.org import clock
 from . import selectors, services
 from .audit import client_ip
 from .enums import Role
-from .models import AuditRecord, Staff, Unit
+from .models import AccountSecurity, AuditRecord, Staff, Unit
 from .resources import ROSTER_MAX_BYTES, RosterXLSX, StaffResource, check_roster_upload
 
 admin.site.site_header = "青浦区国防动员办公室门户 · 管理后台"
@@ -490,3 +490,44 @@ class AuditRecordAdmin(admin.ModelAdmin):
         stamp = timezone.localtime(now()).strftime("%Y%m%d%H%M")
         response["Content-Disposition"] = content_disposition_header(True, f"审计记录-{stamp}.xlsx")
         return response
+
+
+# --- account security: the 安全管理员 --------------------------------------------------------
+
+
+@admin.register(AccountSecurity)
+class AccountSecurityAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Password age, forced change, demo exemption and second factors, for the 安全管理员."""
+
+    list_display = [
+        "user",
+        "password_changed_at",
+        "must_change_password",
+        "demo_exempt",
+        "two_factor",
+    ]
+    list_filter = ["must_change_password", "demo_exempt"]
+    search_fields = ["user__username", "user__first_name"]
+    fields = ["user", "password_changed_at", "must_change_password", "demo_exempt"]
+    readonly_fields = ["user", "password_changed_at"]
+    actions = ["reset_two_factor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="双因素登录")
+    def two_factor(self, obj):
+        from django_otp import user_has_device
+
+        return "已启用" if user_has_device(obj.user, confirmed=True) else "未启用"
+
+    @admin.action(description="重置所选账号的双因素登录（手机丢失时）", permissions=["change"])
+    def reset_two_factor(self, request, queryset):
+        for security in queryset.select_related("user"):
+            services.account_two_factor_reset(account=security.user, acting_user=request.user)
+        messages.success(
+            request, f"已重置 {queryset.count()} 个账号的双因素登录，下次登录时重新绑定。"
+        )

@@ -307,3 +307,18 @@ def audit_records_export(*, queryset, acting_user) -> bytes:
         action=AuditAction.EXPORT, actor=acting_user, detail=f"导出审计记录，共 {count} 条。"
     )
     return dataset.export("xlsx")
+
+
+@transaction.atomic
+def account_two_factor_reset(*, account, acting_user) -> None:
+    """Remove an account's authenticators and recovery codes (a lost phone), and audit it."""
+    from django_otp import devices_for_user
+
+    for device in list(devices_for_user(account, confirmed=None)):
+        device.delete()
+    audit_record(
+        action=AuditAction.TWO_FACTOR,
+        actor=acting_user,
+        target=account,
+        detail=f"重置账号 {account.get_username()} 的双因素登录",
+    )

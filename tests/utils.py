@@ -76,3 +76,48 @@ def element_text(html: str | bytes, testid: str) -> str:
     parser.feed(html)
     assert parser.found, f'no element with data-testid="{testid}" on the page'
     return " ".join(" ".join(parser.parts).split())
+
+
+# -- the audit trail of approval moves ---------------------------------------------------------
+
+
+def audit_mark() -> int:
+    """Return the id of the newest audit record, to look at what is written after it."""
+    from qpdo.org.models import AuditRecord
+
+    newest = AuditRecord.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return newest or 0
+
+
+def _moves_since(mark: int):
+    from qpdo.org.enums import AuditAction
+    from qpdo.org.models import AuditRecord
+
+    return list(
+        AuditRecord.objects.filter(pk__gt=mark, action=AuditAction.TRANSITION).order_by("pk")
+    )
+
+
+def assert_move_audited(mark: int, *, actor, subject, decision, state_label: str | None = None):
+    """Assert exactly one approval move was audited since `mark`: a successful TRANSITION
+    record by `actor` on `subject`, naming the decision (and the resulting state, if given)."""
+    moves = _moves_since(mark)
+    assert len(moves) == 1, [m.detail for m in moves]
+    (record,) = moves
+    assert record.success, record.detail
+    assert record.actor_id == actor.pk and record.actor_name, record.actor_name
+    assert (record.object_type, record.object_id) == (subject._meta.label, str(subject.pk))
+    assert f"：{decision.label}" in record.detail, (decision.label, record.detail)
+    if state_label is not None:
+        assert record.detail.endswith(f"→ {state_label}"), record.detail
+    return record
+
+
+def assert_refusal_audited(mark: int, *, actor, decision):
+    """Assert a refused move left one failed TRANSITION record by `actor`, and no success."""
+    moves = _moves_since(mark)
+    assert len(moves) == 1, [m.detail for m in moves]
+    (record,) = moves
+    assert not record.success and record.actor_id == actor.pk, record.detail
+    assert record.detail.startswith(f"{decision.label} 被拒绝："), record.detail
+    return record

@@ -21,6 +21,7 @@ from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import Action
 from tests.documents.conftest import image_bytes
 from tests.lectures.conftest import make_topic  # noqa: F401
+from tests.stars.conftest import make_nomination, post  # noqa: F401  (岗位之星 builders)
 
 HEADS = {
     "zonghe": "zonghe_head",

@@ -15,6 +15,7 @@ from qpdo.workflow import rules
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import Action, State
 from qpdo.workflow.models import Opinion
+from tests.utils import assert_move_audited, assert_refusal_audited, audit_mark
 from tests.workflow.test_chain_tables import ALL_USERS
 
 DECISIONS = [Action.APPROVE, Action.RETURN, Action.REJECT]
@@ -70,6 +71,7 @@ def test_decision_table(draft, demo_user, kind, username, decision):
     may_decide = username in table["actors"][step]
     allowed = may_decide and decision in table["decisions"]
     before = Opinion.objects.filter(approval=approval).count()
+    mark = audit_mark()
 
     assert (rules.refusal_to_decide(user, approval) is None) == may_decide
     if allowed:
@@ -90,6 +92,9 @@ def test_decision_table(draft, demo_user, kind, username, decision):
             }[decision]
         )
         assert Opinion.objects.filter(approval=approval).count() == before + 1
+        assert_move_audited(
+            mark, actor=user, subject=subject, decision=decision, state_label=approval.state_label
+        )
     else:
         with pytest.raises(workflow.TransitionRefused):
             workflow.approval_transition(
@@ -102,6 +107,7 @@ def test_decision_table(draft, demo_user, kind, username, decision):
         approval.refresh_from_db()
         assert approval.state == State.IN_REVIEW
         assert Opinion.objects.filter(approval=approval).count() == before
+        assert_refusal_audited(mark, actor=user, decision=decision)
 
 
 @pytest.mark.parametrize("username", ALL_USERS)
@@ -109,15 +115,18 @@ def test_decision_table(draft, demo_user, kind, username, decision):
 def test_submit_table(draft, demo_user, kind, username):
     subject = draft(kind)
     user = demo_user(username)
+    mark = audit_mark()
     if username in CHAINS[kind]["submitters"]:
         workflow.approval_submit(subject=subject, acting_user=user)
         subject.approval.refresh_from_db()
         assert subject.approval.state == State.IN_REVIEW
+        assert_move_audited(mark, actor=user, subject=subject, decision=Action.SUBMIT)
     else:
         with pytest.raises(workflow.TransitionRefused):
             workflow.approval_submit(subject=subject, acting_user=user)
         subject.approval.refresh_from_db()
         assert subject.approval.state == State.DRAFT
+        assert_refusal_audited(mark, actor=user, decision=Action.SUBMIT)
 
 
 def test_return_and_reject_need_a_reason(draft, demo_user):

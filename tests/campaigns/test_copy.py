@@ -24,6 +24,7 @@ from campaigns.models import (
     Team,
     WorkItem,
 )
+from lectures import services as lectures
 from lectures.models import Slot, Topic
 from qpdo.org.models import Staff
 from tests.campaigns.conftest import d
@@ -47,9 +48,10 @@ def year_with_records(campaign, make_item, make_report, demo_user, task, make_to
     )
     services.ranking_compile(acting_user=demo_user("zonghe_head"), campaign=campaign, month=5)
     make_topic("gongcheng_head")
-    slot = Slot.objects.get(campaign=campaign, number=8)
-    slot.is_cancelled = True  # 管理保障中心 7月 cancelled this year
-    slot.save()
+    lectures.slot_cancel(  # 管理保障中心 7月 cancelled this year, as 综合科 does it
+        acting_user=demo_user("zonghe_staff"), slot=Slot.objects.get(campaign=campaign, number=8)
+    )
+    assert Slot.objects.get(campaign=campaign, number=8).is_cancelled
     return campaign
 
 

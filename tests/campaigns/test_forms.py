@@ -236,8 +236,14 @@ def test_item_edit_and_recheck_pages(campaign, done_item, make_item, client, log
 def test_report_edit_page_is_for_the_unit(
     campaign, make_item, make_report, client, login, username
 ):
-    report = make_report(make_item(unit="gongcheng", owner="陈志刚"), submit=False)
+    report = make_report(
+        make_item(unit="gongcheng", owner="陈志刚"), submit=False, text="完成预案初稿。", percent=40
+    )
     login("gongcheng_head")
-    assert client.get(f"/campaigns/2024/reports/{report.pk}/edit/").status_code == 200
+    response = client.get(f"/campaigns/2024/reports/{report.pk}/edit/")
+    form = PageForm.from_response(response, testid="report-form")
+    assert form.value("text") == "完成预案初稿。" and form.value("percent") == "40"
     login(username)
-    assert client.get(f"/campaigns/2024/reports/{report.pk}/edit/").status_code in (403, 404)
+    response = client.get(f"/campaigns/2024/reports/{report.pk}/edit/")
+    assert response.status_code == 404
+    assert "完成预案初稿。" not in response.content.decode()

@@ -289,3 +289,87 @@ def test_published_month_shows_on_the_panel(may, demo_user):
     assert (panel["my_row"].rank, panel["my_row"].score) == (3, 89)
     months = selectors.months_to_compile(may, today=datetime.date(2024, 7, 2))
     assert months == [3, 4, 6]
+
+
+def finished(item, make_report, verify, *, on: datetime.date):
+    """Report the item done and have it verified late in the evening of `on` (Shanghai)."""
+    with clock.frozen(at(on.year, on.month, on.day, 22, 0)):
+        report = make_report(item, final=True)
+    with clock.frozen(at(on.year, on.month, on.day, 23, 30)):
+        verify(report)
+    return item
+
+
+def test_item_done_on_the_months_last_day_is_not_overdue(campaign, make_item, make_report, verify):
+    # Both due 10 June and done late; 工程指挥科's on 30 June, 动员协调科's on 1 July.
+    finished(
+        make_item(unit="gongcheng", owner="刘洋", deadline=d(6, 10)),
+        make_report,
+        verify,
+        on=d(6, 30),
+    )
+    finished(
+        make_item(unit="dongyuan", owner="黄俊杰", deadline=d(6, 10)),
+        make_report,
+        verify,
+        on=d(7, 1),
+    )
+    june = {line.unit.code: line for line in selectors.ranking_lines(campaign=campaign, month=6)}
+    due_done_overdue = (Metric.ITEMS_DUE, Metric.ITEMS_DONE, Metric.ITEMS_OVERDUE)
+    assert tuple(june["gongcheng"].get(m) for m in due_done_overdue) == (1, 0, 0)
+    assert tuple(june["dongyuan"].get(m) for m in due_done_overdue) == (1, 0, 1)
+    # 工程指挥科 filed its report in June (+2), 动员协调科 in July; and −10 for the overdue item.
+    assert (
+        june["gongcheng"].get(Metric.REPORTS_FILED),
+        june["dongyuan"].get(Metric.REPORTS_FILED),
+    ) == (1, 0)
+    assert june["gongcheng"].score - june["dongyuan"].score == 10 + 2
+    july = {line.unit.code: line for line in selectors.ranking_lines(campaign=campaign, month=7)}
+    assert july["dongyuan"].get(Metric.ITEMS_OVERDUE) == 0  # done by July's end
+
+
+def test_ranking_counts_nominations_through_the_stars_provider(
+    campaign, make_nomination, demo_user
+):
+    """No fake provider: 申报表 and 培树计划 filed through 岗位之星's services score."""
+    from stars import services as stars
+    from stars.models import Post
+
+    assert providers.get("stars") is not None and providers.get("test-nominations") is None
+    with clock.frozen(at(2024, 10, 15)):
+        filed = [make_nomination("baozhang_head"), make_nomination("baozhang_head")]
+        filed.append(make_nomination("gongcheng_head"))
+        make_nomination("dongyuan_head")  # a draft: filed by nobody
+        plan = stars.plan_create(
+            acting_user=demo_user("baozhang_head"),
+            post=Post.objects.get(campaign=campaign, name="通信警报"),
+            data={
+                "focus": "提升警报器检测维修能力。",
+                "method": "both",
+                "carriers": ["training"],
+                "standards": "政治素质过硬、业务技能精湛、工作实绩突出。",
+                "arrangements": "",
+                "deadline": datetime.date(2024, 10, 15),
+            },
+        )
+    with clock.frozen(at(2024, 10, 18)):
+        for nomination in filed:
+            stars.nomination_submit(
+                acting_user=demo_user(f"{nomination.unit.code}_head"),
+                nomination=nomination,
+                opinion="该同志表现突出，同意推荐。",
+            )
+        workflow.approval_submit(subject=plan, acting_user=demo_user("baozhang_head"))
+    october = {
+        line.unit.code: line for line in selectors.ranking_lines(campaign=campaign, month=10)
+    }
+    counts = {
+        code: (line.get(Metric.NOMINATIONS_FILED), line.get(Metric.REPORTS_FILED))
+        for code, line in october.items()
+    }
+    assert counts == {"zonghe": (0, 0), "gongcheng": (1, 0), "dongyuan": (0, 0), "baozhang": (2, 1)}
+    # +3 per 申报表, +2 per 报送材料; otherwise alike (no items, as many speakers owed).
+    assert october["baozhang"].score - october["dongyuan"].score == 3 * 2 + 2 * 1
+    assert october["gongcheng"].score - october["dongyuan"].score == 3
+    september = selectors.ranking_lines(campaign=campaign, month=9)
+    assert all(line.get(Metric.NOMINATIONS_FILED) == 0 for line in september)

@@ -3,6 +3,8 @@ query count does not grow with the number of rows."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from campaigns import services
@@ -13,30 +15,108 @@ from qpdo.org.models import Staff, Unit
 from qpdo.workflow.enums import State
 from tests.campaigns.conftest import d, exe_file, pdf_file
 from tests.forms import PageForm
-from tests.utils import assert_constant_queries
+from tests.utils import assert_constant_queries, element_text
 
-PAGES = [
-    "/campaigns/2024/",
-    "/campaigns/2024/items/",
-    "/campaigns/2024/ranking/5/",
-    "/campaigns/2024/teams/",
-    "/campaigns/2024/mentoring/",
-    "/campaigns/2024/rotations/",
-    "/campaigns/2024/competitions/",
-    "/campaigns/2024/quarter-stars/",
-    "/campaigns/2024/discussions/",
-]
+# Each page and its heading (<h1>); the overview's heading is the campaign's name.
+PAGE_HEADINGS = {
+    "/campaigns/2024/": None,
+    "/campaigns/2024/items/": "工作清单",
+    "/campaigns/2024/ranking/5/": "每月曝光 · 各科室实践活动完成情况排名",
+    "/campaigns/2024/teams/": "攻坚团队 · 工作专班 · 项目组",
+    "/campaigns/2024/mentoring/": "岗位带教",
+    "/campaigns/2024/rotations/": "交流锻炼",
+    "/campaigns/2024/competitions/": "专业技能比武",
+    "/campaigns/2024/quarter-stars/": "“季度之星”",
+    "/campaigns/2024/discussions/": "对照“四个够不够”学习大讨论",
+}
+PAGES = list(PAGE_HEADINGS)
+
+# Who reads every unit's work items (organisers, office-wide roles) and who only their own.
+SEES_EVERY_UNIT = {
+    "zonghe_head": True,
+    "gongcheng_head": False,
+    "member": False,
+    "office_leader": True,
+    "party_branch": True,
+}
 
 
-@pytest.mark.parametrize(
-    "username", ["zonghe_head", "gongcheng_head", "member", "office_leader", "party_branch"]
-)
-def test_office_staff_open_every_page(campaign, client, login, username):
+def heading(page: str) -> str:
+    match = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S)
+    assert match, "the page has no <h1>"
+    return " ".join(re.sub(r"<[^>]+>", "", match.group(1)).split())
+
+
+@pytest.mark.parametrize("username", list(SEES_EVERY_UNIT))
+def test_office_staff_open_every_page(
+    campaign, task, make_item, demo_user, client, login, username
+):
+    ours = make_item(unit="gongcheng", owner="刘洋")  # 刘洋 is the demo user `member`
+    theirs = make_item(unit="dongyuan", owner="黄俊杰")
+    team = services.team_save(
+        acting_user=demo_user("gongcheng_head"),
+        campaign=campaign,
+        data={
+            "kind": TeamKind.ASSAULT,
+            "name": "平战转换预案编制攻坚团队",
+            "key_task": task(4),
+            "topic": "编制全区人防工程平战转换预案。",
+            "goals": "形成送审稿。",
+            "leader": Staff.objects.get(name="陈志刚"),
+            "formed_on": d(5, 8),
+            "ends_on": d(10, 31),
+        },
+        members=[(Staff.objects.get(name="刘洋"), "现场踏勘")],
+    )
+    services.pair_save(
+        acting_user=demo_user("gongcheng_head"),
+        campaign=campaign,
+        data={
+            "mentor": Staff.objects.get(name="陈志刚"),
+            "mentee": Staff.objects.get(name="郑雨欣"),
+            "goals": "熟悉审批流程。",
+            "starts_on": d(5, 6),
+            "ends_on": d(12, 31),
+        },
+    )
+    services.rotation_save(
+        acting_user=demo_user("gongcheng_head"),
+        campaign=campaign,
+        data={
+            "staff": Staff.objects.get(name="周浩"),
+            "to_unit": Unit.objects.get(code="dongyuan"),
+            "post": "潜力调查",
+            "starts_on": d(7, 1),
+            "ends_on": d(9, 30),
+            "purpose": "熟悉潜力调查。",
+        },
+    )
     login(username)
-    for url in PAGES:
+    pages = {}
+    for url, expected in PAGE_HEADINGS.items():
         response = client.get(url)
         assert response.status_code == 200, url
-        assert "投身改革强能力" in response.content.decode() or url != PAGES[0]
+        pages[url] = page = response.content.decode()
+        assert heading(page) == (expected or campaign.name), url
+    assert element_text(pages[PAGES[0]], "campaign-title") == campaign.name
+    assert "投身改革强能力" in campaign.name
+    items = element_text(pages["/campaigns/2024/items/"], "item-list")
+    assert ours.title in items
+    assert (theirs.title in items) is SEES_EVERY_UNIT[username]
+    ranking_page = pages["/campaigns/2024/ranking/5/"]
+    if SEES_EVERY_UNIT[username]:  # the organisers and office-wide readers see the live figures
+        assert element_text(ranking_page, "ranking-state") == "尚未汇总（实时预览）"
+        ranking = element_text(ranking_page, "ranking-table")
+        for section in ("综合科", "工程指挥科", "动员协调科", "民防管理保障中心"):
+            assert section in ranking
+    else:  # a section sees a month's ranking once the leadership has published it
+        assert element_text(ranking_page, "ranking-state") == "尚未公布"
+        assert 'data-testid="ranking-table"' not in ranking_page
+    assert team.name in element_text(pages["/campaigns/2024/teams/"], "team-list")
+    pairs = element_text(pages["/campaigns/2024/mentoring/"], "pair-list")
+    assert "陈志刚" in pairs and "郑雨欣" in pairs
+    rotations = element_text(pages["/campaigns/2024/rotations/"], "rotation-list")
+    assert "周浩" in rotations and "潜力调查" in rotations
 
 
 @pytest.mark.parametrize("username", ["zhujiajiao", "jiaoyuju"])

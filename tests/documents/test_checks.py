@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 from django.core import checks
 from django.core.management import call_command
@@ -12,9 +14,35 @@ from qpdo.documents.checks import cjk_fonts_check
 
 
 @pytest.fixture
-def no_cjk_fonts(monkeypatch):
-    """Pretend fontconfig knows no Chinese font (the outside world, not our code)."""
-    monkeypatch.setattr(fonts, "installed_families", lambda: frozenset({"DejaVu Sans"}))
+def fc_list_says(monkeypatch):
+    """Make fontconfig's `fc-list :lang=zh family` (the outside world) print the given lines.
+
+    Only the call to fc-list is replaced: our parsing and checking of its output run as in
+    production. The process-wide cache of installed families is cleared before and after.
+    """
+    real_run = subprocess.run
+    calls = []
+
+    def say(output: str):
+        def fake_run(args, *a, **kw):
+            if not str(args[0]).endswith("fc-list"):
+                return real_run(args, *a, **kw)
+            calls.append(list(args))
+            return subprocess.CompletedProcess(args, 0, stdout=output, stderr="")
+
+        monkeypatch.setattr(fonts.shutil, "which", lambda name: f"/usr/bin/{name}")
+        monkeypatch.setattr(fonts.subprocess, "run", fake_run)
+        fonts.installed_families.cache_clear()
+        return calls
+
+    yield say
+    fonts.installed_families.cache_clear()
+
+
+@pytest.fixture
+def no_cjk_fonts(fc_list_says):
+    """fontconfig knows no Simplified Chinese face: only DejaVu and the Japanese Noto."""
+    return fc_list_says("DejaVu Sans\nNoto Sans CJK JP,Noto Sans CJK JP Regular\n")
 
 
 def test_cjk_fonts_check_passes_with_fonts_installed():
@@ -35,6 +63,29 @@ def test_cjk_fonts_check_is_registered_for_manage_py_check(no_cjk_fonts):
         call_command("check", tags=["documents"])
 
 
-def test_cjk_fonts_check_runs_in_plain_check(monkeypatch):
-    monkeypatch.setattr(fonts, "missing_families", lambda: ["Noto Sans CJK SC"])
-    assert [message.id for message in checks.run_checks()].count("documents.E001") == 1
+def test_cjk_fonts_check_runs_in_plain_check(fc_list_says):
+    # fc-list lists several names per family, comma-separated; the serif face is missing.
+    calls = fc_list_says(
+        "Noto Sans CJK SC,Noto Sans CJK SC Regular\nNoto Sans Mono CJK SC,Noto Sans Mono CJK SC\n"
+    )
+    messages = [m for m in checks.run_checks() if m.id == "documents.E001"]
+    assert len(messages) == 1
+    assert "缺少中文字体 Noto Serif CJK SC，" in messages[0].msg
+    assert calls == [["/usr/bin/fc-list", ":lang=zh", "family"]]
+
+
+def test_cjk_fonts_check_passes_when_fc_list_lists_both_faces(fc_list_says):
+    fc_list_says(
+        "Noto Serif CJK SC,Noto Serif CJK SC SemiBold\nNoto Sans CJK SC,Noto Sans CJK SC Bold\n"
+    )
+    assert cjk_fonts_check() == []
+
+
+def test_cjk_fonts_check_errors_without_fc_list(monkeypatch):
+    monkeypatch.setattr(fonts.shutil, "which", lambda name: None)
+    fonts.installed_families.cache_clear()
+    try:
+        [error] = cjk_fonts_check()
+        assert "Noto Serif CJK SC、Noto Sans CJK SC" in error.msg
+    finally:
+        fonts.installed_families.cache_clear()

@@ -12,6 +12,7 @@ from qpdo.org import clock
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import Action, State
 from tests.lectures.conftest import MANUSCRIPT_TEXT
+from tests.utils import assert_move_audited, assert_refusal_audited, audit_mark
 
 
 def pdf_bytes() -> bytes:
@@ -163,56 +164,94 @@ def test_manuscript_form_shows_due_date(approved_topic, client, login):
     assert "交稿时间：2024年5月31日起" in page
 
 
-def test_manuscript_chain_table(approved_topic, demo_user):
-    """Role × step × decision for 讲述人提交 → 科室负责人审核 → 综合科收稿."""
-    actors = {"section_review": {"gongcheng_head"}, "received": {"zonghe_staff"}}
-    users = [
-        "zonghe_head",
-        "gongcheng_head",
-        "dongyuan_head",
-        "baozhang_head",
-        "zonghe_staff",
-        "member",
-        "office_leader",
-        "party_branch",
-        "party_group",
-        "outreach_reviewer",
-        "zhujiajiao",
-    ]
-    from qpdo.workflow import rules
+MANUSCRIPT_ACTORS = {"section_review": {"gongcheng_head"}, "received": {"zonghe_staff"}}
+CHAIN_USERS = [
+    "zonghe_head",
+    "gongcheng_head",
+    "dongyuan_head",
+    "baozhang_head",
+    "zonghe_staff",
+    "member",
+    "office_leader",
+    "party_branch",
+    "party_group",
+    "outreach_reviewer",
+    "zhujiajiao",
+]
 
-    for step_code, allowed in actors.items():
-        for decision in (Action.APPROVE, Action.RETURN, Action.REJECT):
-            for username in users:
-                topic = approved_topic()
-                manuscript = services.manuscript_save(
-                    acting_user=demo_user("member"), topic=topic, data=MANUSCRIPT_TEXT
-                )
-                services.manuscript_submit(acting_user=demo_user("member"), manuscript=manuscript)
-                approval = manuscript.approval
-                approval.refresh_from_db()
-                if step_code == "received":
-                    approval = workflow.approval_transition(
-                        approval=approval,
-                        action=Action.APPROVE,
-                        acting_user=demo_user("gongcheng_head"),
-                    )
-                user = demo_user(username)
-                assert (rules.refusal_to_decide(user, approval) is None) == (username in allowed)
-                if username in allowed:
-                    workflow.approval_transition(
-                        approval=approval,
-                        action=decision,
-                        acting_user=user,
-                        opinion="意见",
-                        expected_step=step_code,
-                    )
-                else:
-                    with pytest.raises(workflow.TransitionRefused):
-                        workflow.approval_transition(
-                            approval=approval,
-                            action=decision,
-                            acting_user=user,
-                            opinion="意见",
-                            expected_step=step_code,
-                        )
+
+def submitted_manuscript(approved_topic, demo_user, step_code):
+    """A manuscript by 刘洋 (member), submitted and driven to `step_code`."""
+    manuscript = services.manuscript_save(
+        acting_user=demo_user("member"), topic=approved_topic(), data=MANUSCRIPT_TEXT
+    )
+    services.manuscript_submit(acting_user=demo_user("member"), manuscript=manuscript)
+    approval = manuscript.approval
+    approval.refresh_from_db()
+    if step_code == "received":
+        approval = workflow.approval_transition(
+            approval=approval, action=Action.APPROVE, acting_user=demo_user("gongcheng_head")
+        )
+    assert approval.step.code == step_code
+    return manuscript, approval
+
+
+@pytest.mark.parametrize("username", CHAIN_USERS)
+@pytest.mark.parametrize("decision", [Action.APPROVE, Action.RETURN, Action.REJECT], ids=str)
+@pytest.mark.parametrize("step_code", list(MANUSCRIPT_ACTORS))
+def test_manuscript_chain_table(approved_topic, demo_user, step_code, decision, username):
+    """Role × step × decision for 讲述人提交 → 科室负责人审核 → 综合科收稿."""
+    from qpdo.workflow import rules
+    from qpdo.workflow.models import Opinion
+
+    manuscript, approval = submitted_manuscript(approved_topic, demo_user, step_code)
+    user = demo_user(username)
+    allowed = username in MANUSCRIPT_ACTORS[step_code]
+    assert (rules.refusal_to_decide(user, approval) is None) == allowed
+    opinions = Opinion.objects.filter(approval=approval).count()
+    mark = audit_mark()
+    if not allowed:
+        with pytest.raises(workflow.TransitionRefused):
+            workflow.approval_transition(
+                approval=approval,
+                action=decision,
+                acting_user=user,
+                opinion="意见",
+                expected_step=step_code,
+            )
+        approval.refresh_from_db()
+        assert (approval.state, approval.step.code) == (State.IN_REVIEW, step_code)
+        assert Opinion.objects.filter(approval=approval).count() == opinions
+        assert_refusal_audited(mark, actor=user, decision=decision)
+        return
+    workflow.approval_transition(
+        approval=approval,
+        action=decision,
+        acting_user=user,
+        opinion="意见",
+        expected_step=step_code,
+    )
+    approval.refresh_from_db()
+    expected_state = {
+        Action.APPROVE: State.APPROVED if step_code == "received" else State.IN_REVIEW,
+        Action.RETURN: State.RETURNED,
+        Action.REJECT: State.REJECTED,
+    }[decision]
+    assert approval.state == expected_state
+    if expected_state == State.IN_REVIEW:
+        assert approval.step.code == "received"  # 科室负责人审核 passes it to 综合科收稿
+    assert Opinion.objects.filter(approval=approval).count() == opinions + 1
+    opinion = Opinion.objects.filter(approval=approval).latest("id")
+    assert (opinion.actor_id, opinion.action, opinion.step_code, opinion.text) == (
+        user.pk,
+        decision,
+        step_code,
+        "意见",
+    )
+    assert_move_audited(
+        mark,
+        actor=user,
+        subject=manuscript,
+        decision=decision,
+        state_label=approval.state_label,
+    )

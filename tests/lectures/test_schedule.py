@@ -193,19 +193,50 @@ def test_schedule_pages(approved_topic, demo_user, client, login):
     assert client.get(f"/lectures/lectures/{lecture.pk}/").status_code == 404
 
 
-def test_schedule_page_query_count_is_fixed(approved_topic, demo_user, client, login, campaign):
-    login("zonghe_staff")
-    numbers = iter([3, 4])
+SECTION_HEADS = ("gongcheng_head", "zonghe_head", "dongyuan_head", "baozhang_head")
 
-    def add(n):
+
+@pytest.fixture
+def add_programme_rows(make_topic, demo_user, campaign):
+    """add(n): n more approved topics, taking turns across the four sections; each is put in
+    its section's next free slot (in the slot's month), so lectures fill all eight slots and the
+    topics beyond them wait in 待安排. add.made holds the titles made so far."""
+    made: list[str] = []
+
+    def add(n: int) -> None:
         for _ in range(n):
-            number = next(numbers)
-            schedule(
-                approved_topic(),
-                number,
-                demo_user,
-                when=clock.at(2024, 6 if number == 3 else 7, 20, 14, 30),
+            head = SECTION_HEADS[len(made) % len(SECTION_HEADS)]
+            topic = make_topic(head, title=f"第{len(made) + 1:02d}号讲述选题")
+            workflow.approval_submit(subject=topic, acting_user=demo_user(head))
+            for approver in ("zonghe_staff", "office_leader"):
+                workflow.approval_transition(
+                    approval=topic.approval, action=Action.APPROVE, acting_user=demo_user(approver)
+                )
+            free = (
+                Slot.objects.filter(campaign=campaign, unit=topic.unit, lecture__isnull=True)
+                .order_by("number")
+                .first()
             )
+            if free is not None:
+                schedule(topic, free.number, demo_user, when=clock.at(2024, free.month, 20, 14, 30))
+            made.append(topic.title)
 
-    assert_constant_queries(client, "/lectures/schedule/", add, few=1, many=1)
-    assert_constant_queries(client, "/lectures/", lambda n: None, few=0, many=0)
+    add.made = made
+    return add
+
+
+@pytest.mark.parametrize(
+    "url", ["/lectures/schedule/?view=list", "/lectures/schedule/", "/lectures/"]
+)
+def test_schedule_pages_query_count_is_fixed(add_programme_rows, client, login, campaign, url):
+    login("zonghe_staff")
+    # 2 lectures first, then 6 more (all eight slots taken) and 4 approved topics to schedule.
+    assert_constant_queries(client, url, add_programme_rows, few=2, many=10)
+    scheduled = list(
+        Lecture.objects.filter(slot__campaign=campaign).values_list("topic__title", flat=True)
+    )
+    assert len(scheduled) == 8
+    page = client.get(url).content.decode()
+    assert all(title in page for title in scheduled)
+    if url != "/lectures/":  # the schedule also lists the approved topics still waiting
+        assert all(title in page for title in add_programme_rows.made)

@@ -106,10 +106,32 @@ def test_topic_pages_are_404_for_another_unit(client, login, make_topic):
     assert client.get(f"/lectures/topics/{topic.pk}/").status_code == 200
 
 
-def test_coordinator_admin_list_is_scoped_to_what_they_see(client, login, make_topic):
-    topic = make_topic("dongyuan_head")
-    login("zonghe_staff")
-    assert client.get(f"/admin/lectures/topic/{topic.pk}/change/").status_code == 200
+def test_coordinator_admin_list_is_scoped_to_what_they_see(client, login, make_topic, demo_user):
+    from lectures import selectors
+
+    topics = [make_topic(head) for head in ("dongyuan_head", "gongcheng_head", "zonghe_head")]
+    login("zonghe_staff")  # the coordinator reads every section's topics
+    listed = client.get("/admin/lectures/topic/").context["cl"].result_list
+    assert {t.pk for t in listed} == {t.pk for t in topics}
+    assert client.get(f"/admin/lectures/topic/{topics[0].pk}/change/").status_code == 200
+    # The changelist is the scoped selector: what the coordinator's selector gives, no more.
+    expected = selectors.topic_list_for(user=demo_user("zonghe_staff"))
+    assert {t.pk for t in listed} == set(expected.values_list("pk", flat=True))
+
+
+def test_admin_list_lists_exactly_the_sections_topics(client, login, make_topic):
+    """The office leader's changelist lists exactly the sections' topics, and reads them; the
+    three IT admin roles have no topic changelist at all."""
+    ours = make_topic("gongcheng_head")
+    theirs = make_topic("dongyuan_head")
+    login("office_leader")
+    page = client.get("/admin/lectures/topic/")
+    assert {t.pk for t in page.context["cl"].result_list} == {ours.pk, theirs.pk}
+    assert ours.title in page.content.decode() and theirs.title in page.content.decode()
+    for username in ("sysadmin", "secadmin", "auditor"):
+        login(username)
+        response = client.get("/admin/lectures/topic/")
+        assert response.status_code == 403 and ours.title not in response.content.decode()
 
 
 def test_topic_list_query_count_is_fixed(client, login, make_topic):

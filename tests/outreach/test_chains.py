@@ -13,6 +13,7 @@ from outreach.chains import PLAN_CHAIN, REPORT_CHAIN
 from qpdo.workflow import rules, services
 from qpdo.workflow.enums import Action, State
 from qpdo.workflow.models import Opinion
+from tests.utils import assert_move_audited, assert_refusal_audited, audit_mark
 from tests.workflow.test_chain_tables import ALL_USERS
 
 # The builders date their records in 2024 (activity held 21 September 2024).
@@ -48,6 +49,7 @@ def test_review_table(subject_of, demo_user, username, decision):
     may_decide = username in ACTORS["review"]
     allowed = may_decide and decision in ALLOWED_DECISIONS
     before = Opinion.objects.filter(approval=approval).count()
+    mark = audit_mark()
 
     assert (rules.refusal_to_decide(user, approval) is None) == may_decide
     if allowed:
@@ -61,6 +63,9 @@ def test_review_table(subject_of, demo_user, username, decision):
         approval.refresh_from_db()
         assert approval.state == (State.APPROVED if decision == Action.APPROVE else State.RETURNED)
         assert Opinion.objects.filter(approval=approval).count() == before + 1
+        assert_move_audited(
+            mark, actor=user, subject=subject, decision=decision, state_label=approval.state_label
+        )
     else:
         with pytest.raises(services.TransitionRefused):
             services.approval_transition(
@@ -73,21 +78,25 @@ def test_review_table(subject_of, demo_user, username, decision):
         approval.refresh_from_db()
         assert approval.state == State.IN_REVIEW
         assert Opinion.objects.filter(approval=approval).count() == before
+        assert_refusal_audited(mark, actor=user, decision=decision)
 
 
 @pytest.mark.parametrize("username", ALL_USERS)
 def test_submit_table(subject_of, demo_user, username):
     subject = subject_of("zhujiajiao")
     user = demo_user(username)
+    mark = audit_mark()
     if username in SUBMITTERS:
         services.approval_submit(subject=subject, acting_user=user)
         subject.approval.refresh_from_db()
         assert subject.approval.state == State.IN_REVIEW
+        assert_move_audited(mark, actor=user, subject=subject, decision=Action.SUBMIT)
     else:
         with pytest.raises(services.TransitionRefused):
             services.approval_submit(subject=subject, acting_user=user)
         subject.approval.refresh_from_db()
         assert subject.approval.state == State.DRAFT
+        assert_refusal_audited(mark, actor=user, decision=Action.SUBMIT)
 
 
 def test_returned_subject_is_edited_and_handed_in_again(subject_of, demo_user, reviewer):

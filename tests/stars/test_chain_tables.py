@@ -15,6 +15,7 @@ from qpdo.workflow.enums import Action, State
 from qpdo.workflow.models import Opinion
 from stars import services as stars_services
 from stars.chains import NOMINATION_CHAIN, PLAN_CHAIN
+from tests.utils import assert_move_audited, assert_refusal_audited, audit_mark
 
 from .test_rules import ALL_USERS
 
@@ -58,6 +59,7 @@ def drive_nomination(nomination, step_code, demo_user):
 
 def _try(approval, user, decision, step_code, allowed, final_step):
     before = Opinion.objects.filter(approval=approval).count()
+    mark = audit_mark()
     if allowed:
         services.approval_transition(
             approval=approval,
@@ -74,6 +76,10 @@ def _try(approval, user, decision, step_code, allowed, final_step):
             Action.REJECT: State.REJECTED,
         }[decision]
         assert approval.state == expected
+        subject = approval.content_type.get_object_for_this_type(pk=approval.object_id)
+        assert_move_audited(
+            mark, actor=user, subject=subject, decision=decision, state_label=approval.state_label
+        )
     else:
         with pytest.raises(services.TransitionRefused):
             services.approval_transition(
@@ -86,6 +92,7 @@ def _try(approval, user, decision, step_code, allowed, final_step):
         approval.refresh_from_db()
         assert approval.step.code == step_code
         assert Opinion.objects.filter(approval=approval).count() == before
+        assert_refusal_audited(mark, actor=user, decision=decision)
 
 
 @pytest.mark.parametrize("decision", DECISIONS, ids=lambda d: d.value)
@@ -105,15 +112,18 @@ def test_nomination_chain_table(make_nomination, demo_user, username, step_code,
 def test_nomination_submit_table(make_nomination, demo_user, username):
     nomination = make_nomination("baozhang_head")
     user = demo_user(username)
+    mark = audit_mark()
     if username == "baozhang_head":
         services.approval_submit(subject=nomination, acting_user=user)
         nomination.approval.refresh_from_db()
         assert nomination.approval.state == State.IN_REVIEW
+        assert_move_audited(mark, actor=user, subject=nomination, decision=Action.SUBMIT)
     else:
         with pytest.raises(services.TransitionRefused):
             services.approval_submit(subject=nomination, acting_user=user)
         nomination.approval.refresh_from_db()
         assert nomination.approval.state == State.DRAFT
+        assert_refusal_audited(mark, actor=user, decision=Action.SUBMIT)
 
 
 def make_plan(demo_user, post, username="baozhang_head", name="通信警报"):
@@ -148,11 +158,18 @@ def test_plan_chain_table(demo_user, post, username, decision):
 def test_plan_submit_table(demo_user, post, username):
     plan = make_plan(demo_user, post)
     user = demo_user(username)
+    mark = audit_mark()
     if username == "baozhang_head":
         services.approval_submit(subject=plan, acting_user=user)
+        plan.approval.refresh_from_db()
+        assert plan.approval.state == State.IN_REVIEW
+        assert_move_audited(mark, actor=user, subject=plan, decision=Action.SUBMIT)
     else:
         with pytest.raises(services.TransitionRefused):
             services.approval_submit(subject=plan, acting_user=user)
+        plan.approval.refresh_from_db()
+        assert plan.approval.state == State.DRAFT
+        assert_refusal_audited(mark, actor=user, decision=Action.SUBMIT)
 
 
 def test_branch_files_and_reviews_its_own_plan(demo_user, post):

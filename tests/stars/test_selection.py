@@ -44,6 +44,25 @@ def test_selection_quota_table(approved_nominations, demo_user, chosen, allowed)
         assert Star.objects.count() == 4
 
 
+def test_choosing_a_star_is_audited(approved_nominations, demo_user):
+    from qpdo.org.enums import AuditAction
+    from qpdo.org.models import AuditRecord
+    from tests.utils import audit_mark
+
+    first, second = approved_nominations(2)
+    select(demo_user, first)
+    mark = audit_mark()
+    select(demo_user, second)
+    (record,) = AuditRecord.objects.filter(pk__gt=mark)
+    assert (record.action, record.actor, record.success) == (
+        AuditAction.CHANGE,
+        demo_user("party_group"),
+        True,
+    )
+    assert (record.object_type, record.object_id) == ("stars.Nomination", str(second.pk))
+    assert record.detail == "确定为2024年度“岗位之星”（2/4）"
+
+
 def test_quota_is_data(approved_nominations, demo_user, star_year):
     star_year.quota = 2
     star_year.save()
@@ -94,8 +113,15 @@ def test_announce_locks_the_choice_and_tells_the_office(
     nominations = approved_nominations(5)
     for nomination in nominations[:4]:
         select(demo_user, nomination)
+    # Demo accounts have no e-mail address: give three one (a 街镇 reporter is not told).
+    for username in ("baozhang_head", "party_branch", "zhujiajiao"):
+        account = demo_user(username)
+        account.email = f"{username}@qpdo.example"
+        account.save(update_fields=["email"])
+    mails_before = len(mail.outbox)
     with clock.frozen(clock.at(2024, 11, 1)), django_capture_on_commit_callbacks(execute=True):
         services.stars_announce(acting_user=demo_user("party_group"), star_year=star_year)
+    announce_mails = mail.outbox[mails_before:]
     star_year.refresh_from_db()
     assert star_year.is_announced
     assert "经办党组研究，确定" in star_year.announcement
@@ -114,7 +140,12 @@ def test_announce_locks_the_choice_and_tells_the_office(
             skill=9,
             performance=9,
         )
-    assert len(mail.outbox) == 0 or all("岗位之星" in m.subject for m in mail.outbox)
+    # One e-mail per in-app message whose recipient has an address, and nothing else.
+    told = Notification.objects.filter(title="2024年度“岗位之星”已公布").select_related("recipient")
+    addresses = sorted(n.recipient.email for n in told if n.recipient.email)
+    assert addresses == ["baozhang_head@qpdo.example", "party_branch@qpdo.example"]
+    assert sorted(address for m in announce_mails for address in m.to) == addresses
+    assert {m.subject for m in announce_mails} == {"2024年度“岗位之星”已公布"}
 
 
 def test_scores_are_kept_per_member_and_averaged(approved_nominations, demo_user, campaign):

@@ -4,12 +4,16 @@ clearly what is wrong."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from qpdo.workflow.enums import State
 from stars import services
 from stars.models import Nomination, SummaryReport
-from tests.utils import assert_constant_queries
+from tests.forms import PageForm
+from tests.stars.test_pdf import pdftotext
+from tests.utils import assert_constant_queries, element_text
 
 from .conftest import pdf_upload, photo_upload
 
@@ -31,7 +35,7 @@ def other_units_nomination(make_nomination):
         "/admin/stars/nomination/{pk}/change/",
     ],
 )
-def test_another_units_nomination_is_a_404(client, login, make_nomination, path):
+def test_another_units_nomination_is_a_404(client, login, make_nomination, path, tmp_path):
     theirs = make_nomination("gongcheng_head", photo=None)
     services.nomination_update(
         acting_user=theirs.approval.created_by,
@@ -54,8 +58,27 @@ def test_another_units_nomination_is_a_404(client, login, make_nomination, path)
         assert client.get(path.format(pk=theirs.pk)).status_code in (302, 404)
         return
     assert client.get(path.format(pk=theirs.pk)).status_code == 404
-    if "score" not in path and "photo" not in path:
-        assert client.get(path.format(pk=mine.pk)).status_code == 200
+    if "score" in path or "photo" in path:
+        return  # a draft has no score sheet yet, and mine was filed without a photo
+    response = client.get(path.format(pk=mine.pk))
+    assert response.status_code == 200
+    if path.endswith(".pdf"):
+        assert response["Content-Type"] == "application/pdf"
+        text = "".join(pdftotext(response.content, tmp_path))
+        flat = "".join(text.split())
+        assert f"姓名{mine.name}性别" in flat and "推荐科室民防管理保障中心" in flat
+        assert theirs.name not in flat
+        return
+    page = response.content.decode()
+    if path.endswith("/edit/"):
+        form = PageForm.from_response(response, has_field="deeds")
+        assert form.value("name") == mine.name and form.value("deeds") == mine.deeds
+        assert element_text(page, "form-unit") == "民防管理保障中心"
+    else:
+        sheet = element_text(page, "stars-sheet")
+        assert mine.name in sheet and "民防管理保障中心" in sheet
+        assert element_text(page, "nomination-state") == "草稿"
+    assert theirs.name not in page
 
 
 def test_section_head_lists_and_exports_only_their_unit(client, login, make_nomination, advance):
@@ -393,7 +416,9 @@ def test_selection_page_runs_a_fixed_number_of_queries(client, login, demo_user,
     assert_constant_queries(client, "/stars/selection/", add_rows, few=2, many=6)
 
 
-def test_summary_and_batch_lists_run_a_fixed_number_of_queries(client, login, demo_user, campaign):
+def test_summary_and_batch_lists_run_a_fixed_number_of_queries(
+    client, login, demo_user, campaign, make_nomination
+):
     login("baozhang_head")
 
     def add_summaries(n):
@@ -404,19 +429,23 @@ def test_summary_and_batch_lists_run_a_fixed_number_of_queries(client, login, de
 
     assert_constant_queries(client, "/stars/summaries/", add_summaries, few=2, many=6)
 
-    def add_batches(n):
-        from stars.models import BatchPrint
+    nomination = make_nomination("baozhang_head")
+    numbers = itertools.count(1)
 
-        for i in range(n):
-            BatchPrint.objects.create(
+    def add_batches(n):
+        # Requested through the service (the background print is left queued: not launched).
+        for i in itertools.islice(numbers, n):
+            services.batch_print_request(
+                acting_user=demo_user("baozhang_head"),
                 campaign=campaign,
-                requested_by=demo_user("baozhang_head"),
+                nominations=[nomination],
                 label=f"批次{i}",
-                base_url="http://t",
-                token="x",
+                base_url="http://testserver",
             )
 
     assert_constant_queries(client, "/stars/batches/", add_batches, few=2, many=6)
+    listed = element_text(client.get("/stars/batches/").content, "batch-list")
+    assert all(f"批次{i} " in listed for i in range(1, 9)) and listed.count("排队中") == 8
 
 
 def test_plan_list_runs_a_fixed_number_of_queries(client, login, demo_user, post):

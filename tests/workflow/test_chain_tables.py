@@ -12,6 +12,7 @@ import pytest
 from qpdo.workflow import rules, services
 from qpdo.workflow.enums import Action, State
 from qpdo.workflow.models import Opinion
+from tests.utils import assert_move_audited, assert_refusal_audited, audit_mark
 
 ALL_USERS = [
     "zonghe_head",
@@ -62,6 +63,7 @@ def test_topic_chain_table(make_topic, demo_user, username, step_code, decision)
     user = demo_user(username)
     allowed = username in TOPIC_ACTORS[step_code]
     before = Opinion.objects.filter(approval=approval).count()
+    mark = audit_mark()
 
     assert (rules.refusal_to_decide(user, approval) is None) == allowed
     if allowed:
@@ -80,6 +82,9 @@ def test_topic_chain_table(make_topic, demo_user, username, step_code, decision)
             Action.REJECT: State.REJECTED,
         }[decision]
         assert approval.state == expected
+        assert_move_audited(
+            mark, actor=user, subject=topic, decision=decision, state_label=approval.state_label
+        )
     else:
         with pytest.raises(services.TransitionRefused):
             services.approval_transition(
@@ -92,21 +97,25 @@ def test_topic_chain_table(make_topic, demo_user, username, step_code, decision)
         approval.refresh_from_db()
         assert approval.step.code == step_code
         assert Opinion.objects.filter(approval=approval).count() == before
+        assert_refusal_audited(mark, actor=user, decision=decision)
 
 
 @pytest.mark.parametrize("username", ALL_USERS)
 def test_topic_submit_table(make_topic, demo_user, username):
     topic = make_topic("gongcheng_head")
     user = demo_user(username)
+    mark = audit_mark()
     if username in TOPIC_SUBMITTERS:
         services.approval_submit(subject=topic, acting_user=user)
         topic.approval.refresh_from_db()
         assert topic.approval.state == State.IN_REVIEW
+        assert_move_audited(mark, actor=user, subject=topic, decision=Action.SUBMIT)
     else:
         with pytest.raises(services.TransitionRefused):
             services.approval_submit(subject=topic, acting_user=user)
         topic.approval.refresh_from_db()
         assert topic.approval.state == State.DRAFT
+        assert_refusal_audited(mark, actor=user, decision=Action.SUBMIT)
 
 
 def test_every_registered_chain_has_a_table():

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from lectures import services as lecture_services
+from qpdo.org import clock
 from qpdo.org.enums import AuditAction, Role
 from qpdo.org.models import AuditRecord, Staff
 from qpdo.org.roles import role_group
@@ -329,11 +330,22 @@ def test_remind_overdue_once_a_day(make_memo, demo_user, django_capture_on_commi
     assert notes.count() == 2 and "逾期 2 天" in notes.order_by("id").first().body
 
 
-def test_remind_overdue_command_runs(make_memo, demo_user, capsys):
+def test_remind_overdue_command_runs(
+    make_memo, demo_user, capsys, django_capture_on_commit_callbacks
+):
     memo = make_memo(year=2020)
     services.approval_submit(subject=memo, acting_user=demo_user("gongcheng_head"))
-    call_command("remind_overdue")
-    assert "1" in capsys.readouterr().out
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("remind_overdue")
+    assert capsys.readouterr().out.strip() == "已对 1 个逾期事项发送催办提醒。"
+    reminder = Reminder.objects.get(approval=memo.approval)
+    assert reminder.day == clock.today() and reminder.step_index == memo.approval.step_index
+    assert Notification.objects.filter(
+        title=f"催办：{memo.approval.title}", approval=memo.approval
+    ).exists()
+    call_command("remind_overdue")  # the same day again: nobody is reminded twice
+    assert capsys.readouterr().out.strip() == "已对 0 个逾期事项发送催办提醒。"
+    assert Reminder.objects.filter(approval=memo.approval).count() == 1
 
 
 def test_only_never_submitted_drafts_can_be_deleted(make_topic, demo_user):

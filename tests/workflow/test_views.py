@@ -6,7 +6,9 @@ import subprocess
 import tempfile
 
 import pytest
+from django.contrib.auth import get_user_model
 
+from lectures.models import Topic
 from qpdo.workflow import services
 from qpdo.workflow.enums import Action, State
 from tests.utils import assert_constant_queries
@@ -159,12 +161,51 @@ def test_admin_awaiting_me_filter(client, login, make_topic, demo_user):
     assert waiting.title in page and draft.title not in page
 
 
-def test_admin_cannot_delete_a_submitted_subject(client, login, make_topic, demo_user):
+@pytest.fixture
+def superuser(db):
+    """A real, saved superuser: the one account the admin lets delete anything it may."""
+    return get_user_model().objects.create_superuser(
+        username="root_test", email="root@example.invalid", password="x-Unused-9"
+    )
+
+
+def test_admin_cannot_delete_a_submitted_subject(client, superuser, make_topic, demo_user):
     topic = submitted_topic(make_topic, demo_user)
-    client.force_login(demo_user("sysadmin"))
-    demo_user("sysadmin").is_superuser = True
-    login("zonghe_staff")
-    assert client.get(f"/admin/lectures/topic/{topic.pk}/delete/").status_code == 403
+    assert topic.approval.state == State.IN_REVIEW
+    client.force_login(superuser, backend="django.contrib.auth.backends.ModelBackend")
+    url = f"/admin/lectures/topic/{topic.pk}/delete/"
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Topic.objects.filter(pk=topic.pk).exists()
+    topic.approval.refresh_from_db()
+    assert topic.approval.state == State.IN_REVIEW
+
+
+def test_admin_changelist_offers_no_delete_action(client, superuser, make_topic, demo_user):
+    topic = submitted_topic(make_topic, demo_user)
+    client.force_login(superuser, backend="django.contrib.auth.backends.ModelBackend")
+    page = client.get("/admin/lectures/topic/").content.decode()
+    assert topic.title in page
+    assert 'value="delete_selected"' not in page
+    # Posting the action anyway (as a forged form would) deletes nothing.
+    for data in (
+        {"action": "delete_selected", "_selected_action": [topic.pk]},
+        {"action": "delete_selected", "_selected_action": [topic.pk], "post": "yes"},
+    ):
+        client.post("/admin/lectures/topic/", data)
+        assert Topic.objects.filter(pk=topic.pk).exists()
+
+
+def test_admin_superuser_may_delete_a_draft(client, superuser, make_topic):
+    """The guard is about submitted subjects: the same superuser deletes a draft."""
+    draft = make_topic()
+    assert draft.approval.state == State.DRAFT
+    client.force_login(superuser, backend="django.contrib.auth.backends.ModelBackend")
+    url = f"/admin/lectures/topic/{draft.pk}/delete/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not Topic.objects.filter(pk=draft.pk).exists()
 
 
 def test_section_head_has_no_admin(client, login):

@@ -200,6 +200,9 @@ def plan_update(*, acting_user, plan: Plan, data: dict, items: Sequence[dict]) -
     plan.save()
     _save_items(plan, items)
     workflow.subject_refresh_title(plan)
+    audit_record(
+        action=AuditAction.CHANGE, actor=acting_user, target=plan, detail=f"修改年度计划：{plan}"
+    )
     return plan
 
 
@@ -397,6 +400,15 @@ def report_update(
         for upload in documents:
             _store_attachment(saved, report, AttachmentKind.DOCUMENT, upload)
         workflow.subject_refresh_title(report)
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=report,
+            detail=(
+                f"修改活动信息：{report}（新增照片 {len(photos)} 张、文档 {len(documents)} 个，"
+                f"删除照片 {len(removed_photos)} 张、附件 {len(removed_files)} 个）"
+            ),
+        )
     return report
 
 

@@ -289,3 +289,17 @@ def test_promotion_only_for_adopted_reports(make_report, adopt, reviewer, demo_u
     with pytest.raises(ValidationError, match="已报市国动办"):
         services.report_promote(acting_user=reviewer, report=report)
     assert ReportAttachment.objects.count() == 0
+
+
+def test_report_edit_is_audited(make_report, in_2024):
+    from qpdo.org.enums import AuditAction
+    from qpdo.org.models import AuditRecord
+
+    report = make_report("zhujiajiao")
+    user = report.approval.created_by
+    services.report_update(
+        acting_user=user, report=report, data=_data(), fronts=list(report.fronts.all())
+    )
+    record = AuditRecord.objects.filter(action=AuditAction.CHANGE, actor=user).order_by("-id")[0]
+    assert record.object_id == str(report.pk)
+    assert record.detail.startswith("修改活动信息")

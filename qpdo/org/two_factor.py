@@ -41,6 +41,9 @@ REQUIRED_ROLES = frozenset(
 )
 RECOVERY_CODES = 10
 OPEN_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/accounts/login/", "/static/")
+# Session flag: this sign-in has no second factor and needs none (checked once per session,
+# not on every request; a change of the rules applies from the next sign-in).
+NOT_NEEDED = "qpdo_2fa_not_needed"
 
 
 def is_required(user) -> bool:
@@ -95,6 +98,7 @@ class TwoFactorMiddleware:
         if (
             user is not None
             and user.is_authenticated
+            and not request.session.get(NOT_NEEDED)
             and not user.is_verified()
             and not request.path.startswith(OPEN_PREFIXES)
         ):
@@ -102,4 +106,5 @@ class TwoFactorMiddleware:
                 return redirect(f"{reverse('two-factor-verify')}?next={request.get_full_path()}")
             if is_required(user):
                 return redirect("two-factor-setup")
+            request.session[NOT_NEEDED] = True
         return self.get_response(request)

@@ -26,10 +26,12 @@ OPEN_PATHS = ("/accounts/password/", "/accounts/logout/", "/accounts/login/", "/
 
 
 def security_of(user) -> AccountSecurity:
-    security, _ = AccountSecurity.objects.get_or_create(
-        user=user, defaults={"password_changed_at": clock.now()}
-    )
-    return security
+    """Return the account's security row (read only: a request never writes one).
+
+    Every password set writes it (PasswordHistoryValidator.password_changed); accounts older
+    than this rule got one from migration org.0006. A missing row means no rule applies yet.
+    """
+    return AccountSecurity.objects.filter(user=user).first() or AccountSecurity(user=user)
 
 
 def password_expires_at(security: AccountSecurity):

@@ -20,8 +20,10 @@ def refuse_overwriting_audit_records(sender, instance, raw, **kwargs):
 def audit_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         from .password_policy import mark_signed_in
+        from .two_factor import note_sign_in
 
         mark_signed_in(request)
+        note_sign_in(request, user)
     audit_record(action=AuditAction.LOGIN, actor=user, ip_address=client_ip(request))
 
 

@@ -41,8 +41,8 @@ REQUIRED_ROLES = frozenset(
 )
 RECOVERY_CODES = 10
 OPEN_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/accounts/login/", "/static/")
-# Session flag: this sign-in has no second factor and needs none (checked once per session,
-# not on every request; a change of the rules applies from the next sign-in).
+# Session flag, set at sign-in: this account has no second factor and needs none (so no
+# request asks again; a change of the rules applies from the next sign-in).
 NOT_NEEDED = "qpdo_2fa_not_needed"
 
 
@@ -106,5 +106,10 @@ class TwoFactorMiddleware:
                 return redirect(f"{reverse('two-factor-verify')}?next={request.get_full_path()}")
             if is_required(user):
                 return redirect("two-factor-setup")
-            request.session[NOT_NEEDED] = True
         return self.get_response(request)
+
+
+def note_sign_in(request, user) -> None:
+    """At sign-in, remember for the session whether a second factor is needed at all."""
+    if not has_authenticator(user) and not is_required(user):
+        request.session[NOT_NEEDED] = True

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from qpdo.org.enums import CAMPAIGN_UNIT_KINDS, OUTREACH_UNIT_KINDS, Role
+from qpdo.org.need_to_know import reads_across_units
 from qpdo.org.scoping import has_role, is_office_wide, user_staff, user_unit
 
 LEADERSHIP_ROLES = (Role.OFFICE_LEADER, Role.PARTY_GROUP)
@@ -161,7 +162,7 @@ def may_view_record(user, staff) -> bool:
     """Return whether the user may read `staff`'s yearly record (个人实践档案)."""
     if staff is None or not getattr(user, "is_authenticated", False):
         return False
-    if is_leadership(user):
+    if reads_across_units(user, "campaigns.PersonRecord"):
         return True
     if staff.user_id is not None and staff.user_id == user.pk:
         return True
@@ -171,7 +172,7 @@ def may_view_record(user, staff) -> bool:
 def may_list_records(user) -> bool:
     """Return whether the user opens other people's records: the leadership, a section head."""
     unit = user_unit(user)
-    return is_leadership(user) or (
+    return reads_across_units(user, "campaigns.PersonRecord") or (
         has_role(user, Role.SECTION_HEAD) and unit is not None and unit.kind in CAMPAIGN_UNIT_KINDS
     )
 

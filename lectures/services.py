@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from campaigns.services import check_open
-from qpdo.documents.uploads import atomic_with_files, clean_image, make_thumbnail
+from qpdo.documents.uploads import atomic_with_files, clean_photo
 from qpdo.org import clock
 from qpdo.org.models import Staff
 from qpdo.org.scoping import user_unit
@@ -263,9 +263,8 @@ def lecture_record_delivery(
                 uploaded_at=clock.now(),
                 caption=(captions or {}).get(index, "")[:100],
             )
-            cleaned = clean_image(upload)
+            cleaned, thumb = clean_photo(upload)
             saved.save(photo.image, cleaned.name, cleaned)
-            thumb = make_thumbnail(cleaned)
             saved.save(photo.thumbnail, thumb.name, thumb)
             photo.save()
     return lecture

@@ -165,7 +165,7 @@ class ReportAdmin(ApprovalAdminMixin, admin.ModelAdmin):
             return "—"
         return format_html_join(
             " ",
-            '<a href="{}" target="_blank"><img src="{}" alt="{}" style="height:90px"></a>',
+            '<a href="{}" target="_blank"><img src="{}" alt="{}" height="90"></a>',
             (
                 (
                     reverse("outreach:photo", args=[p.pk]),

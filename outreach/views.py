@@ -1367,17 +1367,40 @@ class RegisterImportView(RegisterAccessMixin, TemplateView):
             return self.confirm(request)
         form = RegisterImportForm(request.POST, request.FILES)
         if not form.is_valid():
+            upload = request.FILES.get("file")
+            services.register_import_refused(
+                acting_user=request.user,
+                spec_code=self.spec.code,
+                file_name=getattr(upload, "name", ""),
+                reason="；".join(m for errors in form.errors.values() for m in errors)[:300],
+                request=request,
+            )
             return self.render_to_response(self.get_context_data(form=form))
         upload = form.cleaned_data["file"]
         try:
             raw = read_xlsx_rows(upload, max_bytes=REGISTER_IMPORT_MAX_BYTES, max_rows=5000)
         except ValidationError as error:
             form.add_error("file", error)
+            services.register_import_refused(
+                acting_user=request.user,
+                spec_code=self.spec.code,
+                file_name=upload.name,
+                reason="无法读取文件",
+                request=request,
+            )
             return self.render_to_response(self.get_context_data(form=form))
         rows = [(line, [imports.cell_text(v) for v in values]) for line, values in raw]
         result = services.register_import_check(
             acting_user=request.user, spec_code=self.spec.code, raw_rows=rows
         )
+        if not result.is_clean:
+            services.register_import_refused(
+                acting_user=request.user,
+                spec_code=self.spec.code,
+                file_name=upload.name,
+                reason=f"检查发现 {len(result.error_rows) + len(result.file_errors)} 处问题",
+                request=request,
+            )
         token = uuid.uuid4().hex
         if result.is_clean:
             request.session[self.SESSION_KEY] = {

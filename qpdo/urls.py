@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/login/", views.PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PortalPasswordChangeView.as_view(), name="password_change"),
+    path("accounts/2fa/verify/", views.TwoFactorVerifyView.as_view(), name="two-factor-verify"),
+    path("accounts/2fa/setup/", views.TwoFactorSetupView.as_view(), name="two-factor-setup"),
     path("workflow/", include("qpdo.workflow.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("lectures/", include("lectures.urls")),

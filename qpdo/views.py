@@ -4,6 +4,7 @@ import functools
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.generic import TemplateView
 
@@ -112,7 +113,10 @@ class PortalPasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):
+        from qpdo.org.models import AccountSecurity
+
         response = super().form_valid(form)
+        AccountSecurity.objects.filter(user=self.request.user).update(must_change_password=False)
         audit_record(
             action=AuditAction.PASSWORD_CHANGE,
             actor=self.request.user,
@@ -120,3 +124,120 @@ class PortalPasswordChangeView(auth_views.PasswordChangeView):
         )
         messages.success(self.request, "密码已修改。")
         return response
+
+
+# Two-factor sign-in ----------------------------------------------------------------------
+
+
+def _safe_next(request, default: str = "/") -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or default
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+class TwoFactorVerifyView(TemplateView):
+    """The second step of signing in: a code from the authenticator or a recovery code."""
+
+    template_name = "registration/two_factor_verify.html"
+
+    def get(self, request, *args, **kwargs):
+        from qpdo.org.two_factor import has_authenticator
+
+        if request.user.is_verified() or not has_authenticator(request.user):
+            return redirect(_safe_next(request))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(next=_safe_next(self.request), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        from django_otp import login as otp_login
+
+        from qpdo.org.two_factor import verify_code
+
+        device = verify_code(request.user, request.POST.get("code", ""))
+        if device is None:
+            audit_record(
+                action=AuditAction.TWO_FACTOR,
+                actor=request.user,
+                detail="双因素验证码错误或已使用过",
+                success=False,
+            )
+            return self.render_to_response(
+                self.get_context_data(error="验证码不正确或已使用过，请输入验证器上新的 6 位数字。")
+            )
+        otp_login(request, device)
+        audit_record(
+            action=AuditAction.TWO_FACTOR,
+            actor=request.user,
+            detail=f"双因素验证通过（{'恢复码' if device.name == '恢复码' else '验证器'}）",
+        )
+        return redirect(_safe_next(request))
+
+
+class TwoFactorSetupView(TemplateView):
+    """Set up an authenticator app: scan the QR code, confirm with one code, keep the
+    recovery codes shown once."""
+
+    template_name = "registration/two_factor_setup.html"
+
+    def _pending(self):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from qpdo.org.two_factor import totp_device
+
+        device = totp_device(self.request.user, confirmed=False)
+        if device is None:
+            device = TOTPDevice.objects.create(
+                user=self.request.user, name="验证器", confirmed=False
+            )
+        return device
+
+    def get(self, request, *args, **kwargs):
+        from qpdo.org.two_factor import has_authenticator
+
+        if has_authenticator(request.user) and not request.user.is_verified():
+            return redirect("two-factor-verify")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        from base64 import b32encode
+
+        from qpdo.documents.qr import qr_svg
+        from qpdo.org.two_factor import is_required
+
+        device = self._pending()
+        context = super().get_context_data(**kwargs)
+        context.update(
+            qr=qr_svg(device.config_url),
+            secret=b32encode(device.bin_key).decode(),
+            required=is_required(self.request.user),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        from django_otp import login as otp_login
+
+        from qpdo.org.two_factor import has_authenticator, new_recovery_codes
+
+        if has_authenticator(request.user) and not request.user.is_verified():
+            return redirect("two-factor-verify")
+        device = self._pending()
+        code = "".join(request.POST.get("code", "").split())
+        if not (code.isdigit() and device.verify_token(code)):
+            return self.render_to_response(
+                self.get_context_data(
+                    error="验证码不正确，请核对手机时间后输入验证器上的 6 位数字。"
+                )
+            )
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = new_recovery_codes(request.user)
+        otp_login(request, device)
+        audit_record(
+            action=AuditAction.TWO_FACTOR, actor=request.user, detail="启用双因素登录（验证器）"
+        )
+        return render(request, "registration/two_factor_codes.html", {"codes": codes})

@@ -14,7 +14,7 @@ from django.db import transaction
 from campaigns.models import Campaign
 from campaigns.services import check_open
 from qpdo.documents.qr import verification_code
-from qpdo.documents.uploads import atomic_with_files, clean_image, make_thumbnail
+from qpdo.documents.uploads import atomic_with_files, clean_photo
 from qpdo.jobs.models import Job
 from qpdo.jobs.registry import JobOutput, JobRefused
 from qpdo.jobs.services import job_request
@@ -329,6 +329,9 @@ def nomination_clean(
                 "（如表情符号），请删除或改用常用字。"
             )
     size = count_chars(cleaned["deeds"])
+    if cleaned["deeds"] and size == 0 and "deeds" not in errors:
+        # Only blanks or invisible characters (zero-width spaces, joiners): nothing to print.
+        errors["deeds"] = "主要事迹不能只有空白或不可见的字符（如零宽空格），请填写事迹内容。"
     if size > DEEDS_MAX_CHARS:
         errors["deeds"] = (
             f"主要事迹须在{DEEDS_MAX_CHARS}字以内（不计空格和换行），当前为{size}字，"
@@ -368,9 +371,8 @@ def _store_photo(saved, nomination: Nomination, upload) -> list[str]:
     """Store a cleaned photo and its thumbnail; return the names of the files they replace."""
     PHOTO_VALIDATOR(upload)
     old = [name for name in (nomination.photo.name, nomination.photo_thumb.name) if name]
-    cleaned = clean_image(upload, max_side=1600)
+    cleaned, thumb = clean_photo(upload, max_side=1600, thumb_size=480)
     saved.save(nomination.photo, cleaned.name, cleaned)
-    thumb = make_thumbnail(cleaned, size=480)
     saved.save(nomination.photo_thumb, thumb.name, thumb)
     return old
 

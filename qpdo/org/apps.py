@@ -11,3 +11,4 @@ class OrgConfig(AppConfig):
 
         signals.connect_post_migrate()
         caching.connect_signals()
+        signals.connect_axes()

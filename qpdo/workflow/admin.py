@@ -12,8 +12,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -360,7 +359,7 @@ class ApprovalAdminMixin:
         """POST a decision from the change page; the engine checks and performs it."""
         obj = self.get_object(request, object_id)
         if obj is None or not self.has_view_permission(request, obj):
-            raise PermissionDenied("您无权查看该事项。")
+            raise Http404("未找到该审批事项。")
         change_url = self._url("change", obj.pk)
         if request.method != "POST" or obj.approval.step is None:
             messages.error(request, f"该事项当前为“{obj.approval.state_label}”，无需审批。")

@@ -306,3 +306,17 @@ def test_record_counts_in_sql_match_the_full_record(make_report, adopt, reviewer
     counted = providers.record_counts(campaign, staff=people)
     assert counted == full
     assert counted[reviewer.staff.pk]["outreach_reviews"] == 4
+
+
+def test_report_edit_is_audited(make_report, in_2024):
+    from qpdo.org.enums import AuditAction
+    from qpdo.org.models import AuditRecord
+
+    report = make_report("zhujiajiao")
+    user = report.approval.created_by
+    services.report_update(
+        acting_user=user, report=report, data=_data(), fronts=list(report.fronts.all())
+    )
+    record = AuditRecord.objects.filter(action=AuditAction.CHANGE, actor=user).order_by("-id")[0]
+    assert record.object_id == str(report.pk)
+    assert record.detail.startswith("修改活动信息")

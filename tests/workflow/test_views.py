@@ -163,10 +163,17 @@ def test_admin_awaiting_me_filter(client, login, make_topic, demo_user):
 
 @pytest.fixture
 def superuser(db):
-    """A real, saved superuser: the one account the admin lets delete anything it may."""
-    return get_user_model().objects.create_superuser(
+    """A real, saved superuser: the one account the admin lets delete anything it may.
+
+    Exempt from the second factor like the demo accounts (force_login cannot pass a TOTP step).
+    """
+    from qpdo.org.models import AccountSecurity
+
+    user = get_user_model().objects.create_superuser(
         username="root_test", email="root@example.invalid", password="x-Unused-9"
     )
+    AccountSecurity.objects.update_or_create(user=user, defaults={"demo_exempt": True})
+    return user
 
 
 def test_admin_cannot_delete_a_submitted_subject(client, superuser, make_topic, demo_user):

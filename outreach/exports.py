@@ -342,8 +342,9 @@ class ImportTemplateExporter(XlsxExporter):
 
     def __init__(self, spec) -> None:
         self.spec = spec
-        self.sheet_name = f"{spec.label}名单"[:31]
-        self.filename = f"{spec.label}名单导入模板.xlsx"
+        what = spec.label if spec.is_records else f"{spec.label}名单"
+        self.sheet_name = what[:31]
+        self.filename = f"{what}导入模板.xlsx"
         self.columns = tuple(Column(c.header, 24 if c.attr == "name" else 14) for c in spec.columns)
 
     def rows(self):

@@ -1418,11 +1418,14 @@ class RegisterImportView(TemplateView):
         if not result.applied:
             messages.error(request, "导入未完成：台账数据在检查后有变动，请重新上传核对。")
             return self.render_to_response(self.get_context_data(result=result, year=year))
-        unit = "条" if self.spec.is_records else "个"
+        if self.spec.is_records:
+            unit, what = "条", f"{year}年{self.spec.label}"
+        else:
+            unit, what = "个", f"{self.spec.label}台账"
         messages.success(
             request,
-            f"{f'{year}年' if year else ''}{self.spec.label}台账已导入：新增 {result.count('new')} "
-            f"{unit}，更新 {result.count('update')} {unit}，无变化 {result.count('same')} {unit}。",
+            f"{what}已导入：新增 {result.count('new')} {unit}，"
+            f"更新 {result.count('update')} {unit}，无变化 {result.count('same')} {unit}。",
         )
         return HttpResponseRedirect(self.get_context_data(year=year)["list_url"])
 

@@ -12,7 +12,7 @@ from qpdo.documents.excel import Column, XlsxExporter, percent
 from qpdo.org import clock
 from qpdo.org.enums import UnitKind
 
-from .enums import REPORT_STATE_LABELS
+from .enums import REPORT_STATE_LABELS, TeamMemberKind
 from .selectors import Coverage, UnitProgress
 
 
@@ -136,10 +136,12 @@ class CommunityRegisterExporter(XlsxExporter):
             Column(f"{year}年演练", 10),
             Column("最近演练日期", 14),
             Column(f"{year}年修订防空袭方案", 12),
+            Column(f"{year}年防空袭方案修订日期", 14),
             Column("故事长廊", 8),
             Column("微展馆", 8),
             Column("体验角", 8),
             Column("宣教队伍人数", 10),
+            *(Column(f"宣教队伍（{kind.label}）", 10) for kind in TeamMemberKind),
             Column("是否全覆盖", 10),
             Column("备注", 24),
         )
@@ -155,10 +157,12 @@ class CommunityRegisterExporter(XlsxExporter):
                 community.drilled,
                 community.last_drill_on,
                 community.plan_revised,
+                community.plan_revised_on,
                 community.has_story_corridor,
                 community.has_micro_museum,
                 community.has_experience_corner,
                 community.team_size or 0,
+                *(getattr(community, f"team_{kind.value}") or 0 for kind in TeamMemberKind),
                 community.trained and community.drilled,
                 community.note,
             ]

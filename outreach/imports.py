@@ -378,6 +378,7 @@ class RowOutcome:
     errors: list[str] = field(default_factory=list)
     action: str = ""  # new, update, same
     existing_pk: int | None = None
+    detail: str = ""  # what a row of yearly records would record, for the dry-run table
 
     ACTION_LABELS = {"new": "新增", "update": "更新", "same": "无变化"}
 

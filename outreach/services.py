@@ -1001,6 +1001,7 @@ class _SchoolCourses:
         on_file = set(SchoolCourse.objects.filter(year=year).values_list("school_id", "title"))
 
         def classify(row, present: set[str]) -> str:
+            row.detail = f"《{row.values['title']}》{row.values['hours']} 课时"
             return "same" if (row.values["place"].pk, row.values["title"]) in on_file else "new"
 
         return _places_by_name(School.objects.all()), classify
@@ -1020,6 +1021,7 @@ class _SchoolCourses:
 
 
 COMMUNITY_POSITIONS = ("has_story_corridor", "has_micro_museum", "has_experience_corner")
+COMMUNITY_SPEC = imports.COMMUNITY_YEAR
 
 
 class _CommunityYear:
@@ -1050,6 +1052,18 @@ class _CommunityYear:
                     if (community.pk, kind.value, name) not in team
                 ],
             }
+            labels = {c.attr: c.header for c in COMMUNITY_SPEC.columns}
+            row.detail = "；".join(
+                part
+                for part in (
+                    found["plan"] and f"防空袭方案修订 {revised_on:%Y-%m-%d}",
+                    "、".join(
+                        f"{labels[a]}：{'是' if v else '否'}" for a, v in found["positions"].items()
+                    ),
+                    found["members"] and f"宣教队伍新增 {len(found['members'])} 人",
+                )
+                if part
+            )
             return "update" if any(found.values()) else "same"
 
         return _places_by_name(Community.objects.all()), classify
@@ -1080,6 +1094,7 @@ class _PartySchoolCourses:
         )
 
         def classify(row, present: set[str]) -> str:
+            row.detail = f"{row.values['class_name']} {row.values['hours']} 课时"
             key = (row.values["title"], row.values["class_name"])
             return "same" if key in on_file else "new"
 
@@ -1108,6 +1123,7 @@ class _BaseVisits:
         )
 
         def classify(row, present: set[str]) -> str:
+            row.detail = f"{row.values['visited_on']:%Y-%m-%d} {row.values['participants']} 人"
             key = (row.values["visited_on"], row.values["class_name"])
             return "same" if key in on_file else "new"
 

@@ -120,6 +120,9 @@ def test_community_year_records_revision_positions_and_team(demo_user, places, y
         acting_user=user, spec_code="community-year", raw_rows=sheet, year=year
     )
     assert check.is_clean and check.count("update") == 1
+    assert check.rows[0].detail == (
+        f"防空袭方案修订 {revised:%Y-%m-%d}；故事长廊：是；宣教队伍新增 5 人"
+    )
     assert not CommunityAirRaidPlan.objects.exists()  # the dry run writes nothing
     result = services.register_import(
         acting_user=user, spec_code="community-year", raw_rows=sheet, year=year
@@ -268,6 +271,7 @@ def test_community_year_page_dry_run_then_confirm(client, login, places, year):
     response = form.submit(client)
     text = response.content.decode()
     assert "更新 <strong>1</strong>" in text and "确认导入" in text
+    assert "宣教队伍新增 2 人" in text
     assert not CommunityAirRaidPlan.objects.exists()
     confirm = PageForm.from_response(response, testid="import-confirm-form")
     response = confirm.submit(client, button="confirm")

@@ -25,13 +25,13 @@ from qpdo.org.models import Staff, Unit
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import Action
 
-from . import services
+from . import demo_year, services
 from .enums import CompetitionLevel, FourQuestions, ItemKind, OutputKind, RecheckOutcome, TeamKind
 from .models import Campaign, KeyTask, WorkItem
 
 User = get_user_model()
-YEAR = 2024
-at = clock.at
+YEAR = demo_year.TEMPLATE_YEAR  # the script's dates; demo_year maps them into the year built
+at = demo_year.at
 
 
 def _user(username: str):
@@ -94,6 +94,8 @@ class Timeline:
 
     def run(self) -> None:
         for moment, _order, action in sorted(self.events, key=lambda e: (e[0], e[1])):
+            if not demo_year.happened(moment):
+                break  # in date order: everything after has not happened yet either
             with clock.frozen(moment):
                 action()
 
@@ -402,7 +404,7 @@ RECTIFICATIONS = [
 
 
 def build(log) -> None:
-    campaign = Campaign.objects.filter(year=YEAR).first()
+    campaign = Campaign.objects.filter(year=demo_year.year()).first()
     if campaign is None or WorkItem.objects.filter(campaign=campaign).exists():
         return
     tasks = {t.order: t for t in KeyTask.objects.filter(campaign=campaign)}
@@ -413,7 +415,7 @@ def build(log) -> None:
     coordinator = "zonghe_head"
 
     def day(md: tuple[int, int]) -> datetime.date:
-        return datetime.date(YEAR, *md)
+        return demo_year.day(YEAR, *md)
 
     # --- the lists -----------------------------------------------------------------------
     def list_item(row, kind):
@@ -1169,7 +1171,7 @@ def build(log) -> None:
         [("黄俊杰", 95, "第一名"), ("许婷", 88, ""), ("周浩", 88, ""), ("郑雨欣", 80, "")],
     )
     competition(
-        "2024年上海市国动系统通信警报专业技能比武",
+        f"{demo_year.year()}年上海市国动系统通信警报专业技能比武",
         "通信警报",
         CompetitionLevel.CITY,
         "市国动办",

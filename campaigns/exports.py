@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from pypdf import PdfReader
 
-from qpdo.documents.excel import Column, XlsxExporter
+from qpdo.documents.excel import Column, Percent, XlsxExporter
 from qpdo.documents.pdf import pdf_response, render_pdf
 from qpdo.org import clock
 from qpdo.org.audit import audit_record
@@ -72,7 +72,7 @@ class RankingExporter(XlsxExporter):
                 line.rank,
                 line.unit.name,
                 *line.values,
-                f"{rate:g}%" if rate is not None else "—",
+                Percent(rate) if rate is not None else "—",
                 line.score,
             ]
         ranking = self.view.get("ranking")

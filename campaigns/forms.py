@@ -439,3 +439,61 @@ class CopyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+
+
+class NewYearForm(forms.Form):
+    """The new year's campaign: its heading, its period and every key date (shifted a year)."""
+
+    doc_number = forms.CharField(
+        label="文号", max_length=40, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    name = forms.CharField(
+        label="活动名称", max_length=100, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    start = forms.DateField(label="开始日期", widget=DATE_WIDGET)
+    end = forms.DateField(label="结束日期", widget=DATE_WIDGET)
+
+    def __init__(self, *args, source, year: int, **kwargs):
+        from .services import campaign_preview
+
+        preview = campaign_preview(source=source, year=year)
+        kwargs["initial"] = {
+            "doc_number": f"青国动〔{year}〕号",
+            "name": source.name,
+            "start": preview["start"],
+            "end": preview["end"],
+            **(kwargs.get("initial") or {}),
+        }
+        super().__init__(*args, **kwargs)
+        self.key_date_names: list[str] = []
+        self._codes: dict[str, str] = {}
+        for kd, shifted in preview["key_dates"]:
+            name = f"kd_{kd.code}"
+            self.fields[name] = forms.DateField(
+                label=kd.title,
+                initial=shifted,
+                widget=DATE_WIDGET,
+                help_text=f"{source.year}年：{kd.date:%Y-%m-%d}",
+            )
+            self.key_date_names.append(name)
+            self._codes[name] = kd.code
+        self.year = year
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.key_date_names:
+            day = cleaned.get(name)
+            if day is not None and abs(day.year - self.year) > 1:
+                self.add_error(name, f"日期应在{self.year}年前后。")
+        return cleaned
+
+    def key_dates(self) -> dict:
+        """Return the key dates the office changed (the others follow their rules)."""
+        return {
+            self._codes[name]: self.cleaned_data[name]
+            for name in self.key_date_names
+            if self.cleaned_data[name] != self.fields[name].initial
+        }

@@ -57,6 +57,18 @@ class Campaign(models.Model):
         help_text="负责活动日常统筹：建立工作清单、汇总每月排名并报办领导确认。",
     )
     text = models.TextField("实施意见", blank=True)
+    closed_at = models.DateTimeField(
+        "结束时间", null=True, blank=True, editable=False, help_text="年度工作结束后只读。"
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="结束人",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = CampaignManager()
 
@@ -79,6 +91,11 @@ class Campaign(models.Model):
 
     def natural_key(self) -> tuple[int]:
         return (self.year,)
+
+    @property
+    def is_closed(self) -> bool:
+        """A closed year is history: it is read, never written."""
+        return self.closed_at is not None
 
     @property
     def months(self) -> list[int]:

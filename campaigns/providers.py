@@ -87,6 +87,9 @@ class Provider:
     monthly: MonthlyFunc | None = None
     record: RecordFunc | None = None
     calendar: CalendarFunc | None = None
+    # Optional: only the record's counts, aggregated in SQL, for the list of people
+    # ((campaign, *, staff) -> {staff_id: {key: n}}); without it the list calls `record`.
+    record_counts: Callable[..., dict[int, dict[str, int]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,10 @@ class CopyHook:
     label: str
     copy: Callable[..., str]
     order: int = 50
+    # preview(source: Campaign, year: int) -> list[str]: what copy() would create (Chinese lines)
+    preview: Callable[..., list[str]] | None = None
+    # key_dates(year: int) -> {code: date}: dates the programme sets by rule (not shifted)
+    key_dates: Callable[..., dict] | None = None
 
 
 _PROVIDERS: dict[str, Provider] = {}
@@ -118,9 +125,18 @@ def get(code: str) -> Provider | None:
     return _PROVIDERS.get(code)
 
 
-def register_copy_hook(code: str, *, label: str, copy: Callable[..., str], order: int = 50):
-    """Register what a programme copies when a campaign is copied to another year."""
-    _COPY_HOOKS[code] = CopyHook(code, label, copy, order)
+def register_copy_hook(
+    code: str,
+    *,
+    label: str,
+    copy: Callable[..., str],
+    order: int = 50,
+    preview: Callable[..., list[str]] | None = None,
+    key_dates: Callable[..., dict] | None = None,
+):
+    """Register what a programme copies when a campaign is copied to another year, and
+    (optionally) how it lists what it would copy on the new-year page."""
+    _COPY_HOOKS[code] = CopyHook(code, label, copy, order, preview, key_dates)
 
 
 def unregister_copy_hook(code: str) -> None:
@@ -152,11 +168,22 @@ def monthly_metrics(campaign, *, start, end, units: Iterable) -> dict[str, dict[
     return total
 
 
-def record_parts(campaign, *, staff: Sequence) -> list[tuple[str, Provider, dict[int, Any]]]:
-    """Return, per provider with a record, its parts for the people (keyed by staff id)."""
+def record_parts(
+    campaign, *, staff: Sequence, counts_only: bool = False
+) -> list[tuple[str, Provider, dict[int, Any]]]:
+    """Return, per provider with a record, its parts for the people (keyed by staff id).
+
+    With `counts_only`, a provider that aggregates its counts in SQL (`record_counts`) is asked
+    for those only: the parts then have counts and no entries.
+    """
     parts = []
     for code, provider in all_providers():
         if provider.record is None:
+            continue
+        if counts_only and provider.record_counts is not None:
+            counts = provider.record_counts(campaign, staff=list(staff))
+            by_staff = {pk: RecordPart(counts=dict(c)) for pk, c in counts.items()}
+            parts.append((code, provider, by_staff))
             continue
         parts.append((code, provider, provider.record(campaign, staff=list(staff))))
     return parts

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from qpdo.org.enums import CAMPAIGN_UNIT_KINDS, OUTREACH_UNIT_KINDS, Role
+from qpdo.org.need_to_know import reads_across_units
 from qpdo.org.scoping import has_role, is_office_wide, user_staff, user_unit
 
 LEADERSHIP_ROLES = (Role.OFFICE_LEADER, Role.PARTY_GROUP)
@@ -161,7 +162,7 @@ def may_view_record(user, staff) -> bool:
     """Return whether the user may read `staff`'s yearly record (个人实践档案)."""
     if staff is None or not getattr(user, "is_authenticated", False):
         return False
-    if is_leadership(user):
+    if reads_across_units(user, "campaigns.PersonRecord"):
         return True
     if staff.user_id is not None and staff.user_id == user.pk:
         return True
@@ -171,10 +172,25 @@ def may_view_record(user, staff) -> bool:
 def may_list_records(user) -> bool:
     """Return whether the user opens other people's records: the leadership, a section head."""
     unit = user_unit(user)
-    return is_leadership(user) or (
+    return reads_across_units(user, "campaigns.PersonRecord") or (
         has_role(user, Role.SECTION_HEAD) and unit is not None and unit.kind in CAMPAIGN_UNIT_KINDS
     )
 
 
+def may_start_year(user, source) -> bool:
+    """Return whether the user sets up a new year from `source` (last year's campaign): the
+    牵头科室's head, the 办领导, or the 系统管理员."""
+    return may_manage(user, source) or has_role(user, Role.SYSADMIN)
+
+
 def may_copy_campaign(user, campaign) -> bool:
-    return may_manage(user, campaign)
+    return may_start_year(user, campaign)
+
+
+def may_write(user, campaign) -> bool:
+    """Return whether the year is still open for writing (a closed year is read-only)."""
+    return campaign is not None and not campaign.is_closed
+
+
+def may_close_campaign(user, campaign) -> bool:
+    return may_manage(user, campaign) and not campaign.is_closed

@@ -66,14 +66,70 @@ from .models import (
 from .ranking import Line, rank_lines
 
 
+def working_year() -> int:
+    """Return the working year: the calendar year of the portal's clock (Asia/Shanghai)."""
+    return clock.today().year
+
+
 def campaign_current() -> Campaign | None:
-    """Return this year's campaign, else the latest one."""
-    year = clock.today().year
+    """Return this year's campaign, or None when it has not been set up yet (no fallback).
+
+    Cached until the next write (a new or closed campaign bumps the data version).
+    """
+    from qpdo.org.caching import cached
+
+    year = working_year()
+
+    def find() -> Campaign | bool:
+        # False is cached as "no campaign yet" (None means a cache miss).
+        return Campaign.objects.filter(year=year).first() or False
+
+    return cached(("campaign-current", year), find) or None
+
+
+def campaign_previous(year: int) -> Campaign | None:
+    """Return the latest campaign before `year` (the one a new year is made from)."""
     return (
-        Campaign.objects.filter(year=year).first()
-        or Campaign.objects.filter(year__lt=year).order_by("-year").first()
-        or Campaign.objects.order_by("year").first()
+        Campaign.objects.select_related("coordinator_unit")
+        .filter(year__lt=year)
+        .order_by("-year")
+        .first()
     )
+
+
+def year_span(*first_years: int | None) -> list[int]:
+    """Return every year from the earliest given (or campaign) year to this year, newest first.
+
+    No year is skipped: a year without a campaign still appears, so it can be opened and set up.
+    """
+    this_year = working_year()
+    found = [y for y in first_years if y]
+    first_campaign = Campaign.objects.order_by("year").values_list("year", flat=True).first()
+    if first_campaign:
+        found.append(first_campaign)
+    first = min([*found, this_year])
+    last = max([*found, this_year])
+    return list(range(last, first - 1, -1))
+
+
+@dataclass(frozen=True)
+class YearLink:
+    year: int
+    campaign: Campaign | None
+
+
+def campaign_years() -> list[YearLink]:
+    """Return the years of the campaign selector, each with its campaign (or None)."""
+    campaigns = {c.year: c for c in Campaign.objects.all()}
+    return [YearLink(y, campaigns.get(y)) for y in year_span()]
+
+
+def who_starts_year(year: int) -> str:
+    """Return the unit that sets up a year's campaign (the previous year's 牵头科室)."""
+    previous = campaign_previous(year)
+    if previous is not None and previous.coordinator_unit is not None:
+        return previous.coordinator_unit.name
+    return "综合科"
 
 
 def key_dates_upcoming(campaign: Campaign, *, today: datetime.date | None = None, limit: int = 6):
@@ -914,13 +970,14 @@ def record_columns() -> list[tuple[str, str]]:
     return [column for _code, provider in providers.all_providers() for column in provider.columns]
 
 
-def records_for(*, campaign: Campaign, staff) -> list[PersonRecord]:
+def records_for(*, campaign: Campaign, staff, counts_only: bool = False) -> list[PersonRecord]:
     """Return the yearly records of these people, gathered from every registered provider.
 
-    Each provider runs a fixed number of queries whatever the number of people.
+    Each provider runs a fixed number of queries whatever the number of people. With
+    `counts_only` (the list of people), providers that can count in SQL load no entries.
     """
     staff = list(staff)
-    parts = providers.record_parts(campaign, staff=staff)
+    parts = providers.record_parts(campaign, staff=staff, counts_only=counts_only)
     records = []
     for person in staff:
         counts: dict[str, int] = {}

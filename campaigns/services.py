@@ -242,6 +242,7 @@ def item_create(
     *, acting_user, campaign: Campaign, data: dict, milestones: Sequence[dict] = (), request=None
 ) -> WorkItem:
     """List a work item (or a problem to rectify) with its milestones."""
+    check_open(campaign)
     data = _clean_item_data(data)
     if data["unit"] is not None and not rules.may_edit_items_of(
         acting_user, campaign, data["unit"]
@@ -280,6 +281,7 @@ def item_update(
     *, acting_user, item: WorkItem, data: dict, milestones: Sequence[dict] = (), request=None
 ) -> WorkItem:
     """Change an item and its milestones; a verified (done) item is kept as it is."""
+    check_open(item.campaign)
     data = _clean_item_data(data)
     campaign = item.campaign
     if not rules.may_edit_items_of(acting_user, campaign, item.unit_id):
@@ -381,6 +383,7 @@ def report_save(
     A unit has one open report per item at a time: while one is a draft, in review or
     returned, a new one is refused. A done item takes no more reports.
     """
+    check_open(item.campaign)
     if not rules.may_write_report(acting_user, item):
         raise PermissionError("只有责任单位的科室负责人或责任人可以填写进展报告。")
     data = {key: data.get(key) for key in REPORT_FIELDS}
@@ -484,6 +487,7 @@ def recheck_record(*, acting_user, item: WorkItem, data: dict, request=None) -> 
     When the problem has come back, a new rectification item is listed for the same unit and
     owner (再整改), with its own deadline, so it is followed like any other.
     """
+    check_open(item.campaign)
     if not rules.may_recheck(acting_user, item):
         raise PermissionError("只有责任人、责任单位负责人或活动组织者可以填写回头看。")
     locked = WorkItem.objects.select_for_update().get(pk=item.pk)
@@ -586,6 +590,7 @@ def team_save(
     request=None,
 ) -> Team:
     """Form (or change) a team with its leader and members across units."""
+    check_open(campaign)
     if team is None and not rules.may_create_team(acting_user, campaign):
         raise PermissionError("只有办领导、牵头科室和各科室负责人可以组建团队。")
     if team is not None and not rules.may_edit_team(acting_user, team):
@@ -658,6 +663,7 @@ def team_save(
 
 def team_output_add(*, acting_user, team: Team, data: dict, upload=None, request=None):
     """Record what a team produced, with an optional file."""
+    check_open(team.campaign)
     if not rules.may_edit_team(acting_user, team):
         raise PermissionError("只有团队负责人、牵头单位负责人或活动组织者可以登记成果。")
     errors: dict[str, str] = {}
@@ -714,6 +720,7 @@ def pair_save(
     *, acting_user, campaign: Campaign, data: dict, pair: MentorPair | None = None, request=None
 ) -> MentorPair:
     """Set up (or change) a 岗位带教 pair: a mentor, a mentee, goals and a period."""
+    check_open(campaign)
     mentor, mentee = data.get("mentor"), data.get("mentee")
     errors: dict[str, str] = {}
     for field, staff, label in (("mentor", mentor, "带教人"), ("mentee", mentee, "被带教人")):
@@ -752,6 +759,7 @@ def pair_save(
 @transaction.atomic
 def check_in_add(*, acting_user, pair: MentorPair, data: dict, request=None) -> MentorCheckIn:
     """Record one meeting of a pair (date within the period, not in the future)."""
+    check_open(pair.campaign)
     if not rules.may_check_in(acting_user, pair):
         raise PermissionError("只有带教双方或其科室负责人可以记录带教情况。")
     errors: dict[str, str] = {}
@@ -797,6 +805,7 @@ def rotation_save(
     *, acting_user, campaign: Campaign, data: dict, rotation: Rotation | None = None, request=None
 ) -> Rotation:
     """Record a 交流锻炼: who goes where (another section, or outside), for what, how long."""
+    check_open(campaign)
     staff = data.get("staff")
     errors: dict[str, str] = {}
     problem = _active_office_staff(staff, "交流人员")
@@ -863,6 +872,7 @@ def competition_save(
     competition: Competition | None = None,
     request=None,
 ) -> Competition:
+    check_open(campaign)
     if not rules.may_run_competitions(acting_user, campaign):
         raise PermissionError("只有办领导或牵头科室可以登记比武。")
     errors: dict[str, str] = {}
@@ -903,6 +913,7 @@ def competition_results_save(
     *, acting_user, competition: Competition, rows: Sequence[dict], request=None
 ) -> list[CompetitionEntry]:
     """Replace the participants and their scores; the ranking follows from the scores."""
+    check_open(competition.campaign)
     if not rules.may_run_competitions(acting_user, competition.campaign):
         raise PermissionError("只有办领导或牵头科室可以登记比武成绩。")
     errors: list[str] = []
@@ -954,6 +965,7 @@ def quarter_star_choose(
     *, acting_user, campaign: Campaign, data: dict, request=None
 ) -> QuarterStar:
     """Record a 季度之星 for a quarter of the campaign."""
+    check_open(campaign)
     if not rules.may_choose_quarter_stars(acting_user, campaign):
         raise PermissionError("只有办领导、办党组或牵头科室可以登记“季度之星”。")
     errors: dict[str, str] = {}
@@ -1010,6 +1022,7 @@ def discussion_save(
     request=None,
 ) -> Discussion:
     """Record a section's 四个够不够 discussion: date, participants, minutes, problems found."""
+    check_open(campaign)
     unit: Unit | None = data.get("unit") if discussion is None else discussion.unit
     if unit is None or unit.kind not in CAMPAIGN_UNIT_KINDS:
         raise ValidationError({"unit": "请选择科室。"})
@@ -1084,6 +1097,7 @@ def ranking_compile(*, acting_user, campaign: Campaign, month: int, request=None
 
     A month that is submitted for confirmation or published is frozen: it is not recomputed.
     """
+    check_open(campaign)
     if not rules.may_compile_ranking(acting_user, campaign):
         raise PermissionError("只有牵头科室负责人可以汇总每月排名。")
     if campaign.coordinator_unit_id is None:
@@ -1145,13 +1159,25 @@ def _shifted(day: datetime.date, years: int) -> datetime.date:
 
 
 def campaign_copy(
-    *, acting_user, source: Campaign, year: int, doc_number: str, name: str = "", request=None
+    *,
+    acting_user,
+    source: Campaign,
+    year: int,
+    doc_number: str,
+    name: str = "",
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    key_dates: dict[str, datetime.date] | None = None,
+    request=None,
 ) -> tuple[Campaign, list[str]]:
     """Copy a campaign's structure to another year: key tasks, key dates shifted by the years
     between, and each programme's structure through its copy hook (slots, posts …). Work
     items, reports, teams and every other record stay behind.
 
-    A year that already has a campaign is refused. Return the new campaign and the log lines.
+    `start`, `end` and `key_dates` (code → date) replace the shifted dates where given (the
+    new-year page lets the office edit them before saving). A year that already has a campaign
+    is refused; everything is created in one transaction or nothing is. Return the new campaign
+    and the log lines.
     """
     if not rules.may_copy_campaign(acting_user, source):
         raise PermissionError("只有办领导或牵头科室可以复制实践活动。")
@@ -1162,8 +1188,17 @@ def campaign_copy(
         errors["year"] = f"{year}年已有实践活动，不能重复建立。"
     if not (doc_number or "").strip():
         errors["doc_number"] = "请填写文号。"
+    years = (year or source.year) - source.year
+    start = start or _shifted(source.start, years)
+    end = end or _shifted(source.end, years)
+    if end < start:
+        errors["end"] = "结束日期不能早于开始日期。"
     _refuse(errors)
-    years = year - source.year
+    overrides = key_dates or {}
+    by_rule: dict = {}
+    for hook in providers.copy_hooks():
+        if hook.key_dates and year:
+            by_rule.update(hook.key_dates(year))
     log: list[str] = []
     try:
         with transaction.atomic():
@@ -1171,8 +1206,8 @@ def campaign_copy(
                 name=(name or source.name).strip(),
                 doc_number=doc_number.strip(),
                 year=year,
-                start=_shifted(source.start, years),
-                end=_shifted(source.end, years),
+                start=start,
+                end=end,
                 issued_on=None,
                 organiser=source.organiser,
                 coordinator_unit=source.coordinator_unit,
@@ -1190,7 +1225,7 @@ def campaign_copy(
                 KeyDate(
                     campaign=target,
                     code=kd.code,
-                    date=_shifted(kd.date, years),
+                    date=overrides.get(kd.code) or by_rule.get(kd.code) or _shifted(kd.date, years),
                     title=kd.title,
                     programme=kd.programme,
                     is_deadline=kd.is_deadline,
@@ -1203,6 +1238,9 @@ def campaign_copy(
             log.append(f"关键节点 {len(dates) + len(present)} 个（顺延 {years} 年）")
             for hook in providers.copy_hooks():
                 log.append(f"{hook.label}：{hook.copy(source, target)}")
+            # A programme's hook may have put in its own dates: the edited ones still win.
+            for code, day in overrides.items():
+                KeyDate.objects.filter(campaign=target, code=code).update(date=day)
             _audit(
                 acting_user,
                 target,
@@ -1212,6 +1250,49 @@ def campaign_copy(
     except IntegrityError as error:
         raise ValidationError({"year": f"{year}年已有实践活动，不能重复建立。"}) from error
     return target, log
+
+
+def campaign_preview(*, source: Campaign, year: int) -> dict:
+    """Return what `campaign_copy` would create for `year` (nothing is written)."""
+    years = year - source.year
+    by_rule: dict = {}
+    for hook in providers.copy_hooks():
+        if hook.key_dates:
+            by_rule.update(hook.key_dates(year))
+    return {
+        "start": _shifted(source.start, years),
+        "end": _shifted(source.end, years),
+        "key_tasks": list(source.key_tasks.order_by("order")),
+        "key_dates": [
+            (kd, by_rule.get(kd.code) or _shifted(kd.date, years))
+            for kd in source.key_dates.order_by("date", "id")
+        ],
+        "programmes": [
+            (hook.label, hook.preview(source, year) if hook.preview else [])
+            for hook in providers.copy_hooks()
+        ],
+    }
+
+
+def campaign_close(*, acting_user, campaign: Campaign, request=None) -> Campaign:
+    """Close a finished year: from now on its pages are read-only."""
+    if not rules.may_close_campaign(acting_user, campaign):
+        raise PermissionError("只有办领导或牵头科室可以结束年度工作。")
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.is_closed:
+            raise ValidationError(f"{locked.year}年度工作已经结束。")
+        locked.closed_at = clock.now()
+        locked.closed_by = acting_user
+        locked.save(update_fields=["closed_at", "closed_by"])
+        _audit(acting_user, locked, f"结束{locked.year}年度实践活动（此后只读）", request)
+    return locked
+
+
+def check_open(campaign: Campaign) -> None:
+    """Refuse a write into a closed year."""
+    if campaign is not None and campaign.is_closed:
+        raise ValidationError(f"{campaign.year}年度工作已经结束，只能查看，不能再修改。")
 
 
 # --- reminders (a daily job) -------------------------------------------------------------------

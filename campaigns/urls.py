@@ -9,7 +9,9 @@ Y = "<int:year>/"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path(Y, views.OverviewView.as_view(), name="overview"),
+    path("new-year/", views.NewYearView.as_view(), name="new-year"),
     path(Y + "copy/", views.CopyView.as_view(), name="copy"),
+    path(Y + "close/", views.CloseView.as_view(), name="close"),
     # the lists
     path(Y + "items/", views.ItemListView.as_view(), name="item-list"),
     path(Y + "items/new/", views.ItemCreateView.as_view(), name="item-create"),

@@ -16,6 +16,7 @@ from qpdo.documents.pdf import handle_missing_fonts
 from qpdo.documents.uploads import file_response
 from qpdo.org import clock
 from qpdo.org.audit import client_ip
+from qpdo.org.caching import CachedCountPaginator
 from qpdo.org.models import Unit
 from qpdo.org.selectors import campaign_units
 from qpdo.workflow import rules as workflow_rules
@@ -30,10 +31,10 @@ from .exports import RankingExporter, RecordPdf, records_export
 from .forms import (
     CheckInForm,
     CompetitionForm,
-    CopyForm,
     DiscussionForm,
     EntryFormSet,
     MilestoneFormSet,
+    NewYearForm,
     PairForm,
     QuarterStarForm,
     RecheckForm,
@@ -61,8 +62,17 @@ class CampaignMixin:
     def dispatch(self, request, *args, **kwargs):
         if not rules.is_office_staff(request.user):
             raise Http404("未找到页面。")
-        self.campaign = selectors.campaign_get(year=kwargs["year"])
+        year = kwargs["year"]
+        if not selectors.Campaign.objects.filter(year=year).exists() and 2000 <= year <= 2100:
+            return redirect(reverse("campaigns:home") + f"?year={year}")
+        self.campaign = selectors.campaign_get(year=year)
+        if self.campaign.is_closed and request.method == "POST" and self.writes:
+            messages.error(request, f"{self.campaign.year}年度工作已经结束，只能查看。")
+            return redirect("campaigns:overview", year=self.campaign.year)
         return super().dispatch(request, *args, **kwargs)
+
+    # Whether a POST to the view writes into the year (refused once the year is closed).
+    writes = True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -71,7 +81,9 @@ class CampaignMixin:
             tab=self.tab,
             heading=self.heading,
             cancel_url=reverse(self.list_url_name, args=[self.campaign.year]),
-            may_manage=rules.may_manage(self.request.user, self.campaign),
+            may_manage=rules.may_manage(self.request.user, self.campaign)
+            and not self.campaign.is_closed,
+            year_closed=self.campaign.is_closed,
         )
         return context
 
@@ -99,14 +111,41 @@ class ServiceFormMixin:
         return obj.get_absolute_url()
 
 
-class HomeView(View):
-    """The current campaign's overview."""
+def _asked_year(request) -> int:
+    value = request.GET.get("year", "")
+    if value.isdigit() and 2000 <= int(value) <= 2100:
+        return int(value)
+    return selectors.working_year()
 
-    def get(self, request):
-        campaign = selectors.campaign_current()
-        if campaign is None or not rules.is_office_staff(request.user):
-            raise Http404("尚未建立实践活动。")
-        return redirect("campaigns:overview", year=campaign.year)
+
+class HomeView(TemplateView):
+    """This year's campaign; when it is not set up yet, one line saying who does it."""
+
+    template_name = "campaigns/campaign/missing.html"
+
+    def get(self, request, *args, **kwargs):
+        if not rules.is_office_staff(request.user):
+            raise Http404("未找到页面。")
+        year = _asked_year(request)
+        campaign = selectors.Campaign.objects.filter(year=year).first()
+        if campaign is not None:
+            return redirect("campaigns:overview", year=campaign.year)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = _asked_year(self.request)
+        source = selectors.campaign_previous(year)
+        context.update(
+            year=year,
+            source=source,
+            starter=selectors.who_starts_year(year),
+            may_start=source is not None
+            and year <= selectors.working_year() + 1
+            and rules.may_start_year(self.request.user, source),
+            years=selectors.campaign_years(),
+        )
+        return context
 
 
 class OverviewView(CampaignMixin, TemplateView):
@@ -130,8 +169,12 @@ class OverviewView(CampaignMixin, TemplateView):
             latest=latest,
             latest_lines=selectors.stored_lines(latest) if latest else [],
             key_tasks=list(self.campaign.key_tasks.order_by("order")),
-            may_copy=rules.may_copy_campaign(self.request.user, self.campaign),
+            may_copy=rules.may_copy_campaign(self.request.user, self.campaign)
+            and not selectors.Campaign.objects.filter(year=self.campaign.year + 1).exists(),
+            may_close=rules.may_close_campaign(self.request.user, self.campaign)
+            and self.campaign.year < selectors.working_year(),
             campaigns=list(selectors.campaign_list()),
+            years=selectors.campaign_years(),
         )
         return context
 
@@ -142,6 +185,7 @@ class OverviewView(CampaignMixin, TemplateView):
 class ItemListView(CampaignMixin, ListView):
     template_name = "campaigns/item/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     tab = "items"
 
     def get_queryset(self):
@@ -514,6 +558,7 @@ class RecheckView(CampaignMixin, ServiceFormMixin, FormView):
 class TeamListView(CampaignMixin, ListView):
     template_name = "campaigns/team/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     tab = "teams"
 
     def get_queryset(self):
@@ -667,6 +712,7 @@ class TeamOutputFileView(CampaignMixin, View):
 class PairListView(CampaignMixin, ListView):
     template_name = "campaigns/pair/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     tab = "pairs"
 
     def get_queryset(self):
@@ -783,6 +829,7 @@ class PairUpdateView(PairFormView):
 class RotationListView(CampaignMixin, ListView):
     template_name = "campaigns/rotation/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     tab = "rotations"
 
     def get_queryset(self):
@@ -860,6 +907,7 @@ class RotationUpdateView(RotationFormView):
 class CompetitionListView(CampaignMixin, ListView):
     template_name = "campaigns/competition/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     tab = "competitions"
 
     def get_queryset(self):
@@ -1044,6 +1092,7 @@ class QuarterStarCreateView(CampaignMixin, ServiceFormMixin, FormView):
 class DiscussionListView(CampaignMixin, ListView):
     template_name = "campaigns/discussion/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     tab = "discussions"
 
     def get_queryset(self):
@@ -1241,6 +1290,7 @@ class RecordListView(CampaignMixin, ListView):
 
     template_name = "campaigns/record/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     tab = "records"
 
     def get(self, request, *args, **kwargs):
@@ -1260,7 +1310,9 @@ class RecordListView(CampaignMixin, ListView):
         context["record_units"] = Unit.objects.filter(pk__in=people.values("unit")).order_by(
             "order", "pk"
         )
-        records = selectors.records_for(campaign=self.campaign, staff=context["object_list"])
+        records = selectors.records_for(
+            campaign=self.campaign, staff=context["object_list"], counts_only=True
+        )
         columns = selectors.record_columns()
         for record in records:
             record.values = [record.counts.get(key, 0) for key, _header in columns]
@@ -1333,34 +1385,67 @@ class RecordsPdfJobView(CampaignMixin, View):
 # --- next year -----------------------------------------------------------------------------------
 
 
-class CopyView(CampaignMixin, FormView):
-    form_class = CopyForm
-    template_name = "campaigns/campaign/copy.html"
-    tab = "overview"
-    heading = "复制实践活动到新的年度"
+class CopyView(CampaignMixin, View):
+    """The old “复制到下一年度” button: the new-year page, made from this year."""
 
     def get(self, request, *args, **kwargs):
-        if not rules.may_copy_campaign(request.user, self.campaign):
-            raise PermissionDenied("只有办领导或牵头科室可以复制实践活动。")
-        return super().get(request, *args, **kwargs)
+        return redirect(reverse("campaigns:new-year") + f"?year={self.campaign.year + 1}")
 
-    def get_initial(self):
-        year = self.campaign.year + 1
-        return {
-            "year": year,
-            "name": self.campaign.name,
-            "doc_number": f"青国动〔{year}〕号",
-        }
+
+class NewYearView(FormView):
+    """Start a new year from last year's campaign: edit, preview everything, save at once."""
+
+    form_class = NewYearForm
+    template_name = "campaigns/campaign/new_year.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not rules.is_office_staff(request.user):
+            raise Http404("未找到页面。")
+        self.year = _asked_year(request)
+        self.source = selectors.campaign_previous(self.year)
+        if self.year > selectors.working_year() + 1:
+            raise Http404("只能建立本年度或下一年度的实践活动。")
+        if self.source is None:
+            raise Http404("没有可以作为模板的往年实践活动。")
+        if not rules.may_start_year(request.user, self.source):
+            raise PermissionDenied(
+                f"{self.year}年度实践活动由{selectors.who_starts_year(self.year)}负责人"
+                "或系统管理员建立。"
+            )
+        self.existing = selectors.Campaign.objects.filter(year=self.year).first()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(source=self.source, year=self.year)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        preview = services.campaign_preview(source=self.source, year=self.year)
+        context.update(
+            year=self.year,
+            source=self.source,
+            existing=self.existing,
+            preview=preview,
+            key_date_fields=[form[name] for name in form.key_date_names],
+            cancel_url=self.source.get_absolute_url(),
+        )
+        return context
 
     def form_valid(self, form):
         data = form.cleaned_data
         try:
             target, log = services.campaign_copy(
                 acting_user=self.request.user,
-                source=self.campaign,
-                year=data["year"],
+                source=self.source,
+                year=self.year,
                 doc_number=data["doc_number"],
                 name=data["name"],
+                start=data["start"],
+                end=data["end"],
+                key_dates=form.key_dates(),
                 request=self.request,
             )
         except ValidationError as error:
@@ -1370,3 +1455,22 @@ class CopyView(CampaignMixin, FormView):
             raise PermissionDenied(str(error)) from error
         messages.success(self.request, f"已建立{target.year}年实践活动：" + "；".join(log) + "。")
         return redirect(target.get_absolute_url())
+
+
+class CloseView(CampaignMixin, View):
+    """Close a finished year: it stays readable, nobody writes into it any more."""
+
+    writes = False
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.campaign_close(
+                acting_user=request.user, campaign=self.campaign, request=request
+            )
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        except PermissionError as error:
+            raise PermissionDenied(str(error)) from error
+        else:
+            messages.success(request, f"{self.campaign.year}年度工作已结束，此后只读。")
+        return redirect("campaigns:overview", year=self.campaign.year)

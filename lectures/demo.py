@@ -7,14 +7,13 @@ that still owes a speaker.
 
 from __future__ import annotations
 
-import datetime
 import io
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
+from campaigns import demo_year
 from campaigns.models import Campaign
-from qpdo.org import clock
 from qpdo.org.models import Staff
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import Action
@@ -99,19 +98,19 @@ def _manuscript_parts(event: str, minutes: int = 14, extra: str = "") -> dict:
 
 
 def build(log) -> None:
-    campaign = Campaign.objects.filter(year=2024).first()
+    campaign = Campaign.objects.filter(year=demo_year.year()).first()
     if campaign is None or Topic.objects.filter(campaign=campaign).exists():
         return
-    at = clock.at
+    at = demo_year.at
 
-    with clock.frozen(at(2024, 4, 8, 9, 30)):
+    with demo_year.when(at(2024, 4, 8, 9, 30)):
         a = _topic(
             campaign,
             "zonghe_head",
             "曹文婷",
             "一份公文背后的“数字化”改革",
             "推进机关公文处理数字化改革",
-            datetime.date(2023, 6, 1),
+            demo_year.day(2023, 6, 1),
             SpeakerPart.PARTICIPANT,
             "讲述机关公文流转从纸质到线上的改革过程，体现干成事的担当。",
             1,
@@ -122,7 +121,7 @@ def build(log) -> None:
             "陈志刚",
             "城市地下空间人防工程平战转换实战化演练",
             "组织全区人防工程平战转换综合演练",
-            datetime.date(2023, 9, 16),
+            demo_year.day(2023, 9, 16),
             SpeakerPart.DECIDER,
             "从筹划到组织实施的全过程，体现精业务、干成事。",
             3,
@@ -133,7 +132,7 @@ def build(log) -> None:
             "刘洋",
             "把好人防工程质量“第一道关”",
             "牵头开展人防工程质量监督专项检查",
-            datetime.date(2022, 11, 10),
+            demo_year.day(2022, 11, 10),
             SpeakerPart.PARTICIPANT,
             "专项检查发现问题、推动整改的经过。",
             4,
@@ -144,7 +143,7 @@ def build(log) -> None:
             "黄俊杰",
             "国防动员潜力调查数据平台建设纪实",
             "建设区国防动员潜力调查数据平台",
-            datetime.date(2023, 3, 20),
+            demo_year.day(2023, 3, 20),
             SpeakerPart.PARTICIPANT,
             "用数据说话，让潜力“看得见、调得动”。",
             5,
@@ -155,7 +154,7 @@ def build(log) -> None:
             "许婷",
             "动员协调的“加减法”",
             "协调多部门完成年度动员任务",
-            datetime.date(2021, 8, 5),
+            demo_year.day(2021, 8, 5),
             SpeakerPart.PARTICIPANT,
             "讲述协调工作中的方法与体会。",
             6,
@@ -166,7 +165,7 @@ def build(log) -> None:
             "胡晓琳",
             "警报试鸣背后的日日夜夜",
             "保障全区防空警报试鸣",
-            datetime.date(2023, 9, 16),
+            demo_year.day(2023, 9, 16),
             SpeakerPart.WITNESS,
             "警报设施维护与试鸣保障的经历。",
             7,
@@ -177,7 +176,7 @@ def build(log) -> None:
             "朱晓东",
             "机关后勤保障精细化管理的探索",
             "推行机关后勤保障精细化管理",
-            datetime.date(2022, 5, 12),
+            demo_year.day(2022, 5, 12),
             SpeakerPart.MAKER,
             "（草稿，待完善）",
             2,
@@ -192,22 +191,22 @@ def build(log) -> None:
         ):
             workflow.approval_submit(subject=topic, acting_user=_user(head))
 
-    with clock.frozen(at(2024, 4, 15, 10, 0)):
+    with demo_year.when(at(2024, 4, 15, 10, 0)):
         for topic in (a, c, d, e, h):
             _decide(topic, "zonghe_staff", text="选题符合要求，同意推荐。")
         _decide(f, "zonghe_staff", Action.RETURN, "请聚焦一个具体事件，写明时间和本人承担的工作。")
-    with clock.frozen(at(2024, 4, 22, 16, 0)):
+    with demo_year.when(at(2024, 4, 22, 16, 0)):
         for topic in (a, c, d):
             _decide(topic, "office_leader", text="同意。")
         _decide(h, "office_leader", Action.REJECT, "与其他科室选题重复，建议明年另选事件。")
-    with clock.frozen(at(2024, 4, 25, 9, 0)):
+    with demo_year.when(at(2024, 4, 25, 9, 0)):
         g = _topic(
             campaign,
             "dongyuan_head",
             "孙敏",
             "征兵工作中的“暖心”服务",
             "优化征兵体检站服务流程",
-            datetime.date(2023, 7, 18),
+            demo_year.day(2023, 7, 18),
             SpeakerPart.PARTICIPANT,
             "服务流程优化的经过与成效。",
             6,
@@ -215,16 +214,16 @@ def build(log) -> None:
         workflow.approval_submit(subject=g, acting_user=_user("dongyuan_head"))
 
     # Manuscripts: A returned once then received (two versions); C received; D at review.
-    with clock.frozen(at(2024, 5, 20, 15, 0)):
+    with demo_year.when(at(2024, 5, 20, 15, 0)):
         ma = services.manuscript_save(
             acting_user=_user("zonghe_head"),
             topic=a,
             data=_manuscript_parts("推进机关公文处理数字化改革", 13),
         )
         services.manuscript_submit(acting_user=_user("zonghe_head"), manuscript=ma)
-    with clock.frozen(at(2024, 5, 22, 11, 0)):
+    with demo_year.when(at(2024, 5, 22, 11, 0)):
         _decide(ma, "zonghe_head", Action.RETURN, "“成效与体会”请补充具体数据，时长按15分钟准备。")
-    with clock.frozen(at(2024, 5, 27, 17, 0)):
+    with demo_year.when(at(2024, 5, 27, 17, 0)):
         services.manuscript_save(
             acting_user=_user("zonghe_head"),
             topic=a,
@@ -236,9 +235,9 @@ def build(log) -> None:
         )
         services.manuscript_submit(acting_user=_user("zonghe_head"), manuscript=ma)
         _decide(ma, "zonghe_head", text="内容已审核。")
-    with clock.frozen(at(2024, 5, 28, 9, 0)):
+    with demo_year.when(at(2024, 5, 28, 9, 0)):
         _decide(ma, "zonghe_staff", text="已收稿。")
-    with clock.frozen(at(2024, 6, 5, 10, 0)):
+    with demo_year.when(at(2024, 6, 5, 10, 0)):
         mc = services.manuscript_save(
             acting_user=_user("gongcheng_head"),
             topic=c,
@@ -246,9 +245,9 @@ def build(log) -> None:
         )
         services.manuscript_submit(acting_user=_user("gongcheng_head"), manuscript=mc)
         _decide(mc, "gongcheng_head", text="同意。")
-    with clock.frozen(at(2024, 6, 6, 10, 0)):
+    with demo_year.when(at(2024, 6, 6, 10, 0)):
         _decide(mc, "zonghe_staff", text="已收稿。")
-    with clock.frozen(at(2024, 6, 12, 10, 0)):
+    with demo_year.when(at(2024, 6, 12, 10, 0)):
         md = services.manuscript_save(
             acting_user=_user("member"),
             topic=d,
@@ -259,7 +258,7 @@ def build(log) -> None:
     # Schedule and delivery.
     coordinator = _user("zonghe_staff")
     slots = {s.number: s for s in Slot.objects.filter(campaign=campaign)}
-    with clock.frozen(at(2024, 5, 23, 9, 0)):
+    with demo_year.when(at(2024, 5, 23, 9, 0)):
         la = services.lecture_schedule(
             acting_user=coordinator,
             topic=a,
@@ -281,30 +280,30 @@ def build(log) -> None:
             starts_at=at(2024, 7, 25, 14, 30),
             place="区国动办三楼会议室",
         )
-    with clock.frozen(at(2024, 6, 12, 16, 0)):
+    with demo_year.when(at(2024, 6, 12, 16, 0)):
         services.lecture_record_delivery(
             acting_user=coordinator,
             lecture=la,
             data={
-                "held_on": datetime.date(2024, 5, 30),
+                "held_on": demo_year.day(2024, 5, 30),
                 "held_place": "区国动办三楼会议室",
                 "audience_count": 42,
                 "notes": "全办干部职工参加，办领导作点评。",
-                "promoted_district_on": datetime.date(2024, 6, 5),
-                "promoted_city_on": datetime.date(2024, 6, 12),
+                "promoted_district_on": demo_year.day(2024, 6, 5),
+                "promoted_city_on": demo_year.day(2024, 6, 12),
             },
             photos=[_photo("lecture-a-1", (166, 27, 27)), _photo("lecture-a-2", (40, 90, 140))],
         )
-    with clock.frozen(at(2024, 7, 1, 10, 0)):
+    with demo_year.when(at(2024, 7, 1, 10, 0)):
         services.lecture_record_delivery(
             acting_user=coordinator,
             lecture=lc,
             data={
-                "held_on": datetime.date(2024, 6, 27),
+                "held_on": demo_year.day(2024, 6, 27),
                 "held_place": "区民防指挥中心报告厅",
                 "audience_count": 56,
                 "notes": "结合演练视频讲解，现场交流热烈。",
-                "promoted_district_on": datetime.date(2024, 7, 1),
+                "promoted_district_on": demo_year.day(2024, 7, 1),
             },
             photos=[_photo("lecture-c-1", (30, 110, 70))],
         )

@@ -21,7 +21,8 @@ MAX_MINUTES = 15
 # How many speakers a section normally puts forward (每科室至少报1-2人); the minimum is one.
 SPEAKERS_MINIMUM = 1
 # The key date (campaigns.KeyDate.code) from which manuscripts are due (5月底开始交稿).
-MANUSCRIPT_DUE_KEY = "lecture-manuscripts"
+MANUSCRIPT_DUE_KEY = "lecture-manuscripts"  # 5月底开始交稿: the START of hand-in
+MANUSCRIPT_END_KEY = "lecture-manuscripts-end"  # 组织撰写5—9月: later first sendings are late
 MANUSCRIPT_PARTS = (
     ("background", "背景与思考"),
     ("goals", "目标与任务"),

@@ -171,6 +171,15 @@ def copy_slots(source, target) -> str:
     return f"场次 {len(slots)} 个"
 
 
+def preview_slots(source, year: int) -> list[str]:
+    """List the slots the new year will have (the cancelled ones of last year are left out)."""
+    slots = Slot.objects.filter(campaign=source, is_cancelled=False).select_related("unit")
+    return [
+        f"第{number}场 · {year}年{slot.month}月 · {slot.unit.name}"
+        for number, slot in enumerate(slots.order_by("number"), start=1)
+    ]
+
+
 PROVIDER = Provider(
     label="国动小讲堂",
     order=30,
@@ -185,4 +194,6 @@ def register() -> None:
     from campaigns import providers
 
     providers.register("lectures", PROVIDER)
-    providers.register_copy_hook("lectures", label="国动小讲堂", copy=copy_slots, order=30)
+    providers.register_copy_hook(
+        "lectures", label="国动小讲堂", copy=copy_slots, order=30, preview=preview_slots
+    )

@@ -23,6 +23,8 @@ def seed_slots(log) -> None:
 
 @register(order=130, name="国动小讲堂演示记录", records=True)
 def seed_demo_records(log) -> None:
+    from campaigns.demo_year import each_year
+
     from .demo import build
 
-    build(log)
+    each_year(build, log)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q, QuerySet
@@ -13,7 +14,7 @@ from qpdo.org.scoping import is_office_wide, units_user_may_see, user_staff
 from qpdo.org.selectors import campaign_units, staff_of_unit
 from qpdo.workflow.enums import Action, State
 
-from .enums import MANUSCRIPT_DUE_KEY, SPEAKERS_MINIMUM
+from .enums import MANUSCRIPT_DUE_KEY, MANUSCRIPT_END_KEY, SPEAKERS_MINIMUM
 from .models import Lecture, Manuscript, Slot, Topic
 
 
@@ -200,6 +201,17 @@ def manuscript_due_date(campaign: Campaign):
     """Return the day manuscripts are due from (data: the campaign's key date)."""
     key_date = KeyDate.objects.filter(campaign=campaign, code=MANUSCRIPT_DUE_KEY).first()
     return key_date.date if key_date else None
+
+
+def manuscript_writing_ends(campaign: Campaign) -> datetime.date:
+    """Return the last day of the writing period (the stored key date, else 30 September):
+    a manuscript first sent after it is late (逾期交稿); one sent after 5月底 is not."""
+    stored = (
+        KeyDate.objects.filter(campaign=campaign, code=MANUSCRIPT_END_KEY)
+        .values_list("date", flat=True)
+        .first()
+    )
+    return stored or datetime.date(campaign.year, 9, 30)
 
 
 def manuscript_first_submitted(manuscript: Manuscript):

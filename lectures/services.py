@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from qpdo.documents.uploads import atomic_with_files, clean_image, make_thumbnail
+from campaigns.services import check_open
+from qpdo.documents.uploads import atomic_with_files, clean_photo
 from qpdo.org import clock
 from qpdo.org.models import Staff
 from qpdo.org.scoping import user_unit
@@ -60,6 +61,7 @@ def validate_topic(
 @transaction.atomic
 def topic_create(*, acting_user, campaign: Campaign, data: dict) -> Topic:
     """Create a draft topic for the acting section head's own unit."""
+    check_open(campaign)
     if not rules.may_propose_topic(acting_user):
         raise PermissionError("只有各科室负责人可以推荐选题。")
     unit = user_unit(acting_user)
@@ -77,6 +79,7 @@ def topic_create(*, acting_user, campaign: Campaign, data: dict) -> Topic:
 @transaction.atomic
 def topic_update(*, acting_user, topic: Topic, data: dict) -> Topic:
     """Change a draft or returned topic; a submitted one is refused."""
+    check_open(topic.campaign)
     workflow.ensure_editable(topic)
     if not rules.may_edit_topic(acting_user, topic):
         raise PermissionError("只有本科室负责人可以修改该选题。")
@@ -107,6 +110,7 @@ MANUSCRIPT_TEXT_FIELDS = (*(field for field, _ in MANUSCRIPT_PARTS), "planned_mi
 def manuscript_save(*, acting_user, topic: Topic, data: dict, files: dict | None = None):
     """Write the topic's manuscript: the open version is changed in place; after a return the
     next version starts from the last one. Attachments replace the previous ones."""
+    check_open(topic.campaign)
     files = files or {}
     if not rules.may_write_manuscript(acting_user, topic):
         raise PermissionError("只有讲述人或本科室负责人可以撰写该讲述稿。")
@@ -259,9 +263,8 @@ def lecture_record_delivery(
                 uploaded_at=clock.now(),
                 caption=(captions or {}).get(index, "")[:100],
             )
-            cleaned = clean_image(upload)
+            cleaned, thumb = clean_photo(upload)
             saved.save(photo.image, cleaned.name, cleaned)
-            thumb = make_thumbnail(cleaned)
             saved.save(photo.thumbnail, thumb.name, thumb)
             photo.save()
     return lecture

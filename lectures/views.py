@@ -8,12 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from campaigns.selectors import campaign_current
+from campaigns.selectors import campaign_current, who_starts_year, working_year
 from qpdo.documents.uploads import file_response
+from qpdo.org.caching import CachedCountPaginator
 from qpdo.org.scoping import user_unit
 from qpdo.workflow import selectors as workflow_selectors
 from qpdo.workflow.mixins import SubjectFormMixin, form_add_errors
@@ -26,6 +28,7 @@ from .models import LecturePhoto
 class TopicListView(ListView):
     template_name = "lectures/topic/list.html"
     paginate_by = 20
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         return selectors.topic_list_for(
@@ -36,6 +39,8 @@ class TopicListView(ListView):
         context = super().get_context_data(**kwargs)
         context["may_propose"] = rules.may_propose_topic(self.request.user)
         context["campaign"] = campaign_current()
+        context["working_year"] = working_year()
+        context["year_starter"] = who_starts_year(working_year())
         return context
 
 
@@ -90,7 +95,11 @@ class TopicCreateView(TopicFormMixin, FormView):
         if not rules.may_propose_topic(request.user):
             raise PermissionDenied("只有各科室负责人可以推荐选题。")
         if campaign_current() is None:
-            messages.error(request, "尚未建立本年度实践活动，暂不能推荐选题。")
+            year = working_year()
+            messages.error(
+                request,
+                f"{year}年度实践活动尚未建立，由{who_starts_year(year)}建立；暂不能推荐选题。",
+            )
             return redirect("lectures:topic-list")
         return super().dispatch(request, *args, **kwargs)
 
@@ -138,8 +147,18 @@ class TopicUpdateView(TopicFormMixin, FormView):
 def _campaign_or_404():
     campaign = campaign_current()
     if campaign is None:
-        raise Http404("尚未建立实践活动。")
+        raise Http404("本年度实践活动尚未建立。")
     return campaign
+
+
+class YearCampaignMixin:
+    """A page of this year's series: before the year's campaign exists, the campaign's page
+    says in one line who sets it up (and links the person who may)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if rules.may_view_schedule(request.user) and campaign_current() is None:
+            return redirect(reverse("campaigns:home") + f"?year={working_year()}")
+        return super().dispatch(request, *args, **kwargs)
 
 
 class ScheduleAccessMixin:
@@ -156,7 +175,7 @@ class CoordinatorMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class LecturesHomeView(ScheduleAccessMixin, TemplateView):
+class LecturesHomeView(YearCampaignMixin, ScheduleAccessMixin, TemplateView):
     """The series at a glance: each section's speakers against its slots, what comes next."""
 
     template_name = "lectures/home.html"
@@ -245,6 +264,7 @@ class ManuscriptDetailView(TemplateView):
         manuscript = selectors.manuscript_get_for(user=self.request.user, pk=kwargs["pk"])
         versions = list(manuscript.versions.order_by("-number"))
         due = selectors.manuscript_due_date(manuscript.topic.campaign)
+        ends = selectors.manuscript_writing_ends(manuscript.topic.campaign)
         first = selectors.manuscript_first_submitted(manuscript)
         context.update(
             manuscript=manuscript,
@@ -255,7 +275,8 @@ class ManuscriptDetailView(TemplateView):
             history=workflow_selectors.history(manuscript.approval),
             due_date=due,
             first_submitted=first,
-            is_late=bool(due and first and timezone.localtime(first).date() > due),
+            writing_ends=ends,
+            is_late=bool(first and timezone.localtime(first).date() > ends),
             may_edit=(
                 manuscript.approval.is_editable
                 and rules.may_write_manuscript(self.request.user, manuscript.topic)
@@ -308,7 +329,7 @@ class ManuscriptFileView(View):
 # Schedule and delivery ----------------------------------------------------------------------
 
 
-class ScheduleView(ScheduleAccessMixin, TemplateView):
+class ScheduleView(YearCampaignMixin, ScheduleAccessMixin, TemplateView):
     """The year's lectures by month (or as a list), open to all office staff."""
 
     template_name = "lectures/schedule.html"

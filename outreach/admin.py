@@ -137,6 +137,14 @@ class ReportAdmin(ApprovalAdminMixin, admin.ModelAdmin):
     ]
     actions = ["mark_promoted"]
 
+    def paper_context(self, request, obj) -> dict:
+        """The 活动报道 as filed, with its photos as thumbnails."""
+        return {
+            "title": obj.approval.title or str(obj),
+            "summary": obj.get_workflow_summary(),
+            "photos": list(obj.photos.all()),
+        }
+
     def get_queryset(self, request):
         return selectors.report_list_for(user=request.user)
 
@@ -157,7 +165,7 @@ class ReportAdmin(ApprovalAdminMixin, admin.ModelAdmin):
             return "—"
         return format_html_join(
             " ",
-            '<a href="{}" target="_blank"><img src="{}" alt="{}" style="height:90px"></a>',
+            '<a href="{}" target="_blank"><img src="{}" alt="{}" height="90"></a>',
             (
                 (
                     reverse("outreach:photo", args=[p.pk]),

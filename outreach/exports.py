@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from qpdo.documents.excel import Column, XlsxExporter, percent
+from qpdo.documents.excel import Column, Percent, XlsxExporter
 from qpdo.org import clock
 from qpdo.org.enums import UnitKind
 
@@ -259,7 +259,7 @@ def _coverage_cells(coverage: Coverage | None, unit) -> list:
     row = next((r for r in coverage.rows if r.town and r.town.pk == unit.pk), None)
     if row is None:
         return [None, None, None]
-    return [row.covered, row.total, percent(row.rate)]
+    return [row.covered, row.total, Percent(row.rate)]
 
 
 class YearSummaryExporter(XlsxExporter):
@@ -332,7 +332,7 @@ class YearSummaryExporter(XlsxExporter):
                 *(cell.adopted if cell.responsible else None for cell in p.cells),
                 p.fronts_covered,
                 p.responsible_count,
-                percent(p.completeness),
+                Percent(p.completeness),
                 self.audiences.get(p.unit.pk) or 0,
                 len(p.owed),
                 *_coverage_cells(self.schools, p.unit),

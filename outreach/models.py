@@ -105,6 +105,12 @@ class Plan(ApprovalSubject):
     def get_workflow_year(self) -> int:
         return self.year
 
+    def get_workflow_submit_due(self):
+        # Inline import: the selectors import these models (a cycle at import time).
+        from .selectors import plan_due_date
+
+        return plan_due_date(self.year)
+
     def get_workflow_title(self) -> str:
         return str(self)
 

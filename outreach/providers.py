@@ -93,6 +93,48 @@ def record(campaign, *, staff) -> dict[int, RecordPart]:
     return parts
 
 
+def record_counts(campaign, *, staff) -> dict[int, dict[str, int]]:
+    """Return per person the counts of `record` (adopted reports, reviews), counted in SQL."""
+    from django.db.models import Count
+
+    by_user = {s.user_id: s.pk for s in staff if s.user_id}
+    counts: dict[int, dict[str, int]] = {}
+    if not by_user:
+        return counts
+
+    def add(rows, key) -> None:
+        for user_id, n in rows:
+            entry = counts.setdefault(
+                by_user[user_id], {"outreach_reports": 0, "outreach_reviews": 0}
+            )
+            entry[key] += n
+
+    add(
+        Report.objects.filter(
+            approval__submitter_id__in=by_user,
+            approval__state=State.APPROVED,
+            held_on__year=campaign.year,
+        )
+        .values_list("approval__submitter_id")
+        .annotate(n=Count("id"))
+        .order_by(),
+        "outreach_reports",
+    )
+    add(
+        Opinion.objects.filter(
+            actor_id__in=by_user,
+            approval__chain_code__in=CHAINS,
+            action__in=DECISIONS,
+            at__year=campaign.year,
+        )
+        .values_list("actor_id")
+        .annotate(n=Count("id"))
+        .order_by(),
+        "outreach_reviews",
+    )
+    return counts
+
+
 def copy_key_dates(source, target) -> str:
     """Set the new year's 六进 key dates from their rules (the fronts are standing data)."""
     from .services import key_dates_sync
@@ -101,11 +143,27 @@ def copy_key_dates(source, target) -> str:
     return f"按规则生成关键节点 {len(dates)} 个；六个方面为常设，无需复制"
 
 
+def preview_key_dates(source, year: int) -> list[str]:
+    """List the year's 六进 dates from their rules (计划 due end of February, 国防教育日 …)."""
+    from .keydates import computed_days
+
+    return [f"{day.title}：{day.date.month}月{day.date.day}日" for day in computed_days(year)]
+
+
+def rule_key_dates(year: int) -> dict:
+    """Return the year's 六进 dates by rule (全民国防教育日: third Saturday of September …),
+    the defaults of a new year instead of last year's dates shifted."""
+    from .keydates import RULES
+
+    return {rule.code: rule.compute(year) for rule in RULES}
+
+
 PROVIDER = Provider(
     label="宣传教育“六进”",
     order=50,
     columns=(("outreach_reports", "六进信息"), ("outreach_reviews", "六进审核")),
     record=record,
+    record_counts=record_counts,
 )
 
 
@@ -113,4 +171,11 @@ def register() -> None:
     from campaigns import providers
 
     providers.register("outreach", PROVIDER)
-    providers.register_copy_hook("outreach", label="宣传教育“六进”", copy=copy_key_dates, order=50)
+    providers.register_copy_hook(
+        "outreach",
+        label="宣传教育“六进”",
+        copy=copy_key_dates,
+        order=50,
+        preview=preview_key_dates,
+        key_dates=rule_key_dates,
+    )

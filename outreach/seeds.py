@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from campaigns import demo_year
 from campaigns.models import Campaign
 from qpdo.org import clock
 from qpdo.org.enums import Role
@@ -202,7 +203,8 @@ def _user(username: str):
 
 
 def _at(month: int, day: int, hour: int = 10):
-    return clock.frozen(clock.at(YEAR, month, day, hour))
+    """Set the clock to the seed's day in the year being built (NotYet if still to come)."""
+    return demo_year.when(demo_year.at(YEAR, month, day, hour))
 
 
 def _items(rows) -> list[dict]:
@@ -617,41 +619,43 @@ def _ensure_reporters(log) -> None:
 
 def _seed_plans(reviewer) -> None:
     for code, spec in PLANS.items():
-        user = _user(code)
-        (cm, cd), (sm, sd), (dm, dd) = spec["dates"]
-        data = {
-            "goals": spec["goals"],
-            "measures": "成立工作专班，专项经费纳入年度预算，每季度督导落实。",
-            "contact_name": user.staff.name,
-            "contact_phone": "021-5970" + f"{user.pk:04d}",
-        }
-        with _at(cm, cd):
-            plan = services.plan_create(
-                acting_user=user, year=YEAR, data=data, items=_items(spec["items"])
-            )
-        with _at(sm, sd, 15):
-            services.plan_submit(acting_user=user, plan=plan)
-        with _at(dm, dd, 9):
-            services.subject_review(
-                acting_user=reviewer,
-                subject=plan,
-                decision=spec["outcome"],
-                opinion=spec.get("opinion", "计划安排具体，同意。"),
-            )
+        with demo_year.record():
+            user = _user(code)
+            (cm, cd), (sm, sd), (dm, dd) = spec["dates"]
+            data = {
+                "goals": spec["goals"],
+                "measures": "成立工作专班，专项经费纳入年度预算，每季度督导落实。",
+                "contact_name": user.staff.name,
+                "contact_phone": "021-5970" + f"{user.pk:04d}",
+            }
+            with _at(cm, cd):
+                plan = services.plan_create(
+                    acting_user=user, year=demo_year.year(), data=data, items=_items(spec["items"])
+                )
+            with _at(sm, sd, 15):
+                services.plan_submit(acting_user=user, plan=plan)
+            with _at(dm, dd, 9):
+                services.subject_review(
+                    acting_user=reviewer,
+                    subject=plan,
+                    decision=spec["outcome"],
+                    opinion=spec.get("opinion", "计划安排具体，同意。"),
+                )
     for code, spec in DRAFT_PLANS.items():
-        user = _user(code)
-        with _at(*spec["date"]):
-            services.plan_create(
-                acting_user=user,
-                year=YEAR,
-                data={
-                    "goals": spec["goals"],
-                    "measures": "",
-                    "contact_name": user.staff.name,
-                    "contact_phone": "",
-                },
-                items=_items(spec["items"]),
-            )
+        with demo_year.record():
+            user = _user(code)
+            with _at(*spec["date"]):
+                services.plan_create(
+                    acting_user=user,
+                    year=demo_year.year(),
+                    data={
+                        "goals": spec["goals"],
+                        "measures": "",
+                        "contact_name": user.staff.name,
+                        "contact_phone": "",
+                    },
+                    items=_items(spec["items"]),
+                )
 
 
 def _seed_reports(reviewer) -> dict[str, object]:
@@ -674,10 +678,10 @@ def _seed_reports(reviewer) -> dict[str, object]:
             photo_count,
         ) = row
         user = _user(code)
-        held_on = datetime.date(YEAR, month, day)
+        held_on = demo_year.day(YEAR, month, day)
         item = (
             PlanItem.objects.filter(
-                plan__unit=user.staff.unit, plan__year=YEAR, title=item_title
+                plan__unit=user.staff.unit, plan__year=demo_year.year(), title=item_title
             ).first()
             if item_title
             else None
@@ -694,7 +698,9 @@ def _seed_reports(reviewer) -> dict[str, object]:
                 )
             )
         filed = held_on + datetime.timedelta(days=1 if number % 3 else 9)
-        with clock.frozen(clock.at(YEAR, filed.month, filed.day, 16)):
+        if not demo_year.happened(clock.at(filed.year, filed.month, filed.day, 16)):
+            continue  # filed after the seeding moment: not yet
+        with clock.frozen(clock.at(filed.year, filed.month, filed.day, 16)):
             report = services.report_create(
                 acting_user=user,
                 data={
@@ -717,7 +723,9 @@ def _seed_reports(reviewer) -> dict[str, object]:
         made[title] = report
         if outcome in (Action.APPROVE, Action.RETURN):
             decided = filed + datetime.timedelta(days=2)
-            with clock.frozen(clock.at(YEAR, decided.month, decided.day, 11)):
+            if not demo_year.happened(clock.at(decided.year, decided.month, decided.day, 11)):
+                continue  # the reviewer has not decided yet
+            with clock.frozen(clock.at(decided.year, decided.month, decided.day, 11)):
                 services.subject_review(
                     acting_user=reviewer,
                     subject=report,
@@ -737,23 +745,26 @@ def _seed_registers(reviewer, reports: dict) -> None:
             lines += [(len(lines) + 1, [town.name, name, kind]) for name, kind in places]
         return lines
 
-    with _at(3, 5):
+    first_build = not School.objects.exists()  # the registers are standing lists
+    with demo_year.record(), _at(3, 5):
+        if not first_build:
+            raise demo_year.NotYet("registers already imported")
         services.register_import(
             acting_user=reviewer,
             spec_code="schools",
             raw_rows=rows(SCHOOLS, "学校名称", "学段"),
-            file_name="2024年青浦区中小学幼儿园名单.xlsx",
+            file_name=f"{demo_year.year()}年青浦区中小学幼儿园名单.xlsx",
         )
         services.register_import(
             acting_user=reviewer,
             spec_code="communities",
             raw_rows=rows(COMMUNITIES, "名称", "类型"),
-            file_name="2024年青浦区村居委名单.xlsx",
+            file_name=f"{demo_year.year()}年青浦区村居委名单.xlsx",
         )
     school_report = reports.get("朱家角中学组织人民防空紧急疏散演练")
     for index, school in enumerate(School.objects.select_related("town").order_by("pk")):
-        if school.name not in SCHOOLS_WITHOUT_PLAN:
-            with _at(4, 8 + index % 15):
+        if first_build and school.name not in SCHOOLS_WITHOUT_PLAN:
+            with demo_year.record(), _at(4, 8 + index % 15):
                 services.evacuation_plan_add(
                     acting_user=reviewer,
                     school=school,
@@ -766,12 +777,12 @@ def _seed_registers(reviewer, reports: dict) -> None:
                             "四、保障措施：通信联络、医疗救护、秩序维护",
                         ],
                     ),
-                    compiled_on=datetime.date(YEAR, 3, 20),
+                    compiled_on=demo_year.day(YEAR, 3, 20),
                 )
         if school.name not in SCHOOLS_NOT_DRILLED:
             linked = school_report if school.name == "青浦区朱家角中学" else None
-            held_on = datetime.date(YEAR, 9, 13 if linked else 21)
-            with _at(9, 24):
+            held_on = demo_year.day(YEAR, 9, 13 if linked else 21)
+            with demo_year.record(), _at(9, 24):
                 services.school_drill_record(
                     acting_user=reviewer,
                     school=school,
@@ -782,22 +793,26 @@ def _seed_registers(reviewer, reports: dict) -> None:
                 )
     for community in Community.objects.select_related("town").order_by("pk"):
         if community.name not in COMMUNITIES_NOT_TRAINED:
-            with _at(5, 20):
+            with demo_year.record(), _at(5, 20):
                 services.community_exercise_record(
                     acting_user=reviewer,
                     community=community,
                     kind=ExerciseKind.TRAINING,
-                    held_on=datetime.date(YEAR, 5, 12 + community.pk % 6),
+                    held_on=demo_year.day(YEAR, 5, 12 + community.pk % 6),
                     participants=60,
                     note="自救互救技能培训",
                 )
-        if community.kind == "residents" and community.name not in COMMUNITIES_NOT_DRILLED:
-            with _at(4, 10):
+        if (
+            first_build
+            and community.kind == "residents"
+            and community.name not in COMMUNITIES_NOT_DRILLED
+        ):
+            with demo_year.record(), _at(4, 10):
                 services.community_air_raid_plan_add(
                     acting_user=reviewer,
                     community=community,
-                    compiled_on=datetime.date(YEAR, 4, 8),
-                    year=YEAR,
+                    compiled_on=demo_year.day(YEAR, 4, 8),
+                    year=demo_year.year(),
                 )
                 services.community_positions_set(
                     acting_user=reviewer,
@@ -814,12 +829,12 @@ def _seed_registers(reviewer, reports: dict) -> None:
                         name=f"{community.name.removesuffix('居委会')}{role}",
                     )
         if community.name not in COMMUNITIES_NOT_DRILLED:
-            with _at(9, 25):
+            with demo_year.record(), _at(9, 25):
                 services.community_exercise_record(
                     acting_user=reviewer,
                     community=community,
                     kind=ExerciseKind.DRILL,
-                    held_on=datetime.date(YEAR, 9, 21),
+                    held_on=demo_year.day(YEAR, 9, 21),
                     participants=120,
                     note="结合全民国防教育日组织防空袭预案演练",
                 )
@@ -846,7 +861,7 @@ def _seed_front_registers(reviewer) -> None:
                 services.enterprise_drill_plan_add(
                     acting_user=reviewer,
                     enterprise=enterprise,
-                    compiled_on=datetime.date(YEAR, 4, 12),
+                    compiled_on=demo_year.day(YEAR, 4, 12),
                     upload=demo_pdf(
                         f"{enterprise.name}防空疏散演练方案",
                         ["一、工作小组与职责", "二、疏散路线与集结地域", "三、警报信号与行动"],
@@ -855,9 +870,9 @@ def _seed_front_registers(reviewer) -> None:
         if enterprise.name not in ENTERPRISES_NOT_DRILLED:
             occasion = occasions[index % 2]
             held_on = (
-                datetime.date(YEAR, 5, 12)
+                demo_year.day(YEAR, 5, 12)
                 if occasion == "disaster_day"
-                else (datetime.date(YEAR, 9, 21))
+                else (demo_year.day(YEAR, 9, 21))
             )
             with _at(10, 8):
                 services.enterprise_drill_record(
@@ -866,14 +881,14 @@ def _seed_front_registers(reviewer) -> None:
                     held_on=held_on,
                     occasion=occasion,
                     participants=120 + index * 30,
-                    year=YEAR,
+                    year=demo_year.year(),
                 )
     for index, school in enumerate(School.objects.order_by("pk")[:12]):
         with _at(3, 10):
             services.school_course_add(
                 acting_user=reviewer,
                 school=school,
-                year=YEAR,
+                year=demo_year.year(),
                 title="《人民防空讲义》防空警报识别与疏散",
                 hours=2 + index % 3,
             )
@@ -881,43 +896,64 @@ def _seed_front_registers(reviewer) -> None:
         with _at(month, day):
             services.party_school_course_add(
                 acting_user=reviewer,
-                year=YEAR,
+                year=demo_year.year(),
                 title=title,
                 class_name=class_name,
                 hours=hours,
                 speaker=speaker,
-                taught_on=datetime.date(YEAR, month, day),
+                taught_on=demo_year.day(YEAR, month, day),
             )
     for (month, day), class_name, people in BASE_VISITS:
         with _at(month, day, 16):
             services.base_visit_record(
                 acting_user=reviewer,
-                visited_on=datetime.date(YEAR, month, day),
+                visited_on=demo_year.day(YEAR, month, day),
                 class_name=class_name,
                 participants=people,
-                year=YEAR,
+                year=demo_year.year(),
             )
 
 
 @register(order=160, name="宣传教育“六进”演示记录", records=True)
 def seed_demo_records(log) -> None:
     _ensure_reporters(log)
-    if Plan.objects.filter(year=YEAR).exists():
-        log("已有 2024 年“六进”记录，跳过")
+    demo_year.each_year(_seed_year, log)
+
+
+def _seed_year(log) -> None:
+    """One year of 六进 records (last year complete, this year up to the seeding moment)."""
+    if Plan.objects.filter(year=demo_year.year()).exists():
+        log(f"已有 {demo_year.year()} 年“六进”记录，跳过")
         return
     reviewer = _user("outreach_reviewer")
     _seed_plans(reviewer)
     reports = _seed_reports(reviewer)
     _seed_registers(reviewer, reports)
-    _seed_front_registers(reviewer)
+    if demo_year.until() is None:  # the standing registers: built once, with last year
+        with demo_year.record():
+            _seed_front_registers(reviewer)
+    from .models import PartySchoolAgreement
+
+    if not PartySchoolAgreement.objects.exists():
+        with demo_year.record():
+            _seed_agreement(reviewer)
+    log(
+        f"{demo_year.year()}年：{Plan.objects.filter(year=demo_year.year()).count()} 份年度计划，"
+        f"{len(reports)} 条活动信息，{School.objects.count()} 所学校，"
+        f"{Community.objects.count()} 个村居"
+    )
+
+
+def _seed_agreement(reviewer) -> None:
+    start = demo_year.year() - 1
     with _at(3, 1):
         services.agreement_create(
             acting_user=reviewer,
             data={
                 "title": "区国动办与区委党校国防动员宣传教育共建协议",
                 "partner": Unit.objects.get(code="dangxiao"),
-                "signed_on": datetime.date(2023, 3, 15),
-                "valid_until": datetime.date(2025, 12, 31),
+                "signed_on": datetime.date(start, 3, 15),
+                "valid_until": datetime.date(start + 2, 12, 31),
                 "content": "国防动员课程纳入党校主体班培训计划；组织学员参观人防科普教育基地；"
                 "将临近党校的公用人防工程作为宣传阵地。",
             },
@@ -926,12 +962,7 @@ def seed_demo_records(log) -> None:
                 [
                     "甲方：青浦区国防动员办公室",
                     "乙方：中共青浦区委党校",
-                    "有效期：2023年3月—2025年12月",
+                    f"有效期：{start}年3月—{start + 2}年12月",
                 ],
             ),
         )
-    log(
-        f"{Plan.objects.filter(year=YEAR).count()} 份年度计划，{len(reports)} 条活动信息，"
-        f"{School.objects.count()} 所学校，{Community.objects.count()} 个村居，"
-        f"{Enterprise.objects.count()} 个企业（园区）"
-    )

@@ -16,6 +16,8 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     Exists,
+    F,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -26,7 +28,6 @@ from django.db.models import (
 from django.http import Http404
 
 from campaigns.models import Campaign, KeyDate, Programme
-from campaigns.selectors import campaign_current
 from qpdo.org import clock
 from qpdo.org.enums import UnitKind
 from qpdo.org.models import Unit
@@ -76,18 +77,39 @@ from .models import (
 
 
 def outreach_year() -> int:
-    """Return the working year: the current campaign's, else this calendar year."""
-    campaign = campaign_current()
-    return campaign.year if campaign else clock.today().year
+    """Return the working year: this calendar year (六进 is a standing duty of every year,
+    with or without a 实践活动 campaign)."""
+    return clock.today().year
+
+
+def _record_years() -> list[int]:
+    """Return the campaigns' years and every year between the first and last plan or report.
+
+    Min/Max read the ends of the (year) and (held_on) indexes instead of a DISTINCT over
+    every row; the result is cached until the next write.
+    """
+    from django.db.models import Max, Min
+
+    from qpdo.org.caching import cached
+
+    def compute() -> list[int]:
+        years = set(Campaign.objects.values_list("year", flat=True))
+        plans = Plan.objects.aggregate(first=Min("year"), last=Max("year"))
+        reports = Report.objects.aggregate(first=Min("held_on"), last=Max("held_on"))
+        ends = [y for y in (plans["first"], plans["last"]) if y]
+        ends += [d.year for d in (reports["first"], reports["last"]) if d]
+        if ends:
+            years.update(range(min(ends), max(ends) + 1))
+        return sorted(years)
+
+    return cached(("outreach-years",), compute)
 
 
 def year_choices() -> list[int]:
-    """Return the years a page may show: campaigns, years with records, and this year."""
-    years = {clock.today().year, outreach_year()}
-    years.update(Campaign.objects.values_list("year", flat=True))
-    years.update(Plan.objects.values_list("year", flat=True).distinct())
-    years.update(d.year for d in Report.objects.dates("held_on", "year"))
-    return sorted(years, reverse=True)
+    """Return the years a page may show, newest first, none skipped: from the first plan,
+    report or campaign to this year (or to a later year already planned)."""
+    years = [outreach_year(), *_record_years()]
+    return list(range(max(years), min(years) - 1, -1))
 
 
 def fronts_all() -> list[Front]:
@@ -188,12 +210,14 @@ def key_days_with_reports(*, year: int, reports: QuerySet[Report]) -> list[KeyDa
             approval__state__in=FILED_STATES,
         )
         .values_list("held_on", "approval__state")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    for held_on, state in rows:
+    for held_on, state, n in rows:  # one row per day and state, counted in SQL
         for entry in result:
             if entry.window_start <= held_on <= entry.window_end:
-                entry.filed += 1
-                entry.adopted += state == State.APPROVED
+                entry.filed += n
+                entry.adopted += n if state == State.APPROVED else 0
     return result
 
 
@@ -1146,6 +1170,59 @@ def report_hand_in(report: Report) -> HandIn | None:
     return HandIn(on, (on - report.held_on).days, bool(report_timing(report.held_on, on)))
 
 
+def report_state_counts(*, year: int, unit_ids: list[int]) -> list[dict]:
+    """Return, per unit and approval state, the year's reports: how many (`n`), the latest
+    activity date (`last_held`), and how many were handed in within REPORT_TIMELY_DAYS of it
+    (`timely`) or later (`late`). Counted in SQL; the reports never reach Python."""
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+    from django.db.models import BooleanField, Case, DateField, ExpressionWrapper, Value, When
+    from django.db.models.functions import TruncDate
+
+    first_day = TruncDate(first_submitted_at(), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    deadline = ExpressionWrapper(
+        F("held_on") + datetime.timedelta(days=REPORT_TIMELY_DAYS), output_field=DateField()
+    )
+    in_time = Case(
+        When(first_day__isnull=True, then=Value(None)),
+        When(first_day__lte=F("deadline"), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(null=True),
+    )
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    rows = (
+        Report.objects.filter(unit_id__in=unit_ids, held_on__range=(start, end))
+        .annotate(first_day=first_day, deadline=deadline)
+        .annotate(in_time=in_time)
+        .values("unit_id", "approval__state", "in_time")
+        .annotate(n=Count("id"), last_held=Max("held_on"))
+        .order_by()
+    )
+    merged: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["unit_id"], row["approval__state"])
+        entry = merged.setdefault(
+            key,
+            {
+                "unit_id": key[0],
+                "approval__state": key[1],
+                "n": 0,
+                "last_held": None,
+                "timely": 0,
+                "late": 0,
+            },
+        )
+        entry["n"] += row["n"]
+        if row["last_held"] is not None:
+            entry["last_held"] = max(filter(None, (entry["last_held"], row["last_held"])))
+        if row["in_time"] is True:
+            entry["timely"] += row["n"]
+        elif row["in_time"] is False:
+            entry["late"] += row["n"]
+    return list(merged.values())
+
+
 def unit_progress(*, year: int, units: list[Unit] | None = None) -> list[UnitProgress]:
     """Return each reporting unit's progress in a year (a fixed number of queries)."""
     units = list(reporting_units()) if units is None else units
@@ -1170,20 +1247,15 @@ def unit_progress(*, year: int, units: list[Unit] | None = None) -> list[UnitPro
     last_held: dict[int, datetime.date] = {}
     timely: Counter = Counter()
     late: Counter = Counter()
-    rows = (
-        Report.objects.filter(unit_id__in=unit_ids, held_on__year=year)
-        .annotate(first_submitted_at=first_submitted_at())
-        .values_list("unit_id", "approval__state", "held_on", "first_submitted_at")
-    )
-    for unit_id, state, held_on, first in rows:
-        states[unit_id][state] += 1
+    # Counted in SQL, one row per unit and state (the year's reports never reach Python).
+    for row in report_state_counts(year=year, unit_ids=unit_ids):
+        unit_id, state = row["unit_id"], row["approval__state"]
+        states[unit_id][state] += row["n"]
         if state in FILED_STATES:
-            last_held[unit_id] = max(last_held.get(unit_id, held_on), held_on)
-            in_time = report_timing(held_on, local_date(first))
-            if in_time is True:
-                timely[unit_id] += 1
-            elif in_time is False:
-                late[unit_id] += 1
+            if row["last_held"] is not None:
+                last_held[unit_id] = max(last_held.get(unit_id, row["last_held"]), row["last_held"])
+            timely[unit_id] += row["timely"]
+            late[unit_id] += row["late"]
 
     owed: dict[int, list[OwedItem]] = defaultdict(list)
     for entry in plan_items_owed(units=units, year=year):

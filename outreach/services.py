@@ -18,9 +18,9 @@ from campaigns.models import Campaign, KeyDate, Programme
 from qpdo.documents.uploads import (
     FileValidator,
     atomic_with_files,
-    clean_image,
+    clean_photo,
     file_size,
-    make_thumbnail,
+    messages_naming,
 )
 from qpdo.org import clock
 from qpdo.org.audit import audit_record, client_ip
@@ -209,6 +209,9 @@ def plan_update(*, acting_user, plan: Plan, data: dict, items: Sequence[dict]) -
     plan.save()
     _save_items(plan, items)
     workflow.subject_refresh_title(plan)
+    audit_record(
+        action=AuditAction.CHANGE, actor=acting_user, target=plan, detail=f"修改年度计划：{plan}"
+    )
     return plan
 
 
@@ -286,9 +289,7 @@ def _check_uploads(photos, video, documents, *, photo_total: int, document_total
             try:
                 validator(upload)
             except ValidationError as error:
-                errors.setdefault(field_name, []).extend(
-                    f"{upload.name}：{m}" for m in error.messages
-                )
+                errors.setdefault(field_name, []).extend(messages_naming(upload, error))
     if photo_total > MAX_PHOTOS:
         errors.setdefault("photos", []).append(f"每条活动信息最多 {MAX_PHOTOS} 张照片。")
     if document_total > MAX_DOCUMENTS:
@@ -300,12 +301,9 @@ def _check_uploads(photos, video, documents, *, photo_total: int, document_total
 def _store_photos(saved, report: Report, photos, start: int) -> None:
     for offset, upload in enumerate(photos):
         try:
-            cleaned = clean_image(upload)
-            thumbnail = make_thumbnail(cleaned)
+            cleaned, thumbnail = clean_photo(upload)
         except ValidationError as error:
-            raise ValidationError(
-                {"photos": [f"{upload.name}：{m}" for m in error.messages]}
-            ) from error
+            raise ValidationError({"photos": messages_naming(upload, error)}) from error
         photo = ReportPhoto(report=report, original_name=upload.name[:200], order=start + offset)
         saved.save(photo.image, cleaned.name, cleaned)
         saved.save(photo.thumbnail, thumbnail.name, thumbnail)
@@ -411,6 +409,15 @@ def report_update(
         for upload in documents:
             _store_attachment(saved, report, AttachmentKind.DOCUMENT, upload)
         workflow.subject_refresh_title(report)
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=report,
+            detail=(
+                f"修改活动信息：{report}（新增照片 {len(photos)} 张、文档 {len(documents)} 个，"
+                f"删除照片 {len(removed_photos)} 张、附件 {len(removed_files)} 个）"
+            ),
+        )
     return report
 
 
@@ -1167,6 +1174,13 @@ def register_import(
         acting_user=acting_user, spec_code=spec_code, raw_rows=raw_rows, year=year
     )
     if not result.is_clean:
+        register_import_refused(
+            acting_user=acting_user,
+            spec_code=spec_code,
+            file_name=file_name,
+            reason=f"文件中有 {len(result.error_rows) + len(result.file_errors)} 处问题",
+            request=request,
+        )
         return result
     spec = result.spec
     with transaction.atomic():
@@ -1205,6 +1219,21 @@ def _apply_places(result: imports.ImportResult, model) -> None:
         elif row.action == "update":
             changed = {a: v for a, v in values.items() if a in result.present_attrs}
             model.objects.filter(pk=row.existing_pk).update(**changed)
+
+
+def register_import_refused(
+    *, acting_user, spec_code: str, file_name: str, reason: str, request=None
+) -> None:
+    """Audit an import that was refused (unreadable file, or rows with problems)."""
+    spec = imports.SPECS[spec_code]
+    what = spec.label if spec.is_records else f"{spec.label}台账"
+    audit_record(
+        action=AuditAction.IMPORT,
+        actor=acting_user,
+        detail=f"导入{what}《{file_name}》未受理：{reason}。",
+        ip_address=client_ip(request),
+        success=False,
+    )
 
 
 def export_record(*, acting_user, what: str, rows: int, request=None) -> None:

@@ -16,6 +16,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from qpdo.documents.excel import read_xlsx_rows
 from qpdo.documents.uploads import file_response
 from qpdo.org import clock
+from qpdo.org.caching import CachedCountPaginator, cached
 from qpdo.org.scoping import units_user_may_see
 from qpdo.workflow import rules as workflow_rules
 from qpdo.workflow import selectors as workflow_selectors
@@ -72,6 +73,11 @@ def _year_from(request, default: int | None = None) -> int:
     if value.isdigit() and 2000 <= int(value) <= 2100:
         return int(value)
     return default or selectors.outreach_year()
+
+
+def _in_year(url: str, request) -> str:
+    """Return `url` in the year the page was opened on (a register keeps its year)."""
+    return f"{url}?year={_year_from(request)}"
 
 
 def _query_string(request) -> str:
@@ -139,7 +145,11 @@ class DashboardView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = _year_from(self.request)
-        data = selectors.dashboard_for(year=year)
+        # The same office-wide figures for every reviewer: computed once per write (and day).
+        data = cached(
+            ("outreach-dashboard", year, clock.today()),
+            lambda: selectors.dashboard_for(year=year),
+        )
         context.update(data)
         context.update(
             years=selectors.year_choices(),
@@ -182,6 +192,7 @@ class YearSummaryExportView(View):
 class PlanListView(ListView):
     template_name = "outreach/plan/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         self.year = _year_from(self.request, default=None) if self.request.GET.get("year") else None
@@ -419,6 +430,7 @@ class ReportFilterMixin:
 class ReportListView(ReportFilterMixin, ListView):
     template_name = "outreach/report/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         return self.filtered_reports()
@@ -763,6 +775,7 @@ class CoverageView(RegisterAccessMixin, TemplateView):
 class SchoolListView(RegisterAccessMixin, ListView):
     template_name = "outreach/school/list.html"
     paginate_by = 30
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         self.year = _year_from(self.request)
@@ -938,7 +951,7 @@ class SchoolDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateView):
                     form_add_errors(form, error)
                 else:
                     messages.success(request, "紧急疏散行动方案已上传。")
-                    return redirect(school.get_absolute_url())
+                    return redirect(_in_year(school.get_absolute_url(), request))
             return self.render_to_response(self.get_context_data(plan_form=form))
         form = SchoolDrillForm(request.POST, reports=reports)
         if form.is_valid():
@@ -954,7 +967,7 @@ class SchoolDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateView):
                 form_add_errors(form, error)
             else:
                 messages.success(request, "疏散演练已登记。")
-                return redirect(school.get_absolute_url())
+                return redirect(_in_year(school.get_absolute_url(), request))
         return self.render_to_response(self.get_context_data(drill_form=form))
 
 
@@ -969,6 +982,7 @@ class EvacuationPlanDownloadView(View):
 class CommunityListView(RegisterAccessMixin, ListView):
     template_name = "outreach/community/list.html"
     paginate_by = 30
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         self.year = _year_from(self.request)
@@ -1104,7 +1118,7 @@ class CommunityDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateVie
                 form_add_errors(form, error)
             else:
                 messages.success(request, "已登记。")
-                return redirect(community.get_absolute_url())
+                return redirect(_in_year(community.get_absolute_url(), request))
         return self.render_to_response(self.get_context_data(form=form))
 
 
@@ -1373,6 +1387,14 @@ class RegisterImportView(TemplateView):
             return self.confirm(request)
         form = self.make_form(request.POST, request.FILES)
         if not form.is_valid():
+            upload = request.FILES.get("file")
+            services.register_import_refused(
+                acting_user=request.user,
+                spec_code=self.spec.code,
+                file_name=getattr(upload, "name", ""),
+                reason="；".join(m for errors in form.errors.values() for m in errors)[:300],
+                request=request,
+            )
             return self.render_to_response(self.get_context_data(form=form))
         upload = form.cleaned_data["file"]
         year = form.cleaned_data.get("year")
@@ -1380,11 +1402,26 @@ class RegisterImportView(TemplateView):
             raw = read_xlsx_rows(upload, max_bytes=REGISTER_IMPORT_MAX_BYTES, max_rows=5000)
         except ValidationError as error:
             form.add_error("file", error)
+            services.register_import_refused(
+                acting_user=request.user,
+                spec_code=self.spec.code,
+                file_name=upload.name,
+                reason="无法读取文件",
+                request=request,
+            )
             return self.render_to_response(self.get_context_data(form=form))
         rows = [(line, [imports.cell_text(v) for v in values]) for line, values in raw]
         result = services.register_import_check(
             acting_user=request.user, spec_code=self.spec.code, raw_rows=rows, year=year
         )
+        if not result.is_clean:
+            services.register_import_refused(
+                acting_user=request.user,
+                spec_code=self.spec.code,
+                file_name=upload.name,
+                reason=f"检查发现 {len(result.error_rows) + len(result.file_errors)} 处问题",
+                request=request,
+            )
         token = uuid.uuid4().hex
         if result.is_clean:
             request.session[self.SESSION_KEY] = {

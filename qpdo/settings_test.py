@@ -22,3 +22,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflow_testapp"]  # noqa: F405
 
 # Tasks run inside the test, at once (one test starts a real db_worker on its own).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# A slow test (minutes of set-up on a busy machine) must not see the once-a-minute session
+# refresh in its statement counts; the session tests set the production value themselves.
+SESSION_REFRESH_AFTER = 3600

@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/login/", views.PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PortalPasswordChangeView.as_view(), name="password_change"),
+    path("accounts/2fa/verify/", views.TwoFactorVerifyView.as_view(), name="two-factor-verify"),
+    path("accounts/2fa/setup/", views.TwoFactorSetupView.as_view(), name="two-factor-setup"),
     path("workflow/", include("qpdo.workflow.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("lectures/", include("lectures.urls")),
@@ -21,3 +23,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "qpdo.errors.bad_request"
+handler403 = "qpdo.errors.permission_denied"
+handler404 = "qpdo.errors.page_not_found"
+handler500 = "qpdo.errors.server_error"

@@ -18,6 +18,13 @@ qpdo_ensure_debian_packages "${QPDO_DEBIAN_PACKAGES[@]}" chromium ||
 	qpdo_die "缺少测试所需的 Debian 软件包，请先按上面一行安装。"
 qpdo_ensure_venv
 
+# 无障碍检查用的 axe-core 来自 npm，装在仓库根目录的 node_modules/（不入库，从不用 CDN）。
+if [ ! -f "$QPDO_ROOT/node_modules/axe-core/axe.min.js" ]; then
+	command -v npm >/dev/null 2>&1 || qpdo_ensure_debian_packages npm ||
+		qpdo_die "缺少 npm，请先按上面一行安装。"
+	npm ci --no-audit --no-fund --prefix "$QPDO_ROOT" >/dev/null
+fi
+
 # 测试使用 qpdo.settings_test（见 pyproject.toml）；浏览器截图写入 test-artifacts/。
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 exec "$QPDO_VENV/bin/python" -m pytest "$@"

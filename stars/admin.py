@@ -193,8 +193,18 @@ class NominationAdmin(ApprovalAdminMixin, admin.ModelAdmin):
     ]
     readonly_fields = fields
 
+    paper_template = "admin/stars/_paper_nomination.html"
+
     def get_queryset(self, request):
         return selectors.nomination_list_for(user=request.user)
+
+    def paper_context(self, request, obj) -> dict:
+        """The 申报表 grid of 附表2, as the portal shows and prints it."""
+        return {
+            "title": obj.name,
+            "fields": dict(selectors.nomination_form_rows(obj)),
+            "opinions": selectors.nomination_opinion_cells(obj),
+        }
 
     def has_add_permission(self, request):
         return False  # sections fill the 申报表 in the portal
@@ -203,9 +213,10 @@ class NominationAdmin(ApprovalAdminMixin, admin.ModelAdmin):
     def birth_month_display(self, obj):
         return selectors.cn_month(obj.birth_month) or "—"
 
-    @admin.display(description="岗位之星", boolean=True)
+    @admin.display(description="岗位之星")
     def is_star(self, obj):
-        return exports._is_star(obj)
+        # Only the stars are marked: a red ✖ beside every other nominee reads as a refusal.
+        return "★ 当选" if exports._is_star(obj) else ""
 
     @admin.display(description="申报表")
     def form_links(self, obj):

@@ -21,6 +21,7 @@ PLAN_CHAIN = Chain(
             # The branch reviews every section's plan, and files its own (基层党建).
             allow_submitter=True,
             decided_label="审核通过",
+            batch=True,  # plans of several sections are often approved together
         ),
     ),
     description="各科室针对业务岗位特点制定培树工作实施计划，由机关党支部负责整体指导、审核。",
@@ -41,6 +42,7 @@ NOMINATION_CHAIN = Chain(
             # form back before signing they withdraw it.
             decisions=(Action.APPROVE,),
             opinion_required=True,
+            due_key="star-nominations",  # the year's stored key date (10月20日 in 2024)
             due_on=(10, 20),
             allow_submitter=True,
             decided_label="推荐",
@@ -59,6 +61,7 @@ NOMINATION_CHAIN = Chain(
             role=Role.PARTY_GROUP,
             scope=Scope.OFFICE,
             opinion_required=True,
+            due_key="star-selection",
             due_on=(10, 31),
         ),
     ),

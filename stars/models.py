@@ -303,8 +303,23 @@ class Nomination(ApprovalSubject):
     def get_workflow_unit(self) -> Unit:
         return self.unit
 
+    def get_workflow_key_date(self, code: str):
+        from campaigns.models import KeyDate
+
+        return (
+            KeyDate.objects.filter(campaign_id=self.campaign_id, code=code)
+            .values_list("date", flat=True)
+            .first()
+        )
+
     def get_workflow_year(self) -> int:
         return self.campaign.year
+
+    def get_workflow_submit_due(self):
+        # Inline import: the selectors import these models (a cycle at import time).
+        from .selectors import NOMINATION_DEADLINE_CODE, key_date
+
+        return key_date(self.campaign, NOMINATION_DEADLINE_CODE)
 
     def get_workflow_title(self) -> str:
         post = f"·{self.post.name}" if self.post_id else ""

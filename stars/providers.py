@@ -144,6 +144,12 @@ def copy_posts(source, target) -> str:
     return f"培树岗位 {len(posts)} 个，名额 {quota or 4} 名"
 
 
+def preview_posts(source, year: int) -> list[str]:
+    """List the posts the new year will have."""
+    posts = Post.objects.filter(campaign=source).select_related("unit").order_by("number")
+    return [f"培树岗位{post.number}：{post.name}（{post.unit.name}）" for post in posts]
+
+
 PROVIDER = Provider(
     label="岗位之星",
     order=40,
@@ -158,4 +164,6 @@ def register() -> None:
     from campaigns import providers
 
     providers.register("stars", PROVIDER)
-    providers.register_copy_hook("stars", label="岗位之星", copy=copy_posts, order=40)
+    providers.register_copy_hook(
+        "stars", label="岗位之星", copy=copy_posts, order=40, preview=preview_posts
+    )

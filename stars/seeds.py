@@ -1,7 +1,5 @@
 """Seed steps of the 岗位之星 programme: the posts of 附表1 (reference data) and demo records."""
 
-import datetime
-
 from campaigns.models import Campaign
 from qpdo.org.models import Unit
 from qpdo.org.seeding import load_json, register
@@ -43,10 +41,10 @@ def seed_posts(log) -> None:
 
 
 def _day(value: str):
-    from qpdo.org import clock
+    """Return the seed's day (written in 2024) in the year being built, at 9:30."""
+    from campaigns import demo_year
 
-    day = datetime.date.fromisoformat(value)
-    return clock.at(day.year, day.month, day.day, 9, 30)
+    return demo_year.iso_at(value, 9, 30)
 
 
 def _portrait(name: str, hue: int) -> bytes:
@@ -69,11 +67,19 @@ def _portrait(name: str, hue: int) -> bytes:
 
 @register(order=240, name="岗位之星演示记录（计划、总结、申报表、评分、人选）", records=True)
 def seed_demo_records(log) -> None:
+    from campaigns.demo_year import each_year
+
+    each_year(_seed_year, log)
+
+
+def _seed_year(log) -> None:
+    """One year of 岗位之星 records (last year complete and announced, this year up to now)."""
     from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from campaigns import demo_year
     from qpdo.documents.pdf import render_pdf
-    from qpdo.org import clock
     from qpdo.org.models import Staff
     from qpdo.workflow import services as workflow
     from qpdo.workflow.enums import Action
@@ -81,7 +87,9 @@ def seed_demo_records(log) -> None:
     from . import services
     from .models import CultivationPlan, Nomination
 
-    star_year = StarYear.objects.select_related("campaign").filter(campaign__year=2024).first()
+    star_year = (
+        StarYear.objects.select_related("campaign").filter(campaign__year=demo_year.year()).first()
+    )
     if star_year is None:
         return
     campaign = star_year.campaign
@@ -89,7 +97,7 @@ def seed_demo_records(log) -> None:
         Nomination.objects.filter(campaign=campaign).exists()
         or CultivationPlan.objects.filter(campaign=campaign).exists()
     ):
-        log("已有2024年度岗位之星记录，跳过")
+        log(f"已有{campaign.year}年度岗位之星记录，跳过")
         return
     users = {u.username: u for u in get_user_model().objects.all()}
     standards = "\n".join(f"{s.label}：{STANDARD_TEXTS[s]}" for s in Standard)
@@ -97,54 +105,57 @@ def seed_demo_records(log) -> None:
 
     # 培树工作实施计划 (April): filed by the responsible unit, reviewed by the 机关党支部.
     for row in load_json("demo", "stars_plans.json"):
-        author = users[row["by"]]
-        with clock.frozen(_day(row["created"])):
-            plan = services.plan_create(
-                acting_user=author,
-                post=posts[row["post"]],
-                data={
-                    "focus": row["focus"],
-                    "method": row["method"],
-                    "carriers": row["carriers"],
-                    "standards": standards,
-                    "arrangements": row["arrangements"],
-                    "deadline": datetime.date.fromisoformat(row["deadline"]),
-                },
-            )
-        if row["flow"] == "draft":
-            continue
-        with clock.frozen(_day(row["submitted"])):
-            services.plan_submit(acting_user=author, plan=plan)
-        if row["flow"] == "returned_approve":
-            with clock.frozen(_day("2024-04-26")):
-                workflow.approval_decide(
-                    subject=plan,
-                    acting_user=users["party_branch"],
-                    decision=Action.RETURN,
-                    opinion="请补充各阶段的时间节点和培树对象的产生方式。",
+        with demo_year.record():
+            author = users[row["by"]]
+            with demo_year.when(_day(row["created"])):
+                plan = services.plan_create(
+                    acting_user=author,
+                    post=posts[row["post"]],
+                    data={
+                        "focus": row["focus"],
+                        "method": row["method"],
+                        "carriers": row["carriers"],
+                        "standards": standards,
+                        "arrangements": row["arrangements"],
+                        "deadline": demo_year.iso(row["deadline"]),
+                    },
                 )
-            with clock.frozen(_day("2024-04-28")):
+            if row["flow"] == "draft":
+                continue
+            with demo_year.when(_day(row["submitted"])):
                 services.plan_submit(acting_user=author, plan=plan)
-        if row["flow"] in ("approve", "returned_approve"):
-            with clock.frozen(_day("2024-04-30")):
-                workflow.approval_decide(
-                    subject=plan,
-                    acting_user=users["party_branch"],
-                    decision=Action.APPROVE,
-                    opinion="计划目标明确、措施具体，同意按计划组织实施。",
-                )
+            if row["flow"] == "returned_approve":
+                with demo_year.when(_day("2024-04-26")):
+                    workflow.approval_decide(
+                        subject=plan,
+                        acting_user=users["party_branch"],
+                        decision=Action.RETURN,
+                        opinion="请补充各阶段的时间节点和培树对象的产生方式。",
+                    )
+                with demo_year.when(_day("2024-04-28")):
+                    services.plan_submit(acting_user=author, plan=plan)
+            if row["flow"] in ("approve", "returned_approve"):
+                with demo_year.when(_day("2024-04-30")):
+                    workflow.approval_decide(
+                        subject=plan,
+                        acting_user=users["party_branch"],
+                        decision=Action.APPROVE,
+                        opinion="计划目标明确、措施具体，同意按计划组织实施。",
+                    )
     log("12 份培树工作实施计划")
 
     # 培树工作总结 (October), one unit late and one not yet reported.
     for row in load_json("demo", "stars_summaries.json"):
-        with clock.frozen(_day(row["on"])):
+        with demo_year.record(), demo_year.when(_day(row["on"])):
             pdf = render_pdf(
                 "stars/summary/document.html",
                 {
                     "title": row["file"].removesuffix(".pdf"),
                     "paragraphs": row["paragraphs"],
                     "unit_name": Unit.objects.get(code=row["unit"]).name,
-                    "date": "2024年{}月{}日".format(*map(int, row["on"].split("-")[1:])),
+                    "date": "{}年{}月{}日".format(
+                        campaign.year, *map(int, row["on"].split("-")[1:])
+                    ),
                 },
             )
             services.summary_upload(
@@ -157,66 +168,78 @@ def seed_demo_records(log) -> None:
     # 申报表 in every state, scores and the four chosen stars.
     hues = iter([8, 200, 40, 140, 280, 330])
     for row in load_json("demo", "stars_nominations.json"):
-        staff = Staff.objects.get(name=row["nominee"], unit__code=row["unit"])
-        head = users[f"{row['unit']}_head"]
-        data = {
-            "nominee": staff,
-            "post": posts[row["post"]] if row["post"] else None,
-            "name": staff.name,
-            "gender": staff.gender,
-            "native_place": staff.native_place,
-            "political_status": staff.political_status,
-            "education": staff.education,
-            "birth_month": staff.birth_month,
-            "years_on_post": row["years_on_post"],
-            "source": row["source"],
-            "competition": row.get("competition", ""),
-            "competition_result": row.get("competition_result", ""),
-            "deeds": row["deeds"],
-        }
-        photo = None
-        if row.get("photo"):
-            photo = SimpleUploadedFile(
-                f"{staff.name}.jpg", _portrait(staff.name, next(hues)), content_type="image/jpeg"
-            )
-        with clock.frozen(_day(row["created"])):
-            nomination = services.nomination_create(
-                acting_user=head, campaign=campaign, data=data, photo=photo
-            )
-        for on, by, move, opinion in row["flow"]:
-            with clock.frozen(_day(on)):
-                if move == "submit":
-                    services.nomination_submit(
-                        acting_user=users[by], nomination=nomination, opinion=opinion
-                    )
-                elif move == "submit_only":
-                    workflow.approval_submit(subject=nomination, acting_user=users[by])
-                elif move == "withdraw":
-                    workflow.approval_withdraw(subject=nomination, acting_user=users[by])
-                else:
-                    workflow.approval_decide(
-                        subject=nomination,
-                        acting_user=users[by],
-                        decision=Action(move),
-                        opinion=opinion,
-                    )
-            nomination.approval.refresh_from_db()
-        if row.get("score"):
-            political, skill, performance, note = row["score"]
-            with clock.frozen(_day("2024-10-29")):
-                services.score_save(
-                    acting_user=users["party_group"],
-                    nomination=nomination,
-                    political=political,
-                    skill=skill,
-                    performance=performance,
-                    note=note,
+        with demo_year.record():
+            staff = Staff.objects.get(name=row["nominee"], unit__code=row["unit"])
+            head = users[f"{row['unit']}_head"]
+            data = {
+                "nominee": staff,
+                "post": posts[row["post"]] if row["post"] else None,
+                "name": staff.name,
+                "gender": staff.gender,
+                "native_place": staff.native_place,
+                "political_status": staff.political_status,
+                "education": staff.education,
+                "birth_month": staff.birth_month,
+                "years_on_post": row["years_on_post"],
+                "source": row["source"],
+                "competition": row.get("competition", ""),
+                "competition_result": row.get("competition_result", ""),
+                "deeds": row["deeds"],
+            }
+            photo = None
+            if row.get("photo"):
+                photo = SimpleUploadedFile(
+                    f"{staff.name}.jpg",
+                    _portrait(staff.name, next(hues)),
+                    content_type="image/jpeg",
                 )
-        if row.get("star"):
-            with clock.frozen(_day("2024-10-30")):
-                services.star_select(
-                    acting_user=users["party_group"], nomination=nomination, citation=row["star"]
+            with demo_year.when(_day(row["created"])):
+                nomination = services.nomination_create(
+                    acting_user=head, campaign=campaign, data=data, photo=photo
                 )
+            for on, by, move, opinion in row["flow"]:
+                with demo_year.when(_day(on)):
+                    if move == "submit":
+                        services.nomination_submit(
+                            acting_user=users[by], nomination=nomination, opinion=opinion
+                        )
+                    elif move == "submit_only":
+                        workflow.approval_submit(subject=nomination, acting_user=users[by])
+                    elif move == "withdraw":
+                        workflow.approval_withdraw(subject=nomination, acting_user=users[by])
+                    else:
+                        workflow.approval_decide(
+                            subject=nomination,
+                            acting_user=users[by],
+                            decision=Action(move),
+                            opinion=opinion,
+                        )
+                nomination.approval.refresh_from_db()
+            if row.get("score"):
+                political, skill, performance, note = row["score"]
+                with demo_year.when(_day("2024-10-29")):
+                    services.score_save(
+                        acting_user=users["party_group"],
+                        nomination=nomination,
+                        political=political,
+                        skill=skill,
+                        performance=performance,
+                        note=note,
+                    )
+            if row.get("star"):
+                with demo_year.when(_day("2024-10-30")):
+                    services.star_select(
+                        acting_user=users["party_group"],
+                        nomination=nomination,
+                        citation=row["star"],
+                    )
+    if demo_year.until() is None:  # last year: finished history, the stars announced
+        star_year.refresh_from_db()
+        with demo_year.when(_day("2024-11-12")):
+            try:
+                services.stars_announce(acting_user=users["party_group"], star_year=star_year)
+            except ValidationError as error:
+                log("未能公布：" + "；".join(error.messages))
     log(
         f"{Nomination.objects.filter(campaign=campaign).count()} 份申报表（各种状态），"
         f"已确定 {star_year.quota} 名“岗位之星”（尚未公布）"

@@ -12,6 +12,7 @@ import json
 
 from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from campaigns.models import Campaign, KeyDate
 from campaigns.selectors import campaign_current
@@ -19,7 +20,8 @@ from qpdo.documents.qr import check_verification_code
 from qpdo.org import clock
 from qpdo.org.enums import Role
 from qpdo.org.models import Staff, Unit
-from qpdo.org.scoping import has_role, is_office_wide, units_user_may_see, user_staff, user_unit
+from qpdo.org.need_to_know import reads_across_units
+from qpdo.org.scoping import UNIT_WIDE_ROLES, has_role, user_staff, user_unit
 from qpdo.workflow.enums import State
 from qpdo.workflow.models import Approval
 from qpdo.workflow.rules import inbox_q
@@ -142,6 +144,17 @@ def responsible_units(campaign: Campaign) -> QuerySet[Unit]:
 # Cultivation plans ----------------------------------------------------------------------------
 
 
+def _own_units(user):
+    """Return the user's own unit when they read all of its records (科室负责人), else none.
+
+    Not units_user_may_see: that opens every unit to every office-wide role.
+    """
+    unit = user_unit(user)
+    if unit is None or not has_role(user, *UNIT_WIDE_ROLES):
+        return Unit.objects.none()
+    return Unit.objects.filter(pk=unit.pk)
+
+
 def _submitted_or_own(user) -> Q:
     """Return the filter of records another unit's office-wide reader may see: not drafts.
 
@@ -155,11 +168,12 @@ def _submitted_or_own(user) -> Q:
 
 
 def plan_list_for(*, user, campaign: Campaign | None = None) -> QuerySet[CultivationPlan]:
-    """Return the plans the user may see: their own unit's, or all submitted ones office-wide."""
-    if is_office_wide(user):
+    """Return the plans the user may see: their own unit's, or all submitted ones for the
+    office-wide readers need_to_know declares (机关党支部, 办党组, 办领导)."""
+    if reads_across_units(user, "stars.CultivationPlan"):
         visible = _submitted_or_own(user)
     else:
-        visible = Q(unit__in=units_user_may_see(user))
+        visible = Q(unit__in=_own_units(user))
     plans = CultivationPlan.objects.filter(visible)
     if campaign is not None:
         plans = plans.filter(campaign=campaign)
@@ -185,8 +199,8 @@ def summary_list_for(*, user, campaign: Campaign | None = None) -> QuerySet[Summ
     reports = SummaryReport.objects.all()
     if campaign is not None:
         reports = reports.filter(campaign=campaign)
-    if not is_office_wide(user):
-        reports = reports.filter(unit__in=units_user_may_see(user))
+    if not reads_across_units(user, "stars.SummaryReport"):
+        reports = reports.filter(unit__in=_own_units(user))
     return reports.select_related("unit")
 
 
@@ -207,8 +221,8 @@ def summary_status_for(*, user, campaign: Campaign) -> list[dict]:
         summary_id=Subquery(latest.values("pk")[:1]),
         uploads=Count("star_summaries", filter=Q(star_summaries__campaign=campaign), distinct=True),
     )
-    if not is_office_wide(user):
-        units = units.filter(pk__in=units_user_may_see(user))
+    if not reads_across_units(user, "stars.SummaryReport"):
+        units = units.filter(pk__in=_own_units(user))
     units = list(units)
     reports = SummaryReport.objects.in_bulk([u.summary_id for u in units if u.summary_id])
     rows = []
@@ -239,13 +253,14 @@ def clock_local_date(moment: datetime.datetime) -> datetime.date:
 def nomination_list_for(*, user, campaign: Campaign | None = None) -> QuerySet[Nomination]:
     """Return the nominations the user may see.
 
-    A section head sees their own unit's; office-wide readers (机关党支部, 办党组, 办领导) see
-    every nomination once submitted; a nominee sees their own.
+    A section head sees their own unit's; the office-wide readers need_to_know declares
+    (机关党支部, 办党组, 办领导 — not 宣教审核 or 小讲堂管理) see every nomination once
+    submitted; a nominee sees their own.
     """
-    if is_office_wide(user):
+    if reads_across_units(user, "stars.Nomination"):
         visible = _submitted_or_own(user)
     else:
-        visible = Q(unit__in=units_user_may_see(user))
+        visible = Q(unit__in=_own_units(user))
     staff = user_staff(user)
     if staff is not None:
         visible |= Q(nominee=staff)
@@ -364,6 +379,14 @@ def nomination_opinion_cells(nomination: Nomination) -> list[dict]:
             )
         cells.append(cell)
     return cells
+
+
+def nomination_submitted_late(nomination: Nomination) -> bool:
+    """Return whether the 申报表 was sent after the year's stored deadline (逾期报送): it is
+    accepted, and marked so; the office decides what it means."""
+    submitted = nomination.approval.submitted_at
+    due = key_date(nomination.campaign, NOMINATION_DEADLINE_CODE)
+    return bool(submitted and due and timezone.localtime(submitted).date() > due)
 
 
 def nomination_print_content(nomination: Nomination) -> dict:

@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from campaigns.models import Campaign
+from campaigns.services import check_open
 from qpdo.documents.qr import verification_code
-from qpdo.documents.uploads import atomic_with_files, clean_image, make_thumbnail
+from qpdo.documents.uploads import atomic_with_files, clean_photo
 from qpdo.jobs.models import Job
 from qpdo.jobs.registry import JobOutput, JobRefused
 from qpdo.jobs.services import job_request
@@ -118,6 +119,7 @@ def _plan_clean(*, campaign: Campaign, data: dict) -> dict:
 
 def plan_create(*, acting_user, post: Post, data: dict) -> CultivationPlan:
     """Start the post's 培树工作实施计划 as a draft, for the post's responsible unit."""
+    check_open(post.campaign)
     if not rules.may_file_plan(acting_user, post):
         raise PermissionDenied(f"“{post.name}”岗位的培树计划由{post.unit.name}制定。")
     cleaned = _plan_clean(campaign=post.campaign, data=data)
@@ -166,6 +168,7 @@ def plan_submit(*, acting_user, plan: CultivationPlan, request=None):
 
 def summary_upload(*, acting_user, campaign: Campaign, upload, note: str = "", ip=None):
     """Store the acting unit's 培树工作总结; the newest upload replaces the previous as current."""
+    check_open(campaign)
     unit = user_unit(acting_user)
     responsible = set(selectors.responsible_units(campaign).values_list("pk", flat=True))
     if not rules.may_upload_summary(acting_user, unit, responsible):
@@ -326,6 +329,9 @@ def nomination_clean(
                 "（如表情符号），请删除或改用常用字。"
             )
     size = count_chars(cleaned["deeds"])
+    if cleaned["deeds"] and size == 0 and "deeds" not in errors:
+        # Only blanks or invisible characters (zero-width spaces, joiners): nothing to print.
+        errors["deeds"] = "主要事迹不能只有空白或不可见的字符（如零宽空格），请填写事迹内容。"
     if size > DEEDS_MAX_CHARS:
         errors["deeds"] = (
             f"主要事迹须在{DEEDS_MAX_CHARS}字以内（不计空格和换行），当前为{size}字，"
@@ -365,9 +371,8 @@ def _store_photo(saved, nomination: Nomination, upload) -> list[str]:
     """Store a cleaned photo and its thumbnail; return the names of the files they replace."""
     PHOTO_VALIDATOR(upload)
     old = [name for name in (nomination.photo.name, nomination.photo_thumb.name) if name]
-    cleaned = clean_image(upload, max_side=1600)
+    cleaned, thumb = clean_photo(upload, max_side=1600, thumb_size=480)
     saved.save(nomination.photo, cleaned.name, cleaned)
-    thumb = make_thumbnail(cleaned, size=480)
     saved.save(nomination.photo_thumb, thumb.name, thumb)
     return old
 
@@ -431,6 +436,7 @@ def nomination_create(
 ) -> Nomination:
     """Save a new 申报表 for the acting section head's own unit (a draft, or submitted with the
     section's opinion when `submit_opinion` is given). Nothing is kept if any step fails."""
+    check_open(campaign)
     with atomic_with_files() as saved:
         nomination = _nomination_write(
             saved,
@@ -747,6 +753,7 @@ def nomination_print_forms(*, acting_user, nominations, verify_url) -> list[dict
                     "verify_url": verify_url(code),
                     "is_draft": nomination.approval.round == 0,
                     "state_label": nomination.approval.state_label,
+                    "is_late": selectors.nomination_submitted_late(nomination),
                 }
             )
         audit_record(

@@ -11,9 +11,11 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from campaigns.selectors import campaign_current, working_year
 from qpdo.documents.pdf import handle_missing_fonts, pdf_response
 from qpdo.documents.uploads import file_response
 from qpdo.org.audit import client_ip
+from qpdo.org.caching import CachedCountPaginator
 from qpdo.org.scoping import user_unit
 from qpdo.workflow import rules as workflow_rules
 from qpdo.workflow import selectors as workflow_selectors
@@ -39,7 +41,17 @@ PAGE_SIZE = 20
 
 
 class YearMixin:
-    """The programme year a page shows: ?year=2024, else the current campaign's."""
+    """The programme year a page shows: ?year=2024, else this year's; before this year's
+    campaign exists, the campaign's page says who sets it up."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if (
+            request.user.is_authenticated
+            and not request.GET.get("year")
+            and campaign_current() is None
+        ):
+            return redirect(reverse("campaigns:home") + f"?year={working_year()}")
+        return super().dispatch(request, *args, **kwargs)
 
     def get_star_year(self):
         if not hasattr(self, "_star_year"):
@@ -97,6 +109,7 @@ def _standard_texts():
 class PlanListView(YearMixin, ListView):
     template_name = "stars/plan/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         return selectors.plan_list_for(
@@ -230,6 +243,7 @@ class SummaryListView(YearMixin, ListView):
 
     template_name = "stars/summary/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         return selectors.summary_list_for(
@@ -292,6 +306,7 @@ class SummaryDownloadView(View):
 class NominationListView(YearMixin, ListView):
     template_name = "stars/nomination/list.html"
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
 
     def get_queryset(self):
         nominations = selectors.nomination_list_for(
@@ -333,6 +348,7 @@ class NominationDetailView(TemplateView):
         context.update(
             nomination=nomination,
             approval=approval,
+            due_date=selectors.key_date(nomination.campaign, selectors.NOMINATION_DEADLINE_CODE),
             fields=dict(selectors.nomination_form_rows(nomination)),
             opinions=selectors.nomination_opinion_cells(nomination),
             history=workflow_selectors.history(approval),
@@ -661,6 +677,7 @@ class SelectionView(YearMixin, ListView):
 
     template_name = "stars/selection/compare.html"
     paginate_by = 50
+    paginator_class = CachedCountPaginator
 
     def dispatch(self, request, *args, **kwargs):
         if not rules.may_see_selection(request.user):

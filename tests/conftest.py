@@ -40,6 +40,16 @@ def seed_people() -> None:
     call_command("seed", "--demo", "--no-records", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with an empty cache: a rolled-back test leaves no cached page behind."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), clock.pinned(TEST_NOW):
@@ -94,7 +104,7 @@ def login(client, demo_user):
 
     def sign_in(username: str):
         user = demo_user(username)
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="qpdo.org.backends.PortalBackend")
         return user
 
     return sign_in

@@ -110,6 +110,17 @@ class UserFactory(DjangoModelFactory):
             self.save(update_fields=["is_staff"])
 
     @factory.post_generation
+    def demo_exempt(self, create, extracted, **kwargs):
+        # Factory accounts carry the demo password, like the demo accounts: no forced change,
+        # no expiry, no required second factor. Pass demo_exempt=False to test those rules.
+        if create:
+            from qpdo.org.models import AccountSecurity
+
+            AccountSecurity.objects.update_or_create(
+                user=self, defaults={"demo_exempt": extracted is not False}
+            )
+
+    @factory.post_generation
     def unit(self, create, extracted, **kwargs):
         if create and extracted is not None:
             StaffFactory(user=self, unit=extracted, name=unused_name(extracted, self.first_name))

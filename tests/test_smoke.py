@@ -7,7 +7,8 @@ def test_home_requires_sign_in(client, db):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_home_shows_unit_and_campaign(client, login):
+def test_home_shows_unit_and_campaign(client, login, clock_at):
+    clock_at(2024, 10, 10)
     login("gongcheng_head")
     response = client.get("/")
     text = response.content.decode()

@@ -8,6 +8,7 @@ class DocumentsConfig(AppConfig):
     verbose_name = "文书与导出"
 
     def ready(self) -> None:
-        from .checks import TAG, cjk_fonts_check
+        from .checks import TAG, cjk_fonts_check, harfbuzz_subset_check
 
         checks.register(cjk_fonts_check, TAG)
+        checks.register(harfbuzz_subset_check, TAG)

@@ -1,9 +1,11 @@
 """Write and read Excel (.xlsx) files: the one spreadsheet engine of the portal.
 
-Exports stream rows into an openpyxl write-only workbook, so a large export never holds a
-worksheet of cell objects in memory; the caller passes rows built from a selector (no queries
-per row). Every string cell is neutralised against formula injection. Imports refuse oversized
-files before opening them and parse the XML through defusedxml.
+Exports stream rows through XlsxWriter in constant-memory mode (each row goes to disk as it is
+written, so a large export never holds a worksheet in memory); the caller passes rows built
+from a selector (no queries per row). Cells are typed: numbers as numbers, dates as dates,
+`Percent` as a number with a percent format; every string cell is written as a string (never
+a formula) and neutralised against formula injection. Imports read through openpyxl: they
+refuse oversized files before opening them and parse the XML through defusedxml.
 """
 
 from __future__ import annotations
@@ -17,14 +19,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import xlsxwriter
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.xml import DEFUSEDXML
 
@@ -34,6 +34,8 @@ from .uploads import format_size
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 DATETIME_FORMAT = 'yyyy"年"m"月"d"日" hh:mm'
+PERCENT_FORMAT = "0%"
+PERCENT_FORMAT_DECIMAL = "0.0%"
 # A spreadsheet program evaluates a cell typed or re-entered with one of these first characters.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_CHARS = 32767  # Excel's limit; a longer cell makes Excel "repair" the file
@@ -48,22 +50,20 @@ class Column:
 
 
 @dataclass(frozen=True)
-class Formatted:
-    """A typed cell value with its Excel number format: Formatted(0.167, "0.0%")."""
+class Percent:
+    """A share written as a number with a percent format: Percent(17) shows 17%, holds 0.17.
 
-    value: Any
-    number_format: str
+    `value` is in percent points (what the page prints), `None` writes an empty cell.
+    """
 
+    value: float | int | Decimal | None
 
-PERCENT_FORMAT = "0.0%"
-COUNT_FORMAT = "0"
+    @property
+    def fraction(self) -> float | None:
+        return None if self.value is None else float(self.value) / 100
 
-
-def percent(rate: float | None) -> Formatted | None:
-    """Return a percentage given in percent (16.7) as a number cell shown as 16.7%."""
-    if rate is None:
-        return None
-    return Formatted(float(rate) / 100, PERCENT_FORMAT)
+    def __str__(self) -> str:
+        return "" if self.value is None else f"{self.value:g}%"
 
 
 def neutralise(text: str) -> str:
@@ -83,7 +83,7 @@ def cell_value(value: Any) -> Any:
     """Convert a Python value to what the cell should hold (dates as real dates)."""
     if isinstance(value, bool):
         return "是" if value else "否"
-    if value is None or isinstance(value, int | float | Decimal):
+    if value is None or isinstance(value, int | float | Decimal | Percent):
         return value
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
@@ -104,45 +104,66 @@ def build_xlsx(
     sheet_name: str = "Sheet1",
 ) -> bytes:
     """Return an .xlsx with an optional title row, a bold frozen header row and the rows."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_name)
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    header_row = 2 if title else 1
-    sheet.freeze_panes = f"A{header_row + 1}"
-
-    def styled(value: Any, font: Font, **extra) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=cell_value(value))
-        cell.font = font
-        for name, style in extra.items():
-            setattr(cell, name, style)
-        return cell
-
-    if title:
-        if len(columns) > 1:
-            sheet.merged_cells.add(f"A1:{get_column_letter(len(columns))}1")
-        sheet.append([styled(title, Font(bold=True, size=14), alignment=Alignment("center"))])
-    sheet.append([styled(column.header, Font(bold=True)) for column in columns])
-
-    for row in rows:
-        values = []
-        for value in row:
-            if isinstance(value, Formatted):
-                formatted = WriteOnlyCell(sheet, value=cell_value(value.value))
-                formatted.number_format = value.number_format
-                values.append(formatted)
-                continue
-            value = cell_value(value)
-            if isinstance(value, datetime.date):
-                date_cell = WriteOnlyCell(sheet, value=value)
-                is_datetime = isinstance(value, datetime.datetime)
-                date_cell.number_format = DATETIME_FORMAT if is_datetime else DATE_FORMAT
-                value = date_cell
-            values.append(value)
-        sheet.append(values)
-
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    workbook = xlsxwriter.Workbook(
+        buffer,
+        {
+            "constant_memory": True,
+            "in_memory": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    sheet = workbook.add_worksheet(sheet_name[:31])
+    for index, column in enumerate(columns):
+        sheet.set_column(index, index, column.width)
+    date_style = workbook.add_format({"num_format": DATE_FORMAT})
+    datetime_style = workbook.add_format({"num_format": DATETIME_FORMAT})
+    percent_style = workbook.add_format({"num_format": PERCENT_FORMAT})
+    percent_decimal_style = workbook.add_format({"num_format": PERCENT_FORMAT_DECIMAL})
+    row_index = 0
+    if title:
+        title_style = workbook.add_format({"bold": True, "font_size": 14, "align": "center"})
+        if len(columns) > 1:
+            sheet.merge_range(0, 0, 0, len(columns) - 1, neutralise(title), title_style)
+        else:
+            sheet.write_string(0, 0, neutralise(title), title_style)
+        row_index = 1
+    header_style = workbook.add_format({"bold": True})
+    for index, column in enumerate(columns):
+        sheet.write_string(row_index, index, neutralise(column.header), header_style)
+    sheet.freeze_panes(row_index + 1, 0)
+    row_index += 1
+
+    write_string = sheet.write_string
+    write_number = sheet.write_number
+    write_datetime = sheet.write_datetime
+    for row in rows:
+        for col, raw in enumerate(row):
+            value = cell_value(raw)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                if value:
+                    write_string(row_index, col, value)
+            elif isinstance(value, int | float):
+                write_number(row_index, col, value)
+            elif isinstance(value, Decimal):
+                write_number(row_index, col, float(value))
+            elif isinstance(value, datetime.datetime):
+                write_datetime(row_index, col, value, datetime_style)
+            elif isinstance(value, datetime.date):
+                write_datetime(row_index, col, value, date_style)
+            elif isinstance(value, Percent):
+                if value.value is not None:
+                    whole = float(value.value) == int(value.value)
+                    style = percent_style if whole else percent_decimal_style
+                    write_number(row_index, col, value.fraction, style)
+            else:  # pragma: no cover - cell_value returns only the types above
+                write_string(row_index, col, neutralise(str(value)))
+        row_index += 1
+    workbook.close()
     return buffer.getvalue()
 
 

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from import_export.admin import ImportExportModelAdmin
@@ -28,7 +28,7 @@ from qpdo.org import clock
 from . import selectors, services
 from .audit import client_ip
 from .enums import Role
-from .models import AuditRecord, Staff, Unit
+from .models import AccountSecurity, AuditRecord, Staff, Unit
 from .resources import ROSTER_MAX_BYTES, RosterXLSX, StaffResource, check_roster_upload
 
 admin.site.site_header = "青浦区国防动员办公室门户 · 管理后台"
@@ -38,8 +38,62 @@ admin.site.index_title = "管理后台"
 User = get_user_model()
 
 
+class AuditedAdminMixin:
+    """Write one audit record for every add, edit and delete made through this admin page.
+
+    The record names the changed fields with their old and new values (a person moved to
+    another unit shows 所在单位：综合科 → 工程指挥科, since that changes their scope).
+    """
+
+    def _field_values(self, obj) -> dict[str, str]:
+        values = {}
+        for field in obj._meta.concrete_fields:
+            value = getattr(obj, field.name, None)
+            values[field.name] = "" if value is None else str(value)
+        return values
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            request._qpdo_before = self._field_values(obj)
+        return obj
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        label = obj._meta.verbose_name
+        if not change:
+            detail = f"新建{label}：{obj}"
+        else:
+            before = getattr(request, "_qpdo_before", {})
+            after = self._field_values(obj)
+            parts = [
+                f"{obj._meta.get_field(name).verbose_name}：{before.get(name, '')} → {value}"
+                for name, value in after.items()
+                if name in form.changed_data and before.get(name, "") != value
+            ]
+            if not parts:
+                return
+            detail = f"修改{label} {obj}：" + "；".join(parts)
+        services.admin_change_record(acting_user=request.user, target=obj, detail=detail)
+
+    def delete_model(self, request, obj):
+        label, shown = obj._meta.verbose_name, str(obj)
+        super().delete_model(request, obj)
+        services.admin_change_record(
+            acting_user=request.user, target=None, detail=f"删除{label}：{shown}"
+        )
+
+    def delete_queryset(self, request, queryset):
+        label = queryset.model._meta.verbose_name
+        shown = "、".join(str(o) for o in queryset[:50])
+        super().delete_queryset(request, queryset)
+        services.admin_change_record(
+            acting_user=request.user, target=None, detail=f"批量删除{label}：{shown}"
+        )
+
+
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "order", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name", "code"]
@@ -63,7 +117,7 @@ class RosterImportForm(ImportForm):
 
 
 @admin.register(Staff)
-class StaffAdmin(ImportExportModelAdmin):
+class StaffAdmin(AuditedAdminMixin, ImportExportModelAdmin):
     list_display = ["name", "unit", "position", "gender", "political_status", "user", "is_active"]
     list_filter = ["unit", "is_active", "political_status"]
     search_fields = ["name", "position", "user__username"]
@@ -94,12 +148,21 @@ class StaffAdmin(ImportExportModelAdmin):
         context = getattr(response, "context_data", None) or {}
         if request.method == "POST" and not context.get("confirm_form"):
             # A refused file will never be confirmed: do not leave its personal data in /tmp.
+            # (form.files, not cleaned_data: add_error() drops the field from cleaned_data.)
             form = context.get("form")
-            upload = getattr(form, "cleaned_data", {}).get("import_file")
+            upload = getattr(form, "files", {}).get("import_file")
             name = getattr(upload, "tmp_storage_name", None)
             if name:
                 with contextlib.suppress(FileNotFoundError):
                     self.get_tmp_storage_class()(name=name).remove()
+            if form is not None and form.errors:
+                services.staff_roster_import_refused(
+                    acting_user=request.user,
+                    file_name=getattr(upload, "name", ""),
+                    reason="；".join(str(m) for errors in form.errors.values() for m in errors)[
+                        :500
+                    ],
+                )
         return response
 
     def add_data_read_fail_error_to_form(self, form, e):
@@ -294,6 +357,43 @@ class AccountAdmin(UserAdmin):
             ip_address=client_ip(request),
         )
 
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            account = User.objects.get(pk=id)
+            services.account_password_reset(account=account, acting_user=request.user)
+        return response
+
+
+def _register_group_admin() -> None:
+    from django.contrib.auth.admin import GroupAdmin
+    from django.contrib.auth.models import Group
+
+    class AuditedGroupAdmin(AuditedAdminMixin, GroupAdmin):
+        """Role groups: every change of a group's permissions is audited."""
+
+        def save_related(self, request, form, formsets, change):
+            before = set(form.instance.permissions.values_list("codename", flat=True))
+            super().save_related(request, form, formsets, change)
+            after = set(form.instance.permissions.values_list("codename", flat=True))
+            if before != after:
+                added, removed = sorted(after - before), sorted(before - after)
+                services.admin_change_record(
+                    acting_user=request.user,
+                    target=form.instance,
+                    detail=(
+                        f"修改角色 {form.instance} 的权限：增加 {'、'.join(added) or '无'}；"
+                        f"取消 {'、'.join(removed) or '无'}"
+                    ),
+                )
+
+    if admin.site.is_registered(Group):
+        admin.site.unregister(Group)
+    admin.site.register(Group, AuditedGroupAdmin)
+
+
+_register_group_admin()
+
 
 # --- failed sign-ins and lockouts: the 安全管理员 -----------------------------------------
 
@@ -328,15 +428,27 @@ _register_access_attempt_admin()
 # --- the audit trail: the 审计管理员 ---------------------------------------------------------
 
 
+AUDIT_EXPORT_LIMIT = 50_000
+
+
 @admin.register(AuditRecord)
 class AuditRecordAdmin(admin.ModelAdmin):
-    """Read-only for the 审计管理员; nobody adds, edits or deletes audit records."""
+    """Read-only for the 审计管理员: search, filter and export; nobody adds, edits or deletes."""
 
-    list_display = ["at", "actor_name", "action", "object_repr", "ip_address", "success"]
+    list_display = [
+        "at",
+        "actor_name",
+        "actor_roles",
+        "action",
+        "object_repr",
+        "ip_address",
+        "success",
+    ]
     list_filter = ["action", "success"]
-    search_fields = ["actor_name", "object_repr", "detail"]
+    search_fields = ["actor_name", "object_repr", "detail", "ip_address", "object_id"]
     date_hierarchy = "at"
     list_per_page = 100
+    change_list_template = "admin/org/auditrecord/change_list.html"
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
@@ -352,3 +464,70 @@ class AuditRecordAdmin(admin.ModelAdmin):
 
     def get_actions(self, request):
         return {}
+
+    def get_urls(self):
+        from django.urls import path
+
+        urls = super().get_urls()
+        export = self.admin_site.admin_view(self.export_view)
+        return [path("export/", export, name="org_auditrecord_export"), *urls]
+
+    def export_view(self, request):
+        """Export the records the change list shows (same search and filters) as Excel."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        queryset = changelist.get_queryset(request)[:AUDIT_EXPORT_LIMIT]
+        data = services.audit_records_export(queryset=queryset, acting_user=request.user)
+        from django.utils import timezone
+
+        from .clock import now
+
+        response = HttpResponse(
+            data,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        stamp = timezone.localtime(now()).strftime("%Y%m%d%H%M")
+        response["Content-Disposition"] = content_disposition_header(True, f"审计记录-{stamp}.xlsx")
+        return response
+
+
+# --- account security: the 安全管理员 --------------------------------------------------------
+
+
+@admin.register(AccountSecurity)
+class AccountSecurityAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Password age, forced change, demo exemption and second factors, for the 安全管理员."""
+
+    list_display = [
+        "user",
+        "password_changed_at",
+        "must_change_password",
+        "demo_exempt",
+        "two_factor",
+    ]
+    list_filter = ["must_change_password", "demo_exempt"]
+    search_fields = ["user__username", "user__first_name"]
+    fields = ["user", "password_changed_at", "must_change_password", "demo_exempt"]
+    readonly_fields = ["user", "password_changed_at"]
+    actions = ["reset_two_factor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="双因素登录")
+    def two_factor(self, obj):
+        from django_otp import user_has_device
+
+        return "已启用" if user_has_device(obj.user, confirmed=True) else "未启用"
+
+    @admin.action(description="重置所选账号的双因素登录（手机丢失时）", permissions=["change"])
+    def reset_two_factor(self, request, queryset):
+        for security in queryset.select_related("user"):
+            services.account_two_factor_reset(account=security.user, acting_user=request.user)
+        messages.success(
+            request, f"已重置 {queryset.count()} 个账号的双因素登录，下次登录时重新绑定。"
+        )

@@ -7,6 +7,8 @@ class OrgConfig(AppConfig):
     verbose_name = "组织与人员"
 
     def ready(self) -> None:
-        from . import roles, seeds, signals  # noqa: F401
+        from . import caching, roles, seeds, signals  # noqa: F401
 
         signals.connect_post_migrate()
+        caching.connect_signals()
+        signals.connect_axes()

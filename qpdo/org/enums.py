@@ -79,3 +79,8 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", "数据导入"
     EXPORT = "export", "数据导出"
     CHANGE = "change", "数据变更"
+    DOWNLOAD = "download", "文件下载"
+    PASSWORD_RESET = "password_reset", "重置密码"
+    LOCKOUT = "lockout", "账号锁定"
+    TWO_FACTOR = "two_factor", "双因素认证"
+    ARCHIVE = "archive", "审计归档"

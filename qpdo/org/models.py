@@ -84,15 +84,37 @@ class Staff(models.Model):
 
 
 class AuditRecordQuerySet(models.QuerySet["AuditRecord"]):
+    """Refuse every bulk write: the trail is append-only (see AuditRecord)."""
+
     def update(self, **kwargs):
+        raise PermissionError("审计记录不可修改。")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise PermissionError("审计记录不可修改。")
+
+    def update_or_create(self, *args, **kwargs):
         raise PermissionError("审计记录不可修改。")
 
     def delete(self):
         raise PermissionError("审计记录不可删除。")
 
+    def _raw_delete(self, using):
+        raise PermissionError("审计记录不可删除。")
+
+    _raw_delete.queryset_only = True
+
 
 class AuditRecord(models.Model):
-    """Who did what, when, from where, and whether it succeeded. Append-only."""
+    """Who did what, when, from where, and whether it succeeded. Append-only, hash-chained.
+
+    The application cannot change or delete a record: save() of an existing one, delete(),
+    queryset update()/delete()/_raw_delete() (also through `_base_manager`) raise, loaddata
+    cannot overwrite one, and on PostgreSQL a trigger rejects UPDATE and DELETE (migration
+    0004; only the retention command may delete records older than the retention period).
+    Each record's `record_hash` covers its fields and the previous record's hash, so an edit
+    made around all of that (raw SQL as the table owner, an edited dump) breaks the chain at
+    the edited record: `manage.py audit_verify` names it.
+    """
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     # PROTECT: deleting an account must not rewrite the audit trail (deactivate it instead).
@@ -105,13 +127,17 @@ class AuditRecord(models.Model):
         related_name="+",
     )
     actor_name = models.CharField("操作人姓名", max_length=60, blank=True)
+    actor_roles = models.CharField("操作人角色", max_length=200, blank=True)
     action = models.CharField("操作", max_length=30, choices=AuditAction.choices, db_index=True)
     object_type = models.CharField("对象类型", max_length=60, blank=True)
     object_id = models.CharField("对象编号", max_length=40, blank=True)
     object_repr = models.CharField("对象", max_length=200, blank=True)
     detail = models.TextField("详情", blank=True)
     ip_address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    user_agent = models.CharField("浏览器", max_length=300, blank=True)
     success = models.BooleanField("成功", default=True)
+    previous_hash = models.CharField("上一条记录的校验值", max_length=64, blank=True)
+    record_hash = models.CharField("校验值", max_length=64, blank=True, editable=False)
 
     objects = AuditRecordQuerySet.as_manager()
 
@@ -119,14 +145,57 @@ class AuditRecord(models.Model):
         verbose_name = "审计记录"
         verbose_name_plural = "审计记录"
         ordering = ["-at", "-id"]
+        base_manager_name = "objects"
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
+        if self.pk is not None or not self._state.adding:
             raise PermissionError("审计记录不可修改。")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise PermissionError("审计记录不可删除。")
+
+
+class PasswordHistory(models.Model):
+    """The hashes of an account's last passwords, so they cannot be used again."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField("密码哈希", max_length=128)
+    created_at = models.DateTimeField("设置时间")
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+
+class AccountSecurity(models.Model):
+    """An account's password age and whether it must change its password at next sign-in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="security",
+        verbose_name="账号",
+    )
+    password_changed_at = models.DateTimeField("密码设置时间", null=True, blank=True)
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
+    demo_exempt = models.BooleanField(
+        "演示账号豁免",
+        default=False,
+        help_text="只用于演示数据：不强制修改初始密码、密码不过期。生产环境不得勾选。",
+    )
+
+    class Meta:
+        verbose_name = "账号安全"
+        verbose_name_plural = "账号安全"
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -71,6 +71,8 @@ grant(
         "axes.delete_accessattempt",
         "axes.view_accesslog",
         "axes.view_accessfailurelog",
+        "org.view_accountsecurity",
+        "org.change_accountsecurity",
     ],
 )
 grant(Role.AUDITOR, ["org.view_auditrecord"])

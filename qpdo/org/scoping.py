@@ -16,6 +16,11 @@ from .models import Staff, Unit
 _ROLE_BY_LABEL = {role.label: role for role in Role}
 
 
+def roles_from_names(names: Iterable[str]) -> frozenset[Role]:
+    """Return the roles named by these group names (other groups are ignored)."""
+    return frozenset(_ROLE_BY_LABEL[n] for n in names if n in _ROLE_BY_LABEL)
+
+
 def user_roles(user) -> frozenset[Role]:
     """Return the roles the user holds (cached on the user object for the request)."""
     if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
@@ -23,7 +28,7 @@ def user_roles(user) -> frozenset[Role]:
     cached = getattr(user, "_qpdo_roles", None)
     if cached is None:
         names = user.groups.values_list("name", flat=True)
-        cached = frozenset(_ROLE_BY_LABEL[n] for n in names if n in _ROLE_BY_LABEL)
+        cached = roles_from_names(names)
         user._qpdo_roles = cached
     return cached
 

@@ -1,7 +1,7 @@
 """Seed steps of the org app: units (reference data) and the demo staff and accounts."""
 
 from .enums import Role
-from .models import Unit
+from .models import AccountSecurity, Unit
 from .seeding import load_json, register
 from .services import account_ensure, staff_upsert, unit_upsert
 
@@ -28,6 +28,12 @@ def seed_demo_staff(log) -> None:
         unit = units[row.pop("unit")]
         staff = staff_upsert(unit=unit, **row)
         if username:
-            account_ensure(staff=staff, username=username, roles=roles, password=DEMO_PASSWORD)
+            account = account_ensure(
+                staff=staff, username=username, roles=roles, password=DEMO_PASSWORD
+            )
+            # Demo data only: the shared demo password is neither forced to change nor expires.
+            AccountSecurity.objects.update_or_create(
+                user=account, defaults={"demo_exempt": True, "must_change_password": False}
+            )
             accounts += 1
     log(f"{len(rows)} 名人员，{accounts} 个演示账号（密码 {DEMO_PASSWORD}）")

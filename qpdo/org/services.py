@@ -137,6 +137,36 @@ def staff_roster_export(*, staff: QuerySet[Staff], acting_user, ip_address=None)
 # --- accounts ------------------------------------------------------------------------------
 
 
+def admin_change_record(*, acting_user, target, detail: str) -> None:
+    """Audit a change made on an admin page (units, staff, role groups)."""
+    audit_record(action=AuditAction.CHANGE, actor=acting_user, target=target, detail=detail)
+
+
+def account_password_reset(*, account, acting_user) -> None:
+    """Audit an administrator setting another account's password."""
+    from .models import AccountSecurity
+
+    AccountSecurity.objects.update_or_create(
+        user=account, defaults={"must_change_password": True, "demo_exempt": False}
+    )
+    audit_record(
+        action=AuditAction.PASSWORD_RESET,
+        actor=acting_user,
+        target=account,
+        detail=f"重置账号 {account.get_username()} 的密码（下次登录须修改）",
+    )
+
+
+def staff_roster_import_refused(*, acting_user, file_name: str, reason: str) -> None:
+    """Audit a roster upload that was refused before any row was imported."""
+    audit_record(
+        action=AuditAction.IMPORT,
+        actor=acting_user,
+        detail=f"导入人员名册《{file_name}》未受理：{reason}",
+        success=False,
+    )
+
+
 def account_roles_check(roles) -> None:
     """Refuse a set of roles that breaks the separation of the three admin roles (三员分立)."""
     given = {Role(r) for r in roles}
@@ -187,6 +217,12 @@ def account_change_record(
 ) -> None:
     """Audit an account created or edited in the admin (not its password or roles)."""
     if created:
+        from .models import AccountSecurity
+
+        # An initial password is the administrator's: its owner changes it at first sign-in.
+        AccountSecurity.objects.update_or_create(
+            user=account, defaults={"must_change_password": True}
+        )
         detail = f"新建账号 {account.get_username()}"
     else:
         labels = {
@@ -224,3 +260,65 @@ def account_unlock(*, attempts: QuerySet, acting_user, ip_address=None) -> int:
             ip_address=ip_address,
         )
     return count
+
+
+def _cell(value):
+    """Neutralise text a spreadsheet would run as a formula (= + - @, tab, CR first)."""
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + value
+    return value
+
+
+def audit_records_export(*, queryset, acting_user) -> bytes:
+    """Return the given audit records as .xlsx, and audit the export itself."""
+    import tablib
+    from django.utils import timezone
+
+    labels = dict(AuditAction.choices)
+    headers = [
+        "时间", "用户编号", "操作人", "角色", "操作", "对象类型", "对象编号", "对象",
+        "详情", "结果", "来源地址", "浏览器", "校验值",
+    ]  # fmt: skip
+    dataset = tablib.Dataset(headers=headers, title="审计记录")
+    count = 0
+    for r in queryset:
+        count += 1
+        dataset.append(
+            [
+                _cell(v)
+                for v in (
+                    timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S"),
+                    r.actor_id or "",
+                    r.actor_name,
+                    r.actor_roles,
+                    labels.get(r.action, r.action),
+                    r.object_type,
+                    r.object_id,
+                    r.object_repr,
+                    r.detail,
+                    "成功" if r.success else "失败",
+                    r.ip_address or "",
+                    r.user_agent,
+                    r.record_hash,
+                )
+            ]
+        )
+    audit_record(
+        action=AuditAction.EXPORT, actor=acting_user, detail=f"导出审计记录，共 {count} 条。"
+    )
+    return dataset.export("xlsx")
+
+
+@transaction.atomic
+def account_two_factor_reset(*, account, acting_user) -> None:
+    """Remove an account's authenticators and recovery codes (a lost phone), and audit it."""
+    from django_otp import devices_for_user
+
+    for device in list(devices_for_user(account, confirmed=None)):
+        device.delete()
+    audit_record(
+        action=AuditAction.TWO_FACTOR,
+        actor=acting_user,
+        target=account,
+        detail=f"重置账号 {account.get_username()} 的双因素登录",
+    )

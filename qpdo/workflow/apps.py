@@ -7,7 +7,15 @@ class WorkflowConfig(AppConfig):
     verbose_name = "审批流转"
 
     def ready(self) -> None:
-        from qpdo.org import navigation
+        from qpdo.org import navigation, roles
+        from qpdo.org.enums import Role
+
+        from . import seeds  # noqa: F401
+
+        roles.grant(
+            Role.SYSADMIN,
+            [f"workflow.{verb}_commonopinion" for verb in ("view", "add", "change", "delete")],
+        )
 
         navigation.register(order=0, label="工作台", url_name="home")
         navigation.register(order=10, label="待办", url_name="workflow:inbox", badge="todo")

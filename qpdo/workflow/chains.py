@@ -30,8 +30,12 @@ class Step:
     opinion_required: bool = True
     due_days: int | None = None  # days after the step is reached
     due_on: tuple[int, int] | None = None  # (month, day) in the subject's year
+    # The code of the subject year's stored key date the step falls due on (the subject's
+    # get_workflow_key_date(code) answers it); `due_on` is only the fallback when none is stored.
+    due_key: str = ""
     allow_submitter: bool = False  # may the submitter decide this step themselves?
     decided_label: str = ""  # how 同意 reads at this step, e.g. 采用 for an activity report
+    batch: bool = False  # may approvers give 同意 to several items at once (批量同意)?
 
     def __post_init__(self) -> None:
         if self.scope == Scope.FIXED_UNIT and not self.unit_code:
@@ -45,12 +49,16 @@ class Step:
             return self.decided_label
         return Action(action).label
 
-    def due_date(self, *, entered: datetime.date, year: int | None) -> datetime.date | None:
-        """Return the day this step falls due, or None."""
+    def due_date(
+        self, *, entered: datetime.date, year: int | None, stored: datetime.date | None = None
+    ) -> datetime.date | None:
+        """Return the day this step falls due, or None (`stored`: the year's key date)."""
         candidates = []
         if self.due_days is not None:
             candidates.append(entered + datetime.timedelta(days=self.due_days))
-        if self.due_on is not None:
+        if stored is not None:
+            candidates.append(stored)
+        elif self.due_on is not None:
             candidates.append(datetime.date(year or entered.year, *self.due_on))
         return min(candidates) if candidates else None
 

@@ -49,6 +49,9 @@ class Approval(models.Model):
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     step_entered_at = models.DateTimeField("进入当前环节时间", null=True, blank=True)
     due_on = models.DateField("当前环节期限", null=True, blank=True)
+    submit_due_on = models.DateField(
+        "报送期限", null=True, blank=True, help_text="草稿或退回修改的事项应在此日前提交。"
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="转办给",
@@ -169,7 +172,15 @@ class Opinion(models.Model):
                 name="workflow_opinion_decision_has_step",
             ),
         ]
-        indexes = [models.Index(fields=["actor", "action"])]
+        indexes = [
+            models.Index(fields=["actor", "action"]),
+            # 已办: a reviewer's decisions, latest first (a page reads 20 entries of it).
+            models.Index(
+                fields=["actor", "-at", "-id"],
+                condition=Q(action__in=[a.value for a in DECISIONS]),
+                name="workflow_opinion_decided",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.step_label} {self.label} {self.actor_name}"
@@ -249,6 +260,9 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField("时间", default=timezone.now)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    is_task = models.BooleanField(
+        "待办提醒", default=False, help_text="请接收人办理的消息；事项办理后自动标为已处理。"
+    )
 
     class Meta:
         verbose_name = "站内消息"
@@ -305,6 +319,10 @@ class ApprovalSubject(models.Model):
     def get_workflow_year(self) -> int | None:
         return None
 
+    def get_workflow_key_date(self, code: str):
+        """Return the stored key date `code` of the subject's year (a step's due_key), or None."""
+        return None
+
     def get_workflow_title(self) -> str:
         return str(self)
 
@@ -319,6 +337,10 @@ class ApprovalSubject(models.Model):
     def workflow_check_submittable(self) -> None:
         """Raise django.core.exceptions.ValidationError when the subject is incomplete."""
 
+    def get_workflow_submit_due(self):
+        """Return the day the subject is due to be (re)submitted, or None (shown in 待办)."""
+        return None
+
     @property
     def workflow_state(self) -> str:
         return self.approval.state
@@ -326,3 +348,25 @@ class ApprovalSubject(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.approval.is_editable
+
+
+class CommonOpinion(models.Model):
+    """A phrase approvers pick for a step's opinion (常用意见), kept by the 系统管理员."""
+
+    chain_code = models.CharField("审批流程", max_length=40)
+    step_code = models.CharField("环节", max_length=40)
+    text = models.CharField("意见", max_length=300)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "常用意见"
+        verbose_name_plural = "常用意见"
+        ordering = ["chain_code", "step_code", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain_code", "step_code", "text"], name="workflow_common_opinion_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -7,9 +7,11 @@ show why. `inbox_q()` is the query form of `refusal_to_decide()`: an approval is
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
 
 from qpdo.org.enums import Role
+from qpdo.org.need_to_know import READERS, reads_across_units
 from qpdo.org.scoping import (
     has_role,
     is_office_wide,
@@ -120,11 +122,50 @@ def refusal_to_transfer(user, approval: Approval, to_user) -> str | None:
     return None
 
 
+def _reads_subject_across_units(user, approval: Approval) -> bool:
+    if not is_office_wide(user):
+        return False
+    content_type = ContentType.objects.get_for_id(approval.content_type_id)
+    return reads_across_units(
+        user, f"{content_type.app_label}.{content_type.model_class().__name__}"
+    )
+
+
+def _closed_kinds_q(user) -> Q:
+    """Return the filter of approvals whose subject kind need_to_know keeps from this user."""
+    closed = []
+    for kind in READERS:
+        if not reads_across_units(user, kind):
+            app_label, model = kind.split(".")
+            try:
+                closed.append(ContentType.objects.get_by_natural_key(app_label, model.lower()).pk)
+            except ContentType.DoesNotExist:
+                continue
+    return Q(content_type_id__in=closed) if closed else Q(pk__in=[])
+
+
+def _own_unit_ids(user):
+    from qpdo.org.models import Unit
+    from qpdo.org.scoping import UNIT_WIDE_ROLES, has_role
+
+    unit = user_unit(user)
+    if unit is None or not has_role(user, *UNIT_WIDE_ROLES):
+        return Unit.objects.none()
+    return Unit.objects.filter(pk=unit.pk)
+
+
 def may_view(user, approval: Approval) -> bool:
-    """Return whether the user may open the approval (and so the subject's 审批单)."""
-    if is_office_wide(user) or approval.submitter_id == user.pk or approval.assignee_id == user.pk:
+    """Return whether the user may open the approval (and so the subject's 审批单).
+
+    Office-wide roles open every unit's approvals except those of the kinds need_to_know
+    keeps from them (a 宣教审核 does not open a 岗位之星 申报表's approval).
+    """
+    if _reads_subject_across_units(user, approval):
         return True
-    if units_user_may_see(user).filter(pk=approval.unit_id).exists():
+    if approval.submitter_id == user.pk or approval.assignee_id == user.pk:
+        return True
+    own_units = _own_unit_ids(user) if is_office_wide(user) else units_user_may_see(user)
+    if own_units.filter(pk=approval.unit_id).exists():
         return True
     if refusal_to_decide(user, approval) is None:
         return True
@@ -138,8 +179,16 @@ def may_view(user, approval: Approval) -> bool:
 
 def visible_q(user) -> Q:
     """Return the filter of approvals the user may open (the query form of `may_view`)."""
+    personal = (
+        Q(submitter=user)
+        | Q(assignee=user)
+        | Q(pk__in=Opinion.objects.filter(actor=user).values("approval"))
+        | Q(pk__in=CarbonCopy.objects.filter(user=user).values("approval"))
+        | Q(pk__in=Countersign.objects.filter(user=user).values("approval"))
+        | inbox_q(user)
+    )
     if is_office_wide(user):
-        return Q()
+        return ~_closed_kinds_q(user) | personal | Q(unit__in=_own_unit_ids(user))
     return (
         Q(unit__in=units_user_may_see(user))
         | Q(submitter=user)

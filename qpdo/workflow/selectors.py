@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
+from types import SimpleNamespace
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Max, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
@@ -13,9 +16,11 @@ from qpdo.org import clock
 
 from . import rules
 from .enums import DECISIONS, Flag, State
-from .models import Approval, CarbonCopy, Notification, Opinion
+from .models import Approval, CarbonCopy, CommonOpinion, Notification, Opinion
 
 AMBER_DAYS = 3
+# A draft shows in its author's 待办 from this many days before its submission deadline.
+DRAFT_DUE_WINDOW_DAYS = 14
 
 
 def _listing(qs: QuerySet[Approval]) -> QuerySet[Approval]:
@@ -29,13 +34,87 @@ def inbox_for(*, user) -> QuerySet[Approval]:
     )
 
 
-def done_for(*, user) -> QuerySet[Approval]:
-    """Return the approvals the user has decided at some step, latest decision first."""
-    return _listing(
-        Approval.objects.filter(opinions__actor=user, opinions__action__in=DECISIONS)
-        .annotate(my_last_at=Max("opinions__at"))
-        .order_by("-my_last_at", "-pk")
+def own_todo_q(user, today: datetime.date | None = None) -> Q:
+    """Return the filter of the user's own items that need them: returned to them, or drafts
+    whose submission deadline is near or past."""
+    today = today or clock.today()
+    mine = Q(submitter=user) | Q(submitter__isnull=True, created_by=user)
+    returned = Q(state=State.RETURNED) & mine
+    due = (
+        Q(
+            state__in=[State.DRAFT, State.WITHDRAWN],
+            submit_due_on__lte=today + datetime.timedelta(days=DRAFT_DUE_WINDOW_DAYS),
+        )
+        & mine
     )
+    return returned | due
+
+
+def todo_for(*, user) -> QuerySet[Approval]:
+    """Return everything in the user's 待办: items to decide, then their own items to redo."""
+    return _listing(Approval.objects.filter(rules.inbox_q(user) | own_todo_q(user))).order_by(
+        Coalesce("due_on", "submit_due_on").asc(nulls_last=True), "step_entered_at", "pk"
+    )
+
+
+def next_waiting_for(*, user, after: Approval | None = None) -> Approval | None:
+    """Return the next item waiting for the user's decision (not `after`), the most urgent."""
+    waiting = inbox_for(user=user)
+    if after is not None:
+        waiting = waiting.exclude(pk=after.pk)
+    return waiting.first()
+
+
+def my_last_decisions(*, user) -> QuerySet[Opinion]:
+    """Return the user's latest decision on each approval they decided, latest first.
+
+    Read from the opinions table along its (actor, time) index of decisions, so a page costs
+    the same whether the reviewer has decided a hundred items or a hundred thousand.
+    """
+    decisions = Opinion.objects.filter(actor=user, action__in=DECISIONS)
+    later = decisions.filter(approval=OuterRef("approval")).filter(
+        Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), pk__gt=OuterRef("pk"))
+    )
+    return decisions.filter(~Exists(later)).order_by("-at", "-pk")
+
+
+class DoneList(Sequence):
+    """The 已办 list as a sliceable sequence for the paginator.
+
+    A slice reads one page of the user's latest decisions and then those approvals; the total
+    is cached per user under the data version (it is the only statement that grows with the
+    reviewer's history).
+    """
+
+    def __init__(self, user) -> None:
+        self.user = user
+        self.decisions = my_last_decisions(user=user)
+
+    def count(self) -> int:
+        from qpdo.org.caching import cached
+
+        return cached(("done-count", self.user.pk), self.decisions.count)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        rows = list(self.decisions.values_list("approval_id", "at")[index])
+        by_pk = _listing(Approval.objects.filter(pk__in=[pk for pk, _ in rows])).in_bulk()
+        page = []
+        for pk, at in rows:
+            approval = by_pk.get(pk)
+            if approval is not None:
+                approval.my_last_at = at
+                page.append(approval)
+        return page
+
+
+def done_for(*, user) -> DoneList:
+    """Return the approvals the user has decided at some step, latest decision first."""
+    return DoneList(user)
 
 
 def mine_for(*, user) -> QuerySet[Approval]:
@@ -82,19 +161,40 @@ def signed_opinions(approval: Approval) -> dict[str, Opinion]:
     return result
 
 
+def due_of(approval: Approval) -> datetime.date | None:
+    """Return the day the item is due of whoever holds it: the step's or the submission's."""
+    if approval.state == State.IN_REVIEW:
+        return approval.due_on
+    if approval.is_editable:
+        return approval.submit_due_on
+    return None
+
+
 def flag_for(approval: Approval, today: datetime.date | None = None) -> Flag:
-    if approval.state != State.IN_REVIEW or approval.due_on is None:
+    due = due_of(approval)
+    if due is None:
         return Flag.NONE
     today = today or clock.today()
-    if approval.due_on < today:
+    if due < today:
         return Flag.RED
-    if (approval.due_on - today).days <= AMBER_DAYS:
+    if (due - today).days <= AMBER_DAYS:
         return Flag.AMBER
     return Flag.GREEN
 
 
-def subject_admin_url(approval: Approval) -> str:
+def subject_admin_url(approval: Approval, user=None) -> str:
+    """Return the subject's admin change page, or "" when there is none or `user` (if given)
+    could not open it there (then the portal's page is the place to act)."""
     content_type = ContentType.objects.get_for_id(approval.content_type_id)
+    if user is not None:
+        from django.contrib import admin
+
+        model_admin = admin.site._registry.get(content_type.model_class())
+        probe = SimpleNamespace(user=user)
+        if model_admin is None or not (
+            user.is_active and user.is_staff and model_admin.has_view_permission(probe)
+        ):
+            return ""
     try:
         return reverse(
             f"admin:{content_type.app_label}_{content_type.model}_change", args=[approval.object_id]
@@ -103,21 +203,44 @@ def subject_admin_url(approval: Approval) -> str:
         return ""
 
 
+def common_opinions_for(approval: Approval) -> list[str]:
+    """Return the 常用意见 offered at the approval's current step."""
+    step = approval.step
+    if step is None:
+        return []
+    return list(
+        CommonOpinion.objects.filter(chain_code=approval.chain_code, step_code=step.code)
+        .order_by("order", "id")
+        .values_list("text", flat=True)
+    )
+
+
 def badge_counts_for(*, user) -> dict[str, int]:
-    """Return the counts shown in the navigation: 待办 (approvals and duties), unread messages."""
+    """Return the counts shown in the navigation: 待办 (approvals and duties), unread messages.
+
+    Cached per user and day under the data version, which the engine and the message service
+    bump; duties (reports owed) also change with the date alone.
+    """
+    from qpdo.org import clock
+    from qpdo.org.caching import cached
+
     from .duties import duties_for
 
-    return {
-        "todo": Approval.objects.filter(rules.inbox_q(user)).count() + len(duties_for(user)),
-        "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
-    }
+    return cached(
+        ("badges", user.pk, clock.today().isoformat()),
+        lambda: {
+            "todo": Approval.objects.filter(rules.inbox_q(user) | own_todo_q(user)).count()
+            + len(duties_for(user)),
+            "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        },
+    )
 
 
 def dashboard_panels_for(*, user, limit: int = 5) -> dict:
     """Return the 工作台's workflow panels: the first waiting items and my latest submissions."""
     from .duties import duties_for
 
-    inbox = inbox_for(user=user)
+    inbox = todo_for(user=user)
     duties = duties_for(user)
     return {
         "todo_items": list(inbox[:limit]),

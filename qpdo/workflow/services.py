@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from qpdo.org import clock
 from qpdo.org.audit import audit_record, client_ip
+from qpdo.org.caching import bump_data_version
 from qpdo.org.enums import AuditAction
 from qpdo.org.scoping import display_name, user_staff, users_with_role
 
@@ -32,6 +33,10 @@ from .models import Approval, ApprovalSubject, CarbonCopy, Countersign, Notifica
 from .tasks import send_notification_mail
 
 logger = logging.getLogger("qpdo.workflow")
+
+
+# Messages that ask their recipient to act on an item; they are handled once it moves on.
+TASK_TITLE_PREFIXES = ("待审批：", "转办待审批：", "退回重新审批：", "催办：", "退回修改：")
 
 
 class TransitionRefused(Exception):
@@ -66,7 +71,8 @@ def subject_create(subject: ApprovalSubject, *, acting_user) -> ApprovalSubject:
         subject.save()
         approval.object_id = subject.pk
         approval.title = subject.get_workflow_title()[:200]
-        approval.save(update_fields=["object_id", "title"])
+        approval.submit_due_on = subject.get_workflow_submit_due()
+        approval.save(update_fields=["object_id", "title", "submit_due_on"])
     return subject
 
 
@@ -94,8 +100,11 @@ def subject_delete_draft(subject: ApprovalSubject, *, acting_user, request=None)
 def subject_refresh_title(subject: ApprovalSubject) -> None:
     """Keep the inbox title and unit in step with an edited (still editable) subject."""
     Approval.objects.filter(pk=subject.approval_id).update(
-        title=subject.get_workflow_title()[:200], unit=subject.get_workflow_unit()
+        title=subject.get_workflow_title()[:200],
+        unit=subject.get_workflow_unit(),
+        submit_due_on=subject.get_workflow_submit_due(),
     )
+    bump_data_version()
 
 
 def ensure_editable(subject: ApprovalSubject) -> None:
@@ -107,7 +116,10 @@ def ensure_editable(subject: ApprovalSubject) -> None:
 
 def _due_on(step: Step, approval: Approval, subject, now) -> datetime.date | None:
     year = subject.get_workflow_year() if subject is not None else None
-    return step.due_date(entered=timezone.localtime(now).date(), year=year)
+    stored = None
+    if step.due_key and subject is not None:
+        stored = subject.get_workflow_key_date(step.due_key)
+    return step.due_date(entered=timezone.localtime(now).date(), year=year, stored=stored)
 
 
 def step_actors(approval: Approval) -> list:
@@ -221,6 +233,7 @@ def _save(approval: Approval, expected_version: int) -> None:
         decided_at=approval.decided_at,
         title=approval.title,
         unit_id=approval.unit_id,
+        submit_due_on=approval.submit_due_on,
     )
     if updated != 1:
         raise TransitionRefused("该事项刚刚已被他人处理，请刷新后查看。")
@@ -251,6 +264,7 @@ def approval_transition(
             locked = Approval.objects.select_for_update().select_related("unit").get(pk=approval.pk)
             subject = _subject_of(locked)
             now = clock.now()
+            before = (locked.state, locked.step_index, locked.round, locked.assignee_id)
             outcome = _apply(
                 locked,
                 subject,
@@ -262,7 +276,12 @@ def approval_transition(
                 to_user,
                 now,
             )
+            if subject is not None and locked.is_editable:
+                locked.submit_due_on = subject.get_workflow_submit_due()
+            after = (locked.state, locked.step_index, locked.round, locked.assignee_id)
             _save(locked, locked.version)
+            if action != Action.CC:
+                _mark_tasks_handled(locked, acting_user, now, moved=before != after)
             audit_record(
                 action=AuditAction.TRANSITION,
                 actor=acting_user,
@@ -273,6 +292,7 @@ def approval_transition(
                 ip_address=ip,
             )
             transaction.on_commit(lambda: _notify(locked, outcome, acting_user, now))
+            bump_data_version()  # 待办 badges and 工作台 panels of every user, in every worker
     except TransitionRefused as refused:
         audit_record(
             action=AuditAction.TRANSITION,
@@ -289,6 +309,14 @@ def approval_transition(
         raise TransitionRefused("该事项正被他人处理，请稍后刷新再试。") from error
     approval.refresh_from_db()
     return approval
+
+
+def _mark_tasks_handled(approval: Approval, acting_user, now, *, moved: bool) -> None:
+    """Mark the item's 待审批 messages handled: everyone's once it moved, else the actor's."""
+    tasks = Notification.objects.filter(approval=approval, is_task=True, read_at__isnull=True)
+    if not moved:
+        tasks = tasks.filter(recipient=acting_user)
+    tasks.update(read_at=now)
 
 
 def _apply(approval, subject, action, user, expected_step, opinion, return_to, to_user, now):
@@ -431,9 +459,25 @@ def approval_url(approval: Approval) -> str:
     return reverse("workflow:approval-detail", args=[approval.pk])
 
 
-def notify(users, *, title: str, body: str = "", url: str = "", approval=None, at=None) -> None:
-    """Send an in-app message and an e-mail to each user (e-mail failures are logged)."""
+def notify(
+    users,
+    *,
+    title: str,
+    body: str = "",
+    url: str = "",
+    approval=None,
+    at=None,
+    is_task: bool | None = None,
+) -> None:
+    """Send an in-app message and an e-mail to each user (e-mail failures are logged).
+
+    A message that asks its recipient to act (待审批, 催办, 退回修改) is a task: the engine marks
+    it handled when the item moves on, so the unread count shows only what still needs reading.
+    """
     users = [u for u in users if u is not None and u.is_active]
+    bump_data_version()  # bulk_create sends no signal: the unread counts change
+    if is_task is None:
+        is_task = approval is not None and title.startswith(TASK_TITLE_PREFIXES)
     Notification.objects.bulk_create(
         Notification(
             recipient=u,
@@ -442,6 +486,7 @@ def notify(users, *, title: str, body: str = "", url: str = "", approval=None, a
             url=url,
             approval=approval,
             created_at=at or clock.now(),
+            is_task=is_task,
         )
         for u in users
     )
@@ -520,7 +565,10 @@ def notification_mark_read(*, user, pk: int | None = None) -> int:
     messages = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if pk is not None:
         messages = messages.filter(pk=pk)
-    return messages.update(read_at=clock.now())
+    changed = messages.update(read_at=clock.now())
+    if changed:
+        bump_data_version()  # update() sends no signal: the unread counts change
+    return changed
 
 
 def reminders_send_overdue(*, today: datetime.date | None = None) -> int:

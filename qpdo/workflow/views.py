@@ -13,8 +13,10 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from qpdo.documents.pdf import handle_missing_fonts, pdf_response
+from qpdo.org.caching import CachedCountPaginator
 
 from . import rules, selectors, services
+from .admin import decision_panel_context
 from .enums import Action
 from .forms import CopyForm, DecisionForm, TransferForm
 
@@ -23,6 +25,7 @@ PAGE_SIZE = 20
 
 class ApprovalListView(ListView):
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     template_name = "workflow/approval_list.html"
     heading = ""
     empty_text = ""
@@ -31,6 +34,7 @@ class ApprovalListView(ListView):
         context = super().get_context_data(**kwargs)
         for approval in context["object_list"]:
             approval.flag = selectors.flag_for(approval)
+            approval.due = selectors.due_of(approval)
         context.update(heading=self.heading, empty_text=self.empty_text, list_kind=self.list_kind)
         return context
 
@@ -41,7 +45,7 @@ class InboxView(ApprovalListView):
     list_kind = "todo"
 
     def get_queryset(self):
-        return selectors.inbox_for(user=self.request.user)
+        return selectors.todo_for(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         from .duties import duties_for
@@ -69,6 +73,7 @@ class MineView(ApprovalListView):
 
 class CopiedView(ListView):
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     template_name = "workflow/copied_list.html"
 
     def get_queryset(self):
@@ -104,6 +109,16 @@ class ApprovalDetailView(TemplateView):
         approval = selectors.approval_get_for(user=user, pk=self.kwargs["pk"])
         subject = approval.subject
         may_decide = rules.refusal_to_decide(user, approval) is None
+        following = selectors.next_waiting_for(user=user, after=approval) if may_decide else None
+        context.update(
+            decision_panel_context(
+                self.request,
+                approval,
+                form=kwargs.get("decision_form"),
+                action_url=reverse("workflow:approval-act", args=[approval.pk, "decide"]),
+            ),
+            next_url=reverse("workflow:approval-detail", args=[following.pk]) if following else "",
+        )
         context.update(
             approval=approval,
             subject=subject,
@@ -115,8 +130,6 @@ class ApprovalDetailView(TemplateView):
             may_submit=(
                 subject is not None and rules.refusal_to_submit(user, approval, subject) is None
             ),
-            decision_form=kwargs.get("decision_form")
-            or (DecisionForm(approval=approval) if may_decide else None),
             transfer_form=(
                 TransferForm(candidates=_transfer_candidates(user, approval))
                 if may_decide
@@ -202,9 +215,13 @@ class ApprovalActView(View):
                 return_to=form.cleaned_return_to(),
                 request=request,
             )
-            messages.success(request, f"已{step.label_of(Action(form.cleaned_data['decision']))}。")
         except services.TransitionRefused as refused:
             messages.error(request, refused.message)
+            return _back(request, approval)
+        done = f"已{step.label_of(Action(form.cleaned_data['decision']))}：{approval.title}"
+        # In the portal the approver stays on the item (its new state and opinion in view);
+        # the admin, where a day's queue is worked, goes straight on to the next one.
+        messages.success(request, f"{done}。")
         return _back(request, approval)
 
 
@@ -222,6 +239,7 @@ class ApprovalPdfView(View):
 
 class NotificationListView(ListView):
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     template_name = "workflow/notification_list.html"
 
     def get_queryset(self):

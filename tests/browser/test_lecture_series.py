@@ -22,6 +22,12 @@ def decide(page, text: str) -> None:
     form.get_by_role("button", name="提交审批意见").click()
 
 
+@pytest.fixture(autouse=True)
+def in_the_2024_campaign(seeded_transactional_db, clock_at):
+    """The walk types the 2024 notice's dates: run it on a day of that campaign's year."""
+    clock_at(2024, 10, 10)
+
+
 def test_topic_from_proposal_to_schedule(signed_in_page, live_server):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     head = signed_in_page("dongyuan_head")

@@ -14,6 +14,24 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "topic-chain"
 
 
+@pytest.fixture(autouse=True)
+def this_years_campaign(seeded_transactional_db):
+    """The programmes work in this year's campaign (set up from the 2024 notice)."""
+    from django.contrib.auth import get_user_model
+
+    from campaigns import services as campaign_services
+    from campaigns.models import Campaign
+    from qpdo.org import clock as portal_clock
+
+    year = portal_clock.today().year
+    return campaign_services.campaign_copy(
+        acting_user=get_user_model().objects.get(username="zonghe_head"),
+        source=Campaign.objects.get(year=2024),
+        year=year,
+        doc_number=f"青国动〔{year}〕7号",
+    )[0]
+
+
 def test_topic_proposed_screened_and_approved(signed_in_page, portal_url):
     artifacts = ARTIFACTS
     artifacts.mkdir(parents=True, exist_ok=True)
@@ -38,7 +56,11 @@ def test_topic_proposed_screened_and_approved(signed_in_page, portal_url):
     form = coordinator.locator("#workflow-panel")
     form.get_by_role("radio", name="同意", exact=True).check()
     form.get_by_label("意见").fill("选题典型，同意推荐。")
+    change_url = coordinator.url
     form.get_by_role("button", name="提交审批意见").click()
+    # The admin goes straight on to the next waiting item (here none: back to 我的待办).
+    expect(coordinator.locator(".messagelist")).to_contain_text("已同意：")
+    coordinator.goto(change_url)
     expect(coordinator.get_by_test_id("admin-approval-state")).to_have_text("审核中（办领导审定）")
     coordinator.screenshot(path=str(artifacts / "2-screened-admin.png"), full_page=True)
 

@@ -137,20 +137,32 @@ def test_only_the_organisers_copy(campaign, demo_user):
     assert "请填写文号" in error.value.message_dict["doc_number"][0]
 
 
-def test_copy_page(campaign, client, login):
+def test_copy_page_is_the_new_year_page(campaign, client, login):
     login("gongcheng_head")
-    assert client.get("/campaigns/2024/copy/").status_code == 403
+    assert client.get("/campaigns/new-year/?year=2025").status_code == 403
     login("zonghe_head")
-    page = client.get("/campaigns/2024/copy/")
-    assert page.status_code == 200 and page.context["form"].initial["year"] == 2025
-    response = client.post(
-        "/campaigns/2024/copy/",
-        {"year": 2025, "doc_number": "青国动〔2025〕3号", "name": campaign.name},
-    )
+    old = client.get("/campaigns/2024/copy/")
+    assert old.status_code == 302 and old["Location"] == "/campaigns/new-year/?year=2025"
+    page = client.get("/campaigns/new-year/?year=2025")
+    assert page.status_code == 200
+    form = page.context["form"]
+    assert form.initial["doc_number"] == "青国动〔2025〕号"
+    post = {
+        "doc_number": "青国动〔2025〕3号",
+        "name": campaign.name,
+        "start": "2025-03-01",
+        "end": "2025-12-31",
+    }
+    for name in form.key_date_names:
+        post[name] = form.fields[name].initial.isoformat()
+    post["kd_star-nominations"] = "2025-10-24"
+    response = client.post("/campaigns/new-year/?year=2025", post)
     assert response.status_code == 302 and response["Location"] == "/campaigns/2025/"
-    again = client.post(
-        "/campaigns/2024/copy/",
-        {"year": 2025, "doc_number": "青国动〔2025〕4号", "name": campaign.name},
+    assert KeyDate.objects.get(campaign__year=2025, code="star-nominations").date == (
+        datetime.date(2025, 10, 24)
     )
-    assert again.status_code == 200
-    assert "2025年已有实践活动" in again.content.decode()
+    again = client.get("/campaigns/new-year/?year=2025")
+    assert "2025年度实践活动已经建立" in again.content.decode()
+    refused = client.post("/campaigns/new-year/?year=2025", post)
+    assert "2025年度实践活动已经建立" in refused.content.decode()
+    assert Campaign.objects.filter(year=2025).count() == 1

@@ -126,9 +126,24 @@ def test_outreach_reporters_do_not_see_the_campaign(campaign, client, login, use
         assert client.get(url).status_code == 404, url
 
 
-def test_home_redirects_to_the_current_campaign(campaign, client, login):
+def test_home_redirects_to_the_current_campaign(campaign, client, login, clock_at):
+    clock_at(2024, 10, 10)
     login("member")
     assert client.get("/campaigns/")["Location"] == "/campaigns/2024/"
+
+
+def test_home_says_who_sets_up_a_year_without_campaign(campaign, client, login):
+    year = clock.today().year
+    login("member")
+    page = client.get("/campaigns/").content.decode()
+    assert f"{year}年度实践活动尚未建立，由综合科建立" in page
+    assert "/campaigns/new-year/" not in page
+    login("zonghe_head")
+    page = client.get("/campaigns/").content.decode()
+    assert f"/campaigns/new-year/?year={year}" in page
+    # The year selector runs from the first campaign to this year, none skipped.
+    years = [link.year for link in client.get("/campaigns/").context["years"]]
+    assert years == list(range(year, 2023, -1))
 
 
 def test_items_are_scoped_to_the_unit_and_the_owner(campaign, make_item, client, login):

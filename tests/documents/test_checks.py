@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from qpdo.documents import fonts
-from qpdo.documents.checks import cjk_fonts_check
+from qpdo.documents.checks import cjk_fonts_check, harfbuzz_subset_check
 
 
 @pytest.fixture
@@ -89,3 +89,19 @@ def test_cjk_fonts_check_errors_without_fc_list(monkeypatch):
         assert "Noto Serif CJK SC、Noto Sans CJK SC" in error.msg
     finally:
         fonts.installed_families.cache_clear()
+
+
+def test_harfbuzz_subset_check_passes_when_the_library_is_installed():
+    assert harfbuzz_subset_check() == []
+
+
+def test_harfbuzz_subset_check_warns_in_one_chinese_line_without_it(monkeypatch):
+    from weasyprint.text import ffi
+
+    monkeypatch.setattr(ffi, "harfbuzz_subset", None)  # the Debian library is not installed
+    [warning] = harfbuzz_subset_check()
+    assert warning.level == checks.WARNING
+    assert warning.id == "documents.W002"
+    assert "libharfbuzz-subset0" in warning.msg and "fontTools" in warning.msg
+    assert "\n" not in warning.msg
+    assert "documents.W002" in [m.id for m in checks.run_checks(tags=["documents"])]

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from qpdo.documents.excel import (
     Column,
+    Percent,
     XlsxExporter,
     build_xlsx,
     read_xlsx_rows,
@@ -45,7 +46,7 @@ def test_build_xlsx_layout():
     assert [cell.value for cell in sheet[2]] == ["姓名", "内容", "日期", "状态"]
     assert all(cell.font.bold for cell in sheet[2])
     assert sheet.freeze_panes == "A3"
-    assert sheet.column_dimensions["B"].width == 30
+    assert 30 <= sheet.column_dimensions["B"].width < 31  # XlsxWriter adds the cell padding
     assert [cell.value for cell in sheet[3]] == ["张三", "讲述稿", None, "审核中"]
 
 
@@ -60,8 +61,9 @@ def test_build_xlsx_neutralises_formulae():
     sheet = read_back(data)
     cells = [row[0] for row in sheet.iter_rows(min_row=2)]
     assert all(cell.data_type == "s" for cell in cells)
-    # XML turns a stored CR into LF; what matters is the apostrophe in front.
-    assert [cell.value for cell in cells] == ["'" + t.replace("\r", "\n") for t in INJECTIONS]
+    # XlsxWriter stores a CR as the escape _x000D_ (Excel shows a CR); what matters is the
+    # apostrophe in front.
+    assert [cell.value.replace("_x000D_", "\r") for cell in cells] == ["'" + t for t in INJECTIONS]
     # Nothing in the file is stored as a formula.
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
@@ -207,3 +209,17 @@ def test_read_xlsx_rows_refuses_a_zip_bomb_before_parsing():
     assert len(data) < 100 * 1024  # compresses well: unpacks to far more
     with pytest.raises(ValidationError, match="文件解压后过大"):
         read_xlsx_rows(upload(data), max_bytes=100 * 1024, max_unpacked_bytes=200 * 1024)
+
+
+def test_build_xlsx_types_cells_numbers_dates_and_percentages():
+    data = build_xlsx(
+        [[3, 2.5, Decimal("1.25"), datetime.date(2026, 5, 12), Percent(17), Percent(12.5), "文"]],
+        columns=[Column(str(i)) for i in range(7)],
+    )
+    cells = next(iter(read_back(data).iter_rows(min_row=2)))
+    assert [c.value for c in cells[:3]] == [3, 2.5, 1.25]
+    assert all(c.data_type == "n" for c in cells[:3])
+    assert cells[3].is_date and cells[3].value.date() == datetime.date(2026, 5, 12)
+    assert cells[4].value == pytest.approx(0.17) and cells[4].number_format == "0%"
+    assert cells[5].value == pytest.approx(0.125) and cells[5].number_format == "0.0%"
+    assert cells[6].data_type == "s"

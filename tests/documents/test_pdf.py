@@ -104,3 +104,24 @@ def test_handle_missing_fonts_passes_a_good_response_through(rf):
         return pdf_response(b"%PDF-1.7", filename="a.pdf")
 
     assert sheet_view(rf.get("/")).status_code == 200
+
+
+def test_render_pdf_collects_garbage_after_the_response_not_before(monkeypatch):
+    from django.core.signals import request_finished, request_started
+
+    from qpdo.documents import pdf
+
+    # The handlers are connected to Django's request signals (sending the real signals here
+    # would also close the test's database connection).
+    assert any(r[1]() is pdf._on_request_started for r in request_started.receivers)
+    assert any(r[1]() is pdf._on_request_finished for r in request_finished.receivers)
+
+    calls = []
+    monkeypatch.setattr(pdf.gc, "collect", lambda: calls.append("collect"))
+    pdf._on_request_started()
+    pdf.collect_garbage_after_render()
+    assert calls == []  # the response is not kept waiting
+    pdf._on_request_finished()
+    assert calls == ["collect"]
+    pdf.collect_garbage_after_render()  # outside a request (batch job): at once
+    assert calls == ["collect", "collect"]

@@ -11,7 +11,9 @@ from qpdo.org.models import Staff
 
 
 @pytest.fixture
-def campaign(db) -> Campaign:
+def campaign(db, clock_at) -> Campaign:
+    """The 2024 campaign, with the clock in its year (pages show this year's series only)."""
+    clock_at(2024, 12, 1)
     return Campaign.objects.get(year=2024)
 
 

@@ -144,17 +144,33 @@ def test_manuscript_form_refuses_bad_file_and_accepts_pdf(approved_topic, client
     assert client.get(f"/lectures/manuscripts/{version.manuscript_id}/").status_code == 404
 
 
-def test_late_manuscript_is_flagged(approved_topic, demo_user, client, login):
+def test_manuscript_after_may_is_not_late(approved_topic, demo_user, client, login):
+    """5月底开始交稿 is the START of hand-in: a manuscript first sent in June is on time."""
     topic = approved_topic()
     speaker = demo_user("member")
-    with clock.frozen(clock.at(2024, 6, 20)):  # due from 2024-05-31 (data)
+    with clock.frozen(clock.at(2024, 6, 20)):
         manuscript = services.manuscript_save(
             acting_user=speaker, topic=topic, data=MANUSCRIPT_TEXT
         )
         services.manuscript_submit(acting_user=speaker, manuscript=manuscript)
     login("gongcheng_head")
     page = client.get(f"/lectures/manuscripts/{manuscript.pk}/").content.decode()
-    assert 'data-testid="late"' in page and "2024年5月31日" in page
+    assert 'data-testid="late"' not in page
+    assert "2024年5月31日起至2024年9月30日" in page
+
+
+def test_manuscript_after_september_is_flagged(approved_topic, demo_user, client, login):
+    """The writing period ends with September (组织撰写5—9月, the stored key date)."""
+    topic = approved_topic()
+    speaker = demo_user("member")
+    with clock.frozen(clock.at(2024, 10, 8)):
+        manuscript = services.manuscript_save(
+            acting_user=speaker, topic=topic, data=MANUSCRIPT_TEXT
+        )
+        services.manuscript_submit(acting_user=speaker, manuscript=manuscript)
+    login("gongcheng_head")
+    page = client.get(f"/lectures/manuscripts/{manuscript.pk}/").content.decode()
+    assert 'data-testid="late"' in page
 
 
 def test_manuscript_form_shows_due_date(approved_topic, client, login):

@@ -46,7 +46,7 @@ def test_only_section_heads_propose(client, login, campaign, demo_user):
     assert client.get("/lectures/topics/new/").status_code == 403
 
 
-def test_propose_through_the_form_draft_then_submit(client, login):
+def test_propose_through_the_form_draft_then_submit(campaign, client, login):
     login("gongcheng_head")
     form = client.get("/lectures/topics/new/").content.decode()
     assert "陈志刚" in form and "黄俊杰" not in form  # only own unit's staff offered
@@ -70,7 +70,7 @@ def test_propose_through_the_form_draft_then_submit(client, login):
     assert "审核中（综合科初评）" in edit.content.decode()
 
 
-def test_form_shows_errors_and_saves_nothing(client, login):
+def test_form_shows_errors_and_saves_nothing(campaign, client, login):
     login("gongcheng_head")
     response = client.post(
         "/lectures/topics/new/",
@@ -139,3 +139,13 @@ def test_topic_list_query_count_is_fixed(client, login, make_topic):
     assert_constant_queries(
         client, "/lectures/topics/", lambda n: [make_topic() for _ in range(n)], few=2, many=25
     )
+
+
+def test_no_topics_before_the_year_is_set_up(client, login):
+    """With the clock in a year without campaign, the form refuses and says who sets it up."""
+    year = clock.today().year
+    login("gongcheng_head")
+    response = client.get("/lectures/topics/new/", follow=True)
+    assert f"{year}年度实践活动尚未建立，由综合科建立" in response.content.decode()
+    home = client.get("/lectures/")
+    assert home["Location"] == f"/campaigns/?year={year}"

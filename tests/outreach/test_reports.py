@@ -289,3 +289,34 @@ def test_promotion_only_for_adopted_reports(make_report, adopt, reviewer, demo_u
     with pytest.raises(ValidationError, match="已报市国动办"):
         services.report_promote(acting_user=reviewer, report=report)
     assert ReportAttachment.objects.count() == 0
+
+
+def test_record_counts_in_sql_match_the_full_record(make_report, adopt, reviewer, in_2024):
+    from campaigns.models import Campaign
+    from outreach import providers
+    from qpdo.org.models import Staff
+    from qpdo.workflow.enums import Action
+
+    campaign = Campaign.objects.get(year=2024)
+    for _ in range(3):
+        adopt(make_report("zhujiajiao"))
+    adopt(make_report("zhujiajiao"), decision=Action.RETURN, opinion="请补充照片。")
+    people = list(Staff.objects.filter(user__username__in=["zhujiajiao", "outreach_reviewer"]))
+    full = {pk: part.counts for pk, part in providers.record(campaign, staff=people).items()}
+    counted = providers.record_counts(campaign, staff=people)
+    assert counted == full
+    assert counted[reviewer.staff.pk]["outreach_reviews"] == 4
+
+
+def test_report_edit_is_audited(make_report, in_2024):
+    from qpdo.org.enums import AuditAction
+    from qpdo.org.models import AuditRecord
+
+    report = make_report("zhujiajiao")
+    user = report.approval.created_by
+    services.report_update(
+        acting_user=user, report=report, data=_data(), fronts=list(report.fronts.all())
+    )
+    record = AuditRecord.objects.filter(action=AuditAction.CHANGE, actor=user).order_by("-id")[0]
+    assert record.object_id == str(report.pk)
+    assert record.detail.startswith("修改活动信息")

@@ -492,3 +492,11 @@ def test_plan_edit_deletes_a_saved_row_ticked_delete(client, login, make_plan):
     assert response.status_code == 302
     assert plan.items.count() == count - 1
     assert not plan.items.filter(title=removed).exists()
+
+
+def test_dashboard_is_cached_until_a_report_is_decided(client, login, make_report, adopt, in_2024):
+    login("outreach_reviewer")
+    before = client.get("/outreach/dashboard/?year=2024").context["adopted_total"]
+    assert client.get("/outreach/dashboard/?year=2024").context["adopted_total"] == before
+    adopt(make_report("zhujiajiao"))
+    assert client.get("/outreach/dashboard/?year=2024").context["adopted_total"] == before + 1

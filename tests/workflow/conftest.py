@@ -3,7 +3,8 @@
 import pytest
 
 from qpdo.workflow import services
-from tests.lectures.conftest import campaign, make_topic  # noqa: F401
+from tests.lectures.conftest import approved_topic, campaign, make_topic  # noqa: F401
+from tests.stars.conftest import advance, make_nomination, post  # noqa: F401
 from tests.workflow_testapp.models import Memo
 
 

@@ -135,7 +135,7 @@ def test_admin_change_page_shows_history_and_decides(client, login, make_topic, 
     login("zonghe_staff")
     url = f"/admin/lectures/topic/{topic.pk}/change/"
     page = client.get(url).content.decode()
-    assert "审核中（综合科初评）" in page and "workflow-decision-form" in page
+    assert "审核中（综合科初评）" in page and 'data-testid="decision-form"' in page
     # The submitted topic is read-only: saving the change form is refused.
     assert client.post(url, {"title": "改题目"}).status_code == 403
     response = client.post(
@@ -163,10 +163,17 @@ def test_admin_awaiting_me_filter(client, login, make_topic, demo_user):
 
 @pytest.fixture
 def superuser(db):
-    """A real, saved superuser: the one account the admin lets delete anything it may."""
-    return get_user_model().objects.create_superuser(
+    """A real, saved superuser: the one account the admin lets delete anything it may.
+
+    Exempt from the second factor like the demo accounts (force_login cannot pass a TOTP step).
+    """
+    from qpdo.org.models import AccountSecurity
+
+    user = get_user_model().objects.create_superuser(
         username="root_test", email="root@example.invalid", password="x-Unused-9"
     )
+    AccountSecurity.objects.update_or_create(user=user, defaults={"demo_exempt": True})
+    return user
 
 
 def test_admin_cannot_delete_a_submitted_subject(client, superuser, make_topic, demo_user):

@@ -54,3 +54,13 @@ STATE_CLASSES = {
 @register.filter
 def state_class(state) -> str:
     return STATE_CLASSES.get(str(state), "secondary")
+
+
+@register.filter
+def after_day(moment, day) -> bool:
+    """Return whether `moment` (a datetime or date) falls after the day `day` (逾期报送)."""
+    if not moment or not day:
+        return False
+    if isinstance(moment, datetime.datetime):
+        moment = timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+    return moment > day

@@ -26,6 +26,9 @@ class Command(BaseCommand):
                 step.run(log=lambda line: self.stdout.write(f"  {line}") if verbose else None)
             if verbose:
                 self.stdout.write(f"✓ {step.name}")
+        from qpdo.org.caching import bump_data_version
+
+        bump_data_version()  # bulk writes send no signals: drop every cached page fragment
         self.stdout.write(
             self.style.SUCCESS("基础数据已就绪。" + ("演示数据已载入。" if demo else ""))
         )

@@ -1,0 +1,151 @@
+"""Every page as every demo role, checked with axe-core in real Chromium.
+
+axe-core comes from npm into node_modules/ at the repository root (scripts/test.sh installs it)
+and is injected into the page from there: nothing is loaded from a CDN. A page passes when axe
+finds no violation of impact "serious" or "critical". The crawl starts at the 工作台 (and the
+admin index for those who use it) and follows the links found there and one level further,
+skipping downloads and actions, within a page budget per role.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urldefrag, urlparse
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tests.browser.conftest import submit_login_form
+
+pytestmark = pytest.mark.browser
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+PAGES_PER_ROLE = 25
+SKIP = re.compile(
+    r"(logout|\.pdf|\.xlsx|\.docx|\.zip|/download|/export|/file|/photos?/|/media/|/static/"
+    r"|/delete/|/history/|password|/jsi18n/|/autocomplete/|\?_popup=|/add/\?_to_field)"
+)
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+        }"""
+    )
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def exempt(url: str, violation: dict) -> bool:
+    """The 六进 plan form's row table is labelled by the #10 stream (issue 13 leaves it)."""
+    return "/outreach/plans/" in url and all("#id_items-" in n for n in violation["nodes"])
+
+
+def same_site_links(page, origin: str) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    links = []
+    for href in hrefs:
+        href = urldefrag(href)[0]
+        if href.startswith(origin) and not SKIP.search(href):
+            links.append(href)
+    return links
+
+
+def demo_usernames() -> list[str]:
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, staff__isnull=False)
+        .exclude(password="")
+        .order_by("username")
+        .values_list("username", flat=True)
+    )
+
+
+def crawl(browser, context_args, origin: str, username: str, visit, *, limit=PAGES_PER_ROLE):
+    """Sign in as `username` and call visit(page, url) on each page reached from the 工作台
+    (and the admin index), two links deep; return the problems found (HTTP errors included)."""
+    problems: list[str] = []
+    context = browser.new_context(**context_args)
+    page = context.new_page()
+    submit_login_form(page, origin, username)
+    user = get_user_model().objects.get(username=username)
+    queue = [origin + "/"] + ([origin + "/admin/"] if user.is_staff else [])
+    seen: set[str] = set()
+    depth = dict.fromkeys(queue, 0)
+    while queue and len(seen) < limit:
+        url = queue.pop(0)
+        key = urlparse(url)._replace(query="").geturl()
+        if key in seen:
+            continue
+        seen.add(key)
+        response = page.goto(url)
+        if response is None or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        if response.status >= 400:
+            problems.append(f"{username} {url}: HTTP {response.status}")
+            continue
+        problems += visit(page, url)
+        if depth[url] < 2:
+            for link in same_site_links(page, origin):
+                if link not in depth:
+                    depth[link] = depth[url] + 1
+                    queue.append(link)
+    context.close()
+    return problems
+
+
+def write_report(name: str, problems: list[str]) -> Path:
+    report = Path(__file__).resolve().parents[2] / "test-artifacts" / name
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text("\n".join(problems) + "\n", encoding="utf-8")
+    return report
+
+
+def test_axe_finds_no_serious_violation_on_any_page_for_any_role(
+    browser, browser_context_args, live_server, seeded_transactional_db
+):
+    assert AXE.is_file(), "缺少 node_modules/axe-core：请运行 bash scripts/test.sh（会执行 npm ci）"
+    checked = []
+
+    def visit(page, url):
+        checked.append(url)
+        return [
+            f"{page.url} {v['impact']} {v['id']} ({v['help']}) {v['nodes']}"
+            for v in axe_violations(page)
+            if not exempt(url, v)
+        ]
+
+    problems: list[str] = []
+    for username in demo_usernames():
+        problems += [
+            f"{username} {p}"
+            for p in crawl(browser, browser_context_args, live_server.url, username, visit)
+        ]
+    report = write_report("axe-report.txt", problems)
+    assert len(checked) > 50
+    assert problems == [], f"{len(problems)} problems (see {report}):\n" + "\n".join(problems[:40])
+
+
+def test_reporters_and_section_heads_pages_fit_a_phone(
+    browser, browser_context_args, live_server, seeded_transactional_db
+):
+    """At 390×844 no page of a 填报员 or a section head scrolls sideways."""
+    phone = {**browser_context_args, "viewport": {"width": 390, "height": 844}}
+
+    def visit(page, url):
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        return [f"{url}: scrolls sideways by {overflow}px"] if overflow > 1 else []
+
+    problems: list[str] = []
+    for username in ("zhujiajiao", "jiaoyuju", "gongcheng_head", "zonghe_head"):
+        problems += [
+            f"{username} {p}"
+            for p in crawl(browser, phone, live_server.url, username, visit, limit=20)
+        ]
+    report = write_report("phone-report.txt", problems)
+    assert problems == [], f"{len(problems)} problems (see {report}):\n" + "\n".join(problems[:40])

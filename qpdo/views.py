@@ -100,7 +100,14 @@ class HomeView(TemplateView):
         return context
 
 
-WORKFLOW_PANEL_KEYS = ("todo_items", "todo_total", "my_items", "notifications")
+WORKFLOW_PANEL_KEYS = (
+    "todo_items",
+    "todo_total",
+    "duties",
+    "duties_total",
+    "my_items",
+    "notifications",
+)
 
 
 class PortalLoginView(auth_views.LoginView):

@@ -55,7 +55,7 @@ def test_policy_header_forbids_inline_and_uses_a_nonce(client, login):
     [
         ("zonghe_head", "/"),
         ("zonghe_head", "/campaigns/"),
-        ("zonghe_head", "/stars/nominations/new/"),
+        ("zonghe_head", "/stars/nominations/new/?year=2024"),
         ("outreach_reviewer", "/outreach/"),
         ("zonghe_staff", "/lectures/schedule/"),
         ("party_branch", "/admin/"),

@@ -104,6 +104,16 @@ class Approval(models.Model):
         return self.state in EDITABLE_STATES
 
     @property
+    def is_late(self) -> bool:
+        """Return whether it was handed in after its submission deadline (逾期报送).
+
+        The office accepts a late submission and decides what follows; the mark only tells.
+        """
+        if self.submitted_at is None or self.submit_due_on is None:
+            return False
+        return timezone.localtime(self.submitted_at).date() > self.submit_due_on
+
+    @property
     def state_label(self) -> str:
         step = self.step
         if self.state == State.IN_REVIEW and step is not None:

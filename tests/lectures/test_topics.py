@@ -111,7 +111,7 @@ def test_coordinator_admin_list_is_scoped_to_what_they_see(client, login, make_t
 
     topics = [make_topic(head) for head in ("dongyuan_head", "gongcheng_head", "zonghe_head")]
     login("zonghe_staff")  # the coordinator reads every section's topics
-    listed = client.get("/admin/lectures/topic/").context["cl"].result_list
+    listed = client.get("/admin/lectures/topic/?wf_mine=all").context["cl"].result_list
     assert {t.pk for t in listed} == {t.pk for t in topics}
     assert client.get(f"/admin/lectures/topic/{topics[0].pk}/change/").status_code == 200
     # The changelist is the scoped selector: what the coordinator's selector gives, no more.
@@ -125,12 +125,12 @@ def test_admin_list_lists_exactly_the_sections_topics(client, login, make_topic)
     ours = make_topic("gongcheng_head")
     theirs = make_topic("dongyuan_head")
     login("office_leader")
-    page = client.get("/admin/lectures/topic/")
+    page = client.get("/admin/lectures/topic/?wf_mine=all")
     assert {t.pk for t in page.context["cl"].result_list} == {ours.pk, theirs.pk}
     assert ours.title in page.content.decode() and theirs.title in page.content.decode()
     for username in ("sysadmin", "secadmin", "auditor"):
         login(username)
-        response = client.get("/admin/lectures/topic/")
+        response = client.get("/admin/lectures/topic/?wf_mine=all")
         assert response.status_code == 403 and ours.title not in response.content.decode()
 
 

@@ -4,12 +4,20 @@
 from __future__ import annotations
 
 import datetime
+import io
+
+from pypdf import PdfReader
 
 from campaigns.models import KeyDate
 from qpdo.org import clock
 from qpdo.workflow.services import _due_on
 from stars import selectors, services
 from stars.chains import NOMINATION_CHAIN
+from tests.utils import element_text
+
+
+def pdf_text(data: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def test_unit_step_falls_due_on_the_stored_key_date(campaign, make_nomination):
@@ -45,3 +53,28 @@ def test_late_nomination_is_accepted_and_marked(
         assert 'data-testid="late"' not in client.get(on_time.get_absolute_url()).content.decode()
         form = client.get("/stars/nominations/new/?year=2024").content.decode()
         assert 'data-testid="late-warning"' in form
+
+
+def test_late_nomination_is_marked_on_the_approval_page_and_the_printed_sheet(
+    campaign, make_nomination, demo_user, client, login
+):
+    on_time = make_nomination()
+    late = make_nomination()
+    head = demo_user("baozhang_head")
+    with clock.frozen(clock.at(2024, 10, 18)):
+        services.nomination_submit(acting_user=head, nomination=on_time, opinion="同意推荐。")
+    with clock.frozen(clock.at(2024, 10, 22)):
+        services.nomination_submit(acting_user=head, nomination=late, opinion="同意推荐。")
+    late.approval.refresh_from_db()
+    on_time.approval.refresh_from_db()
+    assert (late.approval.is_late, on_time.approval.is_late) == (True, False)
+    login("party_branch")
+    page = client.get(f"/workflow/{late.approval.pk}/")
+    assert element_text(page.content, "approval-late") == "逾期报送"
+    other = client.get(f"/workflow/{on_time.approval.pk}/").content.decode()
+    assert 'data-testid="approval-late"' not in other
+    sheet = pdf_text(client.get(f"/workflow/{late.approval.pk}/sheet.pdf").content)
+    # Text extraction breaks lines (and may split a date) where the cell wraps.
+    assert "逾期报送（报送期限2024年10月20日，2024年10月22日报送）" in "".join(sheet.split())
+    plain = pdf_text(client.get(f"/workflow/{on_time.approval.pk}/sheet.pdf").content)
+    assert "逾期报送" not in plain

@@ -12,7 +12,7 @@ from qpdo.documents.excel import Column, Percent, XlsxExporter
 from qpdo.org import clock
 from qpdo.org.enums import UnitKind
 
-from .enums import REPORT_STATE_LABELS
+from .enums import REPORT_STATE_LABELS, TeamMemberKind
 from .selectors import Coverage, UnitProgress
 
 
@@ -136,10 +136,12 @@ class CommunityRegisterExporter(XlsxExporter):
             Column(f"{year}年演练", 10),
             Column("最近演练日期", 14),
             Column(f"{year}年修订防空袭方案", 12),
+            Column(f"{year}年防空袭方案修订日期", 14),
             Column("故事长廊", 8),
             Column("微展馆", 8),
             Column("体验角", 8),
             Column("宣教队伍人数", 10),
+            *(Column(f"宣教队伍（{kind.label}）", 10) for kind in TeamMemberKind),
             Column("是否全覆盖", 10),
             Column("备注", 24),
         )
@@ -155,10 +157,12 @@ class CommunityRegisterExporter(XlsxExporter):
                 community.drilled,
                 community.last_drill_on,
                 community.plan_revised,
+                community.plan_revised_on,
                 community.has_story_corridor,
                 community.has_micro_museum,
                 community.has_experience_corner,
                 community.team_size or 0,
+                *(getattr(community, f"team_{kind.value}") or 0 for kind in TeamMemberKind),
                 community.trained and community.drilled,
                 community.note,
             ]
@@ -342,8 +346,9 @@ class ImportTemplateExporter(XlsxExporter):
 
     def __init__(self, spec) -> None:
         self.spec = spec
-        self.sheet_name = f"{spec.label}名单"[:31]
-        self.filename = f"{spec.label}名单导入模板.xlsx"
+        what = spec.label if spec.is_records else f"{spec.label}名单"
+        self.sheet_name = what[:31]
+        self.filename = f"{what}导入模板.xlsx"
         self.columns = tuple(Column(c.header, 24 if c.attr == "name" else 14) for c in spec.columns)
 
     def rows(self):

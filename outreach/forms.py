@@ -462,3 +462,15 @@ class RegisterImportForm(forms.Form):
         FileKind("XLSX", ("xlsx",), REGISTER_IMPORT_MAX_BYTES // (1024 * 1024)),
         required=True,
     )
+
+    def __init__(self, *args, years=None, year=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if years is not None:  # a sheet of one register year's records
+            self.fields["year"] = forms.TypedChoiceField(
+                label="台账年度",
+                choices=[(y, f"{y}年") for y in years],
+                coerce=int,
+                initial=year,
+                help_text="表中的日期须在该年度内。",
+            )
+            self.order_fields(["year", "file"])

@@ -8,15 +8,17 @@ in Excel. Nothing is written here: `services.register_import` applies a clean re
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from qpdo.org import clock
 from qpdo.org.models import Unit
 from qpdo.org.resources import cell_text
 
-from .enums import CommunityKind, SchoolStage
+from .enums import CommunityKind, SchoolStage, TeamMemberKind
 
 YES = frozenset({"", "是", "在册", "1", "Y", "YES", "TRUE"})
 NO = frozenset({"否", "不在册", "撤并", "停办", "0", "N", "NO", "FALSE"})
@@ -56,6 +58,43 @@ def _limited(max_length: int) -> Callable[[str], str]:
     return parse
 
 
+def _count(minimum: int, maximum: int = 100000) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(_squeeze(text))
+        except ValueError:
+            raise ValueError(f"“{text}”不是整数") from None
+        if not minimum <= value <= maximum:
+            raise ValueError(f"应在 {minimum} 至 {maximum} 之间")
+        return value
+
+    return parse
+
+
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+
+
+def _date(text: str) -> datetime.date:
+    """A date as Excel gives it (a date cell reads as “2027-03-15 00:00:00”) or as typed."""
+    key = _squeeze(text)
+    key = re.sub(r"(\d)(00:00:00)$", r"\1", key)
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(key, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"“{text}”不是日期，请按 2027-03-15 的格式填写")
+
+
+def _names(text: str) -> tuple[str, ...]:
+    """Several names in one cell, separated by 、，, ; or spaces (“张三、李四”)."""
+    names = tuple(n for n in re.split(r"[、，,；;\s]+", text) if n)
+    for name in names:
+        if len(name) > 30:
+            raise ValueError(f"“{name}”超过 30 个字")
+    return names
+
+
 @dataclass(frozen=True)
 class ImportColumn:
     header: str
@@ -76,6 +115,15 @@ class ImportSpec:
     columns: tuple[ImportColumn, ...]
     # Names must be unique in the whole district (schools) or only within a 街镇 (communities).
     unique_in_district: bool
+    row_hint: str = ""  # what one row of the sheet is, when not one place
+
+    @property
+    def has_town(self) -> bool:
+        return any(c.attr == "town" for c in self.columns)
+
+    @property
+    def is_records(self) -> bool:
+        return False
 
     def column_for(self, header: str) -> ImportColumn | None:
         key = _squeeze(header)
@@ -189,7 +237,138 @@ ENTERPRISES = ImportSpec(
         ImportColumn("备注", "note", (), parse=_limited(200)),
     ),
 )
-SPECS = {spec.code: spec for spec in (SCHOOLS, COMMUNITIES, ENTERPRISES)}
+
+
+@dataclass(frozen=True)
+class RecordSpec(ImportSpec):
+    """A sheet of one register year's records: each row names a place (or none, for 党校).
+
+    `place_label` is what a row names (学校, 社区); empty when the records hang on no place.
+    Dates in `year_attrs` must fall in the register year; those in `past_attrs` not after today.
+    """
+
+    place_label: str = ""
+    year_attrs: tuple[str, ...] = ()
+    past_attrs: tuple[str, ...] = ()
+    # The attributes that make a row the same record as another (a duplicate, or one on file).
+    key_attrs: tuple[str, ...] = ()
+
+    @property
+    def is_records(self) -> bool:
+        return True
+
+
+YEAR = ImportColumn("年度", "year", ("年份",), parse=_count(2000, 2100), default=None)
+
+SCHOOL_COURSES = RecordSpec(
+    code="school-courses",
+    label="学校课程与课时",
+    name_header="学校名称",
+    unique_in_district=True,
+    row_hint="每行一门课程：学校、课程名称和课时",
+    place_label="学校",
+    key_attrs=("title",),
+    columns=(
+        TOWN,
+        ImportColumn("学校名称", "name", ("学校", "名称"), required=True, parse=_limited(100)),
+        YEAR,
+        ImportColumn("课程", "title", ("课程名称", "课程内容"), required=True, parse=_limited(100)),
+        ImportColumn("课时", "hours", ("课时数",), required=True, parse=_count(1, 500)),
+        ImportColumn("说明", "note", ("备注",), parse=_limited(200)),
+    ),
+)
+
+TEAM_COLUMNS = tuple(
+    ImportColumn(
+        f"宣教队伍（{kind.label}）",
+        f"team_{kind.value}",
+        (f"{kind.label}队员", f"宣教队伍{kind.label}", f"宣教队伍({kind.label})"),
+        parse=_names,
+        default=(),
+    )
+    for kind in TeamMemberKind
+)
+
+COMMUNITY_YEAR = RecordSpec(
+    code="community-year",
+    label="社区年度台账",
+    name_header="名称",
+    unique_in_district=False,
+    row_hint="每行一个社区（村、居委）：本年度防空袭方案修订、固定阵地和宣教队伍",
+    place_label="社区（村、居委）",
+    year_attrs=("plan_revised_on",),
+    past_attrs=("plan_revised_on",),
+    columns=(
+        TOWN,
+        ImportColumn(
+            "名称",
+            "name",
+            ("村居委名称", "村/居委", "社区名称", "社区", "村居委"),
+            required=True,
+            parse=_limited(100),
+        ),
+        ImportColumn(
+            "防空袭方案修订日期",
+            "plan_revised_on",
+            ("防空袭方案修订", "方案修订日期", "修订日期"),
+            parse=_date,
+            default=None,
+        ),
+        ImportColumn("故事长廊", "has_story_corridor", (), parse=_yes_no, default=False),
+        ImportColumn("微展馆", "has_micro_museum", (), parse=_yes_no, default=False),
+        ImportColumn("体验角", "has_experience_corner", (), parse=_yes_no, default=False),
+        *TEAM_COLUMNS,
+    ),
+)
+
+PARTY_SCHOOL_COURSES = RecordSpec(
+    code="party-school-courses",
+    label="党校培训计划课程",
+    name_header="课程名称",
+    unique_in_district=True,
+    row_hint="每行一门纳入党校培训计划的国防动员课程",
+    year_attrs=("taught_on",),
+    key_attrs=("title", "class_name"),
+    columns=(
+        YEAR,
+        ImportColumn("课程名称", "title", ("课程",), required=True, parse=_limited(100)),
+        ImportColumn("培训班次", "class_name", ("班次",), required=True, parse=_limited(100)),
+        ImportColumn("课时", "hours", ("课时数",), parse=_count(1, 500), default=1),
+        ImportColumn("授课人", "speaker", ("主讲人", "授课老师"), parse=_limited(60)),
+        ImportColumn("授课日期", "taught_on", ("日期",), parse=_date, default=None),
+    ),
+)
+
+BASE_VISITS = RecordSpec(
+    code="base-visits",
+    label="人防科普教育基地参观",
+    name_header="培训班次",
+    unique_in_district=True,
+    row_hint="每行一次参观：日期、培训班次和人数",
+    year_attrs=("visited_on",),
+    past_attrs=("visited_on",),
+    key_attrs=("visited_on", "class_name"),
+    columns=(
+        ImportColumn("参观日期", "visited_on", ("日期",), required=True, parse=_date, default=None),
+        ImportColumn("培训班次", "class_name", ("班次",), required=True, parse=_limited(100)),
+        ImportColumn("参观人数", "participants", ("人数",), required=True, parse=_count(1, 100000)),
+        ImportColumn("科普教育基地", "base_name", ("基地", "基地名称"), parse=_limited(100)),
+        ImportColumn("说明", "note", ("备注",), parse=_limited(200)),
+    ),
+)
+
+SPECS = {
+    spec.code: spec
+    for spec in (
+        SCHOOLS,
+        COMMUNITIES,
+        ENTERPRISES,
+        SCHOOL_COURSES,
+        COMMUNITY_YEAR,
+        PARTY_SCHOOL_COURSES,
+        BASE_VISITS,
+    )
+}
 
 
 @dataclass
@@ -199,6 +378,7 @@ class RowOutcome:
     errors: list[str] = field(default_factory=list)
     action: str = ""  # new, update, same
     existing_pk: int | None = None
+    detail: str = ""  # what a row of yearly records would record, for the dry-run table
 
     ACTION_LABELS = {"new": "新增", "update": "更新", "same": "无变化"}
 
@@ -281,51 +461,14 @@ def check_rows(
             f"文件中没有数据：第 1 行应为列名，第 2 行起每行一个{spec.label}。"
         )
         return result
-    header_line, header = raw_rows[0]
-    columns: dict[int, ImportColumn] = {}
-    seen_headers: set[str] = set()
-    for index, value in enumerate(header):
-        text = cell_text(value)
-        if not text:
-            continue
-        column = spec.column_for(text)
-        if column is None:
-            result.ignored_columns.append(text)
-            continue
-        if column.header in seen_headers:
-            result.file_errors.append(f"列名重复：{column.header}。")
-        seen_headers.add(column.header)
-        columns[index] = column
-    missing = [c.header for c in spec.columns if c.required and c.header not in seen_headers]
-    if default_town is None and "街镇" not in seen_headers:
-        missing.insert(0, "街镇")
-    if missing:
-        known = "、".join(c.header for c in spec.columns)
-        result.file_errors.append(
-            f"缺少必填列：{'、'.join(missing)}（第 {header_line} 行须为列名，可用的列：{known}）。"
-        )
+    columns = _read_header(spec, raw_rows[0], result, default_town)
+    if columns is None:
         return result
-    result.present_attrs = {c.attr for c in columns.values()}
     lookup = TownLookup(towns)
     first_line_of: dict[tuple, list[int]] = defaultdict(list)
 
     for line, cells in raw_rows[1:]:
-        outcome = RowOutcome(line)
-        for index, column in columns.items():
-            text = cell_text(cells[index] if index < len(cells) else None)
-            if column.attr == "town":
-                continue
-            if not text:
-                if column.required:
-                    outcome.errors.append(f"{column.header}不能为空")
-                outcome.values[column.attr] = column.default
-                continue
-            try:
-                outcome.values[column.attr] = column.parse(text) if column.parse else text
-            except ValueError as error:
-                outcome.errors.append(f"{column.header}：{error}")
-        for column in spec.columns:
-            outcome.values.setdefault(column.attr, column.default)
+        outcome = _parse_cells(spec, columns, line, cells)
         outcome.values["town"] = _row_town(outcome, cells, columns, lookup, default_town)
         town = outcome.values["town"]
         if town is not None and allowed_town_ids is not None and town.pk not in allowed_town_ids:
@@ -365,6 +508,157 @@ def check_rows(
     if not result.rows:
         result.file_errors.append(f"文件中只有列名，没有{spec.label}数据。")
     return result
+
+
+def check_record_rows(
+    spec: RecordSpec,
+    raw_rows: Sequence[tuple[int, Sequence[object]]],
+    *,
+    year: int,
+    towns: Iterable[Unit],
+    allowed_town_ids: set[int] | None,
+    default_town: Unit | None,
+    places: dict[str, list] | None,
+    classify: Callable[[RowOutcome, set[str]], str],
+) -> ImportResult:
+    """Check a sheet of one register year's records, like `check_rows` checks a list of places.
+
+        `places` maps a registered place's name to its records (one per 街镇 that has it); None for
+        records that name no place. `classify(row, present_attrs)` says what a clean row would do
+    (new, update or same).
+    """
+    result = ImportResult(spec)
+    if not raw_rows:
+        result.file_errors.append(f"文件中没有数据：第 1 行应为列名，第 2 行起{spec.row_hint}。")
+        return result
+    columns = _read_header(spec, raw_rows[0], result, default_town)
+    if columns is None:
+        return result
+    lookup = TownLookup(towns)
+    today = clock.today()
+    headers = {c.attr: c.header for c in spec.columns}
+    first_line_of: dict[tuple, list[int]] = defaultdict(list)
+    for line, cells in raw_rows[1:]:
+        outcome = _parse_cells(spec, columns, line, cells)
+        if "year" in outcome.values:
+            if outcome.values["year"] not in (None, year):
+                outcome.errors.append(f"年度：{outcome.values['year']} 与导入年度 {year} 不符")
+            outcome.values["year"] = year
+        for attr in spec.year_attrs:
+            value = outcome.values.get(attr)
+            if isinstance(value, datetime.date) and value.year != year:
+                outcome.errors.append(f"{headers[attr]}：{value:%Y-%m-%d} 不在 {year} 年度内")
+        for attr in spec.past_attrs:
+            value = outcome.values.get(attr)
+            if isinstance(value, datetime.date) and value > today:
+                outcome.errors.append(f"{headers[attr]}：{value:%Y-%m-%d} 晚于今天，不能登记")
+        if places is not None:
+            _match_place(spec, outcome, cells, columns, lookup, default_town, allowed_town_ids)
+            _find_place(spec, outcome, places)
+        else:  # the row's own title stands for the place in the dry-run table
+            title = next(c.attr for c in spec.columns if c.header == spec.name_header)
+            outcome.values["name"] = outcome.values[title]
+        key = tuple(outcome.values.get(a) for a in ("place", *spec.key_attrs))
+        if spec.key_attrs and all(v not in (None, "") for v in key[1:]):
+            first_line_of[key].append(line)
+        if not outcome.errors:
+            outcome.action = classify(outcome, result.present_attrs)
+        result.rows.append(outcome)
+    what = spec.place_label or spec.label
+    for lines in first_line_of.values():
+        if len(lines) < 2:
+            continue
+        for row in result.rows:
+            if row.line in lines:
+                others = "、".join(str(n) for n in lines if n != row.line)
+                row.errors.append(f"与第 {others} 行重复（同一{what}的同一条记录）")
+                row.action = ""
+    if not result.rows:
+        result.file_errors.append(f"文件中只有列名，没有{spec.label}数据。")
+    return result
+
+
+def _match_place(spec, outcome, cells, columns, lookup, default_town, allowed_town_ids) -> None:
+    outcome.values["town"] = town = _row_town(outcome, cells, columns, lookup, default_town)
+    if town is not None and allowed_town_ids is not None and town.pk not in allowed_town_ids:
+        outcome.errors.append(
+            f"街镇：只能导入本街镇（{default_town.name if default_town else ''}）的"
+            f"{spec.place_label}"
+        )
+        outcome.values["town"] = None
+
+
+def _find_place(spec, outcome, places: dict[str, list]) -> None:
+    name = _squeeze(str(outcome.values.get("name") or ""))
+    outcome.values["name"] = name
+    town = outcome.values.get("town")
+    outcome.values["place"] = None
+    if not name or town is None:
+        return
+    candidates = places.get(name, [])
+    place = next((p for p in candidates if p.town_id == town.pk), None)
+    if place is not None:
+        outcome.values["place"] = place
+    elif candidates:
+        outcome.errors.append(
+            f"{spec.name_header}：“{name}”是{candidates[0].town.name}的{spec.place_label}，"
+            f"不能导入{town.name}的台账"
+        )
+    else:
+        outcome.errors.append(
+            f"{spec.name_header}：{town.name}没有登记“{name}”，请先在{spec.place_label}台账中添加"
+        )
+
+
+def _read_header(spec, header_row, result: ImportResult, default_town) -> dict | None:
+    """Map the header row's columns to the spec's; None (and a file error) when unusable."""
+    header_line, header = header_row
+    columns: dict[int, ImportColumn] = {}
+    seen_headers: set[str] = set()
+    for index, value in enumerate(header):
+        text = cell_text(value)
+        if not text:
+            continue
+        column = spec.column_for(text)
+        if column is None:
+            result.ignored_columns.append(text)
+            continue
+        if column.header in seen_headers:
+            result.file_errors.append(f"列名重复：{column.header}。")
+        seen_headers.add(column.header)
+        columns[index] = column
+    missing = [c.header for c in spec.columns if c.required and c.header not in seen_headers]
+    if spec.has_town and default_town is None and "街镇" not in seen_headers:
+        missing.insert(0, "街镇")
+    if missing:
+        known = "、".join(c.header for c in spec.columns)
+        result.file_errors.append(
+            f"缺少必填列：{'、'.join(missing)}（第 {header_line} 行须为列名，可用的列：{known}）。"
+        )
+        return None
+    result.present_attrs = {c.attr for c in columns.values()}
+    return columns
+
+
+def _parse_cells(spec, columns: dict, line: int, cells) -> RowOutcome:
+    """Parse one row's cells (all but the 街镇) into values, collecting each cell's problem."""
+    outcome = RowOutcome(line)
+    for index, column in columns.items():
+        text = cell_text(cells[index] if index < len(cells) else None)
+        if column.attr == "town":
+            continue
+        if not text:
+            if column.required:
+                outcome.errors.append(f"{column.header}不能为空")
+            outcome.values[column.attr] = column.default
+            continue
+        try:
+            outcome.values[column.attr] = column.parse(text) if column.parse else text
+        except ValueError as error:
+            outcome.errors.append(f"{column.header}：{error}")
+    for column in spec.columns:
+        outcome.values.setdefault(column.attr, column.default)
+    return outcome
 
 
 def _row_town(outcome, cells, columns, lookup: TownLookup, default_town):

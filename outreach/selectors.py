@@ -47,6 +47,7 @@ from .enums import (
     REPORTING_UNIT_KINDS,
     ExerciseKind,
     Register,
+    TeamMemberKind,
 )
 from .keydates import PLAN_DUE_CODE, RULE_CODES, KeyDay, computed_days, end_of_february
 from .models import (
@@ -652,13 +653,26 @@ def _communities_annotated(communities: QuerySet[Community], year: int) -> Query
                 community=OuterRef("pk"), compiled_on__range=(start, end)
             )
         ),
-        team_size=Subquery(
-            CommunityTeamMember.objects.filter(community=OuterRef("pk"), is_active=True)
-            .order_by()
-            .values("community")
-            .annotate(n=Count("id"))
-            .values("n")[:1]
+        plan_revised_on=Subquery(
+            CommunityAirRaidPlan.objects.filter(
+                community=OuterRef("pk"), compiled_on__range=(start, end)
+            )
+            .order_by("-compiled_on")
+            .values("compiled_on")[:1]
         ),
+        team_size=team_count(),
+        **{f"team_{kind.value}": team_count(kind=kind) for kind in TeamMemberKind},
+    )
+
+
+def team_count(**filters):
+    """A subquery counting a community's active 宣教队伍 members (of one kind when given)."""
+    return Subquery(
+        CommunityTeamMember.objects.filter(community=OuterRef("pk"), is_active=True, **filters)
+        .order_by()
+        .values("community")
+        .annotate(n=Count("id"))
+        .values("n")[:1]
     )
 
 

@@ -40,6 +40,7 @@ from .enums import (
     VIDEO,
     AttachmentKind,
     ReportKind,
+    TeamMemberKind,
 )
 from .keydates import RULES
 from .models import (
@@ -926,15 +927,34 @@ def base_visit_record(
 REGISTER_MODELS = {"schools": School, "communities": Community, "enterprises": Enterprise}
 
 
-def register_import_check(*, acting_user, spec_code: str, raw_rows) -> imports.ImportResult:
-    """Check an uploaded list against the register (a dry run: nothing is written)."""
-    if not rules.may_import_registers(acting_user):
-        raise PermissionError("您不能导入台账。")
+def may_import(user, spec: imports.ImportSpec) -> bool:
+    """Return whether the user may import this sheet (进党校 sheets: who keeps that register)."""
+    if spec.is_records and not spec.place_label:
+        return rules.may_keep_party_school(user)
+    return rules.may_import_registers(user)
+
+
+def register_import_check(
+    *, acting_user, spec_code: str, raw_rows, year: int | None = None
+) -> imports.ImportResult:
+    """Check an uploaded sheet against the register (a dry run: nothing is written).
+
+    A list of places (schools, communities, enterprises) is matched by name; a sheet of one
+    register year's records (`year` required) also by the place each row names.
+    """
     spec = imports.SPECS[spec_code]
-    model = REGISTER_MODELS[spec_code]
+    if not may_import(acting_user, spec):
+        raise PermissionError("您不能导入台账。")
     town_list = list(selectors.towns())
     own = rules.reporting_unit(acting_user)
     limited = own is not None and not rules.may_review(acting_user)
+    allowed = {own.pk} if limited else None
+    default_town = own if limited and own.kind == UnitKind.TOWN else None
+    if spec.is_records:
+        return _record_import_check(
+            spec, raw_rows, year=year, towns=town_list, allowed=allowed, default_town=default_town
+        )
+    model = REGISTER_MODELS[spec_code]
     records = model.objects.select_related("town")
     if spec.unique_in_district:
         existing = {(None, r.name): r for r in records}
@@ -944,17 +964,215 @@ def register_import_check(*, acting_user, spec_code: str, raw_rows) -> imports.I
         spec,
         raw_rows,
         towns=town_list,
-        allowed_town_ids={own.pk} if limited else None,
-        default_town=own if limited and own.kind == UnitKind.TOWN else None,
+        allowed_town_ids=allowed,
+        default_town=default_town,
         existing=existing,
     )
 
 
+def import_years() -> range:
+    """The register years a sheet of yearly records may be imported for."""
+    today = clock.today()
+    return range(today.year - 5, today.year + 2)
+
+
+def _record_import_check(spec, raw_rows, *, year, towns, allowed, default_town):
+    if year is None or year not in import_years():
+        result = imports.ImportResult(spec)
+        years = import_years()
+        result.file_errors.append(f"请选择导入年度（{years[0]}—{years[-1]} 年）。")
+        return result
+    places, classify = RECORD_IMPORTS[spec.code].prepare(year=year)
+    return imports.check_record_rows(
+        spec,
+        raw_rows,
+        year=year,
+        towns=towns,
+        allowed_town_ids=allowed,
+        default_town=default_town,
+        places=places,
+        classify=classify,
+    )
+
+
+def _places_by_name(queryset) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for place in queryset.select_related("town"):
+        found.setdefault(place.name, []).append(place)
+    return found
+
+
+class _SchoolCourses:
+    @staticmethod
+    def prepare(*, year):
+        on_file = set(SchoolCourse.objects.filter(year=year).values_list("school_id", "title"))
+
+        def classify(row, present: set[str]) -> str:
+            row.detail = f"《{row.values['title']}》{row.values['hours']} 课时"
+            return "same" if (row.values["place"].pk, row.values["title"]) in on_file else "new"
+
+        return _places_by_name(School.objects.all()), classify
+
+    @staticmethod
+    def apply(row, *, year, present, acting_user) -> None:
+        if row.action != "new":
+            return
+        SchoolCourse.objects.create(
+            school=row.values["place"],
+            year=year,
+            title=row.values["title"],
+            hours=row.values["hours"],
+            note=row.values["note"],
+            recorded_by=acting_user,
+        )
+
+
+COMMUNITY_POSITIONS = ("has_story_corridor", "has_micro_museum", "has_experience_corner")
+COMMUNITY_SPEC = imports.COMMUNITY_YEAR
+
+
+class _CommunityYear:
+    @staticmethod
+    def prepare(*, year):
+        revised = set(
+            CommunityAirRaidPlan.objects.filter(compiled_on__year=year).values_list(
+                "community_id", "compiled_on"
+            )
+        )
+        team = set(CommunityTeamMember.objects.values_list("community_id", "kind", "name"))
+
+        def classify(row, present: set[str]) -> str:
+            community = row.values["place"]
+            revised_on = row.values["plan_revised_on"]
+            row.values["_changes"] = found = {
+                "plan": revised_on is not None and (community.pk, revised_on) not in revised,
+                # Only the positions the sheet has a column for: a missing column keeps them.
+                "positions": {
+                    a: row.values[a]
+                    for a in COMMUNITY_POSITIONS
+                    if a in present and getattr(community, a) != row.values[a]
+                },
+                "members": [
+                    (kind.value, name)
+                    for kind in TeamMemberKind
+                    for name in dict.fromkeys(row.values[f"team_{kind.value}"])
+                    if (community.pk, kind.value, name) not in team
+                ],
+            }
+            labels = {c.attr: c.header for c in COMMUNITY_SPEC.columns}
+            row.detail = "；".join(
+                part
+                for part in (
+                    found["plan"] and f"防空袭方案修订 {revised_on:%Y-%m-%d}",
+                    "、".join(
+                        f"{labels[a]}：{'是' if v else '否'}" for a, v in found["positions"].items()
+                    ),
+                    found["members"] and f"宣教队伍新增 {len(found['members'])} 人",
+                )
+                if part
+            )
+            return "update" if any(found.values()) else "same"
+
+        return _places_by_name(Community.objects.all()), classify
+
+    @staticmethod
+    def apply(row, *, year, present, acting_user) -> None:
+        community = row.values["place"]
+        found = row.values["_changes"]
+        if found["plan"]:
+            CommunityAirRaidPlan.objects.create(
+                community=community,
+                compiled_on=row.values["plan_revised_on"],
+                recorded_by=acting_user,
+            )
+        if found["positions"]:
+            Community.objects.filter(pk=community.pk).update(**found["positions"])
+        CommunityTeamMember.objects.bulk_create(
+            CommunityTeamMember(community=community, kind=kind, name=name)
+            for kind, name in found["members"]
+        )
+
+
+class _PartySchoolCourses:
+    @staticmethod
+    def prepare(*, year):
+        on_file = set(
+            PartySchoolCourse.objects.filter(year=year).values_list("title", "class_name")
+        )
+
+        def classify(row, present: set[str]) -> str:
+            row.detail = f"{row.values['class_name']} {row.values['hours']} 课时"
+            key = (row.values["title"], row.values["class_name"])
+            return "same" if key in on_file else "new"
+
+        return None, classify
+
+    @staticmethod
+    def apply(row, *, year, present, acting_user) -> None:
+        if row.action != "new":
+            return
+        PartySchoolCourse.objects.create(
+            year=year,
+            title=row.values["title"],
+            class_name=row.values["class_name"],
+            hours=row.values["hours"],
+            speaker=row.values["speaker"],
+            taught_on=row.values["taught_on"],
+            recorded_by=acting_user,
+        )
+
+
+class _BaseVisits:
+    @staticmethod
+    def prepare(*, year):
+        on_file = set(
+            BaseVisit.objects.filter(visited_on__year=year).values_list("visited_on", "class_name")
+        )
+
+        def classify(row, present: set[str]) -> str:
+            row.detail = f"{row.values['visited_on']:%Y-%m-%d} {row.values['participants']} 人"
+            key = (row.values["visited_on"], row.values["class_name"])
+            return "same" if key in on_file else "new"
+
+        return None, classify
+
+    @staticmethod
+    def apply(row, *, year, present, acting_user) -> None:
+        if row.action != "new":
+            return
+        visit = BaseVisit(
+            visited_on=row.values["visited_on"],
+            class_name=row.values["class_name"],
+            participants=row.values["participants"],
+            note=row.values["note"],
+            recorded_by=acting_user,
+        )
+        if row.values["base_name"]:
+            visit.base_name = row.values["base_name"]
+        visit.save()
+
+
+RECORD_IMPORTS = {
+    "school-courses": _SchoolCourses,
+    "community-year": _CommunityYear,
+    "party-school-courses": _PartySchoolCourses,
+    "base-visits": _BaseVisits,
+}
+
+
 def register_import(
-    *, acting_user, spec_code: str, raw_rows, file_name: str = "", request=None
+    *,
+    acting_user,
+    spec_code: str,
+    raw_rows,
+    file_name: str = "",
+    year: int | None = None,
+    request=None,
 ) -> imports.ImportResult:
-    """Import a checked list: all rows or, when any row has a problem, none."""
-    result = register_import_check(acting_user=acting_user, spec_code=spec_code, raw_rows=raw_rows)
+    """Import a checked sheet: all rows or, when any row has a problem, none."""
+    result = register_import_check(
+        acting_user=acting_user, spec_code=spec_code, raw_rows=raw_rows, year=year
+    )
     if not result.is_clean:
         register_import_refused(
             acting_user=acting_user,
@@ -964,27 +1182,43 @@ def register_import(
             request=request,
         )
         return result
-    model = REGISTER_MODELS[spec_code]
-    attrs = [c.attr for c in result.spec.columns if c.attr != "town"]
+    spec = result.spec
     with transaction.atomic():
-        for row in result.rows:
-            values = {a: row.values[a] for a in attrs}
-            if row.action == "new":
-                model.objects.create(town=row.values["town"], **values)
-            elif row.action == "update":
-                changed = {a: v for a, v in values.items() if a in result.present_attrs}
-                model.objects.filter(pk=row.existing_pk).update(**changed)
+        if spec.is_records:
+            recorder = RECORD_IMPORTS[spec_code]
+            for row in result.rows:
+                recorder.apply(
+                    row, year=year, present=result.present_attrs, acting_user=acting_user
+                )
+            detail = (
+                f"导入{year}年{spec.label}《{file_name}》：新增 {result.count('new')} 条，"
+                f"更新 {result.count('update')} 条，无变化 {result.count('same')} 条。"
+            )
+        else:
+            _apply_places(result, REGISTER_MODELS[spec_code])
+            detail = (
+                f"导入{spec.label}台账《{file_name}》：新增 {result.count('new')} 个，"
+                f"更新 {result.count('update')} 个，无变化 {result.count('same')} 个。"
+            )
         audit_record(
             action=AuditAction.IMPORT,
             actor=acting_user,
-            detail=(
-                f"导入{result.spec.label}台账《{file_name}》：新增 {result.count('new')} 个，"
-                f"更新 {result.count('update')} 个，无变化 {result.count('same')} 个。"
-            ),
+            detail=detail,
             ip_address=client_ip(request),
         )
     result.applied = True
     return result
+
+
+def _apply_places(result: imports.ImportResult, model) -> None:
+    attrs = [c.attr for c in result.spec.columns if c.attr != "town"]
+    for row in result.rows:
+        values = {a: row.values[a] for a in attrs}
+        if row.action == "new":
+            model.objects.create(town=row.values["town"], **values)
+        elif row.action == "update":
+            changed = {a: v for a, v in values.items() if a in result.present_attrs}
+            model.objects.filter(pk=row.existing_pk).update(**changed)
 
 
 def register_import_refused(
@@ -992,10 +1226,11 @@ def register_import_refused(
 ) -> None:
     """Audit an import that was refused (unreadable file, or rows with problems)."""
     spec = imports.SPECS[spec_code]
+    what = spec.label if spec.is_records else f"{spec.label}台账"
     audit_record(
         action=AuditAction.IMPORT,
         actor=acting_user,
-        detail=f"导入{spec.label}台账《{file_name}》未受理：{reason}。",
+        detail=f"导入{what}《{file_name}》未受理：{reason}。",
         ip_address=client_ip(request),
         success=False,
     )

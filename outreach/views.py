@@ -60,6 +60,10 @@ REGISTER_LIST_URLS = {
     "schools": "school-list",
     "communities": "community-list",
     "enterprises": "enterprise-list",
+    "school-courses": "school-list",
+    "community-year": "community-list",
+    "party-school-courses": "party-school",
+    "base-visits": "party-school",
 }
 
 
@@ -1307,6 +1311,7 @@ class PartySchoolView(RegisterActionsMixin, TemplateView):
             register=selectors.party_school_year(year),
             agreements=list(selectors.agreement_list_for(user=self.request.user)[:5]),
             action_forms=self.action_forms(None, kwargs.get("bound")),
+            may_import=rules.may_keep_party_school(self.request.user),
         )
         return context
 
@@ -1336,8 +1341,13 @@ class PartySchoolExportView(PartySchoolView):
         return response
 
 
-class RegisterImportView(RegisterAccessMixin, TemplateView):
-    """Import a school or community list: upload, see the dry run, then confirm."""
+class RegisterImportView(TemplateView):
+    """Import a register sheet: upload, see the dry run, then confirm.
+
+    A list of places (schools, communities, enterprises) or one register year's records of
+    them (courses, 防空袭方案 and 宣教队伍, 党校 courses and visits); the year is chosen on the
+    form and kept with the checked rows until confirmed.
+    """
 
     template_name = "outreach/import.html"
     SESSION_KEY = "outreach_import"
@@ -1346,26 +1356,36 @@ class RegisterImportView(RegisterAccessMixin, TemplateView):
         self.spec = imports.SPECS.get(kwargs["spec"])
         if self.spec is None:
             raise Http404("未知的台账。")
-        if not rules.may_import_registers(request.user):
+        if not services.may_import(request.user, self.spec):
             raise PermissionDenied("您不能导入台账。")
         return super().dispatch(request, *args, **kwargs)
+
+    def make_form(self, *args, **kwargs):
+        if not self.spec.is_records:
+            return RegisterImportForm(*args, **kwargs)
+        return RegisterImportForm(
+            *args, years=services.import_years(), year=_year_from(self.request), **kwargs
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         own = rules.reporting_unit(self.request.user)
+        list_url = reverse(f"outreach:{REGISTER_LIST_URLS[self.spec.code]}")
+        year = kwargs.get("year")
         context.update(
             spec=self.spec,
-            form=kwargs.get("form") or RegisterImportForm(),
-            own_town=None if rules.may_review(self.request.user) else own,
+            form=kwargs.get("form") or self.make_form(),
+            own_town=None if rules.may_review(self.request.user) or not self.spec.has_town else own,
             max_mb=REGISTER_IMPORT_MAX_BYTES // (1024 * 1024),
-            list_url=reverse(f"outreach:{REGISTER_LIST_URLS[self.spec.code]}"),
+            list_url=f"{list_url}?year={year}" if year else list_url,
+            template_url=reverse("outreach:register-template", args=[self.spec.code]),
         )
         return context
 
     def post(self, request, spec: str):
         if "confirm" in request.POST:
             return self.confirm(request)
-        form = RegisterImportForm(request.POST, request.FILES)
+        form = self.make_form(request.POST, request.FILES)
         if not form.is_valid():
             upload = request.FILES.get("file")
             services.register_import_refused(
@@ -1377,6 +1397,7 @@ class RegisterImportView(RegisterAccessMixin, TemplateView):
             )
             return self.render_to_response(self.get_context_data(form=form))
         upload = form.cleaned_data["file"]
+        year = form.cleaned_data.get("year")
         try:
             raw = read_xlsx_rows(upload, max_bytes=REGISTER_IMPORT_MAX_BYTES, max_rows=5000)
         except ValidationError as error:
@@ -1391,7 +1412,7 @@ class RegisterImportView(RegisterAccessMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         rows = [(line, [imports.cell_text(v) for v in values]) for line, values in raw]
         result = services.register_import_check(
-            acting_user=request.user, spec_code=self.spec.code, raw_rows=rows
+            acting_user=request.user, spec_code=self.spec.code, raw_rows=rows, year=year
         )
         if not result.is_clean:
             services.register_import_refused(
@@ -1408,9 +1429,12 @@ class RegisterImportView(RegisterAccessMixin, TemplateView):
                 "spec": self.spec.code,
                 "file_name": upload.name,
                 "rows": rows,
+                "year": year,
             }
         return self.render_to_response(
-            self.get_context_data(form=form, result=result, token=token, file_name=upload.name)
+            self.get_context_data(
+                form=form, result=result, token=token, file_name=upload.name, year=year
+            )
         )
 
     def confirm(self, request):
@@ -1418,23 +1442,29 @@ class RegisterImportView(RegisterAccessMixin, TemplateView):
         if stored.get("token") != request.POST.get("token") or stored.get("spec") != self.spec.code:
             messages.error(request, "导入已过期或已完成，请重新上传文件。")
             return redirect(request.path)
+        year = stored.get("year")
         result = services.register_import(
             acting_user=request.user,
             spec_code=self.spec.code,
             raw_rows=[(line, values) for line, values in stored["rows"]],
             file_name=stored["file_name"],
+            year=year,
             request=request,
         )
         request.session.pop(self.SESSION_KEY, None)
         if not result.applied:
             messages.error(request, "导入未完成：台账数据在检查后有变动，请重新上传核对。")
-            return self.render_to_response(self.get_context_data(result=result))
+            return self.render_to_response(self.get_context_data(result=result, year=year))
+        if self.spec.is_records:
+            unit, what = "条", f"{year}年{self.spec.label}"
+        else:
+            unit, what = "个", f"{self.spec.label}台账"
         messages.success(
             request,
-            f"{self.spec.label}台账已导入：新增 {result.count('new')} 个，"
-            f"更新 {result.count('update')} 个，无变化 {result.count('same')} 个。",
+            f"{what}已导入：新增 {result.count('new')} {unit}，"
+            f"更新 {result.count('update')} {unit}，无变化 {result.count('same')} {unit}。",
         )
-        return HttpResponseRedirect(self.get_context_data()["list_url"])
+        return HttpResponseRedirect(self.get_context_data(year=year)["list_url"])
 
 
 class RegisterTemplateView(View):
@@ -1444,7 +1474,7 @@ class RegisterTemplateView(View):
         found = imports.SPECS.get(spec)
         if found is None:
             raise Http404("未知的台账。")
-        if not rules.may_import_registers(request.user):
+        if not services.may_import(request.user, found):
             raise PermissionDenied("您不能导入台账。")
         return exports.ImportTemplateExporter(found).response()
 

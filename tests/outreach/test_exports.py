@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from outreach import services
 from outreach.models import School
+from qpdo.org import clock
 from qpdo.org.enums import AuditAction
 from qpdo.org.models import AuditRecord
 
@@ -98,8 +99,57 @@ def test_community_register_export(client, login, unit):
     login("outreach_reviewer")
     rows = read(client.get("/outreach/communities/export.xlsx?year=2024"))
     assert rows[2][:3] == ("白鹤镇", "赵屯村", "村委会")
-    assert rows[2][3] == "否" and rows[2][7] == "否" and rows[2][12] == "否"
-    assert rows[2][8:12] == ("否", "否", "否", 0)  # no positions, no team
+    assert rows[2][3] == "否" and rows[2][7] == "否" and rows[2][16] == "否"
+    assert rows[2][8] is None  # no revision this year
+    assert rows[2][9:16] == ("否", "否", "否", 0, 0, 0, 0)  # no positions, no team
+
+
+def test_community_export_has_the_year_revision_and_team_by_kind(client, login, demo_user, unit):
+    from outreach.models import Community
+
+    year = clock.today().year
+    Community.objects.create(town=unit("zhujiajiao"), name="北大街居委会")
+    services.register_import(
+        acting_user=demo_user("zhujiajiao"),
+        spec_code="community-year",
+        raw_rows=[
+            (1, ["名称", "防空袭方案修订日期", "宣教队伍（居委）", "宣教队伍（志愿者）"]),
+            (2, ["北大街居委会", f"{year}-01-20", "张三、李四", "王五"]),
+        ],
+        year=year,
+    )
+    login("zhujiajiao")
+    rows = read(client.get(f"/outreach/communities/export.xlsx?year={year}"))
+    assert rows[1][7:9] == (f"{year}年修订防空袭方案", f"{year}年防空袭方案修订日期")
+    assert rows[1][13:16] == ("宣教队伍（居委）", "宣教队伍（物业）", "宣教队伍（志愿者）")
+    assert rows[2][7] == "是"
+    assert rows[2][8] == datetime.datetime(year, 1, 20)  # a date cell, not text
+    assert rows[2][12:16] == (3, 2, 0, 1)  # counts are numbers
+    last_year = read(client.get(f"/outreach/communities/export.xlsx?year={year - 1}"))
+    assert last_year[2][7:9] == ("否", None)
+
+
+def test_party_school_export_has_typed_courses_and_visits(client, login, reviewer):
+    year = clock.today().year
+    services.register_import(
+        acting_user=reviewer,
+        spec_code="party-school-courses",
+        raw_rows=[
+            (1, ["课程名称", "培训班次", "课时", "授课日期"]),
+            (2, ["国防动员", "进修班", 3, f"{year}-02-03"]),
+        ],
+        year=year,
+    )
+    services.register_import(
+        acting_user=reviewer,
+        spec_code="base-visits",
+        raw_rows=[(1, ["参观日期", "培训班次", "参观人数"]), (2, [f"{year}-01-09", "进修班", 40])],
+        year=year,
+    )
+    login("outreach_reviewer")
+    rows = read(client.get(f"/outreach/party-school/export.xlsx?year={year}"))
+    assert rows[2][:5] == ("培训计划课程", datetime.datetime(year, 2, 3), "国防动员", "进修班", 3)
+    assert rows[3][1] == datetime.datetime(year, 1, 9) and rows[3][5] == 40
 
 
 def test_year_summary_per_unit(client, login, make_plan, make_report, adopt, in_2024):

@@ -129,7 +129,7 @@ def test_admin_decision_goes_on_to_the_next_item(
     first = advance(make_nomination("baozhang_head"), to="branch")
     second = advance(make_nomination("gongcheng_head"), to="branch")
     login("party_branch")
-    following = selectors.next_waiting_for(user=demo_user("party_branch"), after=first)
+    following = selectors.next_waiting_for(user=demo_user("party_branch"), after=first.approval)
     response = client.post(
         f"/admin/stars/nomination/{first.pk}/decide/",
         {"expected_step": "branch", "decision": "approve", "opinion": "同意推荐。"},

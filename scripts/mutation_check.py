@@ -121,8 +121,10 @@ MUTATIONS = [
         name="audit-transition",
         rule="every approval move writes its audit record in the same transaction",
         path="qpdo/workflow/services.py",
-        old="            _save(locked, locked.version)\n            audit_record(",
-        new="            _save(locked, locked.version)\n            (lambda **_: None)(",
+        old="                _mark_tasks_handled(locked, acting_user, now, moved=before != after)\n"
+        "            audit_record(",
+        new="                _mark_tasks_handled(locked, acting_user, now, moved=before != after)\n"
+        "            (lambda **_: None)(",
         tests=("tests/workflow/test_chain_tables.py",),
     ),
     Mutation(

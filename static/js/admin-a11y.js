@@ -4,7 +4,10 @@ function qpdoNameAutocompletes() {
   document.querySelectorAll(".select2-selection[role=combobox]").forEach(function (box) {
     if (box.getAttribute("aria-label")) return;
     const container = box.closest(".select2");
-    const select = container && container.previousElementSibling;
+    let select = container && container.previousElementSibling;
+    if (!(select && select.tagName === "SELECT") && container && container.parentElement) {
+      select = container.parentElement.querySelector("select");
+    }
     const label = select && select.id && document.querySelector("label[for='" + select.id + "']");
     if (!label) return;
     const name = label.textContent.replace(/[:：]\s*$/, "").trim();
@@ -19,4 +22,8 @@ function qpdoNameAutocompletes() {
 window.addEventListener("load", function () {
   qpdoNameAutocompletes();
   setTimeout(qpdoNameAutocompletes, 300);
+  // select2 may build its boxes later (inlines, "add another"): name those as they appear.
+  new MutationObserver(function () {
+    qpdoNameAutocompletes();
+  }).observe(document.body, { childList: true, subtree: true });
 });

@@ -59,6 +59,11 @@ urlpatterns = [
     path(
         Y + "quarter-stars/new/", views.QuarterStarCreateView.as_view(), name="quarter-star-create"
     ),
+    path(
+        Y + "quarter-stars/<int:pk>/edit/",
+        views.QuarterStarEditView.as_view(),
+        name="quarter-star-edit",
+    ),
     path(Y + "discussions/", views.DiscussionListView.as_view(), name="discussion-list"),
     path(Y + "discussions/new/", views.DiscussionCreateView.as_view(), name="discussion-create"),
     path(

@@ -134,6 +134,7 @@ TABLED_ELSEWHERE: set[str] = {
     "outreach.report",  # tests/outreach/test_chains.py
     "campaigns.progress",  # tests/campaigns/test_chains.py
     "campaigns.ranking",  # tests/campaigns/test_chains.py
+    "campaigns.quarter_star",  # tests/campaigns/test_chains.py
     "stars.nomination",  # tests/stars/test_chain_tables.py
     "stars.plan",  # tests/stars/test_chain_tables.py
 }

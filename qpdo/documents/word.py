@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.http import HttpResponse
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
@@ -88,6 +88,38 @@ A4_WIDTH_MM = 210.0
 A4_HEIGHT_MM = 297.0
 
 
+# The schema's order of the children we add (Word refuses a file whose children are out of order).
+TBL_PR_ORDER = (
+    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+    "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
+    "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription",
+)  # fmt: skip
+TC_PR_ORDER = (
+    "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+    "textDirection", "tcFitText", "vAlign", "hideMark",
+)  # fmt: skip
+SECT_PR_ORDER = (
+    "headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar",
+    "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols", "formProt", "vAlign",
+    "noEndnote", "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings",
+)  # fmt: skip
+
+
+def _child(parent, tag: str, order: Sequence[str]):
+    """Return parent's w:tag child, inserting it at its schema position when missing."""
+    element = parent.find(qn(f"w:{tag}"))
+    if element is not None:
+        return element
+    element = OxmlElement(f"w:{tag}")
+    later = {qn(f"w:{name}") for name in order[order.index(tag) + 1 :]}
+    for index, existing in enumerate(parent):
+        if existing.tag in later:
+            parent.insert(index, element)
+            return element
+    parent.append(element)
+    return element
+
+
 def set_run_font(
     run: Run,
     *,
@@ -97,11 +129,7 @@ def set_run_font(
 ) -> Run:
     """Set a run's face for Latin and Chinese text alike (w:ascii, w:hAnsi, w:eastAsia)."""
     run.font.name = font  # w:ascii and w:hAnsi
-    r_pr = run._element.get_or_add_rPr()
-    r_fonts = r_pr.find(qn("w:rFonts"))
-    if r_fonts is None:
-        r_fonts = OxmlElement("w:rFonts")
-        r_pr.insert(0, r_fonts)
+    r_fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
     r_fonts.set(qn("w:eastAsia"), font)
     r_fonts.set(qn("w:cs"), font)
     if size is not None:
@@ -115,10 +143,7 @@ def _set_style_font(style, *, font: str, size: float) -> None:
     style.font.name = font
     style.font.size = Pt(size)
     r_pr = style.element.get_or_add_rPr()
-    r_fonts = r_pr.find(qn("w:rFonts"))
-    if r_fonts is None:
-        r_fonts = OxmlElement("w:rFonts")
-        r_pr.insert(0, r_fonts)
+    r_fonts = r_pr.get_or_add_rFonts()
     r_fonts.set(qn("w:eastAsia"), font)
     r_fonts.set(qn("w:cs"), font)
     # The document's language is Chinese: line breaking and punctuation follow Chinese rules.
@@ -273,11 +298,7 @@ def paragraphs_of(text: str) -> list[str]:
 
 def _set_borders(table: Table, *, size_eighths: int = 6) -> None:
     """Give every cell of the table a single black border (size in eighths of a point)."""
-    tbl_pr = table._tbl.tblPr
-    borders = tbl_pr.find(qn("w:tblBorders"))
-    if borders is None:
-        borders = OxmlElement("w:tblBorders")
-        tbl_pr.append(borders)
+    borders = _child(table._tbl.tblPr, "tblBorders", TBL_PR_ORDER)
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         element = borders.find(qn(f"w:{edge}"))
         if element is None:
@@ -291,15 +312,8 @@ def _set_borders(table: Table, *, size_eighths: int = 6) -> None:
 
 def _set_fixed_layout(table: Table, widths_mm: Sequence[float]) -> None:
     tbl_pr = table._tbl.tblPr
-    layout = tbl_pr.find(qn("w:tblLayout"))
-    if layout is None:
-        layout = OxmlElement("w:tblLayout")
-        tbl_pr.append(layout)
-    layout.set(qn("w:type"), "fixed")
-    width = tbl_pr.find(qn("w:tblW"))
-    if width is None:
-        width = OxmlElement("w:tblW")
-        tbl_pr.append(width)
+    _child(tbl_pr, "tblLayout", TBL_PR_ORDER).set(qn("w:type"), "fixed")
+    width = _child(tbl_pr, "tblW", TBL_PR_ORDER)
     width.set(qn("w:w"), str(round(sum(widths_mm) * 1440 / 25.4)))
     width.set(qn("w:type"), "dxa")
     for column, column_width in zip(table.columns, widths_mm, strict=True):
@@ -419,26 +433,19 @@ def merge_cells(table: Table, row1: int, col1: int, row2: int, col2: int) -> _Ce
 
 def set_cell_shading(cell: _Cell, fill: str) -> None:
     """Fill a cell's background with a hex colour (e.g. "F2F2F2" for header cells)."""
-    tc_pr = cell._tc.get_or_add_tcPr()
-    shading = OxmlElement("w:shd")
+    shading = _child(cell._tc.get_or_add_tcPr(), "shd", TC_PR_ORDER)
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), fill)
-    tc_pr.append(shading)
 
 
 def set_cell_margins(table: Table, *, left_mm: float = 1.8, right_mm: float = 1.8) -> None:
     """Set the table's default left and right cell padding."""
-    tbl_pr = table._tbl.tblPr
-    margins = tbl_pr.find(qn("w:tblCellMar"))
-    if margins is None:
-        margins = OxmlElement("w:tblCellMar")
-        tbl_pr.append(margins)
+    margins = _child(table._tbl.tblPr, "tblCellMar", TBL_PR_ORDER)
     for edge, value in (("left", left_mm), ("right", right_mm)):
-        element = OxmlElement(f"w:{edge}")
+        element = _child(margins, edge, ("top", "left", "start", "bottom", "right", "end"))
         element.set(qn("w:w"), str(round(value * 1440 / 25.4)))
         element.set(qn("w:type"), "dxa")
-        margins.append(element)
 
 
 # Pages -----------------------------------------------------------------------------------------
@@ -465,14 +472,21 @@ def _add_field(paragraph: Paragraph, instruction: str, *, font: str, size: float
 def add_page_number_footer(
     doc: DocxDocument,
     *,
+    section=None,
     template: str = "— {page} —",
     align: str = "center",
     font: str = BODY_FONT,
     size: float = SIZE_5,
 ) -> Paragraph:
-    """Put the page number in every page's footer: `{page}` and `{pages}` become fields."""
-    footer = doc.sections[0].footer
+    """Put the page number in every page's footer: `{page}` and `{pages}` become fields.
+
+    The footer is the first section's (the whole document's unless sections were added), or
+    the given section's; a footer that already holds text gets a new paragraph.
+    """
+    footer = (section or doc.sections[0]).footer
     paragraph = footer.paragraphs[0]
+    if paragraph.text or len(footer.paragraphs) > 1 or footer.tables:
+        paragraph = footer.add_paragraph()
     paragraph.alignment = ALIGN[align]
     rest = template
     while rest:
@@ -490,6 +504,26 @@ def add_page_number_footer(
             _add_field(paragraph, "PAGE", font=font, size=size)
             rest = rest[at + len("{page}") :]
     return paragraph
+
+
+def add_picture(paragraph: Paragraph, data: bytes, *, width_mm: float) -> Run:
+    """Append a picture (PNG or JPEG bytes) to a paragraph, scaled to width_mm."""
+    run = paragraph.add_run()
+    run.add_picture(io.BytesIO(data), width=Mm(width_mm))
+    return run
+
+
+def add_section(doc: DocxDocument, *, restart_numbering: bool = True):
+    """Start a new page as a new section with the same page setup and its own footer.
+
+    A batch of forms puts each form in its own section, so each carries its own footer and,
+    as on the PDF, its pages are numbered from 1.
+    """
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.footer.is_linked_to_previous = False
+    if restart_numbering:
+        _child(section._sectPr, "pgNumType", SECT_PR_ORDER).set(qn("w:start"), "1")
+    return section
 
 
 def add_page_break(doc: DocxDocument) -> None:

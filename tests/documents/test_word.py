@@ -114,3 +114,49 @@ def test_docx_response_is_an_attachment_that_sniffs_as_docx():
 def test_paragraphs_of_drops_blank_lines():
     assert word.paragraphs_of("一\n\n  二  \n") == ["一", "二"]
     assert word.paragraphs_of(None) == []
+
+
+def _tags(element) -> list[str]:
+    return [child.tag.split("}")[1] for child in element]
+
+
+def test_properties_are_written_in_schema_order():
+    """Word refuses (or "repairs") a file whose property elements are out of order."""
+    doc = word.new_document()
+    table = word.add_table(doc, widths_mm=(40, 40))
+    word.set_cell_margins(table)
+    word.add_row(table, ["甲", "乙"], height_mm=10, header=True)
+    word.set_cell_shading(table.cell(0, 0), "F2F2F2")
+    word.add_section(doc)
+    doc = word.read_docx(word.render_docx(doc))
+    tbl_pr = _tags(doc.tables[0]._tbl.tblPr)
+    assert tbl_pr == sorted(tbl_pr, key=word.TBL_PR_ORDER.index)
+    tc_pr = _tags(doc.tables[0].cell(0, 0)._tc.tcPr)
+    assert tc_pr == sorted(tc_pr, key=word.TC_PR_ORDER.index)
+    for section in doc.sections:
+        sect_pr = _tags(section._sectPr)
+        assert sect_pr == sorted(sect_pr, key=word.SECT_PR_ORDER.index)
+
+
+def test_sections_restart_numbering_and_carry_their_own_footer():
+    doc = word.new_document()
+    word.add_paragraph(doc, "第一份")
+    word.add_page_number_footer(doc, template="第一份 {page}")
+    second = word.add_section(doc)
+    word.add_paragraph(doc, "第二份")
+    word.add_page_number_footer(doc, section=second, template="第二份 {page}")
+    doc = word.read_docx(word.render_docx(doc))
+    assert len(doc.sections) == 2
+    assert doc.sections[1]._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) == "1"
+    footers = [s.footer.paragraphs[0].text for s in doc.sections]
+    assert footers[0].startswith("第一份") and footers[1].startswith("第二份")
+
+
+def test_add_picture_embeds_png():
+    from qpdo.documents.qr import qr_png
+
+    doc = word.new_document()
+    word.add_picture(doc.add_paragraph(), qr_png("https://portal.example/v"), width_mm=17)
+    doc = word.read_docx(word.render_docx(doc))
+    assert len(doc.inline_shapes) == 1
+    assert round(doc.inline_shapes[0].width / Mm(1)) == 17

@@ -327,12 +327,20 @@ def add_table(
     align: str = "center",
     border_eighths: int = 6,
 ) -> Table:
-    """Add an empty bordered table with fixed column widths (mm); add rows with add_row."""
-    table = container.add_table(rows=0, cols=len(widths_mm))
+    """Add an empty table with fixed column widths (mm); add rows with add_row.
+
+    Cells get a single black border of border_eighths eighths of a point (0: no border, for
+    layout tables such as a footer's).
+    """
+    if isinstance(container, DocxDocument | _Cell):
+        table = container.add_table(0, len(widths_mm))
+    else:  # a header or footer: python-docx asks for the table's width there
+        table = container.add_table(0, len(widths_mm), Mm(sum(widths_mm)))
     table.alignment = {"left": 0, "center": 1, "right": 2}[align]
     table.autofit = False
     _set_fixed_layout(table, widths_mm)
-    _set_borders(table, size_eighths=border_eighths)
+    if border_eighths:
+        _set_borders(table, size_eighths=border_eighths)
     return table
 
 
@@ -451,7 +459,10 @@ def set_cell_margins(table: Table, *, left_mm: float = 1.8, right_mm: float = 1.
 # Pages -----------------------------------------------------------------------------------------
 
 
-def _add_field(paragraph: Paragraph, instruction: str, *, font: str, size: float) -> None:
+def add_field(
+    paragraph: Paragraph, instruction: str, *, font: str = BODY_FONT, size: float = SIZE_5
+) -> Run:
+    """Append a Word field (PAGE, NUMPAGES) that Word and WPS fill in when they lay out."""
     run = paragraph.add_run()
     set_run_font(run, font=font, size=size)
     begin = OxmlElement("w:fldChar")
@@ -467,6 +478,7 @@ def _add_field(paragraph: Paragraph, instruction: str, *, font: str, size: float
     end.set(qn("w:fldCharType"), "end")
     for element in (begin, code, separate, shown, end):
         run._element.append(element)
+    return run
 
 
 def add_page_number_footer(
@@ -498,10 +510,10 @@ def add_page_number_footer(
         if at:
             add_text(paragraph, rest[:at], font=font, size=size)
         if rest.startswith("{pages}", at):
-            _add_field(paragraph, "NUMPAGES", font=font, size=size)
+            add_field(paragraph, "NUMPAGES", font=font, size=size)
             rest = rest[at + len("{pages}") :]
         else:
-            _add_field(paragraph, "PAGE", font=font, size=size)
+            add_field(paragraph, "PAGE", font=font, size=size)
             rest = rest[at + len("{page}") :]
     return paragraph
 

@@ -503,7 +503,7 @@ def summary_outline(
 
 
 def outline_docx(blocks: list[Block]) -> bytes:
-    document = OfficialDocument()
+    document = OfficialDocument(title=blocks[0].text)
     for block in blocks:
         if block.kind == "title":
             document.title(block.text)

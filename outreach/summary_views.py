@@ -9,8 +9,8 @@ from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from qpdo.documents.official import docx_response
 from qpdo.documents.pdf import handle_missing_fonts, pdf_response
+from qpdo.documents.word import docx_response
 from qpdo.org.caching import CachedCountPaginator
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import Action

@@ -57,13 +57,12 @@ def _shoot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     for width, height in ((1366, 768), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=str(ARTIFACTS / f"outreach-summary-{name}-{width}.png"), full_page=True)
+        path = ARTIFACTS / f"outreach-summary-{name}-{width}.png"
+        page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size({"width": 1366, "height": 768})
 
 
-def test_town_drafts_edits_downloads_and_hands_in_its_summary(
-    signed_in_page, portal_url, tmp_path
-):
+def test_town_drafts_edits_downloads_and_hands_in_its_summary(signed_in_page, portal_url, tmp_path):
     today = clock.today()
     year = today.year
     _adopted_report(max(today - datetime.timedelta(days=5), datetime.date(year, 1, 1)))

@@ -8,7 +8,6 @@ document and the pages never disagree. The document is built once as an outline 
 
 from __future__ import annotations
 
-import base64
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,8 +19,7 @@ from django.db.models.functions import ExtractMonth
 from django.http import Http404
 
 from qpdo.documents.images import BarGroup, BarValue, bar_chart_png
-from qpdo.documents.official import Numbering, OfficialDocument
-from qpdo.documents.pdf import render_pdf
+from qpdo.documents.official import Block, Numbering, outline_docx, outline_pdf
 from qpdo.org import clock
 from qpdo.org.audit import audit_record
 from qpdo.org.enums import AuditAction, UnitKind
@@ -263,24 +261,6 @@ def draft_text(figures: SummaryFigures) -> dict[str, str]:
 # --- the outline both documents render ---------------------------------------------------------
 
 
-@dataclass
-class Block:
-    kind: str  # title, number, heading, para, table, image, note, signature
-    text: str = ""
-    level: int = 0
-    headers: list[str] = field(default_factory=list)
-    rows: list[list] = field(default_factory=list)
-    widths: list[float] = field(default_factory=list)
-    data: bytes = b""
-    width_mm: float = 0
-    lines: list[str] = field(default_factory=list)
-
-    @property
-    def data_uri(self) -> str:
-        kind = "png" if self.data[:4] == b"\x89PNG" else "jpeg"
-        return f"data:image/{kind};base64,{base64.b64encode(self.data).decode()}"
-
-
 def coverage_chart(figures: SummaryFigures) -> bytes:
     """Return the coverage chart (schools, communities, enterprises) as PNG."""
     coverages = figures.coverage
@@ -500,30 +480,6 @@ def summary_outline(
     signed = selectors.local_date(summary.chosen_at) or clock.today()
     blocks.append(Block("signature", lines=[signer, _cn_date(signed)]))
     return blocks
-
-
-def outline_docx(blocks: list[Block]) -> bytes:
-    document = OfficialDocument(title=blocks[0].text)
-    for block in blocks:
-        if block.kind == "title":
-            document.title(block.text)
-        elif block.kind == "number":
-            document.doc_number(block.text)
-        elif block.kind == "heading":
-            document.heading(block.level, block.text)
-        elif block.kind in ("para", "note"):
-            document.paragraph(block.text)
-        elif block.kind == "table":
-            document.table(block.headers, block.rows, widths_mm=block.widths)
-        elif block.kind == "image":
-            document.picture(block.data, width_mm=block.width_mm, caption=block.text)
-        elif block.kind == "signature":
-            document.signature(*block.lines)
-    return document.render()
-
-
-def outline_pdf(blocks: list[Block], *, title: str) -> bytes:
-    return render_pdf("outreach/summary/document.html", {"blocks": blocks, "title": title})
 
 
 # --- reads -------------------------------------------------------------------------------------

@@ -10,13 +10,15 @@ use: the serif face stands for 仿宋/小标宋, the sans face for 黑体.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
+from dataclasses import dataclass, field
 
 from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from . import word
+from .pdf import render_pdf
 
 LINE_PT = 28  # GB/T 9704: 22 lines of 28 characters on a page of 三号 text
 TABLE_SIZE = word.SIZE_5
@@ -152,3 +154,52 @@ class OfficialDocument:
 
     def render(self) -> bytes:
         return word.render_docx(self.document)
+
+
+# An official document as an outline of blocks, rendered alike as Word and as PDF ---------
+
+
+@dataclass
+class Block:
+    """One piece of an official document (the same outline renders to Word and to PDF)."""
+
+    kind: str  # title, number, heading, para, table, image, note, signature
+    text: str = ""
+    level: int = 0
+    headers: list[str] = field(default_factory=list)
+    rows: list[list] = field(default_factory=list)
+    widths: list[float] = field(default_factory=list)
+    data: bytes = b""
+    width_mm: float = 0
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def data_uri(self) -> str:
+        kind = "png" if self.data[:4] == b"\x89PNG" else "jpeg"
+        return f"data:image/{kind};base64,{base64.b64encode(self.data).decode()}"
+
+
+def outline_docx(blocks: list[Block]) -> bytes:
+    """Return the outline as a Word official document."""
+    document = OfficialDocument(title=blocks[0].text)
+    for block in blocks:
+        if block.kind == "title":
+            document.title(block.text)
+        elif block.kind == "number":
+            document.doc_number(block.text)
+        elif block.kind == "heading":
+            document.heading(block.level, block.text)
+        elif block.kind in ("para", "note"):
+            document.paragraph(block.text)
+        elif block.kind == "table":
+            document.table(block.headers, block.rows, widths_mm=block.widths)
+        elif block.kind == "image":
+            document.picture(block.data, width_mm=block.width_mm, caption=block.text)
+        elif block.kind == "signature":
+            document.signature(*block.lines)
+    return document.render()
+
+
+def outline_pdf(blocks: list[Block], *, title: str) -> bytes:
+    """Return the outline as an A4 PDF laid out like the Word file (templates/documents)."""
+    return render_pdf("documents/official.html", {"blocks": blocks, "title": title})

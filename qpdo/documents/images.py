@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -133,6 +134,74 @@ def bar_chart_png(
             font=small,
             anchor="lm",
         )
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def line_chart_png(
+    x_labels: list[str],
+    series: list[tuple[str, list[int | None]]],
+    *,
+    title: str = "",
+    lowest_on_top: bool = False,
+    scale: int = 2,
+) -> bytes:
+    """Return a line chart as PNG bytes: one line per series over the x labels.
+
+    With `lowest_on_top` (ranks: 1 is best) the axis runs downward from the smallest value.
+    A None value leaves a gap in its line.
+    """
+    s = scale
+    left, right, top, bottom = 56 * s, 24 * s, (44 if title else 20) * s, 40 * s
+    legend_rows = (len(series) + 3) // 4
+    plot_w, plot_h = 560 * s, 220 * s
+    width = left + plot_w + right
+    height = top + plot_h + bottom + legend_rows * 20 * s + 8 * s
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    small, big = _font(11 * s), _font(15 * s)
+    if title:
+        draw.text((width // 2, 14 * s), title, fill=TEXT_COLOUR, font=big, anchor="mt")
+    values = [v for _, line in series for v in line if v is not None]
+    low, high = (min(values), max(values)) if values else (0, 1)
+    if low == high:
+        low, high = low - 1, high + 1
+    colours = [*SERIES_COLOURS, "#6c757d", "#b8860b", "#17a2b8", "#e83e8c"]
+
+    def y_of(value: float) -> float:
+        share = (value - low) / (high - low)
+        return top + (share if lowest_on_top else 1 - share) * plot_h
+
+    for tick in range(int(low), int(high) + 1):
+        y = y_of(tick)
+        draw.line([(left, y), (left + plot_w, y)], fill=GRID_COLOUR, width=1)
+        draw.text((left - 6 * s, y), str(tick), fill=TEXT_COLOUR, font=small, anchor="rm")
+    step = plot_w / max(len(x_labels) - 1, 1)
+    for index, label in enumerate(x_labels):
+        x = left + index * step
+        draw.text((x, top + plot_h + 8 * s), label, fill=TEXT_COLOUR, font=small, anchor="mt")
+    for number, (_name, line) in enumerate(series):
+        colour = colours[number % len(colours)]
+        points = [
+            (left + index * step, y_of(value)) if value is not None else None
+            for index, value in enumerate(line)
+        ]
+        for first, second in itertools.pairwise(points):
+            if first and second:
+                draw.line([first, second], fill=colour, width=2 * s)
+        for point in points:
+            if point:
+                x, y = point
+                draw.ellipse([(x - 3 * s, y - 3 * s), (x + 3 * s, y + 3 * s)], fill=colour)
+    legend_top = top + plot_h + 30 * s
+    for number, (name, _line) in enumerate(series):
+        column, row = number % 4, number // 4
+        x = left + column * (plot_w // 4)
+        y = legend_top + row * 20 * s
+        colour = colours[number % len(colours)]
+        draw.line([(x, y + 8 * s), (x + 16 * s, y + 8 * s)], fill=colour, width=3 * s)
+        draw.text((x + 22 * s, y + 8 * s), name, fill=TEXT_COLOUR, font=small, anchor="lm")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()

@@ -222,8 +222,16 @@ def _highlight_text(kind: str, record) -> str:
     )
 
 
-def highlights_resolved(campaign: Campaign, keys: list[str]) -> tuple[list[str], list[str]]:
-    """Return the picked highlights' texts, and a note per pick whose record is gone."""
+def _highlight_title(kind: str, record) -> str:
+    if kind == "quarter_star":
+        return f"{record.get_quarter_display()}之星{record.staff.name}"
+    return record.title
+
+
+def highlights_resolved(
+    campaign: Campaign, keys: list[str]
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """Return the picked highlights as (title, text), and a note per pick whose record is gone."""
     models = {
         "item": WorkItem.objects.filter(campaign=campaign),
         "output": TeamOutput.objects.filter(team__campaign=campaign).select_related("team"),
@@ -247,7 +255,7 @@ def highlights_resolved(campaign: Campaign, keys: list[str]) -> tuple[list[str],
         if record is None:
             dropped.append(f"所选的一项{HIGHLIGHT_KINDS.get(kind, '记录')}已被删除，未列入亮点。")
         else:
-            texts.append(_highlight_text(kind, record))
+            texts.append((_highlight_title(kind, record), _highlight_text(kind, record)))
     return texts, dropped
 
 
@@ -456,8 +464,8 @@ def summary_outline(
 
     heading(1, "工作亮点")
     texts, dropped = highlights_resolved(campaign, version.highlights)
-    for text in texts:
-        heading(2, text.split("。", 1)[0][:40])
+    for title, text in texts:
+        heading(2, title)
         blocks.append(Block("para", text=text))
     if not texts:
         note("未选取工作亮点。")

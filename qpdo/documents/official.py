@@ -174,6 +174,12 @@ class Block:
     lines: list[str] = field(default_factory=list)
 
     @property
+    def width_percents(self) -> list[float]:
+        """Return the table's column widths as shares of its width (for the PDF)."""
+        total = sum(self.widths)
+        return [round(100 * w / total, 2) for w in self.widths] if total else []
+
+    @property
     def data_uri(self) -> str:
         kind = "png" if self.data[:4] == b"\x89PNG" else "jpeg"
         return f"data:image/{kind};base64,{base64.b64encode(self.data).decode()}"

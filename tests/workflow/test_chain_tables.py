@@ -132,6 +132,7 @@ TABLED_ELSEWHERE: set[str] = {
     "lectures.manuscript",  # tests/lectures/test_manuscripts.py
     "outreach.plan",  # tests/outreach/test_chains.py
     "outreach.report",  # tests/outreach/test_chains.py
+    "outreach.summary",  # tests/outreach/test_chains.py
     "campaigns.progress",  # tests/campaigns/test_chains.py
     "campaigns.ranking",  # tests/campaigns/test_chains.py
     "campaigns.quarter_star",  # tests/campaigns/test_chains.py

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0003_campaign_closed'),
+        ('campaigns', '0004_quarter_star_chain'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -188,7 +188,7 @@ def highlight_candidates(campaign: Campaign) -> list[Highlight]:
     ]
     outputs = TeamOutput.objects.filter(team__campaign=campaign).select_related("team")
     competitions = Competition.objects.filter(campaign=campaign).order_by("held_on", "id")
-    stars = QuarterStar.objects.filter(campaign=campaign).select_related("staff", "unit")
+    stars = QuarterStar.objects.chosen().filter(campaign=campaign).select_related("staff", "unit")
     return (
         [Highlight(f"item:{i.pk}", f"{i.code} {i.title}（{i.status_label}）") for i in done]
         + [
@@ -236,7 +236,7 @@ def highlights_resolved(
         "item": WorkItem.objects.filter(campaign=campaign),
         "output": TeamOutput.objects.filter(team__campaign=campaign).select_related("team"),
         "competition": Competition.objects.filter(campaign=campaign),
-        "quarter_star": QuarterStar.objects.filter(campaign=campaign).select_related(
+        "quarter_star": QuarterStar.objects.chosen().filter(campaign=campaign).select_related(
             "staff", "unit"
         ),
     }

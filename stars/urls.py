@@ -16,6 +16,10 @@ urlpatterns = [
     path("summaries/", views.SummaryListView.as_view(), name="summary-list"),
     path("summaries/upload/", views.SummaryUploadView.as_view(), name="summary-upload"),
     path("summaries/<int:pk>/file/", views.SummaryDownloadView.as_view(), name="summary-file"),
+    path("summaries/draft.docx", views.SummaryDraftView.as_view(), name="summary-draft-docx"),
+    path(
+        "summaries/draft.pdf", views.SummaryDraftView.as_view(fmt="pdf"), name="summary-draft-pdf"
+    ),
     path("nominations/", views.NominationListView.as_view(), name="nomination-list"),
     path("nominations/new/", views.NominationCreateView.as_view(), name="nomination-create"),
     path("nominations/export.xlsx", views.NominationExportView.as_view(), name="nomination-export"),

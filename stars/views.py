@@ -301,6 +301,27 @@ class SummaryDownloadView(View):
         return file_response(report.file, filename=name, inline=True)
 
 
+@method_decorator(handle_missing_fonts, name="get")
+class SummaryDraftView(YearMixin, View):
+    """The acting section's 培树工作总结 drafted from the data (Word or PDF), audited."""
+
+    fmt = "docx"
+
+    def get(self, request):
+        from . import summary_draft
+
+        star_year = self.get_star_year()
+        name, data, unit = summary_draft.draft_document(
+            user=request.user, star_year=star_year, fmt=self.fmt
+        )
+        summary_draft.draft_download_record(
+            acting_user=request.user, unit=unit, star_year=star_year, fmt=self.fmt, request=request
+        )
+        if self.fmt == "docx":
+            return docx_response(data, filename=name)
+        return pdf_response(data, filename=name, inline=True)
+
+
 # Nominations ----------------------------------------------------------------------------------
 
 

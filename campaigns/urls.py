@@ -82,4 +82,9 @@ urlpatterns = [
     path(Y + "records/unit-pdf/", views.RecordsPdfJobView.as_view(), name="records-pdf-job"),
     path(Y + "records/<int:staff_pk>/", views.RecordDetailView.as_view(), name="record"),
     path(Y + "records/<int:staff_pk>.pdf", views.RecordPdfView.as_view(), name="record-pdf"),
+    path(
+        Y + "records/<int:staff_pk>.docx",
+        views.RecordPdfView.as_view(fmt="docx"),
+        name="record-docx",
+    ),
 ]

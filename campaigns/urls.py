@@ -15,6 +15,7 @@ urlpatterns = [
     # the lists
     path(Y + "items/", views.ItemListView.as_view(), name="item-list"),
     path(Y + "items/new/", views.ItemCreateView.as_view(), name="item-create"),
+    path(Y + "items/sheet/", views.ItemSheetView.as_view(), name="item-sheet"),
     path(Y + "items/<int:pk>/", views.ItemDetailView.as_view(), name="item-detail"),
     path(Y + "items/<int:pk>/edit/", views.ItemUpdateView.as_view(), name="item-update"),
     path(Y + "items/<int:pk>/report/", views.ReportCreateView.as_view(), name="report-create"),

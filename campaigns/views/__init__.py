@@ -76,6 +76,7 @@ from .records import (
     RecordsPdfJobView,
     RecordsXlsxView,
 )
+from .sheets import ItemSheetView
 
 __all__ = [
     "PAGE_SIZE",
@@ -98,6 +99,7 @@ __all__ = [
     "ItemDetailView",
     "ItemFormView",
     "ItemListView",
+    "ItemSheetView",
     "ItemUpdateView",
     "NewYearView",
     "OverviewView",

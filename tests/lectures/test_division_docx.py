@@ -50,3 +50,13 @@ def test_division_docx_is_for_office_staff_and_audited(client, login, programme)
     record = AuditRecord.objects.filter(action=AuditAction.EXPORT).latest("id")
     assert record.actor.username == "member"
     assert "国动小讲堂工作分工表-2024年.docx" in record.detail
+
+
+def test_schedule_page_offers_the_table_as_pdf_word_and_excel(client, login, programme):  # noqa: F811
+    login("member")
+    page = client.get(reverse("lectures:schedule")).content.decode()
+    choice = page[page.index('data-testid="division-download"') :]
+    choice = choice[: choice.index("</div>")]
+    for name, fmt in (("pdf", "pdf"), ("docx", "docx"), ("xlsx", "xlsx")):
+        assert f'href="{reverse(f"lectures:division-{name}")}"' in choice
+        assert f'data-format="{fmt}"' in choice

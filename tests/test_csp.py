@@ -14,6 +14,7 @@ PDF_TEMPLATES = {
     "workflow/approval_sheet.html",
     "campaigns/record/pdf.html",
     "campaigns/item/sheet_pdf.html",
+    "documents/official.html",
     "stars/summary/document.html",
     "stars/nomination/pdf.html",
 }

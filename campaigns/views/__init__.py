@@ -48,8 +48,6 @@ from .competitions import (
     CompetitionListView,
     CompetitionResultsView,
     CompetitionUpdateView,
-    QuarterStarCreateView,
-    QuarterStarListView,
 )
 from .items import (
     EvidenceView,
@@ -63,6 +61,11 @@ from .items import (
     ReportDetailView,
     ReportFormView,
     ReportUpdateView,
+)
+from .quarter_stars import (
+    QuarterStarCreateView,
+    QuarterStarEditView,
+    QuarterStarListView,
 )
 from .ranking import (
     RankingCompileView,
@@ -109,6 +112,7 @@ __all__ = [
     "PairListView",
     "PairUpdateView",
     "QuarterStarCreateView",
+    "QuarterStarEditView",
     "QuarterStarListView",
     "RankingCompileView",
     "RankingView",

@@ -289,8 +289,12 @@ QPDO_DAILY_TASKS = [
 CACHES = {"default": config.cache(os.environ.get("CACHE_URL", ""))}
 
 # List pages whose HTML is cached per session, day and data version (qpdo.org.page_cache):
-# GET views that show data and write nothing.
-QPDO_PAGE_CACHE = config.env_bool("QPDO_PAGE_CACHE", default=True)
+# GET views that show data and write nothing. On by default only with a shared cache
+# (CACHE_URL): with the per-process memory cache a write in one worker would not reach the
+# pages another worker keeps.
+QPDO_PAGE_CACHE = config.env_bool(
+    "QPDO_PAGE_CACHE", default=bool(os.environ.get("CACHE_URL", "").strip())
+)
 QPDO_CACHED_PAGES = frozenset(
     {
         "workflow:inbox",

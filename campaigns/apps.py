@@ -23,6 +23,9 @@ class CampaignsConfig(AppConfig):
         from .exports import UNIT_RECORDS_JOB, unit_records_pdf_run
 
         jobs.register(UNIT_RECORDS_JOB, title="个人实践档案打印", run=unit_records_pdf_run)
+        from .documents import SHEET_JOB, item_sheet_run
+
+        jobs.register(SHEET_JOB, title="清单导出打印", run=item_sheet_run)
         # The campaign's own part of each person's record comes through the same registry
         # as the programmes' parts.
         providers.register(

@@ -511,3 +511,38 @@ class NewYearForm(forms.Form):
             for name in self.key_date_names
             if self.cleaned_data[name] != self.fields[name].initial
         }
+
+
+class SheetForm(forms.Form):
+    """Print a 清单 as of a day: which list, the day, the scope, the format."""
+
+    kind = forms.ChoiceField(
+        label="清单", choices=[(ItemKind.TASK, "工作清单"), (ItemKind.RECTIFICATION, "整改清单")]
+    )
+    as_of = forms.DateField(
+        label="截至日期",
+        widget=DATE_WIDGET,
+        help_text="按该日结束时的记录（报告、核验、回头看）打印各事项当时的状态。",
+    )
+    unit = forms.ModelChoiceField(label="范围", queryset=Unit.objects.none(), required=False)
+    format = forms.ChoiceField(
+        label="格式", choices=[("xlsx", "Excel"), ("pdf", "PDF"), ("docx", "Word")]
+    )
+
+    def __init__(self, *args, units, whole_office: bool, today, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        field = self.fields["unit"]
+        field.queryset = units
+        field.required = not whole_office
+        field.empty_label = "全办" if whole_office else None
+        self.fields["as_of"].initial = today
+        for name in ("kind", "unit"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["as_of"].widget.attrs["class"] = "form-control form-control-sm"
+
+    def clean_as_of(self):
+        day = self.cleaned_data["as_of"]
+        if day > self.today:
+            raise forms.ValidationError("截至日期不能晚于今天。")
+        return day

@@ -204,3 +204,12 @@ def may_write(user, campaign) -> bool:
 
 def may_close_campaign(user, campaign) -> bool:
     return may_manage(user, campaign) and not campaign.is_closed
+
+
+def may_print_sheets(user, campaign) -> bool:
+    """Return whether the user may print the 工作清单/整改清单: the organisers and office-wide
+    readers the whole office's, a section head their section's."""
+    unit = user_unit(user)
+    return sees_all(user, campaign) or (
+        has_role(user, Role.SECTION_HEAD) and unit is not None and unit.kind in CAMPAIGN_UNIT_KINDS
+    )

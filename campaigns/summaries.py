@@ -236,9 +236,9 @@ def highlights_resolved(
         "item": WorkItem.objects.filter(campaign=campaign),
         "output": TeamOutput.objects.filter(team__campaign=campaign).select_related("team"),
         "competition": Competition.objects.filter(campaign=campaign),
-        "quarter_star": QuarterStar.objects.chosen().filter(campaign=campaign).select_related(
-            "staff", "unit"
-        ),
+        "quarter_star": QuarterStar.objects.chosen()
+        .filter(campaign=campaign)
+        .select_related("staff", "unit"),
     }
     wanted: dict[str, list[int]] = {}
     for key in keys:

@@ -16,6 +16,7 @@ urlpatterns = [
     # the lists
     path(Y + "items/", views.ItemListView.as_view(), name="item-list"),
     path(Y + "items/new/", views.ItemCreateView.as_view(), name="item-create"),
+    path(Y + "items/sheet/", views.ItemSheetView.as_view(), name="item-sheet"),
     path(Y + "items/<int:pk>/", views.ItemDetailView.as_view(), name="item-detail"),
     path(Y + "items/<int:pk>/edit/", views.ItemUpdateView.as_view(), name="item-update"),
     path(Y + "items/<int:pk>/report/", views.ReportCreateView.as_view(), name="report-create"),
@@ -106,4 +107,9 @@ urlpatterns = [
     path(Y + "records/unit-pdf/", views.RecordsPdfJobView.as_view(), name="records-pdf-job"),
     path(Y + "records/<int:staff_pk>/", views.RecordDetailView.as_view(), name="record"),
     path(Y + "records/<int:staff_pk>.pdf", views.RecordPdfView.as_view(), name="record-pdf"),
+    path(
+        Y + "records/<int:staff_pk>.docx",
+        views.RecordPdfView.as_view(fmt="docx"),
+        name="record-docx",
+    ),
 ]

@@ -632,7 +632,9 @@ class NominationExportView(YearMixin, View):
 
 
 class PostTableExportView(YearMixin, View):
-    """附表1 (培树工作分工表) with the nominees, as Excel."""
+    """附表1 (培树工作分工表) with the nominees, as Excel or (fmt="docx") as Word."""
+
+    fmt = "xlsx"
 
     def get(self, request):
         star_year = self.get_star_year()
@@ -642,8 +644,13 @@ class PostTableExportView(YearMixin, View):
             star_year=star_year,
             show_stars=star_year.is_announced or rules.may_see_selection(request.user),
         )
-        services.export_record(acting_user=request.user, what=exporter.filename, request=request)
-        return exporter.response()
+        if self.fmt == "docx":
+            response = docx_response(exporter.render_docx(), filename=exporter.docx_filename)
+            what = exporter.docx_filename
+        else:
+            response, what = exporter.response(), exporter.filename
+        services.export_record(acting_user=request.user, what=what, request=request)
+        return response
 
 
 # Batch printing --------------------------------------------------------------------------------

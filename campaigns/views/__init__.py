@@ -79,6 +79,7 @@ from .records import (
     RecordsPdfJobView,
     RecordsXlsxView,
 )
+from .sheets import ItemSheetView
 
 __all__ = [
     "PAGE_SIZE",
@@ -101,6 +102,7 @@ __all__ = [
     "ItemDetailView",
     "ItemFormView",
     "ItemListView",
+    "ItemSheetView",
     "ItemUpdateView",
     "NewYearView",
     "OverviewView",

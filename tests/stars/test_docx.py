@@ -124,3 +124,36 @@ def test_detail_page_offers_pdf_and_word(client, login, make_nomination):
     page = client.get(f"/stars/nominations/{nomination.pk}/").content.decode()
     assert f'href="/stars/nominations/{nomination.pk}/form.docx"' in page
     assert f'href="/stars/nominations/{nomination.pk}/form.pdf"' in page
+
+
+def test_post_table_docx_holds_the_excel_rows_with_merged_categories(
+    client, login, approved_nominations
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    approved_nominations(2)
+    login("party_branch")
+    doc = docx_of(client.get("/stars/posts.docx?year=2024"))
+    assert doc.paragraphs[1].text == "青浦区国防动员办公室“岗位之星”培树工作分工表（2024年）"
+    section = doc.sections[0]
+    assert section.page_width > section.page_height  # landscape
+    [table] = doc.tables
+    sheet = load_workbook(io.BytesIO(client.get("/stars/posts.xlsx?year=2024").content)).active
+    excel = [
+        ["" if v is None else str(v) for v in row]
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    ]
+    cells = [[cell.text for cell in row.cells] for row in table.rows]
+    for word_row, excel_row in zip(cells, excel, strict=True):
+        assert [word_row[0], *word_row[2:]] == [excel_row[0], *excel_row[2:]]
+    assert "胡晓琳（管理保障中心，比武竞赛）" in cells[5][6]
+    # Each category merged over its four posts.
+    for first in (1, 5, 9):
+        assert table.cell(first, 1)._tc is table.cell(first + 3, 1)._tc
+    assert [row_texts(table)[i][1] for i in (1, 5, 9)] == ["国动援战", "城市防护", "为民服务"]
+    record = AuditRecord.objects.filter(action=AuditAction.EXPORT).latest("id")
+    assert record.detail == "导出：2024年度岗位之星培树工作分工表.xlsx"
+    earlier = AuditRecord.objects.filter(action=AuditAction.EXPORT).order_by("-id")[1]
+    assert earlier.detail == "导出：2024年度岗位之星培树工作分工表.docx"

@@ -9,6 +9,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 
 from campaigns.models import Campaign, KeyDate
+from campaigns.selectors import working_year, year_span
 from qpdo.org.models import Unit
 from qpdo.org.scoping import is_office_wide, units_user_may_see, user_staff
 from qpdo.org.selectors import campaign_units, staff_of_unit
@@ -41,6 +42,24 @@ def topic_get_for(*, user, pk: int) -> Topic:
 def speakers_for_unit(unit):
     """Return who may speak for a unit: its active staff."""
     return staff_of_unit(unit)
+
+
+def lecture_years() -> list[int]:
+    """Return the years of the selector: every year from the first campaign with slots to
+    this year (or a later year already set up), newest first, none skipped."""
+    return year_span(*Slot.objects.values_list("campaign__year", flat=True).distinct())
+
+
+def lecture_campaign_of(year: int) -> Campaign | None:
+    """Return the campaign a year's series belongs to, or None before it is set up."""
+    return Campaign.objects.select_related("coordinator_unit").filter(year=year).first()
+
+
+def year_asked(raw: str | None) -> int | None:
+    """Return the year of ?year= (this year when absent); None for a malformed one."""
+    if not raw:
+        return working_year()
+    return int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2100 else None
 
 
 def slots_of(campaign: Campaign) -> QuerySet[Slot]:

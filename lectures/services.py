@@ -194,6 +194,7 @@ def lecture_schedule(
     """Place an approved topic in a slot with its date, time and place (综合科)."""
     if not rules.may_coordinate(acting_user):
         raise PermissionError("只有综合科小讲堂管理人员可以安排讲述。")
+    check_open(topic.campaign)
     Slot.objects.select_for_update().filter(pk=slot.pk).first()
     _check_schedule(topic=topic, slot=slot, starts_at=starts_at, lecture=None)
     return Lecture.objects.create(
@@ -212,6 +213,7 @@ def lecture_reschedule(
 ) -> Lecture:
     if not rules.may_coordinate(acting_user):
         raise PermissionError("只有综合科小讲堂管理人员可以调整安排。")
+    check_open(lecture.topic.campaign)
     Slot.objects.select_for_update().filter(pk=slot.pk).first()
     _check_schedule(topic=lecture.topic, slot=slot, starts_at=starts_at, lecture=lecture)
     lecture.slot, lecture.starts_at, lecture.place = slot, starts_at, place
@@ -236,6 +238,7 @@ def lecture_record_delivery(
     """Record how the lecture went (date, place, audience, notes, promotion) and add photos."""
     if not rules.may_coordinate(acting_user):
         raise PermissionError("只有综合科小讲堂管理人员可以记录讲述情况。")
+    check_open(lecture.slot.campaign)
     errors = {}
     held_on = data.get("held_on")
     if held_on and held_on > clock.today():
@@ -275,6 +278,7 @@ def slot_cancel(*, acting_user, slot: Slot) -> Slot:
     """Cancel a slot that holds no lecture yet."""
     if not rules.may_coordinate(acting_user):
         raise PermissionError("只有综合科小讲堂管理人员可以取消场次。")
+    check_open(slot.campaign)
     if Lecture.objects.filter(slot=slot).exists():
         raise ValidationError("该场次已安排讲述，请先调整讲述安排再取消。")
     slot.is_cancelled = True

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -26,21 +27,38 @@ from .models import LecturePhoto
 
 
 class TopicListView(ListView):
+    """The year's topics (?year=, else this year's); the year selector reaches every year."""
+
     template_name = "lectures/topic/list.html"
     paginate_by = 20
     paginator_class = CachedCountPaginator
 
+    def dispatch(self, request, *args, **kwargs):
+        self.year = selectors.year_asked(request.GET.get("year"))
+        if self.year is None:
+            raise Http404("未找到该年度。")
+        self.campaign = selectors.lecture_campaign_of(self.year)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_queryset(self):
-        return selectors.topic_list_for(
-            user=self.request.user, campaign=campaign_current()
-        ).order_by("unit__order", "-id")
+        if self.campaign is None:
+            return selectors.topic_list_for(user=self.request.user).none()
+        return selectors.topic_list_for(user=self.request.user, campaign=self.campaign).order_by(
+            "unit__order", "-id"
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["may_propose"] = rules.may_propose_topic(self.request.user)
-        context["campaign"] = campaign_current()
-        context["working_year"] = working_year()
-        context["year_starter"] = who_starts_year(working_year())
+        is_current = self.campaign is not None and self.campaign == campaign_current()
+        context.update(
+            may_propose=rules.may_propose_topic(self.request.user) and is_current,
+            campaign=self.campaign,
+            year=self.year,
+            years=selectors.lecture_years(),
+            year_query="" if self.year == working_year() else f"?year={self.year}",
+            query_string=f"year={self.year}",
+            year_starter=who_starts_year(self.year),
+        )
         return context
 
 
@@ -144,21 +162,40 @@ class TopicUpdateView(TopicFormMixin, FormView):
         return services.topic_update(acting_user=self.request.user, topic=self.topic, data=data)
 
 
-def _campaign_or_404():
-    campaign = campaign_current()
-    if campaign is None:
-        raise Http404("本年度实践活动尚未建立。")
-    return campaign
+class LectureYearMixin:
+    """A page of one year's series: ?year=, else this year's. Before the year's campaign
+    exists, the page says in one line who sets it up (with the link for who may); the year
+    selector lists every year from the first to this one; a closed year is read-only."""
 
-
-class YearCampaignMixin:
-    """A page of this year's series: before the year's campaign exists, the campaign's page
-    says in one line who sets it up (and links the person who may)."""
+    missing_template = "lectures/year_missing.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if rules.may_view_schedule(request.user) and campaign_current() is None:
-            return redirect(reverse("campaigns:home") + f"?year={working_year()}")
+        if not request.user.is_authenticated:
+            return super().dispatch(request, *args, **kwargs)
+        self.year = selectors.year_asked(request.GET.get("year"))
+        if self.year is None:
+            raise Http404("未找到该年度。")
+        self.campaign = selectors.lecture_campaign_of(self.year)
+        if self.campaign is None:
+            if not rules.may_view_schedule(request.user):
+                raise Http404("未找到页面。")
+            return TemplateResponse(request, self.missing_template, self.year_context())
         return super().dispatch(request, *args, **kwargs)
+
+    def year_context(self) -> dict:
+        campaign = getattr(self, "campaign", None)
+        return {
+            "year": self.year,
+            "years": selectors.lecture_years(),
+            "year_query": "" if self.year == working_year() else f"?year={self.year}",
+            "year_starter": who_starts_year(self.year),
+            "is_closed": bool(campaign and campaign.is_closed),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.year_context())
+        return context
 
 
 class ScheduleAccessMixin:
@@ -175,14 +212,14 @@ class CoordinatorMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class LecturesHomeView(YearCampaignMixin, ScheduleAccessMixin, TemplateView):
+class LecturesHomeView(LectureYearMixin, ScheduleAccessMixin, TemplateView):
     """The series at a glance: each section's speakers against its slots, what comes next."""
 
     template_name = "lectures/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        campaign = _campaign_or_404()
+        campaign = self.campaign
         user = self.request.user
         lines = selectors.section_overview_for(user=user, campaign=campaign)
         context.update(
@@ -190,8 +227,8 @@ class LecturesHomeView(YearCampaignMixin, ScheduleAccessMixin, TemplateView):
             lines=lines,
             owing=[line for line in lines if line.flag == "red"],
             lectures=list(selectors.lecture_list(campaign=campaign)[:8]),
-            may_propose=rules.may_propose_topic(user),
-            may_coordinate=rules.may_coordinate(user),
+            may_propose=rules.may_propose_topic(user) and campaign == campaign_current(),
+            may_coordinate=rules.may_coordinate(user) and not campaign.is_closed,
             manuscript_due=selectors.manuscript_due_date(campaign),
         )
         return context
@@ -329,22 +366,23 @@ class ManuscriptFileView(View):
 # Schedule and delivery ----------------------------------------------------------------------
 
 
-class ScheduleView(YearCampaignMixin, ScheduleAccessMixin, TemplateView):
+class ScheduleView(LectureYearMixin, ScheduleAccessMixin, TemplateView):
     """The year's lectures by month (or as a list), open to all office staff."""
 
     template_name = "lectures/schedule.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        campaign = _campaign_or_404()
+        campaign = self.campaign
         lectures = list(selectors.lecture_list(campaign=campaign))
         months: dict[int, list] = {}
         for lecture in lectures:
             months.setdefault(timezone.localtime(lecture.starts_at).month, []).append(lecture)
-        may_coordinate = rules.may_coordinate(self.request.user)
+        may_coordinate = rules.may_coordinate(self.request.user) and not campaign.is_closed
         context.update(
             campaign=campaign,
             view=self.request.GET.get("view", "month"),
+            view_keep={"view": self.request.GET.get("view", "month")},
             lectures=lectures,
             months=sorted(months.items()),
             division=selectors.division_rows(campaign=campaign),
@@ -507,10 +545,10 @@ class SlotCancelView(CoordinatorMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
-        slot = get_object_or_404(selectors.slots_of(_campaign_or_404()), pk=pk)
+        slot = get_object_or_404(selectors.Slot.objects.filter(is_cancelled=False), pk=pk)
         try:
             services.slot_cancel(acting_user=request.user, slot=slot)
             messages.success(request, f"场次“{slot}”已取消。")
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
-        return redirect("lectures:schedule")
+        return redirect(reverse("lectures:schedule") + f"?year={slot.campaign.year}")

@@ -26,9 +26,21 @@ def decide(page, text: str) -> None:
 
 @pytest.fixture(autouse=True)
 def in_this_years_campaign(seeded_transactional_db, clock_at):
-    """The walk runs on 10 October of the test clock's year (the demo year): its campaign is
-    open, the topic's event is last year's and the lecture goes into that year's August."""
-    clock_at(clock.today().year, 10, 10)
+    """The walk runs on 10 October of the test clock's year, in that year's campaign (set up
+    from the 2024 notice): the topic's event is last year's, the lecture goes into August."""
+    from django.contrib.auth import get_user_model
+
+    from campaigns import services as campaign_services
+    from campaigns.models import Campaign
+
+    year = clock.today().year
+    campaign_services.campaign_copy(
+        acting_user=get_user_model().objects.get(username="zonghe_head"),
+        source=Campaign.objects.get(year=2024),
+        year=year,
+        doc_number=f"青国动〔{year}〕7号",
+    )
+    clock_at(year, 10, 10)
 
 
 def test_topic_from_proposal_to_schedule(signed_in_page, live_server):

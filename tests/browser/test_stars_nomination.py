@@ -47,9 +47,21 @@ def sign_in_as(browser, browser_context_args, portal_url, username):
 
 @pytest.fixture(autouse=True)
 def in_this_years_campaign(seeded_transactional_db, clock_at):
-    """The walk runs on 10 October of the test clock's year (the demo year), before that
-    year's 申报表 deadline of 20 October."""
-    clock_at(clock.today().year, 10, 10)
+    """The walk runs on 10 October of the test clock's year, in that year's campaign (set up
+    from the 2024 notice), before that year's 申报表 deadline of 20 October."""
+    from django.contrib.auth import get_user_model
+
+    from campaigns import services as campaign_services
+    from campaigns.models import Campaign
+
+    year = clock.today().year
+    campaign_services.campaign_copy(
+        acting_user=get_user_model().objects.get(username="zonghe_head"),
+        source=Campaign.objects.get(year=2024),
+        year=year,
+        doc_number=f"青国动〔{year}〕7号",
+    )
+    clock_at(year, 10, 10)
 
 
 def test_section_head_fills_the_form_and_prints_it_after_three_opinions(

@@ -66,6 +66,32 @@ def slots_of(campaign: Campaign) -> QuerySet[Slot]:
     return Slot.objects.filter(campaign=campaign, is_cancelled=False).select_related("unit")
 
 
+def slots_taken(slots, *, except_lecture: Lecture | None = None) -> dict[int, str]:
+    """Return the slots among `slots` that already hold a lecture, with what holds them."""
+    lectures = (
+        Lecture.objects.filter(slot__in=slots)
+        .exclude(pk=getattr(except_lecture, "pk", None))
+        .select_related("topic__speaker")
+    )
+    return {
+        lecture.slot_id: f"已安排《{lecture.topic.title}》，{lecture.topic.speaker.name}主讲"
+        for lecture in lectures
+    }
+
+
+def slot_holder(slot: Slot, *, except_topic: Topic | None = None) -> str:
+    """Return what holds a slot (empty when it is free, or held by the topic itself)."""
+    lecture = (
+        Lecture.objects.filter(slot=slot)
+        .exclude(topic=except_topic)
+        .select_related("topic__speaker")
+        .first()
+        if slot.pk
+        else None
+    )
+    return f"已安排《{lecture.topic.title}》，{lecture.topic.speaker.name}主讲" if lecture else ""
+
+
 # Overview (quota per section) -------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from qpdo.workflow.enums import State
 from . import rules
 from .enums import EVENT_YEARS_BACK, MANUSCRIPT_PARTS
 from .models import Lecture, LecturePhoto, Manuscript, ManuscriptVersion, Slot, Topic
+from .selectors import slot_holder
 
 TOPIC_FIELDS = (
     "title",
@@ -39,6 +40,7 @@ def validate_topic(
     speaker: Staff,
     event_date: datetime.date,
     preferred_slot: Slot | None,
+    topic: Topic | None = None,
 ) -> None:
     """Raise a ValidationError (by field) when a topic breaks the series' rules."""
     errors: dict[str, str] = {}
@@ -54,6 +56,10 @@ def validate_topic(
         preferred_slot.campaign_id != campaign.pk or preferred_slot.is_cancelled
     ):
         errors["preferred_slot"] = "意向场次不属于本年度或已取消。"
+    elif preferred_slot is not None:
+        holder = slot_holder(preferred_slot, except_topic=topic)
+        if holder:
+            errors["preferred_slot"] = f"场次“{preferred_slot}”{holder}，请选择空余场次。"
     if errors:
         raise ValidationError(errors)
 
@@ -89,6 +95,7 @@ def topic_update(*, acting_user, topic: Topic, data: dict) -> Topic:
         speaker=data["speaker"],
         event_date=data["event_date"],
         preferred_slot=data.get("preferred_slot"),
+        topic=topic,
     )
     for key in TOPIC_FIELDS:
         setattr(topic, key, data.get(key))

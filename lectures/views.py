@@ -100,6 +100,7 @@ class TopicFormMixin(SubjectFormMixin):
         campaign = self.get_campaign()
         kwargs["speakers"] = selectors.speakers_for_unit(self.get_unit())
         kwargs["slots"] = selectors.slots_of(campaign).filter(unit=self.get_unit())
+        kwargs["taken"] = selectors.slots_taken(kwargs["slots"])
         return kwargs
 
     submitted_message = "选题已提交，等待综合科初评。"
@@ -421,6 +422,7 @@ class LectureScheduleView(CoordinatorMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["slots"] = selectors.slots_of(self.topic.campaign).filter(unit=self.topic.unit)
+        kwargs["taken"] = selectors.slots_taken(kwargs["slots"], except_lecture=self.lecture)
         if self.lecture is not None:
             local = timezone.localtime(self.lecture.starts_at)
             kwargs["initial"] = {
@@ -430,7 +432,11 @@ class LectureScheduleView(CoordinatorMixin, FormView):
                 "place": self.lecture.place,
                 "duration_minutes": self.lecture.duration_minutes,
             }
-        elif self.topic.preferred_slot_id:
+        elif (
+            self.topic.preferred_slot_id
+            and self.topic.preferred_slot_id not in kwargs["taken"]
+            and not self.topic.preferred_slot.is_cancelled
+        ):
             kwargs["initial"] = {"slot": self.topic.preferred_slot}
         return kwargs
 

@@ -172,3 +172,22 @@ class DeliveryForm(forms.ModelForm):
         self.fields["held_on"].required = True
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class SlotRequestForm(forms.Form):
+    """A section head's request for a slot beyond 附表1: month and reason."""
+
+    month = forms.TypedChoiceField(
+        label="月份", coerce=int, choices=[(m, f"{m}月") for m in range(1, 13)]
+    )
+    reason = forms.CharField(
+        label="申请理由",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="说明为何需要加开场次（如讲述人人数、选题安排），500字以内。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

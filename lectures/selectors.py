@@ -16,7 +16,7 @@ from qpdo.org.selectors import campaign_units, staff_of_unit
 from qpdo.workflow.enums import Action, State
 
 from .enums import MANUSCRIPT_DUE_KEY, MANUSCRIPT_END_KEY, SPEAKERS_MINIMUM
-from .models import Lecture, Manuscript, Slot, Topic
+from .models import Lecture, Manuscript, Slot, SlotRequest, Topic
 
 
 def topic_list_for(*, user, campaign: Campaign | None = None) -> QuerySet[Topic]:
@@ -202,7 +202,7 @@ def schedulable_topics(*, campaign: Campaign) -> QuerySet[Topic]:
 def division_rows(*, campaign: Campaign) -> list[dict]:
     """Return the rows of 附表1 工作分工表: each slot with its unit, month, topic and speaker."""
     slots = (
-        Slot.objects.filter(campaign=campaign)
+        Slot.objects.filter(campaign=campaign, extra_request__isnull=True)
         .select_related("unit", "lecture__topic__speaker")
         .order_by("number")
     )
@@ -222,6 +222,53 @@ def division_rows(*, campaign: Campaign) -> list[dict]:
             }
         )
     return rows
+
+
+def extra_slot_rows(*, campaign: Campaign) -> list[dict]:
+    """Return the slots granted beyond 附表1 (加开场次), each with the request behind it."""
+    slots = (
+        Slot.objects.filter(campaign=campaign, extra_request__isnull=False)
+        .select_related("unit", "lecture__topic__speaker", "extra_request")
+        .order_by("number")
+    )
+    return [
+        {
+            "number": slot.number,
+            "unit": slot.unit.display_name,
+            "month": slot.month,
+            "topic": slot.lecture.topic.title if hasattr(slot, "lecture") else slot.topic_rule,
+            "speaker": (
+                slot.lecture.topic.speaker.name if hasattr(slot, "lecture") else slot.people_rule
+            ),
+            "cancelled": slot.is_cancelled,
+            "lecture": getattr(slot, "lecture", None),
+            "slot_pk": slot.pk,
+            "request": slot.extra_request,
+        }
+        for slot in slots
+    ]
+
+
+def slot_request_list_for(*, user, campaign: Campaign) -> QuerySet[SlotRequest]:
+    """Return the year's extra-slot requests the user may see: their units' (综合科 and the
+    office-wide roles see all)."""
+    return (
+        SlotRequest.objects.filter(campaign=campaign, unit__in=units_user_may_see(user))
+        .select_related("unit", "approval", "slot", "campaign")
+        .order_by("-id")
+    )
+
+
+def slot_request_get_for(*, user, pk: int) -> SlotRequest:
+    """Return one request the user may see; another unit's is a 404, like a missing one."""
+    found = (
+        SlotRequest.objects.filter(pk=pk, unit__in=units_user_may_see(user))
+        .select_related("unit", "approval", "slot", "campaign")
+        .first()
+    )
+    if found is None:
+        raise Http404("未找到该申请。")
+    return found
 
 
 # Manuscripts ------------------------------------------------------------------------------

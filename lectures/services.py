@@ -12,6 +12,8 @@ from campaigns.models import Campaign
 from campaigns.services import check_open
 from qpdo.documents.uploads import atomic_with_files, clean_photo
 from qpdo.org import clock
+from qpdo.org.audit import audit_record
+from qpdo.org.enums import AuditAction
 from qpdo.org.models import Staff
 from qpdo.org.scoping import user_unit
 from qpdo.workflow import services as workflow
@@ -19,7 +21,15 @@ from qpdo.workflow.enums import State
 
 from . import rules
 from .enums import EVENT_YEARS_BACK, MANUSCRIPT_PARTS
-from .models import Lecture, LecturePhoto, Manuscript, ManuscriptVersion, Slot, Topic
+from .models import (
+    Lecture,
+    LecturePhoto,
+    Manuscript,
+    ManuscriptVersion,
+    Slot,
+    SlotRequest,
+    Topic,
+)
 from .selectors import slot_holder
 
 TOPIC_FIELDS = (
@@ -306,3 +316,74 @@ def validate_slot(*, slot: Slot, data: dict) -> None:
         raise ValidationError(f"该场次已安排{lecture.topic.unit.name}的讲述，不能改为其他单位。")
     if data.get("month") != timezone.localtime(lecture.starts_at).month:
         raise ValidationError("该场次已安排讲述，改月份前请先调整讲述时间。")
+
+
+# Extra slots (加开场次) ------------------------------------------------------------------------
+
+
+def _audit(acting_user, target, detail: str) -> None:
+    audit_record(action=AuditAction.CHANGE, actor=acting_user, target=target, detail=detail)
+
+
+@transaction.atomic
+def slot_request_create(
+    *, acting_user, campaign: Campaign, month: int, reason: str, request=None
+) -> SlotRequest:
+    """Ask for a slot beyond 附表1 (a section head, for their own unit) and submit it to
+    综合科 at once: the request has nothing to prepare beyond its month and reason."""
+    check_open(campaign)
+    if not rules.may_request_slot(acting_user):
+        raise PermissionError("只有各科室负责人可以申请加开场次。")
+    errors = {}
+    if not 1 <= (month or 0) <= 12:
+        errors["month"] = "月份须在 1 到 12 之间。"
+    if not (reason or "").strip():
+        errors["reason"] = "请填写申请理由。"
+    if errors:
+        raise ValidationError(errors)
+    slot_request = SlotRequest(
+        campaign=campaign, unit=user_unit(acting_user), month=month, reason=reason.strip()
+    )
+    workflow.subject_create(slot_request, acting_user=acting_user)
+    _audit(acting_user, slot_request, f"申请加开讲堂场次：{campaign.year}年{month}月")
+    workflow.approval_submit(subject=slot_request, acting_user=acting_user, request=request)
+    return slot_request
+
+
+def slot_request_granted(*, slot_request: SlotRequest, acting_user) -> Slot:
+    """Create the extra slot of a granted request (called by the engine's move, inside its
+    transaction): the next number after the year's slots, the unit and month asked for."""
+    campaign = slot_request.campaign
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+    last = Slot.objects.filter(campaign=campaign).order_by("-number").first()
+    slot = Slot.objects.create(
+        campaign=campaign,
+        number=(last.number if last else 0) + 1,
+        unit=slot_request.unit,
+        month=slot_request.month,
+    )
+    slot_request.slot = slot
+    slot_request.save(update_fields=["slot"])
+    _audit(
+        acting_user, slot, f"加开讲堂场次：第{slot.number}场（{slot}），依申请 {slot_request.pk}"
+    )
+    return slot
+
+
+@transaction.atomic
+def slot_request_resubmit(
+    *, acting_user, slot_request: SlotRequest, month: int, reason: str, request=None
+) -> SlotRequest:
+    """Change a returned (or withdrawn) request and send it to 综合科 again."""
+    check_open(slot_request.campaign)
+    workflow.ensure_editable(slot_request)
+    if not rules.may_resubmit_slot_request(acting_user, slot_request):
+        raise PermissionError("只有本科室负责人可以修改该申请。")
+    if not 1 <= (month or 0) <= 12 or not (reason or "").strip():
+        raise ValidationError({"reason": "请填写月份和申请理由。"})
+    slot_request.month, slot_request.reason = month, reason.strip()
+    slot_request.save(update_fields=["month", "reason"])
+    workflow.subject_refresh_title(slot_request)
+    _audit(acting_user, slot_request, f"修改加开讲堂场次申请：{month}月")
+    workflow.approval_submit(subject=slot_request, acting_user=acting_user, request=request)
+    return slot_request

@@ -28,6 +28,10 @@ urlpatterns = [
         "lectures/<int:pk>/delivery/", views.LectureDeliveryView.as_view(), name="lecture-delivery"
     ),
     path("photos/<int:pk>/<slug:size>/", views.LecturePhotoView.as_view(), name="photo"),
+    path("slot-requests/new/", views.SlotRequestCreateView.as_view(), name="slot-request-create"),
+    path(
+        "slot-requests/<int:pk>/", views.SlotRequestDetailView.as_view(), name="slot-request-detail"
+    ),
     path("slots/<int:pk>/cancel/", views.SlotCancelView.as_view(), name="slot-cancel"),
     path("topics/", views.TopicListView.as_view(), name="topic-list"),
     path("topics/new/", views.TopicCreateView.as_view(), name="topic-create"),

@@ -22,7 +22,7 @@ from qpdo.workflow import selectors as workflow_selectors
 from qpdo.workflow.mixins import SubjectFormMixin, form_add_errors
 
 from . import rules, selectors, services
-from .forms import DeliveryForm, ManuscriptForm, ScheduleForm, TopicForm
+from .forms import DeliveryForm, ManuscriptForm, ScheduleForm, SlotRequestForm, TopicForm
 from .models import LecturePhoto
 
 
@@ -387,6 +387,13 @@ class ScheduleView(LectureYearMixin, ScheduleAccessMixin, TemplateView):
             lectures=lectures,
             months=sorted(months.items()),
             division=selectors.division_rows(campaign=campaign),
+            extra_rows=selectors.extra_slot_rows(campaign=campaign),
+            slot_requests=list(
+                selectors.slot_request_list_for(user=self.request.user, campaign=campaign)
+            ),
+            may_request_slot=rules.may_request_slot(self.request.user)
+            and campaign == campaign_current()
+            and not campaign.is_closed,
             may_coordinate=may_coordinate,
             to_schedule=(
                 list(selectors.schedulable_topics(campaign=campaign)) if may_coordinate else []
@@ -558,3 +565,91 @@ class SlotCancelView(CoordinatorMixin, View):
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
         return redirect(reverse("lectures:schedule") + f"?year={slot.campaign.year}")
+
+
+# Extra slots (加开场次) ------------------------------------------------------------------------
+
+
+class SlotRequestCreateView(FormView):
+    """A section head asks for a slot beyond 附表1 (month, reason); 综合科 decides."""
+
+    form_class = SlotRequestForm
+    template_name = "lectures/slot_request/form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not rules.may_request_slot(request.user):
+            raise PermissionDenied("只有各科室负责人可以申请加开场次。")
+        self.campaign = campaign_current()
+        if self.campaign is None:
+            year = working_year()
+            messages.error(request, f"{year}年度实践活动尚未建立，由{who_starts_year(year)}建立。")
+            return redirect("lectures:schedule")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        unit = user_unit(self.request.user)
+        context.update(
+            campaign=self.campaign,
+            unit=unit,
+            own_slots=list(selectors.slots_of(self.campaign).filter(unit=unit)),
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            slot_request = services.slot_request_create(
+                acting_user=self.request.user,
+                campaign=self.campaign,
+                month=form.cleaned_data["month"],
+                reason=form.cleaned_data["reason"],
+                request=self.request,
+            )
+        except ValidationError as error:
+            form_add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "加开场次申请已提交，等待综合科审定。")
+        return redirect(slot_request.get_absolute_url())
+
+
+class SlotRequestDetailView(FormView):
+    """One request: month, reason, where it stands, the opinions; a returned one is resent."""
+
+    form_class = SlotRequestForm
+    template_name = "lectures/slot_request/detail.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.slot_request = selectors.slot_request_get_for(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"month": self.slot_request.month, "reason": self.slot_request.reason}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        approval = self.slot_request.approval
+        context.update(
+            slot_request=self.slot_request,
+            approval=approval,
+            history=workflow_selectors.history(approval),
+            return_reason=workflow_selectors.latest_return_reason(approval),
+            may_resubmit=rules.may_resubmit_slot_request(self.request.user, self.slot_request),
+        )
+        return context
+
+    def form_valid(self, form):
+        if not rules.may_resubmit_slot_request(self.request.user, self.slot_request):
+            raise PermissionDenied("该申请正在审定或已办结，不能修改。")
+        try:
+            services.slot_request_resubmit(
+                acting_user=self.request.user,
+                slot_request=self.slot_request,
+                month=form.cleaned_data["month"],
+                reason=form.cleaned_data["reason"],
+                request=self.request,
+            )
+        except ValidationError as error:
+            form_add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "申请已重新提交，等待综合科审定。")
+        return redirect(self.slot_request.get_absolute_url())

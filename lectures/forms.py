@@ -13,6 +13,9 @@ from .models import (
     MEDIA_VALIDATOR,
     PHOTO_VALIDATOR,
     SLIDES_VALIDATOR,
+    VIDEO_VALIDATOR,
+    WORD_VALIDATOR,
+    CityPromotion,
     Lecture,
     ManuscriptVersion,
     Slot,
@@ -158,12 +161,10 @@ class DeliveryForm(forms.ModelForm):
             "audience_count",
             "notes",
             "promoted_district_on",
-            "promoted_city_on",
         ]
         widgets = {
             "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "promoted_district_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "promoted_city_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -189,5 +190,33 @@ class SlotRequestForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class CityPromotionForm(forms.ModelForm):
+    """报市国动办推广: the materials sent (讲述稿, PPT, 视频), the date, the city's reply."""
+
+    class Meta:
+        model = CityPromotion
+        fields = ["sent_on", "manuscript_file", "slides", "video", "note", "reply_on", "reply"]
+        widgets = {
+            "sent_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "reply_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "reply": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, validator in (
+            ("manuscript_file", WORD_VALIDATOR),
+            ("slides", SLIDES_VALIDATOR),
+            ("video", VIDEO_VALIDATOR),
+        ):
+            self.fields[name].widget = forms.FileInput(attrs={"accept": validator.accept})
+            current = getattr(self.instance, name, None) if self.instance.pk else None
+            if current:
+                self.fields[name].help_text = "已报送；重新选择文件将替换。" + validator.help_text
+        self.fields["reply"].help_text = "如：已采用，刊发于市国动办微信公众号。"
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -8,7 +8,16 @@ from django.db import models
 from django.urls import reverse
 
 from campaigns.models import Campaign
-from qpdo.documents.uploads import AUDIO, IMAGE_KINDS, MP4, PDF, PPT, FileValidator, upload_path
+from qpdo.documents.uploads import (
+    AUDIO,
+    IMAGE_KINDS,
+    MP4,
+    PDF,
+    PPT,
+    WORD,
+    FileValidator,
+    upload_path,
+)
 from qpdo.org.models import Staff, Unit
 from qpdo.workflow.enums import State
 from qpdo.workflow.models import ApprovalSubject
@@ -385,3 +394,64 @@ class SlotRequest(ApprovalSubject):
 
         if approval.state == State.APPROVED and self.slot_id is None:
             slot_request_granted(slot_request=self, acting_user=acting_user)
+
+
+WORD_VALIDATOR = FileValidator(WORD, PDF)
+VIDEO_VALIDATOR = FileValidator(MP4)
+
+
+class CityPromotion(models.Model):
+    """What a lecture sent to the 市国动办 for promotion (报市国动办推广): the materials, when,
+    and the city's reply. The date is also kept on the lecture (promoted_city_on)."""
+
+    lecture = models.OneToOneField(
+        Lecture, verbose_name="讲堂活动", on_delete=models.CASCADE, related_name="city_promotion"
+    )
+    sent_on = models.DateField("报送日期")
+    manuscript_file = models.FileField(
+        "讲述稿",
+        upload_to=upload_path("lectures/city"),
+        blank=True,
+        validators=[WORD_VALIDATOR],
+        help_text=WORD_VALIDATOR.help_text,
+    )
+    manuscript_name = models.CharField("讲述稿文件名", max_length=200, blank=True)
+    slides = models.FileField(
+        "PPT",
+        upload_to=upload_path("lectures/city"),
+        blank=True,
+        validators=[SLIDES_VALIDATOR],
+        help_text=SLIDES_VALIDATOR.help_text,
+    )
+    slides_name = models.CharField("PPT文件名", max_length=200, blank=True)
+    video = models.FileField(
+        "视频",
+        upload_to=upload_path("lectures/city"),
+        blank=True,
+        validators=[VIDEO_VALIDATOR],
+        help_text=VIDEO_VALIDATOR.help_text,
+    )
+    video_name = models.CharField("视频文件名", max_length=200, blank=True)
+    note = models.CharField("报送说明", max_length=200, blank=True)
+    reply_on = models.DateField("反馈日期", null=True, blank=True)
+    reply = models.TextField("市国动办反馈", max_length=1000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    updated_at = models.DateTimeField("登记时间", editable=False)
+
+    class Meta:
+        verbose_name = "报市国动办推广"
+        verbose_name_plural = "报市国动办推广"
+
+    def __str__(self) -> str:
+        return f"{self.lecture.topic.title} 报市国动办推广"
+
+    def materials(self) -> list[tuple[str, str]]:
+        """Return (kind, label) of what was sent: 讲述稿, PPT, 视频."""
+        kinds = (("manuscript_file", "讲述稿"), ("slides", "PPT"), ("video", "视频"))
+        return [(field, label) for field, label in kinds if getattr(self, field)]

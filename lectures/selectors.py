@@ -16,7 +16,7 @@ from qpdo.org.selectors import campaign_units, staff_of_unit
 from qpdo.workflow.enums import Action, State
 
 from .enums import MANUSCRIPT_DUE_KEY, MANUSCRIPT_END_KEY, SPEAKERS_MINIMUM
-from .models import Lecture, Manuscript, Slot, SlotRequest, Topic
+from .models import CityPromotion, Lecture, Manuscript, Slot, SlotRequest, Topic
 
 
 def topic_list_for(*, user, campaign: Campaign | None = None) -> QuerySet[Topic]:
@@ -190,6 +190,11 @@ def lecture_get(*, pk: int) -> Lecture:
     if lecture is None:
         raise Http404("未找到该讲堂活动。")
     return lecture
+
+
+def city_promotion_of(lecture: Lecture) -> CityPromotion | None:
+    """Return what the lecture sent to the 市国动办 (报市国动办推广), or None."""
+    return CityPromotion.objects.filter(lecture=lecture).select_related("recorded_by").first()
 
 
 def schedulable_topics(*, campaign: Campaign) -> QuerySet[Topic]:

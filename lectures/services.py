@@ -22,6 +22,7 @@ from qpdo.workflow.enums import State
 from . import rules
 from .enums import EVENT_YEARS_BACK, MANUSCRIPT_PARTS
 from .models import (
+    CityPromotion,
     Lecture,
     LecturePhoto,
     Manuscript,
@@ -245,7 +246,6 @@ DELIVERY_FIELDS = (
     "audience_count",
     "notes",
     "promoted_district_on",
-    "promoted_city_on",
 )
 
 
@@ -260,7 +260,7 @@ def lecture_record_delivery(
     held_on = data.get("held_on")
     if held_on and held_on > clock.today():
         errors["held_on"] = "实际举办日期不能晚于今天。"
-    for field in ("promoted_district_on", "promoted_city_on"):
+    for field in ("promoted_district_on",):
         if data.get(field) and held_on and data[field] < held_on:
             errors[field] = "宣传推广日期不能早于举办日期。"
         if data.get(field) and not held_on:
@@ -387,3 +387,63 @@ def slot_request_resubmit(
     _audit(acting_user, slot_request, f"修改加开讲堂场次申请：{month}月")
     workflow.approval_submit(subject=slot_request, acting_user=acting_user, request=request)
     return slot_request
+
+
+# 报市国动办推广 -------------------------------------------------------------------------------
+
+CITY_FILES = ("manuscript_file", "slides", "video")
+
+
+def lecture_record_city_promotion(
+    *, acting_user, lecture: Lecture, data: dict, files: dict | None = None
+) -> CityPromotion:
+    """Record what was sent to the 市国动办 (讲述稿, PPT, 视频), when, and the city's reply.
+
+    Files already sent stay unless a new one replaces them; the date is also kept on the
+    lecture (promoted_city_on) for the lists and the yearly record.
+    """
+    if not rules.may_coordinate(acting_user):
+        raise PermissionError("只有综合科小讲堂管理人员可以登记报市国动办推广。")
+    check_open(lecture.slot.campaign)
+    files = {k: v for k, v in (files or {}).items() if v}
+    promotion = CityPromotion.objects.filter(lecture=lecture).first()
+    today = clock.today()
+    errors: dict[str, str] = {}
+    sent_on, reply_on = data.get("sent_on"), data.get("reply_on")
+    if lecture.held_on is None:
+        errors["sent_on"] = "请先记录讲述情况（实际举办日期）。"
+    elif sent_on is None or sent_on < lecture.held_on or sent_on > today:
+        errors["sent_on"] = "报送日期须在举办日期之后，且不晚于今天。"
+    if reply_on and (sent_on is None or reply_on < sent_on or reply_on > today):
+        errors["reply_on"] = "反馈日期须在报送日期之后，且不晚于今天。"
+    if (data.get("reply") or "").strip() and not reply_on:
+        errors["reply_on"] = "请填写市国动办反馈的日期。"
+    has_file = any(files.get(f) or (promotion and getattr(promotion, f)) for f in CITY_FILES)
+    if not has_file:
+        errors["manuscript_file"] = "请上传报送的材料（讲述稿、PPT 或视频，至少一项）。"
+    if errors:
+        raise ValidationError(errors)
+    with atomic_with_files() as saved:
+        if promotion is None:
+            promotion = CityPromotion(lecture=lecture)
+        promotion.sent_on, promotion.reply_on = sent_on, reply_on
+        promotion.note = (data.get("note") or "").strip()
+        promotion.reply = (data.get("reply") or "").strip()
+        promotion.recorded_by, promotion.updated_at = acting_user, clock.now()
+        for field in CITY_FILES:
+            upload = files.get(field)
+            if upload:
+                saved.save(getattr(promotion, field), upload.name, upload)
+                name_field = "manuscript_name" if field == "manuscript_file" else f"{field}_name"
+                setattr(promotion, name_field, upload.name[:200])
+        promotion.save()
+        lecture.promoted_city_on = sent_on
+        lecture.save(update_fields=["promoted_city_on"])
+        sent = "、".join(label for _, label in promotion.materials())
+        _audit(
+            acting_user,
+            lecture,
+            f"报市国动办推广：{sent_on:%Y-%m-%d} 报送{sent}"
+            + (f"；{reply_on:%Y-%m-%d} 反馈：{promotion.reply[:100]}" if reply_on else ""),
+        )
+    return promotion

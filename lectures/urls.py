@@ -27,6 +27,16 @@ urlpatterns = [
     path(
         "lectures/<int:pk>/delivery/", views.LectureDeliveryView.as_view(), name="lecture-delivery"
     ),
+    path(
+        "lectures/<int:pk>/promotion/",
+        views.LecturePromotionView.as_view(),
+        name="lecture-promotion",
+    ),
+    path(
+        "lectures/<int:pk>/promotion/<slug:kind>/",
+        views.LecturePromotionFileView.as_view(),
+        name="lecture-promotion-file",
+    ),
     path("photos/<int:pk>/<slug:size>/", views.LecturePhotoView.as_view(), name="photo"),
     path("slot-requests/new/", views.SlotRequestCreateView.as_view(), name="slot-request-create"),
     path(

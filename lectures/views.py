@@ -16,13 +16,21 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from campaigns.selectors import campaign_current, who_starts_year, working_year
 from qpdo.documents.uploads import file_response
+from qpdo.org import clock
 from qpdo.org.caching import CachedCountPaginator
 from qpdo.org.scoping import user_unit
 from qpdo.workflow import selectors as workflow_selectors
 from qpdo.workflow.mixins import SubjectFormMixin, form_add_errors
 
 from . import rules, selectors, services
-from .forms import DeliveryForm, ManuscriptForm, ScheduleForm, SlotRequestForm, TopicForm
+from .forms import (
+    CityPromotionForm,
+    DeliveryForm,
+    ManuscriptForm,
+    ScheduleForm,
+    SlotRequestForm,
+    TopicForm,
+)
 from .models import LecturePhoto
 
 
@@ -503,6 +511,7 @@ class LectureDetailView(ScheduleAccessMixin, TemplateView):
             manuscript=manuscript,
             version=manuscript.latest_version() if manuscript else None,
             photos=list(lecture.photos.all()),
+            promotion=selectors.city_promotion_of(lecture),
             may_coordinate=rules.may_coordinate(self.request.user),
         )
         return context
@@ -653,3 +662,57 @@ class SlotRequestDetailView(FormView):
             return self.form_invalid(form)
         messages.success(self.request, "申请已重新提交，等待综合科审定。")
         return redirect(self.slot_request.get_absolute_url())
+
+
+# 报市国动办推广 -------------------------------------------------------------------------------
+
+
+class LecturePromotionView(CoordinatorMixin, FormView):
+    """综合科 records what went to the 市国动办 (讲述稿, PPT, 视频), when, and the reply."""
+
+    form_class = CityPromotionForm
+    template_name = "lectures/lecture/promotion_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.lecture = selectors.lecture_get(pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        promotion = selectors.city_promotion_of(self.lecture)
+        if promotion is not None:
+            kwargs["instance"] = promotion
+        else:
+            kwargs["initial"] = {"sent_on": clock.today()}
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["lecture"] = self.lecture
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.lecture_record_city_promotion(
+                acting_user=self.request.user,
+                lecture=self.lecture,
+                data={k: data.get(k) for k in ("sent_on", "note", "reply_on", "reply")},
+                files={k: data.get(k) for k in services.CITY_FILES},
+            )
+        except ValidationError as error:
+            form_add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "报市国动办推广已登记。")
+        return redirect(self.lecture.get_absolute_url())
+
+
+class LecturePromotionFileView(ScheduleAccessMixin, View):
+    def get(self, request, pk: int, kind: str):
+        lecture = selectors.lecture_get(pk=pk)
+        promotion = selectors.city_promotion_of(lecture)
+        if promotion is None or kind not in services.CITY_FILES or not getattr(promotion, kind):
+            raise Http404("未找到该材料。")
+        name_field = "manuscript_name" if kind == "manuscript_file" else f"{kind}_name"
+        name = getattr(promotion, name_field) or f"{lecture.topic.title}-{kind}"
+        return file_response(getattr(promotion, kind), filename=name)

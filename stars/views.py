@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from campaigns.selectors import campaign_current, working_year
+from campaigns.selectors import working_year
 from qpdo.documents.pdf import handle_missing_fonts, pdf_response
 from qpdo.documents.uploads import file_response
 from qpdo.documents.word import docx_response
@@ -42,16 +43,28 @@ PAGE_SIZE = 20
 
 
 class YearMixin:
-    """The programme year a page shows: ?year=2024, else this year's; before this year's
-    campaign exists, the campaign's page says who sets it up."""
+    """The programme year a page shows: ?year=2024, else this year's. A year without its
+    settings yet (no StarYear) shows one line naming who starts it, with the link for who may;
+    the year selector lists every year from the first to this one."""
 
     def dispatch(self, request, *args, **kwargs):
-        if (
-            request.user.is_authenticated
-            and not request.GET.get("year")
-            and campaign_current() is None
-        ):
-            return redirect(reverse("campaigns:home") + f"?year={working_year()}")
+        if request.user.is_authenticated:
+            year = _year_asked(request)
+            if year is None:
+                raise Http404("未找到该年度。")
+            star_year = selectors.star_year_of(year)
+            if star_year is None:
+                return TemplateResponse(
+                    request,
+                    "stars/year_missing.html",
+                    {
+                        **selectors.star_year_missing(user=request.user, year=year),
+                        "star_years": selectors.star_years(),
+                        "shown_year": year,
+                        "may_see_selection": rules.may_see_selection(request.user),
+                    },
+                )
+            self._star_year = star_year
         return super().dispatch(request, *args, **kwargs)
 
     def get_star_year(self):
@@ -66,9 +79,18 @@ class YearMixin:
             star_year=star_year,
             campaign=star_year.campaign,
             star_years=selectors.star_years(),
+            shown_year=star_year.year,
             may_see_selection=rules.may_see_selection(self.request.user),
         )
         return context
+
+
+def _year_asked(request) -> int | None:
+    """Return the year asked for (?year=), this year when none; None for a malformed one."""
+    raw = request.GET.get("year")
+    if not raw:
+        return working_year()
+    return int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2100 else None
 
 
 # The programme's home: 附表1 ------------------------------------------------------------------

@@ -18,6 +18,15 @@ from .conftest import PDF_BYTES, jpeg_with_gps, upload
 KEPT = "已选文件：{}（已保留，可重新选择替换）"
 
 
+def _filled_form(client, front, held_on, title="朱家角中学疏散演练"):
+    form = PageForm.from_response(client.get("/outreach/reports/new/"), testid="report-form")
+    form.check("fronts", str(front("进学校").pk)).check("kind", "activity")
+    form.fill("title", title).fill("held_on", held_on)
+    form.fill("place", "朱家角中学").fill("organiser", "朱家角镇").fill("participants", "师生")
+    form.fill("audience_count", "120").fill("content", "全校师生 4 分钟完成疏散。")
+    return form
+
+
 def _report_page_with_an_error(client, front):
     """Post the new-report page as a browser does, photos chosen, the date in the future."""
     form = PageForm.from_response(client.get("/outreach/reports/new/"), testid="report-form")
@@ -104,3 +113,23 @@ def test_kept_files_expire_and_are_cleared(client, login, front, demo_user, in_2
         call_command("clear_pending_uploads", verbosity=0)
         assert pending.claim(token, user=demo_user("zhujiajiao")) is None
     assert not default_storage.exists(path)
+
+
+def test_the_upload_script_is_handed_the_redirect_instead_of_following_it(
+    client, login, front, in_2024
+):
+    login("zhujiajiao")
+    form = _filled_form(client, front, "2024-09-21", title="草稿")
+    form.attach("photos", jpeg_with_gps("一.jpg"))
+    response = client.post(
+        "/outreach/reports/new/", form.data(button="save"), HTTP_X_QPDO_UPLOAD="1"
+    )
+    report = Report.objects.get(title="草稿")
+    assert response.status_code == 204 and not response.has_header("Location")
+    assert response["X-Qpdo-Location"] == report.get_absolute_url()
+    # The message waits for the page the script opens next.
+    assert "草稿已保存" in client.get(response["X-Qpdo-Location"]).content.decode()
+
+    form = _filled_form(client, front, "2024-09-21", title="草稿二")
+    response = form.submit(client, button="save")
+    assert response.status_code == 302  # without the header: an ordinary redirect

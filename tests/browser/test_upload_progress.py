@@ -32,7 +32,8 @@ new MutationObserver(() => {
 
 def photo(tmp_path, name):
     buffer = io.BytesIO()
-    Image.new("RGB", (1600, 1200), (180, 40, 40)).save(buffer, format="JPEG", quality=95)
+    # Noise does not compress: a photo of about 1 MB, as a phone would take.
+    Image.effect_noise((1600, 1200), 64).convert("RGB").save(buffer, format="JPEG", quality=95)
     path = tmp_path / name
     path.write_bytes(buffer.getvalue())
     return path
@@ -65,7 +66,21 @@ def test_report_upload_shows_progress_and_keeps_photos_after_an_error(
     page.get_by_label("现场照片").set_input_files(
         [photo(tmp_path, "集合.jpg"), photo(tmp_path, "疏散.jpg")]
     )
+    # A slow line (about 1 MB/s up): the bar is seen while the photos are on their way.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 20, "downloadThroughput": -1, "uploadThroughput": 1048576},
+    )
     page.get_by_role("button", name="保存并提交").click()
+    expect(page.get_by_test_id("upload-progress")).to_contain_text("正在上传")
+    expect(page.get_by_role("button", name="保存并提交")).to_be_disabled()
+    screenshot("progress")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
 
     # The form comes back with the date's error; the photos are kept, not chosen again.
     expect(page.get_by_text("活动日期不能晚于今天", exact=False).first).to_be_visible()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from qpdo.documents.forms import MultipleFileField
+from qpdo.documents.forms import KeepUploadsMixin, MultipleFileField
 from qpdo.org.models import Staff
 
 from .enums import MAX_MINUTES, MIN_MINUTES
@@ -98,7 +98,7 @@ class TopicForm(forms.ModelForm):
         self.helper.form_tag = False
 
 
-class ManuscriptForm(forms.ModelForm):
+class ManuscriptForm(KeepUploadsMixin, forms.ModelForm):
     """The five parts of the outline, the planned length and the attachments."""
 
     class Meta:
@@ -146,7 +146,7 @@ class ScheduleForm(forms.Form):
         self.helper.form_tag = False
 
 
-class DeliveryForm(forms.ModelForm):
+class DeliveryForm(KeepUploadsMixin, forms.ModelForm):
     photos = MultipleFileField(
         label="活动照片",
         validator=PHOTO_VALIDATOR,

@@ -170,7 +170,7 @@ def export_selected(modeladmin, request, queryset):
 class NominationAdmin(ApprovalAdminMixin, admin.ModelAdmin):
     list_display = ["name", "unit", "post", "source", "is_star"]
     list_filter = ["campaign", "unit", "post__category__name", "source"]
-    search_fields = ["name", "deeds", "competition"]
+    search_fields = ["name", "deeds", "competition_record__title"]
     list_per_page = 50
     actions = [print_selected, export_selected]
     fields = [
@@ -186,8 +186,7 @@ class NominationAdmin(ApprovalAdminMixin, admin.ModelAdmin):
         "post",
         "years_on_post",
         "source",
-        "competition",
-        "competition_result",
+        "competition_display",
         "deeds",
         "form_links",
     ]
@@ -208,6 +207,10 @@ class NominationAdmin(ApprovalAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # sections fill the 申报表 in the portal
+
+    @admin.display(description="比武成绩")
+    def competition_display(self, obj):
+        return selectors.nomination_competition_text(obj) or "—"
 
     @admin.display(description="出生年月")
     def birth_month_display(self, obj):

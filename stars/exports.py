@@ -17,7 +17,7 @@ from qpdo.documents.excel import Column, XlsxExporter
 from qpdo.documents.pdf import render_pdf
 
 from .enums import Standard
-from .selectors import is_star
+from .selectors import is_star, nomination_competition_text, with_competition_texts
 
 
 class NominationPdfExporter:
@@ -51,7 +51,7 @@ class NominationSummaryExporter(XlsxExporter):
     sheet_name = "申报汇总"
 
     def __init__(self, nominations: Iterable, *, star_year, with_scores: bool) -> None:
-        self.nominations = nominations
+        self.nominations = with_competition_texts(nominations)
         self.star_year = star_year
         self.with_scores = with_scores
         self.title = f"{star_year.year}年度“岗位之星”申报汇总表"
@@ -67,7 +67,7 @@ class NominationSummaryExporter(XlsxExporter):
             Column("出生年月", 10),
             Column("在岗年限", 8),
             Column("产生方式", 14),
-            Column("比武竞赛及成绩", 30),
+            Column("比武成绩", 30),
             Column("审批状态", 20),
         ]
         if with_scores:
@@ -90,7 +90,7 @@ class NominationSummaryExporter(XlsxExporter):
                 f"{n.birth_month.year}年{n.birth_month.month}月" if n.birth_month else "",
                 n.years_on_post,
                 n.get_source_display(),
-                "，".join(p for p in (n.competition, n.competition_result) if p),
+                nomination_competition_text(n),
                 n.approval.state_label,
             ]
             if self.with_scores:

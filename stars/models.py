@@ -251,8 +251,22 @@ class Nomination(ApprovalSubject):
     birth_month = models.DateField("出生年月", null=True, blank=True, help_text="只记年月。")
     years_on_post = models.PositiveSmallIntegerField("在岗年限", null=True, blank=True)
     source = models.CharField("产生方式", max_length=20, choices=Source.choices, blank=True)
-    competition = models.CharField("比武竞赛名称", max_length=100, blank=True)
-    competition_result = models.CharField("比武竞赛成绩", max_length=50, blank=True)
+    competition_record = models.ForeignKey(
+        "campaigns.Competition",
+        verbose_name="比武",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="star_nominations",
+        help_text="以比武竞赛方式产生的：被推荐人参加的比武；成绩以该比武登记的成绩为准。",
+    )
+    competition_legacy = models.CharField(
+        "原填写的比武竞赛情况",
+        max_length=160,
+        blank=True,
+        editable=False,
+        help_text="改为引用比武记录之前填写、未能对应到比武记录的文字。",
+    )
     deeds = models.TextField("主要事迹", blank=True)
     photo = models.ImageField(
         "照片",
@@ -291,14 +305,6 @@ class Nomination(ApprovalSubject):
     @property
     def category(self) -> PostCategory | None:
         return self.post.category if self.post_id else None
-
-    @property
-    def source_text(self) -> str:
-        """Return how the nominee emerged, as printed: 比武竞赛（名称，成绩） or 评选推荐."""
-        if self.source == Source.COMPETITION:
-            detail = "，".join(p for p in (self.competition, self.competition_result) if p)
-            return f"比武竞赛（{detail}）" if detail else "比武竞赛"
-        return self.get_source_display()
 
     def get_workflow_unit(self) -> Unit:
         return self.unit

@@ -79,6 +79,7 @@ def _seed_year(log) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from campaigns import demo_year
+    from campaigns.models import CompetitionEntry
     from qpdo.documents.pdf import render_pdf
     from qpdo.org.models import Staff
     from qpdo.workflow import services as workflow
@@ -182,8 +183,16 @@ def _seed_year(log) -> None:
                 "birth_month": staff.birth_month,
                 "years_on_post": row["years_on_post"],
                 "source": row["source"],
-                "competition": row.get("competition", ""),
-                "competition_result": row.get("competition_result", ""),
+                # The 比武 entry of the nominee's year in that 专业 (campaigns' demo records it).
+                "competition_entry": (
+                    CompetitionEntry.objects.get(
+                        staff=staff,
+                        competition__campaign=campaign,
+                        competition__discipline=row["competition"],
+                    )
+                    if row.get("competition")
+                    else None
+                ),
                 "deeds": row["deeds"],
             }
             photo = None

@@ -10,8 +10,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CompetitionEntry
 from campaigns.services import check_open
 from qpdo.documents.qr import verification_code
 from qpdo.documents.uploads import atomic_with_files, clean_photo
@@ -213,8 +214,7 @@ NOMINATION_FIELDS = (
     "birth_month",
     "years_on_post",
     "source",
-    "competition",
-    "competition_result",
+    "competition_record",
     "deeds",
 )
 # What a complete 申报表 must hold before it is submitted (label as on 附表2).
@@ -244,7 +244,10 @@ def nomination_clean(
     errors: dict[str, str] = {}
     today = clock.today()
     cleaned = {field: data.get(field) for field in NOMINATION_FIELDS}
-    for field in ("name", "native_place", "competition", "competition_result"):
+    # The form offers 比武 entries; the 申报表 keeps the 比武 (entries are re-created when its
+    # results are saved again) and reads the nominee's result from it.
+    entry = data.get("competition_entry")
+    for field in ("name", "native_place"):
         cleaned[field] = " ".join(str(cleaned[field] or "").split())
     for field in ("gender", "political_status", "education", "source"):
         cleaned[field] = cleaned[field] or ""
@@ -313,13 +316,23 @@ def nomination_clean(
             f"“{post.name}”岗位的培树形式为{post.get_form_display()}，"
             f"不能以{Source(source).label}方式产生。"
         )
-    if source != Source.COMPETITION:
-        cleaned["competition"] = cleaned["competition_result"] = ""
-    else:
-        if len(cleaned["competition"]) > 100:
-            errors["competition"] = "比武竞赛名称不超过100个字。"
-        if len(cleaned["competition_result"]) > 50:
-            errors["competition_result"] = "比武竞赛成绩不超过50个字。"
+    cleaned["competition_record"] = None
+    if source == Source.COMPETITION and entry is not None:
+        if not isinstance(entry, CompetitionEntry) or (
+            entry.competition.campaign_id != campaign.pk
+        ):
+            errors["competition_entry"] = f"所选比武成绩不在{campaign.year}年度的比武记录中。"
+        elif isinstance(nominee, Staff) and entry.staff_id != nominee.pk:
+            errors["competition_entry"] = (
+                f"所选比武成绩属于{entry.staff.name}，不是被推荐人{nominee.name}的成绩。"
+            )
+        elif entry.score is None and not entry.award:
+            errors["competition_entry"] = (
+                f"“{entry.competition.title}”尚未登记{entry.staff.name}的成绩，"
+                "请先在比武记录中登记成绩。"
+            )
+        else:
+            cleaned["competition_record"] = entry.competition
 
     for field, label in (("name", "姓名"), ("native_place", "籍贯"), ("deeds", "主要事迹")):
         odd = unprintable_chars(cleaned[field])
@@ -349,11 +362,15 @@ def nomination_missing(nomination: Nomination) -> list[tuple[str, str]]:
         value = getattr(nomination, f"{field}_id" if field == "post" else field)
         if value is None or value == "":
             missing.append((field, label))
-    if nomination.source == Source.COMPETITION:
-        if not nomination.competition:
-            missing.append(("competition", "比武竞赛名称"))
-        if not nomination.competition_result:
-            missing.append(("competition_result", "比武竞赛成绩"))
+    if nomination.source == Source.COMPETITION and not (
+        nomination.competition_record_id
+        and CompetitionEntry.objects.filter(
+            competition_id=nomination.competition_record_id, staff_id=nomination.nominee_id
+        )
+        .filter(Q(score__isnull=False) | ~Q(award=""))
+        .exists()
+    ):
+        missing.append(("competition_entry", "比武成绩（从比武记录中选择）"))
     return missing
 
 
@@ -408,6 +425,8 @@ def _nomination_write(
         nomination = Nomination(campaign=campaign, unit=unit, created_at=now)
     for field in NOMINATION_FIELDS:
         setattr(nomination, field, cleaned[field])
+    if nomination.competition_record_id or nomination.source != Source.COMPETITION:
+        nomination.competition_legacy = ""  # the 比武 record now answers for the result
     nomination.updated_at = now
     replaced: list[str] = []
     if photo:
@@ -721,6 +740,7 @@ def nomination_print_forms(*, acting_user, nominations, verify_url) -> list[dict
     `verify_url(code)` returns the portal link printed as a QR code.
     """
     forms = []
+    nominations = selectors.with_competition_texts(nominations)
     with transaction.atomic():
         now = clock.now()
         for nomination in nominations:

@@ -322,6 +322,7 @@ class NominationListView(YearMixin, ListView):
         campaign = context["campaign"]
         state = self.request.GET.get("state", "")
         context.update(
+            object_list=selectors.with_competition_texts(context["object_list"]),
             may_nominate=rules.may_nominate(self.request.user),
             due=selectors.deadline_info(
                 selectors.key_date(campaign, selectors.NOMINATION_DEADLINE_CODE)
@@ -410,6 +411,9 @@ class NominationFormMixin:
         kwargs.update(
             staff=selectors.staff_choices_for(self.get_unit()),
             posts=list(selectors.posts_of(self.get_campaign())),
+            entries=selectors.competition_entry_choices(
+                campaign=self.get_campaign(), unit=self.get_unit()
+            ),
             submitting=self.submitting(),
             has_photo=bool(getattr(self, "nomination", None) and self.nomination.photo),
         )
@@ -514,6 +518,7 @@ class NominationUpdateView(NominationFormMixin, FormView):
         initial = {field: getattr(n, field) for field in services.NOMINATION_FIELDS}
         initial["post"] = n.post_id
         initial["nominee"] = n.nominee_id
+        initial["competition_entry"] = selectors.competition_entry_of(n)
         return initial
 
     def get_context_data(self, **kwargs):
@@ -695,6 +700,7 @@ class SelectionView(YearMixin, ListView):
         stars = list(selectors.stars_of(star_year.campaign))
         may_select = rules.may_select(self.request.user)
         context.update(
+            object_list=selectors.with_competition_texts(context["object_list"]),
             stars=stars,
             quota=star_year.quota,
             remaining=max(0, star_year.quota - len(stars)),

@@ -24,7 +24,7 @@ from stars.models import Post, StarYear
 
 SHORT_DEEDS = (
     "该同志长期从事人民防空通信警报工作，刻苦钻研业务，熟练掌握警报器维护保养和故障排除技术。\n"
-    "2024年代表我区参加全市专业技能比武，获个人二等奖。"
+    "2024年代表我区参加全市专业技能比武，获个人一等奖。"
 )
 
 # Each section head's nominees, in order: make_nomination() takes the next one not yet used.
@@ -63,6 +63,50 @@ def post(campaign):
     return get
 
 
+ALARM_CONTEST = "2024年上海市国动系统通信警报专业技能比武"
+
+
+def competition_entry(staff: Staff, *, score="92.5", award="一等奖", title=ALARM_CONTEST):
+    """Return the staff member's entry of a 2024 比武, recorded as 综合科 records it (the
+    比武 is registered once; entrants are added to its results)."""
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+
+    from campaigns import services as campaign_services
+    from campaigns.enums import CompetitionLevel
+    from campaigns.models import Competition, CompetitionEntry
+
+    campaign = Campaign.objects.get(year=2024)
+    coordinator = get_user_model().objects.get(username="zonghe_head")
+    competition = Competition.objects.filter(campaign=campaign, title=title).first()
+    with clock.frozen(clock.at(2024, 9, 12, 18)):
+        if competition is None:
+            competition = campaign_services.competition_save(
+                acting_user=coordinator,
+                campaign=campaign,
+                data={
+                    "title": title,
+                    "discipline": "通信警报",
+                    "level": CompetitionLevel.CITY,
+                    "organiser": "市国动办",
+                    "held_on": datetime.date(2024, 9, 12),
+                    "place": "市民防指挥中心",
+                    "max_score": Decimal(100),
+                    "note": "",
+                },
+            )
+        rows = [
+            {"staff": e.staff, "score": e.score, "award": e.award}
+            for e in competition.entries.select_related("staff").exclude(staff=staff)
+        ]
+        rows.append({"staff": staff, "score": Decimal(score) if score else None, "award": award})
+        campaign_services.competition_results_save(
+            acting_user=coordinator, competition=competition, rows=rows
+        )
+    return CompetitionEntry.objects.get(competition=competition, staff=staff)
+
+
 def nomination_data(staff: Staff, post: Post, **overrides) -> dict:
     data = {
         "nominee": staff,
@@ -75,11 +119,11 @@ def nomination_data(staff: Staff, post: Post, **overrides) -> dict:
         "birth_month": staff.birth_month,
         "years_on_post": 5,
         "source": Source.COMPETITION,
-        "competition": "2024年上海市人防通信警报专业技能比武",
-        "competition_result": "个人二等奖",
         "deeds": SHORT_DEEDS,
     }
     data.update(overrides)
+    if data["source"] == Source.COMPETITION and "competition_entry" not in data:
+        data["competition_entry"] = competition_entry(staff)
     return data
 
 

@@ -60,11 +60,16 @@ def test_section_head_export_holds_only_their_unit_and_no_scores(
 
 
 def test_formula_like_text_stays_inert(client, login, make_nomination):
-    make_nomination(
-        "baozhang_head",
-        competition='=HYPERLINK("http://evil.example","点击")',
-        competition_result="+1+1",
+    from qpdo.org.models import Staff
+
+    from .conftest import competition_entry
+
+    entry = competition_entry(
+        Staff.objects.get(name="胡晓琳"),
+        title='=HYPERLINK("http://evil.example","点击")',
+        award="+1+1",
     )
+    make_nomination("baozhang_head", nominee="胡晓琳", competition_entry=entry)
     login("baozhang_head")
     sheet = workbook(client.get("/stars/nominations/export.xlsx")).active
     cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]

@@ -15,7 +15,7 @@ from tests.forms import PageForm
 from tests.stars.test_pdf import pdftotext
 from tests.utils import assert_constant_queries, element_text
 
-from .conftest import pdf_upload, photo_upload
+from .conftest import competition_entry, pdf_upload, photo_upload
 
 
 @pytest.fixture
@@ -161,8 +161,7 @@ def form_post(staff, post_obj, **overrides):
         "post": post_obj.pk,
         "years_on_post": "6",
         "source": "competition",
-        "competition": "2024年上海市人防通信警报专业技能比武",
-        "competition_result": "个人二等奖",
+        "competition_entry": str(competition_entry(staff).pk),
         "deeds": "该同志刻苦钻研业务。",
         "opinion": "",
     }
@@ -241,11 +240,11 @@ def test_form_submit_needs_every_field_and_the_opinion(client, login, post):
     staff = Staff.objects.get(name="胡晓琳")
     response = client.post(
         "/stars/nominations/new/",
-        form_post(staff, post("通信警报"), submit="1", deeds="", competition_result=""),
+        form_post(staff, post("通信警报"), submit="1", deeds="", competition_entry=""),
     )
     page = response.content.decode()
     assert "提交前请填写主要事迹。" in page
-    assert "以比武竞赛方式产生的，请填写比武竞赛成绩。" in page
+    assert "以比武竞赛方式产生的，请从比武记录中选择比武成绩。" in page
     assert "提交时请填写推荐科室意见。" in page
     assert not Nomination.objects.exists()
 
@@ -493,3 +492,23 @@ def test_dashboard_panel_hides_the_choice_from_sections_until_announced(
     login("baozhang_head")
     page = client.get("/").content.decode()
     assert 'data-testid="stars-panel"' in page and "已确定“岗位之星”" not in page
+
+
+def test_form_offers_only_the_sections_competition_entries(client, login, post):
+    from qpdo.org.models import Staff
+
+    hu, chen = Staff.objects.get(name="胡晓琳"), Staff.objects.get(name="陈志刚")
+    competition_entry(hu)
+    theirs = competition_entry(chen)  # 工程指挥科's 陈志刚, of the same 比武
+    mine = theirs.competition.entries.get(staff=hu)  # results saved again: entries re-created
+    login("baozhang_head")
+    page = client.get("/stars/nominations/new/")
+    offered = PageForm.from_response(page, has_field="deeds").options("competition_entry")
+    assert offered == ["", str(mine.pk)]
+    # A posted entry of another unit's person is refused, nothing saved.
+    response = client.post(
+        "/stars/nominations/new/",
+        form_post(hu, post("通信警报"), save="1", competition_entry=str(theirs.pk)),
+    )
+    assert "所选比武成绩不是本科室人员本年度的比武成绩。" in response.content.decode()
+    assert not Nomination.objects.exists()

@@ -41,6 +41,37 @@ class NominationPdfExporter:
         return render_pdf(self.template_name, self.context())
 
 
+class PostTablePdfExporter:
+    """附表1 培树工作分工表 on A4, laid out as the notice prints it: 序号, 类别 (one cell over its
+    posts), 岗位名称, 业务责任部门 (the unit's name for print, e.g. 管理保障中心), 培树形式."""
+
+    template_name = "stars/post/pdf.html"
+
+    def __init__(self, posts, *, star_year) -> None:
+        self.posts = list(posts)
+        self.star_year = star_year
+        self.filename = f"{star_year.year}年度岗位之星培树工作分工表.pdf"
+
+    def groups(self) -> list[dict]:
+        groups: list[dict] = []
+        for post in self.posts:
+            if not groups or groups[-1]["category"] != post.category.name:
+                groups.append({"category": post.category.name, "posts": []})
+            groups[-1]["posts"].append(post)
+        return groups
+
+    def render(self) -> bytes:
+        return render_pdf(
+            self.template_name,
+            {
+                "title": "青浦区国防动员办公室“岗位之星”培树工作分工表",
+                "year": self.star_year.year,
+                "groups": self.groups(),
+                "office_name": settings.QPDO_OFFICE_NAME,
+            },
+        )
+
+
 def _score(value) -> float | None:
     return round(float(value), 2) if value is not None else None
 

@@ -17,6 +17,7 @@ from .enums import (
     STANDARD_TEXTS,
     YEARS_ON_POST_MAX,
     Carrier,
+    ObjectionResult,
     PlanMethod,
     Source,
     Standard,
@@ -366,4 +367,79 @@ class VerifyForm(forms.Form):
         help_text="申报表页脚印有10位校验码，如 ABCDE-12345；也可用手机扫描二维码。",
         error_messages={"required": "请输入校验码。"},
         widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )
+
+
+class PublicizeForm(forms.Form):
+    starts_on = forms.DateField(
+        label="公示开始日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="不填则从今天开始。",
+        error_messages={"invalid": "请填写正确的日期。"},
+    )
+    ends_on = forms.DateField(
+        label="公示截止日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="不填则为5个工作日（不含周六、周日）。",
+        error_messages={"invalid": "请填写正确的日期。"},
+    )
+
+
+class PublicityWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="撤销原因",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写撤销公示的原因。"},
+    )
+
+
+class ObjectionForm(forms.Form):
+    nomination = forms.ModelChoiceField(
+        label="涉及人选",
+        queryset=None,
+        empty_label="请选择",
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        error_messages={
+            "required": "请选择涉及的人选。",
+            "invalid_choice": "所选人员不在公示的人选之中。",
+        },
+    )
+    received_on = forms.DateField(
+        label="收到日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请填写收到日期。", "invalid": "请填写正确的日期。"},
+    )
+    raised_by = forms.CharField(
+        label="反映人", max_length=60, required=False, help_text="可不填（匿名反映）。"
+    )
+    content = forms.CharField(
+        label="反映内容",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写反映内容。"},
+    )
+
+    def __init__(self, *args, nominations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nomination"].queryset = nominations
+        self.fields["nomination"].label_from_instance = lambda n: (
+            f"{n.name}（{n.post.name}）" if n.post_id else n.name
+        )
+
+
+class ObjectionHandleForm(forms.Form):
+    handling = forms.CharField(
+        label="核查处理情况",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写核查处理情况。"},
+    )
+    result = forms.ChoiceField(
+        label="处理结果",
+        choices=ObjectionResult.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择处理结果。", "invalid_choice": "请选择处理结果。"},
     )

@@ -18,6 +18,7 @@ from qpdo.workflow.models import ApprovalSubject
 from .enums import (
     SCORE_MAX,
     Carrier,
+    ObjectionResult,
     PlanMethod,
     PostForm,
     Source,
@@ -51,6 +52,17 @@ class StarYear(models.Model):
         editable=False,
     )
     announcement = models.TextField("公布说明", blank=True, editable=False)
+    publicity_starts_on = models.DateField("公示开始日期", null=True, blank=True, editable=False)
+    publicity_ends_on = models.DateField("公示截止日期", null=True, blank=True, editable=False)
+    publicized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发布公示人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = "年度设置"
@@ -67,6 +79,10 @@ class StarYear(models.Model):
     @property
     def is_announced(self) -> bool:
         return self.announced_at is not None
+
+    @property
+    def is_publicized(self) -> bool:
+        return self.publicity_starts_on is not None
 
 
 class PostCategory(models.Model):
@@ -451,3 +467,58 @@ class PrintedCopy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}（{self.nomination.name}）"
+
+
+class Objection(models.Model):
+    """An objection received during the 公示 of the chosen stars, and how it was handled."""
+
+    star_year = models.ForeignKey(
+        StarYear, verbose_name="年度", on_delete=models.PROTECT, related_name="objections"
+    )
+    nomination = models.ForeignKey(
+        Nomination, verbose_name="涉及人选", on_delete=models.PROTECT, related_name="objections"
+    )
+    received_on = models.DateField("收到日期")
+    raised_by = models.CharField(
+        "反映人", max_length=60, blank=True, help_text="可不填（匿名反映）。"
+    )
+    content = models.TextField("反映内容", max_length=1000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_name = models.CharField("登记人姓名", max_length=60)
+    recorded_at = models.DateTimeField("登记时间", default=clock.now)
+    handling = models.TextField("核查处理情况", max_length=1000, blank=True, editable=False)
+    result = models.CharField(
+        "处理结果", max_length=20, choices=ObjectionResult.choices, blank=True, editable=False
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="办理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    handled_by_name = models.CharField("办理人姓名", max_length=60, blank=True, editable=False)
+    handled_at = models.DateTimeField("办结时间", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "公示异议"
+        verbose_name_plural = "公示异议"
+        ordering = ["star_year", "received_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(handled_at__isnull=True, result="")
+                | (Q(handled_at__isnull=False) & ~Q(result="")),
+                name="stars_objection_handled_with_result",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"对{self.nomination.name}的公示异议（{self.received_on}）"
+
+    @property
+    def is_handled(self) -> bool:
+        return self.handled_at is not None

@@ -30,10 +30,11 @@ from qpdo.workflow.selectors import signed_opinions
 
 from . import rules
 from .chains import NOMINATION_CHAIN
-from .enums import Source
+from .enums import PUBLICITY_WORKING_DAYS, ObjectionResult, Source
 from .models import (
     CultivationPlan,
     Nomination,
+    Objection,
     Post,
     PostCategory,
     PrintedCopy,
@@ -672,6 +673,105 @@ def dashboard_panel_for(*, user) -> dict | None:
         if star_year.is_announced or rules.may_see_selection(user)
         else None,
         "summary_done": summary_done,
+        # 公示 before 公布: what the 机关党支部 and the 办党组 follow on their 工作台.
+        "publicity": publicity_for(star_year)
+        if has_role(user, Role.PARTY_BRANCH, Role.PARTY_GROUP)
+        and (star_year.is_publicized or star_year.is_announced)
+        else None,
         "may_nominate": rules.may_nominate(user),
         "may_select": rules.may_select(user),
+    }
+
+
+# 公示 before 公布 ---------------------------------------------------------------------------
+
+
+def publicity_end(starts_on: datetime.date, working_days: int) -> datetime.date:
+    """Return the last day of a 公示 of `working_days` working days from `starts_on` (the start
+    counts when it is a working day; Saturdays and Sundays are skipped)."""
+    day, counted = starts_on, 0
+    while True:
+        if day.weekday() < 5:
+            counted += 1
+            if counted == working_days:
+                return day
+        day += datetime.timedelta(days=1)
+
+
+def star_nominations(star_year: StarYear) -> QuerySet[Nomination]:
+    """Return the nominations of the chosen stars (what a 公示 objection may concern)."""
+    return Nomination.objects.filter(
+        campaign=star_year.campaign, star__isnull=False
+    ).select_related("post")
+
+
+def objection_get(*, pk: int) -> Objection:
+    objection = (
+        Objection.objects.select_related("star_year__campaign", "nomination").filter(pk=pk).first()
+    )
+    if objection is None:
+        raise Http404("未找到该公示异议。")
+    return objection
+
+
+def objections_of(star_year: StarYear) -> QuerySet[Objection]:
+    return Objection.objects.filter(star_year=star_year).select_related(
+        "nomination__post", "nomination__unit"
+    )
+
+
+def announce_blockers(star_year: StarYear, *, today: datetime.date | None = None) -> list[str]:
+    """Return why the stars cannot be announced yet (empty: they can). The one rule the
+    公布 service applies and the pages show."""
+    today = today or clock.today()
+    year = star_year.year
+    if star_year.is_announced:
+        return [f"{year}年度“岗位之星”已于{cn_date(star_year.announced_at)}公布。"]
+    chosen = list(stars_of(star_year.campaign))
+    if len(chosen) != star_year.quota:
+        return [
+            f"{year}年度“岗位之星”名额为{star_year.quota}名，目前已确定{len(chosen)}名，"
+            f"须确定满{star_year.quota}名并经公示后方可公布。"
+        ]
+    if not star_year.is_publicized:
+        return [f"{year}年度“岗位之星”人选尚未公示：须先公示，公示期满后方可公布。"]
+    reasons = []
+    if today <= star_year.publicity_ends_on:
+        reasons.append(
+            f"公示期为{cn_date(star_year.publicity_starts_on)}至"
+            f"{cn_date(star_year.publicity_ends_on)}，期满后方可公布。"
+        )
+    objections = list(objections_of(star_year))
+    open_ones = [o for o in objections if not o.is_handled]
+    if open_ones:
+        names = "、".join(dict.fromkeys(o.nomination.name for o in open_ones))
+        reasons.append(f"尚有{len(open_ones)}件公示异议未办结（涉及{names}），办结后方可公布。")
+    star_ids = {s.nomination_id for s in chosen}
+    upheld = [
+        o for o in objections if o.result == ObjectionResult.UPHELD and o.nomination_id in star_ids
+    ]
+    if upheld:
+        names = "、".join(dict.fromkeys(o.nomination.name for o in upheld))
+        reasons.append(f"对{names}的异议经核查属实：须撤销公示、调整人选并重新公示后方可公布。")
+    return reasons
+
+
+def publicity_for(star_year: StarYear, *, today: datetime.date | None = None) -> dict:
+    """Return the 公示 as pages show it: dates, state, objections and what blocks 公布."""
+    today = today or clock.today()
+    objections = list(objections_of(star_year)) if star_year.is_publicized else []
+    state = "none"
+    if star_year.is_announced:
+        state = "announced"
+    elif star_year.is_publicized:
+        state = "running" if today <= star_year.publicity_ends_on else "ended"
+    return {
+        "state": state,
+        "starts_on": star_year.publicity_starts_on,
+        "ends_on": star_year.publicity_ends_on,
+        "objections": objections,
+        "open_objections": sum(1 for o in objections if not o.is_handled),
+        "blockers": announce_blockers(star_year, today=today),
+        "default_end": publicity_end(today, PUBLICITY_WORKING_DAYS),
+        "working_days": PUBLICITY_WORKING_DAYS,
     }

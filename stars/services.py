@@ -34,10 +34,12 @@ from .enums import (
     NOMINEE_MAX_AGE,
     NOMINEE_MIN_AGE,
     PLAN_TEXT_MAX_CHARS,
+    PUBLICITY_WORKING_DAYS,
     SCORE_MAX,
     SOURCES_OF_FORM,
     YEARS_ON_POST_MAX,
     Carrier,
+    ObjectionResult,
     PlanMethod,
     PostForm,
     Source,
@@ -48,6 +50,7 @@ from .models import (
     SUMMARY_VALIDATOR,
     CultivationPlan,
     Nomination,
+    Objection,
     Post,
     PrintedCopy,
     Score,
@@ -608,6 +611,7 @@ def star_select(*, acting_user, nomination: Nomination, citation: str = "") -> S
             raise PermissionDenied("只有办党组可以确定“岗位之星”。")
         if star_year.is_announced:
             raise ValidationError(f"{star_year.year}年度“岗位之星”已公布，不能再调整人选。")
+        _refuse_if_publicized(star_year)
         nomination.approval.refresh_from_db()
         if not rules.is_selectable(nomination):
             raise ValidationError(
@@ -653,6 +657,7 @@ def star_unselect(*, acting_user, star: Star) -> None:
             raise PermissionDenied("只有办党组可以调整“岗位之星”人选。")
         if star_year.is_announced:
             raise ValidationError(f"{star_year.year}年度“岗位之星”已公布，不能再调整人选。")
+        _refuse_if_publicized(star_year)
         audit_record(
             action=AuditAction.CHANGE,
             actor=acting_user,
@@ -682,6 +687,184 @@ def star_citation_set(*, acting_user, star: Star, citation: str) -> Star:
     return star
 
 
+def _refuse_if_publicized(star_year: StarYear) -> None:
+    if star_year.is_publicized:
+        raise ValidationError(
+            f"{star_year.year}年度“岗位之星”人选正在公示（"
+            f"{selectors.cn_date(star_year.publicity_starts_on)}至"
+            f"{selectors.cn_date(star_year.publicity_ends_on)}），不能调整人选；"
+            "如需调整，请先撤销公示。"
+        )
+
+
+def stars_publicize(
+    *,
+    acting_user,
+    star_year: StarYear,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+) -> StarYear:
+    """Publish the chosen stars for a 公示 (default: from today, 5 working days)."""
+    with transaction.atomic():
+        locked = _star_year_locked(star_year.campaign)
+        if not rules.may_select(acting_user):
+            raise PermissionDenied("只有办党组可以发布“岗位之星”人选公示。")
+        if locked.is_announced:
+            raise ValidationError(f"{locked.year}年度“岗位之星”已公布，不再公示。")
+        if locked.is_publicized:
+            raise ValidationError(
+                f"{locked.year}年度“岗位之星”人选已在公示（至"
+                f"{selectors.cn_date(locked.publicity_ends_on)}）。"
+            )
+        chosen = selectors.stars_of(locked.campaign).count()
+        if chosen != locked.quota:
+            raise ValidationError(
+                f"{locked.year}年度“岗位之星”名额为{locked.quota}名，目前已确定{chosen}名，"
+                f"须确定满{locked.quota}名后方可公示。"
+            )
+        today = clock.today()
+        starts_on = starts_on or today
+        if starts_on < today:
+            raise ValidationError("公示开始日期不能早于今天。")
+        ends_on = ends_on or selectors.publicity_end(starts_on, PUBLICITY_WORKING_DAYS)
+        if ends_on < starts_on:
+            raise ValidationError("公示截止日期不能早于开始日期。")
+        locked.publicity_starts_on, locked.publicity_ends_on = starts_on, ends_on
+        locked.publicized_by = acting_user
+        locked.save(update_fields=["publicity_starts_on", "publicity_ends_on", "publicized_by"])
+        names = "、".join(s.nomination.name for s in selectors.stars_of(locked.campaign))
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=locked,
+            detail=(
+                f"公示{locked.year}年度“岗位之星”人选（{names}）："
+                f"{selectors.cn_date(starts_on)}至{selectors.cn_date(ends_on)}"
+            ),
+        )
+    return locked
+
+
+def stars_publicity_withdraw(*, acting_user, star_year: StarYear, reason: str) -> StarYear:
+    """Withdraw a 公示 (to change the chosen stars after an objection); objections stay."""
+    reason = normalise_text(reason)
+    with transaction.atomic():
+        locked = _star_year_locked(star_year.campaign)
+        if not rules.may_select(acting_user):
+            raise PermissionDenied("只有办党组可以撤销“岗位之星”人选公示。")
+        if locked.is_announced or not locked.is_publicized:
+            raise ValidationError(f"{locked.year}年度“岗位之星”没有正在进行的公示。")
+        if not reason:
+            raise ValidationError("请填写撤销公示的原因。")
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=locked,
+            detail=(
+                f"撤销{locked.year}年度“岗位之星”人选公示（"
+                f"{selectors.cn_date(locked.publicity_starts_on)}至"
+                f"{selectors.cn_date(locked.publicity_ends_on)}）：{reason[:200]}"
+            ),
+        )
+        locked.publicity_starts_on = locked.publicity_ends_on = None
+        locked.publicized_by = None
+        locked.save(update_fields=["publicity_starts_on", "publicity_ends_on", "publicized_by"])
+    return locked
+
+
+def objection_record(
+    *,
+    acting_user,
+    star_year: StarYear,
+    nomination: Nomination,
+    received_on: datetime.date,
+    raised_by: str,
+    content: str,
+) -> Objection:
+    """Record an objection received during the 公示 (机关党支部 or 办党组)."""
+    content, raised_by = normalise_text(content), " ".join((raised_by or "").split())
+    with transaction.atomic():
+        locked = _star_year_locked(star_year.campaign)
+        if not rules.may_handle_objections(acting_user):
+            raise PermissionDenied("只有机关党支部或办党组可以登记公示异议。")
+        if not locked.is_publicized or locked.is_announced:
+            raise ValidationError("只有公示期间（公布之前）可以登记公示异议。")
+        errors = {}
+        if not Star.objects.filter(campaign=locked.campaign, nomination=nomination).exists():
+            errors["nomination"] = f"{nomination.name}不在公示的“岗位之星”人选之中。"
+        if not isinstance(received_on, datetime.date):
+            errors["received_on"] = "请填写收到日期。"
+        elif not locked.publicity_starts_on <= received_on <= clock.today():
+            errors["received_on"] = (
+                f"收到日期须在公示开始（{selectors.cn_date(locked.publicity_starts_on)}）"
+                "之后、不晚于今天。"
+            )
+        if not content:
+            errors["content"] = "请填写反映内容。"
+        elif count_chars(content) > 1000:
+            errors["content"] = "反映内容不超过1000字。"
+        if len(raised_by) > 60:
+            errors["raised_by"] = "反映人不超过60个字。"
+        if errors:
+            raise ValidationError(errors)
+        objection = Objection.objects.create(
+            star_year=locked,
+            nomination=nomination,
+            received_on=received_on,
+            raised_by=raised_by,
+            content=content,
+            recorded_by=acting_user,
+            recorded_by_name=display_name(acting_user),
+            recorded_at=clock.now(),
+        )
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=nomination,
+            detail=f"登记{locked.year}年度“岗位之星”公示异议（涉及{nomination.name}）",
+        )
+    return objection
+
+
+def objection_handle(*, acting_user, objection: Objection, handling: str, result: str) -> Objection:
+    """Conclude an objection: what was checked and done, and the result (once)."""
+    handling = normalise_text(handling)
+    with transaction.atomic():
+        locked = _star_year_locked(objection.star_year.campaign)
+        objection = Objection.objects.select_for_update().get(pk=objection.pk)
+        if not rules.may_handle_objections(acting_user):
+            raise PermissionDenied("只有机关党支部或办党组可以办理公示异议。")
+        if locked.is_announced:
+            raise ValidationError(f"{locked.year}年度“岗位之星”已公布，不能再办理异议。")
+        if objection.is_handled:
+            raise ValidationError(
+                f"该异议已由{objection.handled_by_name}于{selectors.cn_date(objection.handled_at)}办结。"
+            )
+        errors = {}
+        if not handling:
+            errors["handling"] = "请填写核查处理情况。"
+        elif count_chars(handling) > 1000:
+            errors["handling"] = "核查处理情况不超过1000字。"
+        if result not in ObjectionResult.values:
+            errors["result"] = "请选择处理结果。"
+        if errors:
+            raise ValidationError(errors)
+        objection.handling, objection.result = handling, result
+        objection.handled_by, objection.handled_by_name = acting_user, display_name(acting_user)
+        objection.handled_at = clock.now()
+        objection.save()
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=objection.nomination,
+            detail=(
+                f"办结{locked.year}年度“岗位之星”公示异议（涉及{objection.nomination.name}）："
+                f"{objection.get_result_display()}"
+            ),
+        )
+    return objection
+
+
 def stars_announce(*, acting_user, star_year: StarYear, text: str = "") -> StarYear:
     """Announce the year's stars once exactly the quota is chosen; tell the office."""
     from django.urls import reverse
@@ -690,16 +873,10 @@ def stars_announce(*, acting_user, star_year: StarYear, text: str = "") -> StarY
         locked = _star_year_locked(star_year.campaign)
         if not rules.may_select(acting_user):
             raise PermissionDenied("只有办党组可以公布“岗位之星”。")
-        if locked.is_announced:
-            raise ValidationError(
-                f"{locked.year}年度“岗位之星”已于{selectors.cn_date(locked.announced_at)}公布。"
-            )
+        blockers = selectors.announce_blockers(locked)
+        if blockers:
+            raise ValidationError(blockers)
         stars = list(selectors.stars_of(locked.campaign))
-        if len(stars) != locked.quota:
-            raise ValidationError(
-                f"{locked.year}年度“岗位之星”名额为{locked.quota}名，目前已确定{len(stars)}名，"
-                f"须确定满{locked.quota}名后方可公布。"
-            )
         names = "、".join(f"{s.nomination.name}（{s.nomination.post.name}）" for s in stars)
         locked.announced_at = clock.now()
         locked.announced_by = acting_user

@@ -215,3 +215,13 @@ def pdf_upload(name: str = "总结.pdf") -> SimpleUploadedFile:
 
 
 OCT_20 = datetime.date(2024, 10, 20)
+
+
+def publicize(demo_user, star_year, *, on=(2024, 10, 29), ends=(2024, 10, 31)):
+    """Publish the chosen stars for a 公示 (29–31 October 2024 unless told): 公布 needs it."""
+    with clock.frozen(clock.at(*on)):
+        return services.stars_publicize(
+            acting_user=demo_user("party_group"),
+            star_year=star_year,
+            ends_on=datetime.date(*ends),
+        )

@@ -19,7 +19,7 @@ from stars import selectors, services
 from stars.enums import Source
 from stars.models import Nomination, Post
 
-from .conftest import competition_entry, nomination_data, photo_upload
+from .conftest import competition_entry, nomination_data, photo_upload, publicize
 
 
 def _data(demo_user, post_of, nominee="胡晓琳", **overrides):
@@ -352,6 +352,7 @@ def test_nominations_refused_after_announcement(
 ):
     for nomination in approved_nominations(4):
         services.star_select(acting_user=demo_user("party_group"), nomination=nomination)
+    publicize(demo_user, star_year)
     with clock.frozen(clock.at(2024, 11, 1)):
         services.stars_announce(acting_user=demo_user("party_group"), star_year=star_year)
     with pytest.raises(ValidationError) as error:

@@ -8,6 +8,7 @@ import itertools
 
 import pytest
 
+from qpdo.org import clock
 from qpdo.workflow.enums import State
 from stars import services
 from stars.models import Nomination, SummaryReport
@@ -15,7 +16,7 @@ from tests.forms import PageForm
 from tests.stars.test_pdf import pdftotext
 from tests.utils import assert_constant_queries, element_text
 
-from .conftest import competition_entry, pdf_upload, photo_upload
+from .conftest import competition_entry, pdf_upload, photo_upload, publicize
 
 
 @pytest.fixture
@@ -324,7 +325,9 @@ def test_selection_page_refuses_a_fifth_with_the_reason(client, login, approved_
     response = client.post(f"/stars/nominations/{nominations[4].pk}/select/", follow=True)
     page = response.content.decode()
     assert "名额为4名，已确定4名" in page and "不能再确定第5名" in page
-    assert "公布“岗位之星”" in page
+    # Four chosen: next comes the 公示 (公布 only after it).
+    assert 'data-testid="publicize-form"' in page and 'data-testid="announce-form"' not in page
+    assert "暂不能公布：2024年度“岗位之星”人选尚未公示" in page
 
 
 @pytest.mark.parametrize("username", ["baozhang_head", "member"])
@@ -343,7 +346,9 @@ def test_showcase_is_public_only_after_announcement(
     assert "尚未公布" in page and "胡晓琳" not in page
     login("party_group")
     assert "拟定人选" in client.get("/stars/showcase/").content.decode()
-    client.post("/stars/selection/announce/")
+    publicize(demo_user, star_year)
+    with clock.frozen(clock.at(2024, 11, 1)):
+        client.post("/stars/selection/announce/")
     login("baozhang_head")
     page = client.get("/stars/showcase/").content.decode()
     assert "胡晓琳" in page and "经办党组研究" in page

@@ -184,13 +184,14 @@ def _seed_year(log) -> None:
                 "birth_month": staff.birth_month,
                 "years_on_post": row["years_on_post"],
                 "source": row["source"],
-                # The 比武 entry of the nominee's year in that 专业 (campaigns' demo records it).
+                # The 比武 entry of the nominee's year in that 专业 (campaigns' demo records it;
+                # on an early demo day it is not held yet, nor is the 申报表 filed).
                 "competition_entry": (
-                    CompetitionEntry.objects.get(
+                    CompetitionEntry.objects.filter(
                         staff=staff,
                         competition__campaign=campaign,
                         competition__discipline=row["competition"],
-                    )
+                    ).first()
                     if row.get("competition")
                     else None
                 ),

@@ -54,6 +54,13 @@ class DivisionTablePdfView(ScheduleDownloadMixin, View):
         return DivisionTableExporter(_campaign_or_404()).pdf_response()
 
 
+class DivisionTableDocxView(ScheduleDownloadMixin, View):
+    """附表1 工作分工表 as Word, laid out as the PDF."""
+
+    def get(self, request):
+        return DivisionTableExporter(_campaign_or_404()).docx_response()
+
+
 class ProgrammeXlsxView(ScheduleDownloadMixin, View):
     """Every topic of the year the user may see (scoped by selectors.programme_rows)."""
 

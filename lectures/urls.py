@@ -35,6 +35,7 @@ urlpatterns = [
     path("topics/<int:pk>/edit/", views.TopicUpdateView.as_view(), name="topic-update"),
     path("division.xlsx", export_views.DivisionTableXlsxView.as_view(), name="division-xlsx"),
     path("division.pdf", export_views.DivisionTablePdfView.as_view(), name="division-pdf"),
+    path("division.docx", export_views.DivisionTableDocxView.as_view(), name="division-docx"),
     path("programme.xlsx", export_views.ProgrammeXlsxView.as_view(), name="programme-xlsx"),
     path("schedule.ics", export_views.CalendarDownloadView.as_view(), name="calendar-ics"),
     path("calendar/<str:token>.ics", export_views.CalendarFeedView.as_view(), name="calendar-feed"),

@@ -30,3 +30,8 @@ SESSION_REFRESH_AFTER = 3600
 # Tests move the portal clock by days or years after signing in (deadlines, demo days); the
 # 12-hour absolute session cap would end those sessions. Its own test sets the real value.
 SESSION_ABSOLUTE_HOURS = 24 * 365 * 100
+
+# Whole list pages are not cached in tests: many tests write with update()/bulk_create (no
+# signal, no data-version bump) between two requests of the same page. tests/perf/ switches
+# the page cache on for its own tests.
+QPDO_PAGE_CACHE = False

@@ -3,11 +3,12 @@
 The lists (工作事项 and 整改事项) with milestones, progress reports with evidence verified by
 the 办领导 (on time, late, returned once, one still waiting), 回头看 (one consolidated, one
 relapsed into a new rectification item, one still due), teams, mentoring pairs with check-ins,
-rotations, two 比武 with results, quarterly stars, the 四个够不够 discussions of every
+rotations, quarterly stars, the 四个够不够 discussions of every
 section, and the monthly rankings: March to October published, November waiting for the
 leader's confirmation, December still to be compiled.
 
-It runs after the programmes' demo records, so the rankings include their numbers.
+It runs after the programmes' demo records, so the rankings include their numbers. The 比武
+with their results (`build_competitions`) run before them: a 岗位之星 申报表 cites its 比武 entry.
 """
 
 from __future__ import annotations
@@ -1128,58 +1129,6 @@ def build(log) -> None:
         "zonghe_head",
     )
 
-    # --- 比武 ---------------------------------------------------------------------------------
-    def competition(title, discipline, level, organiser, held, place, entries):
-        holder = {}
-
-        def register():
-            holder["c"] = services.competition_save(
-                acting_user=_user(coordinator),
-                campaign=campaign,
-                data={
-                    "title": title,
-                    "discipline": discipline,
-                    "level": level,
-                    "organiser": organiser,
-                    "held_on": day(held),
-                    "place": place,
-                    "max_score": Decimal(100),
-                    "note": "",
-                },
-            )
-
-        def results():
-            services.competition_results_save(
-                acting_user=_user(coordinator),
-                competition=holder["c"],
-                rows=[
-                    {"staff": _staff(n), "score": Decimal(str(s)), "award": a}
-                    for n, s, a in entries
-                ],
-            )
-
-        timeline.on(at(YEAR, held[0], 1, 9, 0), register)
-        timeline.on(at(YEAR, *held, 18, 0), results)
-
-    competition(
-        "区国动办潜力调查业务比武",
-        "潜力调查",
-        CompetitionLevel.OFFICE,
-        "区国动办",
-        (6, 20),
-        "区国动办三楼会议室",
-        [("黄俊杰", 95, "第一名"), ("许婷", 88, ""), ("周浩", 88, ""), ("郑雨欣", 80, "")],
-    )
-    competition(
-        f"{demo_year.year()}年上海市国动系统通信警报专业技能比武",
-        "通信警报",
-        CompetitionLevel.CITY,
-        "市国动办",
-        (9, 12),
-        "市民防指挥中心",
-        [("胡晓琳", 92.5, "一等奖"), ("林涛", 85, "二等奖"), ("杨帆", 78, "优秀奖")],
-    )
-
     # --- 季度之星 ----------------------------------------------------------------------------------
     def star(quarter, name, deeds, chosen):
         """The person's 科室负责人 recommends; 综合科 reviews the next day; 办党组 decides."""
@@ -1354,6 +1303,105 @@ def build(log) -> None:
     outputs.run()
     log(
         f"{len(items)} 项清单事项（其中整改 {len(RECTIFICATIONS)} 项）、{len(reports)} 份进展报告、"
-        "3 个团队、3 对带教、2 人次交流锻炼、2 场比武、5 人次季度之星、4 场大讨论、"
+        "3 个团队、3 对带教、2 人次交流锻炼、5 人次季度之星、4 场大讨论、"
         "3—10月排名已公布、11月待确认"
     )
+
+
+# 比武 with their results: title ({year}: the year built), 专业, level, organiser, held on, place,
+# and (name, score, award) per entrant.
+COMPETITIONS = [
+    (
+        "区国动办潜力调查业务比武",
+        "潜力调查",
+        CompetitionLevel.OFFICE,
+        "区国动办",
+        (6, 20),
+        "区国动办三楼会议室",
+        [("黄俊杰", 95, "第一名"), ("许婷", 88, ""), ("周浩", 88, ""), ("郑雨欣", 80, "")],
+    ),
+    (
+        "{year}年上海市国防动员指挥所业务比武",
+        "组织指挥",
+        CompetitionLevel.CITY,
+        "市国动办",
+        (7, 18),
+        "市国防动员指挥中心",
+        [("陈志刚", 94, "团体一等奖、优秀指挥员")],
+    ),
+    (
+        "{year}年上海市人防行政执法案卷评查",
+        "行政执法",
+        CompetitionLevel.CITY,
+        "市国动办",
+        (8, 22),
+        "市国动办",
+        [("周浩", 88, "优秀案卷、个人三等奖")],
+    ),
+    (
+        "{year}年上海市国动系统通信警报专业技能比武",
+        "通信警报",
+        CompetitionLevel.CITY,
+        "市国动办",
+        (9, 12),
+        "市民防指挥中心",
+        [("胡晓琳", 92.5, "一等奖"), ("林涛", 85, "二等奖"), ("杨帆", 78, "优秀奖")],
+    ),
+    (
+        "{year}年青浦区应急救援技能比武",
+        "防护救援",
+        CompetitionLevel.DISTRICT,
+        "区应急管理局",
+        (9, 20),
+        "区应急救援训练基地",
+        [("马骏", 96, "个人第一名")],
+    ),
+]
+
+
+def build_competitions(log) -> None:
+    """Record the year's 比武 and their results (before the 岗位之星 申报表 that cite them)."""
+    from .models import Competition
+
+    campaign = Campaign.objects.filter(year=demo_year.year()).first()
+    if campaign is None or Competition.objects.filter(campaign=campaign).exists():
+        return
+    timeline = Timeline()
+    coordinator = "zonghe_head"
+
+    def competition(title, discipline, level, organiser, held, place, entries):
+        holder = {}
+
+        def register():
+            holder["c"] = services.competition_save(
+                acting_user=_user(coordinator),
+                campaign=campaign,
+                data={
+                    "title": title.format(year=demo_year.year()),
+                    "discipline": discipline,
+                    "level": level,
+                    "organiser": organiser,
+                    "held_on": demo_year.day(YEAR, *held),
+                    "place": place,
+                    "max_score": Decimal(100),
+                    "note": "",
+                },
+            )
+
+        def results():
+            services.competition_results_save(
+                acting_user=_user(coordinator),
+                competition=holder["c"],
+                rows=[
+                    {"staff": _staff(n), "score": Decimal(str(s)), "award": a}
+                    for n, s, a in entries
+                ],
+            )
+
+        timeline.on(at(YEAR, held[0], 1, 9, 0), register)
+        timeline.on(at(YEAR, *held, 18, 0), results)
+
+    for row in COMPETITIONS:
+        competition(*row)
+    timeline.run()
+    log(f"{Competition.objects.filter(campaign=campaign).count()} 场比武（含成绩）")

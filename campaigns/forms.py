@@ -6,7 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 
-from qpdo.documents.forms import MultipleFileField
+from qpdo.documents.forms import KeepUploadsMixin, MultipleFileField
 from qpdo.org.models import Staff, Unit
 
 from .enums import CompetitionLevel, FourQuestions, ItemKind, OutputKind, RecheckOutcome, TeamKind
@@ -160,7 +160,7 @@ def milestone_initial(milestones: list[Milestone]) -> list[dict]:
     return [{"id": m.pk, "title": m.title, "due_on": m.due_on} for m in milestones]
 
 
-class ReportForm(forms.Form):
+class ReportForm(KeepUploadsMixin, forms.Form):
     milestone = forms.ModelChoiceField(
         label="本次达到的节点",
         queryset=Milestone.objects.none(),
@@ -238,7 +238,7 @@ class TeamForm(forms.Form):
         self.helper = _helper()
 
 
-class TeamOutputForm(forms.Form):
+class TeamOutputForm(KeepUploadsMixin, forms.Form):
     kind = forms.ChoiceField(label="成果类别", choices=OutputKind.choices)
     title = forms.CharField(label="成果名称", max_length=100)
     achieved_on = forms.DateField(label="形成日期", widget=date_input())
@@ -406,7 +406,7 @@ class QuarterStarEditForm(forms.Form):
         self.helper = _helper()
 
 
-class DiscussionForm(forms.Form):
+class DiscussionForm(KeepUploadsMixin, forms.Form):
     unit = UnitField(label="科室", queryset=Unit.objects.none())
     held_on = forms.DateField(label="日期", widget=date_input())
     place = forms.CharField(label="地点", max_length=100)

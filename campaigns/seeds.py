@@ -87,7 +87,15 @@ def seed_demo_years(log) -> None:
         log(f"{year}年实践活动（由{source.year}年复制）")
 
 
-@register(order=300, name="实践活动演示记录（清单、进展、团队、带教、比武、排名）", records=True)
+@register(order=230, name="比武演示记录（比武及成绩，申报表引用）", records=True)
+def seed_demo_competitions(log) -> None:
+    from .demo import build_competitions
+    from .demo_year import each_year
+
+    each_year(build_competitions, log)
+
+
+@register(order=300, name="实践活动演示记录（清单、进展、团队、带教、排名）", records=True)
 def seed_demo_records(log) -> None:
     from .demo import build
     from .demo_year import each_year

@@ -45,3 +45,19 @@ def may_view_schedule(user) -> bool:
         return True
     unit = user_unit(user)
     return unit is not None and unit.kind not in OUTREACH_UNIT_KINDS
+
+
+def may_request_slot(user) -> bool:
+    """Return whether the user may ask for an extra slot: a section head of a campaign unit."""
+    return may_propose_topic(user)
+
+
+def may_resubmit_slot_request(user, slot_request) -> bool:
+    """Return whether the user may change and send again a returned or withdrawn request."""
+    unit = user_unit(user)
+    return (
+        slot_request.approval.is_editable
+        and has_role(user, Role.SECTION_HEAD)
+        and unit is not None
+        and unit.pk == slot_request.unit_id
+    )

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "qpdo.org.sessions.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "qpdo.documents.middleware.UploadProgressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -283,6 +284,7 @@ QPDO_WORKER_SWEEP_SECONDS = int(os.environ.get("QPDO_WORKER_SWEEP_SECONDS", "30"
 QPDO_DAILY_TASKS = [
     ("remind_overdue", "08:00", "qpdo.workflow.tasks.remind_overdue"),
     ("remind_campaign", "08:05", "campaigns.tasks.remind_campaign"),
+    ("clear_pending_uploads", "03:30", "qpdo.documents.tasks.clear_pending_uploads"),
 ]
 
 # Shared by every app server: LocMem when CACHE_URL is unset, Redis for redis://….

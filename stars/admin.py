@@ -14,6 +14,7 @@ from . import exports, rules, selectors, services
 from .models import (
     CultivationPlan,
     Nomination,
+    Objection,
     Post,
     PostCategory,
     PrintedCopy,
@@ -40,16 +41,42 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(StarYear)
 class StarYearAdmin(admin.ModelAdmin):
     list_display = ["__str__", "quota", "announced_at", "announced_by"]
-    readonly_fields = ["announced_at", "announced_by", "announcement"]
+    readonly_fields = [
+        "publicity_starts_on",
+        "publicity_ends_on",
+        "publicized_by",
+        "announced_at",
+        "announced_by",
+        "announcement",
+    ]
     list_select_related = ["campaign", "announced_by"]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None:
             fields.append("campaign")
-            if obj.is_announced:
-                fields.append("quota")  # the announced stars were chosen against it
+            if obj.is_announced or obj.is_publicized:
+                fields.append("quota")  # the published stars were chosen against it
         return fields
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Objection)
+class ObjectionAdmin(admin.ModelAdmin):
+    """公示 objections, read-only: they are recorded and concluded on the 评选比较 page."""
+
+    list_display = ["nomination", "received_on", "raised_by", "result", "handled_by_name"]
+    list_filter = ["star_year", "result"]
+    list_select_related = ["nomination"]
+    list_per_page = 50
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -170,7 +197,7 @@ def export_selected(modeladmin, request, queryset):
 class NominationAdmin(ApprovalAdminMixin, admin.ModelAdmin):
     list_display = ["name", "unit", "post", "source", "is_star"]
     list_filter = ["campaign", "unit", "post__category__name", "source"]
-    search_fields = ["name", "deeds", "competition"]
+    search_fields = ["name", "deeds", "competition_record__title"]
     list_per_page = 50
     actions = [print_selected, export_selected]
     fields = [
@@ -186,8 +213,7 @@ class NominationAdmin(ApprovalAdminMixin, admin.ModelAdmin):
         "post",
         "years_on_post",
         "source",
-        "competition",
-        "competition_result",
+        "competition_display",
         "deeds",
         "form_links",
     ]
@@ -208,6 +234,10 @@ class NominationAdmin(ApprovalAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # sections fill the 申报表 in the portal
+
+    @admin.display(description="比武成绩")
+    def competition_display(self, obj):
+        return selectors.nomination_competition_text(obj) or "—"
 
     @admin.display(description="出生年月")
     def birth_month_display(self, obj):

@@ -81,3 +81,13 @@ PLAN_TEXT_MAX_CHARS = 1000
 SUBMITTED_STATES = frozenset(
     {State.IN_REVIEW, State.RETURNED, State.WITHDRAWN, State.APPROVED, State.REJECTED}
 )
+
+
+PUBLICITY_WORKING_DAYS = 5  # 公示期: 5 working days unless the 办党组 sets another end
+
+
+class ObjectionResult(models.TextChoices):
+    """How a 公示 objection was concluded."""
+
+    NOT_UPHELD = "not_upheld", "经核查不属实，维持人选"
+    UPHELD = "upheld", "经核查属实，调整人选"

@@ -19,7 +19,7 @@ from qpdo.documents.pdf import render_pdf
 from qpdo.documents.qr import qr_png
 
 from .enums import Standard
-from .selectors import is_star
+from .selectors import is_star, nomination_competition_text, with_competition_texts
 
 
 class NominationPdfExporter:
@@ -43,6 +43,37 @@ class NominationPdfExporter:
         return render_pdf(self.template_name, self.context())
 
 
+class PostTablePdfExporter:
+    """附表1 培树工作分工表 on A4, laid out as the notice prints it: 序号, 类别 (one cell over its
+    posts), 岗位名称, 业务责任部门 (the unit's name for print, e.g. 管理保障中心), 培树形式."""
+
+    template_name = "stars/post/pdf.html"
+
+    def __init__(self, posts, *, star_year) -> None:
+        self.posts = list(posts)
+        self.star_year = star_year
+        self.filename = f"{star_year.year}年度岗位之星培树工作分工表.pdf"
+
+    def groups(self) -> list[dict]:
+        groups: list[dict] = []
+        for post in self.posts:
+            if not groups or groups[-1]["category"] != post.category.name:
+                groups.append({"category": post.category.name, "posts": []})
+            groups[-1]["posts"].append(post)
+        return groups
+
+    def render(self) -> bytes:
+        return render_pdf(
+            self.template_name,
+            {
+                "title": "青浦区国防动员办公室“岗位之星”培树工作分工表",
+                "year": self.star_year.year,
+                "groups": self.groups(),
+                "office_name": settings.QPDO_OFFICE_NAME,
+            },
+        )
+
+
 def _score(value) -> float | None:
     return round(float(value), 2) if value is not None else None
 
@@ -53,7 +84,7 @@ class NominationSummaryExporter(XlsxExporter):
     sheet_name = "申报汇总"
 
     def __init__(self, nominations: Iterable, *, star_year, with_scores: bool) -> None:
-        self.nominations = nominations
+        self.nominations = with_competition_texts(nominations)
         self.star_year = star_year
         self.with_scores = with_scores
         self.title = f"{star_year.year}年度“岗位之星”申报汇总表"
@@ -69,7 +100,7 @@ class NominationSummaryExporter(XlsxExporter):
             Column("出生年月", 10),
             Column("在岗年限", 8),
             Column("产生方式", 14),
-            Column("比武竞赛及成绩", 30),
+            Column("比武成绩", 30),
             Column("审批状态", 20),
         ]
         if with_scores:
@@ -92,7 +123,7 @@ class NominationSummaryExporter(XlsxExporter):
                 f"{n.birth_month.year}年{n.birth_month.month}月" if n.birth_month else "",
                 n.years_on_post,
                 n.get_source_display(),
-                "，".join(p for p in (n.competition, n.competition_result) if p),
+                nomination_competition_text(n),
                 n.approval.state_label,
             ]
             if self.with_scores:

@@ -8,6 +8,7 @@ import re
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from qpdo.documents.forms import KeepUploadsMixin
 from qpdo.org.enums import Education, Gender, PoliticalStatus
 
 from .enums import (
@@ -17,6 +18,7 @@ from .enums import (
     STANDARD_TEXTS,
     YEARS_ON_POST_MAX,
     Carrier,
+    ObjectionResult,
     PlanMethod,
     Source,
     Standard,
@@ -60,7 +62,28 @@ def _choices(enum, empty: str = "请选择"):
     return [("", empty), *enum.choices]
 
 
-class NominationForm(forms.Form):
+def entry_label(entry) -> str:
+    """Return a 比武 entry as offered on the 申报表: whose, which 比武, what result."""
+    parts = [entry.award] if entry.award else []
+    if entry.score is not None:
+        parts.append(f"{entry.score.normalize():f}分")
+    result = "，".join(parts) or "尚未登记成绩"
+    return f"{entry.staff.name}：{entry.competition.title}（{result}）"
+
+
+class EntrySelect(forms.Select):
+    """A select whose options name the person they belong to (the page shows only the
+    chosen nominee's entries; the server checks it again)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-staff"] = str(instance.staff_id)
+        return option
+
+
+class NominationForm(KeepUploadsMixin, forms.Form):
     """Every field of 附表2, the nominee it is about, how they emerged, and the section's
     opinion (needed only when the form is submitted)."""
 
@@ -124,14 +147,15 @@ class NominationForm(forms.Form):
         help_text="采取比武竞赛或评选推荐方式产生培树对象初步人选。",
         error_messages={"invalid_choice": "产生方式只能为比武竞赛或评选推荐。"},
     )
-    competition = forms.CharField(
-        label="比武竞赛名称",
-        max_length=100,
+    competition_entry = forms.ModelChoiceField(
+        label="比武成绩",
+        queryset=None,
         required=False,
-        help_text="例如：2024年上海市人防通信警报专业技能比武",
-    )
-    competition_result = forms.CharField(
-        label="比武竞赛成绩", max_length=50, required=False, help_text="例如：个人二等奖"
+        empty_label="请选择被推荐人的比武成绩",
+        widget=EntrySelect,
+        help_text="成绩以“比武”记录为准：列出本科室人员本年度已登记的比武成绩；"
+        "比武尚未登记的，请先由组织单位在“比武”中登记成绩。",
+        error_messages={"invalid_choice": "所选比武成绩不是本科室人员本年度的比武成绩。"},
     )
     deeds = forms.CharField(
         label=f"主要事迹（{DEEDS_MAX_CHARS}字以内）",
@@ -157,10 +181,14 @@ class NominationForm(forms.Form):
         help_text="提交时由科室负责人签署，将印在申报表“推荐科室意见”栏。",
     )
 
-    def __init__(self, *args, staff, posts, submitting: bool = False, has_photo=False, **kw):
+    def __init__(
+        self, *args, staff, posts, entries, submitting: bool = False, has_photo=False, **kw
+    ):
         super().__init__(*args, **kw)
         self.submitting = submitting
         self.posts = {post.pk: post for post in posts}
+        self.fields["competition_entry"].queryset = entries
+        self.fields["competition_entry"].label_from_instance = entry_label
         self.fields["nominee"].queryset = staff
         self.fields["nominee"].label_from_instance = lambda s: (
             f"{s.name}（{s.position}）" if s.position else s.name
@@ -194,11 +222,10 @@ class NominationForm(forms.Form):
                 continue
             if cleaned.get(field) in (None, ""):
                 self.add_error(field, f"提交前请填写{label}。")
-        if cleaned.get("source") == Source.COMPETITION:
-            if not cleaned.get("competition"):
-                self.add_error("competition", "以比武竞赛方式产生的，请填写比武竞赛名称。")
-            if not cleaned.get("competition_result"):
-                self.add_error("competition_result", "以比武竞赛方式产生的，请填写比武竞赛成绩。")
+        entry_field = "competition_entry"
+        lacks_entry = not cleaned.get(entry_field) and entry_field not in self.errors
+        if cleaned.get("source") == Source.COMPETITION and lacks_entry:
+            self.add_error(entry_field, "以比武竞赛方式产生的，请从比武记录中选择比武成绩。")
         if not (cleaned.get("opinion") or "").strip():
             self.add_error("opinion", "提交时请填写推荐科室意见。")
         return cleaned
@@ -262,7 +289,7 @@ class PlanForm(forms.Form):
         self.helper.disable_csrf = True
 
 
-class SummaryUploadForm(forms.Form):
+class SummaryUploadForm(KeepUploadsMixin, forms.Form):
     file = forms.FileField(
         label="培树工作总结",
         validators=[SUMMARY_VALIDATOR],
@@ -341,4 +368,79 @@ class VerifyForm(forms.Form):
         help_text="申报表页脚印有10位校验码，如 ABCDE-12345；也可用手机扫描二维码。",
         error_messages={"required": "请输入校验码。"},
         widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )
+
+
+class PublicizeForm(forms.Form):
+    starts_on = forms.DateField(
+        label="公示开始日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="不填则从今天开始。",
+        error_messages={"invalid": "请填写正确的日期。"},
+    )
+    ends_on = forms.DateField(
+        label="公示截止日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="不填则为5个工作日（不含周六、周日）。",
+        error_messages={"invalid": "请填写正确的日期。"},
+    )
+
+
+class PublicityWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="撤销原因",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写撤销公示的原因。"},
+    )
+
+
+class ObjectionForm(forms.Form):
+    nomination = forms.ModelChoiceField(
+        label="涉及人选",
+        queryset=None,
+        empty_label="请选择",
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        error_messages={
+            "required": "请选择涉及的人选。",
+            "invalid_choice": "所选人员不在公示的人选之中。",
+        },
+    )
+    received_on = forms.DateField(
+        label="收到日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请填写收到日期。", "invalid": "请填写正确的日期。"},
+    )
+    raised_by = forms.CharField(
+        label="反映人", max_length=60, required=False, help_text="可不填（匿名反映）。"
+    )
+    content = forms.CharField(
+        label="反映内容",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写反映内容。"},
+    )
+
+    def __init__(self, *args, nominations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nomination"].queryset = nominations
+        self.fields["nomination"].label_from_instance = lambda n: (
+            f"{n.name}（{n.post.name}）" if n.post_id else n.name
+        )
+
+
+class ObjectionHandleForm(forms.Form):
+    handling = forms.CharField(
+        label="核查处理情况",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写核查处理情况。"},
+    )
+    result = forms.ChoiceField(
+        label="处理结果",
+        choices=ObjectionResult.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择处理结果。", "invalid_choice": "请选择处理结果。"},
     )

@@ -18,6 +18,7 @@ from qpdo.workflow.models import ApprovalSubject
 from .enums import (
     SCORE_MAX,
     Carrier,
+    ObjectionResult,
     PlanMethod,
     PostForm,
     Source,
@@ -51,6 +52,17 @@ class StarYear(models.Model):
         editable=False,
     )
     announcement = models.TextField("公布说明", blank=True, editable=False)
+    publicity_starts_on = models.DateField("公示开始日期", null=True, blank=True, editable=False)
+    publicity_ends_on = models.DateField("公示截止日期", null=True, blank=True, editable=False)
+    publicized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发布公示人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = "年度设置"
@@ -67,6 +79,10 @@ class StarYear(models.Model):
     @property
     def is_announced(self) -> bool:
         return self.announced_at is not None
+
+    @property
+    def is_publicized(self) -> bool:
+        return self.publicity_starts_on is not None
 
 
 class PostCategory(models.Model):
@@ -251,8 +267,22 @@ class Nomination(ApprovalSubject):
     birth_month = models.DateField("出生年月", null=True, blank=True, help_text="只记年月。")
     years_on_post = models.PositiveSmallIntegerField("在岗年限", null=True, blank=True)
     source = models.CharField("产生方式", max_length=20, choices=Source.choices, blank=True)
-    competition = models.CharField("比武竞赛名称", max_length=100, blank=True)
-    competition_result = models.CharField("比武竞赛成绩", max_length=50, blank=True)
+    competition_record = models.ForeignKey(
+        "campaigns.Competition",
+        verbose_name="比武",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="star_nominations",
+        help_text="以比武竞赛方式产生的：被推荐人参加的比武；成绩以该比武登记的成绩为准。",
+    )
+    competition_legacy = models.CharField(
+        "原填写的比武竞赛情况",
+        max_length=160,
+        blank=True,
+        editable=False,
+        help_text="改为引用比武记录之前填写、未能对应到比武记录的文字。",
+    )
     deeds = models.TextField("主要事迹", blank=True)
     photo = models.ImageField(
         "照片",
@@ -291,14 +321,6 @@ class Nomination(ApprovalSubject):
     @property
     def category(self) -> PostCategory | None:
         return self.post.category if self.post_id else None
-
-    @property
-    def source_text(self) -> str:
-        """Return how the nominee emerged, as printed: 比武竞赛（名称，成绩） or 评选推荐."""
-        if self.source == Source.COMPETITION:
-            detail = "，".join(p for p in (self.competition, self.competition_result) if p)
-            return f"比武竞赛（{detail}）" if detail else "比武竞赛"
-        return self.get_source_display()
 
     def get_workflow_unit(self) -> Unit:
         return self.unit
@@ -445,3 +467,58 @@ class PrintedCopy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}（{self.nomination.name}）"
+
+
+class Objection(models.Model):
+    """An objection received during the 公示 of the chosen stars, and how it was handled."""
+
+    star_year = models.ForeignKey(
+        StarYear, verbose_name="年度", on_delete=models.PROTECT, related_name="objections"
+    )
+    nomination = models.ForeignKey(
+        Nomination, verbose_name="涉及人选", on_delete=models.PROTECT, related_name="objections"
+    )
+    received_on = models.DateField("收到日期")
+    raised_by = models.CharField(
+        "反映人", max_length=60, blank=True, help_text="可不填（匿名反映）。"
+    )
+    content = models.TextField("反映内容", max_length=1000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_name = models.CharField("登记人姓名", max_length=60)
+    recorded_at = models.DateTimeField("登记时间", default=clock.now)
+    handling = models.TextField("核查处理情况", max_length=1000, blank=True, editable=False)
+    result = models.CharField(
+        "处理结果", max_length=20, choices=ObjectionResult.choices, blank=True, editable=False
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="办理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    handled_by_name = models.CharField("办理人姓名", max_length=60, blank=True, editable=False)
+    handled_at = models.DateTimeField("办结时间", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "公示异议"
+        verbose_name_plural = "公示异议"
+        ordering = ["star_year", "received_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(handled_at__isnull=True, result="")
+                | (Q(handled_at__isnull=False) & ~Q(result="")),
+                name="stars_objection_handled_with_result",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"对{self.nomination.name}的公示异议（{self.received_on}）"
+
+    @property
+    def is_handled(self) -> bool:
+        return self.handled_at is not None

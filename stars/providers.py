@@ -22,7 +22,7 @@ from qpdo.workflow.enums import Action, State
 
 from .chains import NOMINATION_CHAIN, PLAN_CHAIN
 from .models import Nomination, Post, PostCategory, StarYear, SummaryReport
-from .selectors import is_star
+from .selectors import is_star, nomination_source_text, with_competition_texts
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -74,7 +74,7 @@ def record(campaign, *, staff) -> dict[int, RecordPart]:
         .select_related("approval", "post", "star")
         .order_by("id")
     )
-    for nomination in nominations:
+    for nomination in with_competition_texts(nominations):
         part = parts.setdefault(
             nomination.nominee_id, RecordPart(counts={"star_nominations": 0, "stars": 0})
         )
@@ -84,7 +84,7 @@ def record(campaign, *, staff) -> dict[int, RecordPart]:
         part.entries.append(
             RecordEntry(
                 "申报岗位之星",
-                f"“{post}”岗位之星申报（{nomination.source_text}）",
+                f"“{post}”岗位之星申报（{nomination_source_text(nomination)}）",
                 timezone.localtime(submitted).date() if submitted else None,
                 nomination.approval.state_label,
             )

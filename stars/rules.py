@@ -126,3 +126,8 @@ def is_selectable(nomination) -> bool:
 def may_edit_citation(user) -> bool:
     """Return whether the user writes the stars' 事迹简介 for the 交流展示 (办党组, 机关党支部)."""
     return has_role(user, Role.PARTY_GROUP, Role.PARTY_BRANCH)
+
+
+def may_handle_objections(user) -> bool:
+    """机关党支部 (who runs the 公示) and 办党组 record and conclude 公示 objections."""
+    return has_role(user, Role.PARTY_BRANCH, Role.PARTY_GROUP)

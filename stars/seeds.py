@@ -79,12 +79,14 @@ def _seed_year(log) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from campaigns import demo_year
+    from campaigns.models import CompetitionEntry
     from qpdo.documents.pdf import render_pdf
     from qpdo.org.models import Staff
     from qpdo.workflow import services as workflow
     from qpdo.workflow.enums import Action
 
     from . import services
+    from .enums import ObjectionResult
     from .models import CultivationPlan, Nomination
 
     star_year = (
@@ -182,8 +184,17 @@ def _seed_year(log) -> None:
                 "birth_month": staff.birth_month,
                 "years_on_post": row["years_on_post"],
                 "source": row["source"],
-                "competition": row.get("competition", ""),
-                "competition_result": row.get("competition_result", ""),
+                # The 比武 entry of the nominee's year in that 专业 (campaigns' demo records it;
+                # on an early demo day it is not held yet, nor is the 申报表 filed).
+                "competition_entry": (
+                    CompetitionEntry.objects.filter(
+                        staff=staff,
+                        competition__campaign=campaign,
+                        competition__discipline=row["competition"],
+                    ).first()
+                    if row.get("competition")
+                    else None
+                ),
                 "deeds": row["deeds"],
             }
             photo = None
@@ -233,6 +244,29 @@ def _seed_year(log) -> None:
                         nomination=nomination,
                         citation=row["star"],
                     )
+    # 公示 of the four (5 working days), one objection received and concluded.
+    with demo_year.record():
+        star_year.refresh_from_db()
+        with demo_year.when(_day("2024-10-31")):
+            services.stars_publicize(acting_user=users["party_group"], star_year=star_year)
+        star_year.refresh_from_db()
+        with demo_year.when(_day("2024-11-01")):
+            objection = services.objection_record(
+                acting_user=users["party_branch"],
+                star_year=star_year,
+                nomination=Nomination.objects.get(campaign=campaign, name="曹文婷"),
+                received_on=_day("2024-11-01").date(),
+                raised_by="",
+                content="反映该同志今年有一份材料未按期报送，是否影响评选。",
+            )
+        with demo_year.when(_day("2024-11-04")):
+            services.objection_handle(
+                acting_user=users["party_branch"],
+                objection=objection,
+                handling="经向综合科核实，所涉材料系按办领导要求调整报送时间，已按新时限报送，"
+                "不属于逾期情形；已向反映人所在科室反馈。",
+                result=ObjectionResult.NOT_UPHELD,
+            )
     if demo_year.until() is None:  # last year: finished history, the stars announced
         star_year.refresh_from_db()
         with demo_year.when(_day("2024-11-12")):

@@ -12,10 +12,12 @@ import json
 
 from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import Campaign, KeyDate
-from campaigns.selectors import campaign_current
+from campaigns.enums import CompetitionLevel
+from campaigns.models import Campaign, CompetitionEntry, KeyDate
+from campaigns.selectors import campaign_current, ranked, who_starts_year, year_span
 from qpdo.documents.qr import check_verification_code
 from qpdo.org import clock
 from qpdo.org.enums import Role
@@ -29,9 +31,11 @@ from qpdo.workflow.selectors import signed_opinions
 
 from . import rules
 from .chains import NOMINATION_CHAIN
+from .enums import PUBLICITY_WORKING_DAYS, ObjectionResult, Source
 from .models import (
     CultivationPlan,
     Nomination,
+    Objection,
     Post,
     PostCategory,
     PrintedCopy,
@@ -59,6 +63,11 @@ def star_year_for(campaign: Campaign | None) -> StarYear | None:
     )
 
 
+def star_year_of(year: int) -> StarYear | None:
+    """Return the programme settings of a calendar year, or None when not set up yet."""
+    return star_year_for(Campaign.objects.filter(year=year).first())
+
+
 def star_year_get(year: int | str | None = None) -> StarYear:
     """Return the programme year asked for (?year=2024), else the current campaign's; or 404."""
     if year:
@@ -73,8 +82,37 @@ def star_year_get(year: int | str | None = None) -> StarYear:
     return found
 
 
-def star_years() -> QuerySet[StarYear]:
-    return StarYear.objects.select_related("campaign").order_by("-campaign__year")
+def star_years() -> list[int]:
+    """Return the years of the selector: every year from the first campaign to this year
+    (or a later year already set up), newest first, none skipped."""
+    return year_span(*StarYear.objects.values_list("campaign__year", flat=True))
+
+
+def star_year_missing(*, user, year: int) -> dict:
+    """Say who starts a year that has no 岗位之星 settings yet, and where (for who may).
+
+    Without the year's campaign, 综合科 (the campaign's 牵头科室) sets up the year, the
+    programme's settings with it; with the campaign, the 机关党支部 adds the year's settings.
+    """
+    campaign = Campaign.objects.filter(year=year).first()
+    if campaign is None:
+        return {
+            "year": year,
+            "campaign": None,
+            "starter": who_starts_year(year),
+            "start_url": reverse("campaigns:home") + f"?year={year}",
+            "start_label": f"查看{year}年度实践活动",
+        }
+    may_add = user.has_perm("stars.add_staryear")
+    return {
+        "year": year,
+        "campaign": campaign,
+        "starter": "机关党支部",
+        "start_url": (
+            reverse("admin:stars_staryear_add") + f"?campaign={campaign.pk}" if may_add else ""
+        ),
+        "start_label": f"建立{year}年度“岗位之星”年度设置",
+    }
 
 
 def key_date(campaign: Campaign, code: str) -> datetime.date | None:
@@ -311,7 +349,8 @@ def staff_prefill(staff: Staff, today: datetime.date | None = None) -> dict:
     }
 
 
-# The fields of 附表2, as printed (产生方式 is the portal's, not the paper's).
+# The fields of 附表2, as printed (产生方式 is the portal's, not the paper's; a nominee from a
+# 比武 has the result printed from the 比武 record beneath 推荐科室).
 PRINTED_FIELDS = (
     "姓名",
     "性别",
@@ -323,6 +362,7 @@ PRINTED_FIELDS = (
     "工作岗位",
     "在岗年限",
     "推荐科室",
+    "比武成绩",
     "主要事迹",
 )
 
@@ -341,9 +381,103 @@ def nomination_form_rows(nomination: Nomination) -> list[tuple[str, str]]:
         ("工作岗位", n.post.name if n.post_id else ""),
         ("在岗年限", f"{n.years_on_post}年" if n.years_on_post is not None else ""),
         ("推荐科室", n.unit.name),
-        ("产生方式", n.source_text if n.source else ""),
+        ("产生方式", nomination_source_text(n) if n.source else ""),
+        ("比武成绩", nomination_competition_text(n)),
         ("主要事迹", n.deeds),
     ]
+
+
+# The 比武 behind a 申报表: the result is recorded once, on the competition record.
+
+
+def competition_entry_choices(*, campaign: Campaign, unit: Unit) -> QuerySet[CompetitionEntry]:
+    """Return the 比武 entries a section's 申报表 may cite: its staff's, of that year."""
+    return (
+        CompetitionEntry.objects.filter(
+            competition__campaign=campaign, staff__unit=unit, staff__is_active=True
+        )
+        .select_related("competition", "staff")
+        .order_by("staff_id", "competition__held_on", "id")
+    )
+
+
+def competition_entry_of(nomination: Nomination) -> CompetitionEntry | None:
+    """Return the nominee's entry of the 比武 a 申报表 cites, or None."""
+    if not nomination.competition_record_id:
+        return None
+    return CompetitionEntry.objects.filter(
+        competition_id=nomination.competition_record_id, staff_id=nomination.nominee_id
+    ).first()
+
+
+def _entry_result(entry: CompetitionEntry) -> str:
+    """Return an entry's result: 一等奖，92.5分 (and the place, 第1名, for a 比武 held within the
+    office, where every entrant is recorded)."""
+    parts = [entry.award] if entry.award else []
+    if entry.score is not None:
+        parts.append(f"{entry.score.normalize():f}分")
+    if entry.competition.level == CompetitionLevel.OFFICE and getattr(entry, "rank", None):
+        parts.append(f"第{entry.rank}名")
+    return "，".join(parts)
+
+
+def competition_texts(pairs) -> dict[tuple[int, int], str]:
+    """Return, per (比武, person), the result as printed on a 申报表 — 比武名称（市级）：一等奖，
+    92.5分 — from the 比武 record: one query whatever the number of pairs."""
+    wanted = {(c, s) for c, s in pairs if c}
+    if not wanted:
+        return {}
+    by_competition: dict[int, list[CompetitionEntry]] = {}
+    for entry in CompetitionEntry.objects.filter(
+        competition_id__in={c for c, _ in wanted}
+    ).select_related("competition"):
+        by_competition.setdefault(entry.competition_id, []).append(entry)
+    texts = {}
+    for entries_of in by_competition.values():
+        for entry in ranked(entries_of):
+            key = (entry.competition_id, entry.staff_id)
+            if key in wanted:
+                result = _entry_result(entry) or "未登记成绩"
+                level = entry.competition.get_level_display()
+                texts[key] = f"{entry.competition.title}（{level}）：{result}"
+    return texts
+
+
+def with_competition_texts(nominations):
+    """Attach the cited 比武 result to each nomination (for lists, exports, batch prints)."""
+    nominations = list(nominations)
+    texts = competition_texts((n.competition_record_id, n.nominee_id) for n in nominations)
+    for nomination in nominations:
+        nomination.competition_text = texts.get(
+            (nomination.competition_record_id, nomination.nominee_id), ""
+        )
+        nomination.source_label = nomination_source_text(nomination) if nomination.source else ""
+    return nominations
+
+
+def nomination_competition_text(nomination: Nomination) -> str:
+    """Return the 比武 result a 申报表 cites, from the record ("" unless 比武竞赛)."""
+    if nomination.source != Source.COMPETITION:
+        return ""
+    if not nomination.competition_record_id:
+        return nomination.competition_legacy
+    text = getattr(nomination, "competition_text", None)
+    if text is None:
+        key = (nomination.competition_record_id, nomination.nominee_id)
+        text = competition_texts([key]).get(key, "")
+        nomination.competition_text = text
+    if not text:
+        title = nomination.competition_record.title
+        text = f"{title}（比武记录中没有{nomination.name}的成绩）"
+    return text
+
+
+def nomination_source_text(nomination: Nomination) -> str:
+    """Return how the nominee emerged: 比武竞赛（比武名称（市级）：一等奖，92.5分） or 评选推荐."""
+    if nomination.source == Source.COMPETITION:
+        detail = nomination_competition_text(nomination)
+        return f"比武竞赛（{detail}）" if detail else "比武竞赛"
+    return nomination.get_source_display()
 
 
 def cn_month(value: datetime.date | None) -> str:
@@ -391,7 +525,12 @@ def nomination_submitted_late(nomination: Nomination) -> bool:
 
 def nomination_print_content(nomination: Nomination) -> dict:
     """Return exactly what a printed 申报表 shows; its digest ties a paper copy to it."""
-    fields = {k: v for k, v in nomination_form_rows(nomination) if k in PRINTED_FIELDS}
+    # 比武成绩 prints only for a nominee from a 比武 (other sheets keep their digests).
+    fields = {
+        k: v
+        for k, v in nomination_form_rows(nomination)
+        if k in PRINTED_FIELDS and (v or k != "比武成绩")
+    }
     return {
         "kind": "stars.nomination",
         "id": nomination.pk,
@@ -569,6 +708,105 @@ def dashboard_panel_for(*, user) -> dict | None:
         if star_year.is_announced or rules.may_see_selection(user)
         else None,
         "summary_done": summary_done,
+        # 公示 before 公布: what the 机关党支部 and the 办党组 follow on their 工作台.
+        "publicity": publicity_for(star_year)
+        if has_role(user, Role.PARTY_BRANCH, Role.PARTY_GROUP)
+        and (star_year.is_publicized or star_year.is_announced)
+        else None,
         "may_nominate": rules.may_nominate(user),
         "may_select": rules.may_select(user),
+    }
+
+
+# 公示 before 公布 ---------------------------------------------------------------------------
+
+
+def publicity_end(starts_on: datetime.date, working_days: int) -> datetime.date:
+    """Return the last day of a 公示 of `working_days` working days from `starts_on` (the start
+    counts when it is a working day; Saturdays and Sundays are skipped)."""
+    day, counted = starts_on, 0
+    while True:
+        if day.weekday() < 5:
+            counted += 1
+            if counted == working_days:
+                return day
+        day += datetime.timedelta(days=1)
+
+
+def star_nominations(star_year: StarYear) -> QuerySet[Nomination]:
+    """Return the nominations of the chosen stars (what a 公示 objection may concern)."""
+    return Nomination.objects.filter(
+        campaign=star_year.campaign, star__isnull=False
+    ).select_related("post")
+
+
+def objection_get(*, pk: int) -> Objection:
+    objection = (
+        Objection.objects.select_related("star_year__campaign", "nomination").filter(pk=pk).first()
+    )
+    if objection is None:
+        raise Http404("未找到该公示异议。")
+    return objection
+
+
+def objections_of(star_year: StarYear) -> QuerySet[Objection]:
+    return Objection.objects.filter(star_year=star_year).select_related(
+        "nomination__post", "nomination__unit"
+    )
+
+
+def announce_blockers(star_year: StarYear, *, today: datetime.date | None = None) -> list[str]:
+    """Return why the stars cannot be announced yet (empty: they can). The one rule the
+    公布 service applies and the pages show."""
+    today = today or clock.today()
+    year = star_year.year
+    if star_year.is_announced:
+        return [f"{year}年度“岗位之星”已于{cn_date(star_year.announced_at)}公布。"]
+    chosen = list(stars_of(star_year.campaign))
+    if len(chosen) != star_year.quota:
+        return [
+            f"{year}年度“岗位之星”名额为{star_year.quota}名，目前已确定{len(chosen)}名，"
+            f"须确定满{star_year.quota}名并经公示后方可公布。"
+        ]
+    if not star_year.is_publicized:
+        return [f"{year}年度“岗位之星”人选尚未公示：须先公示，公示期满后方可公布。"]
+    reasons = []
+    if today <= star_year.publicity_ends_on:
+        reasons.append(
+            f"公示期为{cn_date(star_year.publicity_starts_on)}至"
+            f"{cn_date(star_year.publicity_ends_on)}，期满后方可公布。"
+        )
+    objections = list(objections_of(star_year))
+    open_ones = [o for o in objections if not o.is_handled]
+    if open_ones:
+        names = "、".join(dict.fromkeys(o.nomination.name for o in open_ones))
+        reasons.append(f"尚有{len(open_ones)}件公示异议未办结（涉及{names}），办结后方可公布。")
+    star_ids = {s.nomination_id for s in chosen}
+    upheld = [
+        o for o in objections if o.result == ObjectionResult.UPHELD and o.nomination_id in star_ids
+    ]
+    if upheld:
+        names = "、".join(dict.fromkeys(o.nomination.name for o in upheld))
+        reasons.append(f"对{names}的异议经核查属实：须撤销公示、调整人选并重新公示后方可公布。")
+    return reasons
+
+
+def publicity_for(star_year: StarYear, *, today: datetime.date | None = None) -> dict:
+    """Return the 公示 as pages show it: dates, state, objections and what blocks 公布."""
+    today = today or clock.today()
+    objections = list(objections_of(star_year)) if star_year.is_publicized else []
+    state = "none"
+    if star_year.is_announced:
+        state = "announced"
+    elif star_year.is_publicized:
+        state = "running" if today <= star_year.publicity_ends_on else "ended"
+    return {
+        "state": state,
+        "starts_on": star_year.publicity_starts_on,
+        "ends_on": star_year.publicity_ends_on,
+        "objections": objections,
+        "open_objections": sum(1 for o in objections if not o.is_handled),
+        "blockers": announce_blockers(star_year, today=today),
+        "default_end": publicity_end(today, PUBLICITY_WORKING_DAYS),
+        "working_days": PUBLICITY_WORKING_DAYS,
     }

@@ -10,8 +10,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CompetitionEntry
 from campaigns.services import check_open
 from qpdo.documents.qr import verification_code
 from qpdo.documents.uploads import atomic_with_files, clean_photo
@@ -33,10 +34,12 @@ from .enums import (
     NOMINEE_MAX_AGE,
     NOMINEE_MIN_AGE,
     PLAN_TEXT_MAX_CHARS,
+    PUBLICITY_WORKING_DAYS,
     SCORE_MAX,
     SOURCES_OF_FORM,
     YEARS_ON_POST_MAX,
     Carrier,
+    ObjectionResult,
     PlanMethod,
     PostForm,
     Source,
@@ -47,6 +50,7 @@ from .models import (
     SUMMARY_VALIDATOR,
     CultivationPlan,
     Nomination,
+    Objection,
     Post,
     PrintedCopy,
     Score,
@@ -213,8 +217,7 @@ NOMINATION_FIELDS = (
     "birth_month",
     "years_on_post",
     "source",
-    "competition",
-    "competition_result",
+    "competition_record",
     "deeds",
 )
 # What a complete 申报表 must hold before it is submitted (label as on 附表2).
@@ -244,7 +247,10 @@ def nomination_clean(
     errors: dict[str, str] = {}
     today = clock.today()
     cleaned = {field: data.get(field) for field in NOMINATION_FIELDS}
-    for field in ("name", "native_place", "competition", "competition_result"):
+    # The form offers 比武 entries; the 申报表 keeps the 比武 (entries are re-created when its
+    # results are saved again) and reads the nominee's result from it.
+    entry = data.get("competition_entry")
+    for field in ("name", "native_place"):
         cleaned[field] = " ".join(str(cleaned[field] or "").split())
     for field in ("gender", "political_status", "education", "source"):
         cleaned[field] = cleaned[field] or ""
@@ -313,13 +319,23 @@ def nomination_clean(
             f"“{post.name}”岗位的培树形式为{post.get_form_display()}，"
             f"不能以{Source(source).label}方式产生。"
         )
-    if source != Source.COMPETITION:
-        cleaned["competition"] = cleaned["competition_result"] = ""
-    else:
-        if len(cleaned["competition"]) > 100:
-            errors["competition"] = "比武竞赛名称不超过100个字。"
-        if len(cleaned["competition_result"]) > 50:
-            errors["competition_result"] = "比武竞赛成绩不超过50个字。"
+    cleaned["competition_record"] = None
+    if source == Source.COMPETITION and entry is not None:
+        if not isinstance(entry, CompetitionEntry) or (
+            entry.competition.campaign_id != campaign.pk
+        ):
+            errors["competition_entry"] = f"所选比武成绩不在{campaign.year}年度的比武记录中。"
+        elif isinstance(nominee, Staff) and entry.staff_id != nominee.pk:
+            errors["competition_entry"] = (
+                f"所选比武成绩属于{entry.staff.name}，不是被推荐人{nominee.name}的成绩。"
+            )
+        elif entry.score is None and not entry.award:
+            errors["competition_entry"] = (
+                f"“{entry.competition.title}”尚未登记{entry.staff.name}的成绩，"
+                "请先在比武记录中登记成绩。"
+            )
+        else:
+            cleaned["competition_record"] = entry.competition
 
     for field, label in (("name", "姓名"), ("native_place", "籍贯"), ("deeds", "主要事迹")):
         odd = unprintable_chars(cleaned[field])
@@ -349,11 +365,15 @@ def nomination_missing(nomination: Nomination) -> list[tuple[str, str]]:
         value = getattr(nomination, f"{field}_id" if field == "post" else field)
         if value is None or value == "":
             missing.append((field, label))
-    if nomination.source == Source.COMPETITION:
-        if not nomination.competition:
-            missing.append(("competition", "比武竞赛名称"))
-        if not nomination.competition_result:
-            missing.append(("competition_result", "比武竞赛成绩"))
+    if nomination.source == Source.COMPETITION and not (
+        nomination.competition_record_id
+        and CompetitionEntry.objects.filter(
+            competition_id=nomination.competition_record_id, staff_id=nomination.nominee_id
+        )
+        .filter(Q(score__isnull=False) | ~Q(award=""))
+        .exists()
+    ):
+        missing.append(("competition_entry", "比武成绩（从比武记录中选择）"))
     return missing
 
 
@@ -408,6 +428,8 @@ def _nomination_write(
         nomination = Nomination(campaign=campaign, unit=unit, created_at=now)
     for field in NOMINATION_FIELDS:
         setattr(nomination, field, cleaned[field])
+    if nomination.competition_record_id or nomination.source != Source.COMPETITION:
+        nomination.competition_legacy = ""  # the 比武 record now answers for the result
     nomination.updated_at = now
     replaced: list[str] = []
     if photo:
@@ -589,6 +611,7 @@ def star_select(*, acting_user, nomination: Nomination, citation: str = "") -> S
             raise PermissionDenied("只有办党组可以确定“岗位之星”。")
         if star_year.is_announced:
             raise ValidationError(f"{star_year.year}年度“岗位之星”已公布，不能再调整人选。")
+        _refuse_if_publicized(star_year)
         nomination.approval.refresh_from_db()
         if not rules.is_selectable(nomination):
             raise ValidationError(
@@ -634,6 +657,7 @@ def star_unselect(*, acting_user, star: Star) -> None:
             raise PermissionDenied("只有办党组可以调整“岗位之星”人选。")
         if star_year.is_announced:
             raise ValidationError(f"{star_year.year}年度“岗位之星”已公布，不能再调整人选。")
+        _refuse_if_publicized(star_year)
         audit_record(
             action=AuditAction.CHANGE,
             actor=acting_user,
@@ -663,6 +687,184 @@ def star_citation_set(*, acting_user, star: Star, citation: str) -> Star:
     return star
 
 
+def _refuse_if_publicized(star_year: StarYear) -> None:
+    if star_year.is_publicized:
+        raise ValidationError(
+            f"{star_year.year}年度“岗位之星”人选正在公示（"
+            f"{selectors.cn_date(star_year.publicity_starts_on)}至"
+            f"{selectors.cn_date(star_year.publicity_ends_on)}），不能调整人选；"
+            "如需调整，请先撤销公示。"
+        )
+
+
+def stars_publicize(
+    *,
+    acting_user,
+    star_year: StarYear,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+) -> StarYear:
+    """Publish the chosen stars for a 公示 (default: from today, 5 working days)."""
+    with transaction.atomic():
+        locked = _star_year_locked(star_year.campaign)
+        if not rules.may_select(acting_user):
+            raise PermissionDenied("只有办党组可以发布“岗位之星”人选公示。")
+        if locked.is_announced:
+            raise ValidationError(f"{locked.year}年度“岗位之星”已公布，不再公示。")
+        if locked.is_publicized:
+            raise ValidationError(
+                f"{locked.year}年度“岗位之星”人选已在公示（至"
+                f"{selectors.cn_date(locked.publicity_ends_on)}）。"
+            )
+        chosen = selectors.stars_of(locked.campaign).count()
+        if chosen != locked.quota:
+            raise ValidationError(
+                f"{locked.year}年度“岗位之星”名额为{locked.quota}名，目前已确定{chosen}名，"
+                f"须确定满{locked.quota}名后方可公示。"
+            )
+        today = clock.today()
+        starts_on = starts_on or today
+        if starts_on < today:
+            raise ValidationError("公示开始日期不能早于今天。")
+        ends_on = ends_on or selectors.publicity_end(starts_on, PUBLICITY_WORKING_DAYS)
+        if ends_on < starts_on:
+            raise ValidationError("公示截止日期不能早于开始日期。")
+        locked.publicity_starts_on, locked.publicity_ends_on = starts_on, ends_on
+        locked.publicized_by = acting_user
+        locked.save(update_fields=["publicity_starts_on", "publicity_ends_on", "publicized_by"])
+        names = "、".join(s.nomination.name for s in selectors.stars_of(locked.campaign))
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=locked,
+            detail=(
+                f"公示{locked.year}年度“岗位之星”人选（{names}）："
+                f"{selectors.cn_date(starts_on)}至{selectors.cn_date(ends_on)}"
+            ),
+        )
+    return locked
+
+
+def stars_publicity_withdraw(*, acting_user, star_year: StarYear, reason: str) -> StarYear:
+    """Withdraw a 公示 (to change the chosen stars after an objection); objections stay."""
+    reason = normalise_text(reason)
+    with transaction.atomic():
+        locked = _star_year_locked(star_year.campaign)
+        if not rules.may_select(acting_user):
+            raise PermissionDenied("只有办党组可以撤销“岗位之星”人选公示。")
+        if locked.is_announced or not locked.is_publicized:
+            raise ValidationError(f"{locked.year}年度“岗位之星”没有正在进行的公示。")
+        if not reason:
+            raise ValidationError("请填写撤销公示的原因。")
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=locked,
+            detail=(
+                f"撤销{locked.year}年度“岗位之星”人选公示（"
+                f"{selectors.cn_date(locked.publicity_starts_on)}至"
+                f"{selectors.cn_date(locked.publicity_ends_on)}）：{reason[:200]}"
+            ),
+        )
+        locked.publicity_starts_on = locked.publicity_ends_on = None
+        locked.publicized_by = None
+        locked.save(update_fields=["publicity_starts_on", "publicity_ends_on", "publicized_by"])
+    return locked
+
+
+def objection_record(
+    *,
+    acting_user,
+    star_year: StarYear,
+    nomination: Nomination,
+    received_on: datetime.date,
+    raised_by: str,
+    content: str,
+) -> Objection:
+    """Record an objection received during the 公示 (机关党支部 or 办党组)."""
+    content, raised_by = normalise_text(content), " ".join((raised_by or "").split())
+    with transaction.atomic():
+        locked = _star_year_locked(star_year.campaign)
+        if not rules.may_handle_objections(acting_user):
+            raise PermissionDenied("只有机关党支部或办党组可以登记公示异议。")
+        if not locked.is_publicized or locked.is_announced:
+            raise ValidationError("只有公示期间（公布之前）可以登记公示异议。")
+        errors = {}
+        if not Star.objects.filter(campaign=locked.campaign, nomination=nomination).exists():
+            errors["nomination"] = f"{nomination.name}不在公示的“岗位之星”人选之中。"
+        if not isinstance(received_on, datetime.date):
+            errors["received_on"] = "请填写收到日期。"
+        elif not locked.publicity_starts_on <= received_on <= clock.today():
+            errors["received_on"] = (
+                f"收到日期须在公示开始（{selectors.cn_date(locked.publicity_starts_on)}）"
+                "之后、不晚于今天。"
+            )
+        if not content:
+            errors["content"] = "请填写反映内容。"
+        elif count_chars(content) > 1000:
+            errors["content"] = "反映内容不超过1000字。"
+        if len(raised_by) > 60:
+            errors["raised_by"] = "反映人不超过60个字。"
+        if errors:
+            raise ValidationError(errors)
+        objection = Objection.objects.create(
+            star_year=locked,
+            nomination=nomination,
+            received_on=received_on,
+            raised_by=raised_by,
+            content=content,
+            recorded_by=acting_user,
+            recorded_by_name=display_name(acting_user),
+            recorded_at=clock.now(),
+        )
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=nomination,
+            detail=f"登记{locked.year}年度“岗位之星”公示异议（涉及{nomination.name}）",
+        )
+    return objection
+
+
+def objection_handle(*, acting_user, objection: Objection, handling: str, result: str) -> Objection:
+    """Conclude an objection: what was checked and done, and the result (once)."""
+    handling = normalise_text(handling)
+    with transaction.atomic():
+        locked = _star_year_locked(objection.star_year.campaign)
+        objection = Objection.objects.select_for_update().get(pk=objection.pk)
+        if not rules.may_handle_objections(acting_user):
+            raise PermissionDenied("只有机关党支部或办党组可以办理公示异议。")
+        if locked.is_announced:
+            raise ValidationError(f"{locked.year}年度“岗位之星”已公布，不能再办理异议。")
+        if objection.is_handled:
+            raise ValidationError(
+                f"该异议已由{objection.handled_by_name}于{selectors.cn_date(objection.handled_at)}办结。"
+            )
+        errors = {}
+        if not handling:
+            errors["handling"] = "请填写核查处理情况。"
+        elif count_chars(handling) > 1000:
+            errors["handling"] = "核查处理情况不超过1000字。"
+        if result not in ObjectionResult.values:
+            errors["result"] = "请选择处理结果。"
+        if errors:
+            raise ValidationError(errors)
+        objection.handling, objection.result = handling, result
+        objection.handled_by, objection.handled_by_name = acting_user, display_name(acting_user)
+        objection.handled_at = clock.now()
+        objection.save()
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=objection.nomination,
+            detail=(
+                f"办结{locked.year}年度“岗位之星”公示异议（涉及{objection.nomination.name}）："
+                f"{objection.get_result_display()}"
+            ),
+        )
+    return objection
+
+
 def stars_announce(*, acting_user, star_year: StarYear, text: str = "") -> StarYear:
     """Announce the year's stars once exactly the quota is chosen; tell the office."""
     from django.urls import reverse
@@ -671,16 +873,10 @@ def stars_announce(*, acting_user, star_year: StarYear, text: str = "") -> StarY
         locked = _star_year_locked(star_year.campaign)
         if not rules.may_select(acting_user):
             raise PermissionDenied("只有办党组可以公布“岗位之星”。")
-        if locked.is_announced:
-            raise ValidationError(
-                f"{locked.year}年度“岗位之星”已于{selectors.cn_date(locked.announced_at)}公布。"
-            )
+        blockers = selectors.announce_blockers(locked)
+        if blockers:
+            raise ValidationError(blockers)
         stars = list(selectors.stars_of(locked.campaign))
-        if len(stars) != locked.quota:
-            raise ValidationError(
-                f"{locked.year}年度“岗位之星”名额为{locked.quota}名，目前已确定{len(stars)}名，"
-                f"须确定满{locked.quota}名后方可公布。"
-            )
         names = "、".join(f"{s.nomination.name}（{s.nomination.post.name}）" for s in stars)
         locked.announced_at = clock.now()
         locked.announced_by = acting_user
@@ -721,6 +917,7 @@ def nomination_print_forms(*, acting_user, nominations, verify_url) -> list[dict
     `verify_url(code)` returns the portal link printed as a QR code.
     """
     forms = []
+    nominations = selectors.with_competition_texts(nominations)
     with transaction.atomic():
         now = clock.now()
         for nomination in nominations:

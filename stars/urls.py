@@ -7,6 +7,7 @@ app_name = "stars"
 urlpatterns = [
     path("", views.PostListView.as_view(), name="post-list"),
     path("posts.xlsx", views.PostTableExportView.as_view(), name="post-export"),
+    path("posts.pdf", views.PostTablePdfView.as_view(), name="post-pdf"),
     path("posts.docx", views.PostTableExportView.as_view(fmt="docx"), name="post-docx"),
     path("plans/", views.PlanListView.as_view(), name="plan-list"),
     path("plans/new/", views.PlanCreateView.as_view(), name="plan-create"),
@@ -57,6 +58,18 @@ urlpatterns = [
     path("batches/new/", views.BatchCreateView.as_view(), name="batch-create"),
     path("selection/", views.SelectionView.as_view(), name="selection"),
     path("selection/announce/", views.AnnounceView.as_view(), name="announce"),
+    path("selection/publicize/", views.PublicizeView.as_view(), name="publicize"),
+    path(
+        "selection/publicity/withdraw/",
+        views.PublicityWithdrawView.as_view(),
+        name="publicity-withdraw",
+    ),
+    path("selection/objections/", views.ObjectionCreateView.as_view(), name="objection-create"),
+    path(
+        "selection/objections/<int:pk>/handle/",
+        views.ObjectionHandleView.as_view(),
+        name="objection-handle",
+    ),
     path("showcase/", views.ShowcaseView.as_view(), name="showcase"),
     path("verify/", views.VerifyView.as_view(), name="verify"),
 ]

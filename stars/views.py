@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from campaigns.selectors import campaign_current, working_year
+from campaigns.selectors import working_year
 from qpdo.documents.pdf import handle_missing_fonts, pdf_response
 from qpdo.documents.uploads import file_response
 from qpdo.documents.word import docx_response
@@ -30,7 +31,11 @@ from .forms import (
     AnnounceForm,
     CitationForm,
     NominationForm,
+    ObjectionForm,
+    ObjectionHandleForm,
     PlanForm,
+    PublicityWithdrawForm,
+    PublicizeForm,
     ScoreForm,
     SubmitForm,
     SummaryUploadForm,
@@ -42,16 +47,28 @@ PAGE_SIZE = 20
 
 
 class YearMixin:
-    """The programme year a page shows: ?year=2024, else this year's; before this year's
-    campaign exists, the campaign's page says who sets it up."""
+    """The programme year a page shows: ?year=2024, else this year's. A year without its
+    settings yet (no StarYear) shows one line naming who starts it, with the link for who may;
+    the year selector lists every year from the first to this one."""
 
     def dispatch(self, request, *args, **kwargs):
-        if (
-            request.user.is_authenticated
-            and not request.GET.get("year")
-            and campaign_current() is None
-        ):
-            return redirect(reverse("campaigns:home") + f"?year={working_year()}")
+        if request.user.is_authenticated:
+            year = _year_asked(request)
+            if year is None:
+                raise Http404("未找到该年度。")
+            star_year = selectors.star_year_of(year)
+            if star_year is None:
+                return TemplateResponse(
+                    request,
+                    "stars/year_missing.html",
+                    {
+                        **selectors.star_year_missing(user=request.user, year=year),
+                        "star_years": selectors.star_years(),
+                        "shown_year": year,
+                        "may_see_selection": rules.may_see_selection(request.user),
+                    },
+                )
+            self._star_year = star_year
         return super().dispatch(request, *args, **kwargs)
 
     def get_star_year(self):
@@ -66,9 +83,18 @@ class YearMixin:
             star_year=star_year,
             campaign=star_year.campaign,
             star_years=selectors.star_years(),
+            shown_year=star_year.year,
             may_see_selection=rules.may_see_selection(self.request.user),
         )
         return context
+
+
+def _year_asked(request) -> int | None:
+    """Return the year asked for (?year=), this year when none; None for a malformed one."""
+    raw = request.GET.get("year")
+    if not raw:
+        return working_year()
+    return int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2100 else None
 
 
 # The programme's home: 附表1 ------------------------------------------------------------------
@@ -344,6 +370,7 @@ class NominationListView(YearMixin, ListView):
         campaign = context["campaign"]
         state = self.request.GET.get("state", "")
         context.update(
+            object_list=selectors.with_competition_texts(context["object_list"]),
             may_nominate=rules.may_nominate(self.request.user),
             due=selectors.deadline_info(
                 selectors.key_date(campaign, selectors.NOMINATION_DEADLINE_CODE)
@@ -432,6 +459,9 @@ class NominationFormMixin:
         kwargs.update(
             staff=selectors.staff_choices_for(self.get_unit()),
             posts=list(selectors.posts_of(self.get_campaign())),
+            entries=selectors.competition_entry_choices(
+                campaign=self.get_campaign(), unit=self.get_unit()
+            ),
             submitting=self.submitting(),
             has_photo=bool(getattr(self, "nomination", None) and self.nomination.photo),
         )
@@ -536,6 +566,7 @@ class NominationUpdateView(NominationFormMixin, FormView):
         initial = {field: getattr(n, field) for field in services.NOMINATION_FIELDS}
         initial["post"] = n.post_id
         initial["nominee"] = n.nominee_id
+        initial["competition_entry"] = selectors.competition_entry_of(n)
         return initial
 
     def get_context_data(self, **kwargs):
@@ -653,6 +684,22 @@ class PostTableExportView(YearMixin, View):
         return response
 
 
+@method_decorator(handle_missing_fonts, name="get")
+class PostTablePdfView(YearMixin, View):
+    """附表1 (培树工作分工表) as an A4 PDF, laid out like the notice."""
+
+    def get(self, request):
+        star_year = self.get_star_year()
+        exporter = exports.PostTablePdfExporter(
+            selectors.posts_of(star_year.campaign), star_year=star_year
+        )
+        data = exporter.render()
+        services.export_record(acting_user=request.user, what=exporter.filename, request=request)
+        return pdf_response(
+            data, filename=exporter.filename, inline=request.GET.get("download") != "1"
+        )
+
+
 # Batch printing --------------------------------------------------------------------------------
 
 
@@ -730,6 +777,7 @@ class SelectionView(YearMixin, ListView):
         stars = list(selectors.stars_of(star_year.campaign))
         may_select = rules.may_select(self.request.user)
         context.update(
+            object_list=selectors.with_competition_texts(context["object_list"]),
             stars=stars,
             quota=star_year.quota,
             remaining=max(0, star_year.quota - len(stars)),
@@ -737,6 +785,13 @@ class SelectionView(YearMixin, ListView):
             may_announce=may_select
             and not star_year.is_announced
             and len(stars) == star_year.quota,
+            publicity=selectors.publicity_for(star_year),
+            may_handle_objections=rules.may_handle_objections(self.request.user)
+            and star_year.is_publicized
+            and not star_year.is_announced,
+            objection_form=ObjectionForm(nominations=selectors.star_nominations(star_year)),
+            handle_form=ObjectionHandleForm(),
+            withdraw_form=PublicityWithdrawForm(),
             announce_form=AnnounceForm(),
             citation_form=CitationForm(),
             standards=[s.label for s in Standard],
@@ -850,6 +905,103 @@ class CitationView(View):
         return HttpResponseRedirect(
             f"{reverse('stars:showcase')}?year={star.campaign.year}#star-{nomination.pk}"
         )
+
+
+def _form_refused(request, form) -> None:
+    for errors in form.errors.values():
+        messages.error(request, "；".join(errors))
+
+
+class PublicizeView(YearMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        star_year = self.get_star_year()
+        form = PublicizeForm(request.POST)
+        if not form.is_valid():
+            _form_refused(request, form)
+            return _back_to_selection(star_year)
+        try:
+            star_year = services.stars_publicize(
+                acting_user=request.user,
+                star_year=star_year,
+                starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
+            )
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+            return _back_to_selection(star_year)
+        messages.success(
+            request,
+            f"已发布公示：{selectors.cn_date(star_year.publicity_starts_on)}至"
+            f"{selectors.cn_date(star_year.publicity_ends_on)}。",
+        )
+        return _back_to_selection(star_year)
+
+
+class PublicityWithdrawView(YearMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        star_year = self.get_star_year()
+        form = PublicityWithdrawForm(request.POST)
+        if not form.is_valid():
+            _form_refused(request, form)
+            return _back_to_selection(star_year)
+        try:
+            services.stars_publicity_withdraw(
+                acting_user=request.user, star_year=star_year, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+            return _back_to_selection(star_year)
+        messages.success(request, "公示已撤销，可调整人选后重新公示。")
+        return _back_to_selection(star_year)
+
+
+class ObjectionCreateView(YearMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        star_year = self.get_star_year()
+        if not rules.may_handle_objections(request.user):
+            raise PermissionDenied("只有机关党支部或办党组可以登记公示异议。")
+        form = ObjectionForm(request.POST, nominations=selectors.star_nominations(star_year))
+        if not form.is_valid():
+            _form_refused(request, form)
+            return _back_to_selection(star_year)
+        try:
+            services.objection_record(
+                acting_user=request.user, star_year=star_year, **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+            return _back_to_selection(star_year)
+        messages.success(request, "公示异议已登记，请核查后填写处理情况。")
+        return _back_to_selection(star_year)
+
+
+class ObjectionHandleView(View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        if not rules.may_handle_objections(request.user):
+            raise PermissionDenied("只有机关党支部或办党组可以办理公示异议。")
+        objection = selectors.objection_get(pk=pk)
+        star_year = objection.star_year
+        form = ObjectionHandleForm(request.POST)
+        if not form.is_valid():
+            _form_refused(request, form)
+            return _back_to_selection(star_year)
+        try:
+            services.objection_handle(
+                acting_user=request.user, objection=objection, **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+            return _back_to_selection(star_year)
+        messages.success(request, f"对{objection.nomination.name}的公示异议已办结。")
+        return _back_to_selection(star_year)
 
 
 class AnnounceView(YearMixin, View):

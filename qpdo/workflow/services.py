@@ -280,6 +280,9 @@ def approval_transition(
                 locked.submit_due_on = subject.get_workflow_submit_due()
             after = (locked.state, locked.step_index, locked.round, locked.assignee_id)
             _save(locked, locked.version)
+            after_move = getattr(subject, "workflow_after_move", None)
+            if after_move is not None:
+                after_move(locked, action, acting_user)
             if action != Action.CC:
                 _mark_tasks_handled(locked, acting_user, now, moved=before != after)
             audit_record(

@@ -1,5 +1,6 @@
 """A 岗位之星 申报表 in real Chromium: the 管理保障中心 head fills the form (prefilled from the
-staff record, live character counter, competition fields), submits it with the section's
+staff record, live character counter, the 比武 result picked from the 比武 record — only the
+nominee's own entries offered), submits it with the section's
 opinion; the 机关党支部 gives its opinion in the admin and the 办党组 in the portal; the head
 then downloads the printed 申报表 with all three opinions, signed and dated."""
 
@@ -12,13 +13,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from qpdo.org import clock
 from qpdo.org.seeds import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "stars-nomination"
 DEEDS = (
     "胡晓琳同志扎根人民防空通信警报岗位十年，熟练掌握警报器维护保养和故障排除技术。\n"
-    "2024年代表青浦区参加全市通信警报专业技能比武，获个人二等奖。"
+    "今年代表青浦区参加全市通信警报专业技能比武，获个人一等奖。"
 )
 # The page's counter and the server count the same: a table of awkward texts.
 COUNT_CASES = [
@@ -44,10 +46,39 @@ def sign_in_as(browser, browser_context_args, portal_url, username):
     return page
 
 
+def contest() -> str:
+    return f"{clock.today().year}年上海市国动系统通信警报专业技能比武"
+
+
+def result() -> str:
+    return f"{contest()}（市级）：一等奖，92.5分"
+
+
 @pytest.fixture(autouse=True)
-def in_the_2024_campaign(seeded_transactional_db, clock_at):
-    """The walk types the 2024 notice's dates: run it on a day of that campaign's year."""
-    clock_at(2024, 10, 10)
+def in_this_years_campaign(seeded_transactional_db, clock_at):
+    """The walk runs on 10 October of the test clock's year, in that year's campaign (set up
+    from the 2024 notice), before that year's 申报表 deadline of 20 October."""
+    from django.contrib.auth import get_user_model
+
+    from campaigns import services as campaign_services
+    from campaigns.models import Campaign
+
+    year = clock.today().year
+    campaign_services.campaign_copy(
+        acting_user=get_user_model().objects.get(username="zonghe_head"),
+        source=Campaign.objects.get(year=2024),
+        year=year,
+        doc_number=f"青国动〔{year}〕7号",
+    )
+    clock_at(year, 10, 10)
+    from qpdo.org.models import Staff
+    from tests.stars.conftest import competition_entry
+
+    # The city's 通信警报 比武 of that year is on record with 胡晓琳's and 林涛's results.
+    for name, score, award in (("胡晓琳", "92.5", "一等奖"), ("林涛", "85", "二等奖")):
+        competition_entry(
+            Staff.objects.get(name=name), score=score, award=award, title=contest(), year=year
+        )
 
 
 def test_section_head_fills_the_form_and_prints_it_after_three_opinions(
@@ -71,10 +102,15 @@ def test_section_head_fills_the_form_and_prints_it_after_three_opinions(
 
     head.locator("#id_post").select_option(label="通信警报（管理保障中心负责）")
     expect(head.get_by_test_id("post-category")).to_have_text("城市防护")
-    expect(head.get_by_label("比武竞赛名称")).to_be_hidden()
+    expect(head.get_by_label("比武成绩")).to_be_hidden()
     head.get_by_label("比武竞赛", exact=True).check()
-    head.get_by_label("比武竞赛名称").fill("2024年上海市人防通信警报专业技能比武")
-    head.get_by_label("比武竞赛成绩").fill("个人二等奖")
+    contest = head.get_by_label("比武成绩")
+    expect(contest).to_be_visible()
+    # Only 胡晓琳's entries are offered, not her colleague's of the same 比武.
+    offered = contest.locator("option:not([hidden])")
+    expect(offered).to_have_count(2)  # the empty choice and her entry
+    expect(offered.nth(1)).to_have_text(f"胡晓琳：{contest()}（一等奖，92.5分）")
+    contest.select_option(label=f"胡晓琳：{contest()}（一等奖，92.5分）")
     head.get_by_label("在岗年限").fill("10")
 
     deeds = head.get_by_label("主要事迹（1500字以内）")
@@ -88,16 +124,18 @@ def test_section_head_fills_the_form_and_prints_it_after_three_opinions(
     for text in COUNT_CASES:
         assert head.evaluate("t => window.qpdoCountChars(t)", text) == count_chars(text), text
     head.get_by_label("推荐科室意见").fill(
-        "该同志业务精湛，在全市专业技能比武中获个人二等奖，同意推荐。"
+        "该同志业务精湛，在全市专业技能比武中获个人一等奖，同意推荐。"
     )
     head.screenshot(path=str(ARTIFACTS / "1-form.png"), full_page=True)
     head.get_by_role("button", name="签署推荐科室意见并提交").click()
     expect(head.get_by_test_id("nomination-state")).to_have_text("审核中（办机关党支部意见）")
+    expect(head.get_by_test_id("sheet-competition")).to_have_text(result())
     detail_url = head.url
 
     branch = sign_in_as(browser, browser_context_args, portal_url, "party_branch")
     branch.goto(portal_url("/admin/stars/nomination/?wf_mine=1"))
     branch.get_by_role("link", name=re.compile("胡晓琳")).first.click()
+    expect(branch.get_by_test_id("sheet-competition")).to_have_text(result())  # the paper view
     form = branch.locator("#workflow-panel")
     form.get_by_role("radio", name="同意", exact=True).check()
     form.get_by_label("意见").fill("经支部委员会研究，同意推荐。")
@@ -125,7 +163,9 @@ def test_section_head_fills_the_form_and_prints_it_after_three_opinions(
         head.get_by_test_id("pdf-download").click()
     pdf_path = ARTIFACTS / "3-form.pdf"
     download_info.value.save_as(pdf_path)
-    assert download_info.value.suggested_filename == "岗位之星申报表-胡晓琳-2024.pdf"
+    assert (
+        download_info.value.suggested_filename == f"岗位之星申报表-胡晓琳-{clock.today().year}.pdf"
+    )
 
     text = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", str(pdf_path), "-"],
@@ -135,7 +175,7 @@ def test_section_head_fills_the_form_and_prints_it_after_three_opinions(
     ).stdout
     flat = re.sub(r"\s+", "", text)
     assert "青浦区国防动员办公室“岗位之星”申报表" in flat
-    assert "2024年上海市人防通信警报专业技能比武" not in flat  # not a field of 附表2
+    assert re.sub(r"\s+", "", f"比武成绩{result()}") in flat  # printed from the 比武 record
     for signer in ("徐明", "蒋丽华", "陆振华"):
         assert re.search(f"签名：{signer}\\d{{4}}年\\d{{1,2}}月\\d{{1,2}}日", flat), signer
     assert "经支部委员会研究，同意推荐。" in flat

@@ -170,7 +170,11 @@ def busy_year(wu, campaign, task, demo_user, done_item, make_topic, choose_quart
             nomination = stars.nomination_create(
                 acting_user=head,
                 campaign=campaign,
-                data=nomination_data(wu, Post.objects.get(campaign=campaign, name="国动宣教")),
+                data=nomination_data(
+                    wu,
+                    Post.objects.get(campaign=campaign, name="国动宣教"),
+                    competition_entry=competition.entries.get(staff=wu),  # her 比武 above
+                ),
             )
             stars.nomination_submit(acting_user=head, nomination=nomination, opinion="同意推荐。")
     return wu

@@ -24,7 +24,7 @@ from stars.models import Post, StarYear
 
 SHORT_DEEDS = (
     "该同志长期从事人民防空通信警报工作，刻苦钻研业务，熟练掌握警报器维护保养和故障排除技术。\n"
-    "2024年代表我区参加全市专业技能比武，获个人二等奖。"
+    "2024年代表我区参加全市专业技能比武，获个人一等奖。"
 )
 
 # Each section head's nominees, in order: make_nomination() takes the next one not yet used.
@@ -63,6 +63,52 @@ def post(campaign):
     return get
 
 
+ALARM_CONTEST = "2024年上海市国动系统通信警报专业技能比武"
+
+
+def competition_entry(
+    staff: Staff, *, score="92.5", award="一等奖", title=ALARM_CONTEST, year: int = 2024
+):
+    """Return the staff member's entry of a 比武 of `year` (2024 unless told), recorded as
+    综合科 records it (the 比武 is registered once; entrants are added to its results)."""
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+
+    from campaigns import services as campaign_services
+    from campaigns.enums import CompetitionLevel
+    from campaigns.models import Competition, CompetitionEntry
+
+    campaign = Campaign.objects.get(year=year)
+    coordinator = get_user_model().objects.get(username="zonghe_head")
+    competition = Competition.objects.filter(campaign=campaign, title=title).first()
+    with clock.frozen(clock.at(year, 9, 12, 18)):
+        if competition is None:
+            competition = campaign_services.competition_save(
+                acting_user=coordinator,
+                campaign=campaign,
+                data={
+                    "title": title,
+                    "discipline": "通信警报",
+                    "level": CompetitionLevel.CITY,
+                    "organiser": "市国动办",
+                    "held_on": datetime.date(year, 9, 12),
+                    "place": "市民防指挥中心",
+                    "max_score": Decimal(100),
+                    "note": "",
+                },
+            )
+        rows = [
+            {"staff": e.staff, "score": e.score, "award": e.award}
+            for e in competition.entries.select_related("staff").exclude(staff=staff)
+        ]
+        rows.append({"staff": staff, "score": Decimal(score) if score else None, "award": award})
+        campaign_services.competition_results_save(
+            acting_user=coordinator, competition=competition, rows=rows
+        )
+    return CompetitionEntry.objects.get(competition=competition, staff=staff)
+
+
 def nomination_data(staff: Staff, post: Post, **overrides) -> dict:
     data = {
         "nominee": staff,
@@ -75,11 +121,11 @@ def nomination_data(staff: Staff, post: Post, **overrides) -> dict:
         "birth_month": staff.birth_month,
         "years_on_post": 5,
         "source": Source.COMPETITION,
-        "competition": "2024年上海市人防通信警报专业技能比武",
-        "competition_result": "个人二等奖",
         "deeds": SHORT_DEEDS,
     }
     data.update(overrides)
+    if data["source"] == Source.COMPETITION and "competition_entry" not in data:
+        data["competition_entry"] = competition_entry(staff)
     return data
 
 
@@ -171,3 +217,13 @@ def pdf_upload(name: str = "总结.pdf") -> SimpleUploadedFile:
 
 
 OCT_20 = datetime.date(2024, 10, 20)
+
+
+def publicize(demo_user, star_year, *, on=(2024, 10, 29), ends=(2024, 10, 31)):
+    """Publish the chosen stars for a 公示 (29–31 October 2024 unless told): 公布 needs it."""
+    with clock.frozen(clock.at(*on)):
+        return services.stars_publicize(
+            acting_user=demo_user("party_group"),
+            star_year=star_year,
+            ends_on=datetime.date(*ends),
+        )

@@ -78,3 +78,19 @@ def test_late_nomination_is_marked_on_the_approval_page_and_the_printed_sheet(
     assert "逾期报送（报送期限2024年10月20日，2024年10月22日报送）" in "".join(sheet.split())
     plain = pdf_text(client.get(f"/workflow/{on_time.approval.pk}/sheet.pdf").content)
     assert "逾期报送" not in plain
+
+
+def test_late_nomination_is_marked_on_its_printed_form(
+    campaign, make_nomination, demo_user, client, login
+):
+    on_time, late = make_nomination(), make_nomination()
+    head = demo_user("baozhang_head")
+    with clock.frozen(clock.at(2024, 10, 18)):
+        services.nomination_submit(acting_user=head, nomination=on_time, opinion="同意推荐。")
+    with clock.frozen(clock.at(2024, 10, 22)):
+        services.nomination_submit(acting_user=head, nomination=late, opinion="同意推荐。")
+    login("baozhang_head")
+    printed = pdf_text(client.get(f"/stars/nominations/{late.pk}/form.pdf").content)
+    assert "逾期报送" in "".join(printed.split())
+    plain = pdf_text(client.get(f"/stars/nominations/{on_time.pk}/form.pdf").content)
+    assert "逾期报送" not in "".join(plain.split())

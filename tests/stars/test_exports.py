@@ -60,11 +60,16 @@ def test_section_head_export_holds_only_their_unit_and_no_scores(
 
 
 def test_formula_like_text_stays_inert(client, login, make_nomination):
-    make_nomination(
-        "baozhang_head",
-        competition='=HYPERLINK("http://evil.example","点击")',
-        competition_result="+1+1",
+    from qpdo.org.models import Staff
+
+    from .conftest import competition_entry
+
+    entry = competition_entry(
+        Staff.objects.get(name="胡晓琳"),
+        title='=HYPERLINK("http://evil.example","点击")',
+        award="+1+1",
     )
+    make_nomination("baozhang_head", nominee="胡晓琳", competition_entry=entry)
     login("baozhang_head")
     sheet = workbook(client.get("/stars/nominations/export.xlsx")).active
     cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
@@ -102,3 +107,28 @@ def test_post_table_export_mirrors_annex_1_with_nominees(client, login, approved
     merged = {str(r) for r in sheet.merged_cells.ranges}
     assert {"B3:B6", "B7:B10", "B11:B14"} <= merged
     assert sheet["B3"].value == "国动援战" and sheet["B7"].value == "城市防护"
+
+
+def test_post_table_prints_as_annex_1_on_one_a4_page(client, login):
+    import io
+
+    from pypdf import PdfReader
+
+    from qpdo.org.models import AuditRecord
+    from tests.stars.test_deadlines import pdf_text
+
+    login("baozhang_head")
+    response = client.get("/stars/posts.pdf?year=2024")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 1
+    width, height = (float(v) for v in reader.pages[0].mediabox[2:])
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)
+    flat = "".join(pdf_text(response.content).split())
+    assert "附表1：" in flat and "青浦区国防动员办公室“岗位之星”培树工作分工表" in flat
+    assert "序号类别岗位名称业务责任部门培树形式" in flat
+    # The responsible unit as the notice writes it: its name for print.
+    assert "5通信警报管理保障中心比武竞赛或评选推荐" in flat.replace("城市防护", "")
+    assert "民防管理保障中心" not in flat
+    assert "12基层党建办机关党支部比武竞赛或评选推荐" in flat
+    assert AuditRecord.objects.filter(detail__contains="培树工作分工表.pdf").exists()

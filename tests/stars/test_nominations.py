@@ -8,16 +8,18 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from campaigns.enums import CompetitionLevel
+from campaigns.models import Competition
 from qpdo.org import clock
 from qpdo.org.models import AuditRecord, Staff
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import Action, State
 from qpdo.workflow.models import Approval, Opinion
-from stars import services
+from stars import selectors, services
 from stars.enums import Source
 from stars.models import Nomination, Post
 
-from .conftest import nomination_data, photo_upload
+from .conftest import competition_entry, nomination_data, photo_upload, publicize
 
 
 def _data(demo_user, post_of, nominee="胡晓琳", **overrides):
@@ -197,24 +199,89 @@ def test_one_nomination_per_person_and_year(make_nomination, demo_user, campaign
     assert "同一人每年只能申报一次" in error.value.message_dict["nominee"][0]
 
 
-def test_recommendation_drops_competition_fields(demo_user, campaign, post):
+def test_recommendation_drops_the_competition(demo_user, campaign, post):
     nomination = services.nomination_create(
         acting_user=demo_user("baozhang_head"),
         campaign=campaign,
         data=_data(demo_user, post, source=Source.RECOMMENDATION),
     )
-    assert (nomination.competition, nomination.competition_result) == ("", "")
-    assert nomination.source_text == "评选推荐"
+    assert nomination.competition_record is None
+    assert selectors.nomination_source_text(nomination) == "评选推荐"
+    assert selectors.nomination_competition_text(nomination) == ""
 
 
-def test_competition_needs_name_and_result_to_submit(demo_user, campaign, post):
+def test_competition_needs_an_entry_to_submit(demo_user, campaign, post):
     head = demo_user("baozhang_head")
     nomination = services.nomination_create(
-        acting_user=head, campaign=campaign, data=_data(demo_user, post, competition_result="")
+        acting_user=head, campaign=campaign, data=_data(demo_user, post, competition_entry=None)
     )
     with pytest.raises(workflow.TransitionRefused) as refused:
         services.nomination_submit(acting_user=head, nomination=nomination, opinion="同意。")
-    assert "比武竞赛成绩" in refused.value.message
+    assert "比武成绩（从比武记录中选择）" in refused.value.message
+
+
+def test_the_result_is_read_from_the_competition_record(demo_user, campaign, post):
+    hu = Staff.objects.get(name="胡晓琳")
+    entry = competition_entry(hu, score="92.5", award="一等奖")
+    nomination = services.nomination_create(
+        acting_user=demo_user("baozhang_head"),
+        campaign=campaign,
+        data=_data(demo_user, post, competition_entry=entry),
+    )
+    assert nomination.competition_record == entry.competition
+    text = "2024年上海市国动系统通信警报专业技能比武（市级）：一等奖，92.5分"
+    assert selectors.nomination_competition_text(nomination) == text
+    assert dict(selectors.nomination_form_rows(nomination))["产生方式"] == f"比武竞赛（{text}）"
+    # The record is corrected: the 申报表 shows the correction, nothing to retype.
+    competition_entry(hu, score="93", award="特等奖")
+    fresh = Nomination.objects.get(pk=nomination.pk)
+    assert selectors.nomination_competition_text(fresh) == (
+        "2024年上海市国动系统通信警报专业技能比武（市级）：特等奖，93分"
+    )
+    assert selectors.nomination_print_content(fresh)["fields"]["比武成绩"] == (
+        "2024年上海市国动系统通信警报专业技能比武（市级）：特等奖，93分"
+    )
+
+
+def test_an_office_competition_prints_the_place_too(demo_user, campaign, post):
+    hu = Staff.objects.get(name="胡晓琳")
+    entry = competition_entry(hu, score="95", award="", title="办内通信警报业务比武")
+    Competition.objects.filter(pk=entry.competition_id).update(level=CompetitionLevel.OFFICE)
+    competition_entry(
+        Staff.objects.get(name="林涛"), score="97", award="", title=entry.competition.title
+    )
+    nomination = services.nomination_create(
+        acting_user=demo_user("baozhang_head"),
+        campaign=campaign,
+        data=_data(demo_user, post, competition_entry=entry),
+    )
+    assert selectors.nomination_competition_text(nomination) == (
+        "办内通信警报业务比武（办内）：95分，第2名"
+    )
+
+
+def test_an_entry_of_someone_else_is_refused(demo_user, campaign, post):
+    other = competition_entry(Staff.objects.get(name="林涛"))
+    with pytest.raises(ValidationError) as error:
+        services.nomination_create(
+            acting_user=demo_user("baozhang_head"),
+            campaign=campaign,
+            data=_data(demo_user, post, competition_entry=other),
+        )
+    assert error.value.message_dict["competition_entry"] == [
+        "所选比武成绩属于林涛，不是被推荐人胡晓琳的成绩。"
+    ]
+
+
+def test_an_entry_without_a_result_is_refused(demo_user, campaign, post):
+    empty = competition_entry(Staff.objects.get(name="胡晓琳"), score=None, award="")
+    with pytest.raises(ValidationError) as error:
+        services.nomination_create(
+            acting_user=demo_user("baozhang_head"),
+            campaign=campaign,
+            data=_data(demo_user, post, competition_entry=empty),
+        )
+    assert "尚未登记胡晓琳的成绩" in error.value.message_dict["competition_entry"][0]
 
 
 @pytest.mark.parametrize("username", ["member", "party_branch", "party_group", "office_leader"])
@@ -285,6 +352,7 @@ def test_nominations_refused_after_announcement(
 ):
     for nomination in approved_nominations(4):
         services.star_select(acting_user=demo_user("party_group"), nomination=nomination)
+    publicize(demo_user, star_year)
     with clock.frozen(clock.at(2024, 11, 1)):
         services.stars_announce(acting_user=demo_user("party_group"), star_year=star_year)
     with pytest.raises(ValidationError) as error:

@@ -12,7 +12,7 @@ from stars import services
 from stars.models import Post, PostCategory, StarYear
 from stars.providers import copy_posts, monthly, record
 
-from .conftest import pdf_upload
+from .conftest import pdf_upload, publicize
 
 
 def test_stars_provider_is_registered():
@@ -49,6 +49,7 @@ def test_record_lists_nominations_and_announced_stars(
     staff = list(Staff.objects.filter(pk__in=[n.nominee_id for n in nominations]))
     before = record(campaign, staff=staff)
     assert all(part.counts == {"star_nominations": 1, "stars": 0} for part in before.values())
+    publicize(demo_user, star_year)
     with clock.frozen(clock.at(2024, 11, 1)):
         services.stars_announce(acting_user=demo_user("party_group"), star_year=star_year)
     after = record(campaign, staff=staff)

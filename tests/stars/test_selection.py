@@ -13,6 +13,8 @@ from qpdo.workflow.models import Notification
 from stars import selectors, services
 from stars.models import Score, Star
 
+from .conftest import publicize
+
 
 def select(demo_user, nomination, citation=""):
     return services.star_select(
@@ -103,7 +105,7 @@ def test_announce_needs_exactly_the_quota(approved_nominations, demo_user, star_
     with pytest.raises(ValidationError) as error:
         services.stars_announce(acting_user=demo_user("party_group"), star_year=star_year)
     assert error.value.messages == [
-        "2024年度“岗位之星”名额为4名，目前已确定3名，须确定满4名后方可公布。"
+        "2024年度“岗位之星”名额为4名，目前已确定3名，须确定满4名并经公示后方可公布。"
     ]
 
 
@@ -118,6 +120,7 @@ def test_announce_locks_the_choice_and_tells_the_office(
         account = demo_user(username)
         account.email = f"{username}@qpdo.example"
         account.save(update_fields=["email"])
+    publicize(demo_user, star_year)
     mails_before = len(mail.outbox)
     with clock.frozen(clock.at(2024, 11, 1)), django_capture_on_commit_callbacks(execute=True):
         services.stars_announce(acting_user=demo_user("party_group"), star_year=star_year)

@@ -8,6 +8,7 @@ import itertools
 
 import pytest
 
+from qpdo.org import clock
 from qpdo.workflow.enums import State
 from stars import services
 from stars.models import Nomination, SummaryReport
@@ -15,7 +16,7 @@ from tests.forms import PageForm
 from tests.stars.test_pdf import pdftotext
 from tests.utils import assert_constant_queries, element_text
 
-from .conftest import pdf_upload, photo_upload
+from .conftest import competition_entry, pdf_upload, photo_upload, publicize
 
 
 @pytest.fixture
@@ -161,8 +162,7 @@ def form_post(staff, post_obj, **overrides):
         "post": post_obj.pk,
         "years_on_post": "6",
         "source": "competition",
-        "competition": "2024年上海市人防通信警报专业技能比武",
-        "competition_result": "个人二等奖",
+        "competition_entry": str(competition_entry(staff).pk),
         "deeds": "该同志刻苦钻研业务。",
         "opinion": "",
     }
@@ -241,11 +241,11 @@ def test_form_submit_needs_every_field_and_the_opinion(client, login, post):
     staff = Staff.objects.get(name="胡晓琳")
     response = client.post(
         "/stars/nominations/new/",
-        form_post(staff, post("通信警报"), submit="1", deeds="", competition_result=""),
+        form_post(staff, post("通信警报"), submit="1", deeds="", competition_entry=""),
     )
     page = response.content.decode()
     assert "提交前请填写主要事迹。" in page
-    assert "以比武竞赛方式产生的，请填写比武竞赛成绩。" in page
+    assert "以比武竞赛方式产生的，请从比武记录中选择比武成绩。" in page
     assert "提交时请填写推荐科室意见。" in page
     assert not Nomination.objects.exists()
 
@@ -325,7 +325,9 @@ def test_selection_page_refuses_a_fifth_with_the_reason(client, login, approved_
     response = client.post(f"/stars/nominations/{nominations[4].pk}/select/", follow=True)
     page = response.content.decode()
     assert "名额为4名，已确定4名" in page and "不能再确定第5名" in page
-    assert "公布“岗位之星”" in page
+    # Four chosen: next comes the 公示 (公布 only after it).
+    assert 'data-testid="publicize-form"' in page and 'data-testid="announce-form"' not in page
+    assert "暂不能公布：2024年度“岗位之星”人选尚未公示" in page
 
 
 @pytest.mark.parametrize("username", ["baozhang_head", "member"])
@@ -344,7 +346,9 @@ def test_showcase_is_public_only_after_announcement(
     assert "尚未公布" in page and "胡晓琳" not in page
     login("party_group")
     assert "拟定人选" in client.get("/stars/showcase/").content.decode()
-    client.post("/stars/selection/announce/")
+    publicize(demo_user, star_year)
+    with clock.frozen(clock.at(2024, 11, 1)):
+        client.post("/stars/selection/announce/")
     login("baozhang_head")
     page = client.get("/stars/showcase/").content.decode()
     assert "胡晓琳" in page and "经办党组研究" in page
@@ -493,3 +497,23 @@ def test_dashboard_panel_hides_the_choice_from_sections_until_announced(
     login("baozhang_head")
     page = client.get("/").content.decode()
     assert 'data-testid="stars-panel"' in page and "已确定“岗位之星”" not in page
+
+
+def test_form_offers_only_the_sections_competition_entries(client, login, post):
+    from qpdo.org.models import Staff
+
+    hu, chen = Staff.objects.get(name="胡晓琳"), Staff.objects.get(name="陈志刚")
+    competition_entry(hu)
+    theirs = competition_entry(chen)  # 工程指挥科's 陈志刚, of the same 比武
+    mine = theirs.competition.entries.get(staff=hu)  # results saved again: entries re-created
+    login("baozhang_head")
+    page = client.get("/stars/nominations/new/")
+    offered = PageForm.from_response(page, has_field="deeds").options("competition_entry")
+    assert offered == ["", str(mine.pk)]
+    # A posted entry of another unit's person is refused, nothing saved.
+    response = client.post(
+        "/stars/nominations/new/",
+        form_post(hu, post("通信警报"), save="1", competition_entry=str(theirs.pk)),
+    )
+    assert "所选比武成绩不是本科室人员本年度的比武成绩。" in response.content.decode()
+    assert not Nomination.objects.exists()

@@ -130,6 +130,7 @@ def test_every_registered_chain_has_a_table():
 # Chains whose tables live in their own app's tests (added as the programmes arrive).
 TABLED_ELSEWHERE: set[str] = {
     "lectures.manuscript",  # tests/lectures/test_manuscripts.py
+    "lectures.slot_request",  # tests/lectures/test_slot_requests.py
     "outreach.plan",  # tests/outreach/test_chains.py
     "outreach.report",  # tests/outreach/test_chains.py
     "outreach.summary",  # tests/outreach/test_chains.py

@@ -1,5 +1,6 @@
 /* The 申报表 form: prefill from the chosen nominee's staff record, show the post's category,
- * show the competition fields only for 比武竞赛. Without JavaScript the form still works. */
+ * show the 比武 select only for 比武竞赛, offering the nominee's own entries. Without
+ * JavaScript the form still works (the server checks every choice). */
 (function () {
   "use strict";
   var form = document.getElementById("nomination-form");
@@ -33,6 +34,27 @@
     box.textContent = info ? info.category : "—";
   }
   if (post) { post.addEventListener("change", showCategory); showCategory(); }
+
+  // The 比武 select offers only the chosen nominee's entries (the server checks it again).
+  var entry = form.querySelector("#id_competition_entry");
+  var noEntries = form.querySelector('[data-testid="no-entries"]');
+  function filterEntries() {
+    if (!entry) { return; }
+    var who = nominee ? nominee.value : "";
+    var shown = 0;
+    Array.prototype.forEach.call(entry.options, function (option) {
+      if (!option.value) { return; }
+      var mine = option.getAttribute("data-staff") === who;
+      option.hidden = !mine;
+      option.disabled = !mine;
+      if (mine) { shown += 1; }
+    });
+    var current = entry.options[entry.selectedIndex];
+    if (current && current.value && current.disabled) { entry.value = ""; }
+    if (noEntries) { noEntries.hidden = !who || shown > 0; }
+  }
+  if (nominee) { nominee.addEventListener("change", filterEntries); }
+  filterEntries();
 
   function toggleCompetition() {
     var checked = form.querySelector('input[name="source"]:checked');

@@ -57,7 +57,7 @@ def section_figures(*, user, star_year: StarYear, unit) -> SectionFigures:
         plan.post_id: plan
         for plan in selectors.plan_list_for(user=user, campaign=campaign).filter(unit=unit)
     }
-    nominations = list(
+    nominations = selectors.with_competition_texts(
         selectors.nomination_list_for(user=user, campaign=campaign)
         .filter(unit=unit)
         .exclude(approval__state__in=HIDDEN_STATES)
@@ -141,10 +141,10 @@ def draft_outline(figures: SectionFigures) -> list[Block]:
 
     heading(1, "推荐申报情况")
     if figures.nominations:
-        by_competition = sum(bool(n.competition) for n in figures.nominations)
+        results = {n.pk: selectors.nomination_competition_text(n) for n in figures.nominations}
+        by_competition = sum(bool(text) for text in results.values())
         para(
-            f"本科室共推荐申报{len(figures.nominations)}人，"
-            f"其中参加比武竞赛并取得成绩的{by_competition}人。"
+            f"本科室共推荐申报{len(figures.nominations)}人，其中参加比武竞赛的{by_competition}人。"
         )
         blocks.append(
             Block(
@@ -154,8 +154,8 @@ def draft_outline(figures: SectionFigures) -> list[Block]:
                     [
                         n.name,
                         n.post.name if n.post else "—",
-                        n.get_source_display() or "—",
-                        f"{n.competition}（{n.competition_result}）" if n.competition else "—",
+                        n.source_label or "—",
+                        results[n.pk] or "—",
                         n.approval.get_state_display(),
                     ]
                     for n in figures.nominations

@@ -8,6 +8,7 @@ import io
 import pytest
 from docx import Document
 
+from qpdo.org import clock
 from qpdo.org.enums import AuditAction
 from qpdo.org.models import AuditRecord
 from stars import selectors, services
@@ -15,6 +16,7 @@ from stars.models import Post
 from tests.stars.test_pdf import pdftotext
 from tests.utils import element_text
 
+from .conftest import publicize
 from .test_plans import PLAN
 
 DOCX = "/stars/summaries/draft.docx?year=2024"
@@ -44,7 +46,9 @@ def announced(approved_nominations, demo_user, star_year):
             nomination=nomination,
             citation=f"{nomination.name}同志业务精湛。",
         )
-    services.stars_announce(acting_user=demo_user("party_group"), star_year=star_year)
+    publicize(demo_user, star_year)
+    with clock.frozen(clock.at(2024, 11, 1)):
+        services.stars_announce(acting_user=demo_user("party_group"), star_year=star_year)
     return nominations
 
 
@@ -80,7 +84,8 @@ def test_draft_docx_has_the_sections_figures(client, login, demo_user, campaign,
     )
     nominations = _cells(document.tables[1])
     assert [r[0] for r in nominations[1:]] == [n.name for n in listed]
-    assert nominations[1][3] == "2024年上海市人防通信警报专业技能比武（个人二等奖）"
+    cited = selectors.nomination_competition_text(listed[0])
+    assert cited and nominations[1][3] == cited  # the 比武 result as the 申报表 prints it
     assert nominations[1][4] == "已通过"
     assert f"推荐申报{len(listed)}人。" in basics
 

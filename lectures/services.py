@@ -11,6 +11,7 @@ from django.utils import timezone
 from campaigns.models import Campaign
 from campaigns.services import check_open
 from qpdo.documents.uploads import atomic_with_files, clean_photo
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.models import Staff
 from qpdo.org.scoping import user_unit
@@ -63,7 +64,7 @@ def topic_create(*, acting_user, campaign: Campaign, data: dict) -> Topic:
     """Create a draft topic for the acting section head's own unit."""
     check_open(campaign)
     if not rules.may_propose_topic(acting_user):
-        raise PermissionError("只有各科室负责人可以推荐选题。")
+        raise Refused("只有各科室负责人可以推荐选题。")
     unit = user_unit(acting_user)
     validate_topic(
         campaign=campaign,
@@ -82,7 +83,7 @@ def topic_update(*, acting_user, topic: Topic, data: dict) -> Topic:
     check_open(topic.campaign)
     workflow.ensure_editable(topic)
     if not rules.may_edit_topic(acting_user, topic):
-        raise PermissionError("只有本科室负责人可以修改该选题。")
+        raise Refused("只有本科室负责人可以修改该选题。")
     validate_topic(
         campaign=topic.campaign,
         unit=topic.unit,
@@ -113,7 +114,7 @@ def manuscript_save(*, acting_user, topic: Topic, data: dict, files: dict | None
     check_open(topic.campaign)
     files = files or {}
     if not rules.may_write_manuscript(acting_user, topic):
-        raise PermissionError("只有讲述人或本科室负责人可以撰写该讲述稿。")
+        raise Refused("只有讲述人或本科室负责人可以撰写该讲述稿。")
     now = clock.now()
     with atomic_with_files() as saved:
         manuscript = Manuscript.objects.filter(topic=topic).first()
@@ -193,7 +194,7 @@ def lecture_schedule(
 ) -> Lecture:
     """Place an approved topic in a slot with its date, time and place (综合科)."""
     if not rules.may_coordinate(acting_user):
-        raise PermissionError("只有综合科小讲堂管理人员可以安排讲述。")
+        raise Refused("只有综合科小讲堂管理人员可以安排讲述。")
     Slot.objects.select_for_update().filter(pk=slot.pk).first()
     _check_schedule(topic=topic, slot=slot, starts_at=starts_at, lecture=None)
     return Lecture.objects.create(
@@ -211,7 +212,7 @@ def lecture_reschedule(
     *, acting_user, lecture: Lecture, slot: Slot, starts_at, place: str, duration_minutes: int
 ) -> Lecture:
     if not rules.may_coordinate(acting_user):
-        raise PermissionError("只有综合科小讲堂管理人员可以调整安排。")
+        raise Refused("只有综合科小讲堂管理人员可以调整安排。")
     Slot.objects.select_for_update().filter(pk=slot.pk).first()
     _check_schedule(topic=lecture.topic, slot=slot, starts_at=starts_at, lecture=lecture)
     lecture.slot, lecture.starts_at, lecture.place = slot, starts_at, place
@@ -235,7 +236,7 @@ def lecture_record_delivery(
 ) -> Lecture:
     """Record how the lecture went (date, place, audience, notes, promotion) and add photos."""
     if not rules.may_coordinate(acting_user):
-        raise PermissionError("只有综合科小讲堂管理人员可以记录讲述情况。")
+        raise Refused("只有综合科小讲堂管理人员可以记录讲述情况。")
     errors = {}
     held_on = data.get("held_on")
     if held_on and held_on > clock.today():
@@ -274,7 +275,7 @@ def lecture_record_delivery(
 def slot_cancel(*, acting_user, slot: Slot) -> Slot:
     """Cancel a slot that holds no lecture yet."""
     if not rules.may_coordinate(acting_user):
-        raise PermissionError("只有综合科小讲堂管理人员可以取消场次。")
+        raise Refused("只有综合科小讲堂管理人员可以取消场次。")
     if Lecture.objects.filter(slot=slot).exists():
         raise ValidationError("该场次已安排讲述，请先调整讲述安排再取消。")
     slot.is_cancelled = True

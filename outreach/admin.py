@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from qpdo.errors import Refused
 from qpdo.workflow.admin import ApprovalAdminMixin
 
 from . import selectors, services
@@ -203,7 +204,7 @@ class ReportAdmin(ApprovalAdminMixin, admin.ModelAdmin):
             try:
                 services.report_promote(acting_user=request.user, report=report, request=request)
                 done += 1
-            except (ValidationError, PermissionError) as error:
+            except (ValidationError, Refused) as error:
                 refused.append(
                     f"{report.title}：{'；'.join(getattr(error, 'messages', [str(error)]))}"
                 )

@@ -22,6 +22,7 @@ from qpdo.documents.uploads import (
     file_size,
     messages_naming,
 )
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.audit import audit_record, client_ip
 from qpdo.org.enums import AuditAction, UnitKind
@@ -187,7 +188,7 @@ def plan_create(*, acting_user, year: int, data: dict, items: Sequence[dict]) ->
     """Create a draft plan of the acting 填报员's unit for a year."""
     unit = rules.reporting_unit(acting_user)
     if unit is None:
-        raise PermissionError("只有区国动办、各街镇和区国动委成员单位的填报员可以填报年度计划。")
+        raise Refused("只有区国动办、各街镇和区国动委成员单位的填报员可以填报年度计划。")
     if year not in plan_years_open():
         raise ValidationError({"year": f"不能填报{year}年度的计划。"})
     if Plan.objects.filter(unit=unit, year=year).exists():
@@ -203,7 +204,7 @@ def plan_update(*, acting_user, plan: Plan, data: dict, items: Sequence[dict]) -
     """Change a draft or returned plan and its items; a submitted plan is refused."""
     workflow.ensure_editable(plan)
     if not rules.may_edit_plan(acting_user, plan):
-        raise PermissionError("只有本单位填报员可以修改该计划。")
+        raise Refused("只有本单位填报员可以修改该计划。")
     for key in PLAN_FIELDS:
         setattr(plan, key, data.get(key, ""))
     plan.save()
@@ -337,7 +338,7 @@ def report_create(
     """Create a draft report of the acting 填报员's unit with its photos, video and documents."""
     unit = rules.reporting_unit(acting_user)
     if unit is None:
-        raise PermissionError("只有区国动办、各街镇和区国动委成员单位的填报员可以报送活动信息。")
+        raise Refused("只有区国动办、各街镇和区国动委成员单位的填报员可以报送活动信息。")
     report_validate(unit=unit, data=data, fronts=fronts)
     _check_uploads(photos, video, documents, photo_total=len(photos), document_total=len(documents))
     with atomic_with_files() as saved:
@@ -370,7 +371,7 @@ def report_update(
     """
     workflow.ensure_editable(report)
     if not rules.may_edit_report(acting_user, report):
-        raise PermissionError("只有本单位填报员可以修改该活动信息。")
+        raise Refused("只有本单位填报员可以修改该活动信息。")
     report_validate(unit=report.unit, data=data, fronts=fronts)
     removed_photos = list(report.photos.filter(pk__in=list(remove_photos)))
     removed_files = list(report.attachments.filter(pk__in=list(remove_attachments)))
@@ -442,7 +443,7 @@ def report_submit(*, acting_user, report: Report, request=None):
 def report_delete_draft(*, acting_user, report: Report) -> None:
     """Delete a never-submitted draft of the user's own unit, with its files."""
     if not rules.may_delete_report(acting_user, report):
-        raise PermissionError("只能删除本单位尚未提交过的草稿。")
+        raise Refused("只能删除本单位尚未提交过的草稿。")
     with transaction.atomic():
         for photo in report.photos.all():
             _delete_after_commit(photo.image, photo.thumbnail)
@@ -483,7 +484,7 @@ def report_promote(*, acting_user, report: Report, request=None) -> Report:
     if locked.promoted_to_city:
         raise ValidationError("该活动信息已报市国动办。")
     if not rules.may_review(acting_user):
-        raise PermissionError("只有宣教审核人员可以报市国动办。")
+        raise Refused("只有宣教审核人员可以报市国动办。")
     locked.promoted_to_city = True
     locked.promoted_at = clock.now()
     locked.promoted_by = acting_user
@@ -503,7 +504,7 @@ def report_promote(*, acting_user, report: Report, request=None) -> Report:
 
 def _check_town(acting_user, town: Unit) -> None:
     if not rules.may_maintain_town(acting_user, town):
-        raise PermissionError(f"您不能维护{town.name}的台账。")
+        raise Refused(f"您不能维护{town.name}的台账。")
 
 
 def _check_past(held_on: datetime.date, field_name: str = "held_on") -> None:
@@ -860,7 +861,7 @@ def community_team_member_add(
 
 def _check_party_school(acting_user) -> None:
     if not rules.may_keep_party_school(acting_user):
-        raise PermissionError("进党校台账由区国动办和区委党校填报员维护。")
+        raise Refused("进党校台账由区国动办和区委党校填报员维护。")
 
 
 @transaction.atomic
@@ -944,7 +945,7 @@ def register_import_check(
     """
     spec = imports.SPECS[spec_code]
     if not may_import(acting_user, spec):
-        raise PermissionError("您不能导入台账。")
+        raise Refused("您不能导入台账。")
     town_list = list(selectors.towns())
     own = rules.reporting_unit(acting_user)
     limited = own is not None and not rules.may_review(acting_user)
@@ -1249,7 +1250,7 @@ def export_record(*, acting_user, what: str, rows: int, request=None) -> None:
 def agreement_create(*, acting_user, data: dict, upload=None, request=None) -> PartySchoolAgreement:
     """Record a co-operation agreement with the 区委党校 (and its signed text)."""
     if not rules.may_record_agreement(acting_user):
-        raise PermissionError("只有宣教审核人员可以登记党校共建协议。")
+        raise Refused("只有宣教审核人员可以登记党校共建协议。")
     if upload is not None:
         try:
             REGISTER_FILE_VALIDATOR(upload)

@@ -15,6 +15,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from qpdo.documents.excel import read_xlsx_rows
 from qpdo.documents.uploads import file_response
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.caching import CachedCountPaginator, cached
 from qpdo.org.scoping import units_user_may_see
@@ -640,7 +641,7 @@ class ReportDeleteView(View):
         report = selectors.report_get_for(user=request.user, pk=pk)
         try:
             services.report_delete_draft(acting_user=request.user, report=report)
-        except PermissionError as error:
+        except Refused as error:
             messages.error(request, str(error))
             return redirect(report.get_absolute_url())
         messages.success(request, "草稿已删除。")
@@ -691,7 +692,7 @@ class ReportPromoteView(View):
         report = selectors.report_get_for(user=request.user, pk=pk)
         try:
             services.report_promote(acting_user=request.user, report=report, request=request)
-        except (ValidationError, PermissionError) as error:
+        except (ValidationError, Refused) as error:
             messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
         else:
             messages.success(request, "已标记为报市国动办。")

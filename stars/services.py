@@ -8,13 +8,14 @@ import datetime
 import gc
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from campaigns.models import Campaign
 from campaigns.services import check_open
 from qpdo.documents.qr import verification_code
 from qpdo.documents.uploads import atomic_with_files, clean_photo
+from qpdo.errors import Refused
 from qpdo.jobs.models import Job
 from qpdo.jobs.registry import JobOutput, JobRefused
 from qpdo.jobs.services import job_request
@@ -121,7 +122,7 @@ def plan_create(*, acting_user, post: Post, data: dict) -> CultivationPlan:
     """Start the post's 培树工作实施计划 as a draft, for the post's responsible unit."""
     check_open(post.campaign)
     if not rules.may_file_plan(acting_user, post):
-        raise PermissionDenied(f"“{post.name}”岗位的培树计划由{post.unit.name}制定。")
+        raise Refused(f"“{post.name}”岗位的培树计划由{post.unit.name}制定。")
     cleaned = _plan_clean(campaign=post.campaign, data=data)
     with transaction.atomic():
         if CultivationPlan.objects.select_for_update().filter(post=post).exists():
@@ -140,7 +141,7 @@ def plan_update(*, acting_user, plan: CultivationPlan, data: dict) -> Cultivatio
     with transaction.atomic():
         workflow.ensure_editable(plan)
         if not rules.may_edit_plan(acting_user, plan):
-            raise PermissionDenied("只有本科室负责人可以修改该计划。")
+            raise Refused("只有本科室负责人可以修改该计划。")
         cleaned = _plan_clean(campaign=plan.campaign, data=data)
         for field in PLAN_FIELDS:
             setattr(plan, field, cleaned[field])
@@ -154,7 +155,7 @@ def plan_delete(*, acting_user, plan: CultivationPlan) -> None:
     """Delete a plan that was never submitted."""
     with transaction.atomic():
         if not rules.may_delete_plan(acting_user, plan):
-            raise PermissionDenied("只能删除本科室尚未提交过的计划草稿。")
+            raise Refused("只能删除本科室尚未提交过的计划草稿。")
         workflow.subject_delete_draft(plan, acting_user=acting_user)
 
 
@@ -172,7 +173,7 @@ def summary_upload(*, acting_user, campaign: Campaign, upload, note: str = "", i
     unit = user_unit(acting_user)
     responsible = set(selectors.responsible_units(campaign).values_list("pk", flat=True))
     if not rules.may_upload_summary(acting_user, unit, responsible):
-        raise PermissionDenied("只有负责培树岗位的科室（机关党支部）可以报送培树工作总结。")
+        raise Refused("只有负责培树岗位的科室（机关党支部）可以报送培树工作总结。")
     if upload is None:
         raise ValidationError({"file": "请选择总结文件。"})
     SUMMARY_VALIDATOR(upload)
@@ -395,12 +396,12 @@ def _nomination_write(
     unit = nomination.unit if nomination is not None else user_unit(acting_user)
     if nomination is None:
         if not rules.may_nominate(acting_user):
-            raise PermissionDenied("只有各科室（中心）负责人可以填报“岗位之星”申报表。")
+            raise Refused("只有各科室（中心）负责人可以填报“岗位之星”申报表。")
         _refuse_if_announced(campaign)
     else:
         workflow.ensure_editable(nomination)
         if not rules.may_edit_nomination(acting_user, nomination):
-            raise PermissionDenied("只有本科室负责人可以修改该申报表。")
+            raise Refused("只有本科室负责人可以修改该申报表。")
     cleaned = nomination_clean(campaign=campaign, unit=unit, data=data, instance=nomination)
     now = clock.now()
     created = nomination is None
@@ -484,7 +485,7 @@ def nomination_delete(*, acting_user, nomination: Nomination) -> None:
     """Delete a 申报表 that was never submitted (with its photo)."""
     with transaction.atomic():
         if not rules.may_delete_nomination(acting_user, nomination):
-            raise PermissionDenied("只能删除本科室尚未提交过的申报表草稿。")
+            raise Refused("只能删除本科室尚未提交过的申报表草稿。")
         files = [n for n in (nomination.photo.name, nomination.photo_thumb.name) if n]
         storage = nomination.photo.storage
         workflow.subject_delete_draft(nomination, acting_user=acting_user)
@@ -544,7 +545,7 @@ def score_save(
     with transaction.atomic():
         star_year = _star_year_locked(nomination.campaign)
         if not rules.may_select(acting_user):
-            raise PermissionDenied("只有办党组成员可以评分。")
+            raise Refused("只有办党组成员可以评分。")
         if star_year.is_announced:
             raise ValidationError(f"{star_year.year}年度“岗位之星”已公布，评分已结束。")
         nomination.approval.refresh_from_db()
@@ -586,7 +587,7 @@ def star_select(*, acting_user, nomination: Nomination, citation: str = "") -> S
     with transaction.atomic():
         star_year = _star_year_locked(nomination.campaign)
         if not rules.may_select(acting_user):
-            raise PermissionDenied("只有办党组可以确定“岗位之星”。")
+            raise Refused("只有办党组可以确定“岗位之星”。")
         if star_year.is_announced:
             raise ValidationError(f"{star_year.year}年度“岗位之星”已公布，不能再调整人选。")
         nomination.approval.refresh_from_db()
@@ -631,7 +632,7 @@ def star_unselect(*, acting_user, star: Star) -> None:
     with transaction.atomic():
         star_year = _star_year_locked(star.campaign)
         if not rules.may_select(acting_user):
-            raise PermissionDenied("只有办党组可以调整“岗位之星”人选。")
+            raise Refused("只有办党组可以调整“岗位之星”人选。")
         if star_year.is_announced:
             raise ValidationError(f"{star_year.year}年度“岗位之星”已公布，不能再调整人选。")
         audit_record(
@@ -651,7 +652,7 @@ def star_citation_set(*, acting_user, star: Star, citation: str) -> Star:
     with transaction.atomic():
         star_year = _star_year_locked(star.campaign)
         if not rules.may_edit_citation(acting_user):
-            raise PermissionDenied("只有办党组或机关党支部可以修改事迹简介。")
+            raise Refused("只有办党组或机关党支部可以修改事迹简介。")
         star.citation = citation
         star.save(update_fields=["citation"])
         audit_record(
@@ -670,7 +671,7 @@ def stars_announce(*, acting_user, star_year: StarYear, text: str = "") -> StarY
     with transaction.atomic():
         locked = _star_year_locked(star_year.campaign)
         if not rules.may_select(acting_user):
-            raise PermissionDenied("只有办党组可以公布“岗位之星”。")
+            raise Refused("只有办党组可以公布“岗位之星”。")
         if locked.is_announced:
             raise ValidationError(
                 f"{locked.year}年度“岗位之星”已于{selectors.cn_date(locked.announced_at)}公布。"

@@ -2,7 +2,7 @@
 
 Every write runs in one transaction and checks its rules before anything is stored, raising a
 ValidationError (by field where a form has the field) with a Chinese message, or a
-PermissionError when the user may not act. Uploaded files are checked by content first and
+Refused (qpdo.errors) when the user may not act. Uploaded files are checked by content first and
 deleted again when the write does not commit (`atomic_with_files`).
 
 One module per family, all re-exported here: `campaign` (copy, close), `items` (work items,

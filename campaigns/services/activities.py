@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from qpdo.documents.uploads import atomic_with_files, clean_image, extension_of
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.enums import CAMPAIGN_UNIT_KINDS
 from qpdo.org.models import Staff, Unit
@@ -51,9 +52,9 @@ def team_save(
     """Form (or change) a team with its leader and members across units."""
     check_open(campaign)
     if team is None and not rules.may_create_team(acting_user, campaign):
-        raise PermissionError("只有办领导、牵头科室和各科室负责人可以组建团队。")
+        raise Refused("只有办领导、牵头科室和各科室负责人可以组建团队。")
     if team is not None and not rules.may_edit_team(acting_user, team):
-        raise PermissionError("只有团队负责人、牵头单位负责人或活动组织者可以修改团队。")
+        raise Refused("只有团队负责人、牵头单位负责人或活动组织者可以修改团队。")
     errors: dict[str, str] = {}
     leader = data.get("leader")
     problem = _active_office_staff(leader, "团队负责人")
@@ -124,7 +125,7 @@ def team_output_add(*, acting_user, team: Team, data: dict, upload=None, request
     """Record what a team produced, with an optional file."""
     check_open(team.campaign)
     if not rules.may_edit_team(acting_user, team):
-        raise PermissionError("只有团队负责人、牵头单位负责人或活动组织者可以登记成果。")
+        raise Refused("只有团队负责人、牵头单位负责人或活动组织者可以登记成果。")
     errors: dict[str, str] = {}
     achieved_on = data.get("achieved_on")
     if not (data.get("title") or "").strip():
@@ -192,9 +193,9 @@ def pair_save(
         if pair is None and not (
             rules.may_manage(acting_user, campaign) or rules.heads_unit(acting_user, mentee.unit_id)
         ):
-            raise PermissionError("只有被带教人所在科室负责人或活动组织者可以建立带教关系。")
+            raise Refused("只有被带教人所在科室负责人或活动组织者可以建立带教关系。")
         if pair is not None and not rules.may_edit_pair(acting_user, pair):
-            raise PermissionError("只有被带教人所在科室负责人或活动组织者可以修改带教关系。")
+            raise Refused("只有被带教人所在科室负责人或活动组织者可以修改带教关系。")
         if (
             MentorPair.objects.filter(campaign=campaign, mentor=mentor, mentee=mentee)
             .exclude(pk=getattr(pair, "pk", None))
@@ -220,7 +221,7 @@ def check_in_add(*, acting_user, pair: MentorPair, data: dict, request=None) -> 
     """Record one meeting of a pair (date within the period, not in the future)."""
     check_open(pair.campaign)
     if not rules.may_check_in(acting_user, pair):
-        raise PermissionError("只有带教双方或其科室负责人可以记录带教情况。")
+        raise Refused("只有带教双方或其科室负责人可以记录带教情况。")
     errors: dict[str, str] = {}
     held_on = data.get("held_on")
     if held_on is None:
@@ -292,7 +293,7 @@ def rotation_save(
             or rules.heads_unit(acting_user, from_unit.pk)
         )
         if not allowed:
-            raise PermissionError("只有本人所在科室负责人或活动组织者可以登记交流锻炼。")
+            raise Refused("只有本人所在科室负责人或活动组织者可以登记交流锻炼。")
     _refuse(errors)
     if rotation is None:
         rotation = Rotation(
@@ -333,7 +334,7 @@ def competition_save(
 ) -> Competition:
     check_open(campaign)
     if not rules.may_run_competitions(acting_user, campaign):
-        raise PermissionError("只有办领导或牵头科室可以登记比武。")
+        raise Refused("只有办领导或牵头科室可以登记比武。")
     errors: dict[str, str] = {}
     held_on = data.get("held_on")
     if held_on is None:
@@ -374,7 +375,7 @@ def competition_results_save(
     """Replace the participants and their scores; the ranking follows from the scores."""
     check_open(competition.campaign)
     if not rules.may_run_competitions(acting_user, competition.campaign):
-        raise PermissionError("只有办领导或牵头科室可以登记比武成绩。")
+        raise Refused("只有办领导或牵头科室可以登记比武成绩。")
     errors: list[str] = []
     seen = set()
     today = clock.today()
@@ -426,7 +427,7 @@ def quarter_star_choose(
     """Record a 季度之星 for a quarter of the campaign."""
     check_open(campaign)
     if not rules.may_choose_quarter_stars(acting_user, campaign):
-        raise PermissionError("只有办领导、办党组或牵头科室可以登记“季度之星”。")
+        raise Refused("只有办领导、办党组或牵头科室可以登记“季度之星”。")
     errors: dict[str, str] = {}
     quarter, staff = data.get("quarter"), data.get("staff")
     quarters = selectors.quarters_of(campaign)
@@ -486,7 +487,7 @@ def discussion_save(
     if unit is None or unit.kind not in CAMPAIGN_UNIT_KINDS:
         raise ValidationError({"unit": "请选择科室。"})
     if not rules.may_record_discussion(acting_user, campaign, unit):
-        raise PermissionError("只有本科室负责人或活动组织者可以记录大讨论。")
+        raise Refused("只有本科室负责人或活动组织者可以记录大讨论。")
     errors: dict[str, str] = {}
     held_on, host = data.get("held_on"), data.get("host")
     if held_on is None:

@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from qpdo.errors import Refused
 from qpdo.org import clock
 
 from .. import providers, rules
@@ -45,7 +46,7 @@ def campaign_copy(
     and the log lines.
     """
     if not rules.may_copy_campaign(acting_user, source):
-        raise PermissionError("只有办领导或牵头科室可以复制实践活动。")
+        raise Refused("只有办领导或牵头科室可以复制实践活动。")
     errors: dict[str, str] = {}
     if not year or year < 2000 or year > 2100:
         errors["year"] = "请填写正确的年度。"
@@ -142,7 +143,7 @@ def campaign_preview(*, source: Campaign, year: int) -> dict:
 def campaign_close(*, acting_user, campaign: Campaign, request=None) -> Campaign:
     """Close a finished year: from now on its pages are read-only."""
     if not rules.may_close_campaign(acting_user, campaign):
-        raise PermissionError("只有办领导或牵头科室可以结束年度工作。")
+        raise Refused("只有办领导或牵头科室可以结束年度工作。")
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if locked.is_closed:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from qpdo.documents.uploads import atomic_with_files, clean_image, extension_of, file_size
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.enums import CAMPAIGN_UNIT_KINDS, Role
 from qpdo.org.scoping import display_name, users_with_role
@@ -182,9 +183,9 @@ def item_create(
     if data["unit"] is not None and not rules.may_edit_items_of(
         acting_user, campaign, data["unit"]
     ):
-        raise PermissionError("只能为本科室建立清单事项。")
+        raise Refused("只能为本科室建立清单事项。")
     if not rules.may_create_items(acting_user, campaign):
-        raise PermissionError("只有办领导、牵头科室和各科室负责人可以建立清单事项。")
+        raise Refused("只有办领导、牵头科室和各科室负责人可以建立清单事项。")
     validate_item(campaign=campaign, data=data, milestones=milestones)
     now = clock.now()
     item = WorkItem.objects.create(
@@ -220,11 +221,11 @@ def item_update(
     data = _clean_item_data(data)
     campaign = item.campaign
     if not rules.may_edit_items_of(acting_user, campaign, item.unit_id):
-        raise PermissionError("只能修改本科室的清单事项。")
+        raise Refused("只能修改本科室的清单事项。")
     if data["unit"] is not None and not rules.may_edit_items_of(
         acting_user, campaign, data["unit"]
     ):
-        raise PermissionError("只能把事项交给本科室。")
+        raise Refused("只能把事项交给本科室。")
     locked = WorkItem.objects.select_for_update().get(pk=item.pk)
     if item_is_done(locked):
         raise ValidationError(f"该事项已{locked.done_label}（经组织单位核验），不能再修改。")
@@ -320,7 +321,7 @@ def report_save(
     """
     check_open(item.campaign)
     if not rules.may_write_report(acting_user, item):
-        raise PermissionError("只有责任单位的科室负责人或责任人可以填写进展报告。")
+        raise Refused("只有责任单位的科室负责人或责任人可以填写进展报告。")
     data = {key: data.get(key) for key in REPORT_FIELDS}
     data["is_final"] = bool(data["is_final"])
     if data["is_final"]:
@@ -424,7 +425,7 @@ def recheck_record(*, acting_user, item: WorkItem, data: dict, request=None) -> 
     """
     check_open(item.campaign)
     if not rules.may_recheck(acting_user, item):
-        raise PermissionError("只有责任人、责任单位负责人或活动组织者可以填写回头看。")
+        raise Refused("只有责任人、责任单位负责人或活动组织者可以填写回头看。")
     locked = WorkItem.objects.select_for_update().get(pk=item.pk)
     if locked.kind != ItemKind.RECTIFICATION:
         raise ValidationError("只有整改事项需要回头看。")

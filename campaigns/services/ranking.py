@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import State
@@ -25,7 +26,7 @@ def ranking_compile(*, acting_user, campaign: Campaign, month: int, request=None
     """
     check_open(campaign)
     if not rules.may_compile_ranking(acting_user, campaign):
-        raise PermissionError("只有牵头科室负责人可以汇总每月排名。")
+        raise Refused("只有牵头科室负责人可以汇总每月排名。")
     if campaign.coordinator_unit_id is None:
         raise ValidationError("本年度实践活动尚未设置牵头科室，不能汇总排名。")
     if month not in campaign.months:

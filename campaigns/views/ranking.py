@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views import View
@@ -118,8 +118,6 @@ class RankingCompileView(CampaignMixin, View):
                 error.message if isinstance(error, TransitionRefused) else "；".join(error.messages)
             )
             messages.error(request, text)
-        except PermissionError as error:
-            raise PermissionDenied(str(error)) from error
         return redirect("campaigns:ranking", year=year, month=month)
 
 

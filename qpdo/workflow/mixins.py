@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 
-from .services import TransitionRefused
+from qpdo.errors import Refused
 
 
-def form_add_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where the form has it."""
-    if hasattr(error, "error_dict"):
+def form_add_errors(form, error: ValidationError | Refused) -> None:
+    """Show a service's refusal on the form: a ValidationError by field where the form has it."""
+    if isinstance(error, Refused):
+        form.add_error(None, error.message)
+    elif hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
@@ -22,8 +24,8 @@ class SubjectFormMixin:
     """Save a subject through a service; when the user pressed “保存并提交”, submit it too.
 
     Subclasses implement `save(cleaned_data)` and `submit(subject)`, both calling services.
-    A refused save stays on the form with its messages; a refused submission keeps the draft
-    and says why.
+    A refused save (ValidationError or `Refused`) stays on the form with its messages; a refused
+    submission keeps the draft and says why.
     """
 
     submit_field = "submit"
@@ -39,17 +41,14 @@ class SubjectFormMixin:
     def form_valid(self, form):
         try:
             subject = self.save(form.cleaned_data)
-        except ValidationError as error:
+        except (ValidationError, Refused) as error:
             form_add_errors(form, error)
-            return self.form_invalid(form)
-        except TransitionRefused as refused:
-            form.add_error(None, refused.message)
             return self.form_invalid(form)
         if self.submit_field in self.request.POST:
             try:
                 self.submit(subject)
                 messages.success(self.request, self.submitted_message)
-            except TransitionRefused as refused:
+            except Refused as refused:
                 messages.error(self.request, f"已保存为草稿，但未能提交：{refused.message}")
         else:
             messages.success(self.request, self.saved_message)

@@ -20,6 +20,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.audit import audit_record, client_ip
 from qpdo.org.caching import bump_data_version
@@ -39,12 +40,8 @@ logger = logging.getLogger("qpdo.workflow")
 TASK_TITLE_PREFIXES = ("待审批：", "转办待审批：", "退回重新审批：", "催办：", "退回修改：")
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refused):
     """The move is not allowed; `message` says why, in Chinese, for the person who tried."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass

@@ -19,6 +19,7 @@ from campaigns.models import (
     Team,
     TeamOutput,
 )
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.models import Staff, Unit
 from tests.campaigns.conftest import d, exe_file, pdf_file
@@ -91,7 +92,7 @@ def test_team_refusals(campaign, task, demo_user):
             data=team_data(task),
             members=[(s("刘洋"), ""), (s("刘洋"), "")],
         )
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.team_save(acting_user=demo_user("member"), campaign=campaign, data=team_data(task))
     assert not Team.objects.exists()
 
@@ -117,7 +118,7 @@ def test_team_outputs_with_a_file(campaign, task, demo_user):
             )
         message = messages_of(error)
         assert "形成日期不能晚于今天" in message and "不支持的文件类型" in message
-        with pytest.raises(PermissionError):
+        with pytest.raises(Refused):
             services.team_output_add(
                 acting_user=demo_user("dongyuan_head"),
                 team=team,
@@ -179,7 +180,7 @@ def test_pair_and_check_ins(campaign, demo_user):
                 pair=pair,
                 data={"held_on": d(6, 10), "content": "未来"},
             )
-        with pytest.raises(PermissionError):
+        with pytest.raises(Refused):
             services.check_in_add(
                 acting_user=demo_user("member"),
                 pair=pair,
@@ -189,7 +190,7 @@ def test_pair_and_check_ins(campaign, demo_user):
 
 
 def test_pair_needs_the_mentees_head(campaign, demo_user):
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.pair_save(
             acting_user=demo_user("dongyuan_head"), campaign=campaign, data=pair_data()
         )
@@ -254,7 +255,7 @@ def test_rotation_refusals(campaign, demo_user):
         services.rotation_save(
             acting_user=demo_user("gongcheng_head"), campaign=campaign, data=base
         )
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.rotation_save(
             acting_user=demo_user("dongyuan_head"),
             campaign=campaign,
@@ -321,7 +322,7 @@ def test_competition_result_refusals(contest, demo_user):
         )
     message = messages_of(error)
     assert "不在 0 到满分 100" in message and "许婷重复登记" in message
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.competition_results_save(
             acting_user=demo_user("gongcheng_head"), competition=contest, rows=[]
         )
@@ -357,7 +358,7 @@ def test_quarter_stars(campaign, demo_user):
                 campaign=campaign,
                 data={"quarter": 2, "staff": s("沈建国"), "deeds": "领导"},
             )
-        with pytest.raises(PermissionError):
+        with pytest.raises(Refused):
             services.quarter_star_choose(
                 acting_user=demo_user("gongcheng_head"),
                 campaign=campaign,
@@ -421,7 +422,7 @@ def test_discussion_refusals(campaign, demo_user):
             "不支持的文件类型",
         ):
             assert text in message
-        with pytest.raises(PermissionError):
+        with pytest.raises(Refused):
             services.discussion_save(
                 acting_user=demo_user("gongcheng_head"),
                 campaign=campaign,

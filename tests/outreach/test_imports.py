@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from outreach import services
 from outreach.models import Community, School
+from qpdo.errors import Refused
 from qpdo.org.enums import AuditAction
 from qpdo.org.models import AuditRecord
 
@@ -109,7 +110,7 @@ def test_a_town_reporter_imports_only_its_own_town(demo_user, unit):
 
 
 def test_member_unit_reporter_may_not_import(demo_user):
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.register_import_check(
             acting_user=demo_user("jiaoyuju"), spec_code="schools", raw_rows=rows(HEADER)
         )

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from outreach import selectors, services
 from outreach.selectors import plan_timing
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import State
@@ -105,7 +106,7 @@ def test_update_replaces_items_but_keeps_those_reports_carry_out(
 
 def test_another_unit_cannot_edit_a_plan(make_plan, demo_user, in_2024):
     plan = make_plan("zhujiajiao")
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.plan_update(
             acting_user=demo_user("jiaoyuju"),
             plan=plan,

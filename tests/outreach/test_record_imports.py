@@ -25,6 +25,7 @@ from outreach.models import (
     School,
     SchoolCourse,
 )
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.enums import AuditAction
 from qpdo.org.models import AuditRecord
@@ -237,7 +238,7 @@ def test_party_school_rows_outside_the_year_save_nothing(reviewer, year):
 
 
 def test_party_school_sheets_only_for_who_keeps_that_register(demo_user, year):
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.register_import_check(
             acting_user=demo_user("zhujiajiao"),
             spec_code="base-visits",

@@ -24,6 +24,7 @@ from outreach.models import (
     PartySchoolCourse,
     School,
 )
+from qpdo.errors import Refused
 from tests.utils import assert_constant_queries, element_text
 
 from .conftest import PDF_BYTES, upload
@@ -358,7 +359,7 @@ def test_party_school_register_is_kept_by_the_party_school_and_the_office(
     register = selectors.party_school_year(2024)
     assert (len(register.courses), register.course_hours, register.visitors) == (1, 3, 45)
     assert register.parts == {"agreement": False, "courses": True, "visits": True}
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.base_visit_record(
             acting_user=demo_user("zhujiajiao"),
             visited_on=datetime.date(2024, 6, 1),

@@ -22,6 +22,7 @@ from campaigns.providers import CalendarEvent, Provider, RecordEntry, RecordPart
 from qpdo.workflow.enums import Action, State
 from qpdo.workflow.models import Opinion
 
+from . import services
 from .chains import MANUSCRIPT_CHAIN
 from .enums import SPEAKERS_MINIMUM
 from .models import Lecture, Slot, Topic
@@ -152,25 +153,6 @@ def calendar(campaign) -> list[CalendarEvent]:
     ]
 
 
-def copy_slots(source, target) -> str:
-    """Copy the slots of 附表1 (unit × month) to the new year; cancelled ones stay behind."""
-    slots = [
-        Slot(
-            campaign=target,
-            number=number,
-            unit_id=slot.unit_id,
-            month=slot.month,
-            topic_rule=slot.topic_rule,
-            people_rule=slot.people_rule,
-        )
-        for number, slot in enumerate(
-            Slot.objects.filter(campaign=source, is_cancelled=False).order_by("number"), start=1
-        )
-    ]
-    Slot.objects.bulk_create(slots)
-    return f"场次 {len(slots)} 个"
-
-
 def preview_slots(source, year: int) -> list[str]:
     """List the slots the new year will have (the cancelled ones of last year are left out)."""
     slots = Slot.objects.filter(campaign=source, is_cancelled=False).select_related("unit")
@@ -195,5 +177,5 @@ def register() -> None:
 
     providers.register("lectures", PROVIDER)
     providers.register_copy_hook(
-        "lectures", label="国动小讲堂", copy=copy_slots, order=30, preview=preview_slots
+        "lectures", label="国动小讲堂", copy=services.slots_copy, order=30, preview=preview_slots
     )

@@ -13,6 +13,8 @@ from campaigns.services import check_open
 from qpdo.documents.uploads import atomic_with_files, clean_photo
 from qpdo.errors import Refused
 from qpdo.org import clock
+from qpdo.org.audit import audit_record
+from qpdo.org.enums import AuditAction
 from qpdo.org.models import Staff
 from qpdo.org.scoping import user_unit
 from qpdo.workflow import services as workflow
@@ -21,6 +23,17 @@ from qpdo.workflow.enums import State
 from . import rules
 from .enums import EVENT_YEARS_BACK, MANUSCRIPT_PARTS
 from .models import Lecture, LecturePhoto, Manuscript, ManuscriptVersion, Slot, Topic
+
+
+def _audit(acting_user, target, detail: str) -> None:
+    # Called inside the service's transaction: the record commits with the change.
+    audit_record(action=AuditAction.CHANGE, actor=acting_user, target=target, detail=detail)
+
+
+def _when(moment: datetime.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
 
 TOPIC_FIELDS = (
     "title",
@@ -95,6 +108,7 @@ def topic_update(*, acting_user, topic: Topic, data: dict) -> Topic:
         setattr(topic, key, data.get(key))
     topic.save()
     workflow.subject_refresh_title(topic)
+    _audit(acting_user, topic, f"修改选题：{topic.title}")
     return topic
 
 
@@ -146,6 +160,7 @@ def manuscript_save(*, acting_user, topic: Topic, data: dict, files: dict | None
         version.full_clean(exclude=["manuscript", "slides", "media"])
         version.save()
         workflow.subject_refresh_title(manuscript)
+        _audit(acting_user, manuscript, f"撰写讲述稿：第{version.number}稿")
     return manuscript
 
 
@@ -197,7 +212,7 @@ def lecture_schedule(
         raise Refused("只有综合科小讲堂管理人员可以安排讲述。")
     Slot.objects.select_for_update().filter(pk=slot.pk).first()
     _check_schedule(topic=topic, slot=slot, starts_at=starts_at, lecture=None)
-    return Lecture.objects.create(
+    lecture = Lecture.objects.create(
         slot=slot,
         topic=topic,
         starts_at=starts_at,
@@ -205,6 +220,8 @@ def lecture_schedule(
         duration_minutes=duration_minutes,
         scheduled_by=acting_user,
     )
+    _audit(acting_user, lecture, f"安排讲述：{_when(starts_at)}，{place}")
+    return lecture
 
 
 @transaction.atomic
@@ -218,6 +235,7 @@ def lecture_reschedule(
     lecture.slot, lecture.starts_at, lecture.place = slot, starts_at, place
     lecture.duration_minutes = duration_minutes
     lecture.save()
+    _audit(acting_user, lecture, f"调整讲述安排：{_when(starts_at)}，{place}")
     return lecture
 
 
@@ -268,6 +286,7 @@ def lecture_record_delivery(
             saved.save(photo.image, cleaned.name, cleaned)
             saved.save(photo.thumbnail, thumb.name, thumb)
             photo.save()
+        _audit(acting_user, lecture, f"记录讲述情况（新增照片{len(photos)}张）")
     return lecture
 
 
@@ -280,7 +299,31 @@ def slot_cancel(*, acting_user, slot: Slot) -> Slot:
         raise ValidationError("该场次已安排讲述，请先调整讲述安排再取消。")
     slot.is_cancelled = True
     slot.save(update_fields=["is_cancelled"])
+    _audit(acting_user, slot, f"取消场次：{slot}")
     return slot
+
+
+def slots_copy(source: Campaign, target: Campaign) -> str:
+    """Copy the slots of 附表1 (unit × month) to the new year; cancelled ones stay behind.
+
+    A step of `campaigns.services.campaign_copy` (the programme's copy hook): it runs in that
+    service's transaction, whose audit record lists what each programme copied.
+    """
+    slots = [
+        Slot(
+            campaign=target,
+            number=number,
+            unit_id=slot.unit_id,
+            month=slot.month,
+            topic_rule=slot.topic_rule,
+            people_rule=slot.people_rule,
+        )
+        for number, slot in enumerate(
+            Slot.objects.filter(campaign=source, is_cancelled=False).order_by("number"), start=1
+        )
+    ]
+    Slot.objects.bulk_create(slots)
+    return f"场次 {len(slots)} 个"
 
 
 def validate_slot(*, slot: Slot, data: dict) -> None:

@@ -665,6 +665,65 @@ def _audit_register(acting_user, target, detail: str, request) -> None:
     )
 
 
+# The office keeps the registers and the fronts on the admin pages too (who may is the admin's
+# permissions and its town-scoped lists): these saves are audited like the portal's.
+
+
+def _admin_row_fill(row, acting_user) -> None:
+    for who in ("recorded_by", "uploaded_by"):
+        if getattr(row, f"{who}_id", False) is None:
+            setattr(row, who, acting_user)
+    upload = getattr(row, "file", None)
+    if upload and hasattr(row, "original_name") and not row.original_name:
+        row.original_name = upload.name.rsplit("/", 1)[-1][:200]
+
+
+@transaction.atomic
+def admin_record_save(*, acting_user, record, change: bool):
+    """Save a register record (a school, a course, a visit …) edited on its admin page."""
+    _admin_row_fill(record, acting_user)
+    record.save()
+    label = record._meta.verbose_name
+    audit_record(
+        action=AuditAction.CHANGE,
+        actor=acting_user,
+        target=record,
+        detail=f"{'修改' if change else '新建'}{label}：{record}（管理后台）",
+    )
+    return record
+
+
+@transaction.atomic
+def admin_record_delete(*, acting_user, record) -> None:
+    """Delete a register record on its admin page."""
+    label, shown = record._meta.verbose_name, str(record)
+    audit_record(
+        action=AuditAction.CHANGE,
+        actor=acting_user,
+        target=record,
+        detail=f"删除{label}：{shown}（管理后台）",
+    )
+    record.delete()
+
+
+@transaction.atomic
+def admin_rows_save(*, acting_user, record, rows: Sequence, deleted: Sequence) -> None:
+    """Save the rows (drills, plans, courses, team members …) of a register record changed on its
+    admin page: new rows name who recorded them, a file keeps its original name."""
+    for row in rows:
+        _admin_row_fill(row, acting_user)
+        row.save()
+    for row in deleted:
+        row.delete()
+    if rows or deleted:
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=record,
+            detail=f"修改{record}的台账记录：保存{len(rows)}条，删除{len(deleted)}条（管理后台）",
+        )
+
+
 def enterprise_drill_plan_add(
     *,
     acting_user,
@@ -936,7 +995,7 @@ def may_import(user, spec: imports.ImportSpec) -> bool:
 
 
 def register_import_check(
-    *, acting_user, spec_code: str, raw_rows, year: int | None = None
+    *, user, spec_code: str, raw_rows, year: int | None = None
 ) -> imports.ImportResult:
     """Check an uploaded sheet against the register (a dry run: nothing is written).
 
@@ -944,11 +1003,11 @@ def register_import_check(
     register year's records (`year` required) also by the place each row names.
     """
     spec = imports.SPECS[spec_code]
-    if not may_import(acting_user, spec):
+    if not may_import(user, spec):
         raise Refused("您不能导入台账。")
     town_list = list(selectors.towns())
-    own = rules.reporting_unit(acting_user)
-    limited = own is not None and not rules.may_review(acting_user)
+    own = rules.reporting_unit(user)
+    limited = own is not None and not rules.may_review(user)
     allowed = {own.pk} if limited else None
     default_town = own if limited and own.kind == UnitKind.TOWN else None
     if spec.is_records:
@@ -1172,7 +1231,7 @@ def register_import(
 ) -> imports.ImportResult:
     """Import a checked sheet: all rows or, when any row has a problem, none."""
     result = register_import_check(
-        acting_user=acting_user, spec_code=spec_code, raw_rows=raw_rows, year=year
+        user=acting_user, spec_code=spec_code, raw_rows=raw_rows, year=year
     )
     if not result.is_clean:
         register_import_refused(

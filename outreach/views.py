@@ -1413,7 +1413,7 @@ class RegisterImportView(TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         rows = [(line, [imports.cell_text(v) for v in values]) for line, values in raw]
         result = services.register_import_check(
-            acting_user=request.user, spec_code=self.spec.code, raw_rows=rows, year=year
+            user=request.user, spec_code=self.spec.code, raw_rows=rows, year=year
         )
         if not result.is_clean:
             services.register_import_refused(

@@ -20,8 +20,9 @@ from campaigns.enums import Metric
 from campaigns.providers import CalendarEvent, Provider, RecordEntry, RecordPart
 from qpdo.workflow.enums import Action, State
 
+from . import services
 from .chains import NOMINATION_CHAIN, PLAN_CHAIN
-from .models import Nomination, Post, PostCategory, StarYear, SummaryReport
+from .models import Nomination, Post, StarYear, SummaryReport
 from .selectors import is_star
 
 
@@ -118,32 +119,6 @@ def calendar(campaign) -> list[CalendarEvent]:
     ]
 
 
-def copy_posts(source, target) -> str:
-    """Copy the year's posts (附表1), their categories and the number of stars."""
-    quota = StarYear.objects.filter(campaign=source).values_list("quota", flat=True).first()
-    StarYear.objects.get_or_create(campaign=target, defaults={"quota": quota or 4})
-    categories = {}
-    for category in PostCategory.objects.filter(campaign=source).order_by("number"):
-        categories[category.pk], _ = PostCategory.objects.get_or_create(
-            campaign=target, number=category.number, defaults={"name": category.name}
-        )
-    existing = set(Post.objects.filter(campaign=target).values_list("number", flat=True))
-    posts = [
-        Post(
-            campaign=target,
-            category=categories[post.category_id],
-            number=post.number,
-            name=post.name,
-            unit_id=post.unit_id,
-            form=post.form,
-        )
-        for post in Post.objects.filter(campaign=source).order_by("number")
-        if post.number not in existing
-    ]
-    Post.objects.bulk_create(posts)
-    return f"培树岗位 {len(posts)} 个，名额 {quota or 4} 名"
-
-
 def preview_posts(source, year: int) -> list[str]:
     """List the posts the new year will have."""
     posts = Post.objects.filter(campaign=source).select_related("unit").order_by("number")
@@ -165,5 +140,5 @@ def register() -> None:
 
     providers.register("stars", PROVIDER)
     providers.register_copy_hook(
-        "stars", label="岗位之星", copy=copy_posts, order=40, preview=preview_posts
+        "stars", label="岗位之星", copy=services.posts_copy, order=40, preview=preview_posts
     )

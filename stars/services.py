@@ -49,6 +49,7 @@ from .models import (
     CultivationPlan,
     Nomination,
     Post,
+    PostCategory,
     PrintedCopy,
     Score,
     Star,
@@ -848,3 +849,36 @@ def export_record(*, acting_user, what: str, request=None) -> None:
         detail=f"导出：{what}",
         ip_address=client_ip(request),
     )
+
+
+# --- copying the programme to another year --------------------------------------------------
+
+
+def posts_copy(source: Campaign, target: Campaign) -> str:
+    """Copy the year's posts (附表1), their categories and the number of stars.
+
+    A step of `campaigns.services.campaign_copy` (the programme's copy hook): it runs in that
+    service's transaction, whose audit record lists what each programme copied.
+    """
+    quota = StarYear.objects.filter(campaign=source).values_list("quota", flat=True).first()
+    StarYear.objects.get_or_create(campaign=target, defaults={"quota": quota or 4})
+    categories = {}
+    for category in PostCategory.objects.filter(campaign=source).order_by("number"):
+        categories[category.pk], _ = PostCategory.objects.get_or_create(
+            campaign=target, number=category.number, defaults={"name": category.name}
+        )
+    existing = set(Post.objects.filter(campaign=target).values_list("number", flat=True))
+    posts = [
+        Post(
+            campaign=target,
+            category=categories[post.category_id],
+            number=post.number,
+            name=post.name,
+            unit_id=post.unit_id,
+            form=post.form,
+        )
+        for post in Post.objects.filter(campaign=source).order_by("number")
+        if post.number not in existing
+    ]
+    Post.objects.bulk_create(posts)
+    return f"培树岗位 {len(posts)} 个，名额 {quota or 4} 名"

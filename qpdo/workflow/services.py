@@ -52,7 +52,7 @@ class _Outcome:
 
 
 def subject_create(subject: ApprovalSubject, *, acting_user) -> ApprovalSubject:
-    """Save a new subject together with its draft approval record."""
+    """Save a new subject together with its draft approval record, audited."""
     chain = get_chain(subject.workflow_chain_code)
     with transaction.atomic():
         approval = Approval.objects.create(
@@ -70,6 +70,12 @@ def subject_create(subject: ApprovalSubject, *, acting_user) -> ApprovalSubject:
         approval.title = subject.get_workflow_title()[:200]
         approval.submit_due_on = subject.get_workflow_submit_due()
         approval.save(update_fields=["object_id", "title", "submit_due_on"])
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=subject,
+            detail=f"{chain.label}：新建草稿（{approval.title}）",
+        )
     return subject
 
 

@@ -46,7 +46,7 @@ def enterprise(unit):
 
 def test_enterprise_import_refuses_another_towns_row_by_its_number(demo_user):
     result = services.register_import_check(
-        acting_user=demo_user("zhujiajiao"),
+        user=demo_user("zhujiajiao"),
         spec_code="enterprises",
         raw_rows=rows(
             HEADER,
@@ -63,7 +63,7 @@ def test_enterprise_import_refuses_another_towns_row_by_its_number(demo_user):
 def test_enterprise_registered_in_another_town_is_refused(reviewer, unit):
     Enterprise.objects.create(town=unit("xiayang"), name="上海夏阳物流有限公司")
     result = services.register_import_check(
-        acting_user=reviewer,
+        user=reviewer,
         spec_code="enterprises",
         raw_rows=rows(HEADER, ["朱家角镇", "上海夏阳物流有限公司", "", "", "", ""]),
     )

@@ -23,7 +23,7 @@ from qpdo.workflow import rules as workflow_rules
 from qpdo.workflow import selectors as workflow_selectors
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import Action
-from qpdo.workflow.mixins import form_add_errors
+from qpdo.workflow.mixins import SubjectFormMixin, form_add_errors
 
 from . import charts, exports, imports, rules, selectors, services
 from .chains import DECISION_LABELS
@@ -221,7 +221,8 @@ class PlanListView(ListView):
         return context
 
 
-class PlanFormMixin:
+class PlanFormMixin(SubjectFormMixin):
+    submitted_message = "年度计划已提交，等待区国动办宣教审核。"
     template_name = "outreach/plan/form.html"
 
     def fronts(self):
@@ -251,23 +252,14 @@ class PlanFormMixin:
         formset = self.get_formset()
         if not (form.is_valid() and formset.is_valid()):
             return self.render_to_response(self.get_context_data(form=form, formset=formset))
-        try:
-            plan = self.save(form.cleaned_data, formset.items())
-        except ValidationError as error:
-            form_add_errors(form, error)
-            return self.render_to_response(self.get_context_data(form=form, formset=formset))
-        except workflow.TransitionRefused as refused:
-            form.add_error(None, refused.message)
-            return self.render_to_response(self.get_context_data(form=form, formset=formset))
-        if "submit" in request.POST:
-            try:
-                services.plan_submit(acting_user=request.user, plan=plan, request=request)
-                messages.success(request, "年度计划已提交，等待区国动办宣教审核。")
-            except workflow.TransitionRefused as refused:
-                messages.error(request, f"已保存为草稿，但未能提交：{refused.message}")
-        else:
-            messages.success(request, "草稿已保存，可稍后继续填写并提交。")
-        return redirect(plan.get_absolute_url())
+        return self.save_then_submit(
+            form,
+            lambda: self.save(form.cleaned_data, formset.items()),
+            lambda form: self.render_to_response(self.get_context_data(form=form, formset=formset)),
+        )
+
+    def submit(self, plan) -> None:
+        services.plan_submit(acting_user=self.request.user, plan=plan, request=self.request)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -491,7 +483,8 @@ class ReportYearExportView(View):
         return redirect(job.get_absolute_url())
 
 
-class ReportFormMixin:
+class ReportFormMixin(SubjectFormMixin):
+    submitted_message = "活动信息已提交，等待区国动办宣教审核。"
     form_class = ReportForm
     template_name = "outreach/report/form.html"
 
@@ -519,25 +512,12 @@ class ReportFormMixin:
             "video": data.get("video"),
             "documents": data.get("documents") or [],
         }
-        try:
-            report = self.save(data, list(data["fronts"]), files)
-        except ValidationError as error:
-            form_add_errors(form, error)
-            return self.form_invalid(form)
-        except workflow.TransitionRefused as refused:
-            form.add_error(None, refused.message)
-            return self.form_invalid(form)
-        if "submit" in self.request.POST:
-            try:
-                services.report_submit(
-                    acting_user=self.request.user, report=report, request=self.request
-                )
-                messages.success(self.request, "活动信息已提交，等待区国动办宣教审核。")
-            except workflow.TransitionRefused as refused:
-                messages.error(self.request, f"已保存为草稿，但未能提交：{refused.message}")
-        else:
-            messages.success(self.request, "草稿已保存，可稍后继续填写并提交。")
-        return redirect(report.get_absolute_url())
+        return self.save_then_submit(
+            form, lambda: self.save(data, list(data["fronts"]), files), self.form_invalid
+        )
+
+    def submit(self, report) -> None:
+        services.report_submit(acting_user=self.request.user, report=report, request=self.request)
 
 
 class ReportCreateView(ReportFormMixin, FormView):

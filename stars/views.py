@@ -21,7 +21,7 @@ from qpdo.workflow import rules as workflow_rules
 from qpdo.workflow import selectors as workflow_selectors
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import State
-from qpdo.workflow.mixins import form_add_errors
+from qpdo.workflow.mixins import SubjectFormMixin, form_add_errors
 
 from . import exports, rules, selectors, services
 from .enums import DEEDS_MAX_CHARS, Standard
@@ -141,27 +141,14 @@ class PlanDetailView(TemplateView):
         return context
 
 
-class PlanFormMixin:
+class PlanFormMixin(SubjectFormMixin):
     form_class = PlanForm
+    submitted_message = "培树工作实施计划已提交，等待机关党支部审核。"
+    submit_refusal_on_form = True
     template_name = "stars/plan/form.html"
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            plan = self.save(data)
-            if "submit" in self.request.POST:
-                services.plan_submit(acting_user=self.request.user, plan=plan, request=self.request)
-        except ValidationError as error:
-            form_add_errors(form, error)
-            return self.form_invalid(form)
-        except workflow.TransitionRefused as refused:
-            form.add_error(None, refused.message)
-            return self.form_invalid(form)
-        if "submit" in self.request.POST:
-            messages.success(self.request, "培树工作实施计划已提交，等待机关党支部审核。")
-        else:
-            messages.success(self.request, "草稿已保存，可稍后继续填写并提交。")
-        return redirect(plan.get_absolute_url())
+    def submit(self, plan) -> None:
+        services.plan_submit(acting_user=self.request.user, plan=plan, request=self.request)
 
 
 class PlanCreateView(PlanFormMixin, FormView):

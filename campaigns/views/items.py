@@ -17,7 +17,7 @@ from qpdo.org.selectors import campaign_units
 from qpdo.workflow import rules as workflow_rules
 from qpdo.workflow import selectors as workflow_selectors
 from qpdo.workflow.forms import DecisionForm
-from qpdo.workflow.mixins import form_add_errors
+from qpdo.workflow.mixins import SubjectFormMixin, form_add_errors
 
 from .. import rules, selectors, services
 from ..enums import ItemKind, ItemStatus
@@ -220,7 +220,9 @@ class ItemDetailView(CampaignMixin, TemplateView):
 # --- progress reports ----------------------------------------------------------------------------
 
 
-class ReportFormView(CampaignMixin, FormView):
+class ReportFormView(CampaignMixin, SubjectFormMixin, FormView):
+    submitted_message = "报告已提交，等待组织单位核验。"
+    saved_message = "报告草稿已保存，可稍后继续填写并提交。"
     form_class = ReportForm
     template_name = "campaigns/report/form.html"
     tab = "items"
@@ -259,8 +261,9 @@ class ReportFormView(CampaignMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         remove = [int(pk) for pk in self.request.POST.getlist("remove") if pk.isdigit()]
-        try:
-            report = services.report_save(
+        return self.save_then_submit(
+            form,
+            lambda: services.report_save(
                 acting_user=self.request.user,
                 item=self.item,
                 report=self.report,
@@ -268,21 +271,12 @@ class ReportFormView(CampaignMixin, FormView):
                 files=data["files"],
                 remove=remove,
                 request=self.request,
-            )
-        except (ValidationError, Refused) as error:
-            form_add_errors(form, error)
-            return self.form_invalid(form)
-        if "submit" in self.request.POST:
-            try:
-                services.report_submit(
-                    acting_user=self.request.user, report=report, request=self.request
-                )
-                messages.success(self.request, "报告已提交，等待组织单位核验。")
-            except Refused as refused:
-                messages.error(self.request, f"已保存为草稿，但未能提交：{refused.message}")
-        else:
-            messages.success(self.request, "报告草稿已保存，可稍后继续填写并提交。")
-        return redirect(report.get_absolute_url())
+            ),
+            self.form_invalid,
+        )
+
+    def submit(self, report) -> None:
+        services.report_submit(acting_user=self.request.user, report=report, request=self.request)
 
 
 class ReportCreateView(ReportFormView):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from campaigns.enums import Metric
 from campaigns.models import KeyDate
 from campaigns.providers import CalendarEvent, Provider, RecordEntry, RecordPart
+from qpdo.org.dates import local_date
 from qpdo.workflow.enums import Action, State
 from qpdo.workflow.models import Opinion
 
@@ -121,7 +122,7 @@ def record(campaign, *, staff) -> dict[int, RecordPart]:
                 RecordEntry(
                     "讲堂选题",
                     f"《{topic.title}》",
-                    timezone.localtime(topic.approval.decided_at).date(),
+                    local_date(topic.approval.decided_at),
                     f"经办领导审定入选{when}",
                 )
             )
@@ -144,7 +145,7 @@ def calendar(campaign) -> list[CalendarEvent]:
     )
     return [
         CalendarEvent(
-            date=timezone.localtime(lecture.starts_at).date(),
+            date=local_date(lecture.starts_at),
             title=f"小讲堂：《{lecture.topic.title}》（{lecture.topic.speaker.name}）",
             programme="国动小讲堂",
             url=lecture.get_absolute_url(),

@@ -14,6 +14,7 @@ from qpdo.documents.uploads import atomic_with_files, clean_photo
 from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.audit import audit_record
+from qpdo.org.dates import cn_datetime
 from qpdo.org.enums import AuditAction
 from qpdo.org.models import Staff
 from qpdo.org.scoping import user_unit
@@ -28,11 +29,6 @@ from .models import Lecture, LecturePhoto, Manuscript, ManuscriptVersion, Slot, 
 def _audit(acting_user, target, detail: str) -> None:
     # Called inside the service's transaction: the record commits with the change.
     audit_record(action=AuditAction.CHANGE, actor=acting_user, target=target, detail=detail)
-
-
-def _when(moment: datetime.datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 
 
 TOPIC_FIELDS = (
@@ -164,6 +160,16 @@ def manuscript_save(*, acting_user, topic: Topic, data: dict, files: dict | None
     return manuscript
 
 
+def manuscript_check_complete(manuscript: Manuscript) -> None:
+    """Refuse to submit a manuscript whose open version lacks a part (a ValidationError)."""
+    version = manuscript.latest_version()
+    if version is None:
+        raise ValidationError("请先填写讲述稿。")
+    missing = [label for field, label in MANUSCRIPT_PARTS if not getattr(version, field).strip()]
+    if missing:
+        raise ValidationError(f"讲述稿尚未完成：请填写“{'”“'.join(missing)}”。")
+
+
 @transaction.atomic
 def manuscript_submit(*, acting_user, manuscript: Manuscript, request=None):
     """Submit the open version (讲述人提交) and seal it: it is kept unchanged from now on."""
@@ -220,7 +226,7 @@ def lecture_schedule(
         duration_minutes=duration_minutes,
         scheduled_by=acting_user,
     )
-    _audit(acting_user, lecture, f"安排讲述：{_when(starts_at)}，{place}")
+    _audit(acting_user, lecture, f"安排讲述：{cn_datetime(starts_at)}，{place}")
     return lecture
 
 
@@ -235,7 +241,7 @@ def lecture_reschedule(
     lecture.slot, lecture.starts_at, lecture.place = slot, starts_at, place
     lecture.duration_minutes = duration_minutes
     lecture.save()
-    _audit(acting_user, lecture, f"调整讲述安排：{_when(starts_at)}，{place}")
+    _audit(acting_user, lecture, f"调整讲述安排：{cn_datetime(starts_at)}，{place}")
     return lecture
 
 

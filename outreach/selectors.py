@@ -29,6 +29,7 @@ from django.http import Http404
 
 from campaigns.models import Campaign, KeyDate, Programme
 from qpdo.org import clock
+from qpdo.org.dates import local_date
 from qpdo.org.enums import UnitKind
 from qpdo.org.models import Unit
 from qpdo.org.scoping import units_user_may_see
@@ -328,12 +329,6 @@ def plan_timing(
     if first_submitted is not None:
         return "on_time" if first_submitted <= due else "late"
     return "overdue" if today > due else "not_due"
-
-
-def local_date(moment) -> datetime.date | None:
-    from django.utils import timezone
-
-    return timezone.localtime(moment).date() if moment else None
 
 
 def plan_statuses(*, year: int, units: list[Unit]) -> dict[int, PlanStatus]:

@@ -25,6 +25,7 @@ from qpdo.documents.uploads import (
 from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.audit import audit_record, client_ip
+from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction, UnitKind
 from qpdo.org.models import Unit
 from qpdo.workflow import services as workflow
@@ -255,7 +256,7 @@ def report_validate(*, unit: Unit, data: dict, fronts: Sequence[Front]) -> None:
     held_on = data.get("held_on")
     if held_on is not None and held_on > today:
         errors.setdefault("held_on", []).append(
-            f"活动日期不能晚于今天（{today.year}年{today.month}月{today.day}日）：活动结束后再报送信息。"
+            f"活动日期不能晚于今天（{cn_date(today)}）：活动结束后再报送信息。"
         )
     elif held_on is not None and held_on.year < today.year - REPORT_YEARS_BACK:
         errors.setdefault("held_on", []).append("活动日期过早，请核对年份。")

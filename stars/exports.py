@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment
 
 from qpdo.documents.excel import Column, XlsxExporter
 from qpdo.documents.pdf import render_pdf
+from qpdo.org.dates import cn_month
 
 from .enums import Standard
 from .selectors import is_star
@@ -87,7 +88,7 @@ class NominationSummaryExporter(XlsxExporter):
                 n.name,
                 n.get_gender_display(),
                 n.get_political_status_display(),
-                f"{n.birth_month.year}年{n.birth_month.month}月" if n.birth_month else "",
+                cn_month(n.birth_month),
                 n.years_on_post,
                 n.get_source_display(),
                 "，".join(p for p in (n.competition, n.competition_result) if p),

@@ -11,6 +11,7 @@ from django.urls import reverse
 from campaigns.models import Campaign
 from qpdo.documents.uploads import IMAGE_KINDS, PDF, WORD, FileValidator, upload_path
 from qpdo.org import clock
+from qpdo.org.dates import cn_date
 from qpdo.org.enums import Education, Gender, PoliticalStatus
 from qpdo.org.models import Staff, Unit
 from qpdo.workflow.models import ApprovalSubject
@@ -179,7 +180,7 @@ class CultivationPlan(ApprovalSubject):
             ("活动载体", "、".join(self.carrier_labels) or "—"),
             ("培树标准", self.standards),
             ("实施安排", self.arrangements or "—"),
-            ("完成时限", f"{self.deadline.year}年{self.deadline.month}月{self.deadline.day}日"),
+            ("完成时限", cn_date(self.deadline)),
         ]
 
 
@@ -331,6 +332,7 @@ class Nomination(ApprovalSubject):
         return [(label, value) for label, value in nomination_form_rows(self)]
 
     def workflow_check_submittable(self) -> None:
+        # Inline: the services import the models (a cycle at import time).
         from .services import nomination_check_complete
 
         nomination_check_complete(self)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from campaigns.enums import Metric
 from campaigns.providers import CalendarEvent, Provider, RecordEntry, RecordPart
+from qpdo.org.dates import local_date
 from qpdo.workflow.enums import Action, State
 
 from . import services
@@ -86,7 +87,7 @@ def record(campaign, *, staff) -> dict[int, RecordPart]:
             RecordEntry(
                 "申报岗位之星",
                 f"“{post}”岗位之星申报（{nomination.source_text}）",
-                timezone.localtime(submitted).date() if submitted else None,
+                local_date(submitted) if submitted else None,
                 nomination.approval.state_label,
             )
         )
@@ -96,7 +97,7 @@ def record(campaign, *, staff) -> dict[int, RecordPart]:
                 RecordEntry(
                     "岗位之星",
                     f"{campaign.year}年度“岗位之星”（{post}）",
-                    timezone.localtime(star_year.announced_at).date(),
+                    local_date(star_year.announced_at),
                     "经办党组研究确定",
                 )
             )
@@ -111,7 +112,7 @@ def calendar(campaign) -> list[CalendarEvent]:
 
     return [
         CalendarEvent(
-            date=timezone.localtime(star_year.announced_at).date(),
+            date=local_date(star_year.announced_at),
             title=f"公布{campaign.year}年度“岗位之星”",
             programme="岗位之星",
             url=f"{reverse('stars:showcase')}?year={campaign.year}",

@@ -12,12 +12,12 @@ import json
 
 from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
-from django.utils import timezone
 
 from campaigns.models import Campaign, KeyDate
 from campaigns.selectors import campaign_current
 from qpdo.documents.qr import check_verification_code
 from qpdo.org import clock
+from qpdo.org.dates import cn_date, cn_month, local_date
 from qpdo.org.enums import Role
 from qpdo.org.models import Staff, Unit
 from qpdo.org.need_to_know import reads_across_units
@@ -228,7 +228,7 @@ def summary_status_for(*, user, campaign: Campaign) -> list[dict]:
     rows = []
     for unit in units:
         report = reports.get(unit.summary_id)
-        uploaded_on = clock_local_date(report.uploaded_at) if report else None
+        uploaded_on = local_date(report.uploaded_at) if report else None
         rows.append(
             {
                 "unit": unit,
@@ -239,12 +239,6 @@ def summary_status_for(*, user, campaign: Campaign) -> list[dict]:
             }
         )
     return rows
-
-
-def clock_local_date(moment: datetime.datetime) -> datetime.date:
-    from django.utils import timezone
-
-    return timezone.localtime(moment).date()
 
 
 # Nominations ---------------------------------------------------------------------------------
@@ -346,18 +340,6 @@ def nomination_form_rows(nomination: Nomination) -> list[tuple[str, str]]:
     ]
 
 
-def cn_month(value: datetime.date | None) -> str:
-    return f"{value.year}年{value.month}月" if value else ""
-
-
-def cn_date(value) -> str:
-    if not value:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = clock_local_date(value)
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
 def nomination_opinion_cells(nomination: Nomination) -> list[dict]:
     """Return the three opinion cells of 附表2: opinion text, signer and date, or blank."""
     signed = signed_opinions(nomination.approval)
@@ -386,7 +368,7 @@ def nomination_submitted_late(nomination: Nomination) -> bool:
     accepted, and marked so; the office decides what it means."""
     submitted = nomination.approval.submitted_at
     due = key_date(nomination.campaign, NOMINATION_DEADLINE_CODE)
-    return bool(submitted and due and timezone.localtime(submitted).date() > due)
+    return bool(submitted and due and local_date(submitted) > due)
 
 
 def nomination_print_content(nomination: Nomination) -> dict:

@@ -21,6 +21,7 @@ from qpdo.jobs.registry import JobOutput, JobRefused
 from qpdo.jobs.services import job_request
 from qpdo.org import clock
 from qpdo.org.audit import audit_record, client_ip
+from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction, Education, Gender, PoliticalStatus, Role
 from qpdo.org.models import Staff
 from qpdo.org.scoping import display_name, user_unit, users_with_role
@@ -111,8 +112,7 @@ def _plan_clean(*, campaign: Campaign, data: dict) -> dict:
         errors["deadline"] = "请填写完成时限。"
     elif not campaign.start <= deadline <= campaign.end:
         errors["deadline"] = (
-            f"完成时限须在实践活动期间（{selectors.cn_date(campaign.start)}至"
-            f"{selectors.cn_date(campaign.end)}）。"
+            f"完成时限须在实践活动期间（{cn_date(campaign.start)}至{cn_date(campaign.end)}）。"
         )
     if errors:
         raise ValidationError(errors)
@@ -675,7 +675,7 @@ def stars_announce(*, acting_user, star_year: StarYear, text: str = "") -> StarY
             raise Refused("只有办党组可以公布“岗位之星”。")
         if locked.is_announced:
             raise ValidationError(
-                f"{locked.year}年度“岗位之星”已于{selectors.cn_date(locked.announced_at)}公布。"
+                f"{locked.year}年度“岗位之星”已于{cn_date(locked.announced_at)}公布。"
             )
         stars = list(selectors.stars_of(locked.campaign))
         if len(stars) != locked.quota:

@@ -44,12 +44,13 @@ from .items import (
     item_update,
     recheck_record,
     reminders_send,
-    report_check_submittable,
+    report_check_complete,
     report_save,
     report_submit,
     validate_item,
 )
 from .ranking import (
+    ranking_check_complete,
     ranking_compile,
     ranking_submit,
 )
@@ -78,11 +79,12 @@ __all__ = [
     "item_update",
     "pair_save",
     "quarter_star_choose",
+    "ranking_check_complete",
     "ranking_compile",
     "ranking_submit",
     "recheck_record",
     "reminders_send",
-    "report_check_submittable",
+    "report_check_complete",
     "report_save",
     "report_submit",
     "rotation_save",

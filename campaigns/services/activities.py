@@ -11,6 +11,7 @@ from django.db.models import Max
 from qpdo.documents.uploads import atomic_with_files, clean_image, extension_of
 from qpdo.errors import Refused
 from qpdo.org import clock
+from qpdo.org.dates import cn_date
 from qpdo.org.enums import CAMPAIGN_UNIT_KINDS
 from qpdo.org.models import Staff, Unit
 from qpdo.org.scoping import display_name
@@ -32,7 +33,7 @@ from ..models import (
     TeamMember,
     TeamOutput,
 )
-from .common import IMAGE_EXTENSIONS, _active_office_staff, _audit, _d, _refuse, check_open
+from .common import IMAGE_EXTENSIONS, _active_office_staff, _audit, _refuse, check_open
 
 # --- teams -------------------------------------------------------------------------------------
 
@@ -135,7 +136,7 @@ def team_output_add(*, acting_user, team: Team, data: dict, upload=None, request
     elif achieved_on > clock.today():
         errors["achieved_on"] = "形成日期不能晚于今天。"
     elif achieved_on < team.formed_on:
-        errors["achieved_on"] = f"形成日期不能早于团队组建日期（{_d(team.formed_on)}）。"
+        errors["achieved_on"] = f"形成日期不能早于团队组建日期（{cn_date(team.formed_on)}）。"
     if upload is not None:
         try:
             EVIDENCE_VALIDATOR(upload)
@@ -230,7 +231,7 @@ def check_in_add(*, acting_user, pair: MentorPair, data: dict, request=None) -> 
         errors["held_on"] = "日期不能晚于今天。"
     elif not pair.starts_on <= held_on <= pair.ends_on:
         errors["held_on"] = (
-            f"带教记录的日期须在带教期内（{_d(pair.starts_on)}至{_d(pair.ends_on)}）。"
+            f"带教记录的日期须在带教期内（{cn_date(pair.starts_on)}至{cn_date(pair.ends_on)}）。"
         )
     if not (data.get("content") or "").strip():
         errors["content"] = "请填写带教内容。"
@@ -364,7 +365,7 @@ def competition_save(
     competition.place = competition.place or ""
     competition.note = competition.note or ""
     competition.save()
-    _audit(acting_user, competition, f"比武“{competition.title}”（{_d(held_on)}）", request)
+    _audit(acting_user, competition, f"比武“{competition.title}”（{cn_date(held_on)}）", request)
     return competition
 
 
@@ -391,7 +392,8 @@ def competition_results_save(
         if score is not None:
             if competition.held_on > today:
                 errors.append(
-                    f"第 {number} 行：比武尚未举行（{_d(competition.held_on)}），不能登记成绩。"
+                    f"第 {number} 行：比武尚未举行（{cn_date(competition.held_on)}），"
+                    "不能登记成绩。"
                 )
             elif score < 0 or score > competition.max_score:
                 errors.append(
@@ -542,7 +544,7 @@ def discussion_save(
         _audit(
             acting_user,
             discussion,
-            f"{unit.name}“四个够不够”大讨论（{_d(held_on)}，{len(people)} 人参加）",
+            f"{unit.name}“四个够不够”大讨论（{cn_date(held_on)}，{len(people)} 人参加）",
             request,
         )
     return discussion

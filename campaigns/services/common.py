@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import ValidationError
 
 from qpdo.org.audit import audit_record, client_ip
@@ -13,10 +11,6 @@ from qpdo.org.models import Staff
 from ..models import Campaign
 
 IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "heic", "heif"}
-
-
-def _d(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _audit(acting_user, target, detail: str, request=None) -> None:

@@ -12,6 +12,7 @@ from django.db.models import Max
 from qpdo.documents.uploads import atomic_with_files, clean_image, extension_of, file_size
 from qpdo.errors import Refused
 from qpdo.org import clock
+from qpdo.org.dates import cn_date
 from qpdo.org.enums import CAMPAIGN_UNIT_KINDS, Role
 from qpdo.org.scoping import display_name, users_with_role
 from qpdo.workflow import services as workflow
@@ -29,7 +30,7 @@ from ..models import (
     Recheck,
     WorkItem,
 )
-from .common import IMAGE_EXTENSIONS, _audit, _d, _refuse, check_open
+from .common import IMAGE_EXTENSIONS, _audit, _refuse, check_open
 
 # --- work items ----------------------------------------------------------------------------
 
@@ -71,9 +72,9 @@ def validate_item(
         add("deadline", "请填写完成时限。")
     else:
         if deadline < campaign.start:
-            add("deadline", f"完成时限不能早于活动开始日期（{_d(campaign.start)}）。")
+            add("deadline", f"完成时限不能早于活动开始日期（{cn_date(campaign.start)}）。")
         if kind == ItemKind.TASK and deadline > campaign.end:
-            add("deadline", f"工作事项的完成时限须在活动结束（{_d(campaign.end)}）以前。")
+            add("deadline", f"工作事项的完成时限须在活动结束（{cn_date(campaign.end)}）以前。")
     mode = data.get("rectify_mode") or ""
     if kind == ItemKind.RECTIFICATION:
         if not (data.get("problem") or "").strip():
@@ -119,11 +120,11 @@ def validate_item(
         if deadline is not None and due_on > deadline:
             add(
                 "milestones",
-                f"{label}的日期（{_d(due_on)}）晚于事项完成时限（{_d(deadline)}），"
+                f"{label}的日期（{cn_date(due_on)}）晚于事项完成时限（{cn_date(deadline)}），"
                 "节点须在完成时限以前。",
             )
         if due_on < campaign.start:
-            add("milestones", f"{label}的日期不能早于活动开始日期（{_d(campaign.start)}）。")
+            add("milestones", f"{label}的日期不能早于活动开始日期（{cn_date(campaign.start)}）。")
     if errors:
         raise ValidationError(errors)
 
@@ -387,7 +388,7 @@ def report_save(
     return report
 
 
-def report_check_submittable(report: ProgressReport) -> None:
+def report_check_complete(report: ProgressReport) -> None:
     """Raise a ValidationError when the report cannot go to verification yet (engine hook)."""
     item = report.item
     if item_is_done(item):
@@ -446,7 +447,7 @@ def recheck_record(*, acting_user, item: WorkItem, data: dict, request=None) -> 
     elif checked_on > clock.today():
         errors["checked_on"] = "回头看日期不能晚于今天。"
     elif checked_on < closed_on:
-        errors["checked_on"] = f"回头看日期不能早于销号日期（{_d(closed_on)}）。"
+        errors["checked_on"] = f"回头看日期不能早于销号日期（{cn_date(closed_on)}）。"
     outcome = data.get("outcome")
     if outcome not in RecheckOutcome.values:
         errors["outcome"] = "请选择回头看结论。"
@@ -519,10 +520,10 @@ REMIND_DAYS_BEFORE = (3, 0)
 def _item_reminder(item, today: datetime.date) -> str | None:
     days = (item.deadline - today).days
     if days in REMIND_DAYS_BEFORE:
-        when = "今天到期" if days == 0 else f"还有 {days} 天到期（{_d(item.deadline)}）"
+        when = "今天到期" if days == 0 else f"还有 {days} 天到期（{cn_date(item.deadline)}）"
         return f"实践活动提醒：{item.code} {item.title} {when}"
     if days == -1:
-        return f"实践活动提醒：{item.code} {item.title} 已逾期（完成时限{_d(item.deadline)}）"
+        return f"实践活动提醒：{item.code} {item.title} 已逾期（完成时限{cn_date(item.deadline)}）"
     return None
 
 

@@ -18,6 +18,12 @@ from .common import _audit, check_open
 # --- the monthly ranking -----------------------------------------------------------------------
 
 
+def ranking_check_complete(ranking: MonthlyRanking) -> None:
+    """Refuse to submit a month that has not been compiled (a ValidationError)."""
+    if not ranking.rows.exists():
+        raise ValidationError("尚未汇总本月排名。")
+
+
 @transaction.atomic
 def ranking_compile(*, acting_user, campaign: Campaign, month: int, request=None) -> MonthlyRanking:
     """Compute a month's ranking from the records as they stand and store it as a draft.

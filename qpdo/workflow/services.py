@@ -24,6 +24,7 @@ from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.audit import audit_record, client_ip
 from qpdo.org.caching import bump_data_version
+from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction
 from qpdo.org.scoping import display_name, user_staff, users_with_role
 
@@ -597,7 +598,7 @@ def reminders_send_overdue(*, today: datetime.date | None = None) -> int:
                 days = (today - approval.due_on).days
                 body = (
                     f"“{approval.step.label}”已逾期 {days} 天（期限 "
-                    f"{approval.due_on:%Y年%m月%d日}），请尽快处理。"
+                    f"{cn_date(approval.due_on)}），请尽快处理。"
                 )
                 transaction.on_commit(
                     lambda a=approval, users=actors, text=body: notify(

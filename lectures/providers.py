@@ -25,10 +25,8 @@ from qpdo.workflow.models import Opinion
 
 from . import services
 from .chains import MANUSCRIPT_CHAIN
-from .enums import SPEAKERS_MINIMUM
+from .enums import SPEAKERS_MINIMUM, KeyDateCode
 from .models import Lecture, Slot, Topic
-
-TOPICS_DUE_KEY = "lecture-topics"  # 确定选题和主讲人 (附件1 三（一）：2024年4月)
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -39,7 +37,7 @@ def monthly(campaign, *, start: datetime.date, end: datetime.date, units) -> dic
     """Return per unit: speakers owed at the month's end, lectures delivered, manuscripts in."""
     unit_ids = [u.pk for u in units]
     owed: dict[int, int] = {}
-    due = KeyDate.objects.filter(campaign=campaign, code=TOPICS_DUE_KEY).first()
+    due = KeyDate.objects.filter(campaign=campaign, code=KeyDateCode.TOPICS_DUE).first()
     if due is not None and end >= due.date:
         slots = dict(
             Slot.objects.filter(campaign=campaign, is_cancelled=False, unit_id__in=unit_ids)

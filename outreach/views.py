@@ -25,7 +25,7 @@ from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import Action
 from qpdo.workflow.mixins import SubjectFormMixin, form_add_errors
 
-from . import charts, exports, imports, rules, selectors, services
+from . import charts, dashboard, exports, imports, rules, selectors, services
 from .chains import DECISION_LABELS
 from .enums import (
     PLAN_STATE_LABELS,
@@ -106,7 +106,7 @@ class OutreachIndexView(TemplateView):
         year = _year_from(self.request)
         context.update(year=year, years=selectors.year_choices(), unit=unit)
         if unit is not None:
-            progress = selectors.unit_progress(year=year, units=[unit])[0]
+            progress = dashboard.unit_progress(year=year, units=[unit])[0]
             context.update(
                 progress=progress,
                 key_days=selectors.key_days_with_reports(
@@ -149,7 +149,7 @@ class DashboardView(TemplateView):
         # The same office-wide figures for every reviewer: computed once per write (and day).
         data = cached(
             ("outreach-dashboard", year, clock.today()),
-            lambda: selectors.dashboard_for(year=year),
+            lambda: dashboard.dashboard_for(year=year),
         )
         context.update(data)
         context.update(
@@ -167,7 +167,7 @@ class YearSummaryExportView(View):
         year = _year_from(request)
         units = list(selectors.reporting_units())
         towns = [u for u in units if u.kind == "town"]
-        progress = selectors.unit_progress(year=year, units=units)
+        progress = dashboard.unit_progress(year=year, units=units)
         exporter = exports.YearSummaryExporter(
             progress,
             year=year,

@@ -81,3 +81,11 @@ PLAN_TEXT_MAX_CHARS = 1000
 SUBMITTED_STATES = frozenset(
     {State.IN_REVIEW, State.RETURNED, State.WITHDRAWN, State.APPROVED, State.REJECTED}
 )
+
+
+class KeyDateCode(models.TextChoices):
+    """The programme's key dates (campaigns.KeyDate.code)."""
+
+    NOMINATION_DEADLINE = "star-nominations", "申报表及培树工作总结报送截止"  # 10月20日
+    PLAN_DEADLINE = "star-plans", "培树工作实施计划报送"
+    SHARING = "star-sharing", "经验交流"

@@ -19,6 +19,7 @@ from qpdo.workflow.models import ApprovalSubject
 from .enums import (
     SCORE_MAX,
     Carrier,
+    KeyDateCode,
     PlanMethod,
     PostForm,
     Source,
@@ -318,9 +319,9 @@ class Nomination(ApprovalSubject):
 
     def get_workflow_submit_due(self):
         # Inline import: the selectors import these models (a cycle at import time).
-        from .selectors import NOMINATION_DEADLINE_CODE, key_date
+        from .selectors import key_date
 
-        return key_date(self.campaign, NOMINATION_DEADLINE_CODE)
+        return key_date(self.campaign, KeyDateCode.NOMINATION_DEADLINE)
 
     def get_workflow_title(self) -> str:
         post = f"·{self.post.name}" if self.post_id else ""

@@ -24,7 +24,7 @@ from qpdo.workflow.enums import State
 from qpdo.workflow.mixins import SubjectFormMixin, form_add_errors
 
 from . import exports, rules, selectors, services
-from .enums import DEEDS_MAX_CHARS, Standard
+from .enums import DEEDS_MAX_CHARS, KeyDateCode, Standard
 from .forms import (
     AnnounceForm,
     CitationForm,
@@ -85,12 +85,12 @@ class PostListView(YearMixin, TemplateView):
         context.update(
             rows=selectors.post_table_for(user=user, campaign=campaign),
             plan_due=selectors.deadline_info(
-                selectors.key_date(campaign, selectors.PLAN_DEADLINE_CODE)
+                selectors.key_date(campaign, KeyDateCode.PLAN_DEADLINE)
             ),
             nomination_due=selectors.deadline_info(
-                selectors.key_date(campaign, selectors.NOMINATION_DEADLINE_CODE)
+                selectors.key_date(campaign, KeyDateCode.NOMINATION_DEADLINE)
             ),
-            sharing=selectors.key_date(campaign, selectors.SHARING_CODE),
+            sharing=selectors.key_date(campaign, KeyDateCode.SHARING),
             may_nominate=rules.may_nominate(user),
             standards=[(s.label, text) for s, text in _standard_texts()],
         )
@@ -247,7 +247,7 @@ class SummaryListView(YearMixin, ListView):
         context.update(
             status_rows=selectors.summary_status_for(user=user, campaign=campaign),
             due=selectors.deadline_info(
-                selectors.key_date(campaign, selectors.NOMINATION_DEADLINE_CODE)
+                selectors.key_date(campaign, KeyDateCode.NOMINATION_DEADLINE)
             ),
             may_upload=may_upload,
             upload_form=kwargs.get("upload_form") or (SummaryUploadForm() if may_upload else None),
@@ -311,7 +311,7 @@ class NominationListView(YearMixin, ListView):
         context.update(
             may_nominate=rules.may_nominate(self.request.user),
             due=selectors.deadline_info(
-                selectors.key_date(campaign, selectors.NOMINATION_DEADLINE_CODE)
+                selectors.key_date(campaign, KeyDateCode.NOMINATION_DEADLINE)
             ),
             states=State.choices,
             state=state if state in State.values else "",
@@ -335,7 +335,7 @@ class NominationDetailView(TemplateView):
         context.update(
             nomination=nomination,
             approval=approval,
-            due_date=selectors.key_date(nomination.campaign, selectors.NOMINATION_DEADLINE_CODE),
+            due_date=selectors.key_date(nomination.campaign, KeyDateCode.NOMINATION_DEADLINE),
             fields=dict(selectors.nomination_form_rows(nomination)),
             opinions=selectors.nomination_opinion_cells(nomination),
             history=workflow_selectors.history(approval),
@@ -415,7 +415,7 @@ class NominationFormMixin:
                 for p in selectors.posts_of(campaign)
             },
             due=selectors.deadline_info(
-                selectors.key_date(campaign, selectors.NOMINATION_DEADLINE_CODE)
+                selectors.key_date(campaign, KeyDateCode.NOMINATION_DEADLINE)
             ),
             deeds_max=DEEDS_MAX_CHARS,
         )

@@ -12,9 +12,9 @@ import datetime
 import pytest
 
 from outreach import selectors, services
+from outreach.coverage import tally_coverage
 from outreach.enums import ExerciseKind
 from outreach.models import Community, School
-from outreach.selectors import tally_coverage
 from qpdo.errors import Refused
 from qpdo.org.models import Unit
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +27,7 @@ from .enums import EVENT_YEARS_BACK, MANUSCRIPT_PARTS
 from .models import Lecture, LecturePhoto, Manuscript, ManuscriptVersion, Slot, Topic
 
 
-def _audit(acting_user, target, detail: str) -> None:
+def _audit(acting_user: User, target, detail: str) -> None:
     # Called inside the service's transaction: the record commits with the change.
     audit_record(action=AuditAction.CHANGE, actor=acting_user, target=target, detail=detail)
 
@@ -69,7 +70,7 @@ def validate_topic(
 
 
 @transaction.atomic
-def topic_create(*, acting_user, campaign: Campaign, data: dict) -> Topic:
+def topic_create(*, acting_user: User, campaign: Campaign, data: dict) -> Topic:
     """Create a draft topic for the acting section head's own unit."""
     check_open(campaign)
     if not rules.may_propose_topic(acting_user):
@@ -87,7 +88,7 @@ def topic_create(*, acting_user, campaign: Campaign, data: dict) -> Topic:
 
 
 @transaction.atomic
-def topic_update(*, acting_user, topic: Topic, data: dict) -> Topic:
+def topic_update(*, acting_user: User, topic: Topic, data: dict) -> Topic:
     """Change a draft or returned topic; a submitted one is refused."""
     check_open(topic.campaign)
     workflow.ensure_editable(topic)
@@ -108,7 +109,7 @@ def topic_update(*, acting_user, topic: Topic, data: dict) -> Topic:
     return topic
 
 
-def topic_submit(*, acting_user, topic: Topic, request=None):
+def topic_submit(*, acting_user: User, topic: Topic, request=None):
     """Put the topic forward (科室推荐): it goes to 综合科初评."""
     return workflow.approval_submit(subject=topic, acting_user=acting_user, request=request)
 
@@ -118,7 +119,7 @@ def topic_submit(*, acting_user, topic: Topic, request=None):
 MANUSCRIPT_TEXT_FIELDS = (*(field for field, _ in MANUSCRIPT_PARTS), "planned_minutes")
 
 
-def manuscript_save(*, acting_user, topic: Topic, data: dict, files: dict | None = None):
+def manuscript_save(*, acting_user: User, topic: Topic, data: dict, files: dict | None = None):
     """Write the topic's manuscript: the open version is changed in place; after a return the
     next version starts from the last one. Attachments replace the previous ones."""
     check_open(topic.campaign)
@@ -171,7 +172,7 @@ def manuscript_check_complete(manuscript: Manuscript) -> None:
 
 
 @transaction.atomic
-def manuscript_submit(*, acting_user, manuscript: Manuscript, request=None):
+def manuscript_submit(*, acting_user: User, manuscript: Manuscript, request=None):
     """Submit the open version (讲述人提交) and seal it: it is kept unchanged from now on."""
     approval = workflow.approval_submit(
         subject=manuscript, acting_user=acting_user, request=request
@@ -211,7 +212,13 @@ def _check_schedule(*, topic: Topic, slot: Slot, starts_at, lecture: Lecture | N
 
 @transaction.atomic
 def lecture_schedule(
-    *, acting_user, topic: Topic, slot: Slot, starts_at, place: str, duration_minutes: int = 30
+    *,
+    acting_user: User,
+    topic: Topic,
+    slot: Slot,
+    starts_at,
+    place: str,
+    duration_minutes: int = 30,
 ) -> Lecture:
     """Place an approved topic in a slot with its date, time and place (综合科)."""
     if not rules.may_coordinate(acting_user):
@@ -232,7 +239,7 @@ def lecture_schedule(
 
 @transaction.atomic
 def lecture_reschedule(
-    *, acting_user, lecture: Lecture, slot: Slot, starts_at, place: str, duration_minutes: int
+    *, acting_user: User, lecture: Lecture, slot: Slot, starts_at, place: str, duration_minutes: int
 ) -> Lecture:
     if not rules.may_coordinate(acting_user):
         raise Refused("只有综合科小讲堂管理人员可以调整安排。")
@@ -256,7 +263,7 @@ DELIVERY_FIELDS = (
 
 
 def lecture_record_delivery(
-    *, acting_user, lecture: Lecture, data: dict, photos=(), captions=None
+    *, acting_user: User, lecture: Lecture, data: dict, photos=(), captions=None
 ) -> Lecture:
     """Record how the lecture went (date, place, audience, notes, promotion) and add photos."""
     if not rules.may_coordinate(acting_user):
@@ -297,7 +304,7 @@ def lecture_record_delivery(
 
 
 @transaction.atomic
-def slot_cancel(*, acting_user, slot: Slot) -> Slot:
+def slot_cancel(*, acting_user: User, slot: Slot) -> Slot:
     """Cancel a slot that holds no lecture yet."""
     if not rules.may_coordinate(acting_user):
         raise Refused("只有综合科小讲堂管理人员可以取消场次。")

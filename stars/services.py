@@ -8,6 +8,7 @@ import datetime
 import gc
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -119,7 +120,7 @@ def _plan_clean(*, campaign: Campaign, data: dict) -> dict:
     return cleaned
 
 
-def plan_create(*, acting_user, post: Post, data: dict) -> CultivationPlan:
+def plan_create(*, acting_user: User, post: Post, data: dict) -> CultivationPlan:
     """Start the post's 培树工作实施计划 as a draft, for the post's responsible unit."""
     check_open(post.campaign)
     if not rules.may_file_plan(acting_user, post):
@@ -137,7 +138,7 @@ def plan_create(*, acting_user, post: Post, data: dict) -> CultivationPlan:
         return workflow.subject_create(plan, acting_user=acting_user)
 
 
-def plan_update(*, acting_user, plan: CultivationPlan, data: dict) -> CultivationPlan:
+def plan_update(*, acting_user: User, plan: CultivationPlan, data: dict) -> CultivationPlan:
     """Change a draft, returned or withdrawn plan."""
     with transaction.atomic():
         workflow.ensure_editable(plan)
@@ -152,7 +153,7 @@ def plan_update(*, acting_user, plan: CultivationPlan, data: dict) -> Cultivatio
     return plan
 
 
-def plan_delete(*, acting_user, plan: CultivationPlan) -> None:
+def plan_delete(*, acting_user: User, plan: CultivationPlan) -> None:
     """Delete a plan that was never submitted."""
     with transaction.atomic():
         if not rules.may_delete_plan(acting_user, plan):
@@ -160,7 +161,7 @@ def plan_delete(*, acting_user, plan: CultivationPlan) -> None:
         workflow.subject_delete_draft(plan, acting_user=acting_user)
 
 
-def plan_submit(*, acting_user, plan: CultivationPlan, request=None):
+def plan_submit(*, acting_user: User, plan: CultivationPlan, request=None):
     """Submit the plan (科室提交) to the 机关党支部 for review."""
     return workflow.approval_submit(subject=plan, acting_user=acting_user, request=request)
 
@@ -168,7 +169,7 @@ def plan_submit(*, acting_user, plan: CultivationPlan, request=None):
 # Summaries (培树工作总结) -----------------------------------------------------------------------
 
 
-def summary_upload(*, acting_user, campaign: Campaign, upload, note: str = "", ip=None):
+def summary_upload(*, acting_user: User, campaign: Campaign, upload, note: str = "", ip=None):
     """Store the acting unit's 培树工作总结; the newest upload replaces the previous as current."""
     check_open(campaign)
     unit = user_unit(acting_user)
@@ -387,7 +388,7 @@ def _delete_files_after_commit(storage, names: list[str]) -> None:
 def _nomination_write(
     saved,
     *,
-    acting_user,
+    acting_user: User,
     nomination: Nomination | None,
     campaign: Campaign,
     data: dict,
@@ -434,7 +435,12 @@ def _nomination_write(
 
 
 def nomination_create(
-    *, acting_user, campaign: Campaign, data: dict, photo=None, submit_opinion: str | None = None
+    *,
+    acting_user: User,
+    campaign: Campaign,
+    data: dict,
+    photo=None,
+    submit_opinion: str | None = None,
 ) -> Nomination:
     """Save a new 申报表 for the acting section head's own unit (a draft, or submitted with the
     section's opinion when `submit_opinion` is given). Nothing is kept if any step fails."""
@@ -457,7 +463,7 @@ def nomination_create(
 
 def nomination_update(
     *,
-    acting_user,
+    acting_user: User,
     nomination: Nomination,
     data: dict,
     photo=None,
@@ -482,7 +488,7 @@ def nomination_update(
     return nomination
 
 
-def nomination_delete(*, acting_user, nomination: Nomination) -> None:
+def nomination_delete(*, acting_user: User, nomination: Nomination) -> None:
     """Delete a 申报表 that was never submitted (with its photo)."""
     with transaction.atomic():
         if not rules.may_delete_nomination(acting_user, nomination):
@@ -493,7 +499,7 @@ def nomination_delete(*, acting_user, nomination: Nomination) -> None:
         _delete_files_after_commit(storage, files)
 
 
-def nomination_submit(*, acting_user, nomination: Nomination, opinion: str, request=None):
+def nomination_submit(*, acting_user: User, nomination: Nomination, opinion: str, request=None):
     """Submit the 申报表 and sign the 推荐科室意见 in one go (both or neither)."""
     if not (opinion or "").strip():
         raise ValidationError({"opinion": "请填写推荐科室意见。"})
@@ -526,7 +532,7 @@ def _score_value(value, label: str) -> Decimal:
 
 
 def score_save(
-    *, acting_user, nomination: Nomination, political, skill, performance, note: str = ""
+    *, acting_user: User, nomination: Nomination, political, skill, performance, note: str = ""
 ) -> Score:
     """Record or change the acting 办党组 member's scores of a nominee on the three standards."""
     raw = {
@@ -580,7 +586,7 @@ def score_save(
     return score
 
 
-def star_select(*, acting_user, nomination: Nomination, citation: str = "") -> Star:
+def star_select(*, acting_user: User, nomination: Nomination, citation: str = "") -> Star:
     """Choose a nominee as a star; refuse beyond the year's quota and say why."""
     citation = normalise_text(citation)
     if count_chars(citation) > CITATION_MAX_CHARS:
@@ -628,7 +634,7 @@ def star_select(*, acting_user, nomination: Nomination, citation: str = "") -> S
     return star
 
 
-def star_unselect(*, acting_user, star: Star) -> None:
+def star_unselect(*, acting_user: User, star: Star) -> None:
     """Take a nominee off the list of stars before the announcement."""
     with transaction.atomic():
         star_year = _star_year_locked(star.campaign)
@@ -645,7 +651,7 @@ def star_unselect(*, acting_user, star: Star) -> None:
         star.delete()
 
 
-def star_citation_set(*, acting_user, star: Star, citation: str) -> Star:
+def star_citation_set(*, acting_user: User, star: Star, citation: str) -> Star:
     """Change a star's 事迹简介 (shown on the 交流展示 page)."""
     citation = normalise_text(citation)
     if count_chars(citation) > CITATION_MAX_CHARS:
@@ -665,7 +671,7 @@ def star_citation_set(*, acting_user, star: Star, citation: str) -> Star:
     return star
 
 
-def stars_announce(*, acting_user, star_year: StarYear, text: str = "") -> StarYear:
+def stars_announce(*, acting_user: User, star_year: StarYear, text: str = "") -> StarYear:
     """Announce the year's stars once exactly the quota is chosen; tell the office."""
     from django.urls import reverse
 
@@ -717,7 +723,7 @@ def stars_announce(*, acting_user, star_year: StarYear, text: str = "") -> StarY
 # Printing and verification --------------------------------------------------------------------
 
 
-def nomination_print_forms(*, acting_user, nominations, verify_url) -> list[dict]:
+def nomination_print_forms(*, acting_user: User, nominations, verify_url) -> list[dict]:
     """Record a printed copy of each 申报表 and return what each printed form shows.
 
     `verify_url(code)` returns the portal link printed as a QR code.
@@ -773,7 +779,7 @@ BATCH_CHUNK = 10  # forms per render: one document per chunk keeps fonts shared 
 
 def batch_print_request(
     *,
-    acting_user,
+    acting_user: User,
     campaign: Campaign,
     nominations: list[Nomination],
     label: str,
@@ -841,7 +847,7 @@ def batch_print_run(job: Job, progress) -> JobOutput:
     )
 
 
-def export_record(*, acting_user, what: str, request=None) -> None:
+def export_record(*, acting_user: User, what: str, request=None) -> None:
     """Write the audit record of an Excel export."""
     audit_record(
         action=AuditAction.EXPORT,

@@ -1,4 +1,4 @@
-"""Every service that takes `acting_user` writes an audit record; a read takes `user` instead.
+"""Every service that takes `acting_user` (typed) writes an audit record; a read takes `user`.
 
 Read from the source of every app's services: a public function with an `acting_user`
 parameter must call `audit_record`, or a function of the services modules that does (its own
@@ -26,13 +26,19 @@ def _services_modules() -> list[pathlib.Path]:
 
 
 def _functions() -> dict[tuple[str, str], tuple[list[str], set[str]]]:
-    """(module, name) → (parameter names, names of everything the function calls)."""
+    """(module, name) → (parameter names, names of everything the function calls).
+
+    An `acting_user` without a type is listed as the parameter name `acting_user?`.
+    """
     functions = {}
     for module in _services_modules():
         for node in ast.parse(module.read_text()).body:
             if not isinstance(node, ast.FunctionDef):
                 continue
-            params = [a.arg for a in node.args.args + node.args.kwonlyargs]
+            params = [
+                a.arg + ("?" if a.arg == "acting_user" and a.annotation is None else "")
+                for a in node.args.args + node.args.kwonlyargs
+            ]
             calls = set()
             for call in ast.walk(node):
                 if isinstance(call, ast.Call):
@@ -69,3 +75,8 @@ def test_every_service_taking_acting_user_writes_an_audit_record():
     assert len([key for key in taking if not key[1].startswith("_")]) > 80
     silent = {key for key in taking if not key[1].startswith("_") and key[1] not in auditing}
     assert silent == set()
+
+
+def test_acting_user_is_typed_on_every_service():
+    untyped = {key for key, (params, _calls) in _functions().items() if "acting_user?" in params}
+    assert untyped == set()

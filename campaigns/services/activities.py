@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -43,7 +44,7 @@ TEAM_FIELDS = ("key_task", "kind", "name", "topic", "goals", "leader", "formed_o
 @transaction.atomic
 def team_save(
     *,
-    acting_user,
+    acting_user: User,
     campaign: Campaign,
     data: dict,
     members: Sequence[tuple[Staff, str]] = (),
@@ -122,7 +123,7 @@ def team_save(
     return team
 
 
-def team_output_add(*, acting_user, team: Team, data: dict, upload=None, request=None):
+def team_output_add(*, acting_user: User, team: Team, data: dict, upload=None, request=None):
     """Record what a team produced, with an optional file."""
     check_open(team.campaign)
     if not rules.may_edit_team(acting_user, team):
@@ -178,7 +179,12 @@ def _check_period(errors, starts_on, ends_on, *, start_field="starts_on", end_fi
 
 @transaction.atomic
 def pair_save(
-    *, acting_user, campaign: Campaign, data: dict, pair: MentorPair | None = None, request=None
+    *,
+    acting_user: User,
+    campaign: Campaign,
+    data: dict,
+    pair: MentorPair | None = None,
+    request=None,
 ) -> MentorPair:
     """Set up (or change) a 岗位带教 pair: a mentor, a mentee, goals and a period."""
     check_open(campaign)
@@ -218,7 +224,7 @@ def pair_save(
 
 
 @transaction.atomic
-def check_in_add(*, acting_user, pair: MentorPair, data: dict, request=None) -> MentorCheckIn:
+def check_in_add(*, acting_user: User, pair: MentorPair, data: dict, request=None) -> MentorCheckIn:
     """Record one meeting of a pair (date within the period, not in the future)."""
     check_open(pair.campaign)
     if not rules.may_check_in(acting_user, pair):
@@ -263,7 +269,12 @@ ROTATION_FIELDS = (
 
 @transaction.atomic
 def rotation_save(
-    *, acting_user, campaign: Campaign, data: dict, rotation: Rotation | None = None, request=None
+    *,
+    acting_user: User,
+    campaign: Campaign,
+    data: dict,
+    rotation: Rotation | None = None,
+    request=None,
 ) -> Rotation:
     """Record a 交流锻炼: who goes where (another section, or outside), for what, how long."""
     check_open(campaign)
@@ -327,7 +338,7 @@ COMPETITION_FIELDS = (
 @transaction.atomic
 def competition_save(
     *,
-    acting_user,
+    acting_user: User,
     campaign: Campaign,
     data: dict,
     competition: Competition | None = None,
@@ -371,7 +382,7 @@ def competition_save(
 
 @transaction.atomic
 def competition_results_save(
-    *, acting_user, competition: Competition, rows: Sequence[dict], request=None
+    *, acting_user: User, competition: Competition, rows: Sequence[dict], request=None
 ) -> list[CompetitionEntry]:
     """Replace the participants and their scores; the ranking follows from the scores."""
     check_open(competition.campaign)
@@ -424,7 +435,7 @@ def competition_results_save(
 
 @transaction.atomic
 def quarter_star_choose(
-    *, acting_user, campaign: Campaign, data: dict, request=None
+    *, acting_user: User, campaign: Campaign, data: dict, request=None
 ) -> QuarterStar:
     """Record a 季度之星 for a quarter of the campaign."""
     check_open(campaign)
@@ -475,7 +486,7 @@ def quarter_star_choose(
 
 def discussion_save(
     *,
-    acting_user,
+    acting_user: User,
     campaign: Campaign,
     data: dict,
     participants: Sequence[Staff],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -26,7 +27,7 @@ def _shifted(day: datetime.date, years: int) -> datetime.date:
 
 def campaign_copy(
     *,
-    acting_user,
+    acting_user: User,
     source: Campaign,
     year: int,
     doc_number: str,
@@ -140,7 +141,7 @@ def campaign_preview(*, source: Campaign, year: int) -> dict:
     }
 
 
-def campaign_close(*, acting_user, campaign: Campaign, request=None) -> Campaign:
+def campaign_close(*, acting_user: User, campaign: Campaign, request=None) -> Campaign:
     """Close a finished year: from now on its pages are read-only."""
     if not rules.may_close_campaign(acting_user, campaign):
         raise Refused("只有办领导或牵头科室可以结束年度工作。")

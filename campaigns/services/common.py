@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
 from qpdo.org.audit import audit_record, client_ip
@@ -13,7 +14,7 @@ from ..models import Campaign
 IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "heic", "heif"}
 
 
-def _audit(acting_user, target, detail: str, request=None) -> None:
+def _audit(acting_user: User, target, detail: str, request=None) -> None:
     audit_record(
         action=AuditAction.CHANGE,
         actor=acting_user,

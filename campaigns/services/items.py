@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -176,7 +177,12 @@ def _save_milestones(item: WorkItem, milestones: Sequence[dict]) -> None:
 
 @transaction.atomic
 def item_create(
-    *, acting_user, campaign: Campaign, data: dict, milestones: Sequence[dict] = (), request=None
+    *,
+    acting_user: User,
+    campaign: Campaign,
+    data: dict,
+    milestones: Sequence[dict] = (),
+    request=None,
 ) -> WorkItem:
     """List a work item (or a problem to rectify) with its milestones."""
     check_open(campaign)
@@ -215,7 +221,7 @@ def item_is_done(item: WorkItem) -> bool:
 
 @transaction.atomic
 def item_update(
-    *, acting_user, item: WorkItem, data: dict, milestones: Sequence[dict] = (), request=None
+    *, acting_user: User, item: WorkItem, data: dict, milestones: Sequence[dict] = (), request=None
 ) -> WorkItem:
     """Change an item and its milestones; a verified (done) item is kept as it is."""
     check_open(item.campaign)
@@ -286,7 +292,7 @@ def _check_report_rules(item: WorkItem, data: dict, report: ProgressReport | Non
     _refuse(errors)
 
 
-def _store_evidence(saved, report: ProgressReport, uploads, acting_user) -> int:
+def _store_evidence(saved, report: ProgressReport, uploads, acting_user: User) -> int:
     count = 0
     for upload in uploads:
         EVIDENCE_VALIDATOR(upload)
@@ -307,7 +313,7 @@ def _store_evidence(saved, report: ProgressReport, uploads, acting_user) -> int:
 
 def report_save(
     *,
-    acting_user,
+    acting_user: User,
     item: WorkItem,
     data: dict,
     files: Sequence = (),
@@ -409,7 +415,7 @@ def report_check_complete(report: ProgressReport) -> None:
         raise ValidationError("所报节点已经核验达到，请选择其他节点。")
 
 
-def report_submit(*, acting_user, report: ProgressReport, request=None):
+def report_submit(*, acting_user: User, report: ProgressReport, request=None):
     """Submit the report (责任单位报告): it goes to the organiser for verification."""
     return workflow.approval_submit(subject=report, acting_user=acting_user, request=request)
 
@@ -418,7 +424,7 @@ def report_submit(*, acting_user, report: ProgressReport, request=None):
 
 
 @transaction.atomic
-def recheck_record(*, acting_user, item: WorkItem, data: dict, request=None) -> Recheck:
+def recheck_record(*, acting_user: User, item: WorkItem, data: dict, request=None) -> Recheck:
     """Record the 回头看 of a closed rectification item.
 
     When the problem has come back, a new rectification item is listed for the same unit and

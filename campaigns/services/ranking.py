@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -25,7 +26,9 @@ def ranking_check_complete(ranking: MonthlyRanking) -> None:
 
 
 @transaction.atomic
-def ranking_compile(*, acting_user, campaign: Campaign, month: int, request=None) -> MonthlyRanking:
+def ranking_compile(
+    *, acting_user: User, campaign: Campaign, month: int, request=None
+) -> MonthlyRanking:
     """Compute a month's ranking from the records as they stand and store it as a draft.
 
     A month that is submitted for confirmation or published is frozen: it is not recomputed.
@@ -76,6 +79,6 @@ def ranking_compile(*, acting_user, campaign: Campaign, month: int, request=None
     return ranking
 
 
-def ranking_submit(*, acting_user, ranking: MonthlyRanking, request=None):
+def ranking_submit(*, acting_user: User, ranking: MonthlyRanking, request=None):
     """Submit the compiled month to the 办领导 for confirmation."""
     return workflow.approval_submit(subject=ranking, acting_user=acting_user, request=request)

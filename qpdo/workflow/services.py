@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -52,7 +53,7 @@ class _Outcome:
     notify_submitter: bool = False
 
 
-def subject_create(subject: ApprovalSubject, *, acting_user) -> ApprovalSubject:
+def subject_create(subject: ApprovalSubject, *, acting_user: User) -> ApprovalSubject:
     """Save a new subject together with its draft approval record, audited."""
     chain = get_chain(subject.workflow_chain_code)
     with transaction.atomic():
@@ -80,7 +81,7 @@ def subject_create(subject: ApprovalSubject, *, acting_user) -> ApprovalSubject:
     return subject
 
 
-def subject_delete_draft(subject: ApprovalSubject, *, acting_user, request=None) -> None:
+def subject_delete_draft(subject: ApprovalSubject, *, acting_user: User, request=None) -> None:
     """Delete a subject that was never submitted, together with its draft approval record.
 
     Anything that was ever submitted keeps its record (and its opinions) for good. The caller
@@ -253,7 +254,7 @@ def approval_transition(
     *,
     approval: Approval,
     action: Action,
-    acting_user,
+    acting_user: User,
     expected_step: str | None = None,
     opinion: str = "",
     return_to: int | None = None,
@@ -315,7 +316,7 @@ def approval_transition(
     return approval
 
 
-def _mark_tasks_handled(approval: Approval, acting_user, now, *, moved: bool) -> None:
+def _mark_tasks_handled(approval: Approval, acting_user: User, now, *, moved: bool) -> None:
     """Mark the item's 待审批 messages handled: everyone's once it moved, else the actor's."""
     tasks = Notification.objects.filter(approval=approval, is_task=True, read_at__isnull=True)
     if not moved:
@@ -504,7 +505,7 @@ def notify(
             logger.exception("mail to %s could not be queued", user.email)
 
 
-def _notify(approval: Approval, outcome: _Outcome, acting_user, at) -> None:
+def _notify(approval: Approval, outcome: _Outcome, acting_user: User, at) -> None:
     recipients = [u for u in outcome.notify_users if u.pk != acting_user.pk]
     if outcome.notify_submitter and approval.submitter_id != acting_user.pk:
         recipients.append(get_user_model().objects.get(pk=approval.submitter_id))
@@ -527,7 +528,7 @@ def _notify(approval: Approval, outcome: _Outcome, acting_user, at) -> None:
 
 
 # Named entry points, so a grep for the move finds its callers.
-def approval_submit(*, subject, acting_user, request=None, opinion: str = "") -> Approval:
+def approval_submit(*, subject, acting_user: User, request=None, opinion: str = "") -> Approval:
     return approval_transition(
         approval=subject.approval,
         action=Action.SUBMIT,
@@ -537,7 +538,7 @@ def approval_submit(*, subject, acting_user, request=None, opinion: str = "") ->
     )
 
 
-def approval_withdraw(*, subject, acting_user, request=None) -> Approval:
+def approval_withdraw(*, subject, acting_user: User, request=None) -> Approval:
     return approval_transition(
         approval=subject.approval, action=Action.WITHDRAW, acting_user=acting_user, request=request
     )
@@ -546,7 +547,7 @@ def approval_withdraw(*, subject, acting_user, request=None) -> Approval:
 def approval_decide(
     *,
     subject,
-    acting_user,
+    acting_user: User,
     decision: Action,
     opinion: str = "",
     expected_step: str | None = None,

@@ -49,7 +49,6 @@ def team_save(
     data: dict,
     members: Sequence[tuple[Staff, str]] = (),
     team: Team | None = None,
-    request=None,
 ) -> Team:
     """Form (or change) a team with its leader and members across units."""
     check_open(campaign)
@@ -118,12 +117,11 @@ def team_save(
         team,
         f"{team.get_kind_display()}“{team.name}”：负责人{leader.name}，成员 {len(seen)} 人，"
         f"涉及 {len(units)} 个单位",
-        request,
     )
     return team
 
 
-def team_output_add(*, acting_user: User, team: Team, data: dict, upload=None, request=None):
+def team_output_add(*, acting_user: User, team: Team, data: dict, upload=None):
     """Record what a team produced, with an optional file."""
     check_open(team.campaign)
     if not rules.may_edit_team(acting_user, team):
@@ -161,7 +159,7 @@ def team_output_add(*, acting_user: User, team: Team, data: dict, upload=None, r
             saved.save(output.file, content.name, content)
             output.original_name = upload.name[:200]
         output.save()
-        _audit(acting_user, team, f"团队“{team.name}”登记成果《{output.title}》", request)
+        _audit(acting_user, team, f"团队“{team.name}”登记成果《{output.title}》")
     return output
 
 
@@ -184,7 +182,6 @@ def pair_save(
     campaign: Campaign,
     data: dict,
     pair: MentorPair | None = None,
-    request=None,
 ) -> MentorPair:
     """Set up (or change) a 岗位带教 pair: a mentor, a mentee, goals and a period."""
     check_open(campaign)
@@ -219,12 +216,12 @@ def pair_save(
     pair.goals = data["goals"].strip()
     pair.starts_on, pair.ends_on = data["starts_on"], data["ends_on"]
     pair.save()
-    _audit(acting_user, pair, f"岗位带教：{pair}", request)
+    _audit(acting_user, pair, f"岗位带教：{pair}")
     return pair
 
 
 @transaction.atomic
-def check_in_add(*, acting_user: User, pair: MentorPair, data: dict, request=None) -> MentorCheckIn:
+def check_in_add(*, acting_user: User, pair: MentorPair, data: dict) -> MentorCheckIn:
     """Record one meeting of a pair (date within the period, not in the future)."""
     check_open(pair.campaign)
     if not rules.may_check_in(acting_user, pair):
@@ -251,7 +248,7 @@ def check_in_add(*, acting_user: User, pair: MentorPair, data: dict, request=Non
         recorded_by_name=display_name(acting_user),
         recorded_at=clock.now(),
     )
-    _audit(acting_user, pair, f"带教记录 {held_on:%Y-%m-%d}：{pair}", request)
+    _audit(acting_user, pair, f"带教记录 {held_on:%Y-%m-%d}：{pair}")
     return check_in
 
 
@@ -274,7 +271,6 @@ def rotation_save(
     campaign: Campaign,
     data: dict,
     rotation: Rotation | None = None,
-    request=None,
 ) -> Rotation:
     """Record a 交流锻炼: who goes where (another section, or outside), for what, how long."""
     check_open(campaign)
@@ -317,7 +313,7 @@ def rotation_save(
     rotation.to_name = to_name
     rotation.summary = rotation.summary or ""
     rotation.save()
-    _audit(acting_user, rotation, f"交流锻炼：{rotation}", request)
+    _audit(acting_user, rotation, f"交流锻炼：{rotation}")
     return rotation
 
 
@@ -342,7 +338,6 @@ def competition_save(
     campaign: Campaign,
     data: dict,
     competition: Competition | None = None,
-    request=None,
 ) -> Competition:
     check_open(campaign)
     if not rules.may_run_competitions(acting_user, campaign):
@@ -376,13 +371,13 @@ def competition_save(
     competition.place = competition.place or ""
     competition.note = competition.note or ""
     competition.save()
-    _audit(acting_user, competition, f"比武“{competition.title}”（{cn_date(held_on)}）", request)
+    _audit(acting_user, competition, f"比武“{competition.title}”（{cn_date(held_on)}）")
     return competition
 
 
 @transaction.atomic
 def competition_results_save(
-    *, acting_user: User, competition: Competition, rows: Sequence[dict], request=None
+    *, acting_user: User, competition: Competition, rows: Sequence[dict]
 ) -> list[CompetitionEntry]:
     """Replace the participants and their scores; the ranking follows from the scores."""
     check_open(competition.campaign)
@@ -428,15 +423,12 @@ def competition_results_save(
         acting_user,
         competition,
         f"登记比武“{competition.title}”成绩：{len(entries)} 名参赛人员",
-        request,
     )
     return entries
 
 
 @transaction.atomic
-def quarter_star_choose(
-    *, acting_user: User, campaign: Campaign, data: dict, request=None
-) -> QuarterStar:
+def quarter_star_choose(*, acting_user: User, campaign: Campaign, data: dict) -> QuarterStar:
     """Record a 季度之星 for a quarter of the campaign."""
     check_open(campaign)
     if not rules.may_choose_quarter_stars(acting_user, campaign):
@@ -477,7 +469,7 @@ def quarter_star_choose(
         chosen_on=chosen_on,
         chosen_by=acting_user,
     )
-    _audit(acting_user, star, f"登记{star}", request)
+    _audit(acting_user, star, f"登记{star}")
     return star
 
 
@@ -492,7 +484,6 @@ def discussion_save(
     participants: Sequence[Staff],
     upload=None,
     discussion: Discussion | None = None,
-    request=None,
 ) -> Discussion:
     """Record a section's 四个够不够 discussion: date, participants, minutes, problems found."""
     check_open(campaign)
@@ -556,6 +547,5 @@ def discussion_save(
             acting_user,
             discussion,
             f"{unit.name}“四个够不够”大讨论（{cn_date(held_on)}，{len(people)} 人参加）",
-            request,
         )
     return discussion

@@ -35,7 +35,6 @@ def campaign_copy(
     start: datetime.date | None = None,
     end: datetime.date | None = None,
     key_dates: dict[str, datetime.date] | None = None,
-    request=None,
 ) -> tuple[Campaign, list[str]]:
     """Copy a campaign's structure to another year: key tasks, key dates shifted by the years
     between, and each programme's structure through its copy hook (slots, posts …). Work
@@ -112,7 +111,6 @@ def campaign_copy(
                 acting_user,
                 target,
                 f"由{source.year}年实践活动复制：" + "；".join(log),
-                request,
             )
     except IntegrityError as error:
         raise ValidationError({"year": f"{year}年已有实践活动，不能重复建立。"}) from error
@@ -141,7 +139,7 @@ def campaign_preview(*, source: Campaign, year: int) -> dict:
     }
 
 
-def campaign_close(*, acting_user: User, campaign: Campaign, request=None) -> Campaign:
+def campaign_close(*, acting_user: User, campaign: Campaign) -> Campaign:
     """Close a finished year: from now on its pages are read-only."""
     if not rules.may_close_campaign(acting_user, campaign):
         raise Refused("只有办领导或牵头科室可以结束年度工作。")
@@ -152,5 +150,5 @@ def campaign_close(*, acting_user: User, campaign: Campaign, request=None) -> Ca
         locked.closed_at = clock.now()
         locked.closed_by = acting_user
         locked.save(update_fields=["closed_at", "closed_by"])
-        _audit(acting_user, locked, f"结束{locked.year}年度实践活动（此后只读）", request)
+        _audit(acting_user, locked, f"结束{locked.year}年度实践活动（此后只读）")
     return locked

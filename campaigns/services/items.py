@@ -182,7 +182,6 @@ def item_create(
     campaign: Campaign,
     data: dict,
     milestones: Sequence[dict] = (),
-    request=None,
 ) -> WorkItem:
     """List a work item (or a problem to rectify) with its milestones."""
     check_open(campaign)
@@ -208,7 +207,6 @@ def item_create(
         acting_user,
         item,
         f"建立{item.get_kind_display()}“{item}”，责任单位{item.unit.name}",
-        request,
     )
     return item
 
@@ -221,7 +219,7 @@ def item_is_done(item: WorkItem) -> bool:
 
 @transaction.atomic
 def item_update(
-    *, acting_user: User, item: WorkItem, data: dict, milestones: Sequence[dict] = (), request=None
+    *, acting_user: User, item: WorkItem, data: dict, milestones: Sequence[dict] = ()
 ) -> WorkItem:
     """Change an item and its milestones; a verified (done) item is kept as it is."""
     check_open(item.campaign)
@@ -253,7 +251,6 @@ def item_update(
         acting_user,
         locked,
         f"修改清单事项“{locked}”：{'、'.join(str(labels[k]) for k in changed) or '时间节点'}",
-        request,
     )
     return locked
 
@@ -319,7 +316,6 @@ def report_save(
     files: Sequence = (),
     remove: Sequence[int] = (),
     report: ProgressReport | None = None,
-    request=None,
 ) -> ProgressReport:
     """Write a draft progress report (new, or one still editable) and its evidence files.
 
@@ -389,7 +385,6 @@ def report_save(
             report,
             f"{locked.code} 填写{report.kind_label}"
             f"（进度 {report.percent}%，新增工作痕迹 {added} 个）",
-            request,
         )
     return report
 
@@ -415,16 +410,16 @@ def report_check_complete(report: ProgressReport) -> None:
         raise ValidationError("所报节点已经核验达到，请选择其他节点。")
 
 
-def report_submit(*, acting_user: User, report: ProgressReport, request=None):
+def report_submit(*, acting_user: User, report: ProgressReport):
     """Submit the report (责任单位报告): it goes to the organiser for verification."""
-    return workflow.approval_submit(subject=report, acting_user=acting_user, request=request)
+    return workflow.approval_submit(subject=report, acting_user=acting_user)
 
 
 # --- 回头看 ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def recheck_record(*, acting_user: User, item: WorkItem, data: dict, request=None) -> Recheck:
+def recheck_record(*, acting_user: User, item: WorkItem, data: dict) -> Recheck:
     """Record the 回头看 of a closed rectification item.
 
     When the problem has come back, a new rectification item is listed for the same unit and
@@ -512,7 +507,6 @@ def recheck_record(*, acting_user: User, item: WorkItem, data: dict, request=Non
         locked,
         f"{locked.code} 回头看：{recheck.get_outcome_display()}"
         + (f"，列入再整改 {follow_up.code}" if follow_up else ""),
-        request,
     )
     return recheck
 

@@ -26,9 +26,7 @@ def ranking_check_complete(ranking: MonthlyRanking) -> None:
 
 
 @transaction.atomic
-def ranking_compile(
-    *, acting_user: User, campaign: Campaign, month: int, request=None
-) -> MonthlyRanking:
+def ranking_compile(*, acting_user: User, campaign: Campaign, month: int) -> MonthlyRanking:
     """Compute a month's ranking from the records as they stand and store it as a draft.
 
     A month that is submitted for confirmation or published is frozen: it is not recomputed.
@@ -75,10 +73,10 @@ def ranking_compile(
         )
         for line in lines
     )
-    _audit(acting_user, ranking, f"汇总{ranking}：{len(lines)} 个科室", request)
+    _audit(acting_user, ranking, f"汇总{ranking}：{len(lines)} 个科室")
     return ranking
 
 
-def ranking_submit(*, acting_user: User, ranking: MonthlyRanking, request=None):
+def ranking_submit(*, acting_user: User, ranking: MonthlyRanking):
     """Submit the compiled month to the 办领导 for confirmation."""
-    return workflow.approval_submit(subject=ranking, acting_user=acting_user, request=request)
+    return workflow.approval_submit(subject=ranking, acting_user=acting_user)

@@ -9,7 +9,7 @@ from .. import selectors
 from ..models import Campaign
 
 
-def unit_records_pdf_request(*, acting_user: User, campaign: Campaign, unit, request=None):
+def unit_records_pdf_request(*, acting_user: User, campaign: Campaign, unit):
     """Queue the PDF of the yearly records of a unit's people (one page each)."""
     from qpdo.jobs.services import job_request
 
@@ -25,5 +25,4 @@ def unit_records_pdf_request(*, acting_user: User, campaign: Campaign, unit, req
         params={"campaign": campaign.pk, "unit": unit.pk},
         total=total,
         acting_user=acting_user,
-        request=request,
     )

@@ -93,7 +93,6 @@ class TeamFormView(CampaignMixin, ServiceFormMixin, FormView):
             data=data,
             members=members,
             team=self.team,
-            request=self.request,
         )
 
 
@@ -154,7 +153,6 @@ class TeamOutputCreateView(CampaignMixin, View):
                 team=team,
                 data=form.cleaned_data,
                 upload=form.cleaned_data.get("file"),
-                request=request,
             )
             messages.success(request, "成果已登记。")
         except ValidationError as error:
@@ -220,9 +218,7 @@ class PairDetailView(CampaignMixin, TemplateView):
         form = CheckInForm(request.POST)
         if form.is_valid():
             try:
-                services.check_in_add(
-                    acting_user=request.user, pair=pair, data=form.cleaned_data, request=request
-                )
+                services.check_in_add(acting_user=request.user, pair=pair, data=form.cleaned_data)
             except ValidationError as error:
                 form_add_errors(form, error)
             else:
@@ -255,7 +251,6 @@ class PairFormView(CampaignMixin, ServiceFormMixin, FormView):
             campaign=self.campaign,
             data=data,
             pair=self.pair,
-            request=self.request,
         )
 
 
@@ -334,7 +329,6 @@ class RotationFormView(CampaignMixin, ServiceFormMixin, FormView):
             campaign=self.campaign,
             data=data,
             rotation=self.rotation,
-            request=self.request,
         )
 
     def success_url_for(self, obj) -> str:
@@ -438,7 +432,6 @@ class DiscussionCreateView(CampaignMixin, ServiceFormMixin, FormView):
             data=data,
             participants=list(data["participants"]),
             upload=data.get("file"),
-            request=self.request,
         )
 
 

@@ -152,7 +152,6 @@ class NewYearView(FormView):
                 start=data["start"],
                 end=data["end"],
                 key_dates=form.key_dates(),
-                request=self.request,
             )
         except ValidationError as error:
             form_add_errors(form, error)
@@ -168,9 +167,7 @@ class CloseView(CampaignMixin, View):
 
     def post(self, request, *args, **kwargs):
         try:
-            services.campaign_close(
-                acting_user=request.user, campaign=self.campaign, request=request
-            )
+            services.campaign_close(acting_user=request.user, campaign=self.campaign)
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
         else:

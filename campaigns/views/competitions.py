@@ -73,7 +73,6 @@ class CompetitionFormView(CampaignMixin, ServiceFormMixin, FormView):
             campaign=self.campaign,
             data=data,
             competition=self.competition,
-            request=self.request,
         )
 
 
@@ -132,7 +131,6 @@ class CompetitionResultsView(CampaignMixin, TemplateView):
                     acting_user=request.user,
                     competition=self.competition,
                     rows=formset.rows(),
-                    request=request,
                 )
             except ValidationError as error:
                 errors = error.messages
@@ -192,7 +190,7 @@ class QuarterStarCreateView(CampaignMixin, ServiceFormMixin, FormView):
 
     def save(self, data):
         return services.quarter_star_choose(
-            acting_user=self.request.user, campaign=self.campaign, data=data, request=self.request
+            acting_user=self.request.user, campaign=self.campaign, data=data
         )
 
     def success_url_for(self, obj) -> str:

@@ -143,7 +143,6 @@ class ItemCreateView(ItemFormView):
             campaign=self.campaign,
             data=data,
             milestones=milestones,
-            request=self.request,
         )
 
 
@@ -179,7 +178,6 @@ class ItemUpdateView(ItemFormView):
             item=self.item,
             data=data,
             milestones=milestones,
-            request=self.request,
         )
 
 
@@ -270,13 +268,12 @@ class ReportFormView(CampaignMixin, SubjectFormMixin, FormView):
                 data=data,
                 files=data["files"],
                 remove=remove,
-                request=self.request,
             ),
             self.form_invalid,
         )
 
     def submit(self, report) -> None:
-        services.report_submit(acting_user=self.request.user, report=report, request=self.request)
+        services.report_submit(acting_user=self.request.user, report=report)
 
 
 class ReportCreateView(ReportFormView):
@@ -379,7 +376,5 @@ class RecheckView(CampaignMixin, ServiceFormMixin, FormView):
 
     def save(self, data):
         item = self.get_item()
-        services.recheck_record(
-            acting_user=self.request.user, item=item, data=data, request=self.request
-        )
+        services.recheck_record(acting_user=self.request.user, item=item, data=data)
         return item

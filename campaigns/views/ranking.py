@@ -106,10 +106,10 @@ class RankingCompileView(CampaignMixin, View):
     def post(self, request, year: int, month: int):
         try:
             ranking = services.ranking_compile(
-                acting_user=request.user, campaign=self.campaign, month=month, request=request
+                acting_user=request.user, campaign=self.campaign, month=month
             )
             if "submit" in request.POST:
-                services.ranking_submit(acting_user=request.user, ranking=ranking, request=request)
+                services.ranking_submit(acting_user=request.user, ranking=ranking)
                 messages.success(request, f"{month}月排名已汇总并提交办领导确认。")
             else:
                 messages.success(request, f"{month}月排名已汇总，核对无误后提交办领导确认。")

@@ -12,6 +12,8 @@ Every function runs a fixed number of queries whatever the number of people.
 
 from __future__ import annotations
 
+from django.db.models import Count
+
 from campaigns.providers import Provider, RecordEntry, RecordPart
 from qpdo.org.dates import local_date
 from qpdo.workflow.enums import DECISIONS, State
@@ -94,8 +96,6 @@ def record(campaign, *, staff) -> dict[int, RecordPart]:
 
 def record_counts(campaign, *, staff) -> dict[int, dict[str, int]]:
     """Return per person the counts of `record` (adopted reports, reviews), counted in SQL."""
-    from django.db.models import Count
-
     by_user = {s.user_id: s.pk for s in staff if s.user_id}
     counts: dict[int, dict[str, int]] = {}
     if not by_user:

@@ -16,6 +16,7 @@ from django.db.models import (
     Count,
     Exists,
     Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -89,8 +90,6 @@ def _record_years() -> list[int]:
     Min/Max read the ends of the (year) and (held_on) indexes instead of a DISTINCT over
     every row; the result is cached until the next write.
     """
-    from django.db.models import Min
-
     from qpdo.org.caching import cached
 
     def compute() -> list[int]:

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +32,15 @@ from qpdo.org.scoping import display_name, user_staff, users_with_role
 from . import rules
 from .chains import Step, get_chain
 from .enums import Action, Mode, Scope, State
-from .models import Approval, ApprovalSubject, CarbonCopy, Countersign, Notification, Opinion
+from .models import (
+    Approval,
+    ApprovalSubject,
+    CarbonCopy,
+    Countersign,
+    Notification,
+    Opinion,
+    Reminder,
+)
 from .tasks import send_notification_mail
 
 logger = logging.getLogger("qpdo.workflow")
@@ -578,10 +586,6 @@ def notification_mark_read(*, user, pk: int | None = None) -> int:
 
 def reminders_send_overdue(*, today: datetime.date | None = None) -> int:
     """Send one 催办 per overdue waiting item per day; return how many items were reminded."""
-    from django.db import IntegrityError
-
-    from .models import Reminder
-
     today = today or clock.today()
     sent = 0
     overdue = Approval.objects.filter(state=State.IN_REVIEW, due_on__lt=today)

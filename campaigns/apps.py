@@ -11,12 +11,13 @@ class CampaignsConfig(AppConfig):
         from qpdo.workflow import chains
 
         from . import providers, seeds  # noqa: F401
-        from .chains import PROGRESS_CHAIN, RANKING_CHAIN
-        from .models import MonthlyRanking, ProgressReport
+        from .chains import PROGRESS_CHAIN, QUARTER_STAR_CHAIN, RANKING_CHAIN
+        from .models import MonthlyRanking, ProgressReport, QuarterStar
         from .selectors import OWN_RECORD_COLUMNS, own_record_parts
 
         chains.register(PROGRESS_CHAIN, ProgressReport)
         chains.register(RANKING_CHAIN, MonthlyRanking)
+        chains.register(QUARTER_STAR_CHAIN, QuarterStar)
         from qpdo.jobs import registry as jobs
 
         from .exports import UNIT_RECORDS_JOB, unit_records_pdf_run

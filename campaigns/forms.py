@@ -378,17 +378,31 @@ EntryFormSet = forms.formset_factory(
 
 
 class QuarterStarForm(forms.Form):
+    """A 科室负责人 recommends one person of their own 科室 for a quarter."""
+
     quarter = forms.TypedChoiceField(label="季度", coerce=int, choices=())
-    staff = PersonField(label="人员", queryset=Staff.objects.none())
+    staff = PersonField(label="推荐人选", queryset=Staff.objects.none())
     deeds = forms.CharField(
-        label="主要事迹", max_length=1500, widget=forms.Textarea(attrs={"rows": 4})
+        label="主要事迹",
+        max_length=1500,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="写明本季度的突出表现和工作实绩，1500字以内。",
     )
-    chosen_on = forms.DateField(label="评选日期", widget=date_input())
 
     def __init__(self, *args, quarters, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["quarter"].choices = [(q.value, q.label) for q in quarters]
         self.fields["staff"].queryset = people
+        self.helper = _helper()
+
+
+class QuarterStarEditForm(forms.Form):
+    deeds = forms.CharField(
+        label="主要事迹", max_length=1500, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.helper = _helper()
 
 

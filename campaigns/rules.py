@@ -131,8 +131,18 @@ def may_run_competitions(user, campaign) -> bool:
     return may_manage(user, campaign)
 
 
-def may_choose_quarter_stars(user, campaign) -> bool:
-    return may_manage(user, campaign) or has_role(user, Role.PARTY_GROUP)
+def may_recommend_quarter_star(user, campaign) -> bool:
+    """科室负责人 of a 机关科室 (or the 民防管理保障中心) recommend their own people."""
+    unit = user_unit(user)
+    return (
+        unit is not None and unit.kind in CAMPAIGN_UNIT_KINDS and has_role(user, Role.SECTION_HEAD)
+    )
+
+
+def may_see_quarter_star_recommendations(user, campaign, unit) -> bool:
+    """Everyone sees the chosen stars; the recommendations in progress are seen by the
+    recommending 科室负责人, the 牵头科室, the 办领导 and the 办党组."""
+    return sees_all(user, campaign) or heads_unit(user, unit)
 
 
 def may_record_discussion(user, campaign, unit) -> bool:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import summary as summary_views
 
 app_name = "campaigns"
 
@@ -59,6 +60,11 @@ urlpatterns = [
     path(
         Y + "quarter-stars/new/", views.QuarterStarCreateView.as_view(), name="quarter-star-create"
     ),
+    path(
+        Y + "quarter-stars/<int:pk>/edit/",
+        views.QuarterStarEditView.as_view(),
+        name="quarter-star-edit",
+    ),
     path(Y + "discussions/", views.DiscussionListView.as_view(), name="discussion-list"),
     path(Y + "discussions/new/", views.DiscussionCreateView.as_view(), name="discussion-create"),
     path(
@@ -76,6 +82,24 @@ urlpatterns = [
         name="ranking-compile",
     ),
     path(Y + "ranking/<int:month>.xlsx", views.RankingXlsxView.as_view(), name="ranking-xlsx"),
+    # the year's 实践活动总结
+    path(Y + "summary/", summary_views.SummaryView.as_view(), name="summary"),
+    path(Y + "summary/edit/", summary_views.SummaryUpdateView.as_view(), name="summary-update"),
+    path(
+        Y + "summary/versions/<int:version>/choose/",
+        summary_views.SummaryChooseView.as_view(),
+        name="summary-choose",
+    ),
+    path(
+        Y + "summary.docx",
+        summary_views.SummaryDownloadView.as_view(fmt="docx"),
+        name="summary-docx",
+    ),
+    path(
+        Y + "summary.pdf",
+        summary_views.SummaryDownloadView.as_view(fmt="pdf"),
+        name="summary-pdf",
+    ),
     # personal yearly records
     path(Y + "records/", views.RecordListView.as_view(), name="record-list"),
     path(Y + "records.xlsx", views.RecordsXlsxView.as_view(), name="records-xlsx"),

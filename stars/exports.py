@@ -13,8 +13,10 @@ from django.conf import settings
 from openpyxl import load_workbook
 from openpyxl.styles import Alignment
 
+from qpdo.documents import word
 from qpdo.documents.excel import Column, XlsxExporter
 from qpdo.documents.pdf import render_pdf
+from qpdo.documents.qr import qr_png
 from qpdo.org.dates import cn_month
 
 from .enums import Standard
@@ -179,3 +181,99 @@ class PostTableExporter(XlsxExporter):
 
 def _is_star(nomination) -> bool:
     return is_star(nomination)
+
+
+class NominationDocxExporter:
+    """The same 申报表 as Word: the paper form's grid, fields filled, opinions signed and dated.
+
+    One section per form (a batch prints like separate forms: each has its own footer with
+    the verification code and QR code, and its pages are numbered from 1).
+    """
+
+    widths_mm = (28, 30, 22, 26, 24, 26)  # the PDF's columns: 156 mm between the margins
+    form_title = "青浦区国防动员办公室“岗位之星”申报表"
+
+    def __init__(self, forms: list[dict], *, title: str) -> None:
+        self.forms = forms
+        self.title = title
+
+    def render(self) -> bytes:
+        doc = word.new_document(title=self.title, author=settings.QPDO_OFFICE_NAME)
+        for index, form in enumerate(self.forms):
+            section = doc.sections[0] if index == 0 else word.add_section(doc)
+            self._footer(doc, section, form)
+            self._form(doc, form)
+        return word.render_docx(doc)
+
+    def _footer(self, doc, section, form: dict) -> None:
+        footer = section.footer
+        table = word.add_table(footer, widths_mm=(20, 110, 26), border_eighths=0)
+        word.add_row(table, keep_together=False, valign="top")
+        qr_cell, text_cell, page_cell = table.rows[0].cells
+        word.add_picture(qr_cell.paragraphs[0], qr_png(form["verify_url"]), width_mm=17)
+        fields = form["fields"]
+        state = form["state_label"] + ("（草稿，未提交）" if form["is_draft"] else "")
+        late = " · 逾期报送" if form["is_late"] else ""
+        word.set_cell(
+            text_cell,
+            [
+                f"校验码 {form['code_display']}",
+                f"申报人：{fields.get('姓名', '')} · 打印时状态：{state}{late}",
+                "扫描二维码或登录门户“岗位之星—申报表校验”输入校验码，"
+                "可核对本表是否与门户中的最新内容一致。",
+            ],
+            size=8.5,
+            align="left",
+            valign="top",
+        )
+        page_cell.paragraphs[0].alignment = word.ALIGN["right"]
+        word.add_text(page_cell.paragraphs[0], "第 ", size=word.SIZE_SMALL_5)
+        word.add_field(page_cell.paragraphs[0], "PAGE", size=word.SIZE_SMALL_5)
+        word.add_text(page_cell.paragraphs[0], " 页", size=word.SIZE_SMALL_5)
+        # The footer's own empty first paragraph stays (Word needs one): keep it small.
+        footer.paragraphs[0].paragraph_format.space_after = 0
+
+    def _form(self, doc, form: dict) -> None:
+        fields = form["fields"]
+        word.add_title(doc, self.form_title, space_after=17)
+        table = word.add_table(doc, widths_mm=self.widths_mm)
+        word.set_cell_margins(table, left_mm=1.8, right_mm=1.8)
+        pairs = (
+            ("姓名", "性别", "籍贯"),
+            ("政治面貌", "学历", "出生年月"),
+            ("申报类别", "工作岗位", "在岗年限"),
+        )
+        for number, labels in enumerate(pairs):
+            values = [part for label in labels for part in (label, fields.get(label, ""))]
+            word.add_row(table, values, height_mm=8, header=number == 0)
+        word.add_row(table, ["推荐科室", fields.get("推荐科室", "")], height_mm=8)
+        word.merge_cells(table, 3, 1, 3, 5)
+        word.set_cell(table.cell(3, 1), fields.get("推荐科室", ""), align="left")
+
+        word.add_row(table, ["主要事迹\n（1500字\n以内）"], height_mm=64, keep_together=False)
+        word.merge_cells(table, 4, 1, 4, 5)
+        word.set_cell(
+            table.cell(4, 1),
+            word.paragraphs_of(fields.get("主要事迹", "")),
+            size=word.SIZE_5,
+            align="justify",
+            valign="top",
+            first_line_indent=True,
+        )
+
+        labels = {"unit": "推荐科室\n意见", "branch": "办机关党支部\n意见"}
+        for cell in form["opinions"]:
+            word.add_row(table, [labels.get(cell["code"], "办党组意见")], height_mm=30)
+            number = len(table.rows) - 1
+            word.merge_cells(table, number, 1, number, 5)
+            target = table.cell(number, 1)
+            if cell["given"]:
+                word.set_cell(
+                    target, cell["text"], align="left", valign="top", first_line_indent=True
+                )
+                word.add_paragraph(target, f"签名：{cell['signer']}", align="right", space_before=6)
+                word.add_paragraph(target, cell["date"], align="right")
+            else:
+                word.set_cell(target, "", align="left", valign="top")
+                word.add_paragraph(target, "", space_before=24)
+                word.add_paragraph(target, "年　　月　　日", align="right")

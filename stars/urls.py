@@ -35,6 +35,11 @@ urlpatterns = [
     ),
     path("nominations/<int:pk>/form.pdf", views.NominationPdfView.as_view(), name="nomination-pdf"),
     path(
+        "nominations/<int:pk>/form.docx",
+        views.NominationPdfView.as_view(fmt="docx"),
+        name="nomination-docx",
+    ),
+    path(
         "nominations/<int:pk>/photo/", views.NominationPhotoView.as_view(), name="nomination-photo"
     ),
     path("nominations/<int:pk>/score/", views.ScoreView.as_view(), name="nomination-score"),

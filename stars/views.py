@@ -14,6 +14,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from campaigns.selectors import campaign_current, working_year
 from qpdo.documents.pdf import handle_missing_fonts, pdf_response
 from qpdo.documents.uploads import file_response
+from qpdo.documents.word import docx_response
 from qpdo.org.audit import client_ip
 from qpdo.org.caching import CachedCountPaginator
 from qpdo.org.scoping import user_unit
@@ -559,19 +560,25 @@ def _verify_url(request):
 
 @method_decorator(handle_missing_fonts, name="get")
 class NominationPdfView(View):
-    """The printed 申报表 (附表2) of one nomination."""
+    """The printed 申报表 (附表2) of one nomination, as PDF or (fmt="docx") as Word: the same
+    scope, the same printed-copy record and verification code, the same audit."""
+
+    fmt = "pdf"
 
     def get(self, request, pk: int):
         nomination = selectors.nomination_get_for(user=request.user, pk=pk)
         forms = services.nomination_print_forms(
             acting_user=request.user, nominations=[nomination], verify_url=_verify_url(request)
         )
-        exporter = exports.NominationPdfExporter(
-            forms, title=f"“岗位之星”申报表（{nomination.name}）"
-        )
+        title = f"“岗位之星”申报表（{nomination.name}）"
+        filename = f"岗位之星申报表-{nomination.name}-{nomination.campaign.year}"
+        if self.fmt == "docx":
+            data = exports.NominationDocxExporter(forms, title=title).render()
+            return docx_response(data, filename=f"{filename}.docx")
+        exporter = exports.NominationPdfExporter(forms, title=title)
         return pdf_response(
             exporter.render(),
-            filename=f"岗位之星申报表-{nomination.name}-{nomination.campaign.year}.pdf",
+            filename=f"{filename}.pdf",
             inline=request.GET.get("download") != "1",
         )
 

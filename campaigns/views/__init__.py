@@ -48,8 +48,6 @@ from .competitions import (
     CompetitionListView,
     CompetitionResultsView,
     CompetitionUpdateView,
-    QuarterStarCreateView,
-    QuarterStarListView,
 )
 from .items import (
     EvidenceView,
@@ -63,6 +61,11 @@ from .items import (
     ReportDetailView,
     ReportFormView,
     ReportUpdateView,
+)
+from .quarter_stars import (
+    QuarterStarCreateView,
+    QuarterStarEditView,
+    QuarterStarListView,
 )
 from .ranking import (
     RankingCompileView,
@@ -107,6 +110,7 @@ __all__ = [
     "PairListView",
     "PairUpdateView",
     "QuarterStarCreateView",
+    "QuarterStarEditView",
     "QuarterStarListView",
     "RankingCompileView",
     "RankingView",

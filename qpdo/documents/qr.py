@@ -7,6 +7,7 @@ recomputes the code from the record to tell a genuine print from an altered one.
 from __future__ import annotations
 
 import base64
+import io
 import json
 
 import qrcode
@@ -29,6 +30,13 @@ def qr_svg(data: str) -> SafeString:
     # Its fixed element id would repeat when several codes share one document: drop it.
     svg = image.to_string(encoding="unicode").replace(' id="qr-path"', "")
     return mark_safe(svg)
+
+
+def qr_png(data: str, *, box_size: int = 8) -> bytes:
+    """Return a QR code of data as PNG bytes (for Word files, which take no SVG)."""
+    buffer = io.BytesIO()
+    qrcode.make(data, border=2, box_size=box_size).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def _code(parts: tuple[object, ...], secret: str) -> str:

@@ -132,8 +132,10 @@ TABLED_ELSEWHERE: set[str] = {
     "lectures.manuscript",  # tests/lectures/test_manuscripts.py
     "outreach.plan",  # tests/outreach/test_chains.py
     "outreach.report",  # tests/outreach/test_chains.py
+    "outreach.summary",  # tests/outreach/test_chains.py
     "campaigns.progress",  # tests/campaigns/test_chains.py
     "campaigns.ranking",  # tests/campaigns/test_chains.py
+    "campaigns.quarter_star",  # tests/campaigns/test_chains.py
     "stars.nomination",  # tests/stars/test_chain_tables.py
     "stars.plan",  # tests/stars/test_chain_tables.py
 }

@@ -44,7 +44,6 @@ def quarter_star_recommend(
     quarter: int,
     staff: Staff | None,
     deeds: str,
-    request=None,
 ) -> QuarterStar:
     """Recommend one person of the acting 科室负责人's own unit for a quarter, and hand it in.
 
@@ -91,14 +90,14 @@ def quarter_star_recommend(
         ),
         acting_user=acting_user,
     )
-    _audit(acting_user, star, f"推荐{star.get_workflow_title()}", request)
-    workflow.approval_submit(subject=star, acting_user=acting_user, request=request)
+    _audit(acting_user, star, f"推荐{star.get_workflow_title()}")
+    workflow.approval_submit(subject=star, acting_user=acting_user)
     return star
 
 
 @transaction.atomic
 def quarter_star_update(
-    *, acting_user: AbstractBaseUser, star: QuarterStar, deeds: str, request=None
+    *, acting_user: AbstractBaseUser, star: QuarterStar, deeds: str
 ) -> QuarterStar:
     """Edit a returned (or withdrawn) recommendation's 主要事迹 and hand it in again."""
     check_open(star.campaign)
@@ -111,6 +110,6 @@ def quarter_star_update(
     star.deeds = deeds.strip()
     star.chosen_on = clock.today()
     star.save(update_fields=["deeds", "chosen_on"])
-    _audit(acting_user, star, f"修改{star.get_workflow_title()}", request)
-    workflow.approval_submit(subject=star, acting_user=acting_user, request=request)
+    _audit(acting_user, star, f"修改{star.get_workflow_title()}")
+    workflow.approval_submit(subject=star, acting_user=acting_user)
     return star

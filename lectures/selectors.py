@@ -15,7 +15,7 @@ from qpdo.org.scoping import is_office_wide, units_user_may_see, user_staff
 from qpdo.org.selectors import campaign_units, staff_of_unit
 from qpdo.workflow.enums import Action, State
 
-from .enums import MANUSCRIPT_DUE_KEY, MANUSCRIPT_END_KEY, SPEAKERS_MINIMUM
+from .enums import SPEAKERS_MINIMUM, KeyDateCode
 from .models import CityPromotion, Lecture, Manuscript, Slot, SlotRequest, Topic
 
 
@@ -296,7 +296,7 @@ def manuscript_get_for(*, user, pk: int) -> Manuscript:
 
 def manuscript_due_date(campaign: Campaign):
     """Return the day manuscripts are due from (data: the campaign's key date)."""
-    key_date = KeyDate.objects.filter(campaign=campaign, code=MANUSCRIPT_DUE_KEY).first()
+    key_date = KeyDate.objects.filter(campaign=campaign, code=KeyDateCode.MANUSCRIPTS_START).first()
     return key_date.date if key_date else None
 
 
@@ -304,7 +304,7 @@ def manuscript_writing_ends(campaign: Campaign) -> datetime.date:
     """Return the last day of the writing period (the stored key date, else 30 September):
     a manuscript first sent after it is late (逾期交稿); one sent after 5月底 is not."""
     stored = (
-        KeyDate.objects.filter(campaign=campaign, code=MANUSCRIPT_END_KEY)
+        KeyDate.objects.filter(campaign=campaign, code=KeyDateCode.MANUSCRIPTS_END)
         .values_list("date", flat=True)
         .first()
     )

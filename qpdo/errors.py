@@ -1,19 +1,33 @@
 """Chinese error pages (400, 403, 404, 500) in the portal's look, with a way back to the 工作台.
 
-A refusal raised by our own code carries a Chinese reason meant for the person (PermissionDenied
-or Http404 with a message): it is shown. Anything else (Django's or a library's English text,
+A refusal raised by our own code carries a Chinese reason meant for the person (`Refused`, or
+Http404 with a message): it is shown. Anything else (Django's or a library's English text,
 which may describe internals) is not.
+
+`Refused` is the one refusal type of the portal: every service and rule raises it when the
+person may not do what they asked (the approval engine's `TransitionRefused` is one). Being a
+`PermissionDenied`, it becomes the 403 page with its reason wherever nothing catches it; the form
+mixins of `qpdo.workflow.mixins` catch it and show the reason on the form instead.
 """
 
 from __future__ import annotations
 
 import re
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+class Refused(PermissionDenied):
+    """The person may not do this; `message` says why, in Chinese, for the person who tried."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def _safe_reason(exception) -> str:

@@ -80,7 +80,6 @@ class QuarterStarCreateView(CampaignMixin, ServiceFormMixin, FormView):
             quarter=data["quarter"],
             staff=data["staff"],
             deeds=data["deeds"],
-            request=self.request,
         )
 
     def success_url_for(self, obj) -> str:
@@ -122,7 +121,6 @@ class QuarterStarEditView(CampaignMixin, ServiceFormMixin, FormView):
             acting_user=self.request.user,
             star=self.get_star(),
             deeds=data["deeds"],
-            request=self.request,
         )
 
     def success_url_for(self, obj) -> str:

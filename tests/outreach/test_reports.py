@@ -13,6 +13,7 @@ from PIL import Image
 from outreach import services
 from outreach.enums import MAX_PHOTOS, VIDEO, AttachmentKind, ReportKind
 from outreach.models import Report, ReportAttachment, ReportPhoto
+from qpdo.errors import Refused
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import State
 from tests.documents.conftest import image_bytes
@@ -203,7 +204,7 @@ def test_a_plan_item_must_match_year_and_front(make_plan, demo_user, front, in_2
 
 def test_only_a_reporter_files_reports(demo_user, front, in_2024):
     for username in ("outreach_reviewer", "gongcheng_head"):
-        with pytest.raises(PermissionError):
+        with pytest.raises(Refused):
             services.report_create(
                 acting_user=demo_user(username), data=_data(), fronts=[front("进社区")]
             )
@@ -269,7 +270,7 @@ def test_a_draft_is_deleted_with_its_files(
 ):
     report = make_report("zhujiajiao")
     path = report.photos.get().image.path
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.report_delete_draft(acting_user=demo_user("jiaoyuju"), report=report)
     with django_capture_on_commit_callbacks(execute=True):
         services.report_delete_draft(acting_user=demo_user("zhujiajiao"), report=report)
@@ -281,7 +282,7 @@ def test_promotion_only_for_adopted_reports(make_report, adopt, reviewer, demo_u
     with pytest.raises(ValidationError, match="已采用"):
         services.report_promote(acting_user=reviewer, report=report)
     adopt(report)
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.report_promote(acting_user=demo_user("zhujiajiao"), report=report)
     services.report_promote(acting_user=reviewer, report=report)
     report.refresh_from_db()

@@ -10,7 +10,8 @@ from django.http import Http404
 
 from campaigns.models import Campaign, KeyDate
 from qpdo.org.models import Unit
-from qpdo.org.scoping import is_office_wide, units_user_may_see, user_staff
+from qpdo.org.need_to_know import reads_across_units, units_user_may_read
+from qpdo.org.scoping import user_staff
 from qpdo.org.selectors import campaign_units, staff_of_unit
 from qpdo.workflow.enums import Action, State
 
@@ -19,9 +20,10 @@ from .models import Lecture, Manuscript, Slot, Topic
 
 
 def topic_list_for(*, user, campaign: Campaign | None = None) -> QuerySet[Topic]:
-    """Return the topics the user may see: their units' topics and topics where they speak."""
+    """Return the topics the user may see: their unit's topics, every unit's for the readers
+    need_to_know declares (小讲堂管理, 办领导), and topics where they speak."""
     staff = user_staff(user)
-    visible = Q(unit__in=units_user_may_see(user))
+    visible = Q(unit__in=units_user_may_read(user, "lectures.Topic"))
     if staff is not None:
         visible |= Q(speaker=staff)
     topics = Topic.objects.filter(visible)
@@ -89,8 +91,8 @@ def section_overview_for(*, user, campaign: Campaign) -> list[SectionLine]:
     Four aggregate queries whatever the number of topics.
     """
     units = campaign_units()
-    if not is_office_wide(user):
-        units = units.filter(pk__in=units_user_may_see(user))
+    if not reads_across_units(user, "lectures.Topic"):
+        units = units.filter(pk__in=units_user_may_read(user, "lectures.Topic"))
     units = list(units)
     submitted = Topic.objects.filter(campaign=campaign).exclude(
         approval__state__in=[State.DRAFT, State.WITHDRAWN]

@@ -17,7 +17,7 @@ from qpdo.documents.excel import read_xlsx_rows
 from qpdo.documents.uploads import file_response
 from qpdo.org import clock
 from qpdo.org.caching import CachedCountPaginator, cached
-from qpdo.org.scoping import units_user_may_see
+from qpdo.org.need_to_know import units_user_may_read
 from qpdo.workflow import rules as workflow_rules
 from qpdo.workflow import selectors as workflow_selectors
 from qpdo.workflow import services as workflow
@@ -418,7 +418,9 @@ class ReportFilterMixin:
     def filter_form(self) -> ReportFilterForm:
         return ReportFilterForm(
             self.request.GET or None,
-            units=units_user_may_see(self.request.user).filter(pk__in=selectors.reporting_units()),
+            units=units_user_may_read(self.request.user, "outreach.Report").filter(
+                pk__in=selectors.reporting_units()
+            ),
             years=selectors.year_choices(),
         )
 

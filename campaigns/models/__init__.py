@@ -1,0 +1,69 @@
+"""Models of the campaigns app, one module per family, all re-exported here.
+
+- `campaign`: the campaign (a year of practice activity), its key tasks and key dates;
+- `items`: the lists: work items with milestones, progress reports, evidence and 回头看 (整改);
+- `activities`: teams, 带教, 交流, 比武, 季度之星 and the 四个够不够 discussions;
+- `ranking`: the monthly section ranking (每月曝光).
+"""
+
+from __future__ import annotations
+
+from .activities import (
+    Competition,
+    CompetitionEntry,
+    Discussion,
+    MentorCheckIn,
+    MentorPair,
+    QuarterStar,
+    Rotation,
+    Team,
+    TeamMember,
+    TeamOutput,
+)
+from .campaign import (
+    EVIDENCE_VALIDATOR,
+    MINUTES_VALIDATOR,
+    Campaign,
+    CampaignManager,
+    KeyDate,
+    KeyTask,
+    Programme,
+)
+from .items import (
+    Evidence,
+    Milestone,
+    ProgressReport,
+    Recheck,
+    WorkItem,
+)
+from .ranking import (
+    MonthlyRanking,
+    RankingRow,
+)
+
+__all__ = [
+    "EVIDENCE_VALIDATOR",
+    "MINUTES_VALIDATOR",
+    "Campaign",
+    "CampaignManager",
+    "Competition",
+    "CompetitionEntry",
+    "Discussion",
+    "Evidence",
+    "KeyDate",
+    "KeyTask",
+    "MentorCheckIn",
+    "MentorPair",
+    "Milestone",
+    "MonthlyRanking",
+    "Programme",
+    "ProgressReport",
+    "QuarterStar",
+    "RankingRow",
+    "Recheck",
+    "Rotation",
+    "Team",
+    "TeamMember",
+    "TeamOutput",
+    "WorkItem",
+]

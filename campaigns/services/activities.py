@@ -1,0 +1,547 @@
+"""Writes of people's activities: teams, 带教, 交流, 比武, 季度之星, 讨论."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from qpdo.documents.uploads import atomic_with_files, clean_image, extension_of
+from qpdo.org import clock
+from qpdo.org.enums import CAMPAIGN_UNIT_KINDS
+from qpdo.org.models import Staff, Unit
+from qpdo.org.scoping import display_name
+
+from .. import rules, selectors
+from ..enums import FourQuestions, Quarter, TeamKind
+from ..models import (
+    EVIDENCE_VALIDATOR,
+    MINUTES_VALIDATOR,
+    Campaign,
+    Competition,
+    CompetitionEntry,
+    Discussion,
+    MentorCheckIn,
+    MentorPair,
+    QuarterStar,
+    Rotation,
+    Team,
+    TeamMember,
+    TeamOutput,
+)
+from .common import IMAGE_EXTENSIONS, _active_office_staff, _audit, _d, _refuse, check_open
+
+# --- teams -------------------------------------------------------------------------------------
+
+TEAM_FIELDS = ("key_task", "kind", "name", "topic", "goals", "leader", "formed_on", "ends_on")
+
+
+@transaction.atomic
+def team_save(
+    *,
+    acting_user,
+    campaign: Campaign,
+    data: dict,
+    members: Sequence[tuple[Staff, str]] = (),
+    team: Team | None = None,
+    request=None,
+) -> Team:
+    """Form (or change) a team with its leader and members across units."""
+    check_open(campaign)
+    if team is None and not rules.may_create_team(acting_user, campaign):
+        raise PermissionError("只有办领导、牵头科室和各科室负责人可以组建团队。")
+    if team is not None and not rules.may_edit_team(acting_user, team):
+        raise PermissionError("只有团队负责人、牵头单位负责人或活动组织者可以修改团队。")
+    errors: dict[str, str] = {}
+    leader = data.get("leader")
+    problem = _active_office_staff(leader, "团队负责人")
+    if problem:
+        errors["leader"] = problem
+    elif (
+        team is None
+        and not rules.may_manage(acting_user, campaign)
+        and not rules.heads_unit(acting_user, leader.unit_id)
+    ):
+        errors["leader"] = "科室负责人只能组建由本科室人员牵头的团队。"
+    key_task = data.get("key_task")
+    if key_task is not None and key_task.campaign_id != campaign.pk:
+        errors["key_task"] = "重点任务不属于本年度。"
+    if not (data.get("name") or "").strip():
+        errors["name"] = "请填写团队名称。"
+    elif (
+        Team.objects.filter(campaign=campaign, name=data["name"].strip())
+        .exclude(pk=getattr(team, "pk", None))
+        .exists()
+    ):
+        errors["name"] = "本年度已有同名团队。"
+    if not (data.get("topic") or "").strip():
+        errors["topic"] = "请填写攻坚课题或任务。"
+    if data.get("kind") not in TeamKind.values:
+        errors["kind"] = "请选择攻坚团队、工作专班或项目组。"
+    formed_on, ends_on = data.get("formed_on"), data.get("ends_on")
+    if formed_on is None:
+        errors["formed_on"] = "请填写组建日期。"
+    elif ends_on and ends_on < formed_on:
+        errors["ends_on"] = "计划完成日期不能早于组建日期。"
+    seen = set()
+    for staff, _duty in members:
+        problem = _active_office_staff(staff, "团队成员")
+        if problem:
+            errors["members"] = problem
+        elif staff.pk in seen:
+            errors["members"] = f"{staff.name}重复列入。"
+        seen.add(staff.pk)
+    _refuse(errors)
+    if team is None:
+        team = Team(campaign=campaign, created_by=acting_user, created_at=clock.now())
+    for key in TEAM_FIELDS:
+        value = data.get(key)
+        if key in ("name", "topic", "goals"):
+            value = (value or "").strip()
+        setattr(team, key, value)
+    team.lead_unit = leader.unit
+    team.save()
+    TeamMember.objects.filter(team=team).delete()
+    TeamMember.objects.bulk_create(
+        TeamMember(team=team, staff=staff, duty=(duty or "").strip()[:60])
+        for staff, duty in members
+        if staff.pk != leader.pk
+    )
+    units = {leader.unit_id, *(staff.unit_id for staff, _ in members)}
+    _audit(
+        acting_user,
+        team,
+        f"{team.get_kind_display()}“{team.name}”：负责人{leader.name}，成员 {len(seen)} 人，"
+        f"涉及 {len(units)} 个单位",
+        request,
+    )
+    return team
+
+
+def team_output_add(*, acting_user, team: Team, data: dict, upload=None, request=None):
+    """Record what a team produced, with an optional file."""
+    check_open(team.campaign)
+    if not rules.may_edit_team(acting_user, team):
+        raise PermissionError("只有团队负责人、牵头单位负责人或活动组织者可以登记成果。")
+    errors: dict[str, str] = {}
+    achieved_on = data.get("achieved_on")
+    if not (data.get("title") or "").strip():
+        errors["title"] = "请填写成果名称。"
+    if achieved_on is None:
+        errors["achieved_on"] = "请填写形成日期。"
+    elif achieved_on > clock.today():
+        errors["achieved_on"] = "形成日期不能晚于今天。"
+    elif achieved_on < team.formed_on:
+        errors["achieved_on"] = f"形成日期不能早于团队组建日期（{_d(team.formed_on)}）。"
+    if upload is not None:
+        try:
+            EVIDENCE_VALIDATOR(upload)
+        except ValidationError as error:
+            errors["file"] = "；".join(error.messages)
+    _refuse(errors)
+    with atomic_with_files() as saved:
+        output = TeamOutput(
+            team=team,
+            kind=data["kind"],
+            title=data["title"].strip(),
+            achieved_on=achieved_on,
+            description=(data.get("description") or "").strip(),
+            recorded_by=acting_user,
+            recorded_at=clock.now(),
+        )
+        if upload is not None:
+            content = (
+                clean_image(upload) if extension_of(upload.name) in IMAGE_EXTENSIONS else upload
+            )
+            saved.save(output.file, content.name, content)
+            output.original_name = upload.name[:200]
+        output.save()
+        _audit(acting_user, team, f"团队“{team.name}”登记成果《{output.title}》", request)
+    return output
+
+
+# --- mentoring, rotations ------------------------------------------------------------------------
+
+
+def _check_period(errors, starts_on, ends_on, *, start_field="starts_on", end_field="ends_on"):
+    if starts_on is None:
+        errors[start_field] = "请填写开始日期。"
+    if ends_on is None:
+        errors[end_field] = "请填写结束日期。"
+    if starts_on and ends_on and ends_on < starts_on:
+        errors[end_field] = "结束日期不能早于开始日期。"
+
+
+@transaction.atomic
+def pair_save(
+    *, acting_user, campaign: Campaign, data: dict, pair: MentorPair | None = None, request=None
+) -> MentorPair:
+    """Set up (or change) a 岗位带教 pair: a mentor, a mentee, goals and a period."""
+    check_open(campaign)
+    mentor, mentee = data.get("mentor"), data.get("mentee")
+    errors: dict[str, str] = {}
+    for field, staff, label in (("mentor", mentor, "带教人"), ("mentee", mentee, "被带教人")):
+        problem = _active_office_staff(staff, label)
+        if problem:
+            errors[field] = problem
+    if mentor is not None and mentee is not None and mentor.pk == mentee.pk:
+        errors["mentee"] = "带教人和被带教人不能是同一人。"
+    if not errors:
+        if pair is None and not (
+            rules.may_manage(acting_user, campaign) or rules.heads_unit(acting_user, mentee.unit_id)
+        ):
+            raise PermissionError("只有被带教人所在科室负责人或活动组织者可以建立带教关系。")
+        if pair is not None and not rules.may_edit_pair(acting_user, pair):
+            raise PermissionError("只有被带教人所在科室负责人或活动组织者可以修改带教关系。")
+        if (
+            MentorPair.objects.filter(campaign=campaign, mentor=mentor, mentee=mentee)
+            .exclude(pk=getattr(pair, "pk", None))
+            .exists()
+        ):
+            errors["mentee"] = f"本年度已有{mentor.name}带教{mentee.name}的记录。"
+    if not (data.get("goals") or "").strip():
+        errors["goals"] = "请填写带教目标。"
+    _check_period(errors, data.get("starts_on"), data.get("ends_on"))
+    _refuse(errors)
+    if pair is None:
+        pair = MentorPair(campaign=campaign, created_by=acting_user, created_at=clock.now())
+    pair.mentor, pair.mentee = mentor, mentee
+    pair.goals = data["goals"].strip()
+    pair.starts_on, pair.ends_on = data["starts_on"], data["ends_on"]
+    pair.save()
+    _audit(acting_user, pair, f"岗位带教：{pair}", request)
+    return pair
+
+
+@transaction.atomic
+def check_in_add(*, acting_user, pair: MentorPair, data: dict, request=None) -> MentorCheckIn:
+    """Record one meeting of a pair (date within the period, not in the future)."""
+    check_open(pair.campaign)
+    if not rules.may_check_in(acting_user, pair):
+        raise PermissionError("只有带教双方或其科室负责人可以记录带教情况。")
+    errors: dict[str, str] = {}
+    held_on = data.get("held_on")
+    if held_on is None:
+        errors["held_on"] = "请填写日期。"
+    elif held_on > clock.today():
+        errors["held_on"] = "日期不能晚于今天。"
+    elif not pair.starts_on <= held_on <= pair.ends_on:
+        errors["held_on"] = (
+            f"带教记录的日期须在带教期内（{_d(pair.starts_on)}至{_d(pair.ends_on)}）。"
+        )
+    if not (data.get("content") or "").strip():
+        errors["content"] = "请填写带教内容。"
+    _refuse(errors)
+    check_in = MentorCheckIn.objects.create(
+        pair=pair,
+        held_on=held_on,
+        content=data["content"].strip(),
+        next_steps=(data.get("next_steps") or "").strip(),
+        recorded_by=acting_user,
+        recorded_by_name=display_name(acting_user),
+        recorded_at=clock.now(),
+    )
+    _audit(acting_user, pair, f"带教记录 {held_on:%Y-%m-%d}：{pair}", request)
+    return check_in
+
+
+ROTATION_FIELDS = (
+    "staff",
+    "to_unit",
+    "to_name",
+    "post",
+    "starts_on",
+    "ends_on",
+    "purpose",
+    "summary",
+)
+
+
+@transaction.atomic
+def rotation_save(
+    *, acting_user, campaign: Campaign, data: dict, rotation: Rotation | None = None, request=None
+) -> Rotation:
+    """Record a 交流锻炼: who goes where (another section, or outside), for what, how long."""
+    check_open(campaign)
+    staff = data.get("staff")
+    errors: dict[str, str] = {}
+    problem = _active_office_staff(staff, "交流人员")
+    if problem:
+        errors["staff"] = problem
+    to_unit, to_name = data.get("to_unit"), (data.get("to_name") or "").strip()
+    from_unit = rotation.from_unit if rotation is not None else getattr(staff, "unit", None)
+    if to_unit is None and not to_name:
+        errors["to_unit"] = "请选择本系统内的交流单位，或填写系统外的交流单位。"
+    elif to_unit is not None and to_name:
+        errors["to_name"] = "交流单位只填一处：本系统内的选择单位，系统外的填写名称。"
+    elif to_unit is not None and from_unit is not None and to_unit.pk == from_unit.pk:
+        errors["to_unit"] = f"交流单位不能是本人所在单位（{from_unit.name}）。"
+    if not (data.get("post") or "").strip():
+        errors["post"] = "请填写交流岗位。"
+    if not (data.get("purpose") or "").strip():
+        errors["purpose"] = "请填写锻炼目标。"
+    _check_period(errors, data.get("starts_on"), data.get("ends_on"))
+    if not errors:
+        target = rotation or Rotation(campaign=campaign, from_unit=from_unit)
+        allowed = (
+            rules.may_edit_rotation(acting_user, target)
+            if rotation is not None
+            else rules.may_manage(acting_user, campaign)
+            or rules.heads_unit(acting_user, from_unit.pk)
+        )
+        if not allowed:
+            raise PermissionError("只有本人所在科室负责人或活动组织者可以登记交流锻炼。")
+    _refuse(errors)
+    if rotation is None:
+        rotation = Rotation(
+            campaign=campaign, from_unit=from_unit, created_by=acting_user, created_at=clock.now()
+        )
+    for key in ROTATION_FIELDS:
+        value = data.get(key)
+        setattr(rotation, key, value.strip() if isinstance(value, str) else value)
+    rotation.to_name = to_name
+    rotation.summary = rotation.summary or ""
+    rotation.save()
+    _audit(acting_user, rotation, f"交流锻炼：{rotation}", request)
+    return rotation
+
+
+# --- competitions and quarterly stars -----------------------------------------------------------
+
+COMPETITION_FIELDS = (
+    "title",
+    "discipline",
+    "level",
+    "organiser",
+    "held_on",
+    "place",
+    "max_score",
+    "note",
+)
+
+
+@transaction.atomic
+def competition_save(
+    *,
+    acting_user,
+    campaign: Campaign,
+    data: dict,
+    competition: Competition | None = None,
+    request=None,
+) -> Competition:
+    check_open(campaign)
+    if not rules.may_run_competitions(acting_user, campaign):
+        raise PermissionError("只有办领导或牵头科室可以登记比武。")
+    errors: dict[str, str] = {}
+    held_on = data.get("held_on")
+    if held_on is None:
+        errors["held_on"] = "请填写比武日期。"
+    elif held_on.year != campaign.year:
+        errors["held_on"] = f"比武日期须在{campaign.year}年内。"
+    max_score = data.get("max_score")
+    if max_score is None or max_score <= 0:
+        errors["max_score"] = "满分须大于 0。"
+    elif competition is not None:
+        top = competition.entries.aggregate(n=Max("score"))["n"]
+        if top is not None and top > max_score:
+            errors["max_score"] = f"已登记的最高成绩为 {top} 分，满分不能低于它。"
+    for key, label in (
+        ("title", "比武名称"),
+        ("discipline", "专业/岗位"),
+        ("organiser", "组织单位"),
+    ):
+        if not (data.get(key) or "").strip():
+            errors[key] = f"请填写{label}。"
+    _refuse(errors)
+    if competition is None:
+        competition = Competition(campaign=campaign, created_by=acting_user, created_at=clock.now())
+    for key in COMPETITION_FIELDS:
+        value = data.get(key)
+        setattr(competition, key, value.strip() if isinstance(value, str) else value)
+    competition.place = competition.place or ""
+    competition.note = competition.note or ""
+    competition.save()
+    _audit(acting_user, competition, f"比武“{competition.title}”（{_d(held_on)}）", request)
+    return competition
+
+
+@transaction.atomic
+def competition_results_save(
+    *, acting_user, competition: Competition, rows: Sequence[dict], request=None
+) -> list[CompetitionEntry]:
+    """Replace the participants and their scores; the ranking follows from the scores."""
+    check_open(competition.campaign)
+    if not rules.may_run_competitions(acting_user, competition.campaign):
+        raise PermissionError("只有办领导或牵头科室可以登记比武成绩。")
+    errors: list[str] = []
+    seen = set()
+    today = clock.today()
+    for number, row in enumerate(rows, start=1):
+        staff, score = row.get("staff"), row.get("score")
+        problem = _active_office_staff(staff, "参赛人员")
+        if problem:
+            errors.append(f"第 {number} 行：{problem}")
+            continue
+        if staff.pk in seen:
+            errors.append(f"第 {number} 行：{staff.name}重复登记。")
+        seen.add(staff.pk)
+        if score is not None:
+            if competition.held_on > today:
+                errors.append(
+                    f"第 {number} 行：比武尚未举行（{_d(competition.held_on)}），不能登记成绩。"
+                )
+            elif score < 0 or score > competition.max_score:
+                errors.append(
+                    f"第 {number} 行：{staff.name}的成绩 {score} 不在 0 到满分 "
+                    f"{competition.max_score} 之间。"
+                )
+    if errors:
+        raise ValidationError(errors)
+    CompetitionEntry.objects.filter(competition=competition).delete()
+    entries = CompetitionEntry.objects.bulk_create(
+        CompetitionEntry(
+            competition=competition,
+            staff=row["staff"],
+            unit=row["staff"].unit,
+            score=row.get("score"),
+            award=(row.get("award") or "").strip()[:30],
+        )
+        for row in rows
+    )
+    _audit(
+        acting_user,
+        competition,
+        f"登记比武“{competition.title}”成绩：{len(entries)} 名参赛人员",
+        request,
+    )
+    return entries
+
+
+@transaction.atomic
+def quarter_star_choose(
+    *, acting_user, campaign: Campaign, data: dict, request=None
+) -> QuarterStar:
+    """Record a 季度之星 for a quarter of the campaign."""
+    check_open(campaign)
+    if not rules.may_choose_quarter_stars(acting_user, campaign):
+        raise PermissionError("只有办领导、办党组或牵头科室可以登记“季度之星”。")
+    errors: dict[str, str] = {}
+    quarter, staff = data.get("quarter"), data.get("staff")
+    quarters = selectors.quarters_of(campaign)
+    chosen_on = data.get("chosen_on") or clock.today()
+    if quarter not in quarters:
+        errors["quarter"] = "实践活动期间没有该季度。"
+    else:
+        start, _end = selectors.quarter_bounds(campaign.year, quarter)
+        if start > clock.today():
+            errors["quarter"] = f"{campaign.year}年{Quarter(quarter).label}尚未开始。"
+        elif chosen_on < start:
+            errors["chosen_on"] = "评选日期不能早于该季度开始。"
+    problem = _active_office_staff(staff, "季度之星")
+    if problem:
+        errors["staff"] = problem
+    elif staff.unit.kind not in CAMPAIGN_UNIT_KINDS:
+        errors["staff"] = "“季度之星”从机关科室和民防管理保障中心的干部职工中评选。"
+    elif (
+        quarter in quarters
+        and QuarterStar.objects.filter(campaign=campaign, quarter=quarter, staff=staff).exists()
+    ):
+        errors["staff"] = f"{staff.name}已是本季度的“季度之星”。"
+    if not (data.get("deeds") or "").strip():
+        errors["deeds"] = "请填写主要事迹。"
+    if chosen_on > clock.today():
+        errors["chosen_on"] = "评选日期不能晚于今天。"
+    _refuse(errors)
+    star = QuarterStar.objects.create(
+        campaign=campaign,
+        quarter=quarter,
+        staff=staff,
+        unit=staff.unit,
+        deeds=data["deeds"].strip(),
+        chosen_on=chosen_on,
+        chosen_by=acting_user,
+    )
+    _audit(acting_user, star, f"登记{star}", request)
+    return star
+
+
+# --- 四个够不够 discussions ----------------------------------------------------------------------
+
+
+def discussion_save(
+    *,
+    acting_user,
+    campaign: Campaign,
+    data: dict,
+    participants: Sequence[Staff],
+    upload=None,
+    discussion: Discussion | None = None,
+    request=None,
+) -> Discussion:
+    """Record a section's 四个够不够 discussion: date, participants, minutes, problems found."""
+    check_open(campaign)
+    unit: Unit | None = data.get("unit") if discussion is None else discussion.unit
+    if unit is None or unit.kind not in CAMPAIGN_UNIT_KINDS:
+        raise ValidationError({"unit": "请选择科室。"})
+    if not rules.may_record_discussion(acting_user, campaign, unit):
+        raise PermissionError("只有本科室负责人或活动组织者可以记录大讨论。")
+    errors: dict[str, str] = {}
+    held_on, host = data.get("held_on"), data.get("host")
+    if held_on is None:
+        errors["held_on"] = "请填写讨论日期。"
+    elif held_on > clock.today():
+        errors["held_on"] = "讨论日期不能晚于今天。"
+    elif not campaign.start <= held_on <= campaign.end:
+        errors["held_on"] = "讨论日期须在实践活动期间。"
+    problem = _active_office_staff(host, "主持人")
+    if problem:
+        errors["host"] = problem
+    people = {p.pk: p for p in participants}
+    if host is not None:
+        people.setdefault(host.pk, host)
+    if len(people) < 2:
+        errors["participants"] = "参加人员至少 2 人。"
+    elif not any(p.unit_id == unit.pk for p in people.values()):
+        errors["participants"] = f"参加人员须包括{unit.name}的干部职工。"
+    for person in people.values():
+        problem = _active_office_staff(person, "参加人员")
+        if problem:
+            errors["participants"] = problem
+    questions = [q for q in data.get("questions") or [] if q in FourQuestions.values]
+    if not questions:
+        errors["questions"] = "请至少选择“四个够不够”中的一个方面。"
+    if not (data.get("minutes") or "").strip():
+        errors["minutes"] = "请填写讨论纪要。"
+    if upload is not None:
+        try:
+            MINUTES_VALIDATOR(upload)
+        except ValidationError as error:
+            errors["file"] = "；".join(error.messages)
+    _refuse(errors)
+    with atomic_with_files() as saved:
+        if discussion is None:
+            discussion = Discussion(
+                campaign=campaign, unit=unit, recorded_by=acting_user, recorded_at=clock.now()
+            )
+        discussion.held_on, discussion.host = held_on, host
+        discussion.place = (data.get("place") or "").strip()
+        discussion.questions = questions
+        for key in ("minutes", "problems", "measures"):
+            setattr(discussion, key, (data.get(key) or "").strip())
+        if upload is not None:
+            content = (
+                clean_image(upload) if extension_of(upload.name) in IMAGE_EXTENSIONS else upload
+            )
+            saved.save(discussion.file, content.name, content)
+            discussion.original_name = upload.name[:200]
+        discussion.save()
+        discussion.participants.set(list(people.values()))
+        _audit(
+            acting_user,
+            discussion,
+            f"{unit.name}“四个够不够”大讨论（{_d(held_on)}，{len(people)} 人参加）",
+            request,
+        )
+    return discussion

@@ -36,8 +36,8 @@ def bad_request(request, exception=None):
     return _page(request, 400, "请求无法处理", "提交的内容不完整或格式不对，请返回上一页重新操作。")
 
 
-# URL parameters that do not name an object (a year's page, a month's ranking).
-NOT_OBJECT_PARAMETERS = frozenset({"year", "month"})
+# URL parameters that do not name an object (a year's page, a month's ranking, an import format).
+NOT_OBJECT_PARAMETERS = frozenset({"year", "month", "spec"})
 
 
 def names_an_object(request) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
 from tests.test_config import ROOT, assert_one_clear_line, run_manage
@@ -60,7 +62,7 @@ def test_deploy_checks_pass_with_production_settings(tmp_path):
         "--fail-level",
         "WARNING",
         DEBUG="0",
-        SECRET_KEY="k" * 30 + "Z9" * 15,
+        SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="portal.example.gov.cn",
         CSRF_TRUSTED_ORIGINS="https://portal.example.gov.cn",
         SECURE_SSL_REDIRECT="1",

@@ -204,11 +204,24 @@ def build() -> None:
         row["promoted_by_id"] = None
         return row
 
+    free_nominees: dict[int, list[int]] = {}
+
     def nomination_row(row, year, years, i):
         in_campaign(row, year)
         if row.get("post_id"):
             row["post_id"] = posts.get((campaigns[year].pk, demo_posts.get(row["post_id"])))
-        row["nominee_id"] = staff_ids[(i * 7 + year) % len(staff_ids)]
+        # One 申报表 per person and year (stars_nomination_once_a_year): skip the staff the
+        # year's campaign already has a 申报表 for (the demo year's own).
+        if year not in free_nominees:
+            taken = set(
+                Nomination.objects.filter(campaign_id=campaigns[year].pk).values_list(
+                    "nominee_id", flat=True
+                )
+            )
+            start = year % len(staff_ids)
+            ordered = staff_ids[start:] + staff_ids[:start]
+            free_nominees[year] = [pk for pk in ordered if pk not in taken]
+        row["nominee_id"] = free_nominees[year][i % len(free_nominees[year])]
         row["photo"] = row["photo_thumb"] = ""
         return row
 

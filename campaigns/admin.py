@@ -21,6 +21,7 @@ from .models import (
     Milestone,
     MonthlyRanking,
     ProgressReport,
+    QuarterStar,
     RankingRow,
     WorkItem,
 )
@@ -194,6 +195,24 @@ class MonthlyRankingAdmin(ApprovalAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # compiled by the 牵头科室 in the portal
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QuarterStar)
+class QuarterStarAdmin(ApprovalAdminMixin, admin.ModelAdmin):
+    """牵头科室审核 and 办党组评定 of the 季度之星 recommendations; recommended in the portal."""
+
+    fields = ["campaign", "quarter", "staff", "unit", "deeds", "chosen_on"]
+    readonly_fields = fields
+    search_fields = ["staff__name", "deeds"]
+
+    def get_queryset(self, request):
+        return selectors.quarter_star_list_for(user=request.user)
+
+    def has_add_permission(self, request):
+        return False  # the 科室负责人 recommends in the portal
 
     def has_change_permission(self, request, obj=None):
         return False

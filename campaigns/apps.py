@@ -11,17 +11,21 @@ class CampaignsConfig(AppConfig):
         from qpdo.workflow import chains
 
         from . import providers, seeds  # noqa: F401
-        from .chains import PROGRESS_CHAIN, RANKING_CHAIN
-        from .models import MonthlyRanking, ProgressReport
+        from .chains import PROGRESS_CHAIN, QUARTER_STAR_CHAIN, RANKING_CHAIN
+        from .models import MonthlyRanking, ProgressReport, QuarterStar
         from .selectors import OWN_RECORD_COLUMNS, own_record_parts
 
         chains.register(PROGRESS_CHAIN, ProgressReport)
         chains.register(RANKING_CHAIN, MonthlyRanking)
+        chains.register(QUARTER_STAR_CHAIN, QuarterStar)
         from qpdo.jobs import registry as jobs
 
         from .exports import UNIT_RECORDS_JOB, unit_records_pdf_run
 
         jobs.register(UNIT_RECORDS_JOB, title="个人实践档案打印", run=unit_records_pdf_run)
+        from .documents import SHEET_JOB, item_sheet_run
+
+        jobs.register(SHEET_JOB, title="清单导出打印", run=item_sheet_run)
         # The campaign's own part of each person's record comes through the same registry
         # as the programmes' parts.
         providers.register(

@@ -53,3 +53,36 @@ RANKING_CHAIN = Chain(
     ),
     description="牵头科室每月汇总各科室完成情况排名，经办领导确认后向全办公布。",
 )
+
+QUARTER_STAR_CHAIN = Chain(
+    code="campaigns.quarter_star",
+    label="季度之星",
+    submit_label="科室推荐",
+    submitters=(Role.SECTION_HEAD,),
+    steps=(
+        Step(
+            code="review",
+            label="牵头科室审核",
+            role=Role.SECTION_HEAD,
+            scope=Scope.FIXED_UNIT,
+            unit_code="zonghe",
+            # 综合科 recommends its own people too: its head reviews the section's own nomination.
+            allow_submitter=True,
+            decisions=(Action.APPROVE, Action.RETURN, Action.REJECT),
+            opinion_required=False,
+            due_days=5,
+            decided_label="审核通过",
+        ),
+        Step(
+            code="decide",
+            label="办党组评定",
+            role=Role.PARTY_GROUP,
+            scope=Scope.OFFICE,
+            decisions=(Action.APPROVE, Action.RETURN, Action.REJECT),
+            opinion_required=False,
+            due_days=7,
+            decided_label="评定为季度之星",
+        ),
+    ),
+    description="每季度由各科室推荐人选和主要事迹，牵头科室审核汇总，办党组评定“季度之星”。",
+)

@@ -1182,19 +1182,32 @@ def build(log) -> None:
 
     # --- 季度之星 ----------------------------------------------------------------------------------
     def star(quarter, name, deeds, chosen):
-        def run():
-            services.quarter_star_choose(
-                acting_user=_user(leader),
+        """The person's 科室负责人 recommends; 综合科 reviews the next day; 办党组 decides."""
+        made = {}
+
+        def recommend():
+            person = _staff(name)
+            made["star"] = services.quarter_star_recommend(
+                acting_user=_user(HEADS[person.unit.code]),
                 campaign=campaign,
-                data={
-                    "quarter": quarter,
-                    "staff": _staff(name),
-                    "deeds": deeds,
-                    "chosen_on": day(chosen),
-                },
+                quarter=quarter,
+                staff=person,
+                deeds=deeds,
             )
 
-        timeline.on(at(YEAR, *chosen, 15, 0), run)
+        def decide(username):
+            def run():
+                workflow.approval_decide(
+                    subject=made["star"], acting_user=_user(username), decision=Action.APPROVE
+                )
+
+            return run
+
+        recommended = datetime.date(YEAR, *chosen) - datetime.timedelta(days=4)
+        reviewed = recommended + datetime.timedelta(days=1)
+        timeline.on(at(YEAR, recommended.month, recommended.day, 15, 0), recommend)
+        timeline.on(at(YEAR, reviewed.month, reviewed.day, 10, 0), decide("zonghe_head"))
+        timeline.on(at(YEAR, *chosen, 15, 0), decide("party_group"))
 
     star(2, "曹文婷", "高质量完成实践活动学习资料汇编，按期印发分发。", (7, 5))
     star(2, "刘洋", "牵头人防工程质量监督培训，带队完成28处工程现场踏勘。", (7, 5))

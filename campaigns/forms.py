@@ -6,7 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 
-from qpdo.documents.forms import MultipleFileField
+from qpdo.documents.forms import KeepUploadsMixin, MultipleFileField
 from qpdo.org.models import Staff, Unit
 
 from .enums import CompetitionLevel, FourQuestions, ItemKind, OutputKind, RecheckOutcome, TeamKind
@@ -160,7 +160,7 @@ def milestone_initial(milestones: list[Milestone]) -> list[dict]:
     return [{"id": m.pk, "title": m.title, "due_on": m.due_on} for m in milestones]
 
 
-class ReportForm(forms.Form):
+class ReportForm(KeepUploadsMixin, forms.Form):
     milestone = forms.ModelChoiceField(
         label="本次达到的节点",
         queryset=Milestone.objects.none(),
@@ -238,7 +238,7 @@ class TeamForm(forms.Form):
         self.helper = _helper()
 
 
-class TeamOutputForm(forms.Form):
+class TeamOutputForm(KeepUploadsMixin, forms.Form):
     kind = forms.ChoiceField(label="成果类别", choices=OutputKind.choices)
     title = forms.CharField(label="成果名称", max_length=100)
     achieved_on = forms.DateField(label="形成日期", widget=date_input())
@@ -378,12 +378,16 @@ EntryFormSet = forms.formset_factory(
 
 
 class QuarterStarForm(forms.Form):
+    """A 科室负责人 recommends one person of their own 科室 for a quarter."""
+
     quarter = forms.TypedChoiceField(label="季度", coerce=int, choices=())
-    staff = PersonField(label="人员", queryset=Staff.objects.none())
+    staff = PersonField(label="推荐人选", queryset=Staff.objects.none())
     deeds = forms.CharField(
-        label="主要事迹", max_length=1500, widget=forms.Textarea(attrs={"rows": 4})
+        label="主要事迹",
+        max_length=1500,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="写明本季度的突出表现和工作实绩，1500字以内。",
     )
-    chosen_on = forms.DateField(label="评选日期", widget=date_input())
 
     def __init__(self, *args, quarters, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -392,7 +396,17 @@ class QuarterStarForm(forms.Form):
         self.helper = _helper()
 
 
-class DiscussionForm(forms.Form):
+class QuarterStarEditForm(forms.Form):
+    deeds = forms.CharField(
+        label="主要事迹", max_length=1500, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class DiscussionForm(KeepUploadsMixin, forms.Form):
     unit = UnitField(label="科室", queryset=Unit.objects.none())
     held_on = forms.DateField(label="日期", widget=date_input())
     place = forms.CharField(label="地点", max_length=100)
@@ -497,3 +511,38 @@ class NewYearForm(forms.Form):
             for name in self.key_date_names
             if self.cleaned_data[name] != self.fields[name].initial
         }
+
+
+class SheetForm(forms.Form):
+    """Print a 清单 as of a day: which list, the day, the scope, the format."""
+
+    kind = forms.ChoiceField(
+        label="清单", choices=[(ItemKind.TASK, "工作清单"), (ItemKind.RECTIFICATION, "整改清单")]
+    )
+    as_of = forms.DateField(
+        label="截至日期",
+        widget=DATE_WIDGET,
+        help_text="按该日结束时的记录（报告、核验、回头看）打印各事项当时的状态。",
+    )
+    unit = forms.ModelChoiceField(label="范围", queryset=Unit.objects.none(), required=False)
+    format = forms.ChoiceField(
+        label="格式", choices=[("xlsx", "Excel"), ("pdf", "PDF"), ("docx", "Word")]
+    )
+
+    def __init__(self, *args, units, whole_office: bool, today, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        field = self.fields["unit"]
+        field.queryset = units
+        field.required = not whole_office
+        field.empty_label = "全办" if whole_office else None
+        self.fields["as_of"].initial = today
+        for name in ("kind", "unit"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["as_of"].widget.attrs["class"] = "form-control form-control-sm"
+
+    def clean_as_of(self):
+        day = self.cleaned_data["as_of"]
+        if day > self.today:
+            raise forms.ValidationError("截至日期不能晚于今天。")
+        return day

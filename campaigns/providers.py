@@ -74,6 +74,24 @@ class CalendarEvent:
     is_deadline: bool = False
 
 
+@dataclass(frozen=True)
+class SummaryPart:
+    """What a programme puts in the year's 实践活动总结: a titled section, a sentence, a table.
+
+    `empty` is printed instead of the table when there are no rows (never an empty table);
+    `records` counts the year's records behind the part (a table of posts with no nomination
+    is structure, not data: a year of structure only has nothing to sum up).
+    """
+
+    heading: str
+    text: str = ""
+    headers: tuple[str, ...] = ()
+    rows: tuple[tuple, ...] = ()
+    widths: tuple[float, ...] = ()
+    empty: str = ""
+    records: int = 0
+
+
 MonthlyFunc = Callable[..., dict[str, dict[int, int]]]
 RecordFunc = Callable[..., dict[int, RecordPart]]
 CalendarFunc = Callable[..., list[CalendarEvent]]
@@ -90,6 +108,8 @@ class Provider:
     # Optional: only the record's counts, aggregated in SQL, for the list of people
     # ((campaign, *, staff) -> {staff_id: {key: n}}); without it the list calls `record`.
     record_counts: Callable[..., dict[int, dict[str, int]]] | None = None
+    # Optional: the programme's sections of the 实践活动总结 ((campaign) -> [SummaryPart]).
+    summary: Callable[..., list[SummaryPart]] | None = None
 
 
 @dataclass(frozen=True)
@@ -195,3 +215,12 @@ def calendar_events(campaign) -> list[CalendarEvent]:
         if provider.calendar is not None:
             events.extend(provider.calendar(campaign))
     return events
+
+
+def summary_parts(campaign) -> list[SummaryPart]:
+    """Return every provider's sections of the year's 实践活动总结, in provider order."""
+    parts: list[SummaryPart] = []
+    for _code, provider in all_providers():
+        if provider.summary is not None:
+            parts.extend(provider.summary(campaign))
+    return parts

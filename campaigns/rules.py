@@ -128,8 +128,18 @@ def may_run_competitions(user, campaign) -> bool:
     return may_manage(user, campaign)
 
 
-def may_choose_quarter_stars(user, campaign) -> bool:
-    return may_manage(user, campaign) or has_role(user, Role.PARTY_GROUP)
+def may_recommend_quarter_star(user, campaign) -> bool:
+    """科室负责人 of a 机关科室 (or the 民防管理保障中心) recommend their own people."""
+    unit = user_unit(user)
+    return (
+        unit is not None and unit.kind in CAMPAIGN_UNIT_KINDS and has_role(user, Role.SECTION_HEAD)
+    )
+
+
+def may_see_quarter_star_recommendations(user, campaign, unit) -> bool:
+    """Everyone sees the chosen stars; the recommendations in progress are seen by the
+    recommending 科室负责人, the 牵头科室, the 办领导 and the 办党组."""
+    return sees_all(user, campaign) or heads_unit(user, unit)
 
 
 def may_record_discussion(user, campaign, unit) -> bool:
@@ -191,3 +201,12 @@ def may_write(user, campaign) -> bool:
 
 def may_close_campaign(user, campaign) -> bool:
     return may_manage(user, campaign) and not campaign.is_closed
+
+
+def may_print_sheets(user, campaign) -> bool:
+    """Return whether the user may print the 工作清单/整改清单: the organisers and office-wide
+    readers the whole office's, a section head their section's."""
+    unit = user_unit(user)
+    return sees_all(user, campaign) or (
+        has_role(user, Role.SECTION_HEAD) and unit is not None and unit.kind in CAMPAIGN_UNIT_KINDS
+    )

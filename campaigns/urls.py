@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import summary as summary_views
 
 app_name = "campaigns"
 
@@ -15,6 +16,7 @@ urlpatterns = [
     # the lists
     path(Y + "items/", views.ItemListView.as_view(), name="item-list"),
     path(Y + "items/new/", views.ItemCreateView.as_view(), name="item-create"),
+    path(Y + "items/sheet/", views.ItemSheetView.as_view(), name="item-sheet"),
     path(Y + "items/<int:pk>/", views.ItemDetailView.as_view(), name="item-detail"),
     path(Y + "items/<int:pk>/edit/", views.ItemUpdateView.as_view(), name="item-update"),
     path(Y + "items/<int:pk>/report/", views.ReportCreateView.as_view(), name="report-create"),
@@ -59,6 +61,11 @@ urlpatterns = [
     path(
         Y + "quarter-stars/new/", views.QuarterStarCreateView.as_view(), name="quarter-star-create"
     ),
+    path(
+        Y + "quarter-stars/<int:pk>/edit/",
+        views.QuarterStarEditView.as_view(),
+        name="quarter-star-edit",
+    ),
     path(Y + "discussions/", views.DiscussionListView.as_view(), name="discussion-list"),
     path(Y + "discussions/new/", views.DiscussionCreateView.as_view(), name="discussion-create"),
     path(
@@ -76,10 +83,33 @@ urlpatterns = [
         name="ranking-compile",
     ),
     path(Y + "ranking/<int:month>.xlsx", views.RankingXlsxView.as_view(), name="ranking-xlsx"),
+    # the year's 实践活动总结
+    path(Y + "summary/", summary_views.SummaryView.as_view(), name="summary"),
+    path(Y + "summary/edit/", summary_views.SummaryUpdateView.as_view(), name="summary-update"),
+    path(
+        Y + "summary/versions/<int:version>/choose/",
+        summary_views.SummaryChooseView.as_view(),
+        name="summary-choose",
+    ),
+    path(
+        Y + "summary.docx",
+        summary_views.SummaryDownloadView.as_view(fmt="docx"),
+        name="summary-docx",
+    ),
+    path(
+        Y + "summary.pdf",
+        summary_views.SummaryDownloadView.as_view(fmt="pdf"),
+        name="summary-pdf",
+    ),
     # personal yearly records
     path(Y + "records/", views.RecordListView.as_view(), name="record-list"),
     path(Y + "records.xlsx", views.RecordsXlsxView.as_view(), name="records-xlsx"),
     path(Y + "records/unit-pdf/", views.RecordsPdfJobView.as_view(), name="records-pdf-job"),
     path(Y + "records/<int:staff_pk>/", views.RecordDetailView.as_view(), name="record"),
     path(Y + "records/<int:staff_pk>.pdf", views.RecordPdfView.as_view(), name="record-pdf"),
+    path(
+        Y + "records/<int:staff_pk>.docx",
+        views.RecordPdfView.as_view(fmt="docx"),
+        name="record-docx",
+    ),
 ]

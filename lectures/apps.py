@@ -11,11 +11,12 @@ class LecturesConfig(AppConfig):
         from qpdo.workflow import chains
 
         from . import seeds  # noqa: F401
-        from .chains import MANUSCRIPT_CHAIN, TOPIC_CHAIN
-        from .models import Manuscript, Topic
+        from .chains import MANUSCRIPT_CHAIN, SLOT_REQUEST_CHAIN, TOPIC_CHAIN
+        from .models import Manuscript, SlotRequest, Topic
 
         chains.register(TOPIC_CHAIN, Topic)
         chains.register(MANUSCRIPT_CHAIN, Manuscript)
+        chains.register(SLOT_REQUEST_CHAIN, SlotRequest)
         from .providers import register as register_campaign_provider
 
         register_campaign_provider()

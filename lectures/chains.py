@@ -58,3 +58,22 @@ MANUSCRIPT_CHAIN = Chain(
     ),
     description="讲述人按提纲撰写讲述稿，科室负责人加强内容审核把关，完稿后报综合科。",
 )
+
+SLOT_REQUEST_CHAIN = Chain(
+    code="lectures.slot_request",
+    label="加开讲堂场次",
+    submit_label="科室申请",
+    submitters=(Role.SECTION_HEAD,),
+    steps=(
+        Step(
+            code="decision",
+            label="综合科审定",
+            role=Role.LECTURES_COORDINATOR,
+            scope=Scope.FIXED_UNIT,
+            unit_code="zonghe",
+            opinion_required=False,
+            due_days=5,
+        ),
+    ),
+    description="科室需要附表1以外的讲堂场次时提出申请（月份、理由），由综合科同意或不同意。",
+)

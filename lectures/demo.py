@@ -49,6 +49,19 @@ def _photo(label: str, colour: tuple[int, int, int]) -> ContentFile:
     return ContentFile(buffer.getvalue(), name=f"{label}.jpg")
 
 
+def _manuscript_docx(title: str, text: str) -> ContentFile:
+    """Return the manuscript as the Word file sent to the 市国动办."""
+    from docx import Document
+
+    document = Document()
+    document.add_heading(title, level=1)
+    for paragraph in text.split("\n"):
+        document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return ContentFile(buffer.getvalue(), name=f"{title}-讲述稿.docx")
+
+
 def _topic(
     campaign,
     head: str,
@@ -290,9 +303,26 @@ def build(log) -> None:
                 "audience_count": 42,
                 "notes": "全办干部职工参加，办领导作点评。",
                 "promoted_district_on": demo_year.day(2024, 6, 5),
-                "promoted_city_on": demo_year.day(2024, 6, 12),
             },
             photos=[_photo("lecture-a-1", (166, 27, 27)), _photo("lecture-a-2", (40, 90, 140))],
+        )
+        promotion = {
+            "sent_on": demo_year.day(2024, 6, 12),
+            "note": "推荐参加全市“身边人讲身边事”展播",
+        }
+        files = {"manuscript_file": _manuscript_docx(la.topic.title, "背景与思考……\n成效与体会……")}
+        services.lecture_record_city_promotion(
+            acting_user=coordinator, lecture=la, data=promotion, files=files
+        )
+    with demo_year.when(at(2024, 6, 21, 9, 30)):
+        services.lecture_record_city_promotion(
+            acting_user=coordinator,
+            lecture=la,
+            data={
+                **promotion,
+                "reply_on": demo_year.day(2024, 6, 20),
+                "reply": "已采用，刊发于市国动办“国动讲堂”专栏。",
+            },
         )
     with demo_year.when(at(2024, 7, 1, 10, 0)):
         services.lecture_record_delivery(

@@ -1,8 +1,8 @@
 """Downloads of the lecture series: 工作分工表 (Excel, PDF), the programme, the calendar.
 
-Thin: the campaign is the current one, selectors decide what each user sees, exporters
-render. The calendar feed is the only page open without a session: its signed token names
-the user instead.
+Thin: the campaign is the year asked for (?year=, this year's by default), selectors decide
+what each user sees, exporters render. The calendar feed is the only page open without a
+session: its signed token names the user instead.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from django.http import Http404, HttpResponse
 from django.utils.decorators import method_decorator
 from django.views import View
 
-from campaigns.selectors import campaign_current
 from qpdo.documents.pdf import content_disposition, handle_missing_fonts
 from qpdo.org.audit import client_ip
 
@@ -23,8 +22,10 @@ from .exports import DivisionTableExporter, programme_export
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
-def _campaign_or_404():
-    campaign = campaign_current()
+def _campaign_or_404(request):
+    """Return the campaign of ?year= (this year's when absent), or 404 before it exists."""
+    year = selectors.year_asked(request.GET.get("year"))
+    campaign = selectors.lecture_campaign_of(year) if year else None
     if campaign is None:
         raise Http404("尚未建立实践活动。")
     return campaign
@@ -43,7 +44,7 @@ class DivisionTableXlsxView(ScheduleDownloadMixin, View):
     """附表1 工作分工表 as Excel."""
 
     def get(self, request):
-        return DivisionTableExporter(_campaign_or_404()).xlsx_response()
+        return DivisionTableExporter(_campaign_or_404(request)).xlsx_response()
 
 
 @method_decorator(handle_missing_fonts, name="get")
@@ -51,7 +52,14 @@ class DivisionTablePdfView(ScheduleDownloadMixin, View):
     """附表1 工作分工表 as an A4 PDF in the source's layout."""
 
     def get(self, request):
-        return DivisionTableExporter(_campaign_or_404()).pdf_response()
+        return DivisionTableExporter(_campaign_or_404(request)).pdf_response()
+
+
+class DivisionTableDocxView(ScheduleDownloadMixin, View):
+    """附表1 工作分工表 as Word, laid out as the PDF."""
+
+    def get(self, request):
+        return DivisionTableExporter(_campaign_or_404()).docx_response()
 
 
 class ProgrammeXlsxView(ScheduleDownloadMixin, View):
@@ -59,7 +67,9 @@ class ProgrammeXlsxView(ScheduleDownloadMixin, View):
 
     def get(self, request):
         return programme_export(
-            acting_user=request.user, campaign=_campaign_or_404(), ip_address=client_ip(request)
+            acting_user=request.user,
+            campaign=_campaign_or_404(request),
+            ip_address=client_ip(request),
         )
 
 
@@ -82,7 +92,7 @@ class CalendarDownloadView(ScheduleDownloadMixin, View):
     """The schedule as .ics for a signed-in user (to import once)."""
 
     def get(self, request):
-        return calendar_response(_campaign_or_404(), request)
+        return calendar_response(_campaign_or_404(request), request)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -93,4 +103,4 @@ class CalendarFeedView(View):
         user = calendar_user_for_token(token)
         if not rules.may_view_schedule(user):
             raise Http404("订阅链接无效。")
-        return calendar_response(_campaign_or_404(), request)
+        return calendar_response(_campaign_or_404(request), request)

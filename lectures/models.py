@@ -8,8 +8,18 @@ from django.db import models
 from django.urls import reverse
 
 from campaigns.models import Campaign
-from qpdo.documents.uploads import AUDIO, IMAGE_KINDS, MP4, PDF, PPT, FileValidator, upload_path
+from qpdo.documents.uploads import (
+    AUDIO,
+    IMAGE_KINDS,
+    MP4,
+    PDF,
+    PPT,
+    WORD,
+    FileValidator,
+    upload_path,
+)
 from qpdo.org.models import Staff, Unit
+from qpdo.workflow.enums import State
 from qpdo.workflow.models import ApprovalSubject
 
 from .enums import MANUSCRIPT_PARTS, MAX_MINUTES, MIN_MINUTES, SpeakerPart
@@ -306,3 +316,142 @@ class LecturePhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption or f"照片 {self.pk}"
+
+
+class SlotRequest(ApprovalSubject):
+    """A section's request for a lecture slot beyond 附表1's eight: month and reason.
+
+    The section head asks; 综合科 (小讲堂管理) grants or refuses through the engine. Granting
+    creates the extra slot, shown on the 工作分工表 apart from 附表1's rows.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name="实践活动",
+        on_delete=models.PROTECT,
+        related_name="lecture_slot_requests",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="申请科室",
+        on_delete=models.PROTECT,
+        related_name="lecture_slot_requests",
+    )
+    month = models.PositiveSmallIntegerField(
+        "月份", validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    reason = models.TextField(
+        "申请理由", max_length=500, help_text="说明为何需要加开场次（如讲述人人数、选题安排）。"
+    )
+    slot = models.OneToOneField(
+        Slot,
+        verbose_name="加开的场次",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="extra_request",
+    )
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "加开场次申请"
+        verbose_name_plural = "加开场次申请"
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12),
+                name="lectures_slotrequest_month_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.display_name} {self.month}月 加开场次"
+
+    def get_absolute_url(self) -> str:
+        return reverse("lectures:slot-request-detail", args=[self.pk])
+
+    def get_workflow_unit(self) -> Unit:
+        return self.unit
+
+    def get_workflow_year(self) -> int:
+        return self.campaign.year
+
+    def get_workflow_title(self) -> str:
+        return f"{self.campaign.year}年{self.unit.name}申请加开{self.month}月讲堂场次"
+
+    def get_workflow_summary(self) -> list[tuple[str, str]]:
+        return [
+            ("申请科室", self.unit.name),
+            ("月份", f"{self.campaign.year}年{self.month}月"),
+            ("申请理由", self.reason),
+            ("加开的场次", f"第{self.slot.number}场（{self.slot}）" if self.slot_id else "—"),
+        ]
+
+    def workflow_after_move(self, approval, action, acting_user) -> None:
+        # Inline import: services import this module (a cycle at import time).
+        from .services import slot_request_granted
+
+        if approval.state == State.APPROVED and self.slot_id is None:
+            slot_request_granted(slot_request=self, acting_user=acting_user)
+
+
+WORD_VALIDATOR = FileValidator(WORD, PDF)
+VIDEO_VALIDATOR = FileValidator(MP4)
+
+
+class CityPromotion(models.Model):
+    """What a lecture sent to the 市国动办 for promotion (报市国动办推广): the materials, when,
+    and the city's reply. The date is also kept on the lecture (promoted_city_on)."""
+
+    lecture = models.OneToOneField(
+        Lecture, verbose_name="讲堂活动", on_delete=models.CASCADE, related_name="city_promotion"
+    )
+    sent_on = models.DateField("报送日期")
+    manuscript_file = models.FileField(
+        "讲述稿",
+        upload_to=upload_path("lectures/city"),
+        blank=True,
+        validators=[WORD_VALIDATOR],
+        help_text=WORD_VALIDATOR.help_text,
+    )
+    manuscript_name = models.CharField("讲述稿文件名", max_length=200, blank=True)
+    slides = models.FileField(
+        "PPT",
+        upload_to=upload_path("lectures/city"),
+        blank=True,
+        validators=[SLIDES_VALIDATOR],
+        help_text=SLIDES_VALIDATOR.help_text,
+    )
+    slides_name = models.CharField("PPT文件名", max_length=200, blank=True)
+    video = models.FileField(
+        "视频",
+        upload_to=upload_path("lectures/city"),
+        blank=True,
+        validators=[VIDEO_VALIDATOR],
+        help_text=VIDEO_VALIDATOR.help_text,
+    )
+    video_name = models.CharField("视频文件名", max_length=200, blank=True)
+    note = models.CharField("报送说明", max_length=200, blank=True)
+    reply_on = models.DateField("反馈日期", null=True, blank=True)
+    reply = models.TextField("市国动办反馈", max_length=1000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    updated_at = models.DateTimeField("登记时间", editable=False)
+
+    class Meta:
+        verbose_name = "报市国动办推广"
+        verbose_name_plural = "报市国动办推广"
+
+    def __str__(self) -> str:
+        return f"{self.lecture.topic.title} 报市国动办推广"
+
+    def materials(self) -> list[tuple[str, str]]:
+        """Return (kind, label) of what was sent: 讲述稿, PPT, 视频."""
+        kinds = (("manuscript_file", "讲述稿"), ("slides", "PPT"), ("video", "视频"))
+        return [(field, label) for field, label in kinds if getattr(self, field)]

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from campaigns.enums import Metric
 from campaigns.models import KeyDate
-from campaigns.providers import CalendarEvent, Provider, RecordEntry, RecordPart
+from campaigns.providers import CalendarEvent, Provider, RecordEntry, RecordPart, SummaryPart
 from qpdo.workflow.enums import Action, State
 from qpdo.workflow.models import Opinion
 
@@ -180,6 +180,35 @@ def preview_slots(source, year: int) -> list[str]:
     ]
 
 
+def summary(campaign) -> list[SummaryPart]:
+    """Return the lectures given in the year (topic, speaker, month) for the 实践活动总结."""
+    slots = Slot.objects.filter(campaign=campaign, is_cancelled=False).count()
+    given = list(
+        Lecture.objects.filter(slot__campaign=campaign, held_on__isnull=False)
+        .select_related("topic__speaker", "topic__unit")
+        .order_by("held_on", "pk")
+    )
+    return [
+        SummaryPart(
+            heading="国动小讲堂",
+            text=f"全年安排讲述场次{slots}场，已讲述{len(given)}场。",
+            headers=("月份", "选题", "讲述人", "推荐科室"),
+            rows=tuple(
+                (
+                    f"{lecture.held_on.month}月",
+                    f"《{lecture.topic.title}》",
+                    lecture.topic.speaker.name,
+                    lecture.topic.unit.name,
+                )
+                for lecture in given
+            ),
+            widths=(18, 76, 26, 34),
+            empty="本年度尚无已讲述的小讲堂。",
+            records=len(given),
+        )
+    ]
+
+
 PROVIDER = Provider(
     label="国动小讲堂",
     order=30,
@@ -187,6 +216,7 @@ PROVIDER = Provider(
     monthly=monthly,
     record=record,
     calendar=calendar,
+    summary=summary,
 )
 
 

@@ -42,3 +42,19 @@ def may_view_schedule(user) -> bool:
     """Return whether the user sees the series' schedule: the office's own staff (the
     schedule is shared with the office, need_to_know.OFFICE_SHARED)."""
     return reads_office_shared(user, "lectures.Lecture")
+
+
+def may_request_slot(user) -> bool:
+    """Return whether the user may ask for an extra slot: a section head of a campaign unit."""
+    return may_propose_topic(user)
+
+
+def may_resubmit_slot_request(user, slot_request) -> bool:
+    """Return whether the user may change and send again a returned or withdrawn request."""
+    unit = user_unit(user)
+    return (
+        slot_request.approval.is_editable
+        and has_role(user, Role.SECTION_HEAD)
+        and unit is not None
+        and unit.pk == slot_request.unit_id
+    )

@@ -9,6 +9,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 
 from campaigns.models import Campaign, KeyDate
+from campaigns.selectors import working_year, year_span
 from qpdo.org.models import Unit
 from qpdo.org.need_to_know import reads_across_units, units_user_may_read
 from qpdo.org.scoping import user_staff
@@ -16,7 +17,7 @@ from qpdo.org.selectors import campaign_units, staff_of_unit
 from qpdo.workflow.enums import Action, State
 
 from .enums import MANUSCRIPT_DUE_KEY, MANUSCRIPT_END_KEY, SPEAKERS_MINIMUM
-from .models import Lecture, Manuscript, Slot, Topic
+from .models import CityPromotion, Lecture, Manuscript, Slot, SlotRequest, Topic
 
 
 def topic_list_for(*, user, campaign: Campaign | None = None) -> QuerySet[Topic]:
@@ -45,8 +46,52 @@ def speakers_for_unit(unit):
     return staff_of_unit(unit)
 
 
+def lecture_years() -> list[int]:
+    """Return the years of the selector: every year from the first campaign with slots to
+    this year (or a later year already set up), newest first, none skipped."""
+    return year_span(*Slot.objects.values_list("campaign__year", flat=True).distinct())
+
+
+def lecture_campaign_of(year: int) -> Campaign | None:
+    """Return the campaign a year's series belongs to, or None before it is set up."""
+    return Campaign.objects.select_related("coordinator_unit").filter(year=year).first()
+
+
+def year_asked(raw: str | None) -> int | None:
+    """Return the year of ?year= (this year when absent); None for a malformed one."""
+    if not raw:
+        return working_year()
+    return int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2100 else None
+
+
 def slots_of(campaign: Campaign) -> QuerySet[Slot]:
     return Slot.objects.filter(campaign=campaign, is_cancelled=False).select_related("unit")
+
+
+def slots_taken(slots, *, except_lecture: Lecture | None = None) -> dict[int, str]:
+    """Return the slots among `slots` that already hold a lecture, with what holds them."""
+    lectures = (
+        Lecture.objects.filter(slot__in=slots)
+        .exclude(pk=getattr(except_lecture, "pk", None))
+        .select_related("topic__speaker")
+    )
+    return {
+        lecture.slot_id: f"已安排《{lecture.topic.title}》，{lecture.topic.speaker.name}主讲"
+        for lecture in lectures
+    }
+
+
+def slot_holder(slot: Slot, *, except_topic: Topic | None = None) -> str:
+    """Return what holds a slot (empty when it is free, or held by the topic itself)."""
+    lecture = (
+        Lecture.objects.filter(slot=slot)
+        .exclude(topic=except_topic)
+        .select_related("topic__speaker")
+        .first()
+        if slot.pk
+        else None
+    )
+    return f"已安排《{lecture.topic.title}》，{lecture.topic.speaker.name}主讲" if lecture else ""
 
 
 # Overview (quota per section) -------------------------------------------------------------
@@ -149,6 +194,11 @@ def lecture_get(*, pk: int) -> Lecture:
     return lecture
 
 
+def city_promotion_of(lecture: Lecture) -> CityPromotion | None:
+    """Return what the lecture sent to the 市国动办 (报市国动办推广), or None."""
+    return CityPromotion.objects.filter(lecture=lecture).select_related("recorded_by").first()
+
+
 def schedulable_topics(*, campaign: Campaign) -> QuerySet[Topic]:
     """Return approved topics not yet placed in a slot."""
     return Topic.objects.filter(
@@ -159,7 +209,7 @@ def schedulable_topics(*, campaign: Campaign) -> QuerySet[Topic]:
 def division_rows(*, campaign: Campaign) -> list[dict]:
     """Return the rows of 附表1 工作分工表: each slot with its unit, month, topic and speaker."""
     slots = (
-        Slot.objects.filter(campaign=campaign)
+        Slot.objects.filter(campaign=campaign, extra_request__isnull=True)
         .select_related("unit", "lecture__topic__speaker")
         .order_by("number")
     )
@@ -179,6 +229,57 @@ def division_rows(*, campaign: Campaign) -> list[dict]:
             }
         )
     return rows
+
+
+def extra_slot_rows(*, campaign: Campaign) -> list[dict]:
+    """Return the slots granted beyond 附表1 (加开场次), each with the request behind it."""
+    slots = (
+        Slot.objects.filter(campaign=campaign, extra_request__isnull=False)
+        .select_related("unit", "lecture__topic__speaker", "extra_request")
+        .order_by("number")
+    )
+    return [
+        {
+            "number": slot.number,
+            "unit": slot.unit.display_name,
+            "month": slot.month,
+            "topic": slot.lecture.topic.title if hasattr(slot, "lecture") else slot.topic_rule,
+            "speaker": (
+                slot.lecture.topic.speaker.name if hasattr(slot, "lecture") else slot.people_rule
+            ),
+            "cancelled": slot.is_cancelled,
+            "lecture": getattr(slot, "lecture", None),
+            "slot_pk": slot.pk,
+            "request": slot.extra_request,
+        }
+        for slot in slots
+    ]
+
+
+def slot_request_list_for(*, user, campaign: Campaign) -> QuerySet[SlotRequest]:
+    """Return the year's extra-slot requests the user may see: their units' (综合科 and the
+    office-wide roles see all)."""
+    return (
+        SlotRequest.objects.filter(
+            campaign=campaign, unit__in=units_user_may_read(user, "lectures.SlotRequest")
+        )
+        .select_related("unit", "approval", "slot", "campaign")
+        .order_by("-id")
+    )
+
+
+def slot_request_get_for(*, user, pk: int) -> SlotRequest:
+    """Return one request the user may see; another unit's is a 404, like a missing one."""
+    found = (
+        SlotRequest.objects.filter(
+            pk=pk, unit__in=units_user_may_read(user, "lectures.SlotRequest")
+        )
+        .select_related("unit", "approval", "slot", "campaign")
+        .first()
+    )
+    if found is None:
+        raise Http404("未找到该申请。")
+    return found
 
 
 # Manuscripts ------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from campaigns.models import Campaign
 from campaigns.services import check_open
 from qpdo.documents.uploads import atomic_with_files, clean_photo
 from qpdo.org import clock
+from qpdo.org.audit import audit_record
+from qpdo.org.enums import AuditAction
 from qpdo.org.models import Staff
 from qpdo.org.scoping import user_unit
 from qpdo.workflow import services as workflow
@@ -19,7 +21,17 @@ from qpdo.workflow.enums import State
 
 from . import rules
 from .enums import EVENT_YEARS_BACK, MANUSCRIPT_PARTS
-from .models import Lecture, LecturePhoto, Manuscript, ManuscriptVersion, Slot, Topic
+from .models import (
+    CityPromotion,
+    Lecture,
+    LecturePhoto,
+    Manuscript,
+    ManuscriptVersion,
+    Slot,
+    SlotRequest,
+    Topic,
+)
+from .selectors import slot_holder
 
 TOPIC_FIELDS = (
     "title",
@@ -39,6 +51,7 @@ def validate_topic(
     speaker: Staff,
     event_date: datetime.date,
     preferred_slot: Slot | None,
+    topic: Topic | None = None,
 ) -> None:
     """Raise a ValidationError (by field) when a topic breaks the series' rules."""
     errors: dict[str, str] = {}
@@ -54,6 +67,10 @@ def validate_topic(
         preferred_slot.campaign_id != campaign.pk or preferred_slot.is_cancelled
     ):
         errors["preferred_slot"] = "意向场次不属于本年度或已取消。"
+    elif preferred_slot is not None:
+        holder = slot_holder(preferred_slot, except_topic=topic)
+        if holder:
+            errors["preferred_slot"] = f"场次“{preferred_slot}”{holder}，请选择空余场次。"
     if errors:
         raise ValidationError(errors)
 
@@ -89,6 +106,7 @@ def topic_update(*, acting_user, topic: Topic, data: dict) -> Topic:
         speaker=data["speaker"],
         event_date=data["event_date"],
         preferred_slot=data.get("preferred_slot"),
+        topic=topic,
     )
     for key in TOPIC_FIELDS:
         setattr(topic, key, data.get(key))
@@ -194,6 +212,7 @@ def lecture_schedule(
     """Place an approved topic in a slot with its date, time and place (综合科)."""
     if not rules.may_coordinate(acting_user):
         raise PermissionError("只有综合科小讲堂管理人员可以安排讲述。")
+    check_open(topic.campaign)
     Slot.objects.select_for_update().filter(pk=slot.pk).first()
     _check_schedule(topic=topic, slot=slot, starts_at=starts_at, lecture=None)
     return Lecture.objects.create(
@@ -212,6 +231,7 @@ def lecture_reschedule(
 ) -> Lecture:
     if not rules.may_coordinate(acting_user):
         raise PermissionError("只有综合科小讲堂管理人员可以调整安排。")
+    check_open(lecture.topic.campaign)
     Slot.objects.select_for_update().filter(pk=slot.pk).first()
     _check_schedule(topic=lecture.topic, slot=slot, starts_at=starts_at, lecture=lecture)
     lecture.slot, lecture.starts_at, lecture.place = slot, starts_at, place
@@ -226,7 +246,6 @@ DELIVERY_FIELDS = (
     "audience_count",
     "notes",
     "promoted_district_on",
-    "promoted_city_on",
 )
 
 
@@ -236,11 +255,12 @@ def lecture_record_delivery(
     """Record how the lecture went (date, place, audience, notes, promotion) and add photos."""
     if not rules.may_coordinate(acting_user):
         raise PermissionError("只有综合科小讲堂管理人员可以记录讲述情况。")
+    check_open(lecture.slot.campaign)
     errors = {}
     held_on = data.get("held_on")
     if held_on and held_on > clock.today():
         errors["held_on"] = "实际举办日期不能晚于今天。"
-    for field in ("promoted_district_on", "promoted_city_on"):
+    for field in ("promoted_district_on",):
         if data.get(field) and held_on and data[field] < held_on:
             errors[field] = "宣传推广日期不能早于举办日期。"
         if data.get(field) and not held_on:
@@ -275,6 +295,7 @@ def slot_cancel(*, acting_user, slot: Slot) -> Slot:
     """Cancel a slot that holds no lecture yet."""
     if not rules.may_coordinate(acting_user):
         raise PermissionError("只有综合科小讲堂管理人员可以取消场次。")
+    check_open(slot.campaign)
     if Lecture.objects.filter(slot=slot).exists():
         raise ValidationError("该场次已安排讲述，请先调整讲述安排再取消。")
     slot.is_cancelled = True
@@ -295,3 +316,134 @@ def validate_slot(*, slot: Slot, data: dict) -> None:
         raise ValidationError(f"该场次已安排{lecture.topic.unit.name}的讲述，不能改为其他单位。")
     if data.get("month") != timezone.localtime(lecture.starts_at).month:
         raise ValidationError("该场次已安排讲述，改月份前请先调整讲述时间。")
+
+
+# Extra slots (加开场次) ------------------------------------------------------------------------
+
+
+def _audit(acting_user, target, detail: str) -> None:
+    audit_record(action=AuditAction.CHANGE, actor=acting_user, target=target, detail=detail)
+
+
+@transaction.atomic
+def slot_request_create(
+    *, acting_user, campaign: Campaign, month: int, reason: str, request=None
+) -> SlotRequest:
+    """Ask for a slot beyond 附表1 (a section head, for their own unit) and submit it to
+    综合科 at once: the request has nothing to prepare beyond its month and reason."""
+    check_open(campaign)
+    if not rules.may_request_slot(acting_user):
+        raise PermissionError("只有各科室负责人可以申请加开场次。")
+    errors = {}
+    if not 1 <= (month or 0) <= 12:
+        errors["month"] = "月份须在 1 到 12 之间。"
+    if not (reason or "").strip():
+        errors["reason"] = "请填写申请理由。"
+    if errors:
+        raise ValidationError(errors)
+    slot_request = SlotRequest(
+        campaign=campaign, unit=user_unit(acting_user), month=month, reason=reason.strip()
+    )
+    workflow.subject_create(slot_request, acting_user=acting_user)
+    _audit(acting_user, slot_request, f"申请加开讲堂场次：{campaign.year}年{month}月")
+    workflow.approval_submit(subject=slot_request, acting_user=acting_user, request=request)
+    return slot_request
+
+
+def slot_request_granted(*, slot_request: SlotRequest, acting_user) -> Slot:
+    """Create the extra slot of a granted request (called by the engine's move, inside its
+    transaction): the next number after the year's slots, the unit and month asked for."""
+    campaign = slot_request.campaign
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+    last = Slot.objects.filter(campaign=campaign).order_by("-number").first()
+    slot = Slot.objects.create(
+        campaign=campaign,
+        number=(last.number if last else 0) + 1,
+        unit=slot_request.unit,
+        month=slot_request.month,
+    )
+    slot_request.slot = slot
+    slot_request.save(update_fields=["slot"])
+    _audit(
+        acting_user, slot, f"加开讲堂场次：第{slot.number}场（{slot}），依申请 {slot_request.pk}"
+    )
+    return slot
+
+
+@transaction.atomic
+def slot_request_resubmit(
+    *, acting_user, slot_request: SlotRequest, month: int, reason: str, request=None
+) -> SlotRequest:
+    """Change a returned (or withdrawn) request and send it to 综合科 again."""
+    check_open(slot_request.campaign)
+    workflow.ensure_editable(slot_request)
+    if not rules.may_resubmit_slot_request(acting_user, slot_request):
+        raise PermissionError("只有本科室负责人可以修改该申请。")
+    if not 1 <= (month or 0) <= 12 or not (reason or "").strip():
+        raise ValidationError({"reason": "请填写月份和申请理由。"})
+    slot_request.month, slot_request.reason = month, reason.strip()
+    slot_request.save(update_fields=["month", "reason"])
+    workflow.subject_refresh_title(slot_request)
+    _audit(acting_user, slot_request, f"修改加开讲堂场次申请：{month}月")
+    workflow.approval_submit(subject=slot_request, acting_user=acting_user, request=request)
+    return slot_request
+
+
+# 报市国动办推广 -------------------------------------------------------------------------------
+
+CITY_FILES = ("manuscript_file", "slides", "video")
+
+
+def lecture_record_city_promotion(
+    *, acting_user, lecture: Lecture, data: dict, files: dict | None = None
+) -> CityPromotion:
+    """Record what was sent to the 市国动办 (讲述稿, PPT, 视频), when, and the city's reply.
+
+    Files already sent stay unless a new one replaces them; the date is also kept on the
+    lecture (promoted_city_on) for the lists and the yearly record.
+    """
+    if not rules.may_coordinate(acting_user):
+        raise PermissionError("只有综合科小讲堂管理人员可以登记报市国动办推广。")
+    check_open(lecture.slot.campaign)
+    files = {k: v for k, v in (files or {}).items() if v}
+    promotion = CityPromotion.objects.filter(lecture=lecture).first()
+    today = clock.today()
+    errors: dict[str, str] = {}
+    sent_on, reply_on = data.get("sent_on"), data.get("reply_on")
+    if lecture.held_on is None:
+        errors["sent_on"] = "请先记录讲述情况（实际举办日期）。"
+    elif sent_on is None or sent_on < lecture.held_on or sent_on > today:
+        errors["sent_on"] = "报送日期须在举办日期之后，且不晚于今天。"
+    if reply_on and (sent_on is None or reply_on < sent_on or reply_on > today):
+        errors["reply_on"] = "反馈日期须在报送日期之后，且不晚于今天。"
+    if (data.get("reply") or "").strip() and not reply_on:
+        errors["reply_on"] = "请填写市国动办反馈的日期。"
+    has_file = any(files.get(f) or (promotion and getattr(promotion, f)) for f in CITY_FILES)
+    if not has_file:
+        errors["manuscript_file"] = "请上传报送的材料（讲述稿、PPT 或视频，至少一项）。"
+    if errors:
+        raise ValidationError(errors)
+    with atomic_with_files() as saved:
+        if promotion is None:
+            promotion = CityPromotion(lecture=lecture)
+        promotion.sent_on, promotion.reply_on = sent_on, reply_on
+        promotion.note = (data.get("note") or "").strip()
+        promotion.reply = (data.get("reply") or "").strip()
+        promotion.recorded_by, promotion.updated_at = acting_user, clock.now()
+        for field in CITY_FILES:
+            upload = files.get(field)
+            if upload:
+                saved.save(getattr(promotion, field), upload.name, upload)
+                name_field = "manuscript_name" if field == "manuscript_file" else f"{field}_name"
+                setattr(promotion, name_field, upload.name[:200])
+        promotion.save()
+        lecture.promoted_city_on = sent_on
+        lecture.save(update_fields=["promoted_city_on"])
+        sent = "、".join(label for _, label in promotion.materials())
+        _audit(
+            acting_user,
+            lecture,
+            f"报市国动办推广：{sent_on:%Y-%m-%d} 报送{sent}"
+            + (f"；{reply_on:%Y-%m-%d} 反馈：{promotion.reply[:100]}" if reply_on else ""),
+        )
+    return promotion

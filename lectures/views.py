@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -15,32 +16,57 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from campaigns.selectors import campaign_current, who_starts_year, working_year
 from qpdo.documents.uploads import file_response
+from qpdo.org import clock
 from qpdo.org.caching import CachedCountPaginator
 from qpdo.org.scoping import user_unit
 from qpdo.workflow import selectors as workflow_selectors
 from qpdo.workflow.mixins import SubjectFormMixin, form_add_errors
 
 from . import rules, selectors, services
-from .forms import DeliveryForm, ManuscriptForm, ScheduleForm, TopicForm
+from .forms import (
+    CityPromotionForm,
+    DeliveryForm,
+    ManuscriptForm,
+    ScheduleForm,
+    SlotRequestForm,
+    TopicForm,
+)
 from .models import LecturePhoto
 
 
 class TopicListView(ListView):
+    """The year's topics (?year=, else this year's); the year selector reaches every year."""
+
     template_name = "lectures/topic/list.html"
     paginate_by = 20
     paginator_class = CachedCountPaginator
 
+    def dispatch(self, request, *args, **kwargs):
+        self.year = selectors.year_asked(request.GET.get("year"))
+        if self.year is None:
+            raise Http404("未找到该年度。")
+        self.campaign = selectors.lecture_campaign_of(self.year)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_queryset(self):
-        return selectors.topic_list_for(
-            user=self.request.user, campaign=campaign_current()
-        ).order_by("unit__order", "-id")
+        if self.campaign is None:
+            return selectors.topic_list_for(user=self.request.user).none()
+        return selectors.topic_list_for(user=self.request.user, campaign=self.campaign).order_by(
+            "unit__order", "-id"
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["may_propose"] = rules.may_propose_topic(self.request.user)
-        context["campaign"] = campaign_current()
-        context["working_year"] = working_year()
-        context["year_starter"] = who_starts_year(working_year())
+        is_current = self.campaign is not None and self.campaign == campaign_current()
+        context.update(
+            may_propose=rules.may_propose_topic(self.request.user) and is_current,
+            campaign=self.campaign,
+            year=self.year,
+            years=selectors.lecture_years(),
+            year_query="" if self.year == working_year() else f"?year={self.year}",
+            query_string=f"year={self.year}",
+            year_starter=who_starts_year(self.year),
+        )
         return context
 
 
@@ -82,6 +108,7 @@ class TopicFormMixin(SubjectFormMixin):
         campaign = self.get_campaign()
         kwargs["speakers"] = selectors.speakers_for_unit(self.get_unit())
         kwargs["slots"] = selectors.slots_of(campaign).filter(unit=self.get_unit())
+        kwargs["taken"] = selectors.slots_taken(kwargs["slots"])
         return kwargs
 
     submitted_message = "选题已提交，等待综合科初评。"
@@ -144,21 +171,40 @@ class TopicUpdateView(TopicFormMixin, FormView):
         return services.topic_update(acting_user=self.request.user, topic=self.topic, data=data)
 
 
-def _campaign_or_404():
-    campaign = campaign_current()
-    if campaign is None:
-        raise Http404("本年度实践活动尚未建立。")
-    return campaign
+class LectureYearMixin:
+    """A page of one year's series: ?year=, else this year's. Before the year's campaign
+    exists, the page says in one line who sets it up (with the link for who may); the year
+    selector lists every year from the first to this one; a closed year is read-only."""
 
-
-class YearCampaignMixin:
-    """A page of this year's series: before the year's campaign exists, the campaign's page
-    says in one line who sets it up (and links the person who may)."""
+    missing_template = "lectures/year_missing.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if rules.may_view_schedule(request.user) and campaign_current() is None:
-            return redirect(reverse("campaigns:home") + f"?year={working_year()}")
+        if not request.user.is_authenticated:
+            return super().dispatch(request, *args, **kwargs)
+        self.year = selectors.year_asked(request.GET.get("year"))
+        if self.year is None:
+            raise Http404("未找到该年度。")
+        self.campaign = selectors.lecture_campaign_of(self.year)
+        if self.campaign is None:
+            if not rules.may_view_schedule(request.user):
+                raise Http404("未找到页面。")
+            return TemplateResponse(request, self.missing_template, self.year_context())
         return super().dispatch(request, *args, **kwargs)
+
+    def year_context(self) -> dict:
+        campaign = getattr(self, "campaign", None)
+        return {
+            "year": self.year,
+            "years": selectors.lecture_years(),
+            "year_query": "" if self.year == working_year() else f"?year={self.year}",
+            "year_starter": who_starts_year(self.year),
+            "is_closed": bool(campaign and campaign.is_closed),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.year_context())
+        return context
 
 
 class ScheduleAccessMixin:
@@ -175,14 +221,14 @@ class CoordinatorMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class LecturesHomeView(YearCampaignMixin, ScheduleAccessMixin, TemplateView):
+class LecturesHomeView(LectureYearMixin, ScheduleAccessMixin, TemplateView):
     """The series at a glance: each section's speakers against its slots, what comes next."""
 
     template_name = "lectures/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        campaign = _campaign_or_404()
+        campaign = self.campaign
         user = self.request.user
         lines = selectors.section_overview_for(user=user, campaign=campaign)
         context.update(
@@ -190,8 +236,8 @@ class LecturesHomeView(YearCampaignMixin, ScheduleAccessMixin, TemplateView):
             lines=lines,
             owing=[line for line in lines if line.flag == "red"],
             lectures=list(selectors.lecture_list(campaign=campaign)[:8]),
-            may_propose=rules.may_propose_topic(user),
-            may_coordinate=rules.may_coordinate(user),
+            may_propose=rules.may_propose_topic(user) and campaign == campaign_current(),
+            may_coordinate=rules.may_coordinate(user) and not campaign.is_closed,
             manuscript_due=selectors.manuscript_due_date(campaign),
         )
         return context
@@ -329,25 +375,33 @@ class ManuscriptFileView(View):
 # Schedule and delivery ----------------------------------------------------------------------
 
 
-class ScheduleView(YearCampaignMixin, ScheduleAccessMixin, TemplateView):
+class ScheduleView(LectureYearMixin, ScheduleAccessMixin, TemplateView):
     """The year's lectures by month (or as a list), open to all office staff."""
 
     template_name = "lectures/schedule.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        campaign = _campaign_or_404()
+        campaign = self.campaign
         lectures = list(selectors.lecture_list(campaign=campaign))
         months: dict[int, list] = {}
         for lecture in lectures:
             months.setdefault(timezone.localtime(lecture.starts_at).month, []).append(lecture)
-        may_coordinate = rules.may_coordinate(self.request.user)
+        may_coordinate = rules.may_coordinate(self.request.user) and not campaign.is_closed
         context.update(
             campaign=campaign,
             view=self.request.GET.get("view", "month"),
+            view_keep={"view": self.request.GET.get("view", "month")},
             lectures=lectures,
             months=sorted(months.items()),
             division=selectors.division_rows(campaign=campaign),
+            extra_rows=selectors.extra_slot_rows(campaign=campaign),
+            slot_requests=list(
+                selectors.slot_request_list_for(user=self.request.user, campaign=campaign)
+            ),
+            may_request_slot=rules.may_request_slot(self.request.user)
+            and campaign == campaign_current()
+            and not campaign.is_closed,
             may_coordinate=may_coordinate,
             to_schedule=(
                 list(selectors.schedulable_topics(campaign=campaign)) if may_coordinate else []
@@ -383,6 +437,7 @@ class LectureScheduleView(CoordinatorMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["slots"] = selectors.slots_of(self.topic.campaign).filter(unit=self.topic.unit)
+        kwargs["taken"] = selectors.slots_taken(kwargs["slots"], except_lecture=self.lecture)
         if self.lecture is not None:
             local = timezone.localtime(self.lecture.starts_at)
             kwargs["initial"] = {
@@ -392,7 +447,11 @@ class LectureScheduleView(CoordinatorMixin, FormView):
                 "place": self.lecture.place,
                 "duration_minutes": self.lecture.duration_minutes,
             }
-        elif self.topic.preferred_slot_id:
+        elif (
+            self.topic.preferred_slot_id
+            and self.topic.preferred_slot_id not in kwargs["taken"]
+            and not self.topic.preferred_slot.is_cancelled
+        ):
             kwargs["initial"] = {"slot": self.topic.preferred_slot}
         return kwargs
 
@@ -452,6 +511,7 @@ class LectureDetailView(ScheduleAccessMixin, TemplateView):
             manuscript=manuscript,
             version=manuscript.latest_version() if manuscript else None,
             photos=list(lecture.photos.all()),
+            promotion=selectors.city_promotion_of(lecture),
             may_coordinate=rules.may_coordinate(self.request.user),
         )
         return context
@@ -507,10 +567,152 @@ class SlotCancelView(CoordinatorMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
-        slot = get_object_or_404(selectors.slots_of(_campaign_or_404()), pk=pk)
+        slot = get_object_or_404(selectors.Slot.objects.filter(is_cancelled=False), pk=pk)
         try:
             services.slot_cancel(acting_user=request.user, slot=slot)
             messages.success(request, f"场次“{slot}”已取消。")
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
-        return redirect("lectures:schedule")
+        return redirect(reverse("lectures:schedule") + f"?year={slot.campaign.year}")
+
+
+# Extra slots (加开场次) ------------------------------------------------------------------------
+
+
+class SlotRequestCreateView(FormView):
+    """A section head asks for a slot beyond 附表1 (month, reason); 综合科 decides."""
+
+    form_class = SlotRequestForm
+    template_name = "lectures/slot_request/form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not rules.may_request_slot(request.user):
+            raise PermissionDenied("只有各科室负责人可以申请加开场次。")
+        self.campaign = campaign_current()
+        if self.campaign is None:
+            year = working_year()
+            messages.error(request, f"{year}年度实践活动尚未建立，由{who_starts_year(year)}建立。")
+            return redirect("lectures:schedule")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        unit = user_unit(self.request.user)
+        context.update(
+            campaign=self.campaign,
+            unit=unit,
+            own_slots=list(selectors.slots_of(self.campaign).filter(unit=unit)),
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            slot_request = services.slot_request_create(
+                acting_user=self.request.user,
+                campaign=self.campaign,
+                month=form.cleaned_data["month"],
+                reason=form.cleaned_data["reason"],
+                request=self.request,
+            )
+        except ValidationError as error:
+            form_add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "加开场次申请已提交，等待综合科审定。")
+        return redirect(slot_request.get_absolute_url())
+
+
+class SlotRequestDetailView(FormView):
+    """One request: month, reason, where it stands, the opinions; a returned one is resent."""
+
+    form_class = SlotRequestForm
+    template_name = "lectures/slot_request/detail.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.slot_request = selectors.slot_request_get_for(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"month": self.slot_request.month, "reason": self.slot_request.reason}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        approval = self.slot_request.approval
+        context.update(
+            slot_request=self.slot_request,
+            approval=approval,
+            history=workflow_selectors.history(approval),
+            return_reason=workflow_selectors.latest_return_reason(approval),
+            may_resubmit=rules.may_resubmit_slot_request(self.request.user, self.slot_request),
+        )
+        return context
+
+    def form_valid(self, form):
+        if not rules.may_resubmit_slot_request(self.request.user, self.slot_request):
+            raise PermissionDenied("该申请正在审定或已办结，不能修改。")
+        try:
+            services.slot_request_resubmit(
+                acting_user=self.request.user,
+                slot_request=self.slot_request,
+                month=form.cleaned_data["month"],
+                reason=form.cleaned_data["reason"],
+                request=self.request,
+            )
+        except ValidationError as error:
+            form_add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "申请已重新提交，等待综合科审定。")
+        return redirect(self.slot_request.get_absolute_url())
+
+
+# 报市国动办推广 -------------------------------------------------------------------------------
+
+
+class LecturePromotionView(CoordinatorMixin, FormView):
+    """综合科 records what went to the 市国动办 (讲述稿, PPT, 视频), when, and the reply."""
+
+    form_class = CityPromotionForm
+    template_name = "lectures/lecture/promotion_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.lecture = selectors.lecture_get(pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        promotion = selectors.city_promotion_of(self.lecture)
+        if promotion is not None:
+            kwargs["instance"] = promotion
+        else:
+            kwargs["initial"] = {"sent_on": clock.today()}
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["lecture"] = self.lecture
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.lecture_record_city_promotion(
+                acting_user=self.request.user,
+                lecture=self.lecture,
+                data={k: data.get(k) for k in ("sent_on", "note", "reply_on", "reply")},
+                files={k: data.get(k) for k in services.CITY_FILES},
+            )
+        except ValidationError as error:
+            form_add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "报市国动办推广已登记。")
+        return redirect(self.lecture.get_absolute_url())
+
+
+class LecturePromotionFileView(ScheduleAccessMixin, View):
+    def get(self, request, pk: int, kind: str):
+        lecture = selectors.lecture_get(pk=pk)
+        promotion = selectors.city_promotion_of(lecture)
+        if promotion is None or kind not in services.CITY_FILES or not getattr(promotion, kind):
+            raise Http404("未找到该材料。")
+        name_field = "manuscript_name" if kind == "manuscript_file" else f"{kind}_name"
+        name = getattr(promotion, name_field) or f"{lecture.topic.title}-{kind}"
+        return file_response(getattr(promotion, kind), filename=name)

@@ -23,18 +23,22 @@ class OutreachConfig(AppConfig):
         from qpdo.workflow import chains, duties
 
         from . import seeds, signals  # noqa: F401
-        from .chains import PLAN_CHAIN, REPORT_CHAIN
+        from .chains import PLAN_CHAIN, REPORT_CHAIN, SUMMARY_CHAIN
         from .duties import reports_owed
-        from .models import Plan, Report
+        from .models import Plan, Report, YearSummary
 
         duties.register(code="outreach.reports_owed", provider=reports_owed)
         chains.register(PLAN_CHAIN, Plan)
         chains.register(REPORT_CHAIN, Report)
+        chains.register(SUMMARY_CHAIN, YearSummary)
         from qpdo.jobs import registry as jobs
 
         from .services import REPORTS_YEAR_JOB, reports_year_export_run
 
         jobs.register(REPORTS_YEAR_JOB, title="“六进”活动信息导出", run=reports_year_export_run)
+        from .summaries import SUMMARY_JOB, summary_job_run
+
+        jobs.register(SUMMARY_JOB, title="“六进”年度工作总结", run=summary_job_run)
         from .providers import register as register_campaign_provider
 
         register_campaign_provider()
@@ -66,6 +70,7 @@ class OutreachConfig(AppConfig):
             "outreach.view_community",
             "outreach.view_communityexercise",
             "outreach.view_partyschoolagreement",
+            "outreach.view_yearsummary",
             *(f"outreach.view_{model}" for model in REGISTER_MODELS_ADDED),
             "workflow.view_approval",
         ]

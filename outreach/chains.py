@@ -49,3 +49,25 @@ DECISION_LABELS = {
     PLAN_CHAIN.code: {Action.APPROVE: "审核通过", Action.RETURN: "退回修改"},
     REPORT_CHAIN.code: {Action.APPROVE: "采用", Action.RETURN: "退回修改"},
 }
+
+SUMMARY_CHAIN = Chain(
+    code="outreach.summary",
+    label="六进年度工作总结",
+    submit_label="单位提交",
+    submitters=(Role.OUTREACH_REPORTER,),
+    steps=(
+        Step(
+            code="review",
+            label="宣教审核",
+            role=Role.OUTREACH_REVIEWER,
+            scope=Scope.OFFICE,
+            decisions=(Action.APPROVE, Action.RETURN),
+            opinion_required=False,
+            due_days=10,
+            decided_label="审核通过",
+        ),
+    ),
+    description="各街镇、区国动委成员单位年末总结本单位“六进”工作，报区国动办宣教审核。",
+)
+
+DECISION_LABELS[SUMMARY_CHAIN.code] = {Action.APPROVE: "审核通过", Action.RETURN: "退回修改"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from qpdo.documents.forms import MultipleFileField
+from qpdo.documents.forms import KeepUploadsMixin, MultipleFileField
 from qpdo.documents.uploads import FileKind, FileValidator
 from qpdo.org import clock
 from qpdo.workflow.enums import Action
@@ -198,7 +198,7 @@ class PlanItemChoiceField(forms.ModelChoiceField):
         return f"{obj.plan.year}年{obj.month}月 · {obj.front.name} · {obj.title}"
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(KeepUploadsMixin, forms.ModelForm):
     fronts = forms.ModelMultipleChoiceField(
         label="所属方面",
         queryset=Front.objects.none(),
@@ -356,7 +356,7 @@ class ReviewForm(forms.Form):
 # --- registers -----------------------------------------------------------------------------
 
 
-class EvacuationPlanForm(forms.Form):
+class EvacuationPlanForm(KeepUploadsMixin, forms.Form):
     compiled_on = forms.DateField(label="编制（修订）日期", widget=DateInput())
     file = single_file_field("方案文件", *REGISTER_FILE_KINDS, required=True)
 
@@ -407,7 +407,7 @@ class EnterpriseGroupForm(forms.Form):
     contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
 
 
-class DatedFileForm(forms.Form):
+class DatedFileForm(KeepUploadsMixin, forms.Form):
     compiled_on = forms.DateField(label="编制（修订）日期", widget=DateInput())
     file = single_file_field("方案文件", *REGISTER_FILE_KINDS, required=True)
 
@@ -456,7 +456,7 @@ class BaseVisitForm(forms.Form):
     note = forms.CharField(label="说明", max_length=200, required=False)
 
 
-class RegisterImportForm(forms.Form):
+class RegisterImportForm(KeepUploadsMixin, forms.Form):
     file = single_file_field(
         "Excel 文件",
         FileKind("XLSX", ("xlsx",), REGISTER_IMPORT_MAX_BYTES // (1024 * 1024)),

@@ -765,3 +765,108 @@ class BaseVisit(TownPlaceRecord):
 
     def __str__(self) -> str:
         return f"{self.visited_on:%Y-%m-%d} {self.class_name} 参观{self.base_name}"
+
+
+class YearSummary(ApprovalSubject):
+    """A 六进年度工作总结: drafted from the year's data, edited by the unit, handed in.
+
+    A unit's summary goes through 单位提交 → 宣教审核; the district-wide summary (is_district)
+    is drafted by 宣教审核 for the office and is not handed in. The free paragraphs live in
+    versions; the version chosen for the document is kept with the day it was chosen.
+    """
+
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="单位",
+        on_delete=models.PROTECT,
+        related_name="outreach_summaries",
+        limit_choices_to=REPORTING_UNITS,
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    is_district = models.BooleanField("全区总结", default=False, editable=False)
+    chosen_version = models.ForeignKey(
+        "YearSummaryVersion",
+        verbose_name="选用版本",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    chosen_at = models.DateTimeField("选用时间", null=True, blank=True, editable=False)
+    created_at = models.DateTimeField("起草时间", auto_now_add=True)
+
+    workflow_chain_code = "outreach.summary"
+
+    class Meta:
+        verbose_name = "“六进”年度工作总结"
+        verbose_name_plural = "“六进”年度工作总结"
+        ordering = ["-year", "-is_district", "unit__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "is_district"], name="outreach_summary_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(chosen_version__isnull=True) | models.Q(chosen_at__isnull=False),
+                name="outreach_summary_choice_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = "全区" if self.is_district else self.unit.name
+        return f"{who}{self.year}年度国防动员宣传教育“六进”工作总结"
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach:summary-detail", args=[self.pk])
+
+    def get_workflow_unit(self) -> Unit:
+        return self.unit
+
+    def get_workflow_year(self) -> int:
+        return self.year
+
+    def get_workflow_summary(self) -> list[tuple[str, str]]:
+        version = self.chosen_version
+        rows = [("单位", self.unit.name), ("年度", f"{self.year}年")]
+        if version is not None:
+            rows.append(("选用版本", f"第{version.number}稿"))
+        return rows
+
+    def workflow_check_submittable(self) -> None:
+        from .summaries import summary_check_submittable
+
+        summary_check_submittable(self)
+
+
+class YearSummaryVersion(models.Model):
+    """One saved draft of a summary's free paragraphs (never changed once saved)."""
+
+    summary = models.ForeignKey(
+        YearSummary, verbose_name="总结", on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveSmallIntegerField("稿次")
+    overview = models.TextField("一、总体情况", max_length=3000)
+    practices = models.TextField("三、主要做法和经验", max_length=5000, blank=True)
+    problems = models.TextField("四、存在的问题和不足", max_length=3000, blank=True)
+    next_steps = models.TextField("五、下一步工作打算", max_length=3000, blank=True)
+    saved_at = models.DateTimeField("保存时间")
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="保存人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "总结稿"
+        verbose_name_plural = "总结稿"
+        ordering = ["summary", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["summary", "number"], name="outreach_summary_version_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"第{self.number}稿"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import summary_views, views
 
 app_name = "outreach"
 
@@ -69,5 +69,37 @@ urlpatterns = [
         views.RegisterTemplateView.as_view(),
         name="register-template",
     ),
+    path("summaries/", summary_views.SummaryListView.as_view(), name="summary-list"),
+    path("summaries/new/", summary_views.SummaryCreateView.as_view(), name="summary-create"),
+    path("summaries/<int:pk>/", summary_views.SummaryDetailView.as_view(), name="summary-detail"),
+    path(
+        "summaries/<int:pk>/edit/", summary_views.SummaryUpdateView.as_view(), name="summary-update"
+    ),
+    path(
+        "summaries/<int:pk>/versions/<int:version>/choose/",
+        summary_views.SummaryChooseView.as_view(),
+        name="summary-choose",
+    ),
+    path(
+        "summaries/<int:pk>/submit/",
+        summary_views.SummarySubmitView.as_view(),
+        name="summary-submit",
+    ),
+    path(
+        "summaries/<int:pk>/review/",
+        summary_views.SummaryReviewView.as_view(),
+        name="summary-review",
+    ),
+    path(
+        "summaries/<int:pk>/summary.docx",
+        summary_views.SummaryDownloadView.as_view(fmt="docx"),
+        name="summary-docx",
+    ),
+    path(
+        "summaries/<int:pk>/summary.pdf",
+        summary_views.SummaryDownloadView.as_view(fmt="pdf"),
+        name="summary-pdf",
+    ),
+    path("summaries/<int:pk>/job/", summary_views.SummaryJobView.as_view(), name="summary-job"),
     path("agreements/<int:pk>/", views.AgreementDownloadView.as_view(), name="agreement"),
 ]

@@ -195,7 +195,13 @@ class PlanListView(ListView):
     paginator_class = CachedCountPaginator
 
     def get_queryset(self):
-        self.year = _year_from(self.request, default=None) if self.request.GET.get("year") else None
+        # The list opens on this year; “全部年度” (an empty ?year=) shows every year.
+        if "year" not in self.request.GET:
+            self.year = selectors.outreach_year()
+        else:
+            self.year = (
+                _year_from(self.request, default=None) if self.request.GET.get("year") else None
+            )
         return selectors.plan_list_for(user=self.request.user, year=self.year).order_by(
             "-year", "unit__order"
         )
@@ -416,8 +422,11 @@ class PlanDetailView(ReviewContextMixin, DetailView):
 
 class ReportFilterMixin:
     def filter_form(self) -> ReportFilterForm:
+        # The list opens on this year; “全部年度” (an empty ?year=) shows every year.
+        data = self.request.GET.copy()
+        data.setdefault("year", str(selectors.outreach_year()))
         return ReportFilterForm(
-            self.request.GET or None,
+            data,
             units=units_user_may_read(self.request.user, "outreach.Report").filter(
                 pk__in=selectors.reporting_units()
             ),

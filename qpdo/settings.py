@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "qpdo.org.sessions.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "qpdo.documents.middleware.UploadProgressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "qpdo.documents.serving.ProtectedFileMiddleware",
     "qpdo.org.two_factor.TwoFactorMiddleware",
     "qpdo.org.password_policy.PasswordPolicyMiddleware",
+    # Last, so that every rule above runs before a cached list page is served.
+    "qpdo.org.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "qpdo.urls"
@@ -281,10 +284,34 @@ QPDO_WORKER_SWEEP_SECONDS = int(os.environ.get("QPDO_WORKER_SWEEP_SECONDS", "30"
 QPDO_DAILY_TASKS = [
     ("remind_overdue", "08:00", "qpdo.workflow.tasks.remind_overdue"),
     ("remind_campaign", "08:05", "campaigns.tasks.remind_campaign"),
+    ("clear_pending_uploads", "03:30", "qpdo.documents.tasks.clear_pending_uploads"),
 ]
 
 # Shared by every app server: LocMem when CACHE_URL is unset, Redis for redis://….
 CACHES = {"default": config.cache(os.environ.get("CACHE_URL", ""))}
+
+# List pages whose HTML is cached per session, day and data version (qpdo.org.page_cache):
+# GET views that show data and write nothing. On by default only with a shared cache
+# (CACHE_URL): with the per-process memory cache a write in one worker would not reach the
+# pages another worker keeps.
+QPDO_PAGE_CACHE = config.env_bool(
+    "QPDO_PAGE_CACHE", default=bool(os.environ.get("CACHE_URL", "").strip())
+)
+QPDO_CACHED_PAGES = frozenset(
+    {
+        "workflow:inbox",
+        "workflow:done",
+        "workflow:mine",
+        "campaigns:item-list",
+        "campaigns:team-list",
+        "campaigns:record-list",
+        "lectures:topic-list",
+        "stars:nomination-list",
+        "outreach:report-list",
+        "outreach:plan-list",
+        "outreach:dashboard",
+    }
+)
 
 # Large protected files: with QPDO_ACCEL_REDIRECT=/protected/ the proxy serves the bytes
 # (X-Accel-Redirect, HTTP Range included) once the portal has checked who may see them.

@@ -31,6 +31,11 @@ SESSION_REFRESH_AFTER = 3600
 # 12-hour absolute session cap would end those sessions. Its own test sets the real value.
 SESSION_ABSOLUTE_HOURS = 24 * 365 * 100
 
+# Whole list pages are not cached in tests: many tests write with update()/bulk_create (no
+# signal, no data-version bump) between two requests of the same page. tests/perf/ switches
+# the page cache on for its own tests.
+QPDO_PAGE_CACHE = False
+
 # The suite flushes its PostgreSQL database with TRUNCATE between transactional tests; the
 # audit table's TRUNCATE trigger (org 0007) lets that through only for sessions that set this.
 # Production settings never do; tests/org/test_audit_trail.py checks the refusal without it.

@@ -19,7 +19,7 @@ from campaigns.selectors import (
 )
 from qpdo.org import clock
 from qpdo.org.audit import audit_record, client_ip
-from qpdo.org.caching import DEFAULT_TIMEOUT, data_version
+from qpdo.org.caching import DEFAULT_TIMEOUT, bump_data_version, data_version
 from qpdo.org.dashboard import panels_for
 from qpdo.org.enums import AuditAction
 from qpdo.org.selectors import profile_for
@@ -124,6 +124,7 @@ class PortalPasswordChangeView(auth_views.PasswordChangeView):
 
         response = super().form_valid(form)
         AccountSecurity.objects.filter(user=self.request.user).update(must_change_password=False)
+        bump_data_version()  # update() sends no signal: drop the cached security row
         audit_record(
             action=AuditAction.PASSWORD_CHANGE,
             actor=self.request.user,

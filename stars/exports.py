@@ -13,8 +13,10 @@ from django.conf import settings
 from openpyxl import load_workbook
 from openpyxl.styles import Alignment
 
+from qpdo.documents import word
 from qpdo.documents.excel import Column, XlsxExporter
 from qpdo.documents.pdf import render_pdf
+from qpdo.documents.qr import qr_png
 
 from .enums import Standard
 from .selectors import is_star
@@ -175,6 +177,135 @@ class PostTableExporter(XlsxExporter):
         workbook.save(buffer)
         return buffer.getvalue()
 
+    # Word: the same rows (so the two never disagree), landscape for the eight columns.
+    docx_widths_mm = (12, 22, 24, 36, 42, 32, 67, 32)  # 267 mm between the margins
+
+    @property
+    def docx_filename(self) -> str:
+        return self.filename.removesuffix(".xlsx") + ".docx"
+
+    def render_docx(self) -> bytes:
+        doc = word.new_document(
+            title=self.title, author=settings.QPDO_OFFICE_NAME, landscape=True, size=11
+        )
+        word.add_paragraph(doc, "附表1：", font=word.HEADING_FONT, size=16, space_after=8)
+        word.add_title(doc, self.title, size=18, space_after=12)
+        table = word.add_table(doc, widths_mm=self.docx_widths_mm)
+        word.add_row(
+            table, [c.header for c in self.columns], height_mm=10, header=True, bold=True, size=11
+        )
+        for values in self.rows():
+            row = word.add_row(table, [str(v) for v in values], height_mm=10, size=11)
+            word.set_cell(row.cells[6], values[6], size=10.5, align="left")
+        start = 1
+        rows = self.post_rows
+        for index in range(1, len(rows) + 1):
+            if index == len(rows) or (
+                rows[index]["post"].category_id != rows[index - 1]["post"].category_id
+            ):
+                if index > start:
+                    word.merge_cells(table, start, 1, index, 1)
+                start = index + 1
+        word.add_page_number_footer(doc, template="— {page} —", size=12)
+        return word.render_docx(doc)
+
 
 def _is_star(nomination) -> bool:
     return is_star(nomination)
+
+
+class NominationDocxExporter:
+    """The same 申报表 as Word: the paper form's grid, fields filled, opinions signed and dated.
+
+    One section per form (a batch prints like separate forms: each has its own footer with
+    the verification code and QR code, and its pages are numbered from 1).
+    """
+
+    widths_mm = (28, 30, 22, 26, 24, 26)  # the PDF's columns: 156 mm between the margins
+    form_title = "青浦区国防动员办公室“岗位之星”申报表"
+
+    def __init__(self, forms: list[dict], *, title: str) -> None:
+        self.forms = forms
+        self.title = title
+
+    def render(self) -> bytes:
+        doc = word.new_document(title=self.title, author=settings.QPDO_OFFICE_NAME)
+        for index, form in enumerate(self.forms):
+            section = doc.sections[0] if index == 0 else word.add_section(doc)
+            self._footer(doc, section, form)
+            self._form(doc, form)
+        return word.render_docx(doc)
+
+    def _footer(self, doc, section, form: dict) -> None:
+        footer = section.footer
+        table = word.add_table(footer, widths_mm=(20, 110, 26), border_eighths=0)
+        word.add_row(table, keep_together=False, valign="top")
+        qr_cell, text_cell, page_cell = table.rows[0].cells
+        word.add_picture(qr_cell.paragraphs[0], qr_png(form["verify_url"]), width_mm=17)
+        fields = form["fields"]
+        state = form["state_label"] + ("（草稿，未提交）" if form["is_draft"] else "")
+        late = " · 逾期报送" if form["is_late"] else ""
+        word.set_cell(
+            text_cell,
+            [
+                f"校验码 {form['code_display']}",
+                f"申报人：{fields.get('姓名', '')} · 打印时状态：{state}{late}",
+                "扫描二维码或登录门户“岗位之星—申报表校验”输入校验码，"
+                "可核对本表是否与门户中的最新内容一致。",
+            ],
+            size=8.5,
+            align="left",
+            valign="top",
+        )
+        page_cell.paragraphs[0].alignment = word.ALIGN["right"]
+        word.add_text(page_cell.paragraphs[0], "第 ", size=word.SIZE_SMALL_5)
+        word.add_field(page_cell.paragraphs[0], "PAGE", size=word.SIZE_SMALL_5)
+        word.add_text(page_cell.paragraphs[0], " 页", size=word.SIZE_SMALL_5)
+        # The footer's own empty first paragraph stays (Word needs one): keep it small.
+        footer.paragraphs[0].paragraph_format.space_after = 0
+
+    def _form(self, doc, form: dict) -> None:
+        fields = form["fields"]
+        word.add_title(doc, self.form_title, space_after=17)
+        table = word.add_table(doc, widths_mm=self.widths_mm)
+        # The PDF pads labels by 0.8 mm: "办机关党支部" fits its 28 mm on one line.
+        word.set_cell_margins(table, left_mm=1.0, right_mm=1.0)
+        pairs = (
+            ("姓名", "性别", "籍贯"),
+            ("政治面貌", "学历", "出生年月"),
+            ("申报类别", "工作岗位", "在岗年限"),
+        )
+        for number, labels in enumerate(pairs):
+            values = [part for label in labels for part in (label, fields.get(label, ""))]
+            word.add_row(table, values, height_mm=8, header=number == 0)
+        word.add_row(table, ["推荐科室", fields.get("推荐科室", "")], height_mm=8)
+        word.merge_cells(table, 3, 1, 3, 5)
+        word.set_cell(table.cell(3, 1), fields.get("推荐科室", ""), align="left")
+
+        word.add_row(table, ["主要事迹\n（1500字\n以内）"], height_mm=64, keep_together=False)
+        word.merge_cells(table, 4, 1, 4, 5)
+        word.set_cell(
+            table.cell(4, 1),
+            word.paragraphs_of(fields.get("主要事迹", "")),
+            size=word.SIZE_5,
+            align="justify",
+            valign="top",
+            first_line_indent=True,
+        )
+
+        labels = {"unit": "推荐科室\n意见", "branch": "办机关党支部\n意见"}
+        for cell in form["opinions"]:
+            word.add_row(table, [labels.get(cell["code"], "办党组意见")], height_mm=30)
+            number = len(table.rows) - 1
+            word.merge_cells(table, number, 1, number, 5)
+            target = table.cell(number, 1)
+            if cell["given"]:
+                word.set_cell(
+                    target, cell["text"], align="left", valign="top", first_line_indent=True
+                )
+                word.add_paragraph(target, f"签名：{cell['signer']}", align="right", space_before=6)
+                word.add_paragraph(target, cell["date"], align="right")
+            else:
+                word.set_cell(target, "", align="left", valign="top")
+                word.add_paragraph(target, "", space_before=24)
+                word.add_paragraph(target, "年　　月　　日", align="right")

@@ -8,6 +8,7 @@ import re
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from qpdo.documents.forms import KeepUploadsMixin
 from qpdo.org.enums import Education, Gender, PoliticalStatus
 
 from .enums import (
@@ -60,7 +61,7 @@ def _choices(enum, empty: str = "请选择"):
     return [("", empty), *enum.choices]
 
 
-class NominationForm(forms.Form):
+class NominationForm(KeepUploadsMixin, forms.Form):
     """Every field of 附表2, the nominee it is about, how they emerged, and the section's
     opinion (needed only when the form is submitted)."""
 
@@ -262,7 +263,7 @@ class PlanForm(forms.Form):
         self.helper.disable_csrf = True
 
 
-class SummaryUploadForm(forms.Form):
+class SummaryUploadForm(KeepUploadsMixin, forms.Form):
     file = forms.FileField(
         label="培树工作总结",
         validators=[SUMMARY_VALIDATOR],

@@ -17,7 +17,7 @@ from django.db.models import Count, Min
 from django.utils import timezone
 
 from campaigns.enums import Metric
-from campaigns.providers import CalendarEvent, Provider, RecordEntry, RecordPart
+from campaigns.providers import CalendarEvent, Provider, RecordEntry, RecordPart, SummaryPart
 from qpdo.workflow.enums import Action, State
 
 from .chains import NOMINATION_CHAIN, PLAN_CHAIN
@@ -150,6 +150,65 @@ def preview_posts(source, year: int) -> list[str]:
     return [f"培树岗位{post.number}：{post.name}（{post.unit.name}）" for post in posts]
 
 
+def summary(campaign) -> list[SummaryPart]:
+    """Return nominations per post and the stars with one line each, for the 实践活动总结."""
+    from .enums import SUBMITTED_STATES
+    from .models import Star
+
+    counts = dict(
+        Nomination.objects.filter(campaign=campaign, approval__state__in=SUBMITTED_STATES)
+        .exclude(approval__state=State.WITHDRAWN)
+        .values("post_id")
+        .annotate(n=Count("pk"))
+        .values_list("post_id", "n")
+    )
+    posts = list(Post.objects.filter(campaign=campaign).select_related("category", "unit"))
+    stars = list(
+        Star.objects.filter(campaign=campaign)
+        .select_related("nomination__unit", "nomination__post")
+        .order_by("nomination__post__number", "nomination__id")
+    )
+    star_year = StarYear.objects.filter(campaign=campaign).first()
+    announced = star_year is not None and star_year.is_announced
+    return [
+        SummaryPart(
+            heading="岗位之星申报",
+            text=f"全年{len(posts)}个培树岗位共收到申报表{sum(counts.values())}份。",
+            headers=("类别", "培树岗位", "业务责任部门", "申报数"),
+            rows=tuple(
+                (post.category.name, post.name, post.unit.name, counts.get(post.pk, 0))
+                for post in posts
+            ),
+            widths=(30, 44, 50, 30),
+            empty="本年度未设培树岗位。",
+            records=sum(counts.values()),
+        ),
+        SummaryPart(
+            heading="岗位之星评选",
+            text=(
+                f"经办党组评定，{len(stars)}名同志获评{campaign.year}年度“岗位之星”。"
+                if announced
+                else ""
+            ),
+            headers=("姓名", "岗位", "推荐科室", "事迹"),
+            rows=tuple(
+                (
+                    star.nomination.name,
+                    star.nomination.post.name,
+                    star.nomination.unit.name,
+                    (star.citation or star.nomination.deeds)[:60],
+                )
+                for star in stars
+            )
+            if announced
+            else (),
+            widths=(20, 26, 30, 78),
+            empty="本年度“岗位之星”尚未公布。",
+            records=len(stars) if announced else 0,
+        ),
+    ]
+
+
 PROVIDER = Provider(
     label="岗位之星",
     order=40,
@@ -157,6 +216,7 @@ PROVIDER = Provider(
     monthly=monthly,
     record=record,
     calendar=calendar,
+    summary=summary,
 )
 
 

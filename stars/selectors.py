@@ -12,10 +12,11 @@ import json
 
 from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign, KeyDate
-from campaigns.selectors import campaign_current
+from campaigns.selectors import campaign_current, who_starts_year, year_span
 from qpdo.documents.qr import check_verification_code
 from qpdo.org import clock
 from qpdo.org.enums import Role
@@ -59,6 +60,11 @@ def star_year_for(campaign: Campaign | None) -> StarYear | None:
     )
 
 
+def star_year_of(year: int) -> StarYear | None:
+    """Return the programme settings of a calendar year, or None when not set up yet."""
+    return star_year_for(Campaign.objects.filter(year=year).first())
+
+
 def star_year_get(year: int | str | None = None) -> StarYear:
     """Return the programme year asked for (?year=2024), else the current campaign's; or 404."""
     if year:
@@ -73,8 +79,37 @@ def star_year_get(year: int | str | None = None) -> StarYear:
     return found
 
 
-def star_years() -> QuerySet[StarYear]:
-    return StarYear.objects.select_related("campaign").order_by("-campaign__year")
+def star_years() -> list[int]:
+    """Return the years of the selector: every year from the first campaign to this year
+    (or a later year already set up), newest first, none skipped."""
+    return year_span(*StarYear.objects.values_list("campaign__year", flat=True))
+
+
+def star_year_missing(*, user, year: int) -> dict:
+    """Say who starts a year that has no 岗位之星 settings yet, and where (for who may).
+
+    Without the year's campaign, 综合科 (the campaign's 牵头科室) sets up the year, the
+    programme's settings with it; with the campaign, the 机关党支部 adds the year's settings.
+    """
+    campaign = Campaign.objects.filter(year=year).first()
+    if campaign is None:
+        return {
+            "year": year,
+            "campaign": None,
+            "starter": who_starts_year(year),
+            "start_url": reverse("campaigns:home") + f"?year={year}",
+            "start_label": f"查看{year}年度实践活动",
+        }
+    may_add = user.has_perm("stars.add_staryear")
+    return {
+        "year": year,
+        "campaign": campaign,
+        "starter": "机关党支部",
+        "start_url": (
+            reverse("admin:stars_staryear_add") + f"?campaign={campaign.pk}" if may_add else ""
+        ),
+        "start_label": f"建立{year}年度“岗位之星”年度设置",
+    }
 
 
 def key_date(campaign: Campaign, code: str) -> datetime.date | None:

@@ -7,6 +7,7 @@ app_name = "stars"
 urlpatterns = [
     path("", views.PostListView.as_view(), name="post-list"),
     path("posts.xlsx", views.PostTableExportView.as_view(), name="post-export"),
+    path("posts.docx", views.PostTableExportView.as_view(fmt="docx"), name="post-docx"),
     path("plans/", views.PlanListView.as_view(), name="plan-list"),
     path("plans/new/", views.PlanCreateView.as_view(), name="plan-create"),
     path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan-detail"),
@@ -34,6 +35,11 @@ urlpatterns = [
         name="nomination-delete",
     ),
     path("nominations/<int:pk>/form.pdf", views.NominationPdfView.as_view(), name="nomination-pdf"),
+    path(
+        "nominations/<int:pk>/form.docx",
+        views.NominationPdfView.as_view(fmt="docx"),
+        name="nomination-docx",
+    ),
     path(
         "nominations/<int:pk>/photo/", views.NominationPhotoView.as_view(), name="nomination-photo"
     ),

@@ -6,14 +6,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from campaigns.selectors import campaign_current, working_year
+from campaigns.selectors import working_year
 from qpdo.documents.pdf import handle_missing_fonts, pdf_response
 from qpdo.documents.uploads import file_response
+from qpdo.documents.word import docx_response
 from qpdo.org.audit import client_ip
 from qpdo.org.caching import CachedCountPaginator
 from qpdo.org.need_to_know import reads_office_shared
@@ -42,16 +44,28 @@ PAGE_SIZE = 20
 
 
 class YearMixin:
-    """The programme year a page shows: ?year=2024, else this year's; before this year's
-    campaign exists, the campaign's page says who sets it up."""
+    """The programme year a page shows: ?year=2024, else this year's. A year without its
+    settings yet (no StarYear) shows one line naming who starts it, with the link for who may;
+    the year selector lists every year from the first to this one."""
 
     def dispatch(self, request, *args, **kwargs):
-        if (
-            request.user.is_authenticated
-            and not request.GET.get("year")
-            and campaign_current() is None
-        ):
-            return redirect(reverse("campaigns:home") + f"?year={working_year()}")
+        if request.user.is_authenticated:
+            year = _year_asked(request)
+            if year is None:
+                raise Http404("未找到该年度。")
+            star_year = selectors.star_year_of(year)
+            if star_year is None:
+                return TemplateResponse(
+                    request,
+                    "stars/year_missing.html",
+                    {
+                        **selectors.star_year_missing(user=request.user, year=year),
+                        "star_years": selectors.star_years(),
+                        "shown_year": year,
+                        "may_see_selection": rules.may_see_selection(request.user),
+                    },
+                )
+            self._star_year = star_year
         return super().dispatch(request, *args, **kwargs)
 
     def get_star_year(self):
@@ -66,9 +80,18 @@ class YearMixin:
             star_year=star_year,
             campaign=star_year.campaign,
             star_years=selectors.star_years(),
+            shown_year=star_year.year,
             may_see_selection=rules.may_see_selection(self.request.user),
         )
         return context
+
+
+def _year_asked(request) -> int | None:
+    """Return the year asked for (?year=), this year when none; None for a malformed one."""
+    raw = request.GET.get("year")
+    if not raw:
+        return working_year()
+    return int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2100 else None
 
 
 # The programme's home: 附表1 ------------------------------------------------------------------
@@ -575,19 +598,25 @@ def _verify_url(request):
 
 @method_decorator(handle_missing_fonts, name="get")
 class NominationPdfView(View):
-    """The printed 申报表 (附表2) of one nomination."""
+    """The printed 申报表 (附表2) of one nomination, as PDF or (fmt="docx") as Word: the same
+    scope, the same printed-copy record and verification code, the same audit."""
+
+    fmt = "pdf"
 
     def get(self, request, pk: int):
         nomination = selectors.nomination_get_for(user=request.user, pk=pk)
         forms = services.nomination_print_forms(
             acting_user=request.user, nominations=[nomination], verify_url=_verify_url(request)
         )
-        exporter = exports.NominationPdfExporter(
-            forms, title=f"“岗位之星”申报表（{nomination.name}）"
-        )
+        title = f"“岗位之星”申报表（{nomination.name}）"
+        filename = f"岗位之星申报表-{nomination.name}-{nomination.campaign.year}"
+        if self.fmt == "docx":
+            data = exports.NominationDocxExporter(forms, title=title).render()
+            return docx_response(data, filename=f"{filename}.docx")
+        exporter = exports.NominationPdfExporter(forms, title=title)
         return pdf_response(
             exporter.render(),
-            filename=f"岗位之星申报表-{nomination.name}-{nomination.campaign.year}.pdf",
+            filename=f"{filename}.pdf",
             inline=request.GET.get("download") != "1",
         )
 
@@ -607,7 +636,9 @@ class NominationExportView(YearMixin, View):
 
 
 class PostTableExportView(YearMixin, View):
-    """附表1 (培树工作分工表) with the nominees, as Excel."""
+    """附表1 (培树工作分工表) with the nominees, as Excel or (fmt="docx") as Word."""
+
+    fmt = "xlsx"
 
     def get(self, request):
         star_year = self.get_star_year()
@@ -617,8 +648,13 @@ class PostTableExportView(YearMixin, View):
             star_year=star_year,
             show_stars=star_year.is_announced or rules.may_see_selection(request.user),
         )
-        services.export_record(acting_user=request.user, what=exporter.filename, request=request)
-        return exporter.response()
+        if self.fmt == "docx":
+            response = docx_response(exporter.render_docx(), filename=exporter.docx_filename)
+            what = exporter.docx_filename
+        else:
+            response, what = exporter.response(), exporter.filename
+        services.export_record(acting_user=request.user, what=what, request=request)
+        return response
 
 
 # Batch printing --------------------------------------------------------------------------------

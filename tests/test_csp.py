@@ -13,6 +13,8 @@ PDF_TEMPLATES = {
     "lectures/exports/division.html",
     "workflow/approval_sheet.html",
     "campaigns/record/pdf.html",
+    "campaigns/item/sheet_pdf.html",
+    "documents/official.html",
     "stars/summary/document.html",
     "stars/nomination/pdf.html",
 }

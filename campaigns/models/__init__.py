@@ -3,7 +3,8 @@
 - `campaign`: the campaign (a year of practice activity), its key tasks and key dates;
 - `items`: the lists: work items with milestones, progress reports, evidence and 回头看 (整改);
 - `activities`: teams, 带教, 交流, 比武, 季度之星 and the 四个够不够 discussions;
-- `ranking`: the monthly section ranking (每月曝光).
+- `ranking`: the monthly section ranking (每月曝光);
+- `summary`: the year's 实践活动总结 (drafted from the records, edited as versions).
 """
 
 from __future__ import annotations
@@ -40,12 +41,15 @@ from .ranking import (
     MonthlyRanking,
     RankingRow,
 )
+from .summary import CampaignSummary, CampaignSummaryVersion
 
 __all__ = [
     "EVIDENCE_VALIDATOR",
     "MINUTES_VALIDATOR",
     "Campaign",
     "CampaignManager",
+    "CampaignSummary",
+    "CampaignSummaryVersion",
     "Competition",
     "CompetitionEntry",
     "Discussion",

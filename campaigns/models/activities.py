@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,6 +11,8 @@ from django.urls import reverse
 from qpdo.documents.uploads import upload_path
 from qpdo.org import clock
 from qpdo.org.models import Staff, Unit
+from qpdo.workflow.enums import State
+from qpdo.workflow.models import ApprovalSubject
 
 from ..enums import CompetitionLevel, OutputKind, Quarter, TeamKind
 from .campaign import EVIDENCE_VALIDATOR, MINUTES_VALIDATOR, Campaign, KeyTask
@@ -311,8 +314,23 @@ class CompetitionEntry(models.Model):
         return f"{self.competition} · {self.staff.name}"
 
 
-class QuarterStar(models.Model):
-    """A 季度之星: a person chosen for a quarter of the campaign."""
+class QuarterStarQuerySet(models.QuerySet["QuarterStar"]):
+    def chosen(self) -> QuarterStarQuerySet:
+        """The recommendations the 办党组 approved: the 季度之星 themselves."""
+        return self.filter(approval__state=State.APPROVED)
+
+
+class QuarterStar(ApprovalSubject):
+    """A 季度之星: a person recommended for a quarter of the campaign, and chosen.
+
+    科室推荐 (the person's 科室负责人) → 牵头科室审核 → 办党组评定, through the engine
+    (`campaigns.chains.QUARTER_STAR_CHAIN`). Only an approved recommendation is a 季度之星:
+    the list page, the personal record and the overview count those.
+    """
+
+    workflow_chain_code = "campaigns.quarter_star"
+
+    objects = QuarterStarQuerySet.as_manager()
 
     campaign = models.ForeignKey(
         Campaign, verbose_name="实践活动", on_delete=models.PROTECT, related_name="quarter_stars"
@@ -325,9 +343,9 @@ class QuarterStar(models.Model):
         Unit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="+"
     )
     deeds = models.TextField("主要事迹", max_length=1500)
-    chosen_on = models.DateField("评选日期")
+    chosen_on = models.DateField("推荐日期")
     chosen_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name="推荐人", on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
@@ -342,6 +360,32 @@ class QuarterStar(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign.year}年{self.get_quarter_display()}之星 {self.staff.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:quarter-star-list", args=[self.campaign.year])
+
+    def get_workflow_unit(self) -> Unit:
+        return self.unit
+
+    def get_workflow_year(self) -> int:
+        return self.campaign.year
+
+    def get_workflow_title(self) -> str:
+        return (
+            f"{self.campaign.year}年{self.get_quarter_display()}“季度之星”推荐：{self.staff.name}"
+        )
+
+    def get_workflow_summary(self) -> list[tuple[str, str]]:
+        return [
+            ("季度", f"{self.campaign.year}年{self.get_quarter_display()}"),
+            ("推荐人选", self.staff.name),
+            ("所在科室", self.unit.name),
+            ("主要事迹", self.deeds),
+        ]
+
+    def workflow_check_submittable(self) -> None:
+        if not self.deeds.strip():
+            raise ValidationError({"deeds": "请填写主要事迹。"})
 
 
 class Discussion(models.Model):

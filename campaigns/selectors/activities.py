@@ -8,7 +8,7 @@ from collections import defaultdict
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from qpdo.org.scoping import units_user_may_see, user_staff
+from qpdo.org.scoping import is_office_wide, units_user_may_see, user_staff, user_unit
 from qpdo.org.selectors import campaign_units
 
 from .. import rules
@@ -181,11 +181,42 @@ def competition_results_of(staff_ids, *, year: int | None = None) -> dict[int, l
 
 
 def quarter_star_list(*, campaign: Campaign) -> QuerySet[QuarterStar]:
+    """The year's 季度之星: the recommendations the 办党组 approved. The whole office sees them."""
     return (
-        QuarterStar.objects.filter(campaign=campaign)
-        .select_related("staff", "unit")
+        QuarterStar.objects.chosen()
+        .filter(campaign=campaign)
+        .select_related("staff", "unit", "approval")
         .order_by("quarter", "unit__order", "id")
     )
+
+
+def quarter_star_recommendations(*, campaign: Campaign, user) -> QuerySet[QuarterStar]:
+    """The year's recommendations with their state, newest first.
+
+    The 牵头科室, 办领导 and office-wide roles see every 科室's; a 科室负责人 sees their own
+    科室's; anyone else none.
+    """
+    stars = QuarterStar.objects.filter(campaign=campaign).select_related(
+        "staff", "unit", "approval"
+    )
+    if rules.sees_all(user, campaign):
+        return stars.order_by("-quarter", "unit__order", "id")
+    unit = user_unit(user)
+    if unit is None or not rules.heads_unit(user, unit):
+        return stars.none()
+    return stars.filter(unit=unit).order_by("-quarter", "id")
+
+
+def quarter_star_list_for(*, user) -> QuerySet[QuarterStar]:
+    """Every year's recommendations the user may see (the admin's list): the 牵头科室's head,
+    the 办领导 and office-wide roles every 科室's, a 科室负责人 their own 科室's."""
+    stars = QuarterStar.objects.select_related("campaign", "staff", "unit", "approval__unit")
+    coordinated = Campaign.objects.filter(coordinator_unit=user_unit(user)).values("pk")
+    if is_office_wide(user) or rules.may_manage(user, None):
+        return stars
+    if rules.heads_unit(user, user_unit(user)):
+        return stars.filter(Q(unit=user_unit(user)) | Q(campaign__in=coordinated))
+    return stars.none()
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:

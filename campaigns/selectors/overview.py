@@ -107,7 +107,7 @@ def activity_counts(*, campaign: Campaign) -> dict[str, int]:
         "pairs": MentorPair.objects.filter(campaign=campaign).count(),
         "rotations": Rotation.objects.filter(campaign=campaign).count(),
         "competitions": Competition.objects.filter(campaign=campaign).count(),
-        "quarter_stars": QuarterStar.objects.filter(campaign=campaign).count(),
+        "quarter_stars": QuarterStar.objects.chosen().filter(campaign=campaign).count(),
         "discussions": Discussion.objects.filter(campaign=campaign).count(),
     }
 
@@ -221,6 +221,14 @@ def panel_for(*, user, campaign: Campaign, today: datetime.date) -> dict:
         if rules.may_compile_ranking(user, campaign)
         else []
     )
+    # The latest quarter's 季度之星 (at most one per 科室), for everyone on the 工作台.
+    stars = list(
+        QuarterStar.objects.chosen()
+        .filter(campaign=campaign)
+        .select_related("staff", "unit")
+        .order_by("-quarter", "unit__order")[:12]
+    )
+    quarter_stars = [s for s in stars if s.quarter == stars[0].quarter] if stars else []
     overdue_total = None
     if rules.sees_all(user, campaign):
         overdue_total = items.filter(done_at__isnull=True, deadline__lt=today).count()
@@ -233,6 +241,7 @@ def panel_for(*, user, campaign: Campaign, today: datetime.date) -> dict:
         "my_row": my_row,
         "compile_months": compile_months,
         "overdue_total": overdue_total,
+        "quarter_stars": quarter_stars,
         "is_head": head,
         "today": today,
     }

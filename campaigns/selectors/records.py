@@ -209,7 +209,7 @@ def own_record_parts(campaign: Campaign, *, staff) -> dict[int, providers.Record
                 RecordEntry("比武", result["competition"], result["held_on"], result["result"])
             )
 
-    for star in QuarterStar.objects.filter(campaign=campaign, staff_id__in=ids):
+    for star in QuarterStar.objects.chosen().filter(campaign=campaign, staff_id__in=ids):
         part = parts[star.staff_id]
         part.counts["quarter_stars"] = part.counts.get("quarter_stars", 0) + 1
         part.entries.append(

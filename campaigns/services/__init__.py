@@ -6,7 +6,7 @@ PermissionError when the user may not act. Uploaded files are checked by content
 deleted again when the write does not commit (`atomic_with_files`).
 
 One module per family, all re-exported here: `campaign` (copy, close), `items` (work items,
-progress reports, 回头看, reminders), `activities`, `ranking`, `records`;
+progress reports, 回头看, reminders), `activities`, `quarter_stars`, `ranking`, `records`;
 `common` holds the shared helpers.
 """
 
@@ -21,7 +21,6 @@ from .activities import (
     competition_save,
     discussion_save,
     pair_save,
-    quarter_star_choose,
     rotation_save,
     team_output_add,
     team_save,
@@ -48,6 +47,10 @@ from .items import (
     report_save,
     report_submit,
     validate_item,
+)
+from .quarter_stars import (
+    quarter_star_recommend,
+    quarter_star_update,
 )
 from .ranking import (
     ranking_compile,
@@ -77,7 +80,8 @@ __all__ = [
     "item_is_done",
     "item_update",
     "pair_save",
-    "quarter_star_choose",
+    "quarter_star_recommend",
+    "quarter_star_update",
     "ranking_compile",
     "ranking_submit",
     "recheck_record",

@@ -14,8 +14,8 @@ from qpdo.org.enums import CAMPAIGN_UNIT_KINDS
 from qpdo.org.models import Staff, Unit
 from qpdo.org.scoping import display_name
 
-from .. import rules, selectors
-from ..enums import FourQuestions, Quarter, TeamKind
+from .. import rules
+from ..enums import FourQuestions, TeamKind
 from ..models import (
     EVIDENCE_VALIDATOR,
     MINUTES_VALIDATOR,
@@ -25,7 +25,6 @@ from ..models import (
     Discussion,
     MentorCheckIn,
     MentorPair,
-    QuarterStar,
     Rotation,
     Team,
     TeamMember,
@@ -308,7 +307,7 @@ def rotation_save(
     return rotation
 
 
-# --- competitions and quarterly stars -----------------------------------------------------------
+# --- competitions -----------------------------------------------------------
 
 COMPETITION_FIELDS = (
     "title",
@@ -417,54 +416,6 @@ def competition_results_save(
         request,
     )
     return entries
-
-
-@transaction.atomic
-def quarter_star_choose(
-    *, acting_user, campaign: Campaign, data: dict, request=None
-) -> QuarterStar:
-    """Record a 季度之星 for a quarter of the campaign."""
-    check_open(campaign)
-    if not rules.may_choose_quarter_stars(acting_user, campaign):
-        raise PermissionError("只有办领导、办党组或牵头科室可以登记“季度之星”。")
-    errors: dict[str, str] = {}
-    quarter, staff = data.get("quarter"), data.get("staff")
-    quarters = selectors.quarters_of(campaign)
-    chosen_on = data.get("chosen_on") or clock.today()
-    if quarter not in quarters:
-        errors["quarter"] = "实践活动期间没有该季度。"
-    else:
-        start, _end = selectors.quarter_bounds(campaign.year, quarter)
-        if start > clock.today():
-            errors["quarter"] = f"{campaign.year}年{Quarter(quarter).label}尚未开始。"
-        elif chosen_on < start:
-            errors["chosen_on"] = "评选日期不能早于该季度开始。"
-    problem = _active_office_staff(staff, "季度之星")
-    if problem:
-        errors["staff"] = problem
-    elif staff.unit.kind not in CAMPAIGN_UNIT_KINDS:
-        errors["staff"] = "“季度之星”从机关科室和民防管理保障中心的干部职工中评选。"
-    elif (
-        quarter in quarters
-        and QuarterStar.objects.filter(campaign=campaign, quarter=quarter, staff=staff).exists()
-    ):
-        errors["staff"] = f"{staff.name}已是本季度的“季度之星”。"
-    if not (data.get("deeds") or "").strip():
-        errors["deeds"] = "请填写主要事迹。"
-    if chosen_on > clock.today():
-        errors["chosen_on"] = "评选日期不能晚于今天。"
-    _refuse(errors)
-    star = QuarterStar.objects.create(
-        campaign=campaign,
-        quarter=quarter,
-        staff=staff,
-        unit=staff.unit,
-        deeds=data["deeds"].strip(),
-        chosen_on=chosen_on,
-        chosen_by=acting_user,
-    )
-    _audit(acting_user, star, f"登记{star}", request)
-    return star
 
 
 # --- 四个够不够 discussions ----------------------------------------------------------------------

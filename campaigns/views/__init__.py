@@ -48,8 +48,6 @@ from .competitions import (
     CompetitionListView,
     CompetitionResultsView,
     CompetitionUpdateView,
-    QuarterStarCreateView,
-    QuarterStarListView,
 )
 from .items import (
     EvidenceView,
@@ -64,6 +62,11 @@ from .items import (
     ReportFormView,
     ReportUpdateView,
 )
+from .quarter_stars import (
+    QuarterStarCreateView,
+    QuarterStarEditView,
+    QuarterStarListView,
+)
 from .ranking import (
     RankingCompileView,
     RankingView,
@@ -76,6 +79,7 @@ from .records import (
     RecordsPdfJobView,
     RecordsXlsxView,
 )
+from .sheets import ItemSheetView
 
 __all__ = [
     "PAGE_SIZE",
@@ -98,6 +102,7 @@ __all__ = [
     "ItemDetailView",
     "ItemFormView",
     "ItemListView",
+    "ItemSheetView",
     "ItemUpdateView",
     "NewYearView",
     "OverviewView",
@@ -107,6 +112,7 @@ __all__ = [
     "PairListView",
     "PairUpdateView",
     "QuarterStarCreateView",
+    "QuarterStarEditView",
     "QuarterStarListView",
     "RankingCompileView",
     "RankingView",

@@ -1,18 +1,16 @@
-"""Pages of the 比武 and the 季度之星."""
+"""Pages of the 比武."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.views.generic import FormView, ListView, TemplateView
 
-from qpdo.org import clock
 from qpdo.org.caching import CachedCountPaginator
 
 from .. import rules, selectors, services
-from ..forms import CompetitionForm, EntryFormSet, QuarterStarForm
+from ..forms import CompetitionForm, EntryFormSet
 from .base import PAGE_SIZE, CampaignMixin, ServiceFormMixin
 
 # --- competitions --------------------------------------------------------------------------------
@@ -148,53 +146,3 @@ class CompetitionResultsView(CampaignMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["competition"] = self.competition
         return context
-
-
-# --- quarterly stars -----------------------------------------------------------------------------
-
-
-class QuarterStarListView(CampaignMixin, TemplateView):
-    template_name = "campaigns/quarterstar/list.html"
-    tab = "stars"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        stars = list(selectors.quarter_star_list(campaign=self.campaign))
-        quarters = selectors.quarters_of(self.campaign)
-        context.update(
-            quarters=[(q, [s for s in stars if s.quarter == q]) for q in quarters],
-            may_choose=rules.may_choose_quarter_stars(self.request.user, self.campaign),
-        )
-        return context
-
-
-class QuarterStarCreateView(CampaignMixin, ServiceFormMixin, FormView):
-    list_url_name = "campaigns:quarter-star-list"
-    form_class = QuarterStarForm
-    template_name = "campaigns/quarterstar/form.html"
-    tab = "stars"
-    heading = "登记“季度之星”"
-    success_message = "“季度之星”已登记。"
-
-    def get(self, request, *args, **kwargs):
-        if not rules.may_choose_quarter_stars(request.user, self.campaign):
-            raise PermissionDenied("只有办领导、办党组或牵头科室可以登记“季度之星”。")
-        return super().get(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.update(
-            quarters=selectors.quarters_of(self.campaign), people=selectors.campaign_staff()
-        )
-        return kwargs
-
-    def get_initial(self):
-        return {"chosen_on": clock.today()}
-
-    def save(self, data):
-        return services.quarter_star_choose(
-            acting_user=self.request.user, campaign=self.campaign, data=data, request=self.request
-        )
-
-    def success_url_for(self, obj) -> str:
-        return reverse("campaigns:quarter-star-list", args=[self.campaign.year])

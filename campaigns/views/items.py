@@ -24,6 +24,7 @@ from ..enums import ItemKind, ItemStatus
 from ..forms import MilestoneFormSet, RecheckForm, ReportForm, WorkItemForm, milestone_initial
 from ..models import Milestone
 from .base import PAGE_SIZE, CampaignMixin, ServiceFormMixin
+from .sheets import sheet_form_for
 
 # --- work items ----------------------------------------------------------------------------------
 
@@ -52,6 +53,10 @@ class ItemListView(CampaignMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["object_list"] = selectors.decorate(context["object_list"], today=clock.today())
+        if rules.may_print_sheets(self.request.user, self.campaign):
+            context["sheet_form"] = sheet_form_for(
+                self.request.user, self.campaign, kind=self.filters["kind"]
+            )
         context.update(
             items=context["object_list"],
             filters=self.filters,

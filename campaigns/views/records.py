@@ -78,10 +78,17 @@ class RecordDetailView(CampaignMixin, TemplateView):
 
 @method_decorator(handle_missing_fonts, name="get")
 class RecordPdfView(CampaignMixin, View):
+    """One person's record as PDF or (fmt="docx") as Word: one scope, one audit rule (the
+    download itself is audited as an export)."""
+
+    fmt = "pdf"
+
     def get(self, request, year: int, staff_pk: int):
         record = selectors.record_get_for(
             user=request.user, campaign=self.campaign, staff_pk=staff_pk
         )
+        if self.fmt == "docx":
+            return RecordPdf(record).docx_response()
         return RecordPdf(record).response()
 
 

@@ -71,3 +71,30 @@ class UploadLimitMiddleware:
         except RequestDataTooBig:
             return _refuse(request, "提交的表单内容过大，请精简后重新提交。", 413)
         return None
+
+
+class UploadProgressMiddleware:
+    """Hand a redirect back to the upload script (static/js/upload.js) instead of following it.
+
+    The script posts a form with files by XMLHttpRequest to show its progress; the request
+    would follow a redirect by itself, reading the next page (and spending its flash messages)
+    out of sight. For such a request (header X-Qpdo-Upload) a redirect becomes a 204 naming
+    the target in X-Qpdo-Location, cookies kept, and the script sends the browser there, as a
+    normal submit would have. Every other answer passes unchanged.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.headers.get("X-Qpdo-Upload") == "1"
+            and response.status_code in {301, 302, 303, 307, 308}
+            and response.has_header("Location")
+        ):
+            response["X-Qpdo-Location"] = response["Location"]
+            del response["Location"]
+            response.status_code = 204
+            response.content = b""
+        return response

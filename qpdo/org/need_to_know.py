@@ -61,6 +61,8 @@ READERS: dict[str, frozenset[Role]] = {
     "campaigns.Discussion": _CAMPAIGN,
     "campaigns.MonthlyRanking": _CAMPAIGN,
     "campaigns.RankingRow": _CAMPAIGN,
+    "campaigns.CampaignSummary": _CAMPAIGN,
+    "campaigns.CampaignSummaryVersion": _CAMPAIGN,
     # A person's yearly record (个人实践档案), used for 平时考核/年度考核: the leadership only.
     "campaigns.PersonRecord": frozenset({Role.OFFICE_LEADER, Role.PARTY_GROUP}),
     # 国动小讲堂 (lectures)
@@ -68,6 +70,8 @@ READERS: dict[str, frozenset[Role]] = {
     "lectures.Topic": _LECTURES,
     "lectures.Manuscript": _LECTURES,
     "lectures.ManuscriptVersion": _LECTURES,
+    "lectures.SlotRequest": _LECTURES,
+    "lectures.CityPromotion": _LECTURES,
     # A scheduled lecture and its delivery photos: announced to the office (OFFICE_SHARED).
     "lectures.Lecture": _LECTURES,
     "lectures.LecturePhoto": _LECTURES,
@@ -102,6 +106,10 @@ READERS: dict[str, frozenset[Role]] = {
     "outreach.PartySchoolAgreement": _OUTREACH,
     "outreach.PartySchoolCourse": _OUTREACH,
     "outreach.BaseVisit": _OUTREACH,
+    "outreach.TownPlace": _OUTREACH,
+    "outreach.TownPlaceRecord": _OUTREACH,
+    "outreach.YearSummary": _OUTREACH,
+    "outreach.YearSummaryVersion": _OUTREACH,
 }
 
 # Records shared with every member of the office's own units (科室, 中心, 党支部, 办领导…; not

@@ -30,8 +30,19 @@ def security_of(user) -> AccountSecurity:
 
     Every password set writes it (PasswordHistoryValidator.password_changed); accounts older
     than this rule got one from migration org.0006. A missing row means no rule applies yet.
+    Every page asks, so the row is kept in the cache under the data version (each save of a
+    security row or of the account bumps it; the password change view bumps after its update).
     """
-    return AccountSecurity.objects.filter(user=user).first() or AccountSecurity(user=user)
+    from .caching import cached
+
+    if user.pk is None:
+        return AccountSecurity(user=user)
+    fields = ("id", "password_changed_at", "must_change_password", "demo_exempt")
+    row = cached(
+        ("security", user.pk),
+        lambda: AccountSecurity.objects.filter(user=user).values(*fields).first() or {},
+    )
+    return AccountSecurity(user=user, **row)
 
 
 def password_expires_at(security: AccountSecurity):

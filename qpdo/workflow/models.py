@@ -351,6 +351,10 @@ class ApprovalSubject(models.Model):
         """Return the day the subject is due to be (re)submitted, or None (shown in 待办)."""
         return None
 
+    def workflow_after_move(self, approval, action, acting_user) -> None:
+        """React to a move just saved, inside the transition's transaction (a failure here
+        undoes the move): e.g. a granted request creates what it asked for."""
+
     @property
     def workflow_state(self) -> str:
         return self.approval.state

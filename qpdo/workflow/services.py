@@ -280,6 +280,9 @@ def approval_transition(
                 locked.submit_due_on = subject.get_workflow_submit_due()
             after = (locked.state, locked.step_index, locked.round, locked.assignee_id)
             _save(locked, locked.version)
+            after_move = getattr(subject, "workflow_after_move", None)
+            if after_move is not None:
+                after_move(locked, action, acting_user)
             if action != Action.CC:
                 _mark_tasks_handled(locked, acting_user, now, moved=before != after)
             audit_record(
@@ -609,3 +612,14 @@ def reminders_send_overdue(*, today: datetime.date | None = None) -> int:
             continue  # already reminded today (another run got there first)
         sent += 1
     return sent
+
+
+def approval_sheet_print(*, approval: Approval, acting_user, fmt: str, request=None) -> None:
+    """Write the audit record of a printed 审批单 (PDF or Word: one rule for both)."""
+    audit_record(
+        action=AuditAction.EXPORT,
+        actor=acting_user,
+        target=approval.subject or approval,
+        detail=f"打印审批单（{'Word' if fmt == 'docx' else 'PDF'}）：{approval.title}"[:1000],
+        ip_address=client_ip(request),
+    )

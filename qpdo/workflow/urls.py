@@ -14,5 +14,6 @@ urlpatterns = [
     path("messages/<int:pk>/read/", views.NotificationReadView.as_view(), name="notification-read"),
     path("<int:pk>/", views.ApprovalDetailView.as_view(), name="approval-detail"),
     path("<int:pk>/sheet.pdf", views.ApprovalPdfView.as_view(), name="approval-pdf"),
+    path("<int:pk>/sheet.docx", views.ApprovalPdfView.as_view(fmt="docx"), name="approval-docx"),
     path("<int:pk>/<slug:move>/", views.ApprovalActView.as_view(), name="approval-act"),
 ]

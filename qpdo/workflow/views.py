@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from qpdo.documents.pdf import handle_missing_fonts, pdf_response
+from qpdo.documents.word import docx_response
 from qpdo.org.caching import CachedCountPaginator
 
 from . import rules, selectors, services
@@ -227,14 +228,24 @@ class ApprovalActView(View):
 
 @method_decorator(handle_missing_fonts, name="get")
 class ApprovalPdfView(View):
-    """The printable 审批单 of a subject."""
+    """The printable 审批单 of a subject, as PDF or (fmt="docx") as Word, scoped and audited
+    alike."""
+
+    fmt = "pdf"
 
     def get(self, request, pk: int):
         approval = selectors.approval_get_for(user=request.user, pk=pk)
         from .exports import ApprovalSheetExporter
 
         exporter = ApprovalSheetExporter(approval)
-        return pdf_response(exporter.render(), filename=exporter.filename, inline=True)
+        if self.fmt == "docx":
+            response = docx_response(exporter.render_docx(), filename=exporter.filename_for("docx"))
+        else:
+            response = pdf_response(exporter.render(), filename=exporter.filename, inline=True)
+        services.approval_sheet_print(
+            approval=approval, acting_user=request.user, fmt=self.fmt, request=request
+        )
+        return response
 
 
 class NotificationListView(ListView):

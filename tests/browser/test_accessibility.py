@@ -151,3 +151,110 @@ def test_reporters_and_section_heads_pages_fit_a_phone(
         ]
     report = write_report("phone-report.txt", problems)
     assert problems == [], f"{len(problems)} problems (see {report}):\n" + "\n".join(problems[:40])
+
+
+# Every list page a 填报员 or a section head opens: (user, path, the list's data-testid or "").
+PHONE_LISTS = [
+    ("zhujiajiao", "/workflow/todo/", "approval-list"),
+    ("zhujiajiao", "/workflow/done/", "approval-list"),
+    ("zhujiajiao", "/workflow/mine/", "approval-list"),
+    ("zhujiajiao", "/workflow/copied/", ""),
+    ("zhujiajiao", "/workflow/messages/", ""),
+    ("zhujiajiao", "/outreach/", ""),
+    ("zhujiajiao", "/outreach/fronts/", ""),
+    ("zhujiajiao", "/outreach/plans/", "plan-list"),
+    ("zhujiajiao", "/outreach/reports/", "report-list"),
+    ("zhujiajiao", "/outreach/schools/", "school-list"),
+    ("zhujiajiao", "/outreach/communities/", "community-list"),
+    ("zhujiajiao", "/outreach/enterprises/", "enterprise-list"),
+    ("zhujiajiao", "/outreach/coverage/", ""),
+    ("zhujiajiao", "/outreach/reports/new/", ""),
+    ("jiaoyuju", "/outreach/plans/", "plan-list"),
+    ("jiaoyuju", "/outreach/reports/", "report-list"),
+    ("jiaoyuju", "/outreach/plans/new/", ""),
+    ("gongcheng_head", "/workflow/todo/", "approval-list"),
+    ("gongcheng_head", "/workflow/mine/", "approval-list"),
+    ("gongcheng_head", "/workflow/messages/", ""),
+    ("gongcheng_head", "/stars/", ""),
+    ("gongcheng_head", "/stars/plans/", "plan-list"),
+    ("gongcheng_head", "/stars/nominations/", "nomination-list"),
+    ("gongcheng_head", "/stars/summaries/", "summary-list"),
+    ("gongcheng_head", "/stars/nominations/new/", ""),
+    ("gongcheng_head", "/lectures/", "overview"),
+    ("gongcheng_head", "/lectures/topics/", "topic-list"),
+    ("gongcheng_head", "/lectures/schedule/", ""),
+    ("gongcheng_head", "/campaigns/{year}/items/", "item-list"),
+    ("gongcheng_head", "/campaigns/{year}/teams/", "team-list"),
+    ("gongcheng_head", "/campaigns/{year}/mentoring/", "pair-list"),
+    ("gongcheng_head", "/campaigns/{year}/rotations/", "rotation-list"),
+    ("gongcheng_head", "/campaigns/{year}/competitions/", "competition-list"),
+    ("gongcheng_head", "/campaigns/{year}/quarter-stars/", ""),
+    ("gongcheng_head", "/campaigns/{year}/discussions/", "discussion-list"),
+    ("gongcheng_head", "/campaigns/{year}/ranking/", "ranking-table"),
+    ("gongcheng_head", "/campaigns/{year}/records/", "record-list"),
+    ("zonghe_head", "/lectures/topics/", "topic-list"),
+    ("zonghe_head", "/stars/nominations/", "nomination-list"),
+]
+
+
+def test_every_list_page_of_reporters_and_section_heads_is_cards_on_a_phone(
+    browser, browser_context_args, live_server, seeded_transactional_db
+):
+    """Each list page named above, at 390×844: no sideways scrolling, the list shows as cards
+    (one block per row, every cell captioned), the badges on one line, the brand line short."""
+    from django.core.management import call_command
+
+    from qpdo.org import clock
+
+    call_command("seed", "--demo", verbosity=0)  # the demo's records: the lists have rows
+    phone = {**browser_context_args, "viewport": {"width": 390, "height": 844}}
+    folder = Path(__file__).resolve().parents[2] / "test-artifacts" / "phone"
+    folder.mkdir(parents=True, exist_ok=True)
+    year = clock.today().year
+    problems: list[str] = []
+    absent: list[str] = []  # a list with nothing to show renders no table
+    checked: list[str] = []
+    pages = {}
+    for username, path, testid in PHONE_LISTS:
+        if username not in pages:
+            context = browser.new_context(**phone)
+            pages[username] = submit_login_form(context.new_page(), live_server.url, username)
+        page = pages[username]
+        url = live_server.url + path.format(year=year)
+        response = page.goto(url)
+        if response.status >= 400:
+            problems.append(f"{username} {path}: HTTP {response.status}")
+            continue
+        name = f"{username}{path.format(year=year)}".replace("/", "_").strip("_")
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 1:
+            problems.append(f"{username} {path}: scrolls sideways by {overflow}px")
+        brand = page.locator(".navbar-brand").bounding_box()
+        if brand is None or brand["height"] > 48:
+            problems.append(f"{username} {path}: brand line wraps ({brand})")
+        if testid and not page.get_by_test_id(testid).count():
+            absent.append(f"{username} {path}")
+        elif testid:
+            table = page.get_by_test_id(testid).first
+            checked.append(path)
+            shape = table.evaluate(
+                """t => ({display: getComputedStyle(t.tBodies[0].rows[0] || t).display,
+                    uncaptioned: [...t.tBodies[0].rows].filter(r => r.cells.length > 1)
+                      .flatMap(r => [...r.cells]).filter(c => !c.dataset.label
+                        && !c.classList.contains('qpdo-card-title')
+                        && !c.classList.contains('qpdo-card-flag') && c.textContent.trim()).length,
+                    badges: [...t.querySelectorAll('.badge')]
+                      .filter(b => b.getClientRects().length > 1).length})"""
+            )
+            if shape["display"] == "table-row":  # a card is a block (a flex column)
+                problems.append(f"{username} {path}: {testid} is not shown as cards")
+            if shape["uncaptioned"]:
+                problems.append(f"{username} {path}: {shape['uncaptioned']} cells uncaptioned")
+            if shape["badges"]:
+                problems.append(f"{username} {path}: {shape['badges']} badges wrap")
+    report = write_report("phone-lists-report.txt", [*problems, "未显示列表：", *absent])
+    assert len(checked) >= 20, absent
+    assert problems == [], f"{len(problems)} problems (see {report}):\n" + "\n".join(problems)

@@ -10,6 +10,8 @@ import icalendar
 import pytest
 from playwright.sync_api import expect
 
+from qpdo.org import clock
+
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "lecture-series"
 TITLE = "国防动员潜力调查数据平台建设纪实"
@@ -23,12 +25,26 @@ def decide(page, text: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def in_the_2024_campaign(seeded_transactional_db, clock_at):
-    """The walk types the 2024 notice's dates: run it on a day of that campaign's year."""
-    clock_at(2024, 10, 10)
+def in_this_years_campaign(seeded_transactional_db, clock_at):
+    """The walk runs on 10 October of the test clock's year, in that year's campaign (set up
+    from the 2024 notice): the topic's event is last year's, the lecture goes into August."""
+    from django.contrib.auth import get_user_model
+
+    from campaigns import services as campaign_services
+    from campaigns.models import Campaign
+
+    year = clock.today().year
+    campaign_services.campaign_copy(
+        acting_user=get_user_model().objects.get(username="zonghe_head"),
+        source=Campaign.objects.get(year=2024),
+        year=year,
+        doc_number=f"青国动〔{year}〕7号",
+    )
+    clock_at(year, 10, 10)
 
 
 def test_topic_from_proposal_to_schedule(signed_in_page, live_server):
+    year = clock.today().year
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     head = signed_in_page("dongyuan_head")
     head.goto(live_server.url + "/lectures/")
@@ -36,7 +52,7 @@ def test_topic_from_proposal_to_schedule(signed_in_page, live_server):
     head.get_by_label("选题名称").fill(TITLE)
     head.locator("#id_speaker").select_option(label="黄俊杰（科员（潜力调查））")
     head.get_by_label("讲述事件").fill("建设区国防动员潜力调查数据平台")
-    head.get_by_label("事件时间").fill("2023-03-20")
+    head.get_by_label("事件时间").fill(f"{year - 1}-03-20")
     head.get_by_label("主讲人在事件中的角色").select_option(label="参与者")
     head.get_by_label("选题简介").fill("用数据说话，让潜力看得见、调得动。")
     head.locator("#id_preferred_slot").select_option(label="动员协调科 8月")
@@ -58,16 +74,16 @@ def test_topic_from_proposal_to_schedule(signed_in_page, live_server):
     coordinator.goto(live_server.url + "/lectures/schedule/")
     coordinator.get_by_role("link", name="安排", exact=True).first.click()
     expect(coordinator.locator("#id_slot")).to_have_value(re.compile(r"\d+"))
-    coordinator.get_by_label("日期").fill("2024-08-22")
+    coordinator.get_by_label("日期").fill(f"{year}-08-22")
     coordinator.get_by_label("开始时间").fill("14:30")
     coordinator.get_by_label("地点").fill("区国动办三楼会议室")
     coordinator.get_by_role("button", name="保存安排").click()
-    expect(coordinator.get_by_test_id("lecture-time")).to_contain_text("2024年8月22日 14:30")
+    expect(coordinator.get_by_test_id("lecture-time")).to_contain_text(f"{year}年8月22日 14:30")
     coordinator.screenshot(path=str(ARTIFACTS / "lecture.png"), full_page=True)
 
     head.goto(live_server.url + "/lectures/schedule/?view=list")
     row = head.get_by_test_id("schedule-list").get_by_role("row", name=re.compile(TITLE))
-    expect(row).to_contain_text("2024年8月22日 14:30")
+    expect(row).to_contain_text(f"{year}年8月22日 14:30")
     expect(row).to_contain_text("黄俊杰")
     head.screenshot(path=str(ARTIFACTS / "schedule.png"), full_page=True)
 
@@ -77,7 +93,7 @@ def test_topic_from_proposal_to_schedule(signed_in_page, live_server):
     events = [e for e in calendar.walk("VEVENT") if TITLE in str(e.get("SUMMARY"))]
     assert len(events) == 1
     start = events[0].decoded("DTSTART")
-    assert (start.year, start.month, start.day, start.hour, start.minute) == (2024, 8, 22, 14, 30)
+    assert (start.year, start.month, start.day, start.hour, start.minute) == (year, 8, 22, 14, 30)
     assert (
         str(start.tzinfo) in ("Asia/Shanghai", "UTC+08:00") or start.utcoffset().seconds == 8 * 3600
     )

@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from qpdo.org import clock
 from qpdo.org.seeds import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "stars-nomination"
 DEEDS = (
     "胡晓琳同志扎根人民防空通信警报岗位十年，熟练掌握警报器维护保养和故障排除技术。\n"
-    "2024年代表青浦区参加全市通信警报专业技能比武，获个人二等奖。"
+    "去年代表青浦区参加全市通信警报专业技能比武，获个人二等奖。"
 )
 # The page's counter and the server count the same: a table of awkward texts.
 COUNT_CASES = [
@@ -45,14 +46,29 @@ def sign_in_as(browser, browser_context_args, portal_url, username):
 
 
 @pytest.fixture(autouse=True)
-def in_the_2024_campaign(seeded_transactional_db, clock_at):
-    """The walk types the 2024 notice's dates: run it on a day of that campaign's year."""
-    clock_at(2024, 10, 10)
+def in_this_years_campaign(seeded_transactional_db, clock_at):
+    """The walk runs on 10 October of the test clock's year, in that year's campaign (set up
+    from the 2024 notice), before that year's 申报表 deadline of 20 October."""
+    from django.contrib.auth import get_user_model
+
+    from campaigns import services as campaign_services
+    from campaigns.models import Campaign
+
+    year = clock.today().year
+    campaign_services.campaign_copy(
+        acting_user=get_user_model().objects.get(username="zonghe_head"),
+        source=Campaign.objects.get(year=2024),
+        year=year,
+        doc_number=f"青国动〔{year}〕7号",
+    )
+    clock_at(year, 10, 10)
 
 
 def test_section_head_fills_the_form_and_prints_it_after_three_opinions(
     browser, browser_context_args, portal_url
 ):
+    year = clock.today().year
+    competition = f"{year}年上海市人防通信警报专业技能比武"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob("3-form*"):
         old.unlink()
@@ -73,7 +89,7 @@ def test_section_head_fills_the_form_and_prints_it_after_three_opinions(
     expect(head.get_by_test_id("post-category")).to_have_text("城市防护")
     expect(head.get_by_label("比武竞赛名称")).to_be_hidden()
     head.get_by_label("比武竞赛", exact=True).check()
-    head.get_by_label("比武竞赛名称").fill("2024年上海市人防通信警报专业技能比武")
+    head.get_by_label("比武竞赛名称").fill(competition)
     head.get_by_label("比武竞赛成绩").fill("个人二等奖")
     head.get_by_label("在岗年限").fill("10")
 
@@ -125,7 +141,7 @@ def test_section_head_fills_the_form_and_prints_it_after_three_opinions(
         head.get_by_test_id("pdf-download").click()
     pdf_path = ARTIFACTS / "3-form.pdf"
     download_info.value.save_as(pdf_path)
-    assert download_info.value.suggested_filename == "岗位之星申报表-胡晓琳-2024.pdf"
+    assert download_info.value.suggested_filename == f"岗位之星申报表-胡晓琳-{year}.pdf"
 
     text = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", str(pdf_path), "-"],
@@ -135,7 +151,7 @@ def test_section_head_fills_the_form_and_prints_it_after_three_opinions(
     ).stdout
     flat = re.sub(r"\s+", "", text)
     assert "青浦区国防动员办公室“岗位之星”申报表" in flat
-    assert "2024年上海市人防通信警报专业技能比武" not in flat  # not a field of 附表2
+    assert competition not in flat  # not a field of 附表2
     for signer in ("徐明", "蒋丽华", "陆振华"):
         assert re.search(f"签名：{signer}\\d{{4}}年\\d{{1,2}}月\\d{{1,2}}日", flat), signer
     assert "经支部委员会研究，同意推荐。" in flat

@@ -184,3 +184,27 @@ def done_item(make_item, make_report, verify):
         return item
 
     return make
+
+
+@pytest.fixture
+def choose_quarter_star(demo_user):
+    """Walk a 季度之星 through its chain: the person's 科室负责人 recommends, 综合科 reviews,
+    the 办党组 decides (all at the current clock)."""
+    from campaigns.demo import HEADS
+
+    def choose(campaign, quarter: int, person: Staff, deeds: str = "事迹。"):
+        star = services.quarter_star_recommend(
+            acting_user=demo_user(HEADS[person.unit.code]),
+            campaign=campaign,
+            quarter=quarter,
+            staff=person,
+            deeds=deeds,
+        )
+        for username in ("zonghe_head", "party_group"):
+            workflow.approval_decide(
+                subject=star, acting_user=demo_user(username), decision=Action.APPROVE
+            )
+        star.approval.refresh_from_db()
+        return star
+
+    return choose

@@ -21,6 +21,8 @@ from campaigns.models import (
 )
 from qpdo.org import clock
 from qpdo.org.models import Staff, Unit
+from qpdo.workflow import services as workflow
+from qpdo.workflow.enums import Action, State
 from tests.campaigns.conftest import d, exe_file, pdf_file
 
 at = clock.at
@@ -331,40 +333,142 @@ def test_competition_result_refusals(contest, demo_user):
 # --- 季度之星 -------------------------------------------------------------------------------------
 
 
-def test_quarter_stars(campaign, demo_user):
-    with clock.frozen(at(2024, 7, 5)):
-        star = services.quarter_star_choose(
-            acting_user=demo_user("office_leader"),
+def test_quarter_star_goes_through_its_chain(campaign, demo_user):
+    """科室推荐 → 牵头科室审核 → 办党组评定: only the approved one is a 季度之星."""
+    with clock.frozen(at(2024, 7, 1)):
+        star = services.quarter_star_recommend(
+            acting_user=demo_user("zonghe_head"),
             campaign=campaign,
-            data={"quarter": 2, "staff": s("曹文婷"), "deeds": "编印学习资料。"},
+            quarter=2,
+            staff=s("曹文婷"),
+            deeds="编印学习资料。",
         )
-        assert (star.unit.code, star.chosen_on) == ("zonghe", d(7, 5))
-        with pytest.raises(ValidationError, match="已是本季度"):
-            services.quarter_star_choose(
-                acting_user=demo_user("party_group"),
-                campaign=campaign,
-                data={"quarter": 2, "staff": s("曹文婷"), "deeds": "重复"},
-            )
-        with pytest.raises(ValidationError, match="第四季度尚未开始"):
-            services.quarter_star_choose(
-                acting_user=demo_user("office_leader"),
-                campaign=campaign,
-                data={"quarter": 4, "staff": s("刘洋"), "deeds": "提前"},
-            )
-        with pytest.raises(ValidationError, match="从机关科室和民防管理保障中心"):
-            services.quarter_star_choose(
-                acting_user=demo_user("office_leader"),
-                campaign=campaign,
-                data={"quarter": 2, "staff": s("沈建国"), "deeds": "领导"},
-            )
-        with pytest.raises(PermissionError):
-            services.quarter_star_choose(
+        assert (star.unit.code, star.chosen_on) == ("zonghe", d(7, 1))
+        assert star.approval.state == State.IN_REVIEW and star.approval.step.code == "review"
+        assert not selectors.quarter_star_list(campaign=campaign).exists()
+        workflow.approval_decide(
+            subject=star, acting_user=demo_user("zonghe_head"), decision=Action.APPROVE
+        )
+        assert not selectors.quarter_star_list(campaign=campaign).exists()
+        workflow.approval_decide(
+            subject=star, acting_user=demo_user("party_group"), decision=Action.APPROVE
+        )
+    assert [x.staff.name for x in selectors.quarter_star_list(campaign=campaign)] == ["曹文婷"]
+    assert selectors.activity_counts(campaign=campaign)["quarter_stars"] == 1
+
+
+@pytest.mark.parametrize(
+    ("username", "quarter", "name", "refusal"),
+    [
+        ("zonghe_head", 2, "曹文婷", "本季度已被推荐"),
+        ("zonghe_head", 4, "曹文婷", "第四季度尚未开始"),
+        ("gongcheng_head", 2, "曹文婷", "只能推荐本科室的人员"),
+        ("zonghe_head", 2, "沈建国", "从机关科室和民防管理保障中心"),
+        ("zonghe_head", 2, "李静", "每个科室每季度推荐一人"),
+        ("gongcheng_head", 2, "刘洋", None),
+    ],
+)
+def test_quarter_star_recommend_rules(campaign, demo_user, username, quarter, name, refusal):
+    with clock.frozen(at(2024, 7, 1)):
+        services.quarter_star_recommend(
+            acting_user=demo_user("zonghe_head"),
+            campaign=campaign,
+            quarter=2,
+            staff=s("曹文婷"),
+            deeds="编印学习资料。",
+        )
+        call = {
+            "acting_user": demo_user(username),
+            "campaign": campaign,
+            "quarter": quarter,
+            "staff": s(name),
+            "deeds": "事迹。",
+        }
+        if refusal is None:
+            assert services.quarter_star_recommend(**call).approval.state == State.IN_REVIEW
+        else:
+            with pytest.raises(ValidationError, match=refusal):
+                services.quarter_star_recommend(**call)
+
+
+@pytest.mark.parametrize("username", ["office_leader", "party_group", "member", "zonghe_staff"])
+def test_only_section_heads_recommend_quarter_stars(campaign, demo_user, username):
+    with clock.frozen(at(2024, 7, 1)), pytest.raises(PermissionError):
+        services.quarter_star_recommend(
+            acting_user=demo_user(username),
+            campaign=campaign,
+            quarter=2,
+            staff=s("刘洋"),
+            deeds="自荐",
+        )
+    assert not QuarterStar.objects.exists()
+
+
+def test_rejected_recommendation_frees_the_sections_place(campaign, demo_user):
+    with clock.frozen(at(2024, 7, 1)):
+        first = services.quarter_star_recommend(
+            acting_user=demo_user("gongcheng_head"),
+            campaign=campaign,
+            quarter=2,
+            staff=s("刘洋"),
+            deeds="事迹。",
+        )
+        workflow.approval_decide(
+            subject=first,
+            acting_user=demo_user("zonghe_head"),
+            decision=Action.REJECT,
+            opinion="事迹不够突出。",
+        )
+        with pytest.raises(ValidationError, match="未获通过"):
+            services.quarter_star_recommend(
                 acting_user=demo_user("gongcheng_head"),
                 campaign=campaign,
-                data={"quarter": 2, "staff": s("刘洋"), "deeds": "自荐"},
+                quarter=2,
+                staff=s("刘洋"),
+                deeds="再次推荐。",
             )
-    assert [q.value for q in selectors.quarters_of(campaign)] == [1, 2, 3, 4]
-    assert QuarterStar.objects.count() == 1
+        other = Staff.objects.filter(unit__code="gongcheng", is_active=True).exclude(name="刘洋")
+        second = services.quarter_star_recommend(
+            acting_user=demo_user("gongcheng_head"),
+            campaign=campaign,
+            quarter=2,
+            staff=other.first(),
+            deeds="事迹。",
+        )
+    assert second.approval.state == State.IN_REVIEW
+
+
+def test_returned_recommendation_is_revised_and_handed_in_again(campaign, demo_user):
+    with clock.frozen(at(2024, 7, 1)):
+        star = services.quarter_star_recommend(
+            acting_user=demo_user("gongcheng_head"),
+            campaign=campaign,
+            quarter=2,
+            staff=s("刘洋"),
+            deeds="事迹。",
+        )
+        with pytest.raises(ValidationError, match="不能修改"):
+            services.quarter_star_update(
+                acting_user=demo_user("gongcheng_head"), star=star, deeds="改"
+            )
+        workflow.approval_decide(
+            subject=star,
+            acting_user=demo_user("zonghe_head"),
+            decision=Action.RETURN,
+            opinion="请写具体实绩。",
+        )
+        star.approval.refresh_from_db()
+        with pytest.raises(PermissionError):
+            services.quarter_star_update(
+                acting_user=demo_user("dongyuan_head"), star=star, deeds="改"
+            )
+        services.quarter_star_update(
+            acting_user=demo_user("gongcheng_head"), star=star, deeds="带队完成28处工程踏勘。"
+        )
+    star.refresh_from_db()
+    star.approval.refresh_from_db()
+    assert star.deeds == "带队完成28处工程踏勘。"
+    assert star.approval.state == State.IN_REVIEW and star.approval.round == 2
 
 
 # --- 四个够不够 ---------------------------------------------------------------------------------

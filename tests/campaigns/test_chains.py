@@ -10,7 +10,9 @@ from __future__ import annotations
 import pytest
 
 from campaigns import services
-from campaigns.chains import PROGRESS_CHAIN, RANKING_CHAIN
+from campaigns.chains import PROGRESS_CHAIN, QUARTER_STAR_CHAIN, RANKING_CHAIN
+from campaigns.models import QuarterStar
+from qpdo.org.models import Staff
 from qpdo.workflow import rules
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import Action, State
@@ -30,6 +32,11 @@ CHAINS = {
         "actors": {"confirm": {"office_leader"}},
         "decisions": {Action.APPROVE, Action.RETURN},
     },
+    "quarter_star": {
+        "submitters": {"gongcheng_head"},
+        "actors": {"review": {"zonghe_head"}, "decide": {"party_group"}},
+        "decisions": {Action.APPROVE, Action.RETURN, Action.REJECT},
+    },
 }
 
 
@@ -40,6 +47,21 @@ def draft(make_item, make_report, demo_user, campaign):
     def make(kind: str):
         if kind == "progress":
             return make_report(make_item(unit="gongcheng", owner="刘洋"), submit=False)
+        if kind == "quarter_star":
+            head = demo_user("gongcheng_head")
+            person = Staff.objects.get(name="刘洋")
+            return workflow.subject_create(
+                QuarterStar(
+                    campaign=campaign,
+                    quarter=2,
+                    staff=person,
+                    unit=person.unit,
+                    deeds="牵头人防工程质量监督培训。",
+                    chosen_on=campaign.start,
+                    chosen_by=head,
+                ),
+                acting_user=head,
+            )
         return services.ranking_compile(
             acting_user=demo_user("zonghe_head"), campaign=campaign, month=5
         )
@@ -54,6 +76,53 @@ def test_chains_are_declared_as_the_office_runs_them():
     assert set(RANKING_CHAIN.steps[0].decisions) == CHAINS["ranking"]["decisions"]
     assert PROGRESS_CHAIN.steps[0].label_of(Action.APPROVE) == "核验通过"
     assert RANKING_CHAIN.steps[0].label_of(Action.APPROVE) == "确认公布"
+    assert QUARTER_STAR_CHAIN.path_label == "科室推荐 → 牵头科室审核 → 办党组评定"
+    assert QUARTER_STAR_CHAIN.steps[1].label_of(Action.APPROVE) == "评定为季度之星"
+
+
+@pytest.mark.parametrize("decision", DECISIONS, ids=lambda d: d.value)
+@pytest.mark.parametrize("username", ALL_USERS)
+def test_quarter_star_decide_step_table(draft, demo_user, username, decision):
+    """The second step of the 季度之星: only the 办党组 decides, with every decision."""
+    star = draft("quarter_star")
+    workflow.approval_submit(subject=star, acting_user=demo_user("gongcheng_head"))
+    workflow.approval_decide(
+        subject=star, acting_user=demo_user("zonghe_head"), decision=Action.APPROVE
+    )
+    approval = star.approval
+    approval.refresh_from_db()
+    assert approval.step.code == "decide"
+    user = demo_user(username)
+    may_decide = username in CHAINS["quarter_star"]["actors"]["decide"]
+    assert (rules.refusal_to_decide(user, approval) is None) == may_decide
+    if may_decide:
+        workflow.approval_transition(
+            approval=approval,
+            action=decision,
+            acting_user=user,
+            opinion="意见。",
+            expected_step="decide",
+        )
+        approval.refresh_from_db()
+        assert (
+            approval.state
+            == {
+                Action.APPROVE: State.APPROVED,
+                Action.RETURN: State.RETURNED,
+                Action.REJECT: State.REJECTED,
+            }[decision]
+        )
+    else:
+        with pytest.raises(workflow.TransitionRefused):
+            workflow.approval_transition(
+                approval=approval,
+                action=decision,
+                acting_user=user,
+                opinion="意见。",
+                expected_step="decide",
+            )
+        approval.refresh_from_db()
+        assert approval.state == State.IN_REVIEW and approval.step.code == "decide"
 
 
 @pytest.mark.parametrize("decision", DECISIONS, ids=lambda d: d.value)
@@ -83,10 +152,12 @@ def test_decision_table(draft, demo_user, kind, username, decision):
             expected_step=step,
         )
         approval.refresh_from_db()
+        # 同意 at the first of several steps hands the item on to the next step.
+        approved = State.APPROVED if len(table["actors"]) == 1 else State.IN_REVIEW
         assert (
             approval.state
             == {
-                Action.APPROVE: State.APPROVED,
+                Action.APPROVE: approved,
                 Action.RETURN: State.RETURNED,
                 Action.REJECT: State.REJECTED,
             }[decision]

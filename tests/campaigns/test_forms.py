@@ -22,6 +22,7 @@ from qpdo.org import clock
 from qpdo.org.models import Staff, Unit
 from tests.campaigns.conftest import d, pdf_file
 from tests.forms import PageForm
+from tests.utils import element_text
 
 
 def pk(name: str) -> int:
@@ -166,21 +167,26 @@ def test_competition_pages(campaign, client, login):
 
 
 def test_quarter_star_page(campaign, client, login):
-    login("office_leader")
-    with clock.frozen(clock.at(2024, 7, 5)):
-        response = client.post(
-            "/campaigns/2024/quarter-stars/new/",
-            {
-                "quarter": "2",
-                "staff": pk("曹文婷"),
-                "deeds": "编印学习资料。",
-                "chosen_on": "2024-07-05",
-            },
-        )
-    assert response["Location"] == "/campaigns/2024/quarter-stars/"
-    assert QuarterStar.objects.get().staff.name == "曹文婷"
+    """A 科室负责人 recommends from their own 科室 only; the page lists it with its state."""
     login("gongcheng_head")
+    with clock.frozen(clock.at(2024, 7, 5)):
+        page = client.get("/campaigns/2024/quarter-stars/new/")
+        offered = {str(p.pk) for p in page.context["form"].fields["staff"].queryset}
+        assert str(pk("刘洋")) in offered and str(pk("曹文婷")) not in offered
+        form = PageForm.from_response(page, has_field="deeds")
+        form.fill("quarter", "2").fill("staff", str(pk("刘洋"))).fill("deeds", "编印学习资料。")
+        response = form.submit(client)
+        assert response["Location"] == "/campaigns/2024/quarter-stars/"
+        listing = client.get("/campaigns/2024/quarter-stars/")
+    star = QuarterStar.objects.get()
+    assert star.staff.name == "刘洋" and star.approval.state == "in_review"
+    assert "牵头科室审核" not in element_text(listing.content.decode(), "quarter-stars")
+    assert "审核中" in element_text(listing.content.decode(), "quarter-star-recommendations")
+    login("office_leader")
     assert client.get("/campaigns/2024/quarter-stars/new/").status_code == 403
+    login("dongyuan_head")
+    listing = client.get("/campaigns/2024/quarter-stars/")
+    assert "刘洋" not in element_text(listing.content.decode(), "quarter-star-recommendations")
 
 
 def test_discussion_pages(campaign, client, login):

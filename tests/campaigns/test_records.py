@@ -36,7 +36,7 @@ def wu(db) -> Staff:
 
 
 @pytest.fixture
-def busy_year(wu, campaign, task, demo_user, done_item, make_topic):
+def busy_year(wu, campaign, task, demo_user, done_item, make_topic, choose_quarter_star):
     """Give 吴佳怡 something in every programme of 2024."""
     head = demo_user("gongcheng_head")
     done_item(unit="gongcheng", owner="吴佳怡", deadline=d(6, 28), when=(6, 20))
@@ -101,16 +101,7 @@ def busy_year(wu, campaign, task, demo_user, done_item, make_topic):
             ],
         )
     with clock.frozen(at(2024, 10, 9)):
-        services.quarter_star_choose(
-            acting_user=demo_user("office_leader"),
-            campaign=campaign,
-            data={
-                "quarter": 3,
-                "staff": wu,
-                "deeds": "全民国防教育日宣传成效显著。",
-                "chosen_on": d(10, 9),
-            },
-        )
+        choose_quarter_star(campaign, 3, wu, "全民国防教育日宣传成效显著。")
     with clock.frozen(at(2024, 5, 20)):
         services.discussion_save(
             acting_user=head,

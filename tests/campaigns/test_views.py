@@ -395,7 +395,7 @@ def test_team_list_runs_a_fixed_number_of_queries(campaign, client, login, task,
 
 
 @pytest.fixture
-def add_activities(campaign, demo_user):
+def add_activities(campaign, demo_user, choose_quarter_star):
     """Add n pairs, rotations, competitions with entries, quarter stars and discussions."""
     from decimal import Decimal
 
@@ -452,9 +452,10 @@ def add_activities(campaign, demo_user):
                     competition=competition,
                     rows=[{"staff": p, "score": Decimal(80 + i)} for i, p in enumerate(people[:3])],
                 )
-                star = {"quarter": 1 + k % 4, "staff": people[k % len(people)], "deeds": "事迹。"}
-                if not QuarterStar.objects.filter(quarter=star["quarter"], staff=star["staff"]):
-                    services.quarter_star_choose(acting_user=leader, campaign=campaign, data=star)
+                quarter, person = 1 + k % 4, people[k % len(people)]
+                taken = QuarterStar.objects.filter(quarter=quarter, unit=person.unit)
+                if not taken.exists():  # one recommendation per 科室 and quarter
+                    choose_quarter_star(campaign, quarter, person)
                 services.discussion_save(
                     acting_user=leader,
                     campaign=campaign,

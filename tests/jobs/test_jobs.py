@@ -181,6 +181,7 @@ def test_enqueue_daily_command_only_enqueues(db, django_capture_on_commit_callba
     assert set(DailyRun.objects.values_list("name", flat=True)) == {
         "remind_overdue",
         "remind_campaign",
+        "clear_pending_uploads",
     }
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from outreach.chains import PLAN_CHAIN, REPORT_CHAIN
+from outreach import summaries
+from outreach.chains import PLAN_CHAIN, REPORT_CHAIN, SUMMARY_CHAIN
 from qpdo.workflow import rules, services
 from qpdo.workflow.enums import Action, State
 from qpdo.workflow.models import Opinion
@@ -25,14 +26,27 @@ DECISIONS = [Action.APPROVE, Action.RETURN, Action.REJECT]
 ALLOWED_DECISIONS = {Action.APPROVE, Action.RETURN}
 
 
-@pytest.fixture(params=["plan", "report"])
-def subject_of(request, make_plan, make_report):
-    """Return a builder of a draft 朱家角镇 plan or report (each test runs with both)."""
-    return make_plan if request.param == "plan" else make_report
+@pytest.fixture
+def make_summary(make_report, demo_user):
+    """Draft a unit's 2024 六进年度工作总结 (its year holds one handed-in report)."""
+
+    def make(username: str = "zhujiajiao"):
+        user = demo_user(username)
+        services.approval_submit(subject=make_report(username), acting_user=user)
+        return summaries.summary_create(acting_user=user, year=2024)
+
+    return make
+
+
+@pytest.fixture(params=["plan", "report", "summary"])
+def subject_of(request, make_plan, make_report, make_summary):
+    """Return a builder of a draft 朱家角镇 plan, report or year summary (each test runs
+    with all three)."""
+    return {"plan": make_plan, "report": make_report, "summary": make_summary}[request.param]
 
 
 def test_chains_are_declared_as_the_notice_runs_them():
-    for chain in (PLAN_CHAIN, REPORT_CHAIN):
+    for chain in (PLAN_CHAIN, REPORT_CHAIN, SUMMARY_CHAIN):
         assert chain.path_label == "单位提交 → 宣教审核"
         assert [s.code for s in chain.steps] == ["review"]
         assert set(chain.steps[0].decisions) == ALLOWED_DECISIONS

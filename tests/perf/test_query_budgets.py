@@ -96,3 +96,27 @@ def test_cached_roles_follow_a_change_of_groups(demo_user):
     user.is_active = False
     user.save()
     assert backend.get_user(user.pk) is None
+
+
+def test_permissions_and_security_row_come_from_the_cache_once_warm(client, login):
+    login("office_leader")
+    statements(client, "/workflow/todo/")
+    warm = statements(client, "/workflow/todo/")
+    assert not [sql for sql in warm if "auth_permission" in sql or "accountsecurity" in sql], warm
+
+
+def test_cached_permissions_follow_a_change_of_group_permissions(demo_user):
+    from django.contrib.auth.models import Group, Permission
+
+    from qpdo.org.backends import PortalBackend
+    from qpdo.org.enums import Role
+
+    user = demo_user("member")
+    backend = PortalBackend()
+    assert not backend.get_user(user.pk).has_perm("org.add_unit")
+    assert not backend.get_user(user.pk).has_perm("org.add_unit")  # from the cache
+    user.groups.add(Group.objects.get(name=Role.OUTREACH_REVIEWER.label))
+    Group.objects.get(name=Role.OUTREACH_REVIEWER.label).permissions.add(
+        Permission.objects.get(codename="add_unit", content_type__app_label="org")
+    )
+    assert backend.get_user(user.pk).has_perm("org.add_unit")

@@ -31,7 +31,7 @@ from qpdo.org import clock
 from qpdo.org.dates import local_date
 from qpdo.org.enums import UnitKind
 from qpdo.org.models import Unit
-from qpdo.org.scoping import units_user_may_see
+from qpdo.org.need_to_know import units_user_may_read
 from qpdo.workflow.enums import Action, State
 from qpdo.workflow.models import Opinion
 
@@ -235,7 +235,7 @@ def first_submitted_at():
 
 def plan_list_for(*, user, year: int | None = None, unit: Unit | None = None) -> QuerySet[Plan]:
     """Return the plans the user may see, with their first hand-in time and item totals."""
-    plans = Plan.objects.filter(unit__in=units_user_may_see(user))
+    plans = Plan.objects.filter(unit__in=units_user_may_read(user, "outreach.Plan"))
     if year is not None:
         plans = plans.filter(year=year)
     if unit is not None:
@@ -451,7 +451,7 @@ def report_list_for(
     promoted: bool | None = None,
 ) -> QuerySet[Report]:
     """Return the reports the user may see, filtered, with fronts and photos prefetched."""
-    reports = Report.objects.filter(unit__in=units_user_may_see(user))
+    reports = Report.objects.filter(unit__in=units_user_may_read(user, "outreach.Report"))
     if year is not None:
         reports = reports.filter(held_on__year=year)
     if unit is not None:
@@ -495,7 +495,9 @@ def report_get_for(*, user, pk: int) -> Report:
 
 def photo_get_for(*, user, pk: int) -> ReportPhoto:
     photo = (
-        ReportPhoto.objects.filter(pk=pk, report__unit__in=units_user_may_see(user))
+        ReportPhoto.objects.filter(
+            pk=pk, report__unit__in=units_user_may_read(user, "outreach.ReportPhoto")
+        )
         .select_related("report")
         .first()
     )
@@ -506,7 +508,9 @@ def photo_get_for(*, user, pk: int) -> ReportPhoto:
 
 def attachment_get_for(*, user, pk: int) -> ReportAttachment:
     attachment = (
-        ReportAttachment.objects.filter(pk=pk, report__unit__in=units_user_may_see(user))
+        ReportAttachment.objects.filter(
+            pk=pk, report__unit__in=units_user_may_read(user, "outreach.ReportAttachment")
+        )
         .select_related("report")
         .first()
     )
@@ -537,7 +541,11 @@ def towns_for(user) -> QuerySet[Unit]:
     """Return the 街镇 whose registers the user may read."""
     if not rules.may_see_registers(user):
         return Unit.objects.none()
-    return units_user_may_see(user).filter(kind=UnitKind.TOWN).order_by("order", "id")
+    return (
+        units_user_may_read(user, "outreach.School")
+        .filter(kind=UnitKind.TOWN)
+        .order_by("order", "id")
+    )
 
 
 def _year_range(year: int) -> tuple[datetime.date, datetime.date]:

@@ -18,7 +18,7 @@ from qpdo.documents.uploads import file_response
 from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.caching import CachedCountPaginator, cached
-from qpdo.org.scoping import units_user_may_see
+from qpdo.org.need_to_know import units_user_may_read
 from qpdo.workflow import rules as workflow_rules
 from qpdo.workflow import selectors as workflow_selectors
 from qpdo.workflow import services as workflow
@@ -420,7 +420,9 @@ class ReportFilterMixin:
         data.setdefault("year", str(selectors.outreach_year()))
         return ReportFilterForm(
             data,
-            units=units_user_may_see(self.request.user).filter(pk__in=selectors.reporting_units()),
+            units=units_user_may_read(self.request.user, "outreach.Report").filter(
+                pk__in=selectors.reporting_units()
+            ),
             years=selectors.year_choices(),
         )
 

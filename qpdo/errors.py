@@ -50,7 +50,23 @@ def bad_request(request, exception=None):
     return _page(request, 400, "请求无法处理", "提交的内容不完整或格式不对，请返回上一页重新操作。")
 
 
+# URL parameters that do not name an object (a year's page, a month's ranking, an import format).
+NOT_OBJECT_PARAMETERS = frozenset({"year", "month", "spec"})
+
+
+def names_an_object(request) -> bool:
+    """Return whether the request is for a portal page of one object (not the admin's)."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.namespace == "admin" or "admin" in match.namespaces:
+        return False
+    return bool(set(match.kwargs) - NOT_OBJECT_PARAMETERS)
+
+
 def permission_denied(request, exception=None):
+    if names_an_object(request):
+        # A refused page of one object answers like a missing one, with no reason: a 403
+        # would tell someone outside the object's scope that it exists (need to know).
+        return _page(request, 404, "未找到该页面", "页面不存在，或该事项不在您的查看范围内。")
     return _page(request, 403, "您没有权限访问该页面", "该页面不在您的职责范围内。", exception)
 
 

@@ -18,6 +18,7 @@ from qpdo.documents.uploads import file_response
 from qpdo.documents.word import docx_response
 from qpdo.org.audit import client_ip
 from qpdo.org.caching import CachedCountPaginator
+from qpdo.org.need_to_know import reads_office_shared
 from qpdo.org.scoping import user_unit
 from qpdo.workflow import rules as workflow_rules
 from qpdo.workflow import selectors as workflow_selectors
@@ -575,6 +576,8 @@ class NominationPhotoView(View):
             .filter(nomination_id=pk, campaign__star_year__announced_at__isnull=False)
             .first()
         )
+        if star is not None and not reads_office_shared(request.user, "stars.Star"):
+            star = None  # announced to the office's own staff, not to the 街镇 (need_to_know)
         nomination = (
             star.nomination if star else selectors.nomination_get_for(user=request.user, pk=pk)
         )

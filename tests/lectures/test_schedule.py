@@ -87,7 +87,7 @@ def test_only_the_coordinator_schedules(approved_topic, demo_user, client, login
             place="x",
         )
     login("gongcheng_head")
-    assert client.get(f"/lectures/topics/{topic.pk}/schedule/").status_code == 403
+    assert client.get(f"/lectures/topics/{topic.pk}/schedule/").status_code == 404
 
 
 def test_cancelling_a_slot_with_a_lecture_is_refused(approved_topic, demo_user):

@@ -244,7 +244,7 @@ def test_enterprise_pages_are_scoped_and_kept_by_the_town(client, login, enterpr
     enterprise.refresh_from_db()
     assert enterprise.has_group and enterprise.contact_name == "陈刚"
     login("jiaoyuju")
-    assert client.get(enterprise.get_absolute_url()).status_code == 403
+    assert client.get(enterprise.get_absolute_url()).status_code == 404
 
 
 def test_enterprise_list_query_count_is_fixed(client, login, unit, in_2024):

@@ -11,7 +11,7 @@ from qpdo.documents.excel import Column, XlsxExporter, xlsx_response
 from qpdo.documents.pdf import pdf_response, render_pdf
 from qpdo.documents.word import docx_response
 from qpdo.org import clock
-from qpdo.org.templatetags.qpdo import cn_date
+from qpdo.org.dates import cn_date
 
 from .selectors.sheets import Sheet
 

@@ -21,8 +21,8 @@ from qpdo.documents.pdf import pdf_response, render_pdf
 from qpdo.documents.word import docx_response
 from qpdo.org import clock
 from qpdo.org.audit import audit_record
+from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction
-from qpdo.org.templatetags.qpdo import cn_date
 
 from . import selectors
 from .enums import ranking_rule_text

@@ -10,21 +10,17 @@
 
 from __future__ import annotations
 
-from qpdo.org.enums import CAMPAIGN_UNIT_KINDS, OUTREACH_UNIT_KINDS, Role
-from qpdo.org.need_to_know import reads_across_units
-from qpdo.org.scoping import has_role, is_office_wide, user_staff, user_unit
+from qpdo.org.enums import CAMPAIGN_UNIT_KINDS, Role
+from qpdo.org.need_to_know import is_office_member, reads_across_units
+from qpdo.org.scoping import has_role, user_staff, user_unit
 
 LEADERSHIP_ROLES = (Role.OFFICE_LEADER, Role.PARTY_GROUP)
 
 
 def is_office_staff(user) -> bool:
-    """Return whether the user belongs to the office (not a 街镇 or member unit reporter)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser or is_office_wide(user):
-        return True
-    unit = user_unit(user)
-    return unit is not None and unit.kind not in OUTREACH_UNIT_KINDS
+    """Return whether the user belongs to the office (not a 街镇 or member unit reporter):
+    the campaign's shared records are theirs (need_to_know.OFFICE_SHARED)."""
+    return is_office_member(user)
 
 
 def is_leadership(user) -> bool:
@@ -60,8 +56,9 @@ def heads_unit(user, unit) -> bool:
 
 
 def sees_all(user, campaign) -> bool:
-    """Return whether the user reads every unit's campaign records."""
-    return is_office_wide(user) or may_manage(user, campaign)
+    """Return whether the user reads every unit's campaign records (need_to_know's readers of
+    campaigns.WorkItem, or the campaign's organiser)."""
+    return reads_across_units(user, "campaigns.WorkItem") or may_manage(user, campaign)
 
 
 def may_create_items(user, campaign) -> bool:
@@ -115,7 +112,7 @@ def may_check_in(user, pair) -> bool:
 
 
 def may_see_check_ins(user, pair) -> bool:
-    return may_check_in(user, pair) or is_office_wide(user)
+    return may_check_in(user, pair) or reads_across_units(user, "campaigns.MentorCheckIn")
 
 
 def may_edit_rotation(user, rotation) -> bool:
@@ -165,7 +162,7 @@ def may_compile_ranking(user, campaign) -> bool:
 
 def may_preview_ranking(user, campaign) -> bool:
     """Return whether the user sees a month's ranking before it is published."""
-    return may_manage(user, campaign) or is_office_wide(user)
+    return may_manage(user, campaign) or reads_across_units(user, "campaigns.MonthlyRanking")
 
 
 def may_view_record(user, staff) -> bool:

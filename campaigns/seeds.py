@@ -4,6 +4,7 @@ import datetime
 
 from django.db import transaction
 
+from qpdo.errors import Refused
 from qpdo.org.models import Unit
 from qpdo.org.seeding import load_json, register
 
@@ -159,7 +160,7 @@ def seed_demo_history(log) -> None:
                             decision=Action.APPROVE,
                             opinion="同意。",
                         )
-                    except (workflow.TransitionRefused, PermissionError):
+                    except Refused:
                         continue
                     break
                 else:

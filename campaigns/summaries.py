@@ -17,8 +17,10 @@ from django.http import Http404
 
 from qpdo.documents.images import line_chart_png
 from qpdo.documents.official import Block, Numbering, outline_docx, outline_pdf
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.audit import audit_record
+from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction
 from qpdo.workflow.enums import State
 
@@ -43,8 +45,7 @@ HIGHLIGHT_KINDS = {
 }
 
 
-def _cn_date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+_cn_date = cn_date
 
 
 # --- figures -----------------------------------------------------------------------------------
@@ -538,7 +539,7 @@ def _version_add(summary, *, text: dict, highlights: list[str], acting_user):
 def summary_create(*, acting_user, campaign: Campaign, request=None) -> CampaignSummary:
     """Draft the year's 实践活动总结 from the records (its first version)."""
     if not may_edit(acting_user, campaign):
-        raise PermissionError("实践活动总结由牵头科室起草。")
+        raise Refused("实践活动总结由牵头科室起草。")
     figures = campaign_figures(campaign=campaign, user=acting_user)
     if not figures.has_data:
         raise ValidationError(no_data_message(campaign))
@@ -561,7 +562,7 @@ def summary_save(*, acting_user, summary: CampaignSummary, text: dict, highlight
     """Save the edited text and the picked highlights as a new version."""
     summary = CampaignSummary.objects.select_for_update().get(pk=summary.pk)
     if not may_edit(acting_user, summary.campaign):
-        raise PermissionError("实践活动总结由牵头科室修改。")
+        raise Refused("实践活动总结由牵头科室修改。")
     if not (text.get("overview") or "").strip():
         raise ValidationError({"overview": "请填写总体情况。"})
     allowed = {h.key for h in highlight_candidates(summary.campaign)}
@@ -584,7 +585,7 @@ def summary_choose(*, acting_user, summary: CampaignSummary, version_pk: int, re
     """Choose the version the documents print, and keep the day it was chosen."""
     summary = CampaignSummary.objects.select_for_update().get(pk=summary.pk)
     if not may_edit(acting_user, summary.campaign):
-        raise PermissionError("实践活动总结由牵头科室修改。")
+        raise Refused("实践活动总结由牵头科室修改。")
     version = summary.versions.filter(pk=version_pk).first()
     if version is None:
         raise Http404("没有找到该稿。")

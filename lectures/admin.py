@@ -9,21 +9,11 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from qpdo.admin import ReadOnlyInline
 from qpdo.workflow.admin import ApprovalAdminMixin
 
 from . import selectors, services
 from .models import Lecture, LecturePhoto, Manuscript, ManuscriptVersion, Slot, Topic
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Topic)

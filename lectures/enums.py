@@ -20,9 +20,6 @@ MIN_MINUTES = 12
 MAX_MINUTES = 15
 # How many speakers a section normally puts forward (每科室至少报1-2人); the minimum is one.
 SPEAKERS_MINIMUM = 1
-# The key date (campaigns.KeyDate.code) from which manuscripts are due (5月底开始交稿).
-MANUSCRIPT_DUE_KEY = "lecture-manuscripts"  # 5月底开始交稿: the START of hand-in
-MANUSCRIPT_END_KEY = "lecture-manuscripts-end"  # 组织撰写5—9月: later first sendings are late
 MANUSCRIPT_PARTS = (
     ("background", "背景与思考"),
     ("goals", "目标与任务"),
@@ -30,3 +27,11 @@ MANUSCRIPT_PARTS = (
     ("implementation", "组织与实施"),
     ("results", "成效与体会"),
 )
+
+
+class KeyDateCode(models.TextChoices):
+    """The series' key dates (campaigns.KeyDate.code)."""
+
+    TOPICS_DUE = "lecture-topics", "确定选题和主讲人"  # 附件1 三（一）：2024年4月
+    MANUSCRIPTS_START = "lecture-manuscripts", "开始交稿"  # 5月底开始交稿: the START of hand-in
+    MANUSCRIPTS_END = "lecture-manuscripts-end", "交稿截止"  # 组织撰写5—9月: later ones are late

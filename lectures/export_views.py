@@ -59,7 +59,7 @@ class DivisionTableDocxView(ScheduleDownloadMixin, View):
     """附表1 工作分工表 as Word, laid out as the PDF."""
 
     def get(self, request):
-        return DivisionTableExporter(_campaign_or_404()).docx_response()
+        return DivisionTableExporter(_campaign_or_404(request)).docx_response()
 
 
 class ProgrammeXlsxView(ScheduleDownloadMixin, View):

@@ -25,9 +25,10 @@ from qpdo.documents.pdf import pdf_response, render_pdf
 from qpdo.documents.word import docx_response
 from qpdo.org import clock
 from qpdo.org.audit import audit_record
+from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction
-from qpdo.org.scoping import is_office_wide, user_unit
-from qpdo.org.templatetags.qpdo import cn_date
+from qpdo.org.need_to_know import reads_across_units
+from qpdo.org.scoping import user_unit
 
 from . import selectors
 
@@ -259,7 +260,7 @@ class ProgrammeExporter(XlsxExporter):
 
     @property
     def scope_label(self) -> str:
-        if is_office_wide(self.user):
+        if reads_across_units(self.user, "lectures.Topic"):
             return ""
         unit = user_unit(self.user)
         return unit.name if unit else ""

@@ -18,6 +18,7 @@ from qpdo.documents.uploads import (
     FileValidator,
     upload_path,
 )
+from qpdo.org.dates import cn_month
 from qpdo.org.models import Staff, Unit
 from qpdo.workflow.enums import State
 from qpdo.workflow.models import ApprovalSubject
@@ -126,7 +127,7 @@ class Topic(ApprovalSubject):
                 else self.speaker.name,
             ),
             ("讲述事件", self.event),
-            ("事件时间", f"{self.event_date.year}年{self.event_date.month}月"),
+            ("事件时间", cn_month(self.event_date)),
             ("本人角色", self.get_speaker_part_display()),
             ("选题简介", self.summary),
             ("意向场次", str(self.preferred_slot) if self.preferred_slot else "未指定"),
@@ -168,16 +169,10 @@ class Manuscript(ApprovalSubject):
         return self.versions.order_by("-number").first()
 
     def workflow_check_submittable(self) -> None:
-        from django.core.exceptions import ValidationError
+        # Inline: the services import the models (a cycle at import time).
+        from .services import manuscript_check_complete
 
-        version = self.latest_version()
-        if version is None:
-            raise ValidationError("请先填写讲述稿。")
-        missing = [
-            label for field, label in MANUSCRIPT_PARTS if not getattr(version, field).strip()
-        ]
-        if missing:
-            raise ValidationError(f"讲述稿尚未完成：请填写“{'”“'.join(missing)}”。")
+        manuscript_check_complete(self)
 
     def get_workflow_summary(self) -> list[tuple[str, str]]:
         version = self.latest_version()

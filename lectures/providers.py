@@ -19,14 +19,14 @@ from django.utils import timezone
 from campaigns.enums import Metric
 from campaigns.models import KeyDate
 from campaigns.providers import CalendarEvent, Provider, RecordEntry, RecordPart, SummaryPart
+from qpdo.org.dates import local_date
 from qpdo.workflow.enums import Action, State
 from qpdo.workflow.models import Opinion
 
+from . import services
 from .chains import MANUSCRIPT_CHAIN
-from .enums import SPEAKERS_MINIMUM
+from .enums import SPEAKERS_MINIMUM, KeyDateCode
 from .models import Lecture, Slot, Topic
-
-TOPICS_DUE_KEY = "lecture-topics"  # 确定选题和主讲人 (附件1 三（一）：2024年4月)
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -37,7 +37,7 @@ def monthly(campaign, *, start: datetime.date, end: datetime.date, units) -> dic
     """Return per unit: speakers owed at the month's end, lectures delivered, manuscripts in."""
     unit_ids = [u.pk for u in units]
     owed: dict[int, int] = {}
-    due = KeyDate.objects.filter(campaign=campaign, code=TOPICS_DUE_KEY).first()
+    due = KeyDate.objects.filter(campaign=campaign, code=KeyDateCode.TOPICS_DUE).first()
     if due is not None and end >= due.date:
         slots = dict(
             Slot.objects.filter(campaign=campaign, is_cancelled=False, unit_id__in=unit_ids)
@@ -120,7 +120,7 @@ def record(campaign, *, staff) -> dict[int, RecordPart]:
                 RecordEntry(
                     "讲堂选题",
                     f"《{topic.title}》",
-                    timezone.localtime(topic.approval.decided_at).date(),
+                    local_date(topic.approval.decided_at),
                     f"经办领导审定入选{when}",
                 )
             )
@@ -143,32 +143,13 @@ def calendar(campaign) -> list[CalendarEvent]:
     )
     return [
         CalendarEvent(
-            date=timezone.localtime(lecture.starts_at).date(),
+            date=local_date(lecture.starts_at),
             title=f"小讲堂：《{lecture.topic.title}》（{lecture.topic.speaker.name}）",
             programme="国动小讲堂",
             url=lecture.get_absolute_url(),
         )
         for lecture in lectures
     ]
-
-
-def copy_slots(source, target) -> str:
-    """Copy the slots of 附表1 (unit × month) to the new year; cancelled ones stay behind."""
-    slots = [
-        Slot(
-            campaign=target,
-            number=number,
-            unit_id=slot.unit_id,
-            month=slot.month,
-            topic_rule=slot.topic_rule,
-            people_rule=slot.people_rule,
-        )
-        for number, slot in enumerate(
-            Slot.objects.filter(campaign=source, is_cancelled=False).order_by("number"), start=1
-        )
-    ]
-    Slot.objects.bulk_create(slots)
-    return f"场次 {len(slots)} 个"
 
 
 def preview_slots(source, year: int) -> list[str]:
@@ -225,5 +206,5 @@ def register() -> None:
 
     providers.register("lectures", PROVIDER)
     providers.register_copy_hook(
-        "lectures", label="国动小讲堂", copy=copy_slots, order=30, preview=preview_slots
+        "lectures", label="国动小讲堂", copy=services.slots_copy, order=30, preview=preview_slots
     )

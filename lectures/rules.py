@@ -1,6 +1,7 @@
 """Who may do what in the lecture series."""
 
 from qpdo.org.enums import CAMPAIGN_UNIT_KINDS, Role
+from qpdo.org.need_to_know import reads_office_shared
 from qpdo.org.scoping import has_role, user_unit
 
 
@@ -38,13 +39,9 @@ def may_write_manuscript(user, topic) -> bool:
 
 
 def may_view_schedule(user) -> bool:
-    """Return whether the user sees the series' schedule: the office's own staff."""
-    from qpdo.org.enums import OUTREACH_UNIT_KINDS
-
-    if user.is_superuser:
-        return True
-    unit = user_unit(user)
-    return unit is not None and unit.kind not in OUTREACH_UNIT_KINDS
+    """Return whether the user sees the series' schedule: the office's own staff (the
+    schedule is shared with the office, need_to_know.OFFICE_SHARED)."""
+    return reads_office_shared(user, "lectures.Lecture")
 
 
 def may_request_slot(user) -> bool:

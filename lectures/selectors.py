@@ -11,18 +11,20 @@ from django.http import Http404
 from campaigns.models import Campaign, KeyDate
 from campaigns.selectors import working_year, year_span
 from qpdo.org.models import Unit
-from qpdo.org.scoping import is_office_wide, units_user_may_see, user_staff
+from qpdo.org.need_to_know import reads_across_units, units_user_may_read
+from qpdo.org.scoping import user_staff
 from qpdo.org.selectors import campaign_units, staff_of_unit
 from qpdo.workflow.enums import Action, State
 
-from .enums import MANUSCRIPT_DUE_KEY, MANUSCRIPT_END_KEY, SPEAKERS_MINIMUM
+from .enums import SPEAKERS_MINIMUM, KeyDateCode
 from .models import CityPromotion, Lecture, Manuscript, Slot, SlotRequest, Topic
 
 
 def topic_list_for(*, user, campaign: Campaign | None = None) -> QuerySet[Topic]:
-    """Return the topics the user may see: their units' topics and topics where they speak."""
+    """Return the topics the user may see: their unit's topics, every unit's for the readers
+    need_to_know declares (小讲堂管理, 办领导), and topics where they speak."""
     staff = user_staff(user)
-    visible = Q(unit__in=units_user_may_see(user))
+    visible = Q(unit__in=units_user_may_read(user, "lectures.Topic"))
     if staff is not None:
         visible |= Q(speaker=staff)
     topics = Topic.objects.filter(visible)
@@ -134,8 +136,8 @@ def section_overview_for(*, user, campaign: Campaign) -> list[SectionLine]:
     Four aggregate queries whatever the number of topics.
     """
     units = campaign_units()
-    if not is_office_wide(user):
-        units = units.filter(pk__in=units_user_may_see(user))
+    if not reads_across_units(user, "lectures.Topic"):
+        units = units.filter(pk__in=units_user_may_read(user, "lectures.Topic"))
     units = list(units)
     submitted = Topic.objects.filter(campaign=campaign).exclude(
         approval__state__in=[State.DRAFT, State.WITHDRAWN]
@@ -258,7 +260,9 @@ def slot_request_list_for(*, user, campaign: Campaign) -> QuerySet[SlotRequest]:
     """Return the year's extra-slot requests the user may see: their units' (综合科 and the
     office-wide roles see all)."""
     return (
-        SlotRequest.objects.filter(campaign=campaign, unit__in=units_user_may_see(user))
+        SlotRequest.objects.filter(
+            campaign=campaign, unit__in=units_user_may_read(user, "lectures.SlotRequest")
+        )
         .select_related("unit", "approval", "slot", "campaign")
         .order_by("-id")
     )
@@ -267,7 +271,9 @@ def slot_request_list_for(*, user, campaign: Campaign) -> QuerySet[SlotRequest]:
 def slot_request_get_for(*, user, pk: int) -> SlotRequest:
     """Return one request the user may see; another unit's is a 404, like a missing one."""
     found = (
-        SlotRequest.objects.filter(pk=pk, unit__in=units_user_may_see(user))
+        SlotRequest.objects.filter(
+            pk=pk, unit__in=units_user_may_read(user, "lectures.SlotRequest")
+        )
         .select_related("unit", "approval", "slot", "campaign")
         .first()
     )
@@ -296,7 +302,7 @@ def manuscript_get_for(*, user, pk: int) -> Manuscript:
 
 def manuscript_due_date(campaign: Campaign):
     """Return the day manuscripts are due from (data: the campaign's key date)."""
-    key_date = KeyDate.objects.filter(campaign=campaign, code=MANUSCRIPT_DUE_KEY).first()
+    key_date = KeyDate.objects.filter(campaign=campaign, code=KeyDateCode.MANUSCRIPTS_START).first()
     return key_date.date if key_date else None
 
 
@@ -304,7 +310,7 @@ def manuscript_writing_ends(campaign: Campaign) -> datetime.date:
     """Return the last day of the writing period (the stored key date, else 30 September):
     a manuscript first sent after it is late (逾期交稿); one sent after 5月底 is not."""
     stored = (
-        KeyDate.objects.filter(campaign=campaign, code=MANUSCRIPT_END_KEY)
+        KeyDate.objects.filter(campaign=campaign, code=KeyDateCode.MANUSCRIPTS_END)
         .values_list("date", flat=True)
         .first()
     )

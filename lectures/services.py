@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,8 +12,10 @@ from django.utils import timezone
 from campaigns.models import Campaign
 from campaigns.services import check_open
 from qpdo.documents.uploads import atomic_with_files, clean_photo
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.audit import audit_record
+from qpdo.org.dates import cn_datetime
 from qpdo.org.enums import AuditAction
 from qpdo.org.models import Staff
 from qpdo.org.scoping import user_unit
@@ -32,6 +35,12 @@ from .models import (
     Topic,
 )
 from .selectors import slot_holder
+
+
+def _audit(acting_user: User, target, detail: str) -> None:
+    # Called inside the service's transaction: the record commits with the change.
+    audit_record(action=AuditAction.CHANGE, actor=acting_user, target=target, detail=detail)
+
 
 TOPIC_FIELDS = (
     "title",
@@ -76,11 +85,11 @@ def validate_topic(
 
 
 @transaction.atomic
-def topic_create(*, acting_user, campaign: Campaign, data: dict) -> Topic:
+def topic_create(*, acting_user: User, campaign: Campaign, data: dict) -> Topic:
     """Create a draft topic for the acting section head's own unit."""
     check_open(campaign)
     if not rules.may_propose_topic(acting_user):
-        raise PermissionError("只有各科室负责人可以推荐选题。")
+        raise Refused("只有各科室负责人可以推荐选题。")
     unit = user_unit(acting_user)
     validate_topic(
         campaign=campaign,
@@ -94,12 +103,12 @@ def topic_create(*, acting_user, campaign: Campaign, data: dict) -> Topic:
 
 
 @transaction.atomic
-def topic_update(*, acting_user, topic: Topic, data: dict) -> Topic:
+def topic_update(*, acting_user: User, topic: Topic, data: dict) -> Topic:
     """Change a draft or returned topic; a submitted one is refused."""
     check_open(topic.campaign)
     workflow.ensure_editable(topic)
     if not rules.may_edit_topic(acting_user, topic):
-        raise PermissionError("只有本科室负责人可以修改该选题。")
+        raise Refused("只有本科室负责人可以修改该选题。")
     validate_topic(
         campaign=topic.campaign,
         unit=topic.unit,
@@ -112,10 +121,11 @@ def topic_update(*, acting_user, topic: Topic, data: dict) -> Topic:
         setattr(topic, key, data.get(key))
     topic.save()
     workflow.subject_refresh_title(topic)
+    _audit(acting_user, topic, f"修改选题：{topic.title}")
     return topic
 
 
-def topic_submit(*, acting_user, topic: Topic, request=None):
+def topic_submit(*, acting_user: User, topic: Topic, request=None):
     """Put the topic forward (科室推荐): it goes to 综合科初评."""
     return workflow.approval_submit(subject=topic, acting_user=acting_user, request=request)
 
@@ -125,13 +135,13 @@ def topic_submit(*, acting_user, topic: Topic, request=None):
 MANUSCRIPT_TEXT_FIELDS = (*(field for field, _ in MANUSCRIPT_PARTS), "planned_minutes")
 
 
-def manuscript_save(*, acting_user, topic: Topic, data: dict, files: dict | None = None):
+def manuscript_save(*, acting_user: User, topic: Topic, data: dict, files: dict | None = None):
     """Write the topic's manuscript: the open version is changed in place; after a return the
     next version starts from the last one. Attachments replace the previous ones."""
     check_open(topic.campaign)
     files = files or {}
     if not rules.may_write_manuscript(acting_user, topic):
-        raise PermissionError("只有讲述人或本科室负责人可以撰写该讲述稿。")
+        raise Refused("只有讲述人或本科室负责人可以撰写该讲述稿。")
     now = clock.now()
     with atomic_with_files() as saved:
         manuscript = Manuscript.objects.filter(topic=topic).first()
@@ -163,11 +173,22 @@ def manuscript_save(*, acting_user, topic: Topic, data: dict, files: dict | None
         version.full_clean(exclude=["manuscript", "slides", "media"])
         version.save()
         workflow.subject_refresh_title(manuscript)
+        _audit(acting_user, manuscript, f"撰写讲述稿：第{version.number}稿")
     return manuscript
 
 
+def manuscript_check_complete(manuscript: Manuscript) -> None:
+    """Refuse to submit a manuscript whose open version lacks a part (a ValidationError)."""
+    version = manuscript.latest_version()
+    if version is None:
+        raise ValidationError("请先填写讲述稿。")
+    missing = [label for field, label in MANUSCRIPT_PARTS if not getattr(version, field).strip()]
+    if missing:
+        raise ValidationError(f"讲述稿尚未完成：请填写“{'”“'.join(missing)}”。")
+
+
 @transaction.atomic
-def manuscript_submit(*, acting_user, manuscript: Manuscript, request=None):
+def manuscript_submit(*, acting_user: User, manuscript: Manuscript, request=None):
     """Submit the open version (讲述人提交) and seal it: it is kept unchanged from now on."""
     approval = workflow.approval_submit(
         subject=manuscript, acting_user=acting_user, request=request
@@ -207,15 +228,21 @@ def _check_schedule(*, topic: Topic, slot: Slot, starts_at, lecture: Lecture | N
 
 @transaction.atomic
 def lecture_schedule(
-    *, acting_user, topic: Topic, slot: Slot, starts_at, place: str, duration_minutes: int = 30
+    *,
+    acting_user: User,
+    topic: Topic,
+    slot: Slot,
+    starts_at,
+    place: str,
+    duration_minutes: int = 30,
 ) -> Lecture:
     """Place an approved topic in a slot with its date, time and place (综合科)."""
     if not rules.may_coordinate(acting_user):
-        raise PermissionError("只有综合科小讲堂管理人员可以安排讲述。")
+        raise Refused("只有综合科小讲堂管理人员可以安排讲述。")
     check_open(topic.campaign)
     Slot.objects.select_for_update().filter(pk=slot.pk).first()
     _check_schedule(topic=topic, slot=slot, starts_at=starts_at, lecture=None)
-    return Lecture.objects.create(
+    lecture = Lecture.objects.create(
         slot=slot,
         topic=topic,
         starts_at=starts_at,
@@ -223,20 +250,23 @@ def lecture_schedule(
         duration_minutes=duration_minutes,
         scheduled_by=acting_user,
     )
+    _audit(acting_user, lecture, f"安排讲述：{cn_datetime(starts_at)}，{place}")
+    return lecture
 
 
 @transaction.atomic
 def lecture_reschedule(
-    *, acting_user, lecture: Lecture, slot: Slot, starts_at, place: str, duration_minutes: int
+    *, acting_user: User, lecture: Lecture, slot: Slot, starts_at, place: str, duration_minutes: int
 ) -> Lecture:
     if not rules.may_coordinate(acting_user):
-        raise PermissionError("只有综合科小讲堂管理人员可以调整安排。")
+        raise Refused("只有综合科小讲堂管理人员可以调整安排。")
     check_open(lecture.topic.campaign)
     Slot.objects.select_for_update().filter(pk=slot.pk).first()
     _check_schedule(topic=lecture.topic, slot=slot, starts_at=starts_at, lecture=lecture)
     lecture.slot, lecture.starts_at, lecture.place = slot, starts_at, place
     lecture.duration_minutes = duration_minutes
     lecture.save()
+    _audit(acting_user, lecture, f"调整讲述安排：{cn_datetime(starts_at)}，{place}")
     return lecture
 
 
@@ -250,11 +280,11 @@ DELIVERY_FIELDS = (
 
 
 def lecture_record_delivery(
-    *, acting_user, lecture: Lecture, data: dict, photos=(), captions=None
+    *, acting_user: User, lecture: Lecture, data: dict, photos=(), captions=None
 ) -> Lecture:
     """Record how the lecture went (date, place, audience, notes, promotion) and add photos."""
     if not rules.may_coordinate(acting_user):
-        raise PermissionError("只有综合科小讲堂管理人员可以记录讲述情况。")
+        raise Refused("只有综合科小讲堂管理人员可以记录讲述情况。")
     check_open(lecture.slot.campaign)
     errors = {}
     held_on = data.get("held_on")
@@ -287,20 +317,45 @@ def lecture_record_delivery(
             saved.save(photo.image, cleaned.name, cleaned)
             saved.save(photo.thumbnail, thumb.name, thumb)
             photo.save()
+        _audit(acting_user, lecture, f"记录讲述情况（新增照片{len(photos)}张）")
     return lecture
 
 
 @transaction.atomic
-def slot_cancel(*, acting_user, slot: Slot) -> Slot:
+def slot_cancel(*, acting_user: User, slot: Slot) -> Slot:
     """Cancel a slot that holds no lecture yet."""
     if not rules.may_coordinate(acting_user):
-        raise PermissionError("只有综合科小讲堂管理人员可以取消场次。")
+        raise Refused("只有综合科小讲堂管理人员可以取消场次。")
     check_open(slot.campaign)
     if Lecture.objects.filter(slot=slot).exists():
         raise ValidationError("该场次已安排讲述，请先调整讲述安排再取消。")
     slot.is_cancelled = True
     slot.save(update_fields=["is_cancelled"])
+    _audit(acting_user, slot, f"取消场次：{slot}")
     return slot
+
+
+def slots_copy(source: Campaign, target: Campaign) -> str:
+    """Copy the slots of 附表1 (unit × month) to the new year; cancelled ones stay behind.
+
+    A step of `campaigns.services.campaign_copy` (the programme's copy hook): it runs in that
+    service's transaction, whose audit record lists what each programme copied.
+    """
+    slots = [
+        Slot(
+            campaign=target,
+            number=number,
+            unit_id=slot.unit_id,
+            month=slot.month,
+            topic_rule=slot.topic_rule,
+            people_rule=slot.people_rule,
+        )
+        for number, slot in enumerate(
+            Slot.objects.filter(campaign=source, is_cancelled=False).order_by("number"), start=1
+        )
+    ]
+    Slot.objects.bulk_create(slots)
+    return f"场次 {len(slots)} 个"
 
 
 def validate_slot(*, slot: Slot, data: dict) -> None:
@@ -321,19 +376,15 @@ def validate_slot(*, slot: Slot, data: dict) -> None:
 # Extra slots (加开场次) ------------------------------------------------------------------------
 
 
-def _audit(acting_user, target, detail: str) -> None:
-    audit_record(action=AuditAction.CHANGE, actor=acting_user, target=target, detail=detail)
-
-
 @transaction.atomic
 def slot_request_create(
-    *, acting_user, campaign: Campaign, month: int, reason: str, request=None
+    *, acting_user: User, campaign: Campaign, month: int, reason: str, request=None
 ) -> SlotRequest:
     """Ask for a slot beyond 附表1 (a section head, for their own unit) and submit it to
     综合科 at once: the request has nothing to prepare beyond its month and reason."""
     check_open(campaign)
     if not rules.may_request_slot(acting_user):
-        raise PermissionError("只有各科室负责人可以申请加开场次。")
+        raise Refused("只有各科室负责人可以申请加开场次。")
     errors = {}
     if not 1 <= (month or 0) <= 12:
         errors["month"] = "月份须在 1 到 12 之间。"
@@ -350,7 +401,7 @@ def slot_request_create(
     return slot_request
 
 
-def slot_request_granted(*, slot_request: SlotRequest, acting_user) -> Slot:
+def slot_request_granted(*, slot_request: SlotRequest, acting_user: User) -> Slot:
     """Create the extra slot of a granted request (called by the engine's move, inside its
     transaction): the next number after the year's slots, the unit and month asked for."""
     campaign = slot_request.campaign
@@ -372,13 +423,13 @@ def slot_request_granted(*, slot_request: SlotRequest, acting_user) -> Slot:
 
 @transaction.atomic
 def slot_request_resubmit(
-    *, acting_user, slot_request: SlotRequest, month: int, reason: str, request=None
+    *, acting_user: User, slot_request: SlotRequest, month: int, reason: str, request=None
 ) -> SlotRequest:
     """Change a returned (or withdrawn) request and send it to 综合科 again."""
     check_open(slot_request.campaign)
     workflow.ensure_editable(slot_request)
     if not rules.may_resubmit_slot_request(acting_user, slot_request):
-        raise PermissionError("只有本科室负责人可以修改该申请。")
+        raise Refused("只有本科室负责人可以修改该申请。")
     if not 1 <= (month or 0) <= 12 or not (reason or "").strip():
         raise ValidationError({"reason": "请填写月份和申请理由。"})
     slot_request.month, slot_request.reason = month, reason.strip()
@@ -395,7 +446,7 @@ CITY_FILES = ("manuscript_file", "slides", "video")
 
 
 def lecture_record_city_promotion(
-    *, acting_user, lecture: Lecture, data: dict, files: dict | None = None
+    *, acting_user: User, lecture: Lecture, data: dict, files: dict | None = None
 ) -> CityPromotion:
     """Record what was sent to the 市国动办 (讲述稿, PPT, 视频), when, and the city's reply.
 
@@ -403,7 +454,7 @@ def lecture_record_city_promotion(
     lecture (promoted_city_on) for the lists and the yearly record.
     """
     if not rules.may_coordinate(acting_user):
-        raise PermissionError("只有综合科小讲堂管理人员可以登记报市国动办推广。")
+        raise Refused("只有综合科小讲堂管理人员可以登记报市国动办推广。")
     check_open(lecture.slot.campaign)
     files = {k: v for k, v in (files or {}).items() if v}
     promotion = CityPromotion.objects.filter(lecture=lecture).first()

@@ -18,6 +18,7 @@ from campaigns.selectors import campaign_current, who_starts_year, working_year
 from qpdo.documents.uploads import file_response
 from qpdo.org import clock
 from qpdo.org.caching import CachedCountPaginator
+from qpdo.org.dates import local_date
 from qpdo.org.scoping import user_unit
 from qpdo.workflow import selectors as workflow_selectors
 from qpdo.workflow.mixins import SubjectFormMixin, form_add_errors
@@ -322,7 +323,7 @@ class ManuscriptDetailView(TemplateView):
             due_date=due,
             first_submitted=first,
             writing_ends=ends,
-            is_late=bool(first and timezone.localtime(first).date() > ends),
+            is_late=bool(first and local_date(first) > ends),
             may_edit=(
                 manuscript.approval.is_editable
                 and rules.may_write_manuscript(self.request.user, manuscript.topic)

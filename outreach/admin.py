@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from qpdo.errors import Refused
 from qpdo.workflow.admin import ApprovalAdminMixin
 
 from . import selectors, services
@@ -37,8 +38,32 @@ from .models import (
 )
 
 
+class ServiceSaveMixin:
+    """Save, delete and the inline rows through the programme's services (audited)."""
+
+    def save_model(self, request, obj, form, change):
+        services.admin_record_save(acting_user=request.user, record=obj, change=change)
+
+    def delete_model(self, request, obj):
+        services.admin_record_delete(acting_user=request.user, record=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.admin_record_delete(acting_user=request.user, record=obj)
+
+    def save_formset(self, request, form, formset, change):
+        rows = formset.save(commit=False)
+        services.admin_rows_save(
+            acting_user=request.user,
+            record=form.instance,
+            rows=rows,
+            deleted=formset.deleted_objects,
+        )
+        formset.save_m2m()
+
+
 @admin.register(Front)
-class FrontAdmin(admin.ModelAdmin):
+class FrontAdmin(ServiceSaveMixin, admin.ModelAdmin):
     list_display = ["name", "summary", "units_note", "register", "coverage_target"]
     filter_horizontal = ["units"]
     readonly_fields = ["code"]
@@ -203,7 +228,7 @@ class ReportAdmin(ApprovalAdminMixin, admin.ModelAdmin):
             try:
                 services.report_promote(acting_user=request.user, report=report, request=request)
                 done += 1
-            except (ValidationError, PermissionError) as error:
+            except (ValidationError, Refused) as error:
                 refused.append(
                     f"{report.title}：{'；'.join(getattr(error, 'messages', [str(error)]))}"
                 )
@@ -213,7 +238,7 @@ class ReportAdmin(ApprovalAdminMixin, admin.ModelAdmin):
             messages.warning(request, line)
 
 
-class RegisterAdminMixin:
+class RegisterAdminMixin(ServiceSaveMixin):
     """Registers of the 街镇 the user may read; the office keeps them."""
 
     town_field = "town"
@@ -272,22 +297,6 @@ class SchoolAdmin(RegisterAdminMixin, admin.ModelAdmin):
         }
         return super().changelist_view(request, extra_context)
 
-    def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for instance in instances:
-            if isinstance(instance, EvacuationPlan):
-                upload = instance.file
-                if not instance.original_name and upload:
-                    instance.original_name = upload.name.rsplit("/", 1)[-1][:200]
-                if instance.uploaded_by_id is None:
-                    instance.uploaded_by = request.user
-            if isinstance(instance, SchoolDrill) and instance.recorded_by_id is None:
-                instance.recorded_by = request.user
-            instance.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
-        formset.save_m2m()
-
 
 class CommunityExerciseInline(admin.TabularInline):
     model = CommunityExercise
@@ -313,18 +322,9 @@ class CommunityAdmin(RegisterAdminMixin, admin.ModelAdmin):
         }
         return super().changelist_view(request, extra_context)
 
-    def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for instance in instances:
-            if hasattr(instance, "recorded_by_id") and instance.recorded_by_id is None:
-                instance.recorded_by = request.user
-            instance.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
-
 
 @admin.register(PartySchoolAgreement)
-class PartySchoolAgreementAdmin(admin.ModelAdmin):
+class PartySchoolAgreementAdmin(ServiceSaveMixin, admin.ModelAdmin):
     list_display = ["title", "partner", "signed_on", "valid_until", "file_link"]
     list_select_related = ["partner"]
 
@@ -368,38 +368,15 @@ class EnterpriseAdmin(RegisterAdminMixin, admin.ModelAdmin):
         }
         return super().changelist_view(request, extra_context)
 
-    def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for instance in instances:
-            if isinstance(instance, EnterpriseDrillPlan) and instance.file:
-                instance.original_name = (
-                    instance.original_name or instance.file.name.rsplit("/", 1)[-1][:200]
-                )
-            if instance.recorded_by_id is None:
-                instance.recorded_by = request.user
-            instance.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
-
 
 @admin.register(PartySchoolCourse)
-class PartySchoolCourseAdmin(admin.ModelAdmin):
+class PartySchoolCourseAdmin(ServiceSaveMixin, admin.ModelAdmin):
     list_display = ["year", "title", "class_name", "hours", "speaker", "taught_on"]
     list_filter = ["year"]
     search_fields = ["title", "class_name"]
 
-    def save_model(self, request, obj, form, change):
-        if obj.recorded_by_id is None:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(BaseVisit)
-class BaseVisitAdmin(admin.ModelAdmin):
+class BaseVisitAdmin(ServiceSaveMixin, admin.ModelAdmin):
     list_display = ["visited_on", "class_name", "participants", "base_name"]
     date_hierarchy = "visited_on"
-
-    def save_model(self, request, obj, form, change):
-        if obj.recorded_by_id is None:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)

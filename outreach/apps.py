@@ -96,6 +96,6 @@ class OutreachConfig(AppConfig):
 
 
 def _panel(*, user):
-    from .selectors import workbench_panel_for
+    from .dashboard import panel_context
 
-    return workbench_panel_for(user=user)
+    return panel_context(user=user)

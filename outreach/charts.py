@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .selectors import Coverage
+from .coverage import Coverage
 
 LABEL_WIDTH = 96
 BAR_AREA = 420

@@ -130,3 +130,10 @@ OWED_RED_DAYS = 30
 REPORT_TIMELY_DAYS = 7
 # Reports "around" a key date: held this many days before or after it.
 KEY_DAY_WINDOW_DAYS = 7
+
+
+class KeyDateCode(models.TextChoices):
+    """The 六进's key dates (campaigns.KeyDate.code) set by rule in outreach.keydates."""
+
+    PLAN_DUE = "plan-outreach", "年度计划报送"
+    DEFENCE_DAY = "defence-education-day", "全民国防教育日"

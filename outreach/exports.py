@@ -12,8 +12,9 @@ from qpdo.documents.excel import Column, Percent, XlsxExporter
 from qpdo.org import clock
 from qpdo.org.enums import UnitKind
 
+from .coverage import Coverage
+from .dashboard import UnitProgress
 from .enums import REPORT_STATE_LABELS, TeamMemberKind
-from .selectors import Coverage, UnitProgress
 
 
 def _stamp() -> str:

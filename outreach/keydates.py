@@ -13,9 +13,9 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .enums import KeyDateCode
+
 SATURDAY = 5
-PLAN_DUE_CODE = "plan-outreach"
-DEFENCE_DAY_CODE = "defence-education-day"
 
 
 def third_saturday_of_september(year: int) -> datetime.date:
@@ -43,7 +43,7 @@ class DayRule:
 
 RULES: tuple[DayRule, ...] = (
     DayRule(
-        PLAN_DUE_CODE,
+        KeyDateCode.PLAN_DUE,
         "“六进”年度宣传教育工作计划报送截止",
         end_of_february,
         is_deadline=True,
@@ -52,7 +52,7 @@ RULES: tuple[DayRule, ...] = (
     ),
     DayRule("disaster-day", "全国防灾减灾日", lambda year: datetime.date(year, 5, 12), fixed=True),
     DayRule(
-        DEFENCE_DAY_CODE,
+        KeyDateCode.DEFENCE_DAY,
         "全民国防教育日",
         third_saturday_of_september,
         note="每年9月第三个星期六",

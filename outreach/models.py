@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 
 from qpdo.documents.uploads import FileValidator, upload_path
+from qpdo.org.dates import cn_date
 from qpdo.org.enums import UnitKind
 from qpdo.org.models import Unit
 from qpdo.workflow.models import ApprovalSubject
@@ -133,6 +134,7 @@ class Plan(ApprovalSubject):
         ]
 
     def workflow_check_submittable(self) -> None:
+        # Inline: the services import the models (a cycle at import time).
         from .services import plan_check_complete
 
         plan_check_complete(self)
@@ -257,7 +259,7 @@ class Report(ApprovalSubject):
             ("所属方面", fronts or "—"),
             ("信息类别", self.get_kind_display()),
             ("标题", self.title),
-            ("活动日期", f"{self.held_on.year}年{self.held_on.month}月{self.held_on.day}日"),
+            ("活动日期", cn_date(self.held_on)),
             ("地点", self.place),
             ("组织单位", self.organiser),
             ("参加人员", f"{self.participants}（{self.audience_count} 人）"),
@@ -267,6 +269,7 @@ class Report(ApprovalSubject):
         ]
 
     def workflow_check_submittable(self) -> None:
+        # Inline: the services import the models (a cycle at import time).
         from .services import report_check_complete
 
         report_check_complete(self)

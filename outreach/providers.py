@@ -12,9 +12,10 @@ Every function runs a fixed number of queries whatever the number of people.
 
 from __future__ import annotations
 
-from django.utils import timezone
+from django.db.models import Count
 
 from campaigns.providers import Provider, RecordEntry, RecordPart
+from qpdo.org.dates import local_date
 from qpdo.workflow.enums import DECISIONS, State
 from qpdo.workflow.models import Opinion
 
@@ -70,7 +71,7 @@ def record(campaign, *, staff) -> dict[int, RecordPart]:
             RecordEntry(
                 "“六进”宣教审核",
                 opinion.approval.title,
-                timezone.localtime(opinion.at).date(),
+                local_date(opinion.at),
                 f"{opinion.approval.unit.name} · "
                 + DECISION_LABELS.get(opinion.approval.chain_code, {}).get(
                     opinion.action, opinion.get_action_display()
@@ -86,7 +87,7 @@ def record(campaign, *, staff) -> dict[int, RecordPart]:
             RecordEntry(
                 "报市国动办推广",
                 report.title,
-                timezone.localtime(report.promoted_at).date(),
+                local_date(report.promoted_at),
                 "“六进”活动信息报市国动办",
             )
         )
@@ -95,8 +96,6 @@ def record(campaign, *, staff) -> dict[int, RecordPart]:
 
 def record_counts(campaign, *, staff) -> dict[int, dict[str, int]]:
     """Return per person the counts of `record` (adopted reports, reviews), counted in SQL."""
-    from django.db.models import Count
-
     by_user = {s.user_id: s.pk for s in staff if s.user_id}
     counts: dict[int, dict[str, int]] = {}
     if not by_user:

@@ -7,7 +7,8 @@ selectors' business; these say who may act.
 from __future__ import annotations
 
 from qpdo.org.enums import Role, UnitKind
-from qpdo.org.scoping import has_role, is_office_wide, user_unit
+from qpdo.org.need_to_know import reads_across_units
+from qpdo.org.scoping import has_role, user_unit
 from qpdo.workflow.enums import State
 
 from .enums import REPORTING_UNIT_KINDS
@@ -71,7 +72,8 @@ def may_promote(user, report) -> bool:
 
 
 def may_see_dashboard(user) -> bool:
-    return is_office_wide(user)
+    """Return whether the user reads every unit's 六进 work (need_to_know: 宣教审核, 办领导)."""
+    return reads_across_units(user, "outreach.Report")
 
 
 def may_maintain_town(user, town) -> bool:
@@ -90,7 +92,7 @@ def may_import_registers(user) -> bool:
 
 
 def may_see_registers(user) -> bool:
-    if is_office_wide(user):
+    if reads_across_units(user, "outreach.School"):
         return True
     unit = reporting_unit(user)
     return unit is not None and unit.kind == UnitKind.TOWN

@@ -8,16 +8,15 @@ the same as a missing record. List reads run a fixed number of queries.
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
     Count,
     Exists,
-    F,
     Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -29,13 +28,15 @@ from django.http import Http404
 
 from campaigns.models import Campaign, KeyDate, Programme
 from qpdo.org import clock
+from qpdo.org.dates import local_date
 from qpdo.org.enums import UnitKind
 from qpdo.org.models import Unit
-from qpdo.org.scoping import units_user_may_see
+from qpdo.org.need_to_know import units_user_may_read
 from qpdo.workflow.enums import Action, State
 from qpdo.workflow.models import Opinion
 
 from . import rules
+from .coverage import Coverage, tally_coverage
 from .enums import (
     FILED_STATES,
     KEY_DAY_WINDOW_DAYS,
@@ -46,10 +47,11 @@ from .enums import (
     REPORT_TIMELY_DAYS,
     REPORTING_UNIT_KINDS,
     ExerciseKind,
+    KeyDateCode,
     Register,
     TeamMemberKind,
 )
-from .keydates import PLAN_DUE_CODE, RULE_CODES, KeyDay, computed_days, end_of_february
+from .keydates import RULE_CODES, KeyDay, computed_days, end_of_february
 from .models import (
     BaseVisit,
     Community,
@@ -88,8 +90,6 @@ def _record_years() -> list[int]:
     Min/Max read the ends of the (year) and (held_on) indexes instead of a DISTINCT over
     every row; the result is cached until the next write.
     """
-    from django.db.models import Max, Min
-
     from qpdo.org.caching import cached
 
     def compute() -> list[int]:
@@ -175,7 +175,7 @@ def key_days_for(year: int) -> list[KeyDay]:
 def plan_due_date(year: int) -> datetime.date:
     """Return the day the year's plan is due (the stored key date, else the end of February)."""
     stored = (
-        KeyDate.objects.filter(campaign__year=year, code=PLAN_DUE_CODE)
+        KeyDate.objects.filter(campaign__year=year, code=KeyDateCode.PLAN_DUE)
         .values_list("date", flat=True)
         .first()
     )
@@ -235,7 +235,7 @@ def first_submitted_at():
 
 def plan_list_for(*, user, year: int | None = None, unit: Unit | None = None) -> QuerySet[Plan]:
     """Return the plans the user may see, with their first hand-in time and item totals."""
-    plans = Plan.objects.filter(unit__in=units_user_may_see(user))
+    plans = Plan.objects.filter(unit__in=units_user_may_read(user, "outreach.Plan"))
     if year is not None:
         plans = plans.filter(year=year)
     if unit is not None:
@@ -328,12 +328,6 @@ def plan_timing(
     if first_submitted is not None:
         return "on_time" if first_submitted <= due else "late"
     return "overdue" if today > due else "not_due"
-
-
-def local_date(moment) -> datetime.date | None:
-    from django.utils import timezone
-
-    return timezone.localtime(moment).date() if moment else None
 
 
 def plan_statuses(*, year: int, units: list[Unit]) -> dict[int, PlanStatus]:
@@ -457,7 +451,7 @@ def report_list_for(
     promoted: bool | None = None,
 ) -> QuerySet[Report]:
     """Return the reports the user may see, filtered, with fronts and photos prefetched."""
-    reports = Report.objects.filter(unit__in=units_user_may_see(user))
+    reports = Report.objects.filter(unit__in=units_user_may_read(user, "outreach.Report"))
     if year is not None:
         reports = reports.filter(held_on__year=year)
     if unit is not None:
@@ -501,7 +495,9 @@ def report_get_for(*, user, pk: int) -> Report:
 
 def photo_get_for(*, user, pk: int) -> ReportPhoto:
     photo = (
-        ReportPhoto.objects.filter(pk=pk, report__unit__in=units_user_may_see(user))
+        ReportPhoto.objects.filter(
+            pk=pk, report__unit__in=units_user_may_read(user, "outreach.ReportPhoto")
+        )
         .select_related("report")
         .first()
     )
@@ -512,7 +508,9 @@ def photo_get_for(*, user, pk: int) -> ReportPhoto:
 
 def attachment_get_for(*, user, pk: int) -> ReportAttachment:
     attachment = (
-        ReportAttachment.objects.filter(pk=pk, report__unit__in=units_user_may_see(user))
+        ReportAttachment.objects.filter(
+            pk=pk, report__unit__in=units_user_may_read(user, "outreach.ReportAttachment")
+        )
         .select_related("report")
         .first()
     )
@@ -543,7 +541,11 @@ def towns_for(user) -> QuerySet[Unit]:
     """Return the 街镇 whose registers the user may read."""
     if not rules.may_see_registers(user):
         return Unit.objects.none()
-    return units_user_may_see(user).filter(kind=UnitKind.TOWN).order_by("order", "id")
+    return (
+        units_user_may_read(user, "outreach.School")
+        .filter(kind=UnitKind.TOWN)
+        .order_by("order", "id")
+    )
 
 
 def _year_range(year: int) -> tuple[datetime.date, datetime.date]:
@@ -879,89 +881,6 @@ def agreement_in_force(year: int) -> PartySchoolAgreement | None:
     )
 
 
-# --- coverage arithmetic -------------------------------------------------------------------
-
-
-@dataclass
-class CoverageRow:
-    """How many of a 街镇's places meet each requirement, and all of them (covered)."""
-
-    town: Unit | None  # None: the district total
-    total: int = 0
-    parts: dict[str, int] = field(default_factory=dict)
-    covered: int = 0
-
-    @property
-    def rate(self) -> float | None:
-        """Return the covered share in percent (one decimal), None when there is nothing."""
-        if self.total == 0:
-            return None
-        return round(self.covered * 100 / self.total, 1)
-
-    def part_rate(self, name: str) -> float | None:
-        if self.total == 0:
-            return None
-        return round(self.parts.get(name, 0) * 100 / self.total, 1)
-
-    @property
-    def gap(self) -> int:
-        return self.total - self.covered
-
-    def meets(self, target: int) -> bool | None:
-        """Return whether the row reaches the target; None when there is nothing to cover."""
-        if self.total == 0:
-            return None
-        return self.covered * 100 >= target * self.total
-
-
-@dataclass
-class Coverage:
-    """Coverage of one register per 街镇 and for the district, against the notice's target."""
-
-    register: str
-    label: str
-    year: int
-    target: int
-    part_labels: dict[str, str]
-    rows: list[CoverageRow]
-    district: CoverageRow
-
-    @property
-    def towns_behind(self) -> list[CoverageRow]:
-        return [row for row in self.rows if row.meets(self.target) is False]
-
-    @property
-    def towns_empty(self) -> list[CoverageRow]:
-        return [row for row in self.rows if row.total == 0]
-
-
-def tally_coverage(
-    towns: Iterable[Unit],
-    places: Iterable[tuple[int, dict[str, bool]]],
-    parts: Iterable[str],
-    required: Iterable[str] | None = None,
-) -> tuple[list[CoverageRow], CoverageRow]:
-    """Count places per 街镇: each requirement met, and covered (every requirement met).
-
-    `places` holds (town id, {requirement: met}) for each active place. A 街镇 with no places
-    keeps total 0 (its rate is None, not 0% nor 100%) and adds nothing to the district.
-    """
-    parts = list(parts)
-    required = parts if required is None else list(required)
-    rows = {town.pk: CoverageRow(town, parts=dict.fromkeys(parts, 0)) for town in towns}
-    district = CoverageRow(None, parts=dict.fromkeys(parts, 0))
-    for town_id, met in places:
-        row = rows.get(town_id)
-        if row is None:
-            continue
-        for target in (row, district):
-            target.total += 1
-            for name in parts:
-                target.parts[name] += bool(met.get(name))
-            target.covered += all(met.get(name) for name in required)
-    return list(rows.values()), district
-
-
 def _target_of(register: Register, default: int = 100) -> int:
     front = front_for_register(register)
     return front.coverage_target if front and front.coverage_target else default
@@ -1053,93 +972,6 @@ def enterprise_coverage(*, year: int, town_list: list[Unit] | None = None) -> Co
     )
 
 
-# --- the office dashboard ------------------------------------------------------------------
-
-
-@dataclass
-class FrontCell:
-    front: Front
-    responsible: bool
-    adopted: int = 0
-
-
-@dataclass
-class UnitProgress:
-    """One unit's year: plan, reports by state, fronts covered by adopted reports."""
-
-    unit: Unit
-    plan: PlanStatus
-    cells: list[FrontCell]
-    states: Counter = field(default_factory=Counter)
-    timely: int = 0
-    late: int = 0
-    last_held_on: datetime.date | None = None
-    owed: list[OwedItem] = field(default_factory=list)
-
-    @property
-    def owed_flagged(self) -> list[OwedItem]:
-        """Return the owed activities past the amber limit (shown on the dashboard)."""
-        return [o for o in self.owed if o.is_flagged]
-
-    @property
-    def owed_level_class(self) -> str:
-        levels = {o.level for o in self.owed}
-        for level in ("red", "amber", "due"):
-            if level in levels:
-                return OwedItem.LEVELS[level]
-        return ""
-
-    @property
-    def responsible_count(self) -> int:
-        return sum(cell.responsible for cell in self.cells)
-
-    @property
-    def fronts_covered(self) -> int:
-        return sum(1 for cell in self.cells if cell.responsible and cell.adopted)
-
-    @property
-    def adopted(self) -> int:
-        return self.states[State.APPROVED]
-
-    @property
-    def pending(self) -> int:
-        return self.states[State.IN_REVIEW]
-
-    @property
-    def returned(self) -> int:
-        return self.states[State.RETURNED]
-
-    @property
-    def filed(self) -> int:
-        return sum(self.states[s] for s in FILED_STATES)
-
-    @property
-    def expected(self) -> int:
-        """Return what is expected of the unit: its plan and one adopted report per front."""
-        return 1 + self.responsible_count
-
-    @property
-    def achieved(self) -> int:
-        plan_done = self.plan.plan is not None and self.plan.state == State.APPROVED
-        return int(plan_done) + self.fronts_covered
-
-    @property
-    def completeness(self) -> int:
-        return round(self.achieved * 100 / self.expected) if self.expected else 0
-
-    @property
-    def has_no_plan(self) -> bool:
-        return self.plan.is_missing
-
-    @property
-    def has_no_report(self) -> bool:
-        return self.filed == 0
-
-    @property
-    def is_behind(self) -> bool:
-        return self.has_no_plan or self.has_no_report
-
-
 def report_timing(
     held_on: datetime.date, first_submitted: datetime.date | None, days: int = REPORT_TIMELY_DAYS
 ) -> bool | None:
@@ -1168,222 +1000,6 @@ def report_hand_in(report: Report) -> HandIn | None:
         return None
     on = local_date(first)
     return HandIn(on, (on - report.held_on).days, bool(report_timing(report.held_on, on)))
-
-
-def report_state_counts(*, year: int, unit_ids: list[int]) -> list[dict]:
-    """Return, per unit and approval state, the year's reports: how many (`n`), the latest
-    activity date (`last_held`), and how many were handed in within REPORT_TIMELY_DAYS of it
-    (`timely`) or later (`late`). Counted in SQL; the reports never reach Python."""
-    from zoneinfo import ZoneInfo
-
-    from django.conf import settings
-    from django.db.models import BooleanField, Case, DateField, ExpressionWrapper, Value, When
-    from django.db.models.functions import TruncDate
-
-    first_day = TruncDate(first_submitted_at(), tzinfo=ZoneInfo(settings.TIME_ZONE))
-    deadline = ExpressionWrapper(
-        F("held_on") + datetime.timedelta(days=REPORT_TIMELY_DAYS), output_field=DateField()
-    )
-    in_time = Case(
-        When(first_day__isnull=True, then=Value(None)),
-        When(first_day__lte=F("deadline"), then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(null=True),
-    )
-    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    rows = (
-        Report.objects.filter(unit_id__in=unit_ids, held_on__range=(start, end))
-        .annotate(first_day=first_day, deadline=deadline)
-        .annotate(in_time=in_time)
-        .values("unit_id", "approval__state", "in_time")
-        .annotate(n=Count("id"), last_held=Max("held_on"))
-        .order_by()
-    )
-    merged: dict[tuple, dict] = {}
-    for row in rows:
-        key = (row["unit_id"], row["approval__state"])
-        entry = merged.setdefault(
-            key,
-            {
-                "unit_id": key[0],
-                "approval__state": key[1],
-                "n": 0,
-                "last_held": None,
-                "timely": 0,
-                "late": 0,
-            },
-        )
-        entry["n"] += row["n"]
-        if row["last_held"] is not None:
-            entry["last_held"] = max(filter(None, (entry["last_held"], row["last_held"])))
-        if row["in_time"] is True:
-            entry["timely"] += row["n"]
-        elif row["in_time"] is False:
-            entry["late"] += row["n"]
-    return list(merged.values())
-
-
-def unit_progress(*, year: int, units: list[Unit] | None = None) -> list[UnitProgress]:
-    """Return each reporting unit's progress in a year (a fixed number of queries)."""
-    units = list(reporting_units()) if units is None else units
-    unit_ids = [u.pk for u in units]
-    fronts = fronts_all()
-    responsible = responsible_fronts(fronts, units)
-    statuses = plan_statuses(year=year, units=units)
-
-    adopted = Counter(
-        {
-            (row["report__unit_id"], row["front_id"]): row["n"]
-            for row in Report.fronts.through.objects.filter(
-                report__unit_id__in=unit_ids,
-                report__held_on__year=year,
-                report__approval__state=State.APPROVED,
-            )
-            .values("report__unit_id", "front_id")
-            .annotate(n=Count("report_id"))
-        }
-    )
-    states: dict[int, Counter] = defaultdict(Counter)
-    last_held: dict[int, datetime.date] = {}
-    timely: Counter = Counter()
-    late: Counter = Counter()
-    # Counted in SQL, one row per unit and state (the year's reports never reach Python).
-    for row in report_state_counts(year=year, unit_ids=unit_ids):
-        unit_id, state = row["unit_id"], row["approval__state"]
-        states[unit_id][state] += row["n"]
-        if state in FILED_STATES:
-            if row["last_held"] is not None:
-                last_held[unit_id] = max(last_held.get(unit_id, row["last_held"]), row["last_held"])
-            timely[unit_id] += row["timely"]
-            late[unit_id] += row["late"]
-
-    owed: dict[int, list[OwedItem]] = defaultdict(list)
-    for entry in plan_items_owed(units=units, year=year):
-        owed[entry.item.plan.unit_id].append(entry)
-
-    progress = []
-    for unit in units:
-        own = {f.pk for f in responsible[unit.pk]}
-        progress.append(
-            UnitProgress(
-                unit=unit,
-                plan=statuses[unit.pk],
-                cells=[FrontCell(f, f.pk in own, adopted[(unit.pk, f.pk)]) for f in fronts],
-                states=states[unit.pk],
-                timely=timely[unit.pk],
-                late=late[unit.pk],
-                last_held_on=last_held.get(unit.pk),
-                owed=owed.get(unit.pk, []),
-            )
-        )
-    return progress
-
-
-def dashboard_for(*, year: int) -> dict:
-    """Return everything the office dashboard shows for a year (a fixed number of queries)."""
-    units = list(reporting_units())
-    town_list = [u for u in units if u.kind == UnitKind.TOWN]
-    progress = unit_progress(year=year, units=units)
-    owed = [entry for p in progress for entry in p.owed]
-    fronts = [cell.front for cell in progress[0].cells] if progress else fronts_all()
-    front_totals = [sum(p.cells[i].adopted for p in progress) for i in range(len(fronts))]
-    year_reports = Report.objects.filter(held_on__year=year)
-    totals = Counter()
-    for p in progress:
-        totals.update(p.states)
-    plans_on_time = sum(p.plan.timing == "on_time" for p in progress)
-    plans_late = sum(p.plan.timing == "late" for p in progress)
-    agreement = agreement_in_force(year)
-    return {
-        "year": year,
-        "fronts": fronts,
-        "front_totals": front_totals,
-        "progress": progress,
-        "no_plan": [p.unit for p in progress if p.has_no_plan],
-        "no_report": [p.unit for p in progress if p.has_no_report],
-        "plan_due": plan_due_date(year),
-        "plans_on_time": plans_on_time,
-        "plans_late": plans_late,
-        "plans_missing": len(progress) - plans_on_time - plans_late,
-        "report_totals": totals,
-        "adopted_total": totals[State.APPROVED],
-        "pending_total": totals[State.IN_REVIEW],
-        "returned_total": totals[State.RETURNED],
-        "promoted_total": year_reports.filter(promoted_to_city=True).count(),
-        "school_coverage": school_coverage(year=year, town_list=town_list),
-        "community_coverage": community_coverage(year=year, town_list=town_list),
-        "enterprise_coverage": enterprise_coverage(year=year, town_list=town_list),
-        "party_school": party_school_year(year),
-        "agreement": agreement,
-        "key_days": key_days_with_reports(year=year, reports=year_reports),
-        "latest": latest_adopted_reports(limit=8, year=year),
-        "owed": sorted((o for o in owed if o.is_flagged), key=lambda o: -o.days_late),
-        "owed_total": len(owed),
-        "owed_amber_days": OWED_AMBER_DAYS,
-        "owed_red_days": OWED_RED_DAYS,
-    }
-
-
-# --- the 工作台 panel ----------------------------------------------------------------------
-
-
-def workbench_panel_for(*, user) -> dict | None:
-    """Return the 六进 panel of the 工作台, or None for users with no part in it."""
-    year = outreach_year()
-    unit = rules.reporting_unit(user)
-    if unit is not None:
-        status = plan_statuses(year=year, units=[unit])[unit.pk]
-        reports = Report.objects.filter(unit=unit)
-        counts = Counter(
-            dict(
-                reports.filter(held_on__year=year)
-                .values_list("approval__state")
-                .annotate(n=Count("id"))
-                .values_list("approval__state", "n")
-            )
-        )
-        returned = list(
-            reports.filter(approval__state=State.RETURNED).select_related("approval")[:3]
-        )
-        upcoming = _upcoming(key_days_with_reports(year=year, reports=reports))
-        return {
-            "mode": "unit",
-            "year": year,
-            "unit": unit,
-            "plan": status,
-            "counts": {REPORT_STATE_LABELS[s]: counts[s] for s in REPORT_STATE_LABELS},
-            "adopted": counts[State.APPROVED],
-            "returned": returned,
-            "key_days": upcoming,
-        }
-    if not rules.may_see_dashboard(user):
-        return None
-    pending_plans = Plan.objects.filter(approval__state=State.IN_REVIEW).count()
-    pending_reports = Report.objects.filter(approval__state=State.IN_REVIEW).count()
-    units = list(reporting_units())
-    statuses = plan_statuses(year=year, units=units)
-    no_plan = [s.unit for s in statuses.values() if s.is_missing]
-    upcoming = _upcoming(
-        key_days_with_reports(year=year, reports=Report.objects.filter(held_on__year=year))
-    )
-    return {
-        "mode": "office",
-        "year": year,
-        "pending_plans": pending_plans,
-        "pending_reports": pending_reports,
-        "no_plan": no_plan,
-        "unit_count": len(units),
-        "plan_due": plan_due_date(year),
-        "key_days": upcoming,
-        "may_review": rules.may_review(user),
-    }
-
-
-def _upcoming(days: list[KeyDayReports], limit: int = 4) -> list[KeyDayReports]:
-    """Return the coming key dates; when all have passed, the year's last ones."""
-    today = clock.today()
-    coming = [d for d in days if d.window_end >= today]
-    return (coming or days[-limit:])[:limit]
 
 
 # --- the year summary per unit --------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -22,8 +23,10 @@ from qpdo.documents.uploads import (
     file_size,
     messages_naming,
 )
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.audit import audit_record, client_ip
+from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction, UnitKind
 from qpdo.org.models import Unit
 from qpdo.workflow import services as workflow
@@ -183,11 +186,11 @@ def _save_items(plan: Plan, items: Sequence[dict]) -> None:
 
 
 @transaction.atomic
-def plan_create(*, acting_user, year: int, data: dict, items: Sequence[dict]) -> Plan:
+def plan_create(*, acting_user: User, year: int, data: dict, items: Sequence[dict]) -> Plan:
     """Create a draft plan of the acting 填报员's unit for a year."""
     unit = rules.reporting_unit(acting_user)
     if unit is None:
-        raise PermissionError("只有区国动办、各街镇和区国动委成员单位的填报员可以填报年度计划。")
+        raise Refused("只有区国动办、各街镇和区国动委成员单位的填报员可以填报年度计划。")
     if year not in plan_years_open():
         raise ValidationError({"year": f"不能填报{year}年度的计划。"})
     if Plan.objects.filter(unit=unit, year=year).exists():
@@ -199,11 +202,11 @@ def plan_create(*, acting_user, year: int, data: dict, items: Sequence[dict]) ->
 
 
 @transaction.atomic
-def plan_update(*, acting_user, plan: Plan, data: dict, items: Sequence[dict]) -> Plan:
+def plan_update(*, acting_user: User, plan: Plan, data: dict, items: Sequence[dict]) -> Plan:
     """Change a draft or returned plan and its items; a submitted plan is refused."""
     workflow.ensure_editable(plan)
     if not rules.may_edit_plan(acting_user, plan):
-        raise PermissionError("只有本单位填报员可以修改该计划。")
+        raise Refused("只有本单位填报员可以修改该计划。")
     for key in PLAN_FIELDS:
         setattr(plan, key, data.get(key, ""))
     plan.save()
@@ -227,7 +230,7 @@ def plan_check_complete(plan: Plan) -> None:
         )
 
 
-def plan_submit(*, acting_user, plan: Plan, request=None):
+def plan_submit(*, acting_user: User, plan: Plan, request=None):
     """Hand the plan in (单位提交): it goes to 宣教审核."""
     return workflow.approval_submit(subject=plan, acting_user=acting_user, request=request)
 
@@ -254,7 +257,7 @@ def report_validate(*, unit: Unit, data: dict, fronts: Sequence[Front]) -> None:
     held_on = data.get("held_on")
     if held_on is not None and held_on > today:
         errors.setdefault("held_on", []).append(
-            f"活动日期不能晚于今天（{today.year}年{today.month}月{today.day}日）：活动结束后再报送信息。"
+            f"活动日期不能晚于今天（{cn_date(today)}）：活动结束后再报送信息。"
         )
     elif held_on is not None and held_on.year < today.year - REPORT_YEARS_BACK:
         errors.setdefault("held_on", []).append("活动日期过早，请核对年份。")
@@ -327,7 +330,7 @@ def _delete_after_commit(*field_files) -> None:
 
 def report_create(
     *,
-    acting_user,
+    acting_user: User,
     data: dict,
     fronts: Sequence[Front],
     photos: Sequence = (),
@@ -337,7 +340,7 @@ def report_create(
     """Create a draft report of the acting 填报员's unit with its photos, video and documents."""
     unit = rules.reporting_unit(acting_user)
     if unit is None:
-        raise PermissionError("只有区国动办、各街镇和区国动委成员单位的填报员可以报送活动信息。")
+        raise Refused("只有区国动办、各街镇和区国动委成员单位的填报员可以报送活动信息。")
     report_validate(unit=unit, data=data, fronts=fronts)
     _check_uploads(photos, video, documents, photo_total=len(photos), document_total=len(documents))
     with atomic_with_files() as saved:
@@ -354,7 +357,7 @@ def report_create(
 
 def report_update(
     *,
-    acting_user,
+    acting_user: User,
     report: Report,
     data: dict,
     fronts: Sequence[Front],
@@ -370,7 +373,7 @@ def report_update(
     """
     workflow.ensure_editable(report)
     if not rules.may_edit_report(acting_user, report):
-        raise PermissionError("只有本单位填报员可以修改该活动信息。")
+        raise Refused("只有本单位填报员可以修改该活动信息。")
     report_validate(unit=report.unit, data=data, fronts=fronts)
     removed_photos = list(report.photos.filter(pk__in=list(remove_photos)))
     removed_files = list(report.attachments.filter(pk__in=list(remove_attachments)))
@@ -434,15 +437,15 @@ def report_check_complete(report: Report) -> None:
         raise ValidationError([f"{p}。" for p in problems])
 
 
-def report_submit(*, acting_user, report: Report, request=None):
+def report_submit(*, acting_user: User, report: Report, request=None):
     """Hand the report in (单位提交): it goes to 宣教审核."""
     return workflow.approval_submit(subject=report, acting_user=acting_user, request=request)
 
 
-def report_delete_draft(*, acting_user, report: Report) -> None:
+def report_delete_draft(*, acting_user: User, report: Report) -> None:
     """Delete a never-submitted draft of the user's own unit, with its files."""
     if not rules.may_delete_report(acting_user, report):
-        raise PermissionError("只能删除本单位尚未提交过的草稿。")
+        raise Refused("只能删除本单位尚未提交过的草稿。")
     with transaction.atomic():
         for photo in report.photos.all():
             _delete_after_commit(photo.image, photo.thumbnail)
@@ -453,7 +456,7 @@ def report_delete_draft(*, acting_user, report: Report) -> None:
 
 def subject_review(
     *,
-    acting_user,
+    acting_user: User,
     subject: Plan | Report,
     decision: Action,
     opinion: str = "",
@@ -475,7 +478,7 @@ def subject_review(
 
 
 @transaction.atomic
-def report_promote(*, acting_user, report: Report, request=None) -> Report:
+def report_promote(*, acting_user: User, report: Report, request=None) -> Report:
     """Mark an adopted report as sent on to the city office (报市国动办)."""
     locked = Report.objects.select_for_update().select_related("approval").get(pk=report.pk)
     if locked.approval.state != State.APPROVED:
@@ -483,7 +486,7 @@ def report_promote(*, acting_user, report: Report, request=None) -> Report:
     if locked.promoted_to_city:
         raise ValidationError("该活动信息已报市国动办。")
     if not rules.may_review(acting_user):
-        raise PermissionError("只有宣教审核人员可以报市国动办。")
+        raise Refused("只有宣教审核人员可以报市国动办。")
     locked.promoted_to_city = True
     locked.promoted_at = clock.now()
     locked.promoted_by = acting_user
@@ -501,9 +504,9 @@ def report_promote(*, acting_user, report: Report, request=None) -> Report:
 # --- coverage registers --------------------------------------------------------------------
 
 
-def _check_town(acting_user, town: Unit) -> None:
+def _check_town(acting_user: User, town: Unit) -> None:
     if not rules.may_maintain_town(acting_user, town):
-        raise PermissionError(f"您不能维护{town.name}的台账。")
+        raise Refused(f"您不能维护{town.name}的台账。")
 
 
 def _check_past(held_on: datetime.date, field_name: str = "held_on") -> None:
@@ -525,7 +528,7 @@ def _check_linked_report(report: Report | None, town: Unit) -> None:
 
 
 def evacuation_plan_add(
-    *, acting_user, school: School, upload, compiled_on: datetime.date, request=None
+    *, acting_user: User, school: School, upload, compiled_on: datetime.date, request=None
 ) -> EvacuationPlan:
     """Store a school's (new version of its) 紧急疏散行动方案."""
     _check_town(acting_user, school.town)
@@ -556,7 +559,7 @@ def evacuation_plan_add(
 @transaction.atomic
 def school_drill_record(
     *,
-    acting_user,
+    acting_user: User,
     school: School,
     held_on: datetime.date,
     participants: int | None = None,
@@ -591,7 +594,7 @@ def school_drill_record(
 @transaction.atomic
 def community_exercise_record(
     *,
-    acting_user,
+    acting_user: User,
     community: Community,
     kind: str,
     held_on: datetime.date,
@@ -626,7 +629,7 @@ def community_exercise_record(
 
 
 def _register_file_add(
-    record, *, acting_user, town: Unit, target, upload, what: str, year: int | None, request
+    record, *, acting_user: User, town: Unit, target, upload, what: str, year: int | None, request
 ):
     """Store a dated plan document of a register place (file optional), audited."""
     _check_town(acting_user, town)
@@ -654,7 +657,7 @@ def _register_file_add(
     return record
 
 
-def _audit_register(acting_user, target, detail: str, request) -> None:
+def _audit_register(acting_user: User, target, detail: str, request) -> None:
     audit_record(
         action=AuditAction.CHANGE,
         actor=acting_user,
@@ -664,9 +667,68 @@ def _audit_register(acting_user, target, detail: str, request) -> None:
     )
 
 
+# The office keeps the registers and the fronts on the admin pages too (who may is the admin's
+# permissions and its town-scoped lists): these saves are audited like the portal's.
+
+
+def _admin_row_fill(row, acting_user: User) -> None:
+    for who in ("recorded_by", "uploaded_by"):
+        if getattr(row, f"{who}_id", False) is None:
+            setattr(row, who, acting_user)
+    upload = getattr(row, "file", None)
+    if upload and hasattr(row, "original_name") and not row.original_name:
+        row.original_name = upload.name.rsplit("/", 1)[-1][:200]
+
+
+@transaction.atomic
+def admin_record_save(*, acting_user: User, record, change: bool):
+    """Save a register record (a school, a course, a visit …) edited on its admin page."""
+    _admin_row_fill(record, acting_user)
+    record.save()
+    label = record._meta.verbose_name
+    audit_record(
+        action=AuditAction.CHANGE,
+        actor=acting_user,
+        target=record,
+        detail=f"{'修改' if change else '新建'}{label}：{record}（管理后台）",
+    )
+    return record
+
+
+@transaction.atomic
+def admin_record_delete(*, acting_user: User, record) -> None:
+    """Delete a register record on its admin page."""
+    label, shown = record._meta.verbose_name, str(record)
+    audit_record(
+        action=AuditAction.CHANGE,
+        actor=acting_user,
+        target=record,
+        detail=f"删除{label}：{shown}（管理后台）",
+    )
+    record.delete()
+
+
+@transaction.atomic
+def admin_rows_save(*, acting_user: User, record, rows: Sequence, deleted: Sequence) -> None:
+    """Save the rows (drills, plans, courses, team members …) of a register record changed on its
+    admin page: new rows name who recorded them, a file keeps its original name."""
+    for row in rows:
+        _admin_row_fill(row, acting_user)
+        row.save()
+    for row in deleted:
+        row.delete()
+    if rows or deleted:
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=record,
+            detail=f"修改{record}的台账记录：保存{len(rows)}条，删除{len(deleted)}条（管理后台）",
+        )
+
+
 def enterprise_drill_plan_add(
     *,
-    acting_user,
+    acting_user: User,
     enterprise: Enterprise,
     compiled_on: datetime.date,
     upload,
@@ -691,7 +753,7 @@ def enterprise_drill_plan_add(
 @transaction.atomic
 def enterprise_drill_record(
     *,
-    acting_user,
+    acting_user: User,
     enterprise: Enterprise,
     held_on: datetime.date,
     occasion: str,
@@ -727,7 +789,7 @@ def enterprise_drill_record(
 @transaction.atomic
 def enterprise_group_set(
     *,
-    acting_user,
+    acting_user: User,
     enterprise: Enterprise,
     has_group: bool,
     group_basis: str,
@@ -757,7 +819,7 @@ def enterprise_group_set(
 @transaction.atomic
 def school_course_add(
     *,
-    acting_user,
+    acting_user: User,
     school: School,
     year: int,
     title: str,
@@ -787,7 +849,7 @@ def school_course_add(
 
 def community_air_raid_plan_add(
     *,
-    acting_user,
+    acting_user: User,
     community: Community,
     compiled_on: datetime.date,
     upload=None,
@@ -810,7 +872,7 @@ def community_air_raid_plan_add(
 @transaction.atomic
 def community_positions_set(
     *,
-    acting_user,
+    acting_user: User,
     community: Community,
     has_story_corridor: bool,
     has_micro_museum: bool,
@@ -842,7 +904,7 @@ def community_positions_set(
 
 @transaction.atomic
 def community_team_member_add(
-    *, acting_user, community: Community, kind: str, name: str, phone: str = "", request=None
+    *, acting_user: User, community: Community, kind: str, name: str, phone: str = "", request=None
 ) -> CommunityTeamMember:
     """Add a member to a community's 宣教队伍 (居委、物业 or volunteer)."""
     _check_town(acting_user, community.town)
@@ -858,15 +920,15 @@ def community_team_member_add(
     return member
 
 
-def _check_party_school(acting_user) -> None:
+def _check_party_school(acting_user: User) -> None:
     if not rules.may_keep_party_school(acting_user):
-        raise PermissionError("进党校台账由区国动办和区委党校填报员维护。")
+        raise Refused("进党校台账由区国动办和区委党校填报员维护。")
 
 
 @transaction.atomic
 def party_school_course_add(
     *,
-    acting_user,
+    acting_user: User,
     year: int,
     title: str,
     class_name: str,
@@ -895,7 +957,7 @@ def party_school_course_add(
 @transaction.atomic
 def base_visit_record(
     *,
-    acting_user,
+    acting_user: User,
     visited_on: datetime.date,
     class_name: str,
     participants: int,
@@ -935,7 +997,7 @@ def may_import(user, spec: imports.ImportSpec) -> bool:
 
 
 def register_import_check(
-    *, acting_user, spec_code: str, raw_rows, year: int | None = None
+    *, user, spec_code: str, raw_rows, year: int | None = None
 ) -> imports.ImportResult:
     """Check an uploaded sheet against the register (a dry run: nothing is written).
 
@@ -943,11 +1005,11 @@ def register_import_check(
     register year's records (`year` required) also by the place each row names.
     """
     spec = imports.SPECS[spec_code]
-    if not may_import(acting_user, spec):
-        raise PermissionError("您不能导入台账。")
+    if not may_import(user, spec):
+        raise Refused("您不能导入台账。")
     town_list = list(selectors.towns())
-    own = rules.reporting_unit(acting_user)
-    limited = own is not None and not rules.may_review(acting_user)
+    own = rules.reporting_unit(user)
+    limited = own is not None and not rules.may_review(user)
     allowed = {own.pk} if limited else None
     default_town = own if limited and own.kind == UnitKind.TOWN else None
     if spec.is_records:
@@ -1014,7 +1076,7 @@ class _SchoolCourses:
         return _places_by_name(School.objects.all()), classify
 
     @staticmethod
-    def apply(row, *, year, present, acting_user) -> None:
+    def apply(row, *, year, present, acting_user: User) -> None:
         if row.action != "new":
             return
         SchoolCourse.objects.create(
@@ -1076,7 +1138,7 @@ class _CommunityYear:
         return _places_by_name(Community.objects.all()), classify
 
     @staticmethod
-    def apply(row, *, year, present, acting_user) -> None:
+    def apply(row, *, year, present, acting_user: User) -> None:
         community = row.values["place"]
         found = row.values["_changes"]
         if found["plan"]:
@@ -1108,7 +1170,7 @@ class _PartySchoolCourses:
         return None, classify
 
     @staticmethod
-    def apply(row, *, year, present, acting_user) -> None:
+    def apply(row, *, year, present, acting_user: User) -> None:
         if row.action != "new":
             return
         PartySchoolCourse.objects.create(
@@ -1137,7 +1199,7 @@ class _BaseVisits:
         return None, classify
 
     @staticmethod
-    def apply(row, *, year, present, acting_user) -> None:
+    def apply(row, *, year, present, acting_user: User) -> None:
         if row.action != "new":
             return
         visit = BaseVisit(
@@ -1162,7 +1224,7 @@ RECORD_IMPORTS = {
 
 def register_import(
     *,
-    acting_user,
+    acting_user: User,
     spec_code: str,
     raw_rows,
     file_name: str = "",
@@ -1171,7 +1233,7 @@ def register_import(
 ) -> imports.ImportResult:
     """Import a checked sheet: all rows or, when any row has a problem, none."""
     result = register_import_check(
-        acting_user=acting_user, spec_code=spec_code, raw_rows=raw_rows, year=year
+        user=acting_user, spec_code=spec_code, raw_rows=raw_rows, year=year
     )
     if not result.is_clean:
         register_import_refused(
@@ -1222,7 +1284,7 @@ def _apply_places(result: imports.ImportResult, model) -> None:
 
 
 def register_import_refused(
-    *, acting_user, spec_code: str, file_name: str, reason: str, request=None
+    *, acting_user: User, spec_code: str, file_name: str, reason: str, request=None
 ) -> None:
     """Audit an import that was refused (unreadable file, or rows with problems)."""
     spec = imports.SPECS[spec_code]
@@ -1236,7 +1298,7 @@ def register_import_refused(
     )
 
 
-def export_record(*, acting_user, what: str, rows: int, request=None) -> None:
+def export_record(*, acting_user: User, what: str, rows: int, request=None) -> None:
     """Audit an Excel export."""
     audit_record(
         action=AuditAction.EXPORT,
@@ -1246,10 +1308,12 @@ def export_record(*, acting_user, what: str, rows: int, request=None) -> None:
     )
 
 
-def agreement_create(*, acting_user, data: dict, upload=None, request=None) -> PartySchoolAgreement:
+def agreement_create(
+    *, acting_user: User, data: dict, upload=None, request=None
+) -> PartySchoolAgreement:
     """Record a co-operation agreement with the 区委党校 (and its signed text)."""
     if not rules.may_record_agreement(acting_user):
-        raise PermissionError("只有宣教审核人员可以登记党校共建协议。")
+        raise Refused("只有宣教审核人员可以登记党校共建协议。")
     if upload is not None:
         try:
             REGISTER_FILE_VALIDATOR(upload)
@@ -1276,7 +1340,7 @@ def agreement_create(*, acting_user, data: dict, upload=None, request=None) -> P
 REPORTS_YEAR_JOB = "outreach.reports_year"
 
 
-def reports_year_export_request(*, acting_user, year: int, request=None):
+def reports_year_export_request(*, acting_user: User, year: int, request=None):
     """Queue the Excel of every 六进 activity report of a year the user may see."""
     from qpdo.jobs.services import job_request
 

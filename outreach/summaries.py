@@ -8,7 +8,6 @@ document and the pages never disagree. The document is built once as an outline 
 
 from __future__ import annotations
 
-import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -20,17 +19,20 @@ from django.http import Http404
 
 from qpdo.documents.images import BarGroup, BarValue, bar_chart_png
 from qpdo.documents.official import Block, Numbering, outline_docx, outline_pdf
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.audit import audit_record
+from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction, UnitKind
 from qpdo.org.models import Unit
 from qpdo.org.scoping import is_office_wide
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import EDITABLE_STATES, State
 
-from . import rules, selectors
+from . import dashboard, rules, selectors
+from .coverage import Coverage, CoverageRow
+from .dashboard import UnitProgress
 from .models import Report, ReportPhoto, YearSummary, YearSummaryVersion
-from .selectors import Coverage, CoverageRow, UnitProgress
 
 BEST_REPORTS_UNIT = 3
 BEST_REPORTS_DISTRICT = 6
@@ -38,8 +40,7 @@ PHOTOS_PER_REPORT = 2
 TEXT_FIELDS = ("overview", "practices", "problems", "next_steps")
 
 
-def _cn_date(day: datetime.date | None) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+_cn_date = cn_date
 
 
 # --- figures -----------------------------------------------------------------------------------
@@ -193,7 +194,7 @@ def summary_figures(*, year: int, unit: Unit | None) -> SummaryFigures:
         units = [unit]
         town_list = [unit] if unit.kind == UnitKind.TOWN else []
         limit = BEST_REPORTS_UNIT
-    progress = selectors.unit_progress(year=year, units=units)
+    progress = dashboard.unit_progress(year=year, units=units)
     coverage = []
     if town_list:
         coverage = [
@@ -560,7 +561,7 @@ def summary_create(*, acting_user, year: int, district: bool = False, request=No
     """Draft the summary of the acting user's unit (or, for 宣教审核, the district's) for a
     year, its first version written from the data. A unit drafts only its own."""
     if not may_draft(acting_user, district=district):
-        raise PermissionError(
+        raise Refused(
             "只有宣教审核可以起草全区总结。" if district else "只有本单位填报员可以起草本单位总结。"
         )
     if year not in selectors.year_choices() or year > clock.today().year:
@@ -601,7 +602,7 @@ def summary_save(*, acting_user, summary: YearSummary, text: dict, request=None)
     summary = YearSummary.objects.select_for_update().get(pk=summary.pk)
     workflow.ensure_editable(summary)
     if not may_edit_summary(acting_user, summary):
-        raise PermissionError("只能修改本单位的总结。")
+        raise Refused("只能修改本单位的总结。")
     if not (text.get("overview") or "").strip():
         raise ValidationError({"overview": "请填写总体情况。"})
     version = _version_add(summary, text, acting_user)
@@ -621,7 +622,7 @@ def summary_choose(*, acting_user, summary: YearSummary, version_pk: int, reques
     summary = YearSummary.objects.select_for_update().get(pk=summary.pk)
     workflow.ensure_editable(summary)
     if not may_edit_summary(acting_user, summary):
-        raise PermissionError("只能修改本单位的总结。")
+        raise Refused("只能修改本单位的总结。")
     version = summary.versions.filter(pk=version_pk).first()
     if version is None:
         raise Http404("没有找到该稿。")

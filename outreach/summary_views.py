@@ -11,6 +11,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from qpdo.documents.pdf import handle_missing_fonts, pdf_response
 from qpdo.documents.word import docx_response
+from qpdo.errors import Refused
 from qpdo.org.caching import CachedCountPaginator
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import Action
@@ -90,8 +91,6 @@ class SummaryCreateView(View):
             summary = summaries.summary_create(
                 acting_user=request.user, year=year, district=district, request=request
             )
-        except PermissionError as error:
-            raise PermissionDenied(str(error)) from None
         except ValidationError as error:
             messages.error(request, _errors(error))
             return redirect("outreach:summary-list")
@@ -175,7 +174,7 @@ class SummaryChooseView(View):
             summaries.summary_choose(
                 acting_user=request.user, summary=summary, version_pk=version, request=request
             )
-        except PermissionError as error:
+        except Refused as error:
             messages.error(request, str(error))
         except workflow.TransitionRefused as refused:
             messages.error(request, refused.message)
@@ -195,7 +194,7 @@ class SummarySubmitView(View):
             summaries.summary_submit(acting_user=request.user, summary=summary, request=request)
         except workflow.TransitionRefused as refused:
             messages.error(request, refused.message)
-        except (ValidationError, PermissionError) as error:
+        except (ValidationError, Refused) as error:
             messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
         else:
             messages.success(request, "已提交宣教审核。")

@@ -15,16 +15,17 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from qpdo.documents.excel import read_xlsx_rows
 from qpdo.documents.uploads import file_response
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.caching import CachedCountPaginator, cached
-from qpdo.org.scoping import units_user_may_see
+from qpdo.org.need_to_know import units_user_may_read
 from qpdo.workflow import rules as workflow_rules
 from qpdo.workflow import selectors as workflow_selectors
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import Action
-from qpdo.workflow.mixins import form_add_errors
+from qpdo.workflow.mixins import SubjectFormMixin, form_add_errors
 
-from . import charts, exports, imports, rules, selectors, services
+from . import charts, dashboard, exports, imports, rules, selectors, services
 from .chains import DECISION_LABELS
 from .enums import (
     PLAN_STATE_LABELS,
@@ -105,7 +106,7 @@ class OutreachIndexView(TemplateView):
         year = _year_from(self.request)
         context.update(year=year, years=selectors.year_choices(), unit=unit)
         if unit is not None:
-            progress = selectors.unit_progress(year=year, units=[unit])[0]
+            progress = dashboard.unit_progress(year=year, units=[unit])[0]
             context.update(
                 progress=progress,
                 key_days=selectors.key_days_with_reports(
@@ -148,7 +149,7 @@ class DashboardView(TemplateView):
         # The same office-wide figures for every reviewer: computed once per write (and day).
         data = cached(
             ("outreach-dashboard", year, clock.today()),
-            lambda: selectors.dashboard_for(year=year),
+            lambda: dashboard.dashboard_for(year=year),
         )
         context.update(data)
         context.update(
@@ -166,7 +167,7 @@ class YearSummaryExportView(View):
         year = _year_from(request)
         units = list(selectors.reporting_units())
         towns = [u for u in units if u.kind == "town"]
-        progress = selectors.unit_progress(year=year, units=units)
+        progress = dashboard.unit_progress(year=year, units=units)
         exporter = exports.YearSummaryExporter(
             progress,
             year=year,
@@ -226,7 +227,8 @@ class PlanListView(ListView):
         return context
 
 
-class PlanFormMixin:
+class PlanFormMixin(SubjectFormMixin):
+    submitted_message = "年度计划已提交，等待区国动办宣教审核。"
     template_name = "outreach/plan/form.html"
 
     def fronts(self):
@@ -256,23 +258,14 @@ class PlanFormMixin:
         formset = self.get_formset()
         if not (form.is_valid() and formset.is_valid()):
             return self.render_to_response(self.get_context_data(form=form, formset=formset))
-        try:
-            plan = self.save(form.cleaned_data, formset.items())
-        except ValidationError as error:
-            form_add_errors(form, error)
-            return self.render_to_response(self.get_context_data(form=form, formset=formset))
-        except workflow.TransitionRefused as refused:
-            form.add_error(None, refused.message)
-            return self.render_to_response(self.get_context_data(form=form, formset=formset))
-        if "submit" in request.POST:
-            try:
-                services.plan_submit(acting_user=request.user, plan=plan, request=request)
-                messages.success(request, "年度计划已提交，等待区国动办宣教审核。")
-            except workflow.TransitionRefused as refused:
-                messages.error(request, f"已保存为草稿，但未能提交：{refused.message}")
-        else:
-            messages.success(request, "草稿已保存，可稍后继续填写并提交。")
-        return redirect(plan.get_absolute_url())
+        return self.save_then_submit(
+            form,
+            lambda: self.save(form.cleaned_data, formset.items()),
+            lambda form: self.render_to_response(self.get_context_data(form=form, formset=formset)),
+        )
+
+    def submit(self, plan) -> None:
+        services.plan_submit(acting_user=self.request.user, plan=plan, request=self.request)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -427,7 +420,9 @@ class ReportFilterMixin:
         data.setdefault("year", str(selectors.outreach_year()))
         return ReportFilterForm(
             data,
-            units=units_user_may_see(self.request.user).filter(pk__in=selectors.reporting_units()),
+            units=units_user_may_read(self.request.user, "outreach.Report").filter(
+                pk__in=selectors.reporting_units()
+            ),
             years=selectors.year_choices(),
         )
 
@@ -499,7 +494,8 @@ class ReportYearExportView(View):
         return redirect(job.get_absolute_url())
 
 
-class ReportFormMixin:
+class ReportFormMixin(SubjectFormMixin):
+    submitted_message = "活动信息已提交，等待区国动办宣教审核。"
     form_class = ReportForm
     template_name = "outreach/report/form.html"
 
@@ -527,25 +523,12 @@ class ReportFormMixin:
             "video": data.get("video"),
             "documents": data.get("documents") or [],
         }
-        try:
-            report = self.save(data, list(data["fronts"]), files)
-        except ValidationError as error:
-            form_add_errors(form, error)
-            return self.form_invalid(form)
-        except workflow.TransitionRefused as refused:
-            form.add_error(None, refused.message)
-            return self.form_invalid(form)
-        if "submit" in self.request.POST:
-            try:
-                services.report_submit(
-                    acting_user=self.request.user, report=report, request=self.request
-                )
-                messages.success(self.request, "活动信息已提交，等待区国动办宣教审核。")
-            except workflow.TransitionRefused as refused:
-                messages.error(self.request, f"已保存为草稿，但未能提交：{refused.message}")
-        else:
-            messages.success(self.request, "草稿已保存，可稍后继续填写并提交。")
-        return redirect(report.get_absolute_url())
+        return self.save_then_submit(
+            form, lambda: self.save(data, list(data["fronts"]), files), self.form_invalid
+        )
+
+    def submit(self, report) -> None:
+        services.report_submit(acting_user=self.request.user, report=report, request=self.request)
 
 
 class ReportCreateView(ReportFormMixin, FormView):
@@ -649,7 +632,7 @@ class ReportDeleteView(View):
         report = selectors.report_get_for(user=request.user, pk=pk)
         try:
             services.report_delete_draft(acting_user=request.user, report=report)
-        except PermissionError as error:
+        except Refused as error:
             messages.error(request, str(error))
             return redirect(report.get_absolute_url())
         messages.success(request, "草稿已删除。")
@@ -700,7 +683,7 @@ class ReportPromoteView(View):
         report = selectors.report_get_for(user=request.user, pk=pk)
         try:
             services.report_promote(acting_user=request.user, report=report, request=request)
-        except (ValidationError, PermissionError) as error:
+        except (ValidationError, Refused) as error:
             messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
         else:
             messages.success(request, "已标记为报市国动办。")
@@ -1421,7 +1404,7 @@ class RegisterImportView(TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         rows = [(line, [imports.cell_text(v) for v in values]) for line, values in raw]
         result = services.register_import_check(
-            acting_user=request.user, spec_code=self.spec.code, raw_rows=rows, year=year
+            user=request.user, spec_code=self.spec.code, raw_rows=rows, year=year
         )
         if not result.is_clean:
             services.register_import_refused(

@@ -35,3 +35,10 @@ SESSION_ABSOLUTE_HOURS = 24 * 365 * 100
 # signal, no data-version bump) between two requests of the same page. tests/perf/ switches
 # the page cache on for its own tests.
 QPDO_PAGE_CACHE = False
+
+# The suite flushes its PostgreSQL database with TRUNCATE between transactional tests; the
+# audit table's TRUNCATE trigger (org 0007) lets that through only for sessions that set this.
+# Production settings never do; tests/org/test_audit_trail.py checks the refusal without it.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":  # noqa: F405
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _pg_options["options"] = f"{_pg_options.get('options', '')} -c qpdo.audit_truncate=on".strip()

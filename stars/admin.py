@@ -8,6 +8,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from qpdo.admin import ReadOnlyAdmin
 from qpdo.workflow.admin import ApprovalAdminMixin
 
 from . import exports, rules, selectors, services
@@ -23,19 +24,6 @@ from .models import (
     StarYear,
     SummaryReport,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written only by the portal's services: shown, never added, changed or deleted."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(StarYear)

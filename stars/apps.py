@@ -12,8 +12,8 @@ class StarsConfig(AppConfig):
 
         from . import seeds  # noqa: F401
         from .chains import NOMINATION_CHAIN, PLAN_CHAIN
+        from .dashboard import panel_context
         from .models import CultivationPlan, Nomination
-        from .selectors import dashboard_panel_for
 
         chains.register(PLAN_CHAIN, CultivationPlan)
         chains.register(NOMINATION_CHAIN, Nomination)
@@ -43,7 +43,7 @@ class StarsConfig(AppConfig):
             order=40,
             code="stars",
             template_name="stars/_panel.html",
-            context=dashboard_panel_for,
+            context=panel_context,
         )
         readers = [
             "stars.view_staryear",

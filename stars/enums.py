@@ -91,3 +91,11 @@ class ObjectionResult(models.TextChoices):
 
     NOT_UPHELD = "not_upheld", "经核查不属实，维持人选"
     UPHELD = "upheld", "经核查属实，调整人选"
+
+
+class KeyDateCode(models.TextChoices):
+    """The programme's key dates (campaigns.KeyDate.code)."""
+
+    NOMINATION_DEADLINE = "star-nominations", "申报表及培树工作总结报送截止"  # 10月20日
+    PLAN_DEADLINE = "star-plans", "培树工作实施计划报送"
+    SHARING = "star-sharing", "经验交流"

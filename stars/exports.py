@@ -17,6 +17,7 @@ from qpdo.documents import word
 from qpdo.documents.excel import Column, XlsxExporter
 from qpdo.documents.pdf import render_pdf
 from qpdo.documents.qr import qr_png
+from qpdo.org.dates import cn_month
 
 from .enums import Standard
 from .selectors import is_star, nomination_competition_text, with_competition_texts
@@ -120,7 +121,7 @@ class NominationSummaryExporter(XlsxExporter):
                 n.name,
                 n.get_gender_display(),
                 n.get_political_status_display(),
-                f"{n.birth_month.year}年{n.birth_month.month}月" if n.birth_month else "",
+                cn_month(n.birth_month),
                 n.years_on_post,
                 n.get_source_display(),
                 nomination_competition_text(n),

@@ -11,6 +11,7 @@ from django.urls import reverse
 from campaigns.models import Campaign
 from qpdo.documents.uploads import IMAGE_KINDS, PDF, WORD, FileValidator, upload_path
 from qpdo.org import clock
+from qpdo.org.dates import cn_date
 from qpdo.org.enums import Education, Gender, PoliticalStatus
 from qpdo.org.models import Staff, Unit
 from qpdo.workflow.models import ApprovalSubject
@@ -18,6 +19,7 @@ from qpdo.workflow.models import ApprovalSubject
 from .enums import (
     SCORE_MAX,
     Carrier,
+    KeyDateCode,
     ObjectionResult,
     PlanMethod,
     PostForm,
@@ -195,7 +197,7 @@ class CultivationPlan(ApprovalSubject):
             ("活动载体", "、".join(self.carrier_labels) or "—"),
             ("培树标准", self.standards),
             ("实施安排", self.arrangements or "—"),
-            ("完成时限", f"{self.deadline.year}年{self.deadline.month}月{self.deadline.day}日"),
+            ("完成时限", cn_date(self.deadline)),
         ]
 
 
@@ -339,9 +341,9 @@ class Nomination(ApprovalSubject):
 
     def get_workflow_submit_due(self):
         # Inline import: the selectors import these models (a cycle at import time).
-        from .selectors import NOMINATION_DEADLINE_CODE, key_date
+        from .selectors import key_date
 
-        return key_date(self.campaign, NOMINATION_DEADLINE_CODE)
+        return key_date(self.campaign, KeyDateCode.NOMINATION_DEADLINE)
 
     def get_workflow_title(self) -> str:
         post = f"·{self.post.name}" if self.post_id else ""
@@ -353,6 +355,7 @@ class Nomination(ApprovalSubject):
         return [(label, value) for label, value in nomination_form_rows(self)]
 
     def workflow_check_submittable(self) -> None:
+        # Inline: the services import the models (a cycle at import time).
         from .services import nomination_check_complete
 
         nomination_check_complete(self)

@@ -18,10 +18,12 @@ from django.utils import timezone
 
 from campaigns.enums import Metric
 from campaigns.providers import CalendarEvent, Provider, RecordEntry, RecordPart, SummaryPart
+from qpdo.org.dates import local_date
 from qpdo.workflow.enums import Action, State
 
+from . import services
 from .chains import NOMINATION_CHAIN, PLAN_CHAIN
-from .models import Nomination, Post, PostCategory, StarYear, SummaryReport
+from .models import Nomination, Post, StarYear, SummaryReport
 from .selectors import is_star, nomination_source_text, with_competition_texts
 
 
@@ -85,7 +87,7 @@ def record(campaign, *, staff) -> dict[int, RecordPart]:
             RecordEntry(
                 "申报岗位之星",
                 f"“{post}”岗位之星申报（{nomination_source_text(nomination)}）",
-                timezone.localtime(submitted).date() if submitted else None,
+                local_date(submitted) if submitted else None,
                 nomination.approval.state_label,
             )
         )
@@ -95,7 +97,7 @@ def record(campaign, *, staff) -> dict[int, RecordPart]:
                 RecordEntry(
                     "岗位之星",
                     f"{campaign.year}年度“岗位之星”（{post}）",
-                    timezone.localtime(star_year.announced_at).date(),
+                    local_date(star_year.announced_at),
                     "经办党组研究确定",
                 )
             )
@@ -110,38 +112,12 @@ def calendar(campaign) -> list[CalendarEvent]:
 
     return [
         CalendarEvent(
-            date=timezone.localtime(star_year.announced_at).date(),
+            date=local_date(star_year.announced_at),
             title=f"公布{campaign.year}年度“岗位之星”",
             programme="岗位之星",
             url=f"{reverse('stars:showcase')}?year={campaign.year}",
         )
     ]
-
-
-def copy_posts(source, target) -> str:
-    """Copy the year's posts (附表1), their categories and the number of stars."""
-    quota = StarYear.objects.filter(campaign=source).values_list("quota", flat=True).first()
-    StarYear.objects.get_or_create(campaign=target, defaults={"quota": quota or 4})
-    categories = {}
-    for category in PostCategory.objects.filter(campaign=source).order_by("number"):
-        categories[category.pk], _ = PostCategory.objects.get_or_create(
-            campaign=target, number=category.number, defaults={"name": category.name}
-        )
-    existing = set(Post.objects.filter(campaign=target).values_list("number", flat=True))
-    posts = [
-        Post(
-            campaign=target,
-            category=categories[post.category_id],
-            number=post.number,
-            name=post.name,
-            unit_id=post.unit_id,
-            form=post.form,
-        )
-        for post in Post.objects.filter(campaign=source).order_by("number")
-        if post.number not in existing
-    ]
-    Post.objects.bulk_create(posts)
-    return f"培树岗位 {len(posts)} 个，名额 {quota or 4} 名"
 
 
 def preview_posts(source, year: int) -> list[str]:
@@ -225,5 +201,5 @@ def register() -> None:
 
     providers.register("stars", PROVIDER)
     providers.register_copy_hook(
-        "stars", label="岗位之星", copy=copy_posts, order=40, preview=preview_posts
+        "stars", label="岗位之星", copy=services.posts_copy, order=40, preview=preview_posts
     )

@@ -13,25 +13,22 @@ import json
 from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 
 from campaigns.enums import CompetitionLevel
 from campaigns.models import Campaign, CompetitionEntry, KeyDate
 from campaigns.selectors import campaign_current, ranked, who_starts_year, year_span
 from qpdo.documents.qr import check_verification_code
 from qpdo.org import clock
-from qpdo.org.enums import Role
+from qpdo.org.dates import cn_date, cn_month, local_date
 from qpdo.org.models import Staff, Unit
 from qpdo.org.need_to_know import reads_across_units
 from qpdo.org.scoping import UNIT_WIDE_ROLES, has_role, user_staff, user_unit
 from qpdo.workflow.enums import State
-from qpdo.workflow.models import Approval
-from qpdo.workflow.rules import inbox_q
 from qpdo.workflow.selectors import signed_opinions
 
 from . import rules
 from .chains import NOMINATION_CHAIN
-from .enums import PUBLICITY_WORKING_DAYS, ObjectionResult, Source
+from .enums import PUBLICITY_WORKING_DAYS, KeyDateCode, ObjectionResult, Source
 from .models import (
     CultivationPlan,
     Nomination,
@@ -44,11 +41,6 @@ from .models import (
     StarYear,
     SummaryReport,
 )
-
-NOMINATION_DEADLINE_CODE = "star-nominations"  # 申报表及培树工作总结报送截止 (10月20日)
-PLAN_DEADLINE_CODE = "star-plans"
-SHARING_CODE = "star-sharing"
-
 
 # Years and reference data -------------------------------------------------------------------
 
@@ -251,7 +243,7 @@ def summary_get_for(*, user, pk: int) -> SummaryReport:
 
 def summary_status_for(*, user, campaign: Campaign) -> list[dict]:
     """Return, per responsible unit the user may see, its current summary and whether on time."""
-    due = key_date(campaign, NOMINATION_DEADLINE_CODE)
+    due = key_date(campaign, KeyDateCode.NOMINATION_DEADLINE)
     latest = SummaryReport.objects.filter(campaign=campaign, unit=OuterRef("pk")).order_by(
         "-uploaded_at", "-id"
     )
@@ -266,7 +258,7 @@ def summary_status_for(*, user, campaign: Campaign) -> list[dict]:
     rows = []
     for unit in units:
         report = reports.get(unit.summary_id)
-        uploaded_on = clock_local_date(report.uploaded_at) if report else None
+        uploaded_on = local_date(report.uploaded_at) if report else None
         rows.append(
             {
                 "unit": unit,
@@ -277,12 +269,6 @@ def summary_status_for(*, user, campaign: Campaign) -> list[dict]:
             }
         )
     return rows
-
-
-def clock_local_date(moment: datetime.datetime) -> datetime.date:
-    from django.utils import timezone
-
-    return timezone.localtime(moment).date()
 
 
 # Nominations ---------------------------------------------------------------------------------
@@ -480,18 +466,6 @@ def nomination_source_text(nomination: Nomination) -> str:
     return nomination.get_source_display()
 
 
-def cn_month(value: datetime.date | None) -> str:
-    return f"{value.year}年{value.month}月" if value else ""
-
-
-def cn_date(value) -> str:
-    if not value:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = clock_local_date(value)
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
 def nomination_opinion_cells(nomination: Nomination) -> list[dict]:
     """Return the three opinion cells of 附表2: opinion text, signer and date, or blank."""
     signed = signed_opinions(nomination.approval)
@@ -519,8 +493,8 @@ def nomination_submitted_late(nomination: Nomination) -> bool:
     """Return whether the 申报表 was sent after the year's stored deadline (逾期报送): it is
     accepted, and marked so; the office decides what it means."""
     submitted = nomination.approval.submitted_at
-    due = key_date(nomination.campaign, NOMINATION_DEADLINE_CODE)
-    return bool(submitted and due and timezone.localtime(submitted).date() > due)
+    due = key_date(nomination.campaign, KeyDateCode.NOMINATION_DEADLINE)
+    return bool(submitted and due and local_date(submitted) > due)
 
 
 def nomination_print_content(nomination: Nomination) -> dict:
@@ -668,53 +642,7 @@ def showcase_for(*, user, star_year: StarYear) -> dict:
     return {
         "stars": list(stars_of(star_year.campaign)) if visible else [],
         "is_preview": visible and not star_year.is_announced,
-        "sharing": key_date(star_year.campaign, SHARING_CODE),
-    }
-
-
-# The 工作台 panel --------------------------------------------------------------------------
-
-
-def dashboard_panel_for(*, user) -> dict | None:
-    """Return the 岗位之星 panel of the 工作台 (a fixed number of queries), or None."""
-    roles_here = (Role.SECTION_HEAD, Role.PARTY_BRANCH, Role.PARTY_GROUP, Role.OFFICE_LEADER)
-    if not has_role(user, *roles_here):
-        return None
-    star_year = star_year_for(campaign_current())
-    if star_year is None:
-        return None
-    campaign = star_year.campaign
-    due = deadline_info(key_date(campaign, NOMINATION_DEADLINE_CODE))
-    nominations = nomination_list_for(user=user, campaign=campaign)
-    counts = nominations.aggregate(
-        total=Count("pk", filter=~Q(approval__state=State.WITHDRAWN)),
-        drafts=Count("pk", filter=Q(approval__state__in=[State.DRAFT, State.RETURNED])),
-        in_review=Count("pk", filter=Q(approval__state=State.IN_REVIEW)),
-        approved=Count("pk", filter=Q(approval__state=State.APPROVED)),
-    )
-    waiting = Approval.objects.filter(
-        chain_code__startswith="stars.", state=State.IN_REVIEW
-    ).filter(inbox_q(user))
-    unit = user_unit(user)
-    summary_done = None
-    if unit is not None and has_role(user, Role.SECTION_HEAD, Role.PARTY_BRANCH):
-        summary_done = SummaryReport.objects.filter(campaign=campaign, unit=unit).exists()
-    return {
-        "star_year": star_year,
-        "due": due,
-        "counts": counts,
-        "waiting": waiting.count(),
-        "stars_chosen": Star.objects.filter(campaign=campaign).count()
-        if star_year.is_announced or rules.may_see_selection(user)
-        else None,
-        "summary_done": summary_done,
-        # 公示 before 公布: what the 机关党支部 and the 办党组 follow on their 工作台.
-        "publicity": publicity_for(star_year)
-        if has_role(user, Role.PARTY_BRANCH, Role.PARTY_GROUP)
-        and (star_year.is_publicized or star_year.is_announced)
-        else None,
-        "may_nominate": rules.may_nominate(user),
-        "may_select": rules.may_select(user),
+        "sharing": key_date(star_year.campaign, KeyDateCode.SHARING),
     }
 
 

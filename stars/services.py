@@ -8,7 +8,8 @@ import datetime
 import gc
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
@@ -16,11 +17,13 @@ from campaigns.models import Campaign, CompetitionEntry
 from campaigns.services import check_open
 from qpdo.documents.qr import verification_code
 from qpdo.documents.uploads import atomic_with_files, clean_photo
+from qpdo.errors import Refused
 from qpdo.jobs.models import Job
 from qpdo.jobs.registry import JobOutput, JobRefused
 from qpdo.jobs.services import job_request
 from qpdo.org import clock
 from qpdo.org.audit import audit_record, client_ip
+from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction, Education, Gender, PoliticalStatus, Role
 from qpdo.org.models import Staff
 from qpdo.org.scoping import display_name, user_unit, users_with_role
@@ -52,6 +55,7 @@ from .models import (
     Nomination,
     Objection,
     Post,
+    PostCategory,
     PrintedCopy,
     Score,
     Star,
@@ -113,19 +117,18 @@ def _plan_clean(*, campaign: Campaign, data: dict) -> dict:
         errors["deadline"] = "请填写完成时限。"
     elif not campaign.start <= deadline <= campaign.end:
         errors["deadline"] = (
-            f"完成时限须在实践活动期间（{selectors.cn_date(campaign.start)}至"
-            f"{selectors.cn_date(campaign.end)}）。"
+            f"完成时限须在实践活动期间（{cn_date(campaign.start)}至{cn_date(campaign.end)}）。"
         )
     if errors:
         raise ValidationError(errors)
     return cleaned
 
 
-def plan_create(*, acting_user, post: Post, data: dict) -> CultivationPlan:
+def plan_create(*, acting_user: User, post: Post, data: dict) -> CultivationPlan:
     """Start the post's 培树工作实施计划 as a draft, for the post's responsible unit."""
     check_open(post.campaign)
     if not rules.may_file_plan(acting_user, post):
-        raise PermissionDenied(f"“{post.name}”岗位的培树计划由{post.unit.name}制定。")
+        raise Refused(f"“{post.name}”岗位的培树计划由{post.unit.name}制定。")
     cleaned = _plan_clean(campaign=post.campaign, data=data)
     with transaction.atomic():
         if CultivationPlan.objects.select_for_update().filter(post=post).exists():
@@ -139,12 +142,12 @@ def plan_create(*, acting_user, post: Post, data: dict) -> CultivationPlan:
         return workflow.subject_create(plan, acting_user=acting_user)
 
 
-def plan_update(*, acting_user, plan: CultivationPlan, data: dict) -> CultivationPlan:
+def plan_update(*, acting_user: User, plan: CultivationPlan, data: dict) -> CultivationPlan:
     """Change a draft, returned or withdrawn plan."""
     with transaction.atomic():
         workflow.ensure_editable(plan)
         if not rules.may_edit_plan(acting_user, plan):
-            raise PermissionDenied("只有本科室负责人可以修改该计划。")
+            raise Refused("只有本科室负责人可以修改该计划。")
         cleaned = _plan_clean(campaign=plan.campaign, data=data)
         for field in PLAN_FIELDS:
             setattr(plan, field, cleaned[field])
@@ -154,15 +157,15 @@ def plan_update(*, acting_user, plan: CultivationPlan, data: dict) -> Cultivatio
     return plan
 
 
-def plan_delete(*, acting_user, plan: CultivationPlan) -> None:
+def plan_delete(*, acting_user: User, plan: CultivationPlan) -> None:
     """Delete a plan that was never submitted."""
     with transaction.atomic():
         if not rules.may_delete_plan(acting_user, plan):
-            raise PermissionDenied("只能删除本科室尚未提交过的计划草稿。")
+            raise Refused("只能删除本科室尚未提交过的计划草稿。")
         workflow.subject_delete_draft(plan, acting_user=acting_user)
 
 
-def plan_submit(*, acting_user, plan: CultivationPlan, request=None):
+def plan_submit(*, acting_user: User, plan: CultivationPlan, request=None):
     """Submit the plan (科室提交) to the 机关党支部 for review."""
     return workflow.approval_submit(subject=plan, acting_user=acting_user, request=request)
 
@@ -170,13 +173,13 @@ def plan_submit(*, acting_user, plan: CultivationPlan, request=None):
 # Summaries (培树工作总结) -----------------------------------------------------------------------
 
 
-def summary_upload(*, acting_user, campaign: Campaign, upload, note: str = "", ip=None):
+def summary_upload(*, acting_user: User, campaign: Campaign, upload, note: str = "", ip=None):
     """Store the acting unit's 培树工作总结; the newest upload replaces the previous as current."""
     check_open(campaign)
     unit = user_unit(acting_user)
     responsible = set(selectors.responsible_units(campaign).values_list("pk", flat=True))
     if not rules.may_upload_summary(acting_user, unit, responsible):
-        raise PermissionDenied("只有负责培树岗位的科室（机关党支部）可以报送培树工作总结。")
+        raise Refused("只有负责培树岗位的科室（机关党支部）可以报送培树工作总结。")
     if upload is None:
         raise ValidationError({"file": "请选择总结文件。"})
     SUMMARY_VALIDATOR(upload)
@@ -405,7 +408,7 @@ def _delete_files_after_commit(storage, names: list[str]) -> None:
 def _nomination_write(
     saved,
     *,
-    acting_user,
+    acting_user: User,
     nomination: Nomination | None,
     campaign: Campaign,
     data: dict,
@@ -415,12 +418,12 @@ def _nomination_write(
     unit = nomination.unit if nomination is not None else user_unit(acting_user)
     if nomination is None:
         if not rules.may_nominate(acting_user):
-            raise PermissionDenied("只有各科室（中心）负责人可以填报“岗位之星”申报表。")
+            raise Refused("只有各科室（中心）负责人可以填报“岗位之星”申报表。")
         _refuse_if_announced(campaign)
     else:
         workflow.ensure_editable(nomination)
         if not rules.may_edit_nomination(acting_user, nomination):
-            raise PermissionDenied("只有本科室负责人可以修改该申报表。")
+            raise Refused("只有本科室负责人可以修改该申报表。")
     cleaned = nomination_clean(campaign=campaign, unit=unit, data=data, instance=nomination)
     now = clock.now()
     created = nomination is None
@@ -454,7 +457,12 @@ def _nomination_write(
 
 
 def nomination_create(
-    *, acting_user, campaign: Campaign, data: dict, photo=None, submit_opinion: str | None = None
+    *,
+    acting_user: User,
+    campaign: Campaign,
+    data: dict,
+    photo=None,
+    submit_opinion: str | None = None,
 ) -> Nomination:
     """Save a new 申报表 for the acting section head's own unit (a draft, or submitted with the
     section's opinion when `submit_opinion` is given). Nothing is kept if any step fails."""
@@ -477,7 +485,7 @@ def nomination_create(
 
 def nomination_update(
     *,
-    acting_user,
+    acting_user: User,
     nomination: Nomination,
     data: dict,
     photo=None,
@@ -502,18 +510,18 @@ def nomination_update(
     return nomination
 
 
-def nomination_delete(*, acting_user, nomination: Nomination) -> None:
+def nomination_delete(*, acting_user: User, nomination: Nomination) -> None:
     """Delete a 申报表 that was never submitted (with its photo)."""
     with transaction.atomic():
         if not rules.may_delete_nomination(acting_user, nomination):
-            raise PermissionDenied("只能删除本科室尚未提交过的申报表草稿。")
+            raise Refused("只能删除本科室尚未提交过的申报表草稿。")
         files = [n for n in (nomination.photo.name, nomination.photo_thumb.name) if n]
         storage = nomination.photo.storage
         workflow.subject_delete_draft(nomination, acting_user=acting_user)
         _delete_files_after_commit(storage, files)
 
 
-def nomination_submit(*, acting_user, nomination: Nomination, opinion: str, request=None):
+def nomination_submit(*, acting_user: User, nomination: Nomination, opinion: str, request=None):
     """Submit the 申报表 and sign the 推荐科室意见 in one go (both or neither)."""
     if not (opinion or "").strip():
         raise ValidationError({"opinion": "请填写推荐科室意见。"})
@@ -546,7 +554,7 @@ def _score_value(value, label: str) -> Decimal:
 
 
 def score_save(
-    *, acting_user, nomination: Nomination, political, skill, performance, note: str = ""
+    *, acting_user: User, nomination: Nomination, political, skill, performance, note: str = ""
 ) -> Score:
     """Record or change the acting 办党组 member's scores of a nominee on the three standards."""
     raw = {
@@ -566,7 +574,7 @@ def score_save(
     with transaction.atomic():
         star_year = _star_year_locked(nomination.campaign)
         if not rules.may_select(acting_user):
-            raise PermissionDenied("只有办党组成员可以评分。")
+            raise Refused("只有办党组成员可以评分。")
         if star_year.is_announced:
             raise ValidationError(f"{star_year.year}年度“岗位之星”已公布，评分已结束。")
         nomination.approval.refresh_from_db()
@@ -600,7 +608,7 @@ def score_save(
     return score
 
 
-def star_select(*, acting_user, nomination: Nomination, citation: str = "") -> Star:
+def star_select(*, acting_user: User, nomination: Nomination, citation: str = "") -> Star:
     """Choose a nominee as a star; refuse beyond the year's quota and say why."""
     citation = normalise_text(citation)
     if count_chars(citation) > CITATION_MAX_CHARS:
@@ -608,7 +616,7 @@ def star_select(*, acting_user, nomination: Nomination, citation: str = "") -> S
     with transaction.atomic():
         star_year = _star_year_locked(nomination.campaign)
         if not rules.may_select(acting_user):
-            raise PermissionDenied("只有办党组可以确定“岗位之星”。")
+            raise Refused("只有办党组可以确定“岗位之星”。")
         if star_year.is_announced:
             raise ValidationError(f"{star_year.year}年度“岗位之星”已公布，不能再调整人选。")
         _refuse_if_publicized(star_year)
@@ -649,12 +657,12 @@ def star_select(*, acting_user, nomination: Nomination, citation: str = "") -> S
     return star
 
 
-def star_unselect(*, acting_user, star: Star) -> None:
+def star_unselect(*, acting_user: User, star: Star) -> None:
     """Take a nominee off the list of stars before the announcement."""
     with transaction.atomic():
         star_year = _star_year_locked(star.campaign)
         if not rules.may_select(acting_user):
-            raise PermissionDenied("只有办党组可以调整“岗位之星”人选。")
+            raise Refused("只有办党组可以调整“岗位之星”人选。")
         if star_year.is_announced:
             raise ValidationError(f"{star_year.year}年度“岗位之星”已公布，不能再调整人选。")
         _refuse_if_publicized(star_year)
@@ -667,7 +675,7 @@ def star_unselect(*, acting_user, star: Star) -> None:
         star.delete()
 
 
-def star_citation_set(*, acting_user, star: Star, citation: str) -> Star:
+def star_citation_set(*, acting_user: User, star: Star, citation: str) -> Star:
     """Change a star's 事迹简介 (shown on the 交流展示 page)."""
     citation = normalise_text(citation)
     if count_chars(citation) > CITATION_MAX_CHARS:
@@ -675,7 +683,7 @@ def star_citation_set(*, acting_user, star: Star, citation: str) -> Star:
     with transaction.atomic():
         star_year = _star_year_locked(star.campaign)
         if not rules.may_edit_citation(acting_user):
-            raise PermissionDenied("只有办党组或机关党支部可以修改事迹简介。")
+            raise Refused("只有办党组或机关党支部可以修改事迹简介。")
         star.citation = citation
         star.save(update_fields=["citation"])
         audit_record(
@@ -699,7 +707,7 @@ def _refuse_if_publicized(star_year: StarYear) -> None:
 
 def stars_publicize(
     *,
-    acting_user,
+    acting_user: User,
     star_year: StarYear,
     starts_on: datetime.date | None = None,
     ends_on: datetime.date | None = None,
@@ -708,7 +716,7 @@ def stars_publicize(
     with transaction.atomic():
         locked = _star_year_locked(star_year.campaign)
         if not rules.may_select(acting_user):
-            raise PermissionDenied("只有办党组可以发布“岗位之星”人选公示。")
+            raise Refused("只有办党组可以发布“岗位之星”人选公示。")
         if locked.is_announced:
             raise ValidationError(f"{locked.year}年度“岗位之星”已公布，不再公示。")
         if locked.is_publicized:
@@ -745,13 +753,13 @@ def stars_publicize(
     return locked
 
 
-def stars_publicity_withdraw(*, acting_user, star_year: StarYear, reason: str) -> StarYear:
+def stars_publicity_withdraw(*, acting_user: User, star_year: StarYear, reason: str) -> StarYear:
     """Withdraw a 公示 (to change the chosen stars after an objection); objections stay."""
     reason = normalise_text(reason)
     with transaction.atomic():
         locked = _star_year_locked(star_year.campaign)
         if not rules.may_select(acting_user):
-            raise PermissionDenied("只有办党组可以撤销“岗位之星”人选公示。")
+            raise Refused("只有办党组可以撤销“岗位之星”人选公示。")
         if locked.is_announced or not locked.is_publicized:
             raise ValidationError(f"{locked.year}年度“岗位之星”没有正在进行的公示。")
         if not reason:
@@ -774,7 +782,7 @@ def stars_publicity_withdraw(*, acting_user, star_year: StarYear, reason: str) -
 
 def objection_record(
     *,
-    acting_user,
+    acting_user: User,
     star_year: StarYear,
     nomination: Nomination,
     received_on: datetime.date,
@@ -786,7 +794,7 @@ def objection_record(
     with transaction.atomic():
         locked = _star_year_locked(star_year.campaign)
         if not rules.may_handle_objections(acting_user):
-            raise PermissionDenied("只有机关党支部或办党组可以登记公示异议。")
+            raise Refused("只有机关党支部或办党组可以登记公示异议。")
         if not locked.is_publicized or locked.is_announced:
             raise ValidationError("只有公示期间（公布之前）可以登记公示异议。")
         errors = {}
@@ -826,14 +834,16 @@ def objection_record(
     return objection
 
 
-def objection_handle(*, acting_user, objection: Objection, handling: str, result: str) -> Objection:
+def objection_handle(
+    *, acting_user: User, objection: Objection, handling: str, result: str
+) -> Objection:
     """Conclude an objection: what was checked and done, and the result (once)."""
     handling = normalise_text(handling)
     with transaction.atomic():
         locked = _star_year_locked(objection.star_year.campaign)
         objection = Objection.objects.select_for_update().get(pk=objection.pk)
         if not rules.may_handle_objections(acting_user):
-            raise PermissionDenied("只有机关党支部或办党组可以办理公示异议。")
+            raise Refused("只有机关党支部或办党组可以办理公示异议。")
         if locked.is_announced:
             raise ValidationError(f"{locked.year}年度“岗位之星”已公布，不能再办理异议。")
         if objection.is_handled:
@@ -865,14 +875,14 @@ def objection_handle(*, acting_user, objection: Objection, handling: str, result
     return objection
 
 
-def stars_announce(*, acting_user, star_year: StarYear, text: str = "") -> StarYear:
+def stars_announce(*, acting_user: User, star_year: StarYear, text: str = "") -> StarYear:
     """Announce the year's stars once exactly the quota is chosen; tell the office."""
     from django.urls import reverse
 
     with transaction.atomic():
         locked = _star_year_locked(star_year.campaign)
         if not rules.may_select(acting_user):
-            raise PermissionDenied("只有办党组可以公布“岗位之星”。")
+            raise Refused("只有办党组可以公布“岗位之星”。")
         blockers = selectors.announce_blockers(locked)
         if blockers:
             raise ValidationError(blockers)
@@ -911,7 +921,7 @@ def stars_announce(*, acting_user, star_year: StarYear, text: str = "") -> StarY
 # Printing and verification --------------------------------------------------------------------
 
 
-def nomination_print_forms(*, acting_user, nominations, verify_url) -> list[dict]:
+def nomination_print_forms(*, acting_user: User, nominations, verify_url) -> list[dict]:
     """Record a printed copy of each 申报表 and return what each printed form shows.
 
     `verify_url(code)` returns the portal link printed as a QR code.
@@ -968,7 +978,7 @@ BATCH_CHUNK = 10  # forms per render: one document per chunk keeps fonts shared 
 
 def batch_print_request(
     *,
-    acting_user,
+    acting_user: User,
     campaign: Campaign,
     nominations: list[Nomination],
     label: str,
@@ -1036,7 +1046,7 @@ def batch_print_run(job: Job, progress) -> JobOutput:
     )
 
 
-def export_record(*, acting_user, what: str, request=None) -> None:
+def export_record(*, acting_user: User, what: str, request=None) -> None:
     """Write the audit record of an Excel export."""
     audit_record(
         action=AuditAction.EXPORT,
@@ -1044,3 +1054,36 @@ def export_record(*, acting_user, what: str, request=None) -> None:
         detail=f"导出：{what}",
         ip_address=client_ip(request),
     )
+
+
+# --- copying the programme to another year --------------------------------------------------
+
+
+def posts_copy(source: Campaign, target: Campaign) -> str:
+    """Copy the year's posts (附表1), their categories and the number of stars.
+
+    A step of `campaigns.services.campaign_copy` (the programme's copy hook): it runs in that
+    service's transaction, whose audit record lists what each programme copied.
+    """
+    quota = StarYear.objects.filter(campaign=source).values_list("quota", flat=True).first()
+    StarYear.objects.get_or_create(campaign=target, defaults={"quota": quota or 4})
+    categories = {}
+    for category in PostCategory.objects.filter(campaign=source).order_by("number"):
+        categories[category.pk], _ = PostCategory.objects.get_or_create(
+            campaign=target, number=category.number, defaults={"name": category.name}
+        )
+    existing = set(Post.objects.filter(campaign=target).values_list("number", flat=True))
+    posts = [
+        Post(
+            campaign=target,
+            category=categories[post.category_id],
+            number=post.number,
+            name=post.name,
+            unit_id=post.unit_id,
+            form=post.form,
+        )
+        for post in Post.objects.filter(campaign=source).order_by("number")
+        if post.number not in existing
+    ]
+    Post.objects.bulk_create(posts)
+    return f"培树岗位 {len(posts)} 个，名额 {quota or 4} 名"

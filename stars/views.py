@@ -18,15 +18,16 @@ from qpdo.documents.uploads import file_response
 from qpdo.documents.word import docx_response
 from qpdo.org.audit import client_ip
 from qpdo.org.caching import CachedCountPaginator
+from qpdo.org.need_to_know import reads_office_shared
 from qpdo.org.scoping import user_unit
 from qpdo.workflow import rules as workflow_rules
 from qpdo.workflow import selectors as workflow_selectors
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import State
-from qpdo.workflow.mixins import form_add_errors
+from qpdo.workflow.mixins import SubjectFormMixin, form_add_errors
 
 from . import exports, rules, selectors, services
-from .enums import DEEDS_MAX_CHARS, Standard
+from .enums import DEEDS_MAX_CHARS, KeyDateCode, Standard
 from .forms import (
     AnnounceForm,
     CitationForm,
@@ -112,12 +113,12 @@ class PostListView(YearMixin, TemplateView):
         context.update(
             rows=selectors.post_table_for(user=user, campaign=campaign),
             plan_due=selectors.deadline_info(
-                selectors.key_date(campaign, selectors.PLAN_DEADLINE_CODE)
+                selectors.key_date(campaign, KeyDateCode.PLAN_DEADLINE)
             ),
             nomination_due=selectors.deadline_info(
-                selectors.key_date(campaign, selectors.NOMINATION_DEADLINE_CODE)
+                selectors.key_date(campaign, KeyDateCode.NOMINATION_DEADLINE)
             ),
-            sharing=selectors.key_date(campaign, selectors.SHARING_CODE),
+            sharing=selectors.key_date(campaign, KeyDateCode.SHARING),
             may_nominate=rules.may_nominate(user),
             standards=[(s.label, text) for s, text in _standard_texts()],
         )
@@ -168,27 +169,14 @@ class PlanDetailView(TemplateView):
         return context
 
 
-class PlanFormMixin:
+class PlanFormMixin(SubjectFormMixin):
     form_class = PlanForm
+    submitted_message = "培树工作实施计划已提交，等待机关党支部审核。"
+    submit_refusal_on_form = True
     template_name = "stars/plan/form.html"
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            plan = self.save(data)
-            if "submit" in self.request.POST:
-                services.plan_submit(acting_user=self.request.user, plan=plan, request=self.request)
-        except ValidationError as error:
-            form_add_errors(form, error)
-            return self.form_invalid(form)
-        except workflow.TransitionRefused as refused:
-            form.add_error(None, refused.message)
-            return self.form_invalid(form)
-        if "submit" in self.request.POST:
-            messages.success(self.request, "培树工作实施计划已提交，等待机关党支部审核。")
-        else:
-            messages.success(self.request, "草稿已保存，可稍后继续填写并提交。")
-        return redirect(plan.get_absolute_url())
+    def submit(self, plan) -> None:
+        services.plan_submit(acting_user=self.request.user, plan=plan, request=self.request)
 
 
 class PlanCreateView(PlanFormMixin, FormView):
@@ -287,7 +275,7 @@ class SummaryListView(YearMixin, ListView):
         context.update(
             status_rows=selectors.summary_status_for(user=user, campaign=campaign),
             due=selectors.deadline_info(
-                selectors.key_date(campaign, selectors.NOMINATION_DEADLINE_CODE)
+                selectors.key_date(campaign, KeyDateCode.NOMINATION_DEADLINE)
             ),
             may_upload=may_upload,
             upload_form=kwargs.get("upload_form") or (SummaryUploadForm() if may_upload else None),
@@ -373,7 +361,7 @@ class NominationListView(YearMixin, ListView):
             object_list=selectors.with_competition_texts(context["object_list"]),
             may_nominate=rules.may_nominate(self.request.user),
             due=selectors.deadline_info(
-                selectors.key_date(campaign, selectors.NOMINATION_DEADLINE_CODE)
+                selectors.key_date(campaign, KeyDateCode.NOMINATION_DEADLINE)
             ),
             states=State.choices,
             state=state if state in State.values else "",
@@ -397,7 +385,7 @@ class NominationDetailView(TemplateView):
         context.update(
             nomination=nomination,
             approval=approval,
-            due_date=selectors.key_date(nomination.campaign, selectors.NOMINATION_DEADLINE_CODE),
+            due_date=selectors.key_date(nomination.campaign, KeyDateCode.NOMINATION_DEADLINE),
             fields=dict(selectors.nomination_form_rows(nomination)),
             opinions=selectors.nomination_opinion_cells(nomination),
             history=workflow_selectors.history(approval),
@@ -480,7 +468,7 @@ class NominationFormMixin:
                 for p in selectors.posts_of(campaign)
             },
             due=selectors.deadline_info(
-                selectors.key_date(campaign, selectors.NOMINATION_DEADLINE_CODE)
+                selectors.key_date(campaign, KeyDateCode.NOMINATION_DEADLINE)
             ),
             deeds_max=DEEDS_MAX_CHARS,
         )
@@ -609,6 +597,8 @@ class NominationPhotoView(View):
             .filter(nomination_id=pk, campaign__star_year__announced_at__isnull=False)
             .first()
         )
+        if star is not None and not reads_office_shared(request.user, "stars.Star"):
+            star = None  # announced to the office's own staff, not to the 街镇 (need_to_know)
         nomination = (
             star.nomination if star else selectors.nomination_get_for(user=request.user, pk=pk)
         )

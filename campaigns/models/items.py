@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from qpdo.documents.uploads import upload_path
 from qpdo.org import clock
+from qpdo.org.dates import cn_date
 from qpdo.org.models import Staff, Unit
 from qpdo.workflow.models import ApprovalSubject
 
@@ -194,7 +195,7 @@ class ProgressReport(ApprovalSubject):
             ("重点任务", item.key_task.title),
             ("责任单位", item.unit.name),
             ("责任人", item.owner.name),
-            ("完成时限", f"{item.deadline.year}年{item.deadline.month}月{item.deadline.day}日"),
+            ("完成时限", cn_date(item.deadline)),
             ("报告类别", self.kind_label),
             ("完成进度", f"{self.percent}%"),
         ]
@@ -206,9 +207,10 @@ class ProgressReport(ApprovalSubject):
         return rows
 
     def workflow_check_submittable(self) -> None:
-        from ..services import report_check_submittable
+        # Inline: the services import the models (a cycle at import time).
+        from ..services import report_check_complete
 
-        report_check_submittable(self)
+        report_check_complete(self)
 
 
 class Evidence(models.Model):

@@ -7,8 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
+from qpdo.org.dates import cn_datetime
 from qpdo.org.models import Unit
 from qpdo.workflow.models import ApprovalSubject
 
@@ -74,14 +74,14 @@ class MonthlyRanking(ApprovalSubject):
             ("月份", f"{self.campaign.year}年{self.month}月"),
             ("排名", "\n".join(lines) or "（尚未汇总）"),
             ("计分规则", self.rule_text),
-            ("汇总时间", f"{timezone.localtime(self.compiled_at):%Y年%m月%d日 %H:%M}"),
+            ("汇总时间", cn_datetime(self.compiled_at)),
         ]
 
     def workflow_check_submittable(self) -> None:
-        from django.core.exceptions import ValidationError
+        # Inline: the services import the models (a cycle at import time).
+        from ..services import ranking_check_complete
 
-        if not self.rows.exists():
-            raise ValidationError("尚未汇总本月排名。")
+        ranking_check_complete(self)
 
 
 class RankingRow(models.Model):

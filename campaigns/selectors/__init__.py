@@ -10,6 +10,8 @@ One module per family, all re-exported here: `campaign` (the working year, dates
 
 from __future__ import annotations
 
+from qpdo.org.dates import local_date
+
 from .activities import (
     competition_get,
     competition_list,
@@ -39,10 +41,8 @@ from .campaign import (
     campaign_list,
     campaign_previous,
     campaign_years,
-    cn_day,
     day_start,
     key_dates_upcoming,
-    local_date,
     month_bounds,
     who_starts_year,
     working_year,
@@ -114,7 +114,6 @@ __all__ = [
     "campaign_previous",
     "campaign_staff",
     "campaign_years",
-    "cn_day",
     "competition_get",
     "competition_list",
     "competition_results_of",

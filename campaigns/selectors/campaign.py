@@ -104,15 +104,6 @@ def campaign_list() -> QuerySet[Campaign]:
     return Campaign.objects.order_by("-year")
 
 
-def cn_day(day: datetime.date) -> str:
-    """Return a date as documents print it: 2024年9月6日."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def local_date(moment: datetime.datetime | None) -> datetime.date | None:
-    return timezone.localtime(moment).date() if moment else None
-
-
 def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
     last = pycalendar.monthrange(year, month)[1]
     return datetime.date(year, month, 1), datetime.date(year, month, last)

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from qpdo.org import clock
+from qpdo.org.dates import local_date
 from qpdo.org.models import Staff, Unit
 from qpdo.org.scoping import units_user_may_see, user_staff, user_unit
 from qpdo.org.selectors import campaign_units
@@ -26,7 +27,6 @@ from qpdo.workflow.enums import FINAL_STATES, State
 from .. import rules
 from ..enums import DUE_SOON_DAYS, STATUS_FLAGS, ItemKind, ItemStatus
 from ..models import Campaign, Evidence, Milestone, ProgressReport, Recheck, WorkItem
-from .campaign import local_date
 
 # --- work items ----------------------------------------------------------------------------
 

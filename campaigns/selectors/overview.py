@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from qpdo.org.dates import local_date
 from qpdo.org.scoping import user_staff, user_unit
 from qpdo.org.selectors import campaign_units
 from qpdo.workflow.enums import State
@@ -28,7 +29,6 @@ from ..models import (
     Team,
     WorkItem,
 )
-from .campaign import local_date
 from .items import decorate, status_of, with_progress
 from .ranking import latest_published_ranking, months_to_compile
 

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.db.models import Count
 
+from qpdo.org.dates import local_date
 from qpdo.org.selectors import campaign_units
 from qpdo.workflow.enums import Action, State
 from qpdo.workflow.models import Opinion
@@ -16,7 +17,7 @@ from ..chains import PROGRESS_CHAIN
 from ..enums import Metric
 from ..models import Campaign, MonthlyRanking, RankingRow, WorkItem
 from ..ranking import Line, rank_lines
-from .campaign import day_start, local_date, month_bounds
+from .campaign import day_start, month_bounds
 from .items import with_progress
 
 # --- the monthly ranking ---------------------------------------------------------------------

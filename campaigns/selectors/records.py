@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from qpdo.org import clock
+from qpdo.org.dates import cn_date
 from qpdo.org.models import Staff
 from qpdo.org.scoping import user_staff, user_unit
 
@@ -26,7 +27,6 @@ from ..models import (
     WorkItem,
 )
 from .activities import competition_results_of
-from .campaign import cn_day
 from .items import campaign_staff, decorate, with_progress
 
 # --- personal yearly record (个人实践档案) -------------------------------------------------------
@@ -125,7 +125,7 @@ def own_record_parts(campaign: Campaign, *, staff) -> dict[int, providers.Record
             part.counts["items_on_time"] = part.counts.get("items_on_time", 0) + 1
         if item.status in (ItemStatus.OVERDUE, ItemStatus.DONE_LATE):
             part.counts["items_late"] = part.counts.get("items_late", 0) + 1
-        when = f"（{cn_day(item.done_on)}）" if item.done_on else ""
+        when = f"（{cn_date(item.done_on)}）" if item.done_on else ""
         part.entries.append(
             RecordEntry(
                 "负责事项",
@@ -197,7 +197,7 @@ def own_record_parts(campaign: Campaign, *, staff) -> dict[int, providers.Record
                 "交流锻炼",
                 f"赴{rotation.destination}（{rotation.post}）",
                 rotation.starts_on,
-                f"{cn_day(rotation.starts_on)}至{cn_day(rotation.ends_on)}",
+                f"{cn_date(rotation.starts_on)}至{cn_date(rotation.ends_on)}",
             )
         )
 

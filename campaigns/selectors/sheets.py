@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from qpdo.org import clock
+from qpdo.org.dates import cn_date, local_date
 from qpdo.org.models import Unit
-from qpdo.org.templatetags.qpdo import cn_date
 from qpdo.workflow.enums import Action
 from qpdo.workflow.models import Opinion
 
 from ..enums import ItemKind, ItemStatus
 from ..models import Campaign, Milestone, ProgressReport, Recheck, WorkItem
-from .campaign import local_date
 from .items import item_list_for, item_units_for, status_label, status_of
 
 SHEET_TITLES = {ItemKind.TASK: "工作清单", ItemKind.RECTIFICATION: "整改清单"}

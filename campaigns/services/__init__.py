@@ -2,7 +2,7 @@
 
 Every write runs in one transaction and checks its rules before anything is stored, raising a
 ValidationError (by field where a form has the field) with a Chinese message, or a
-PermissionError when the user may not act. Uploaded files are checked by content first and
+Refused (qpdo.errors) when the user may not act. Uploaded files are checked by content first and
 deleted again when the write does not commit (`atomic_with_files`).
 
 One module per family, all re-exported here: `campaign` (copy, close), `items` (work items,
@@ -43,7 +43,7 @@ from .items import (
     item_update,
     recheck_record,
     reminders_send,
-    report_check_submittable,
+    report_check_complete,
     report_save,
     report_submit,
     validate_item,
@@ -53,6 +53,7 @@ from .quarter_stars import (
     quarter_star_update,
 )
 from .ranking import (
+    ranking_check_complete,
     ranking_compile,
     ranking_submit,
 )
@@ -82,11 +83,12 @@ __all__ = [
     "pair_save",
     "quarter_star_recommend",
     "quarter_star_update",
+    "ranking_check_complete",
     "ranking_compile",
     "ranking_submit",
     "recheck_record",
     "reminders_send",
-    "report_check_submittable",
+    "report_check_complete",
     "report_save",
     "report_submit",
     "rotation_save",

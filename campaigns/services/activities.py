@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
 from qpdo.documents.uploads import atomic_with_files, clean_image, extension_of
+from qpdo.errors import Refused
 from qpdo.org import clock
+from qpdo.org.dates import cn_date
 from qpdo.org.enums import CAMPAIGN_UNIT_KINDS
 from qpdo.org.models import Staff, Unit
 from qpdo.org.scoping import display_name
@@ -30,7 +33,7 @@ from ..models import (
     TeamMember,
     TeamOutput,
 )
-from .common import IMAGE_EXTENSIONS, _active_office_staff, _audit, _d, _refuse, check_open
+from .common import IMAGE_EXTENSIONS, _active_office_staff, _audit, _refuse, check_open
 
 # --- teams -------------------------------------------------------------------------------------
 
@@ -40,19 +43,18 @@ TEAM_FIELDS = ("key_task", "kind", "name", "topic", "goals", "leader", "formed_o
 @transaction.atomic
 def team_save(
     *,
-    acting_user,
+    acting_user: User,
     campaign: Campaign,
     data: dict,
     members: Sequence[tuple[Staff, str]] = (),
     team: Team | None = None,
-    request=None,
 ) -> Team:
     """Form (or change) a team with its leader and members across units."""
     check_open(campaign)
     if team is None and not rules.may_create_team(acting_user, campaign):
-        raise PermissionError("只有办领导、牵头科室和各科室负责人可以组建团队。")
+        raise Refused("只有办领导、牵头科室和各科室负责人可以组建团队。")
     if team is not None and not rules.may_edit_team(acting_user, team):
-        raise PermissionError("只有团队负责人、牵头单位负责人或活动组织者可以修改团队。")
+        raise Refused("只有团队负责人、牵头单位负责人或活动组织者可以修改团队。")
     errors: dict[str, str] = {}
     leader = data.get("leader")
     problem = _active_office_staff(leader, "团队负责人")
@@ -114,16 +116,15 @@ def team_save(
         team,
         f"{team.get_kind_display()}“{team.name}”：负责人{leader.name}，成员 {len(seen)} 人，"
         f"涉及 {len(units)} 个单位",
-        request,
     )
     return team
 
 
-def team_output_add(*, acting_user, team: Team, data: dict, upload=None, request=None):
+def team_output_add(*, acting_user: User, team: Team, data: dict, upload=None):
     """Record what a team produced, with an optional file."""
     check_open(team.campaign)
     if not rules.may_edit_team(acting_user, team):
-        raise PermissionError("只有团队负责人、牵头单位负责人或活动组织者可以登记成果。")
+        raise Refused("只有团队负责人、牵头单位负责人或活动组织者可以登记成果。")
     errors: dict[str, str] = {}
     achieved_on = data.get("achieved_on")
     if not (data.get("title") or "").strip():
@@ -133,7 +134,7 @@ def team_output_add(*, acting_user, team: Team, data: dict, upload=None, request
     elif achieved_on > clock.today():
         errors["achieved_on"] = "形成日期不能晚于今天。"
     elif achieved_on < team.formed_on:
-        errors["achieved_on"] = f"形成日期不能早于团队组建日期（{_d(team.formed_on)}）。"
+        errors["achieved_on"] = f"形成日期不能早于团队组建日期（{cn_date(team.formed_on)}）。"
     if upload is not None:
         try:
             EVIDENCE_VALIDATOR(upload)
@@ -157,7 +158,7 @@ def team_output_add(*, acting_user, team: Team, data: dict, upload=None, request
             saved.save(output.file, content.name, content)
             output.original_name = upload.name[:200]
         output.save()
-        _audit(acting_user, team, f"团队“{team.name}”登记成果《{output.title}》", request)
+        _audit(acting_user, team, f"团队“{team.name}”登记成果《{output.title}》")
     return output
 
 
@@ -175,7 +176,11 @@ def _check_period(errors, starts_on, ends_on, *, start_field="starts_on", end_fi
 
 @transaction.atomic
 def pair_save(
-    *, acting_user, campaign: Campaign, data: dict, pair: MentorPair | None = None, request=None
+    *,
+    acting_user: User,
+    campaign: Campaign,
+    data: dict,
+    pair: MentorPair | None = None,
 ) -> MentorPair:
     """Set up (or change) a 岗位带教 pair: a mentor, a mentee, goals and a period."""
     check_open(campaign)
@@ -191,9 +196,9 @@ def pair_save(
         if pair is None and not (
             rules.may_manage(acting_user, campaign) or rules.heads_unit(acting_user, mentee.unit_id)
         ):
-            raise PermissionError("只有被带教人所在科室负责人或活动组织者可以建立带教关系。")
+            raise Refused("只有被带教人所在科室负责人或活动组织者可以建立带教关系。")
         if pair is not None and not rules.may_edit_pair(acting_user, pair):
-            raise PermissionError("只有被带教人所在科室负责人或活动组织者可以修改带教关系。")
+            raise Refused("只有被带教人所在科室负责人或活动组织者可以修改带教关系。")
         if (
             MentorPair.objects.filter(campaign=campaign, mentor=mentor, mentee=mentee)
             .exclude(pk=getattr(pair, "pk", None))
@@ -210,16 +215,16 @@ def pair_save(
     pair.goals = data["goals"].strip()
     pair.starts_on, pair.ends_on = data["starts_on"], data["ends_on"]
     pair.save()
-    _audit(acting_user, pair, f"岗位带教：{pair}", request)
+    _audit(acting_user, pair, f"岗位带教：{pair}")
     return pair
 
 
 @transaction.atomic
-def check_in_add(*, acting_user, pair: MentorPair, data: dict, request=None) -> MentorCheckIn:
+def check_in_add(*, acting_user: User, pair: MentorPair, data: dict) -> MentorCheckIn:
     """Record one meeting of a pair (date within the period, not in the future)."""
     check_open(pair.campaign)
     if not rules.may_check_in(acting_user, pair):
-        raise PermissionError("只有带教双方或其科室负责人可以记录带教情况。")
+        raise Refused("只有带教双方或其科室负责人可以记录带教情况。")
     errors: dict[str, str] = {}
     held_on = data.get("held_on")
     if held_on is None:
@@ -228,7 +233,7 @@ def check_in_add(*, acting_user, pair: MentorPair, data: dict, request=None) -> 
         errors["held_on"] = "日期不能晚于今天。"
     elif not pair.starts_on <= held_on <= pair.ends_on:
         errors["held_on"] = (
-            f"带教记录的日期须在带教期内（{_d(pair.starts_on)}至{_d(pair.ends_on)}）。"
+            f"带教记录的日期须在带教期内（{cn_date(pair.starts_on)}至{cn_date(pair.ends_on)}）。"
         )
     if not (data.get("content") or "").strip():
         errors["content"] = "请填写带教内容。"
@@ -242,7 +247,7 @@ def check_in_add(*, acting_user, pair: MentorPair, data: dict, request=None) -> 
         recorded_by_name=display_name(acting_user),
         recorded_at=clock.now(),
     )
-    _audit(acting_user, pair, f"带教记录 {held_on:%Y-%m-%d}：{pair}", request)
+    _audit(acting_user, pair, f"带教记录 {held_on:%Y-%m-%d}：{pair}")
     return check_in
 
 
@@ -260,7 +265,11 @@ ROTATION_FIELDS = (
 
 @transaction.atomic
 def rotation_save(
-    *, acting_user, campaign: Campaign, data: dict, rotation: Rotation | None = None, request=None
+    *,
+    acting_user: User,
+    campaign: Campaign,
+    data: dict,
+    rotation: Rotation | None = None,
 ) -> Rotation:
     """Record a 交流锻炼: who goes where (another section, or outside), for what, how long."""
     check_open(campaign)
@@ -291,7 +300,7 @@ def rotation_save(
             or rules.heads_unit(acting_user, from_unit.pk)
         )
         if not allowed:
-            raise PermissionError("只有本人所在科室负责人或活动组织者可以登记交流锻炼。")
+            raise Refused("只有本人所在科室负责人或活动组织者可以登记交流锻炼。")
     _refuse(errors)
     if rotation is None:
         rotation = Rotation(
@@ -303,7 +312,7 @@ def rotation_save(
     rotation.to_name = to_name
     rotation.summary = rotation.summary or ""
     rotation.save()
-    _audit(acting_user, rotation, f"交流锻炼：{rotation}", request)
+    _audit(acting_user, rotation, f"交流锻炼：{rotation}")
     return rotation
 
 
@@ -324,15 +333,14 @@ COMPETITION_FIELDS = (
 @transaction.atomic
 def competition_save(
     *,
-    acting_user,
+    acting_user: User,
     campaign: Campaign,
     data: dict,
     competition: Competition | None = None,
-    request=None,
 ) -> Competition:
     check_open(campaign)
     if not rules.may_run_competitions(acting_user, campaign):
-        raise PermissionError("只有办领导或牵头科室可以登记比武。")
+        raise Refused("只有办领导或牵头科室可以登记比武。")
     errors: dict[str, str] = {}
     held_on = data.get("held_on")
     if held_on is None:
@@ -362,18 +370,18 @@ def competition_save(
     competition.place = competition.place or ""
     competition.note = competition.note or ""
     competition.save()
-    _audit(acting_user, competition, f"比武“{competition.title}”（{_d(held_on)}）", request)
+    _audit(acting_user, competition, f"比武“{competition.title}”（{cn_date(held_on)}）")
     return competition
 
 
 @transaction.atomic
 def competition_results_save(
-    *, acting_user, competition: Competition, rows: Sequence[dict], request=None
+    *, acting_user: User, competition: Competition, rows: Sequence[dict]
 ) -> list[CompetitionEntry]:
     """Replace the participants and their scores; the ranking follows from the scores."""
     check_open(competition.campaign)
     if not rules.may_run_competitions(acting_user, competition.campaign):
-        raise PermissionError("只有办领导或牵头科室可以登记比武成绩。")
+        raise Refused("只有办领导或牵头科室可以登记比武成绩。")
     errors: list[str] = []
     seen = set()
     today = clock.today()
@@ -389,7 +397,8 @@ def competition_results_save(
         if score is not None:
             if competition.held_on > today:
                 errors.append(
-                    f"第 {number} 行：比武尚未举行（{_d(competition.held_on)}），不能登记成绩。"
+                    f"第 {number} 行：比武尚未举行（{cn_date(competition.held_on)}），"
+                    "不能登记成绩。"
                 )
             elif score < 0 or score > competition.max_score:
                 errors.append(
@@ -413,7 +422,6 @@ def competition_results_save(
         acting_user,
         competition,
         f"登记比武“{competition.title}”成绩：{len(entries)} 名参赛人员",
-        request,
     )
     return entries
 
@@ -423,13 +431,12 @@ def competition_results_save(
 
 def discussion_save(
     *,
-    acting_user,
+    acting_user: User,
     campaign: Campaign,
     data: dict,
     participants: Sequence[Staff],
     upload=None,
     discussion: Discussion | None = None,
-    request=None,
 ) -> Discussion:
     """Record a section's 四个够不够 discussion: date, participants, minutes, problems found."""
     check_open(campaign)
@@ -437,7 +444,7 @@ def discussion_save(
     if unit is None or unit.kind not in CAMPAIGN_UNIT_KINDS:
         raise ValidationError({"unit": "请选择科室。"})
     if not rules.may_record_discussion(acting_user, campaign, unit):
-        raise PermissionError("只有本科室负责人或活动组织者可以记录大讨论。")
+        raise Refused("只有本科室负责人或活动组织者可以记录大讨论。")
     errors: dict[str, str] = {}
     held_on, host = data.get("held_on"), data.get("host")
     if held_on is None:
@@ -492,7 +499,6 @@ def discussion_save(
         _audit(
             acting_user,
             discussion,
-            f"{unit.name}“四个够不够”大讨论（{_d(held_on)}，{len(people)} 人参加）",
-            request,
+            f"{unit.name}“四个够不够”大讨论（{cn_date(held_on)}，{len(people)} 人参加）",
         )
     return discussion

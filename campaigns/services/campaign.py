@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from qpdo.errors import Refused
 from qpdo.org import clock
 
 from .. import providers, rules
@@ -25,7 +27,7 @@ def _shifted(day: datetime.date, years: int) -> datetime.date:
 
 def campaign_copy(
     *,
-    acting_user,
+    acting_user: User,
     source: Campaign,
     year: int,
     doc_number: str,
@@ -33,7 +35,6 @@ def campaign_copy(
     start: datetime.date | None = None,
     end: datetime.date | None = None,
     key_dates: dict[str, datetime.date] | None = None,
-    request=None,
 ) -> tuple[Campaign, list[str]]:
     """Copy a campaign's structure to another year: key tasks, key dates shifted by the years
     between, and each programme's structure through its copy hook (slots, posts …). Work
@@ -45,7 +46,7 @@ def campaign_copy(
     and the log lines.
     """
     if not rules.may_copy_campaign(acting_user, source):
-        raise PermissionError("只有办领导或牵头科室可以复制实践活动。")
+        raise Refused("只有办领导或牵头科室可以复制实践活动。")
     errors: dict[str, str] = {}
     if not year or year < 2000 or year > 2100:
         errors["year"] = "请填写正确的年度。"
@@ -110,7 +111,6 @@ def campaign_copy(
                 acting_user,
                 target,
                 f"由{source.year}年实践活动复制：" + "；".join(log),
-                request,
             )
     except IntegrityError as error:
         raise ValidationError({"year": f"{year}年已有实践活动，不能重复建立。"}) from error
@@ -139,10 +139,10 @@ def campaign_preview(*, source: Campaign, year: int) -> dict:
     }
 
 
-def campaign_close(*, acting_user, campaign: Campaign, request=None) -> Campaign:
+def campaign_close(*, acting_user: User, campaign: Campaign) -> Campaign:
     """Close a finished year: from now on its pages are read-only."""
     if not rules.may_close_campaign(acting_user, campaign):
-        raise PermissionError("只有办领导或牵头科室可以结束年度工作。")
+        raise Refused("只有办领导或牵头科室可以结束年度工作。")
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if locked.is_closed:
@@ -150,5 +150,5 @@ def campaign_close(*, acting_user, campaign: Campaign, request=None) -> Campaign
         locked.closed_at = clock.now()
         locked.closed_by = acting_user
         locked.save(update_fields=["closed_at", "closed_by"])
-        _audit(acting_user, locked, f"结束{locked.year}年度实践活动（此后只读）", request)
+        _audit(acting_user, locked, f"结束{locked.year}年度实践活动（此后只读）")
     return locked

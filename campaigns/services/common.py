@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime
-
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
-from qpdo.org.audit import audit_record, client_ip
+from qpdo.org.audit import audit_record
 from qpdo.org.enums import OUTREACH_UNIT_KINDS, AuditAction
 from qpdo.org.models import Staff
 
@@ -15,17 +14,13 @@ from ..models import Campaign
 IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "heic", "heif"}
 
 
-def _d(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _audit(acting_user, target, detail: str, request=None) -> None:
+def _audit(acting_user: User, target, detail: str) -> None:
+    # The client's address comes from the request being served (qpdo.org.audit).
     audit_record(
         action=AuditAction.CHANGE,
         actor=acting_user,
         target=target,
         detail=detail,
-        ip_address=client_ip(request),
     )
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
 from qpdo.documents.uploads import atomic_with_files, clean_image, extension_of, file_size
+from qpdo.errors import Refused
 from qpdo.org import clock
+from qpdo.org.dates import cn_date
 from qpdo.org.enums import CAMPAIGN_UNIT_KINDS, Role
 from qpdo.org.scoping import display_name, users_with_role
 from qpdo.workflow import services as workflow
@@ -28,7 +31,7 @@ from ..models import (
     Recheck,
     WorkItem,
 )
-from .common import IMAGE_EXTENSIONS, _audit, _d, _refuse, check_open
+from .common import IMAGE_EXTENSIONS, _audit, _refuse, check_open
 
 # --- work items ----------------------------------------------------------------------------
 
@@ -70,9 +73,9 @@ def validate_item(
         add("deadline", "请填写完成时限。")
     else:
         if deadline < campaign.start:
-            add("deadline", f"完成时限不能早于活动开始日期（{_d(campaign.start)}）。")
+            add("deadline", f"完成时限不能早于活动开始日期（{cn_date(campaign.start)}）。")
         if kind == ItemKind.TASK and deadline > campaign.end:
-            add("deadline", f"工作事项的完成时限须在活动结束（{_d(campaign.end)}）以前。")
+            add("deadline", f"工作事项的完成时限须在活动结束（{cn_date(campaign.end)}）以前。")
     mode = data.get("rectify_mode") or ""
     if kind == ItemKind.RECTIFICATION:
         if not (data.get("problem") or "").strip():
@@ -118,11 +121,11 @@ def validate_item(
         if deadline is not None and due_on > deadline:
             add(
                 "milestones",
-                f"{label}的日期（{_d(due_on)}）晚于事项完成时限（{_d(deadline)}），"
+                f"{label}的日期（{cn_date(due_on)}）晚于事项完成时限（{cn_date(deadline)}），"
                 "节点须在完成时限以前。",
             )
         if due_on < campaign.start:
-            add("milestones", f"{label}的日期不能早于活动开始日期（{_d(campaign.start)}）。")
+            add("milestones", f"{label}的日期不能早于活动开始日期（{cn_date(campaign.start)}）。")
     if errors:
         raise ValidationError(errors)
 
@@ -174,7 +177,11 @@ def _save_milestones(item: WorkItem, milestones: Sequence[dict]) -> None:
 
 @transaction.atomic
 def item_create(
-    *, acting_user, campaign: Campaign, data: dict, milestones: Sequence[dict] = (), request=None
+    *,
+    acting_user: User,
+    campaign: Campaign,
+    data: dict,
+    milestones: Sequence[dict] = (),
 ) -> WorkItem:
     """List a work item (or a problem to rectify) with its milestones."""
     check_open(campaign)
@@ -182,9 +189,9 @@ def item_create(
     if data["unit"] is not None and not rules.may_edit_items_of(
         acting_user, campaign, data["unit"]
     ):
-        raise PermissionError("只能为本科室建立清单事项。")
+        raise Refused("只能为本科室建立清单事项。")
     if not rules.may_create_items(acting_user, campaign):
-        raise PermissionError("只有办领导、牵头科室和各科室负责人可以建立清单事项。")
+        raise Refused("只有办领导、牵头科室和各科室负责人可以建立清单事项。")
     validate_item(campaign=campaign, data=data, milestones=milestones)
     now = clock.now()
     item = WorkItem.objects.create(
@@ -200,7 +207,6 @@ def item_create(
         acting_user,
         item,
         f"建立{item.get_kind_display()}“{item}”，责任单位{item.unit.name}",
-        request,
     )
     return item
 
@@ -213,18 +219,18 @@ def item_is_done(item: WorkItem) -> bool:
 
 @transaction.atomic
 def item_update(
-    *, acting_user, item: WorkItem, data: dict, milestones: Sequence[dict] = (), request=None
+    *, acting_user: User, item: WorkItem, data: dict, milestones: Sequence[dict] = ()
 ) -> WorkItem:
     """Change an item and its milestones; a verified (done) item is kept as it is."""
     check_open(item.campaign)
     data = _clean_item_data(data)
     campaign = item.campaign
     if not rules.may_edit_items_of(acting_user, campaign, item.unit_id):
-        raise PermissionError("只能修改本科室的清单事项。")
+        raise Refused("只能修改本科室的清单事项。")
     if data["unit"] is not None and not rules.may_edit_items_of(
         acting_user, campaign, data["unit"]
     ):
-        raise PermissionError("只能把事项交给本科室。")
+        raise Refused("只能把事项交给本科室。")
     locked = WorkItem.objects.select_for_update().get(pk=item.pk)
     if item_is_done(locked):
         raise ValidationError(f"该事项已{locked.done_label}（经组织单位核验），不能再修改。")
@@ -245,7 +251,6 @@ def item_update(
         acting_user,
         locked,
         f"修改清单事项“{locked}”：{'、'.join(str(labels[k]) for k in changed) or '时间节点'}",
-        request,
     )
     return locked
 
@@ -284,7 +289,7 @@ def _check_report_rules(item: WorkItem, data: dict, report: ProgressReport | Non
     _refuse(errors)
 
 
-def _store_evidence(saved, report: ProgressReport, uploads, acting_user) -> int:
+def _store_evidence(saved, report: ProgressReport, uploads, acting_user: User) -> int:
     count = 0
     for upload in uploads:
         EVIDENCE_VALIDATOR(upload)
@@ -305,13 +310,12 @@ def _store_evidence(saved, report: ProgressReport, uploads, acting_user) -> int:
 
 def report_save(
     *,
-    acting_user,
+    acting_user: User,
     item: WorkItem,
     data: dict,
     files: Sequence = (),
     remove: Sequence[int] = (),
     report: ProgressReport | None = None,
-    request=None,
 ) -> ProgressReport:
     """Write a draft progress report (new, or one still editable) and its evidence files.
 
@@ -320,7 +324,7 @@ def report_save(
     """
     check_open(item.campaign)
     if not rules.may_write_report(acting_user, item):
-        raise PermissionError("只有责任单位的科室负责人或责任人可以填写进展报告。")
+        raise Refused("只有责任单位的科室负责人或责任人可以填写进展报告。")
     data = {key: data.get(key) for key in REPORT_FIELDS}
     data["is_final"] = bool(data["is_final"])
     if data["is_final"]:
@@ -381,12 +385,11 @@ def report_save(
             report,
             f"{locked.code} 填写{report.kind_label}"
             f"（进度 {report.percent}%，新增工作痕迹 {added} 个）",
-            request,
         )
     return report
 
 
-def report_check_submittable(report: ProgressReport) -> None:
+def report_check_complete(report: ProgressReport) -> None:
     """Raise a ValidationError when the report cannot go to verification yet (engine hook)."""
     item = report.item
     if item_is_done(item):
@@ -407,16 +410,16 @@ def report_check_submittable(report: ProgressReport) -> None:
         raise ValidationError("所报节点已经核验达到，请选择其他节点。")
 
 
-def report_submit(*, acting_user, report: ProgressReport, request=None):
+def report_submit(*, acting_user: User, report: ProgressReport):
     """Submit the report (责任单位报告): it goes to the organiser for verification."""
-    return workflow.approval_submit(subject=report, acting_user=acting_user, request=request)
+    return workflow.approval_submit(subject=report, acting_user=acting_user)
 
 
 # --- 回头看 ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def recheck_record(*, acting_user, item: WorkItem, data: dict, request=None) -> Recheck:
+def recheck_record(*, acting_user: User, item: WorkItem, data: dict) -> Recheck:
     """Record the 回头看 of a closed rectification item.
 
     When the problem has come back, a new rectification item is listed for the same unit and
@@ -424,7 +427,7 @@ def recheck_record(*, acting_user, item: WorkItem, data: dict, request=None) -> 
     """
     check_open(item.campaign)
     if not rules.may_recheck(acting_user, item):
-        raise PermissionError("只有责任人、责任单位负责人或活动组织者可以填写回头看。")
+        raise Refused("只有责任人、责任单位负责人或活动组织者可以填写回头看。")
     locked = WorkItem.objects.select_for_update().get(pk=item.pk)
     if locked.kind != ItemKind.RECTIFICATION:
         raise ValidationError("只有整改事项需要回头看。")
@@ -445,7 +448,7 @@ def recheck_record(*, acting_user, item: WorkItem, data: dict, request=None) -> 
     elif checked_on > clock.today():
         errors["checked_on"] = "回头看日期不能晚于今天。"
     elif checked_on < closed_on:
-        errors["checked_on"] = f"回头看日期不能早于销号日期（{_d(closed_on)}）。"
+        errors["checked_on"] = f"回头看日期不能早于销号日期（{cn_date(closed_on)}）。"
     outcome = data.get("outcome")
     if outcome not in RecheckOutcome.values:
         errors["outcome"] = "请选择回头看结论。"
@@ -504,7 +507,6 @@ def recheck_record(*, acting_user, item: WorkItem, data: dict, request=None) -> 
         locked,
         f"{locked.code} 回头看：{recheck.get_outcome_display()}"
         + (f"，列入再整改 {follow_up.code}" if follow_up else ""),
-        request,
     )
     return recheck
 
@@ -518,10 +520,10 @@ REMIND_DAYS_BEFORE = (3, 0)
 def _item_reminder(item, today: datetime.date) -> str | None:
     days = (item.deadline - today).days
     if days in REMIND_DAYS_BEFORE:
-        when = "今天到期" if days == 0 else f"还有 {days} 天到期（{_d(item.deadline)}）"
+        when = "今天到期" if days == 0 else f"还有 {days} 天到期（{cn_date(item.deadline)}）"
         return f"实践活动提醒：{item.code} {item.title} {when}"
     if days == -1:
-        return f"实践活动提醒：{item.code} {item.title} 已逾期（完成时限{_d(item.deadline)}）"
+        return f"实践活动提醒：{item.code} {item.title} 已逾期（完成时限{cn_date(item.deadline)}）"
     return None
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.enums import CAMPAIGN_UNIT_KINDS
 from qpdo.org.models import Staff
@@ -43,7 +44,6 @@ def quarter_star_recommend(
     quarter: int,
     staff: Staff | None,
     deeds: str,
-    request=None,
 ) -> QuarterStar:
     """Recommend one person of the acting 科室负责人's own unit for a quarter, and hand it in.
 
@@ -52,7 +52,7 @@ def quarter_star_recommend(
     """
     check_open(campaign)
     if not rules.may_recommend_quarter_star(acting_user, campaign):
-        raise PermissionError("“季度之星”由各科室负责人推荐本科室人员。")
+        raise Refused("“季度之星”由各科室负责人推荐本科室人员。")
     errors: dict[str, str] = {}
     problem = _quarter_problem(campaign, quarter)
     if problem:
@@ -90,19 +90,19 @@ def quarter_star_recommend(
         ),
         acting_user=acting_user,
     )
-    _audit(acting_user, star, f"推荐{star.get_workflow_title()}", request)
-    workflow.approval_submit(subject=star, acting_user=acting_user, request=request)
+    _audit(acting_user, star, f"推荐{star.get_workflow_title()}")
+    workflow.approval_submit(subject=star, acting_user=acting_user)
     return star
 
 
 @transaction.atomic
 def quarter_star_update(
-    *, acting_user: AbstractBaseUser, star: QuarterStar, deeds: str, request=None
+    *, acting_user: AbstractBaseUser, star: QuarterStar, deeds: str
 ) -> QuarterStar:
     """Edit a returned (or withdrawn) recommendation's 主要事迹 and hand it in again."""
     check_open(star.campaign)
     if not rules.heads_unit(acting_user, star.unit_id):
-        raise PermissionError("只有推荐科室的科室负责人可以修改推荐。")
+        raise Refused("只有推荐科室的科室负责人可以修改推荐。")
     if not star.approval.is_editable:
         raise ValidationError("该推荐正在审核或已办结，不能修改。")
     if not (deeds or "").strip():
@@ -110,6 +110,6 @@ def quarter_star_update(
     star.deeds = deeds.strip()
     star.chosen_on = clock.today()
     star.save(update_fields=["deeds", "chosen_on"])
-    _audit(acting_user, star, f"修改{star.get_workflow_title()}", request)
-    workflow.approval_submit(subject=star, acting_user=acting_user, request=request)
+    _audit(acting_user, star, f"修改{star.get_workflow_title()}")
+    workflow.approval_submit(subject=star, acting_user=acting_user)
     return star

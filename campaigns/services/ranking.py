@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import State
@@ -17,15 +19,21 @@ from .common import _audit, check_open
 # --- the monthly ranking -----------------------------------------------------------------------
 
 
+def ranking_check_complete(ranking: MonthlyRanking) -> None:
+    """Refuse to submit a month that has not been compiled (a ValidationError)."""
+    if not ranking.rows.exists():
+        raise ValidationError("尚未汇总本月排名。")
+
+
 @transaction.atomic
-def ranking_compile(*, acting_user, campaign: Campaign, month: int, request=None) -> MonthlyRanking:
+def ranking_compile(*, acting_user: User, campaign: Campaign, month: int) -> MonthlyRanking:
     """Compute a month's ranking from the records as they stand and store it as a draft.
 
     A month that is submitted for confirmation or published is frozen: it is not recomputed.
     """
     check_open(campaign)
     if not rules.may_compile_ranking(acting_user, campaign):
-        raise PermissionError("只有牵头科室负责人可以汇总每月排名。")
+        raise Refused("只有牵头科室负责人可以汇总每月排名。")
     if campaign.coordinator_unit_id is None:
         raise ValidationError("本年度实践活动尚未设置牵头科室，不能汇总排名。")
     if month not in campaign.months:
@@ -65,10 +73,10 @@ def ranking_compile(*, acting_user, campaign: Campaign, month: int, request=None
         )
         for line in lines
     )
-    _audit(acting_user, ranking, f"汇总{ranking}：{len(lines)} 个科室", request)
+    _audit(acting_user, ranking, f"汇总{ranking}：{len(lines)} 个科室")
     return ranking
 
 
-def ranking_submit(*, acting_user, ranking: MonthlyRanking, request=None):
+def ranking_submit(*, acting_user: User, ranking: MonthlyRanking):
     """Submit the compiled month to the 办领导 for confirmation."""
-    return workflow.approval_submit(subject=ranking, acting_user=acting_user, request=request)
+    return workflow.approval_submit(subject=ranking, acting_user=acting_user)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
 from .. import selectors
 from ..models import Campaign
 
 
-def unit_records_pdf_request(*, acting_user, campaign: Campaign, unit, request=None):
+def unit_records_pdf_request(*, acting_user: User, campaign: Campaign, unit):
     """Queue the PDF of the yearly records of a unit's people (one page each)."""
     from qpdo.jobs.services import job_request
 
@@ -24,5 +25,4 @@ def unit_records_pdf_request(*, acting_user, campaign: Campaign, unit, request=N
         params={"campaign": campaign.pk, "unit": unit.pk},
         total=total,
         acting_user=acting_user,
-        request=request,
     )

@@ -4,8 +4,8 @@ background job of a large list."""
 from __future__ import annotations
 
 from qpdo.org.audit import audit_record, client_ip
+from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction
-from qpdo.org.templatetags.qpdo import cn_date
 
 from ..selectors.sheets import Sheet, sheet_items_for
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from qpdo.documents.uploads import file_response
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.caching import CachedCountPaginator
 from qpdo.org.selectors import campaign_units
@@ -92,7 +93,6 @@ class TeamFormView(CampaignMixin, ServiceFormMixin, FormView):
             data=data,
             members=members,
             team=self.team,
-            request=self.request,
         )
 
 
@@ -101,7 +101,7 @@ class TeamCreateView(TeamFormView):
 
     def get(self, request, *args, **kwargs):
         if not rules.may_create_team(request.user, self.campaign):
-            raise PermissionDenied("只有办领导、牵头科室和各科室负责人可以组建团队。")
+            raise Refused("只有办领导、牵头科室和各科室负责人可以组建团队。")
         return super().get(request, *args, **kwargs)
 
     def get_initial(self):
@@ -119,7 +119,7 @@ class TeamUpdateView(TeamFormView):
         if self.team is None:
             self.team = selectors.team_get(campaign=self.campaign, pk=self.kwargs["pk"])
             if not rules.may_edit_team(self.request.user, self.team):
-                raise PermissionDenied("只有团队负责人、牵头单位负责人或活动组织者可以修改团队。")
+                raise Refused("只有团队负责人、牵头单位负责人或活动组织者可以修改团队。")
 
     def get_initial(self):
         self._load()
@@ -153,13 +153,10 @@ class TeamOutputCreateView(CampaignMixin, View):
                 team=team,
                 data=form.cleaned_data,
                 upload=form.cleaned_data.get("file"),
-                request=request,
             )
             messages.success(request, "成果已登记。")
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
-        except PermissionError as error:
-            raise PermissionDenied(str(error)) from error
         return redirect(team.get_absolute_url())
 
 
@@ -221,13 +218,9 @@ class PairDetailView(CampaignMixin, TemplateView):
         form = CheckInForm(request.POST)
         if form.is_valid():
             try:
-                services.check_in_add(
-                    acting_user=request.user, pair=pair, data=form.cleaned_data, request=request
-                )
+                services.check_in_add(acting_user=request.user, pair=pair, data=form.cleaned_data)
             except ValidationError as error:
                 form_add_errors(form, error)
-            except PermissionError as error:
-                raise PermissionDenied(str(error)) from error
             else:
                 messages.success(request, "带教记录已保存。")
                 return redirect(pair.get_absolute_url())
@@ -258,7 +251,6 @@ class PairFormView(CampaignMixin, ServiceFormMixin, FormView):
             campaign=self.campaign,
             data=data,
             pair=self.pair,
-            request=self.request,
         )
 
 
@@ -267,7 +259,7 @@ class PairCreateView(PairFormView):
 
     def get(self, request, *args, **kwargs):
         if not rules.may_create_unit_records(request.user, self.campaign):
-            raise PermissionDenied("只有科室负责人或活动组织者可以建立带教关系。")
+            raise Refused("只有科室负责人或活动组织者可以建立带教关系。")
         return super().get(request, *args, **kwargs)
 
 
@@ -278,7 +270,7 @@ class PairUpdateView(PairFormView):
         if self.pair is None:
             self.pair = selectors.pair_get(campaign=self.campaign, pk=self.kwargs["pk"])
             if not rules.may_edit_pair(self.request.user, self.pair):
-                raise PermissionDenied("只有被带教人所在科室负责人或活动组织者可以修改带教关系。")
+                raise Refused("只有被带教人所在科室负责人或活动组织者可以修改带教关系。")
         return super().get_form(form_class)
 
     def get_initial(self):
@@ -337,7 +329,6 @@ class RotationFormView(CampaignMixin, ServiceFormMixin, FormView):
             campaign=self.campaign,
             data=data,
             rotation=self.rotation,
-            request=self.request,
         )
 
     def success_url_for(self, obj) -> str:
@@ -349,7 +340,7 @@ class RotationCreateView(RotationFormView):
 
     def get(self, request, *args, **kwargs):
         if not rules.may_create_unit_records(request.user, self.campaign):
-            raise PermissionDenied("只有科室负责人或活动组织者可以登记交流锻炼。")
+            raise Refused("只有科室负责人或活动组织者可以登记交流锻炼。")
         return super().get(request, *args, **kwargs)
 
 
@@ -360,7 +351,7 @@ class RotationUpdateView(RotationFormView):
         if self.rotation is None:
             self.rotation = selectors.rotation_get(campaign=self.campaign, pk=self.kwargs["pk"])
             if not rules.may_edit_rotation(self.request.user, self.rotation):
-                raise PermissionDenied("只有本人所在科室负责人或活动组织者可以修改交流锻炼。")
+                raise Refused("只有本人所在科室负责人或活动组织者可以修改交流锻炼。")
         return super().get_form(form_class)
 
     def get_initial(self):
@@ -423,7 +414,7 @@ class DiscussionCreateView(CampaignMixin, ServiceFormMixin, FormView):
 
     def get(self, request, *args, **kwargs):
         if not rules.may_create_unit_records(request.user, self.campaign):
-            raise PermissionDenied("只有科室负责人或活动组织者可以记录大讨论。")
+            raise Refused("只有科室负责人或活动组织者可以记录大讨论。")
         return super().get(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -441,7 +432,6 @@ class DiscussionCreateView(CampaignMixin, ServiceFormMixin, FormView):
             data=data,
             participants=list(data["participants"]),
             upload=data.get("file"),
-            request=self.request,
         )
 
 

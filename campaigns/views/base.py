@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from qpdo.errors import Refused
 from qpdo.workflow.mixins import form_add_errors
 
 from .. import rules, selectors
@@ -54,7 +55,7 @@ class CampaignMixin:
 
 
 class ServiceFormMixin:
-    """Call `save(cleaned_data)` (a service); show its refusals on the form."""
+    """Call `save(cleaned_data)` (a service); show its refusals (`Refused` too) on the form."""
 
     success_message = "已保存。"
 
@@ -64,11 +65,9 @@ class ServiceFormMixin:
     def form_valid(self, form):
         try:
             obj = self.save(form.cleaned_data)
-        except ValidationError as error:
+        except (ValidationError, Refused) as error:
             form_add_errors(form, error)
             return self.form_invalid(form)
-        except PermissionError as error:
-            raise PermissionDenied(str(error)) from error
         messages.success(self.request, self.success_message)
         return redirect(self.success_url_for(obj))
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.workflow.mixins import form_add_errors
 
@@ -113,7 +114,7 @@ class NewYearView(FormView):
         if self.source is None:
             raise Http404("没有可以作为模板的往年实践活动。")
         if not rules.may_start_year(request.user, self.source):
-            raise PermissionDenied(
+            raise Refused(
                 f"{self.year}年度实践活动由{selectors.who_starts_year(self.year)}负责人"
                 "或系统管理员建立。"
             )
@@ -151,13 +152,10 @@ class NewYearView(FormView):
                 start=data["start"],
                 end=data["end"],
                 key_dates=form.key_dates(),
-                request=self.request,
             )
         except ValidationError as error:
             form_add_errors(form, error)
             return self.form_invalid(form)
-        except PermissionError as error:
-            raise PermissionDenied(str(error)) from error
         messages.success(self.request, f"已建立{target.year}年实践活动：" + "；".join(log) + "。")
         return redirect(target.get_absolute_url())
 
@@ -169,13 +167,9 @@ class CloseView(CampaignMixin, View):
 
     def post(self, request, *args, **kwargs):
         try:
-            services.campaign_close(
-                acting_user=request.user, campaign=self.campaign, request=request
-            )
+            services.campaign_close(acting_user=request.user, campaign=self.campaign)
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
-        except PermissionError as error:
-            raise PermissionDenied(str(error)) from error
         else:
             messages.success(request, f"{self.campaign.year}年度工作已结束，此后只读。")
         return redirect("campaigns:overview", year=self.campaign.year)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.views.generic import FormView, ListView, TemplateView
 
+from qpdo.errors import Refused
 from qpdo.org.caching import CachedCountPaginator
 
 from .. import rules, selectors, services
@@ -56,7 +57,7 @@ class CompetitionFormView(CampaignMixin, ServiceFormMixin, FormView):
 
     def get(self, request, *args, **kwargs):
         if not rules.may_run_competitions(request.user, self.campaign):
-            raise PermissionDenied("只有办领导或牵头科室可以登记比武。")
+            raise Refused("只有办领导或牵头科室可以登记比武。")
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -70,7 +71,6 @@ class CompetitionFormView(CampaignMixin, ServiceFormMixin, FormView):
             campaign=self.campaign,
             data=data,
             competition=self.competition,
-            request=self.request,
         )
 
 
@@ -104,7 +104,7 @@ class CompetitionResultsView(CampaignMixin, TemplateView):
     def _load(self):
         self.competition = selectors.competition_get(campaign=self.campaign, pk=self.kwargs["pk"])
         if not rules.may_run_competitions(self.request.user, self.campaign):
-            raise PermissionDenied("只有办领导或牵头科室可以登记比武成绩。")
+            raise Refused("只有办领导或牵头科室可以登记比武成绩。")
 
     def _formset(self, data=None):
         initial = [
@@ -129,12 +129,9 @@ class CompetitionResultsView(CampaignMixin, TemplateView):
                     acting_user=request.user,
                     competition=self.competition,
                     rows=formset.rows(),
-                    request=request,
                 )
             except ValidationError as error:
                 errors = error.messages
-            except PermissionError as error:
-                raise PermissionDenied(str(error)) from error
             else:
                 messages.success(request, "比武成绩已保存，名次按成绩自动排定。")
                 return redirect(self.competition.get_absolute_url())

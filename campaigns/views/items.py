@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from qpdo.documents.uploads import file_response
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.caching import CachedCountPaginator
 from qpdo.org.selectors import campaign_units
 from qpdo.workflow import rules as workflow_rules
 from qpdo.workflow import selectors as workflow_selectors
 from qpdo.workflow.forms import DecisionForm
-from qpdo.workflow.mixins import form_add_errors
-from qpdo.workflow.services import TransitionRefused
+from qpdo.workflow.mixins import SubjectFormMixin, form_add_errors
 
 from .. import rules, selectors, services
 from ..enums import ItemKind, ItemStatus
@@ -128,8 +128,6 @@ class ItemFormView(CampaignMixin, FormView):
             if milestone_errors:
                 form.add_error(None, milestone_errors)
             return self.render_to_response(self.get_context_data(form=form, formset=formset))
-        except PermissionError as error:
-            raise PermissionDenied(str(error)) from error
         messages.success(request, "清单事项已保存。")
         return redirect(item.get_absolute_url())
 
@@ -137,7 +135,7 @@ class ItemFormView(CampaignMixin, FormView):
 class ItemCreateView(ItemFormView):
     def get(self, request, *args, **kwargs):
         if not rules.may_create_items(request.user, self.campaign):
-            raise PermissionDenied("只有办领导、牵头科室和各科室负责人可以建立清单事项。")
+            raise Refused("只有办领导、牵头科室和各科室负责人可以建立清单事项。")
         return super().get(request, *args, **kwargs)
 
     def get_initial(self):
@@ -150,7 +148,6 @@ class ItemCreateView(ItemFormView):
             campaign=self.campaign,
             data=data,
             milestones=milestones,
-            request=self.request,
         )
 
 
@@ -173,7 +170,7 @@ class ItemUpdateView(ItemFormView):
             user=self.request.user, campaign=self.campaign, pk=self.kwargs["pk"]
         )
         if not rules.may_edit_items_of(self.request.user, self.campaign, self.item.unit_id):
-            raise PermissionDenied("只能修改本科室的清单事项。")
+            raise Refused("只能修改本科室的清单事项。")
 
     def get_initial(self):
         if self.item is None:
@@ -186,7 +183,6 @@ class ItemUpdateView(ItemFormView):
             item=self.item,
             data=data,
             milestones=milestones,
-            request=self.request,
         )
 
 
@@ -227,7 +223,9 @@ class ItemDetailView(CampaignMixin, TemplateView):
 # --- progress reports ----------------------------------------------------------------------------
 
 
-class ReportFormView(CampaignMixin, FormView):
+class ReportFormView(CampaignMixin, SubjectFormMixin, FormView):
+    submitted_message = "报告已提交，等待组织单位核验。"
+    saved_message = "报告草稿已保存，可稍后继续填写并提交。"
     form_class = ReportForm
     template_name = "campaigns/report/form.html"
     tab = "items"
@@ -266,35 +264,21 @@ class ReportFormView(CampaignMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         remove = [int(pk) for pk in self.request.POST.getlist("remove") if pk.isdigit()]
-        try:
-            report = services.report_save(
+        return self.save_then_submit(
+            form,
+            lambda: services.report_save(
                 acting_user=self.request.user,
                 item=self.item,
                 report=self.report,
                 data=data,
                 files=data["files"],
                 remove=remove,
-                request=self.request,
-            )
-        except ValidationError as error:
-            form_add_errors(form, error)
-            return self.form_invalid(form)
-        except TransitionRefused as refused:
-            form.add_error(None, refused.message)
-            return self.form_invalid(form)
-        except PermissionError as error:
-            raise PermissionDenied(str(error)) from error
-        if "submit" in self.request.POST:
-            try:
-                services.report_submit(
-                    acting_user=self.request.user, report=report, request=self.request
-                )
-                messages.success(self.request, "报告已提交，等待组织单位核验。")
-            except TransitionRefused as refused:
-                messages.error(self.request, f"已保存为草稿，但未能提交：{refused.message}")
-        else:
-            messages.success(self.request, "报告草稿已保存，可稍后继续填写并提交。")
-        return redirect(report.get_absolute_url())
+            ),
+            self.form_invalid,
+        )
+
+    def submit(self, report) -> None:
+        services.report_submit(acting_user=self.request.user, report=report)
 
 
 class ReportCreateView(ReportFormView):
@@ -303,7 +287,7 @@ class ReportCreateView(ReportFormView):
             user=self.request.user, campaign=self.campaign, pk=self.kwargs["pk"]
         )
         if not rules.may_write_report(self.request.user, self.item):
-            raise PermissionDenied("只有责任单位的科室负责人或责任人可以填写进展报告。")
+            raise Refused("只有责任单位的科室负责人或责任人可以填写进展报告。")
 
     def get(self, request, *args, **kwargs):
         self.load()
@@ -327,7 +311,7 @@ class ReportUpdateView(ReportFormView):
         if not self.report.approval.is_editable or not rules.may_write_report(
             self.request.user, self.item
         ):
-            raise PermissionDenied("该报告已提交或您不能修改。")
+            raise Refused("该报告已提交或您不能修改。")
 
     def get_initial(self):
         return {
@@ -384,7 +368,7 @@ class RecheckView(CampaignMixin, ServiceFormMixin, FormView):
                 user=self.request.user, campaign=self.campaign, pk=self.kwargs["pk"]
             )
             if not rules.may_recheck(self.request.user, self.item):
-                raise PermissionDenied("只有责任人、责任单位负责人或活动组织者可以填写回头看。")
+                raise Refused("只有责任人、责任单位负责人或活动组织者可以填写回头看。")
         return self.item
 
     def get_initial(self):
@@ -397,7 +381,5 @@ class RecheckView(CampaignMixin, ServiceFormMixin, FormView):
 
     def save(self, data):
         item = self.get_item()
-        services.recheck_record(
-            acting_user=self.request.user, item=item, data=data, request=self.request
-        )
+        services.recheck_record(acting_user=self.request.user, item=item, data=data)
         return item

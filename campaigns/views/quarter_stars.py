@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import FormView, ListView
 
+from qpdo.org import clock
 from qpdo.org.caching import CachedCountPaginator
 from qpdo.org.scoping import user_unit
 
@@ -56,6 +57,7 @@ class QuarterStarCreateView(CampaignMixin, ServiceFormMixin, FormView):
     tab = "stars"
     heading = "推荐“季度之星”"
     success_message = "推荐已提交牵头科室审核。"
+    extra_context = {"submit_label": "推荐并提交牵头科室审核"}
 
     def dispatch(self, request, *args, **kwargs):
         if rules.is_office_staff(request.user) and not rules.may_recommend_quarter_star(
@@ -73,6 +75,15 @@ class QuarterStarCreateView(CampaignMixin, ServiceFormMixin, FormView):
         )
         return kwargs
 
+    def get_initial(self):
+        # The quarter just ended (or running): the one a 科室 recommends for now.
+        started = [
+            q
+            for q in selectors.quarters_of(self.campaign)
+            if selectors.quarter_bounds(self.campaign.year, q)[0] <= clock.today()
+        ]
+        return {"quarter": started[-1].value} if started else {}
+
     def save(self, data):
         return services.quarter_star_recommend(
             acting_user=self.request.user,
@@ -80,7 +91,6 @@ class QuarterStarCreateView(CampaignMixin, ServiceFormMixin, FormView):
             quarter=data["quarter"],
             staff=data["staff"],
             deeds=data["deeds"],
-            request=self.request,
         )
 
     def success_url_for(self, obj) -> str:
@@ -95,6 +105,7 @@ class QuarterStarEditView(CampaignMixin, ServiceFormMixin, FormView):
     template_name = "campaigns/quarterstar/form.html"
     tab = "stars"
     success_message = "推荐已修改并重新提交。"
+    extra_context = {"submit_label": "修改并重新提交"}
 
     def get_star(self):
         if not hasattr(self, "star"):
@@ -122,7 +133,6 @@ class QuarterStarEditView(CampaignMixin, ServiceFormMixin, FormView):
             acting_user=self.request.user,
             star=self.get_star(),
             deeds=data["deeds"],
-            request=self.request,
         )
 
     def success_url_for(self, obj) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views import View
@@ -106,10 +106,10 @@ class RankingCompileView(CampaignMixin, View):
     def post(self, request, year: int, month: int):
         try:
             ranking = services.ranking_compile(
-                acting_user=request.user, campaign=self.campaign, month=month, request=request
+                acting_user=request.user, campaign=self.campaign, month=month
             )
             if "submit" in request.POST:
-                services.ranking_submit(acting_user=request.user, ranking=ranking, request=request)
+                services.ranking_submit(acting_user=request.user, ranking=ranking)
                 messages.success(request, f"{month}月排名已汇总并提交办领导确认。")
             else:
                 messages.success(request, f"{month}月排名已汇总，核对无误后提交办领导确认。")
@@ -118,8 +118,6 @@ class RankingCompileView(CampaignMixin, View):
                 error.message if isinstance(error, TransitionRefused) else "；".join(error.messages)
             )
             messages.error(request, text)
-        except PermissionError as error:
-            raise PermissionDenied(str(error)) from error
         return redirect("campaigns:ranking", year=year, month=month)
 
 

@@ -118,7 +118,7 @@ class RecordsPdfJobView(CampaignMixin, View):
             raise Http404("未找到该单位的个人实践档案。")
         try:
             job = services.unit_records_pdf_request(
-                acting_user=request.user, campaign=self.campaign, unit=unit, request=request
+                acting_user=request.user, campaign=self.campaign, unit=unit
             )
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))

@@ -84,8 +84,6 @@ class SummaryView(SummaryMixin, TemplateView):
             summaries.summary_create(
                 acting_user=request.user, campaign=self.campaign, request=request
             )
-        except PermissionError as error:
-            raise PermissionDenied(str(error)) from None
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
         else:
@@ -140,12 +138,9 @@ class SummaryChooseView(SummaryMixin, View):
         summary = self.get_summary()
         if summary is None:
             raise PermissionDenied("请先起草实践活动总结。")
-        try:
-            summaries.summary_choose(
-                acting_user=request.user, summary=summary, version_pk=version, request=request
-            )
-        except PermissionError as error:
-            raise PermissionDenied(str(error)) from None
+        summaries.summary_choose(
+            acting_user=request.user, summary=summary, version_pk=version, request=request
+        )
         messages.success(request, "已选用该稿。")
         return redirect("campaigns:summary", year=self.campaign.year)
 

@@ -9,6 +9,7 @@ import os
 import socket
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -48,7 +49,7 @@ def _enqueue(job_id: int, attempt: int) -> None:
 
 
 def job_request(
-    *, kind: str, label: str, params: dict, acting_user, total: int = 0, request=None
+    *, kind: str, label: str, params: dict, acting_user: User, total: int = 0, request=None
 ) -> Job:
     """Queue a job for a background worker; the worker starts it after this commits."""
     registry.get(kind)  # an unknown kind is refused here, not in the worker
@@ -187,7 +188,7 @@ def job_run(*, job_id: int, attempt: int = 1, worker_id: str = "") -> Job | None
     return job
 
 
-def job_record_download(*, job: Job, acting_user, request=None) -> None:
+def job_record_download(*, job: Job, acting_user: User, request=None) -> None:
     audit_record(
         action=AuditAction.EXPORT,
         actor=acting_user,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -79,7 +80,7 @@ def account_ensure(*, staff: Staff, username: str, roles: list[Role], password: 
 
 
 def staff_roster_import(
-    *, dataset, acting_user, file_name: str = "", ip_address: str | None = None, dry_run=False
+    *, dataset, acting_user: User, file_name: str = "", ip_address: str | None = None, dry_run=False
 ) -> RosterResult:
     """Import a roster sheet; nothing is saved unless every row is valid.
 
@@ -120,7 +121,7 @@ def staff_roster_import(
     return result
 
 
-def staff_roster_export(*, staff: QuerySet[Staff], acting_user, ip_address=None) -> bytes:
+def staff_roster_export(*, staff: QuerySet[Staff], acting_user: User, ip_address=None) -> bytes:
     """Return the roster of these staff as an xlsx file, and audit the export."""
     with transaction.atomic():
         dataset = StaffResource().export(queryset=staff)
@@ -137,12 +138,12 @@ def staff_roster_export(*, staff: QuerySet[Staff], acting_user, ip_address=None)
 # --- accounts ------------------------------------------------------------------------------
 
 
-def admin_change_record(*, acting_user, target, detail: str) -> None:
+def admin_change_record(*, acting_user: User, target, detail: str) -> None:
     """Audit a change made on an admin page (units, staff, role groups)."""
     audit_record(action=AuditAction.CHANGE, actor=acting_user, target=target, detail=detail)
 
 
-def account_password_reset(*, account, acting_user) -> None:
+def account_password_reset(*, account, acting_user: User) -> None:
     """Audit an administrator setting another account's password."""
     from .models import AccountSecurity
 
@@ -157,7 +158,7 @@ def account_password_reset(*, account, acting_user) -> None:
     )
 
 
-def staff_roster_import_refused(*, acting_user, file_name: str, reason: str) -> None:
+def staff_roster_import_refused(*, acting_user: User, file_name: str, reason: str) -> None:
     """Audit a roster upload that was refused before any row was imported."""
     audit_record(
         action=AuditAction.IMPORT,
@@ -179,7 +180,7 @@ def account_roles_check(roles) -> None:
 
 
 @transaction.atomic
-def account_roles_set(*, account, roles, acting_user, ip_address=None) -> bool:
+def account_roles_set(*, account, roles, acting_user: User, ip_address=None) -> bool:
     """Give an account exactly these roles, leave its other groups alone, set is_staff to match.
 
     The account works in the admin (is_staff) when a role needs it; a superuser always does.
@@ -213,7 +214,7 @@ def account_roles_set(*, account, roles, acting_user, ip_address=None) -> bool:
 
 
 def account_change_record(
-    *, account, acting_user, created: bool, changed: list[str], ip_address=None
+    *, account, acting_user: User, created: bool, changed: list[str], ip_address=None
 ) -> None:
     """Audit an account created or edited in the admin (not its password or roles)."""
     if created:
@@ -247,7 +248,7 @@ def account_change_record(
 
 
 @transaction.atomic
-def account_unlock(*, attempts: QuerySet, acting_user, ip_address=None) -> int:
+def account_unlock(*, attempts: QuerySet, acting_user: User, ip_address=None) -> int:
     """Unlock the accounts behind these failed sign-in records (axes) and audit it."""
     usernames = sorted({a.username or "" for a in attempts})
     count = attempts.count()
@@ -269,7 +270,7 @@ def _cell(value):
     return value
 
 
-def audit_records_export(*, queryset, acting_user) -> bytes:
+def audit_records_export(*, queryset, acting_user: User) -> bytes:
     """Return the given audit records as .xlsx, and audit the export itself."""
     import tablib
     from django.utils import timezone
@@ -310,7 +311,7 @@ def audit_records_export(*, queryset, acting_user) -> bytes:
 
 
 @transaction.atomic
-def account_two_factor_reset(*, account, acting_user) -> None:
+def account_two_factor_reset(*, account, acting_user: User) -> None:
     """Remove an account's authenticators and recovery codes (a lost phone), and audit it."""
     from django_otp import devices_for_user
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from qpdo.org import clock
+from qpdo.org.dates import cn_date
 from qpdo.org.models import Unit
 from qpdo.org.scoping import display_name, has_role
 
@@ -405,8 +406,7 @@ def after_decision(request, approval: Approval, done: str):
     return HttpResponseRedirect(_open_url(following, request.user))
 
 
-def due_cn(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+due_cn = cn_date
 
 
 class OpinionInline(admin.TabularInline):

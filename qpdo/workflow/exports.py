@@ -11,7 +11,7 @@ from django.utils import timezone
 from qpdo.documents import word
 from qpdo.documents.pdf import render_pdf
 from qpdo.org import clock
-from qpdo.org.templatetags.qpdo import cn_date, cn_datetime
+from qpdo.org.dates import cn_date, cn_datetime
 
 from . import selectors
 from .models import Approval

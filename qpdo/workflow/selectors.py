@@ -120,8 +120,6 @@ def done_for(*, user) -> DoneList:
 
 def mine_for(*, user) -> QuerySet[Approval]:
     """Return the user's own subjects: drafts they created and everything they submitted."""
-    from django.db.models import Q
-
     return _listing(Approval.objects.filter(Q(created_by=user) | Q(submitter=user)).order_by("-pk"))
 
 

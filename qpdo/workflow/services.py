@@ -13,23 +13,34 @@ import logging
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.audit import audit_record, client_ip
 from qpdo.org.caching import bump_data_version
+from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction
 from qpdo.org.scoping import display_name, user_staff, users_with_role
 
 from . import rules
 from .chains import Step, get_chain
 from .enums import Action, Mode, Scope, State
-from .models import Approval, ApprovalSubject, CarbonCopy, Countersign, Notification, Opinion
+from .models import (
+    Approval,
+    ApprovalSubject,
+    CarbonCopy,
+    Countersign,
+    Notification,
+    Opinion,
+    Reminder,
+)
 from .tasks import send_notification_mail
 
 logger = logging.getLogger("qpdo.workflow")
@@ -39,12 +50,8 @@ logger = logging.getLogger("qpdo.workflow")
 TASK_TITLE_PREFIXES = ("待审批：", "转办待审批：", "退回重新审批：", "催办：", "退回修改：")
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refused):
     """The move is not allowed; `message` says why, in Chinese, for the person who tried."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -54,8 +61,8 @@ class _Outcome:
     notify_submitter: bool = False
 
 
-def subject_create(subject: ApprovalSubject, *, acting_user) -> ApprovalSubject:
-    """Save a new subject together with its draft approval record."""
+def subject_create(subject: ApprovalSubject, *, acting_user: User) -> ApprovalSubject:
+    """Save a new subject together with its draft approval record, audited."""
     chain = get_chain(subject.workflow_chain_code)
     with transaction.atomic():
         approval = Approval.objects.create(
@@ -73,10 +80,16 @@ def subject_create(subject: ApprovalSubject, *, acting_user) -> ApprovalSubject:
         approval.title = subject.get_workflow_title()[:200]
         approval.submit_due_on = subject.get_workflow_submit_due()
         approval.save(update_fields=["object_id", "title", "submit_due_on"])
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=subject,
+            detail=f"{chain.label}：新建草稿（{approval.title}）",
+        )
     return subject
 
 
-def subject_delete_draft(subject: ApprovalSubject, *, acting_user, request=None) -> None:
+def subject_delete_draft(subject: ApprovalSubject, *, acting_user: User, request=None) -> None:
     """Delete a subject that was never submitted, together with its draft approval record.
 
     Anything that was ever submitted keeps its record (and its opinions) for good. The caller
@@ -249,7 +262,7 @@ def approval_transition(
     *,
     approval: Approval,
     action: Action,
-    acting_user,
+    acting_user: User,
     expected_step: str | None = None,
     opinion: str = "",
     return_to: int | None = None,
@@ -314,7 +327,7 @@ def approval_transition(
     return approval
 
 
-def _mark_tasks_handled(approval: Approval, acting_user, now, *, moved: bool) -> None:
+def _mark_tasks_handled(approval: Approval, acting_user: User, now, *, moved: bool) -> None:
     """Mark the item's 待审批 messages handled: everyone's once it moved, else the actor's."""
     tasks = Notification.objects.filter(approval=approval, is_task=True, read_at__isnull=True)
     if not moved:
@@ -503,7 +516,7 @@ def notify(
             logger.exception("mail to %s could not be queued", user.email)
 
 
-def _notify(approval: Approval, outcome: _Outcome, acting_user, at) -> None:
+def _notify(approval: Approval, outcome: _Outcome, acting_user: User, at) -> None:
     recipients = [u for u in outcome.notify_users if u.pk != acting_user.pk]
     if outcome.notify_submitter and approval.submitter_id != acting_user.pk:
         recipients.append(get_user_model().objects.get(pk=approval.submitter_id))
@@ -526,7 +539,7 @@ def _notify(approval: Approval, outcome: _Outcome, acting_user, at) -> None:
 
 
 # Named entry points, so a grep for the move finds its callers.
-def approval_submit(*, subject, acting_user, request=None, opinion: str = "") -> Approval:
+def approval_submit(*, subject, acting_user: User, request=None, opinion: str = "") -> Approval:
     return approval_transition(
         approval=subject.approval,
         action=Action.SUBMIT,
@@ -536,7 +549,7 @@ def approval_submit(*, subject, acting_user, request=None, opinion: str = "") ->
     )
 
 
-def approval_withdraw(*, subject, acting_user, request=None) -> Approval:
+def approval_withdraw(*, subject, acting_user: User, request=None) -> Approval:
     return approval_transition(
         approval=subject.approval, action=Action.WITHDRAW, acting_user=acting_user, request=request
     )
@@ -545,7 +558,7 @@ def approval_withdraw(*, subject, acting_user, request=None) -> Approval:
 def approval_decide(
     *,
     subject,
-    acting_user,
+    acting_user: User,
     decision: Action,
     opinion: str = "",
     expected_step: str | None = None,
@@ -576,10 +589,6 @@ def notification_mark_read(*, user, pk: int | None = None) -> int:
 
 def reminders_send_overdue(*, today: datetime.date | None = None) -> int:
     """Send one 催办 per overdue waiting item per day; return how many items were reminded."""
-    from django.db import IntegrityError
-
-    from .models import Reminder
-
     today = today or clock.today()
     sent = 0
     overdue = Approval.objects.filter(state=State.IN_REVIEW, due_on__lt=today)
@@ -597,7 +606,7 @@ def reminders_send_overdue(*, today: datetime.date | None = None) -> int:
                 days = (today - approval.due_on).days
                 body = (
                     f"“{approval.step.label}”已逾期 {days} 天（期限 "
-                    f"{approval.due_on:%Y年%m月%d日}），请尽快处理。"
+                    f"{cn_date(approval.due_on)}），请尽快处理。"
                 )
                 transaction.on_commit(
                     lambda a=approval, users=actors, text=body: notify(

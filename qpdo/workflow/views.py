@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -261,9 +261,12 @@ class NotificationReadView(View):
     http_method_names = ["post"]
 
     def post(self, request, pk: int | None = None):
-        services.notification_mark_read(user=request.user, pk=pk)
+        note = None
         if pk is not None:
             note = selectors.notifications_for(user=request.user).filter(pk=pk).first()
-            if note and note.url:
-                return HttpResponseRedirect(note.url)
+            if note is None:
+                raise Http404("未找到该消息。")  # someone else's message, like a missing one
+        services.notification_mark_read(user=request.user, pk=pk)
+        if note is not None and note.url:
+            return HttpResponseRedirect(note.url)
         return redirect(reverse("workflow:notifications"))

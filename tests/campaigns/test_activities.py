@@ -19,6 +19,7 @@ from campaigns.models import (
     Team,
     TeamOutput,
 )
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.models import Staff, Unit
 from qpdo.workflow import services as workflow
@@ -93,7 +94,7 @@ def test_team_refusals(campaign, task, demo_user):
             data=team_data(task),
             members=[(s("刘洋"), ""), (s("刘洋"), "")],
         )
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.team_save(acting_user=demo_user("member"), campaign=campaign, data=team_data(task))
     assert not Team.objects.exists()
 
@@ -119,7 +120,7 @@ def test_team_outputs_with_a_file(campaign, task, demo_user):
             )
         message = messages_of(error)
         assert "形成日期不能晚于今天" in message and "不支持的文件类型" in message
-        with pytest.raises(PermissionError):
+        with pytest.raises(Refused):
             services.team_output_add(
                 acting_user=demo_user("dongyuan_head"),
                 team=team,
@@ -181,7 +182,7 @@ def test_pair_and_check_ins(campaign, demo_user):
                 pair=pair,
                 data={"held_on": d(6, 10), "content": "未来"},
             )
-        with pytest.raises(PermissionError):
+        with pytest.raises(Refused):
             services.check_in_add(
                 acting_user=demo_user("member"),
                 pair=pair,
@@ -191,7 +192,7 @@ def test_pair_and_check_ins(campaign, demo_user):
 
 
 def test_pair_needs_the_mentees_head(campaign, demo_user):
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.pair_save(
             acting_user=demo_user("dongyuan_head"), campaign=campaign, data=pair_data()
         )
@@ -256,7 +257,7 @@ def test_rotation_refusals(campaign, demo_user):
         services.rotation_save(
             acting_user=demo_user("gongcheng_head"), campaign=campaign, data=base
         )
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.rotation_save(
             acting_user=demo_user("dongyuan_head"),
             campaign=campaign,
@@ -323,7 +324,7 @@ def test_competition_result_refusals(contest, demo_user):
         )
     message = messages_of(error)
     assert "不在 0 到满分 100" in message and "许婷重复登记" in message
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.competition_results_save(
             acting_user=demo_user("gongcheng_head"), competition=contest, rows=[]
         )
@@ -393,7 +394,7 @@ def test_quarter_star_recommend_rules(campaign, demo_user, username, quarter, na
 
 @pytest.mark.parametrize("username", ["office_leader", "party_group", "member", "zonghe_staff"])
 def test_only_section_heads_recommend_quarter_stars(campaign, demo_user, username):
-    with clock.frozen(at(2024, 7, 1)), pytest.raises(PermissionError):
+    with clock.frozen(at(2024, 7, 1)), pytest.raises(Refused):
         services.quarter_star_recommend(
             acting_user=demo_user(username),
             campaign=campaign,
@@ -458,7 +459,7 @@ def test_returned_recommendation_is_revised_and_handed_in_again(campaign, demo_u
             opinion="请写具体实绩。",
         )
         star.approval.refresh_from_db()
-        with pytest.raises(PermissionError):
+        with pytest.raises(Refused):
             services.quarter_star_update(
                 acting_user=demo_user("dongyuan_head"), star=star, deeds="改"
             )
@@ -525,7 +526,7 @@ def test_discussion_refusals(campaign, demo_user):
             "不支持的文件类型",
         ):
             assert text in message
-        with pytest.raises(PermissionError):
+        with pytest.raises(Refused):
             services.discussion_save(
                 acting_user=demo_user("gongcheng_head"),
                 campaign=campaign,

@@ -26,6 +26,7 @@ from campaigns.models import (
 )
 from lectures import services as lectures
 from lectures.models import Slot, Topic
+from qpdo.errors import Refused
 from qpdo.org.models import Staff
 from tests.campaigns.conftest import d
 
@@ -126,7 +127,7 @@ def test_failed_hook_leaves_nothing_half_saved(campaign, demo_user):
 
 def test_only_the_organisers_copy(campaign, demo_user):
     for username in ("gongcheng_head", "member", "zonghe_staff"):
-        with pytest.raises(PermissionError):
+        with pytest.raises(Refused):
             services.campaign_copy(
                 acting_user=demo_user(username), source=campaign, year=2025, doc_number="x"
             )

@@ -66,7 +66,7 @@ def test_team_pages(campaign, task, client, login):
     output = TeamOutput.objects.get()
     assert client.get(f"/campaigns/2024/outputs/{output.pk}/file/").status_code == 200
     login("dongyuan_head")
-    assert client.get(f"/campaigns/2024/teams/{team.pk}/edit/").status_code == 403
+    assert client.get(f"/campaigns/2024/teams/{team.pk}/edit/").status_code == 404
     assert client.get(f"/campaigns/2024/teams/{team.pk}/").status_code == 200
 
 
@@ -163,7 +163,7 @@ def test_competition_pages(campaign, client, login):
     standings = client.get(competition.get_absolute_url()).context["entries"]
     assert [(e.staff.name, e.rank) for e in standings] == [("黄俊杰", 1), ("许婷", 2)]
     login("gongcheng_head")
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
 
 
 def test_quarter_star_page(campaign, client, login):

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from campaigns import selectors, services
 from campaigns.enums import ItemKind, ItemStatus, RecheckOutcome, RectifyMode
 from campaigns.models import Evidence, Milestone, ProgressReport, Recheck, WorkItem
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.models import AuditRecord
 from qpdo.workflow import services as workflow
@@ -62,9 +63,9 @@ def test_task_deadline_outside_the_campaign_is_refused(make_item):
 def test_section_head_lists_items_only_for_own_unit(make_item):
     item = make_item(by="gongcheng_head", unit="gongcheng", owner="刘洋")
     assert item.unit.code == "gongcheng"
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         make_item(by="gongcheng_head", unit="dongyuan", owner="黄俊杰")
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         make_item(by="member")
 
 
@@ -194,7 +195,7 @@ def test_owner_drafts_and_only_the_section_head_submits(make_item, make_report, 
     with pytest.raises(workflow.TransitionRefused):
         services.report_submit(acting_user=demo_user("member"), report=report)
     services.report_submit(acting_user=demo_user("gongcheng_head"), report=report)
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         make_report(make_item(owner="陈志刚"), writer="member", submit=False)
 
 
@@ -381,7 +382,7 @@ def test_recheck_refusals(make_item, done_item, demo_user):
         )
     assert "须确定再整改的完成时限" in errors_of(error)
     assert not Recheck.objects.filter(item=item).exists()
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.recheck_record(
             acting_user=demo_user("gongcheng_head"),
             item=item,

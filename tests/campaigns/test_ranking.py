@@ -16,6 +16,7 @@ from campaigns.models import RankingRow, WorkItem
 from campaigns.ranking import Line, rank_lines, score_of
 from lectures import services as lectures
 from lectures.models import Slot
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.models import Staff, Unit
 from qpdo.workflow import services as workflow
@@ -247,11 +248,11 @@ def test_returned_month_is_recompiled(may, demo_user):
 
 
 def test_compile_refusals(campaign, demo_user):
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.ranking_compile(
             acting_user=demo_user("gongcheng_head"), campaign=campaign, month=5
         )
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.ranking_compile(acting_user=demo_user("office_leader"), campaign=campaign, month=5)
     with clock.frozen(at(2024, 5, 20)), pytest.raises(ValidationError, match="尚未结束"):
         services.ranking_compile(acting_user=demo_user("zonghe_head"), campaign=campaign, month=5)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from campaigns import selectors, services
 from campaigns.models import Campaign
+from qpdo.errors import Refused
 from qpdo.org import clock
 from tests.campaigns.conftest import d
 
@@ -25,7 +26,7 @@ def test_year_span_has_no_gaps(campaign):
 
 
 def test_closed_year_is_read_only(campaign, demo_user, make_item, client, login):
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.campaign_close(acting_user=demo_user("gongcheng_head"), campaign=campaign)
     services.campaign_close(acting_user=demo_user("zonghe_head"), campaign=campaign)
     campaign.refresh_from_db()

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lectures import services
 from lectures.models import ManuscriptVersion
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import Action, State
@@ -24,7 +25,7 @@ def pdf_bytes() -> bytes:
 
 def test_manuscript_only_for_approved_topics(make_topic, demo_user):
     topic = make_topic()
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.manuscript_save(
             acting_user=demo_user("gongcheng_head"), topic=topic, data=MANUSCRIPT_TEXT
         )

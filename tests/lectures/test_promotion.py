@@ -13,6 +13,7 @@ from docx import Document
 
 from lectures import services
 from lectures.models import CityPromotion, Slot
+from qpdo.errors import Refused
 from qpdo.org import clock
 from tests.forms import PageForm
 
@@ -90,7 +91,7 @@ def test_promotion_refusals(delivered, demo_user, data, files, field):
 
 
 def test_only_the_coordinator_records_it(delivered, demo_user):
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.lecture_record_city_promotion(
             acting_user=demo_user("gongcheng_head"),
             lecture=delivered,

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from lectures import selectors, services
 from lectures.models import Slot, SlotRequest
+from qpdo.errors import Refused
 from qpdo.workflow import rules
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import Action, State
@@ -128,7 +129,7 @@ def test_refused_or_returned_request_creates_nothing(ask, demo_user):
 
 
 def test_only_section_heads_ask_and_a_reason_is_needed(ask):
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         ask("zonghe_staff")
     with pytest.raises(ValidationError):
         ask(reason="  ")

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from lectures import services
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.models import Staff
 from tests.utils import assert_constant_queries
@@ -38,7 +39,7 @@ def test_event_from_the_first_year_allowed(make_topic):
 
 
 def test_only_section_heads_propose(client, login, campaign, demo_user):
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.topic_create(acting_user=demo_user("member"), campaign=campaign, data={})
     login("member")
     assert client.get("/lectures/topics/new/").status_code == 403

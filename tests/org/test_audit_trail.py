@@ -149,6 +149,27 @@ def test_postgresql_trigger_lets_only_old_records_through_the_archive_setting(re
     assert AuditRecord.objects.filter(pk=record.pk).exists()
 
 
+@on_postgres
+def test_postgresql_trigger_rejects_truncate_of_the_audit_table(record):
+    with pytest.raises(DatabaseError) as error, transaction.atomic(), connection.cursor() as c:
+        c.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks from the insert
+        c.execute("SET LOCAL qpdo.audit_truncate = 'off'")  # as in production: never set
+        c.execute("TRUNCATE org_auditrecord")
+    assert "不可清空" in str(error.value)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as c:
+        c.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        c.execute("SET LOCAL qpdo.audit_truncate = 'off'")
+        c.execute("TRUNCATE org_auditrecord, org_unit CASCADE")
+    assert AuditRecord.objects.filter(pk=record.pk).exists()
+
+
+def test_production_settings_never_let_truncate_through(monkeypatch, tmp_path):
+    from qpdo import config
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://qpdo@db.example:5432/qpdo")
+    assert "audit_truncate" not in str(config.database(tmp_path))
+
+
 # Hash chain ------------------------------------------------------------------------------
 
 

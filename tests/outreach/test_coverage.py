@@ -12,9 +12,10 @@ import datetime
 import pytest
 
 from outreach import selectors, services
+from outreach.coverage import tally_coverage
 from outreach.enums import ExerciseKind
 from outreach.models import Community, School
-from outreach.selectors import tally_coverage
+from qpdo.errors import Refused
 from qpdo.org.models import Unit
 
 from .conftest import PDF_BYTES, upload
@@ -147,11 +148,11 @@ def test_uncovered_lists_name_what_is_missing(towns, reviewer, demo_user, in_202
 def test_register_records_are_refused_for_another_town(towns, demo_user, in_2024):
     _, xiayang, _ = towns
     school = _school(xiayang, "夏阳小学")
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.school_drill_record(
             acting_user=demo_user("zhujiajiao"), school=school, held_on=datetime.date(2024, 9, 1)
         )
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.evacuation_plan_add(
             acting_user=demo_user("jiaoyuju"),  # a member unit keeps no 街镇 register
             school=school,

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from outreach import services
 from outreach.models import Community, School
+from qpdo.errors import Refused
 from qpdo.org.enums import AuditAction
 from qpdo.org.models import AuditRecord
 
@@ -26,7 +27,7 @@ def rows(*lines):
 
 def test_dry_run_reports_every_problem_by_excel_row(reviewer):
     result = services.register_import_check(
-        acting_user=reviewer,
+        user=reviewer,
         spec_code="schools",
         raw_rows=rows(
             HEADER,
@@ -51,7 +52,7 @@ def test_dry_run_reports_every_problem_by_excel_row(reviewer):
 
 def test_missing_columns_are_named(reviewer):
     result = services.register_import_check(
-        acting_user=reviewer, spec_code="schools", raw_rows=rows(["名字", "地址"], ["甲", "乙"])
+        user=reviewer, spec_code="schools", raw_rows=rows(["名字", "地址"], ["甲", "乙"])
     )
     assert "缺少必填列：街镇、学校名称" in result.file_errors[0]
 
@@ -84,7 +85,7 @@ def test_import_applies_all_rows_or_none(reviewer, unit):
 def test_a_school_registered_in_another_town_is_refused(reviewer, unit):
     School.objects.create(town=unit("xiayang"), name="青浦区实验中学")
     result = services.register_import_check(
-        acting_user=reviewer,
+        user=reviewer,
         spec_code="schools",
         raw_rows=rows(HEADER, ["朱家角镇", "青浦区实验中学", "完全中学", "", ""]),
     )
@@ -109,9 +110,9 @@ def test_a_town_reporter_imports_only_its_own_town(demo_user, unit):
 
 
 def test_member_unit_reporter_may_not_import(demo_user):
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.register_import_check(
-            acting_user=demo_user("jiaoyuju"), spec_code="schools", raw_rows=rows(HEADER)
+            user=demo_user("jiaoyuju"), spec_code="schools", raw_rows=rows(HEADER)
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from outreach import rules, selectors, services
+from outreach import dashboard, rules, selectors, services
 from outreach.models import Report
 from qpdo.workflow.enums import State
 
@@ -36,7 +36,7 @@ def test_the_office_files_a_party_school_report_that_is_adopted(make_report, ado
     report = make_report("quguodong", fronts=("进党校",), title="区委党校主体班国防动员专题课")
     adopt(report)
     assert report.approval.state == State.APPROVED
-    progress = {p.unit.code: p for p in selectors.unit_progress(year=2024)}
+    progress = {p.unit.code: p for p in dashboard.unit_progress(year=2024)}
     office = progress["qpdo"]
     assert office.responsible_count == 4
     assert office.fronts_covered == 1
@@ -48,7 +48,7 @@ def test_the_dashboard_lists_the_office_as_a_unit(client, login, make_report, ad
     login("outreach_reviewer")
     page = client.get("/outreach/dashboard/?year=2024").content.decode()
     assert 'data-unit="qpdo"' in page
-    data = selectors.dashboard_for(year=2024)
+    data = dashboard.dashboard_for(year=2024)
     assert "qpdo" in {p.unit.code for p in data["progress"]}
     assert data["adopted_total"] == 1
 

@@ -25,6 +25,7 @@ from outreach.models import (
     School,
     SchoolCourse,
 )
+from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.enums import AuditAction
 from qpdo.org.models import AuditRecord
@@ -70,7 +71,7 @@ def test_school_courses_import_for_the_register_year(demo_user, places, year):
         action=AuditAction.IMPORT, detail__contains=f"导入{year}年学校课程与课时《课.xlsx》"
     ).exists()
     again = services.register_import_check(
-        acting_user=user, spec_code="school-courses", raw_rows=sheet, year=year
+        user=user, spec_code="school-courses", raw_rows=sheet, year=year
     )
     assert again.count("same") == 2 and again.count("new") == 0
 
@@ -117,7 +118,7 @@ def test_community_year_records_revision_positions_and_team(demo_user, places, y
         ["北大街居委会", f"{revised:%Y/%m/%d}", "是", "张三、李四", "王五", "赵六 钱七"],
     )
     check = services.register_import_check(
-        acting_user=user, spec_code="community-year", raw_rows=sheet, year=year
+        user=user, spec_code="community-year", raw_rows=sheet, year=year
     )
     assert check.is_clean and check.count("update") == 1
     assert check.rows[0].detail == (
@@ -228,7 +229,7 @@ def test_party_school_rows_outside_the_year_save_nothing(reviewer, year):
     assert any("晚于今天" in e for e in problems[4])
     assert "与第 5 行重复" in problems[2][0] and "与第 2 行重复" in problems[5][0]
     result = services.register_import_check(
-        acting_user=reviewer,
+        user=reviewer,
         spec_code="party-school-courses",
         raw_rows=rows(["课程名称", "培训班次", "授课日期"], ["甲", "乙", f"{year + 1}-01-02"]),
         year=year,
@@ -237,9 +238,9 @@ def test_party_school_rows_outside_the_year_save_nothing(reviewer, year):
 
 
 def test_party_school_sheets_only_for_who_keeps_that_register(demo_user, year):
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.register_import_check(
-            acting_user=demo_user("zhujiajiao"),
+            user=demo_user("zhujiajiao"),
             spec_code="base-visits",
             raw_rows=rows(["参观日期"]),
             year=year,
@@ -248,7 +249,7 @@ def test_party_school_sheets_only_for_who_keeps_that_register(demo_user, year):
 
 def test_a_year_outside_the_choices_is_refused(reviewer, year):
     result = services.register_import_check(
-        acting_user=reviewer, spec_code="base-visits", raw_rows=rows(["参观日期"]), year=year + 5
+        user=reviewer, spec_code="base-visits", raw_rows=rows(["参观日期"]), year=year + 5
     )
     assert "请选择导入年度" in result.file_errors[0]
 

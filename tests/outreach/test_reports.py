@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import io
 import os
+import resource
+import time
 
 import pytest
 from django.conf import settings
@@ -12,7 +15,8 @@ from PIL import Image
 
 from outreach import services
 from outreach.enums import MAX_PHOTOS, VIDEO, AttachmentKind, ReportKind
-from outreach.models import Report, ReportAttachment, ReportPhoto
+from outreach.models import Front, Report, ReportAttachment, ReportPhoto
+from qpdo.errors import Refused
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import State
 from tests.documents.conftest import image_bytes
@@ -203,7 +207,7 @@ def test_a_plan_item_must_match_year_and_front(make_plan, demo_user, front, in_2
 
 def test_only_a_reporter_files_reports(demo_user, front, in_2024):
     for username in ("outreach_reviewer", "gongcheng_head"):
-        with pytest.raises(PermissionError):
+        with pytest.raises(Refused):
             services.report_create(
                 acting_user=demo_user(username), data=_data(), fronts=[front("进社区")]
             )
@@ -269,7 +273,7 @@ def test_a_draft_is_deleted_with_its_files(
 ):
     report = make_report("zhujiajiao")
     path = report.photos.get().image.path
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.report_delete_draft(acting_user=demo_user("jiaoyuju"), report=report)
     with django_capture_on_commit_callbacks(execute=True):
         services.report_delete_draft(acting_user=demo_user("zhujiajiao"), report=report)
@@ -281,7 +285,7 @@ def test_promotion_only_for_adopted_reports(make_report, adopt, reviewer, demo_u
     with pytest.raises(ValidationError, match="已采用"):
         services.report_promote(acting_user=reviewer, report=report)
     adopt(report)
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.report_promote(acting_user=demo_user("zhujiajiao"), report=report)
     services.report_promote(acting_user=reviewer, report=report)
     report.refresh_from_db()
@@ -320,3 +324,38 @@ def test_report_edit_is_audited(make_report, in_2024):
     record = AuditRecord.objects.filter(action=AuditAction.CHANGE, actor=user).order_by("-id")[0]
     assert record.object_id == str(report.pk)
     assert record.detail.startswith("修改活动信息")
+
+
+def test_pixel_bomb_report_is_refused_within_a_second_without_a_memory_spike(
+    client, login, in_2024
+):
+    """The issue's attack: a 六进 report with 12 PNGs of 13000×13000 pixels (≈ 0.5 MB each,
+    1.2 GB each once decoded). The request is refused before any picture is decoded."""
+    buffer = io.BytesIO()
+    Image.new("1", (13000, 13000), 0).save(buffer, format="PNG")
+    bomb = buffer.getvalue()
+    login("zhujiajiao")
+    data = {
+        "fronts": [Front.objects.get(name="进学校").pk],
+        "kind": "activity",
+        "title": "像素炸弹",
+        "held_on": "2024-09-21",
+        "place": "朱家角中学",
+        "organiser": "朱家角镇",
+        "participants": "师生",
+        "audience_count": "10",
+        "content": "内容",
+        "photos": [upload(f"现场{i}.png", bomb) for i in range(12)],
+        "submit": "1",
+    }
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB
+    started = time.monotonic()
+    response = client.post("/outreach/reports/new/", data)
+    elapsed = time.monotonic() - started
+    peak_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    assert response.status_code == 200
+    assert "“现场0.png”" in response.content.decode() and "13000×13000" in response.content.decode()
+    assert not Report.objects.filter(title="像素炸弹").exists()
+    assert elapsed < 1.0
+    assert (peak_after - peak_before) / 1024 < 100  # MB: one decoded bomb alone is 1200

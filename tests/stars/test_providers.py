@@ -10,7 +10,8 @@ from qpdo.org import clock
 from qpdo.org.models import Staff, Unit
 from stars import services
 from stars.models import Post, PostCategory, StarYear
-from stars.providers import copy_posts, monthly, record
+from stars.providers import monthly, record
+from stars.services import posts_copy as copy_posts
 
 from .conftest import pdf_upload, publicize
 

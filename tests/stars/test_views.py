@@ -487,7 +487,7 @@ def test_admin_changelist_runs_a_fixed_number_of_queries(client, login, demo_use
 def test_dashboard_panel_hides_the_choice_from_sections_until_announced(
     client, login, approved_nominations, demo_user
 ):
-    from stars.selectors import dashboard_panel_for
+    from stars.dashboard import panel_context as dashboard_panel_for
 
     for nomination in approved_nominations(4):
         services.star_select(acting_user=demo_user("party_group"), nomination=nomination)

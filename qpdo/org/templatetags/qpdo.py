@@ -5,32 +5,15 @@ import datetime
 from django import template
 from django.utils import timezone
 
+from qpdo.org import dates
+
 register = template.Library()
 
 
-@register.filter
-def cn_date(value) -> str:
-    """Format a date as 2024年10月20日 (the way documents print it)."""
-    if not value:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-@register.filter
-def cn_month(value) -> str:
-    if not value:
-        return ""
-    return f"{value.year}年{value.month}月"
-
-
-@register.filter
-def cn_datetime(value) -> str:
-    if not value:
-        return ""
-    value = timezone.localtime(value)
-    return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+# 2024年10月20日, 2024年10月, 2024年10月20日 14:30: the way documents print them.
+register.filter("cn_date", dates.cn_date)
+register.filter("cn_month", dates.cn_month)
+register.filter("cn_datetime", dates.cn_datetime)
 
 
 FLAG_CLASSES = {"red": "danger", "amber": "warning", "green": "success", "none": "secondary"}

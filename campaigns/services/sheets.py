@@ -3,6 +3,8 @@ background job of a large list."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
+
 from qpdo.org.audit import audit_record, client_ip
 from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction
@@ -12,7 +14,7 @@ from ..selectors.sheets import Sheet, sheet_items_for
 FORMAT_NAMES = {"xlsx": "Excel", "pdf": "PDF", "docx": "Word"}
 
 
-def sheet_export_record(*, acting_user, sheet: Sheet, fmt: str, request=None) -> None:
+def sheet_export_record(*, acting_user: User, sheet: Sheet, fmt: str, request=None) -> None:
     """Write the audit record of a list exported or printed (any format: one rule)."""
     audit_record(
         action=AuditAction.EXPORT,
@@ -26,7 +28,9 @@ def sheet_export_record(*, acting_user, sheet: Sheet, fmt: str, request=None) ->
     )
 
 
-def sheet_print_request(*, acting_user, campaign, kind: str, as_of, unit, fmt: str, request=None):
+def sheet_print_request(
+    *, acting_user: User, campaign, kind: str, as_of, unit, fmt: str, request=None
+):
     """Queue a large list to be printed by a background worker; return the job."""
     from qpdo.jobs.services import job_request
 

@@ -623,7 +623,7 @@ def reminders_send_overdue(*, today: datetime.date | None = None) -> int:
     return sent
 
 
-def approval_sheet_print(*, approval: Approval, acting_user, fmt: str, request=None) -> None:
+def approval_sheet_print(*, approval: Approval, acting_user: User, fmt: str, request=None) -> None:
     """Write the audit record of a printed 审批单 (PDF or Word: one rule for both)."""
     audit_record(
         action=AuditAction.EXPORT,

@@ -409,6 +409,7 @@ EXEMPT = {
 NOT_YET_WALKED = frozenset(
     {
         "campaigns:quarter-star-edit",
+        "stars:objection-handle",
         "campaigns:record-docx",
         "campaigns:summary-choose",
         "lectures:lecture-promotion",
@@ -427,7 +428,15 @@ NOT_YET_WALKED = frozenset(
     }
 )
 NOT_YET_WALKED_EXPORTS = frozenset(
-    {"campaigns:summary-docx", "campaigns:summary-pdf", "lectures:division-docx", "stars:post-docx"}
+    {
+        "campaigns:summary-docx",
+        "campaigns:summary-pdf",
+        "lectures:division-docx",
+        "stars:post-docx",
+        "stars:post-pdf",
+        "stars:summary-draft-docx",
+        "stars:summary-draft-pdf",
+    }
 )
 
 

@@ -85,6 +85,7 @@ READERS: dict[str, frozenset[Role]] = {
     "stars.Score": _STARS,
     "stars.Star": _STARS,  # once announced, also OFFICE_SHARED (交流展示: name, post, photo)
     "stars.PrintedCopy": _STARS,
+    "stars.Objection": _STARS,  # 公示 objections: who objected and why
     # 六进 (outreach)
     "outreach.Front": EVERYONE,
     "outreach.Plan": _OUTREACH,

@@ -18,7 +18,15 @@ def run_manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedPr
     base = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY", "DEBUG"}
+        # DJANGO_ALLOW_ASYNC_UNSAFE: the live-server tests set it for themselves only
+        if key
+        not in {
+            "DJANGO_SETTINGS_MODULE",
+            "DATABASE_URL",
+            "SECRET_KEY",
+            "DEBUG",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
         and not key.startswith(("QPDO_", "PYTEST_"))
     }
     base.update(QPDO_VAR_DIR=str(tmp_path / "var"), **env)

@@ -17,6 +17,7 @@ PDF_TEMPLATES = {
     "documents/official.html",
     "stars/summary/document.html",
     "stars/nomination/pdf.html",
+    "stars/post/pdf.html",
 }
 # A <script type="application/json"> (json_script) is data, never run: CSP leaves it alone.
 INLINE = re.compile(

@@ -104,13 +104,13 @@ def test_section_head_fills_the_form_and_prints_it_after_three_opinions(
     expect(head.get_by_test_id("post-category")).to_have_text("城市防护")
     expect(head.get_by_label("比武成绩")).to_be_hidden()
     head.get_by_label("比武竞赛", exact=True).check()
-    contest = head.get_by_label("比武成绩")
-    expect(contest).to_be_visible()
+    entry = head.get_by_label("比武成绩")
+    expect(entry).to_be_visible()
     # Only 胡晓琳's entries are offered, not her colleague's of the same 比武.
-    offered = contest.locator("option:not([hidden])")
+    offered = entry.locator("option:not([hidden])")
     expect(offered).to_have_count(2)  # the empty choice and her entry
     expect(offered.nth(1)).to_have_text(f"胡晓琳：{contest()}（一等奖，92.5分）")
-    contest.select_option(label=f"胡晓琳：{contest()}（一等奖，92.5分）")
+    entry.select_option(label=f"胡晓琳：{contest()}（一等奖，92.5分）")
     head.get_by_label("在岗年限").fill("10")
 
     deeds = head.get_by_label("主要事迹（1500字以内）")

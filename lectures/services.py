@@ -125,9 +125,9 @@ def topic_update(*, acting_user: User, topic: Topic, data: dict) -> Topic:
     return topic
 
 
-def topic_submit(*, acting_user: User, topic: Topic, request=None):
+def topic_submit(*, acting_user: User, topic: Topic):
     """Put the topic forward (科室推荐): it goes to 综合科初评."""
-    return workflow.approval_submit(subject=topic, acting_user=acting_user, request=request)
+    return workflow.approval_submit(subject=topic, acting_user=acting_user)
 
 
 # Manuscripts ------------------------------------------------------------------------------
@@ -188,11 +188,9 @@ def manuscript_check_complete(manuscript: Manuscript) -> None:
 
 
 @transaction.atomic
-def manuscript_submit(*, acting_user: User, manuscript: Manuscript, request=None):
+def manuscript_submit(*, acting_user: User, manuscript: Manuscript):
     """Submit the open version (讲述人提交) and seal it: it is kept unchanged from now on."""
-    approval = workflow.approval_submit(
-        subject=manuscript, acting_user=acting_user, request=request
-    )
+    approval = workflow.approval_submit(subject=manuscript, acting_user=acting_user)
     ManuscriptVersion.objects.filter(manuscript=manuscript, is_sealed=False).update(is_sealed=True)
     return approval
 
@@ -378,7 +376,7 @@ def validate_slot(*, slot: Slot, data: dict) -> None:
 
 @transaction.atomic
 def slot_request_create(
-    *, acting_user: User, campaign: Campaign, month: int, reason: str, request=None
+    *, acting_user: User, campaign: Campaign, month: int, reason: str
 ) -> SlotRequest:
     """Ask for a slot beyond 附表1 (a section head, for their own unit) and submit it to
     综合科 at once: the request has nothing to prepare beyond its month and reason."""
@@ -397,7 +395,7 @@ def slot_request_create(
     )
     workflow.subject_create(slot_request, acting_user=acting_user)
     _audit(acting_user, slot_request, f"申请加开讲堂场次：{campaign.year}年{month}月")
-    workflow.approval_submit(subject=slot_request, acting_user=acting_user, request=request)
+    workflow.approval_submit(subject=slot_request, acting_user=acting_user)
     return slot_request
 
 
@@ -423,7 +421,7 @@ def slot_request_granted(*, slot_request: SlotRequest, acting_user: User) -> Slo
 
 @transaction.atomic
 def slot_request_resubmit(
-    *, acting_user: User, slot_request: SlotRequest, month: int, reason: str, request=None
+    *, acting_user: User, slot_request: SlotRequest, month: int, reason: str
 ) -> SlotRequest:
     """Change a returned (or withdrawn) request and send it to 综合科 again."""
     check_open(slot_request.campaign)
@@ -436,7 +434,7 @@ def slot_request_resubmit(
     slot_request.save(update_fields=["month", "reason"])
     workflow.subject_refresh_title(slot_request)
     _audit(acting_user, slot_request, f"修改加开讲堂场次申请：{month}月")
-    workflow.approval_submit(subject=slot_request, acting_user=acting_user, request=request)
+    workflow.approval_submit(subject=slot_request, acting_user=acting_user)
     return slot_request
 
 

@@ -115,7 +115,7 @@ class TopicFormMixin(SubjectFormMixin):
     submitted_message = "选题已提交，等待综合科初评。"
 
     def submit(self, topic) -> None:
-        services.topic_submit(acting_user=self.request.user, topic=topic, request=self.request)
+        services.topic_submit(acting_user=self.request.user, topic=topic)
 
 
 class TopicCreateView(TopicFormMixin, FormView):
@@ -298,9 +298,7 @@ class ManuscriptEditView(SubjectFormMixin, FormView):
         )
 
     def submit(self, manuscript) -> None:
-        services.manuscript_submit(
-            acting_user=self.request.user, manuscript=manuscript, request=self.request
-        )
+        services.manuscript_submit(acting_user=self.request.user, manuscript=manuscript)
 
 
 class ManuscriptDetailView(TemplateView):
@@ -613,7 +611,6 @@ class SlotRequestCreateView(FormView):
                 campaign=self.campaign,
                 month=form.cleaned_data["month"],
                 reason=form.cleaned_data["reason"],
-                request=self.request,
             )
         except ValidationError as error:
             form_add_errors(form, error)
@@ -656,7 +653,6 @@ class SlotRequestDetailView(FormView):
                 slot_request=self.slot_request,
                 month=form.cleaned_data["month"],
                 reason=form.cleaned_data["reason"],
-                request=self.request,
             )
         except ValidationError as error:
             form_add_errors(form, error)

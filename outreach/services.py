@@ -25,7 +25,7 @@ from qpdo.documents.uploads import (
 )
 from qpdo.errors import Refused
 from qpdo.org import clock
-from qpdo.org.audit import audit_record, client_ip
+from qpdo.org.audit import audit_record
 from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction, UnitKind
 from qpdo.org.models import Unit
@@ -230,9 +230,9 @@ def plan_check_complete(plan: Plan) -> None:
         )
 
 
-def plan_submit(*, acting_user: User, plan: Plan, request=None):
+def plan_submit(*, acting_user: User, plan: Plan):
     """Hand the plan in (单位提交): it goes to 宣教审核."""
-    return workflow.approval_submit(subject=plan, acting_user=acting_user, request=request)
+    return workflow.approval_submit(subject=plan, acting_user=acting_user)
 
 
 # --- activity reports ----------------------------------------------------------------------
@@ -437,9 +437,9 @@ def report_check_complete(report: Report) -> None:
         raise ValidationError([f"{p}。" for p in problems])
 
 
-def report_submit(*, acting_user: User, report: Report, request=None):
+def report_submit(*, acting_user: User, report: Report):
     """Hand the report in (单位提交): it goes to 宣教审核."""
-    return workflow.approval_submit(subject=report, acting_user=acting_user, request=request)
+    return workflow.approval_submit(subject=report, acting_user=acting_user)
 
 
 def report_delete_draft(*, acting_user: User, report: Report) -> None:
@@ -461,7 +461,6 @@ def subject_review(
     decision: Action,
     opinion: str = "",
     expected_step: str | None = None,
-    request=None,
 ):
     """Record the office's decision (采用 / 审核通过 or 退回修改) through the engine."""
     labels = DECISION_LABELS[subject.workflow_chain_code]
@@ -473,12 +472,11 @@ def subject_review(
         decision=decision,
         opinion=opinion,
         expected_step=expected_step,
-        request=request,
     )
 
 
 @transaction.atomic
-def report_promote(*, acting_user: User, report: Report, request=None) -> Report:
+def report_promote(*, acting_user: User, report: Report) -> Report:
     """Mark an adopted report as sent on to the city office (报市国动办)."""
     locked = Report.objects.select_for_update().select_related("approval").get(pk=report.pk)
     if locked.approval.state != State.APPROVED:
@@ -496,7 +494,6 @@ def report_promote(*, acting_user: User, report: Report, request=None) -> Report
         actor=acting_user,
         target=locked,
         detail=f"活动信息“{locked.title}”（{locked.unit.name}）报市国动办",
-        ip_address=client_ip(request),
     )
     return locked
 
@@ -528,7 +525,7 @@ def _check_linked_report(report: Report | None, town: Unit) -> None:
 
 
 def evacuation_plan_add(
-    *, acting_user: User, school: School, upload, compiled_on: datetime.date, request=None
+    *, acting_user: User, school: School, upload, compiled_on: datetime.date
 ) -> EvacuationPlan:
     """Store a school's (new version of its) 紧急疏散行动方案."""
     _check_town(acting_user, school.town)
@@ -551,7 +548,6 @@ def evacuation_plan_add(
             actor=acting_user,
             target=school,
             detail=f"上传{school.name}紧急疏散行动方案《{upload.name}》",
-            ip_address=client_ip(request),
         )
     return plan
 
@@ -566,7 +562,6 @@ def school_drill_record(
     note: str = "",
     report: Report | None = None,
     year: int | None = None,
-    request=None,
 ) -> SchoolDrill:
     """Record an evacuation drill held at a school (in the register year, when given)."""
     _check_town(acting_user, school.town)
@@ -586,7 +581,6 @@ def school_drill_record(
         actor=acting_user,
         target=school,
         detail=f"登记{school.name} {held_on:%Y-%m-%d} 疏散演练",
-        ip_address=client_ip(request),
     )
     return drill
 
@@ -602,7 +596,6 @@ def community_exercise_record(
     note: str = "",
     report: Report | None = None,
     year: int | None = None,
-    request=None,
 ) -> CommunityExercise:
     """Record a training or a drill held in a community (in the register year, when given)."""
     _check_town(acting_user, community.town)
@@ -623,13 +616,12 @@ def community_exercise_record(
         actor=acting_user,
         target=community,
         detail=f"登记{community} {held_on:%Y-%m-%d} {exercise.get_kind_display()}",
-        ip_address=client_ip(request),
     )
     return exercise
 
 
 def _register_file_add(
-    record, *, acting_user: User, town: Unit, target, upload, what: str, year: int | None, request
+    record, *, acting_user: User, town: Unit, target, upload, what: str, year: int | None
 ):
     """Store a dated plan document of a register place (file optional), audited."""
     _check_town(acting_user, town)
@@ -652,18 +644,16 @@ def _register_file_add(
             target=target,
             detail=f"登记{target}{what}（{record.compiled_on:%Y-%m-%d}）"
             + (f"《{upload.name}》" if upload is not None else ""),
-            ip_address=client_ip(request),
         )
     return record
 
 
-def _audit_register(acting_user: User, target, detail: str, request) -> None:
+def _audit_register(acting_user: User, target, detail: str) -> None:
     audit_record(
         action=AuditAction.CHANGE,
         actor=acting_user,
         target=target,
         detail=detail,
-        ip_address=client_ip(request),
     )
 
 
@@ -733,7 +723,6 @@ def enterprise_drill_plan_add(
     compiled_on: datetime.date,
     upload,
     year: int | None = None,
-    request=None,
 ) -> EnterpriseDrillPlan:
     """Store an enterprise's (new version of its) 防空疏散演练方案; the file is required."""
     if upload is None:
@@ -746,7 +735,6 @@ def enterprise_drill_plan_add(
         upload=upload,
         what="防空疏散演练方案",
         year=year,
-        request=request,
     )
 
 
@@ -761,7 +749,6 @@ def enterprise_drill_record(
     note: str = "",
     report: Report | None = None,
     year: int | None = None,
-    request=None,
 ) -> EnterpriseDrill:
     """Record a 人防疏散演练 of an enterprise, in the register year when given."""
     _check_town(acting_user, enterprise.town)
@@ -781,7 +768,6 @@ def enterprise_drill_record(
         acting_user,
         enterprise,
         f"登记{enterprise.name} {held_on:%Y-%m-%d} 疏散演练（{drill.get_occasion_display()}）",
-        request,
     )
     return drill
 
@@ -795,7 +781,6 @@ def enterprise_group_set(
     group_basis: str,
     contact_name: str,
     contact_phone: str,
-    request=None,
 ) -> Enterprise:
     """Record an enterprise's 工作小组 and the person in charge (专人)."""
     _check_town(acting_user, enterprise.town)
@@ -811,7 +796,6 @@ def enterprise_group_set(
         enterprise,
         f"更新{enterprise.name}工作小组：{'已成立' if has_group else '未成立'}，专人 "
         f"{enterprise.contact_name or '—'}",
-        request,
     )
     return enterprise
 
@@ -825,7 +809,6 @@ def school_course_add(
     title: str,
     hours: int,
     note: str = "",
-    request=None,
 ) -> SchoolCourse:
     """Record a course of a school's 国防动员、人民防空 teaching in a year, with its 课时."""
     _check_town(acting_user, school.town)
@@ -841,9 +824,7 @@ def school_course_add(
         note=note,
         recorded_by=acting_user,
     )
-    _audit_register(
-        acting_user, school, f"登记{school.name} {year}年课程《{title}》{hours} 课时", request
-    )
+    _audit_register(acting_user, school, f"登记{school.name} {year}年课程《{title}》{hours} 课时")
     return course
 
 
@@ -854,7 +835,6 @@ def community_air_raid_plan_add(
     compiled_on: datetime.date,
     upload=None,
     year: int | None = None,
-    request=None,
 ) -> CommunityAirRaidPlan:
     """Record the year's revision of a 居民区's 防空袭方案 (its text optional)."""
     return _register_file_add(
@@ -865,7 +845,6 @@ def community_air_raid_plan_add(
         upload=upload,
         what="防空袭方案修订",
         year=year,
-        request=request,
     )
 
 
@@ -877,7 +856,6 @@ def community_positions_set(
     has_story_corridor: bool,
     has_micro_museum: bool,
     has_experience_corner: bool,
-    request=None,
 ) -> Community:
     """Record which fixed positions (故事长廊、微展馆、体验角) a community has built."""
     _check_town(acting_user, community.town)
@@ -896,15 +874,13 @@ def community_positions_set(
         )
         if on
     ]
-    _audit_register(
-        acting_user, community, f"更新{community}固定阵地：{'、'.join(built) or '无'}", request
-    )
+    _audit_register(acting_user, community, f"更新{community}固定阵地：{'、'.join(built) or '无'}")
     return community
 
 
 @transaction.atomic
 def community_team_member_add(
-    *, acting_user: User, community: Community, kind: str, name: str, phone: str = "", request=None
+    *, acting_user: User, community: Community, kind: str, name: str, phone: str = ""
 ) -> CommunityTeamMember:
     """Add a member to a community's 宣教队伍 (居委、物业 or volunteer)."""
     _check_town(acting_user, community.town)
@@ -915,7 +891,6 @@ def community_team_member_add(
         acting_user,
         community,
         f"{community}宣教队伍增加{member.get_kind_display()} {member.name}",
-        request,
     )
     return member
 
@@ -935,7 +910,6 @@ def party_school_course_add(
     hours: int = 1,
     speaker: str = "",
     taught_on: datetime.date | None = None,
-    request=None,
 ) -> PartySchoolCourse:
     """Record a 国防动员 course taken into the 党校培训计划 of a year."""
     _check_party_school(acting_user)
@@ -950,7 +924,7 @@ def party_school_course_add(
         taught_on=taught_on,
         recorded_by=acting_user,
     )
-    _audit_register(acting_user, None, f"登记{year}年党校培训计划课程《{title}》", request)
+    _audit_register(acting_user, None, f"登记{year}年党校培训计划课程《{title}》")
     return course
 
 
@@ -964,7 +938,6 @@ def base_visit_record(
     base_name: str = "",
     note: str = "",
     year: int | None = None,
-    request=None,
 ) -> BaseVisit:
     """Record a visit of 党校 trainees to the 人防科普教育基地."""
     _check_party_school(acting_user)
@@ -981,7 +954,7 @@ def base_visit_record(
         visit.base_name = base_name
     visit.save()
     _audit_register(
-        acting_user, None, f"登记{visited_on:%Y-%m-%d} {class_name}参观{visit.base_name}", request
+        acting_user, None, f"登记{visited_on:%Y-%m-%d} {class_name}参观{visit.base_name}"
     )
     return visit
 
@@ -1229,7 +1202,6 @@ def register_import(
     raw_rows,
     file_name: str = "",
     year: int | None = None,
-    request=None,
 ) -> imports.ImportResult:
     """Import a checked sheet: all rows or, when any row has a problem, none."""
     result = register_import_check(
@@ -1241,7 +1213,6 @@ def register_import(
             spec_code=spec_code,
             file_name=file_name,
             reason=f"文件中有 {len(result.error_rows) + len(result.file_errors)} 处问题",
-            request=request,
         )
         return result
     spec = result.spec
@@ -1266,7 +1237,6 @@ def register_import(
             action=AuditAction.IMPORT,
             actor=acting_user,
             detail=detail,
-            ip_address=client_ip(request),
         )
     result.applied = True
     return result
@@ -1284,7 +1254,7 @@ def _apply_places(result: imports.ImportResult, model) -> None:
 
 
 def register_import_refused(
-    *, acting_user: User, spec_code: str, file_name: str, reason: str, request=None
+    *, acting_user: User, spec_code: str, file_name: str, reason: str
 ) -> None:
     """Audit an import that was refused (unreadable file, or rows with problems)."""
     spec = imports.SPECS[spec_code]
@@ -1293,24 +1263,20 @@ def register_import_refused(
         action=AuditAction.IMPORT,
         actor=acting_user,
         detail=f"导入{what}《{file_name}》未受理：{reason}。",
-        ip_address=client_ip(request),
         success=False,
     )
 
 
-def export_record(*, acting_user: User, what: str, rows: int, request=None) -> None:
+def export_record(*, acting_user: User, what: str, rows: int) -> None:
     """Audit an Excel export."""
     audit_record(
         action=AuditAction.EXPORT,
         actor=acting_user,
         detail=f"导出{what}，共 {rows} 行。",
-        ip_address=client_ip(request),
     )
 
 
-def agreement_create(
-    *, acting_user: User, data: dict, upload=None, request=None
-) -> PartySchoolAgreement:
+def agreement_create(*, acting_user: User, data: dict, upload=None) -> PartySchoolAgreement:
     """Record a co-operation agreement with the 区委党校 (and its signed text)."""
     if not rules.may_record_agreement(acting_user):
         raise Refused("只有宣教审核人员可以登记党校共建协议。")
@@ -1330,7 +1296,6 @@ def agreement_create(
             actor=acting_user,
             target=agreement,
             detail=f"登记党校共建协议《{agreement.title}》（{agreement.signed_on:%Y-%m-%d} 签订）",
-            ip_address=client_ip(request),
         )
     return agreement
 
@@ -1340,7 +1305,7 @@ def agreement_create(
 REPORTS_YEAR_JOB = "outreach.reports_year"
 
 
-def reports_year_export_request(*, acting_user: User, year: int, request=None):
+def reports_year_export_request(*, acting_user: User, year: int):
     """Queue the Excel of every 六进 activity report of a year the user may see."""
     from qpdo.jobs.services import job_request
 
@@ -1349,7 +1314,6 @@ def reports_year_export_request(*, acting_user: User, year: int, request=None):
         label=f"{year}年度“六进”活动信息（全部）",
         params={"year": year},
         acting_user=acting_user,
-        request=request,
     )
 
 

@@ -22,7 +22,7 @@ from qpdo.jobs.models import Job
 from qpdo.jobs.registry import JobOutput, JobRefused
 from qpdo.jobs.services import job_request
 from qpdo.org import clock
-from qpdo.org.audit import audit_record, client_ip
+from qpdo.org.audit import audit_record
 from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction, Education, Gender, PoliticalStatus, Role
 from qpdo.org.models import Staff
@@ -165,15 +165,15 @@ def plan_delete(*, acting_user: User, plan: CultivationPlan) -> None:
         workflow.subject_delete_draft(plan, acting_user=acting_user)
 
 
-def plan_submit(*, acting_user: User, plan: CultivationPlan, request=None):
+def plan_submit(*, acting_user: User, plan: CultivationPlan):
     """Submit the plan (科室提交) to the 机关党支部 for review."""
-    return workflow.approval_submit(subject=plan, acting_user=acting_user, request=request)
+    return workflow.approval_submit(subject=plan, acting_user=acting_user)
 
 
 # Summaries (培树工作总结) -----------------------------------------------------------------------
 
 
-def summary_upload(*, acting_user: User, campaign: Campaign, upload, note: str = "", ip=None):
+def summary_upload(*, acting_user: User, campaign: Campaign, upload, note: str = ""):
     """Store the acting unit's 培树工作总结; the newest upload replaces the previous as current."""
     check_open(campaign)
     unit = user_unit(acting_user)
@@ -202,7 +202,6 @@ def summary_upload(*, acting_user: User, campaign: Campaign, upload, note: str =
             actor=acting_user,
             target=report,
             detail=f"报送培树工作总结：{report.file_name}",
-            ip_address=ip,
         )
     return report
 
@@ -521,12 +520,12 @@ def nomination_delete(*, acting_user: User, nomination: Nomination) -> None:
         _delete_files_after_commit(storage, files)
 
 
-def nomination_submit(*, acting_user: User, nomination: Nomination, opinion: str, request=None):
+def nomination_submit(*, acting_user: User, nomination: Nomination, opinion: str):
     """Submit the 申报表 and sign the 推荐科室意见 in one go (both or neither)."""
     if not (opinion or "").strip():
         raise ValidationError({"opinion": "请填写推荐科室意见。"})
     with transaction.atomic():
-        workflow.approval_submit(subject=nomination, acting_user=acting_user, request=request)
+        workflow.approval_submit(subject=nomination, acting_user=acting_user)
         nomination.approval.refresh_from_db()
         return workflow.approval_decide(
             subject=nomination,
@@ -534,7 +533,6 @@ def nomination_submit(*, acting_user: User, nomination: Nomination, opinion: str
             decision=Action.APPROVE,
             opinion=opinion.strip(),
             expected_step="unit",
-            request=request,
         )
 
 
@@ -983,7 +981,6 @@ def batch_print_request(
     nominations: list[Nomination],
     label: str,
     base_url: str,
-    request=None,
 ) -> Job:
     """Queue a batch of 申报表 to be printed as one PDF by a background worker."""
     if not nominations:
@@ -998,7 +995,6 @@ def batch_print_request(
         },
         total=len(nominations),
         acting_user=acting_user,
-        request=request,
     )
 
 
@@ -1046,13 +1042,12 @@ def batch_print_run(job: Job, progress) -> JobOutput:
     )
 
 
-def export_record(*, acting_user: User, what: str, request=None) -> None:
+def export_record(*, acting_user: User, what: str) -> None:
     """Write the audit record of an Excel export."""
     audit_record(
         action=AuditAction.EXPORT,
         actor=acting_user,
         detail=f"导出：{what}",
-        ip_address=client_ip(request),
     )
 
 

@@ -80,7 +80,7 @@ def account_ensure(*, staff: Staff, username: str, roles: list[Role], password: 
 
 
 def staff_roster_import(
-    *, dataset, acting_user: User, file_name: str = "", ip_address: str | None = None, dry_run=False
+    *, dataset, acting_user: User, file_name: str = "", dry_run=False
 ) -> RosterResult:
     """Import a roster sheet; nothing is saved unless every row is valid.
 
@@ -115,13 +115,12 @@ def staff_roster_import(
                 action=AuditAction.IMPORT,
                 actor=acting_user,
                 detail=detail,
-                ip_address=ip_address,
                 success=result.is_clean(),
             )
     return result
 
 
-def staff_roster_export(*, staff: QuerySet[Staff], acting_user: User, ip_address=None) -> bytes:
+def staff_roster_export(*, staff: QuerySet[Staff], acting_user: User) -> bytes:
     """Return the roster of these staff as an xlsx file, and audit the export."""
     with transaction.atomic():
         dataset = StaffResource().export(queryset=staff)
@@ -130,7 +129,6 @@ def staff_roster_export(*, staff: QuerySet[Staff], acting_user: User, ip_address
             action=AuditAction.EXPORT,
             actor=acting_user,
             detail=f"导出人员名册，共 {len(dataset)} 人。",
-            ip_address=ip_address,
         )
     return content
 
@@ -180,7 +178,7 @@ def account_roles_check(roles) -> None:
 
 
 @transaction.atomic
-def account_roles_set(*, account, roles, acting_user: User, ip_address=None) -> bool:
+def account_roles_set(*, account, roles, acting_user: User) -> bool:
     """Give an account exactly these roles, leave its other groups alone, set is_staff to match.
 
     The account works in the admin (is_staff) when a role needs it; a superuser always does.
@@ -203,7 +201,6 @@ def account_roles_set(*, account, roles, acting_user: User, ip_address=None) -> 
             actor=acting_user,
             target=account,
             detail=f"账号 {account.get_username()} 的角色：{before} → {after}",
-            ip_address=ip_address,
         )
     is_staff = account.is_superuser or needs_admin_access(wanted)
     if account.is_staff != is_staff:
@@ -213,9 +210,7 @@ def account_roles_set(*, account, roles, acting_user: User, ip_address=None) -> 
     return wanted != current
 
 
-def account_change_record(
-    *, account, acting_user: User, created: bool, changed: list[str], ip_address=None
-) -> None:
+def account_change_record(*, account, acting_user: User, created: bool, changed: list[str]) -> None:
     """Audit an account created or edited in the admin (not its password or roles)."""
     if created:
         from .models import AccountSecurity
@@ -243,12 +238,11 @@ def account_change_record(
         actor=acting_user,
         target=account,
         detail=detail,
-        ip_address=ip_address,
     )
 
 
 @transaction.atomic
-def account_unlock(*, attempts: QuerySet, acting_user: User, ip_address=None) -> int:
+def account_unlock(*, attempts: QuerySet, acting_user: User) -> int:
     """Unlock the accounts behind these failed sign-in records (axes) and audit it."""
     usernames = sorted({a.username or "" for a in attempts})
     count = attempts.count()
@@ -258,7 +252,6 @@ def account_unlock(*, attempts: QuerySet, acting_user: User, ip_address=None) ->
             action=AuditAction.CHANGE,
             actor=acting_user,
             detail=f"解除账号锁定：{username or '（未知账号）'}",
-            ip_address=ip_address,
         )
     return count
 

@@ -135,7 +135,9 @@ def may(campaign, make_item, make_report, verify, make_topic, demo_user, nominat
         lectures.lecture_record_delivery(
             acting_user=demo_user("zonghe_staff"),
             lecture=lecture,
-            data={"held_on": d(5, 28), "held_place": "三楼会议室", "audience_count": 40},
+            held_on=d(5, 28),
+            held_place="三楼会议室",
+            audience_count=40,
         )
     return campaign
 

@@ -136,7 +136,9 @@ def busy_year(wu, campaign, task, demo_user, done_item, make_topic, choose_quart
         lectures.lecture_record_delivery(
             acting_user=demo_user("zonghe_staff"),
             lecture=lecture,
-            data={"held_on": d(6, 26), "held_place": "三楼会议室", "audience_count": 38},
+            held_on=d(6, 26),
+            held_place="三楼会议室",
+            audience_count=38,
         )
     # 六进: she reviews and adopts a town's report (宣教审核).
     with clock.frozen(at(2024, 9, 23)):

@@ -26,7 +26,7 @@ def october_2024():
 def manuscript_at_reception(approved_topic, demo_user):
     topic = approved_topic()
     speaker = demo_user("member")
-    manuscript = lectures.manuscript_save(acting_user=speaker, topic=topic, data=MANUSCRIPT_TEXT)
+    manuscript = lectures.manuscript_save(acting_user=speaker, topic=topic, **MANUSCRIPT_TEXT)
     lectures.manuscript_submit(acting_user=speaker, manuscript=manuscript)
     services.approval_transition(
         approval=manuscript.approval, action=Action.APPROVE, acting_user=demo_user("gongcheng_head")

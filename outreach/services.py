@@ -186,7 +186,16 @@ def _save_items(plan: Plan, items: Sequence[dict]) -> None:
 
 
 @transaction.atomic
-def plan_create(*, acting_user: User, year: int, data: dict, items: Sequence[dict]) -> Plan:
+def plan_create(
+    *,
+    acting_user: User,
+    year: int,
+    goals: str = "",
+    measures: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    items: Sequence[dict],
+) -> Plan:
     """Create a draft plan of the acting 填报员's unit for a year."""
     unit = rules.reporting_unit(acting_user)
     if unit is None:
@@ -195,20 +204,36 @@ def plan_create(*, acting_user: User, year: int, data: dict, items: Sequence[dic
         raise ValidationError({"year": f"不能填报{year}年度的计划。"})
     if Plan.objects.filter(unit=unit, year=year).exists():
         raise ValidationError({"year": f"本单位已有{year}年度的计划，请打开原计划修改。"})
-    plan = Plan(unit=unit, year=year, **{k: data.get(k, "") for k in PLAN_FIELDS})
+    plan = Plan(
+        unit=unit,
+        year=year,
+        goals=goals,
+        measures=measures,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+    )
     workflow.subject_create(plan, acting_user=acting_user)
     _save_items(plan, items)
     return plan
 
 
 @transaction.atomic
-def plan_update(*, acting_user: User, plan: Plan, data: dict, items: Sequence[dict]) -> Plan:
+def plan_update(
+    *,
+    acting_user: User,
+    plan: Plan,
+    goals: str = "",
+    measures: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    items: Sequence[dict],
+) -> Plan:
     """Change a draft or returned plan and its items; a submitted plan is refused."""
     workflow.ensure_editable(plan)
     if not rules.may_edit_plan(acting_user, plan):
         raise Refused("只有本单位填报员可以修改该计划。")
-    for key in PLAN_FIELDS:
-        setattr(plan, key, data.get(key, ""))
+    plan.goals, plan.measures = goals, measures
+    plan.contact_name, plan.contact_phone = contact_name, contact_phone
     plan.save()
     _save_items(plan, items)
     workflow.subject_refresh_title(plan)
@@ -250,11 +275,18 @@ REPORT_FIELDS = (
 )
 
 
-def report_validate(*, unit: Unit, data: dict, fronts: Sequence[Front]) -> None:
+def report_validate(
+    *,
+    unit: Unit,
+    kind: str,
+    held_on: datetime.date | None,
+    audience_count: int | None,
+    plan_item: PlanItem | None,
+    fronts: Sequence[Front],
+) -> None:
     """Raise a ValidationError (by field) when a report breaks the programme's rules."""
     errors: dict[str, list[str]] = {}
     today = clock.today()
-    held_on = data.get("held_on")
     if held_on is not None and held_on > today:
         errors.setdefault("held_on", []).append(
             f"活动日期不能晚于今天（{cn_date(today)}）：活动结束后再报送信息。"
@@ -263,9 +295,9 @@ def report_validate(*, unit: Unit, data: dict, fronts: Sequence[Front]) -> None:
         errors.setdefault("held_on", []).append("活动日期过早，请核对年份。")
     if not fronts:
         errors.setdefault("fronts", []).append("请至少选择一个所属方面。")
-    if data.get("kind") == ReportKind.ACTIVITY and not data.get("audience_count"):
+    if kind == ReportKind.ACTIVITY and not audience_count:
         errors.setdefault("audience_count", []).append("活动类信息请填写参加人数。")
-    item: PlanItem | None = data.get("plan_item")
+    item = plan_item
     if item is not None:
         if item.plan.unit_id != unit.pk:
             errors.setdefault("plan_item", []).append("所选计划活动不属于本单位。")
@@ -331,7 +363,15 @@ def _delete_after_commit(*field_files) -> None:
 def report_create(
     *,
     acting_user: User,
-    data: dict,
+    kind: str,
+    title: str,
+    held_on: datetime.date,
+    place: str,
+    organiser: str,
+    participants: str,
+    audience_count: int | None,
+    content: str,
+    plan_item: PlanItem | None = None,
     fronts: Sequence[Front],
     photos: Sequence = (),
     video=None,
@@ -341,10 +381,28 @@ def report_create(
     unit = rules.reporting_unit(acting_user)
     if unit is None:
         raise Refused("只有区国动办、各街镇和区国动委成员单位的填报员可以报送活动信息。")
-    report_validate(unit=unit, data=data, fronts=fronts)
+    report_validate(
+        unit=unit,
+        kind=kind,
+        held_on=held_on,
+        audience_count=audience_count,
+        plan_item=plan_item,
+        fronts=fronts,
+    )
     _check_uploads(photos, video, documents, photo_total=len(photos), document_total=len(documents))
     with atomic_with_files() as saved:
-        report = Report(unit=unit, **{k: data.get(k) for k in REPORT_FIELDS})
+        report = Report(
+            unit=unit,
+            kind=kind,
+            title=title,
+            held_on=held_on,
+            place=place,
+            organiser=organiser,
+            participants=participants,
+            audience_count=audience_count,
+            content=content,
+            plan_item=plan_item,
+        )
         workflow.subject_create(report, acting_user=acting_user)
         report.fronts.set(fronts)
         _store_photos(saved, report, photos, start=1)
@@ -359,7 +417,15 @@ def report_update(
     *,
     acting_user: User,
     report: Report,
-    data: dict,
+    kind: str,
+    title: str,
+    held_on: datetime.date,
+    place: str,
+    organiser: str,
+    participants: str,
+    audience_count: int | None,
+    content: str,
+    plan_item: PlanItem | None = None,
     fronts: Sequence[Front],
     photos: Sequence = (),
     video=None,
@@ -374,7 +440,14 @@ def report_update(
     workflow.ensure_editable(report)
     if not rules.may_edit_report(acting_user, report):
         raise Refused("只有本单位填报员可以修改该活动信息。")
-    report_validate(unit=report.unit, data=data, fronts=fronts)
+    report_validate(
+        unit=report.unit,
+        kind=kind,
+        held_on=held_on,
+        audience_count=audience_count,
+        plan_item=plan_item,
+        fronts=fronts,
+    )
     removed_photos = list(report.photos.filter(pk__in=list(remove_photos)))
     removed_files = list(report.attachments.filter(pk__in=list(remove_attachments)))
     if video:
@@ -395,8 +468,10 @@ def report_update(
         document_total=kept_documents.count() + len(documents),
     )
     with atomic_with_files() as saved:
-        for key in REPORT_FIELDS:
-            setattr(report, key, data.get(key))
+        report.kind, report.title, report.held_on = kind, title, held_on
+        report.place, report.organiser, report.participants = place, organiser, participants
+        report.audience_count, report.content = audience_count, content
+        report.plan_item = plan_item
         report.save()
         report.fronts.set(fronts)
         for photo in removed_photos:
@@ -1276,7 +1351,16 @@ def export_record(*, acting_user: User, what: str, rows: int) -> None:
     )
 
 
-def agreement_create(*, acting_user: User, data: dict, upload=None) -> PartySchoolAgreement:
+def agreement_create(
+    *,
+    acting_user: User,
+    title: str,
+    partner: Unit,
+    signed_on: datetime.date,
+    valid_until: datetime.date | None = None,
+    content: str = "",
+    upload=None,
+) -> PartySchoolAgreement:
     """Record a co-operation agreement with the 区委党校 (and its signed text)."""
     if not rules.may_record_agreement(acting_user):
         raise Refused("只有宣教审核人员可以登记党校共建协议。")
@@ -1285,7 +1369,9 @@ def agreement_create(*, acting_user: User, data: dict, upload=None) -> PartyScho
             REGISTER_FILE_VALIDATOR(upload)
         except ValidationError as error:
             raise ValidationError({"file": error.messages}) from error
-    agreement = PartySchoolAgreement(**data)
+    agreement = PartySchoolAgreement(
+        title=title, partner=partner, signed_on=signed_on, valid_until=valid_until, content=content
+    )
     agreement.full_clean(exclude=["file"])
     with atomic_with_files() as saved:
         if upload is not None:

@@ -314,7 +314,10 @@ class PlanCreateView(PlanFormMixin, FormView):
 
     def save(self, data, items):
         return services.plan_create(
-            acting_user=self.request.user, year=data["year"], data=data, items=items
+            acting_user=self.request.user,
+            year=data["year"],
+            **{k: data.get(k, "") for k in services.PLAN_FIELDS},
+            items=items,
         )
 
 
@@ -356,7 +359,10 @@ class PlanUpdateView(PlanFormMixin, FormView):
 
     def save(self, data, items):
         return services.plan_update(
-            acting_user=self.request.user, plan=self.plan, data=data, items=items
+            acting_user=self.request.user,
+            plan=self.plan,
+            **{k: data.get(k, "") for k in services.PLAN_FIELDS},
+            items=items,
         )
 
 
@@ -553,7 +559,10 @@ class ReportCreateView(ReportFormMixin, FormView):
 
     def save(self, data, fronts, files):
         return services.report_create(
-            acting_user=self.request.user, data=data, fronts=fronts, **files
+            acting_user=self.request.user,
+            **{k: data.get(k) for k in services.REPORT_FIELDS},
+            fronts=fronts,
+            **files,
         )
 
 
@@ -587,7 +596,7 @@ class ReportUpdateView(ReportFormMixin, FormView):
         return services.report_update(
             acting_user=self.request.user,
             report=self.report,
-            data=data,
+            **{k: data.get(k) for k in services.REPORT_FIELDS},
             fronts=fronts,
             remove_photos=data.get("remove_photos", []),
             remove_attachments=data.get("remove_attachments", []),

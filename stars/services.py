@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import gc
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import User
@@ -86,15 +87,24 @@ def _refuse_if_announced(campaign: Campaign) -> None:
 PLAN_FIELDS = ("focus", "method", "carriers", "standards", "arrangements", "deadline")
 
 
-def _plan_clean(*, campaign: Campaign, data: dict) -> dict:
+def _plan_clean(
+    *,
+    campaign: Campaign,
+    focus: str,
+    method: str | None,
+    carriers: Sequence[str] | None,
+    standards: str,
+    arrangements: str,
+    deadline: datetime.date | None,
+) -> dict:
     errors: dict[str, str] = {}
     cleaned = {
-        "focus": normalise_text(data.get("focus", "")),
-        "standards": normalise_text(data.get("standards", "")),
-        "arrangements": normalise_text(data.get("arrangements", "")),
-        "method": data.get("method") or "",
-        "carriers": list(dict.fromkeys(data.get("carriers") or [])),
-        "deadline": data.get("deadline"),
+        "focus": normalise_text(focus),
+        "standards": normalise_text(standards),
+        "arrangements": normalise_text(arrangements),
+        "method": method or "",
+        "carriers": list(dict.fromkeys(carriers or [])),
+        "deadline": deadline,
     }
     for field, label in (("focus", "工作重点"), ("standards", "培树标准")):
         if not cleaned[field]:
@@ -124,12 +134,30 @@ def _plan_clean(*, campaign: Campaign, data: dict) -> dict:
     return cleaned
 
 
-def plan_create(*, acting_user: User, post: Post, data: dict) -> CultivationPlan:
+def plan_create(
+    *,
+    acting_user: User,
+    post: Post,
+    focus: str = "",
+    method: str | None = "",
+    carriers: Sequence[str] | None = (),
+    standards: str = "",
+    arrangements: str = "",
+    deadline: datetime.date | None = None,
+) -> CultivationPlan:
     """Start the post's 培树工作实施计划 as a draft, for the post's responsible unit."""
     check_open(post.campaign)
     if not rules.may_file_plan(acting_user, post):
         raise Refused(f"“{post.name}”岗位的培树计划由{post.unit.name}制定。")
-    cleaned = _plan_clean(campaign=post.campaign, data=data)
+    cleaned = _plan_clean(
+        campaign=post.campaign,
+        focus=focus,
+        method=method,
+        carriers=carriers,
+        standards=standards,
+        arrangements=arrangements,
+        deadline=deadline,
+    )
     with transaction.atomic():
         if CultivationPlan.objects.select_for_update().filter(post=post).exists():
             raise ValidationError(f"“{post.name}”岗位已有培树工作实施计划，请在原计划上修改。")
@@ -142,13 +170,31 @@ def plan_create(*, acting_user: User, post: Post, data: dict) -> CultivationPlan
         return workflow.subject_create(plan, acting_user=acting_user)
 
 
-def plan_update(*, acting_user: User, plan: CultivationPlan, data: dict) -> CultivationPlan:
+def plan_update(
+    *,
+    acting_user: User,
+    plan: CultivationPlan,
+    focus: str = "",
+    method: str | None = "",
+    carriers: Sequence[str] | None = (),
+    standards: str = "",
+    arrangements: str = "",
+    deadline: datetime.date | None = None,
+) -> CultivationPlan:
     """Change a draft, returned or withdrawn plan."""
     with transaction.atomic():
         workflow.ensure_editable(plan)
         if not rules.may_edit_plan(acting_user, plan):
             raise Refused("只有本科室负责人可以修改该计划。")
-        cleaned = _plan_clean(campaign=plan.campaign, data=data)
+        cleaned = _plan_clean(
+            campaign=plan.campaign,
+            focus=focus,
+            method=method,
+            carriers=carriers,
+            standards=standards,
+            arrangements=arrangements,
+            deadline=deadline,
+        )
         for field in PLAN_FIELDS:
             setattr(plan, field, cleaned[field])
         plan.updated_at = clock.now()
@@ -459,13 +505,39 @@ def nomination_create(
     *,
     acting_user: User,
     campaign: Campaign,
-    data: dict,
+    post: Post | None = None,
+    nominee: Staff | None = None,
+    name: str | None = "",
+    gender: str | None = "",
+    native_place: str | None = "",
+    political_status: str | None = "",
+    education: str | None = "",
+    birth_month: datetime.date | None = None,
+    years_on_post: int | None = None,
+    source: str | None = "",
+    competition_entry: CompetitionEntry | None = None,
+    deeds: str | None = "",
     photo=None,
     submit_opinion: str | None = None,
 ) -> Nomination:
     """Save a new 申报表 for the acting section head's own unit (a draft, or submitted with the
     section's opinion when `submit_opinion` is given). Nothing is kept if any step fails."""
     check_open(campaign)
+    # The 申报表 as filled in, for nomination_clean (a draft may leave any of it empty).
+    data = {
+        "post": post,
+        "nominee": nominee,
+        "name": name,
+        "gender": gender,
+        "native_place": native_place,
+        "political_status": political_status,
+        "education": education,
+        "birth_month": birth_month,
+        "years_on_post": years_on_post,
+        "source": source,
+        "competition_entry": competition_entry,
+        "deeds": deeds,
+    }
     with atomic_with_files() as saved:
         nomination = _nomination_write(
             saved,
@@ -486,12 +558,37 @@ def nomination_update(
     *,
     acting_user: User,
     nomination: Nomination,
-    data: dict,
+    post: Post | None = None,
+    nominee: Staff | None = None,
+    name: str | None = "",
+    gender: str | None = "",
+    native_place: str | None = "",
+    political_status: str | None = "",
+    education: str | None = "",
+    birth_month: datetime.date | None = None,
+    years_on_post: int | None = None,
+    source: str | None = "",
+    competition_entry: CompetitionEntry | None = None,
+    deeds: str | None = "",
     photo=None,
     remove_photo: bool = False,
     submit_opinion: str | None = None,
 ) -> Nomination:
     """Change a draft, returned or withdrawn 申报表 (and submit it when asked)."""
+    data = {
+        "post": post,
+        "nominee": nominee,
+        "name": name,
+        "gender": gender,
+        "native_place": native_place,
+        "political_status": political_status,
+        "education": education,
+        "birth_month": birth_month,
+        "years_on_post": years_on_post,
+        "source": source,
+        "competition_entry": competition_entry,
+        "deeds": deeds,
+    }
     with atomic_with_files() as saved:
         nomination = _nomination_write(
             saved,

@@ -199,7 +199,7 @@ class PlanCreateView(PlanFormMixin, FormView):
         return super().get_context_data(post_obj=self.post_obj, **kwargs)
 
     def save(self, data):
-        return services.plan_create(acting_user=self.request.user, post=self.post_obj, data=data)
+        return services.plan_create(acting_user=self.request.user, post=self.post_obj, **data)
 
 
 class PlanUpdateView(PlanFormMixin, FormView):
@@ -222,7 +222,7 @@ class PlanUpdateView(PlanFormMixin, FormView):
         )
 
     def save(self, data):
-        return services.plan_update(acting_user=self.request.user, plan=self.plan, data=data)
+        return services.plan_update(acting_user=self.request.user, plan=self.plan, **data)
 
 
 class PlanSubmitView(View):
@@ -473,7 +473,8 @@ class NominationFormMixin:
 
     def form_valid(self, form):
         data = dict(form.cleaned_data)
-        opinion = data.pop("opinion", "").strip() if self.submitting() else None
+        written = data.pop("opinion", "")
+        opinion = written.strip() if self.submitting() else None
         photo = data.pop("photo", None)
         remove_photo = data.pop("remove_photo", False)
         try:
@@ -526,7 +527,7 @@ class NominationCreateView(NominationFormMixin, FormView):
         return services.nomination_create(
             acting_user=self.request.user,
             campaign=self.get_campaign(),
-            data=data,
+            **data,
             photo=photo,
             submit_opinion=opinion,
         )
@@ -565,7 +566,7 @@ class NominationUpdateView(NominationFormMixin, FormView):
         return services.nomination_update(
             acting_user=self.request.user,
             nomination=self.nomination,
-            data=data,
+            **data,
             photo=photo,
             remove_photo=remove,
             submit_opinion=opinion,

@@ -52,9 +52,9 @@ def build_queue():
         with clock.frozen(clock.at(2024, 10, 15)):
             staff = Staff.objects.get(name=nominee, unit=acting.staff.unit)
             nomination = stars.nomination_create(
-                acting_user=acting, campaign=campaign, data=nomination_data(staff, post_obj)
+                acting_user=acting, campaign=campaign, **nomination_data(staff, post_obj)
             )
-            plan = stars.plan_create(acting_user=acting, post=post_obj, data=PLAN)
+            plan = stars.plan_create(acting_user=acting, post=post_obj, **PLAN)
         with clock.frozen(clock.at(2024, 10, 18)):
             stars.nomination_submit(
                 acting_user=acting, nomination=nomination, opinion="该同志表现突出，同意推荐。"

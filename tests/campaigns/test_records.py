@@ -144,17 +144,15 @@ def busy_year(wu, campaign, task, demo_user, done_item, make_topic, choose_quart
     with clock.frozen(at(2024, 9, 23)):
         report = outreach.report_create(
             acting_user=demo_user("zhujiajiao"),
-            data={
-                "kind": ReportKind.ACTIVITY,
-                "title": "全民国防教育日社区宣传",
-                "held_on": d(9, 21),
-                "place": "朱家角镇文化中心",
-                "organiser": "朱家角镇",
-                "participants": "社区居民",
-                "audience_count": 150,
-                "content": "开展国防知识宣传。",
-                "plan_item": None,
-            },
+            kind=ReportKind.ACTIVITY,
+            title="全民国防教育日社区宣传",
+            held_on=d(9, 21),
+            place="朱家角镇文化中心",
+            organiser="朱家角镇",
+            participants="社区居民",
+            audience_count=150,
+            content="开展国防知识宣传。",
+            plan_item=None,
             fronts=[Front.objects.get(name="进社区")],
             photos=[jpeg_file()],
         )
@@ -172,7 +170,7 @@ def busy_year(wu, campaign, task, demo_user, done_item, make_topic, choose_quart
             nomination = stars.nomination_create(
                 acting_user=head,
                 campaign=campaign,
-                data=nomination_data(
+                **nomination_data(
                     wu,
                     Post.objects.get(campaign=campaign, name="国动宣教"),
                     competition_entry=competition.entries.get(staff=wu),  # her 比武 above

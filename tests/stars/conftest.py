@@ -140,7 +140,7 @@ def make_nomination(db, demo_user, campaign, post):
         used.add(name)
         staff = Staff.objects.get(name=name, unit=user.staff.unit)
         data = nomination_data(staff, overrides.pop("post", None) or post("通信警报"), **overrides)
-        return services.nomination_create(acting_user=user, campaign=campaign, data=data)
+        return services.nomination_create(acting_user=user, campaign=campaign, **data)
 
     return make
 

@@ -173,7 +173,7 @@ def test_batch_approve_plans_each_through_the_engine(client, login, demo_user, c
         plan = stars.plan_create(
             acting_user=user,
             post=post(name),
-            data=PLAN,
+            **PLAN,
         )
         stars.plan_submit(acting_user=user, plan=plan)
         plans.append(plan)

@@ -87,16 +87,14 @@ def competition_entry(
             competition = campaign_services.competition_save(
                 acting_user=coordinator,
                 campaign=campaign,
-                data={
-                    "title": title,
-                    "discipline": "通信警报",
-                    "level": CompetitionLevel.CITY,
-                    "organiser": "市国动办",
-                    "held_on": datetime.date(year, 9, 12),
-                    "place": "市民防指挥中心",
-                    "max_score": Decimal(100),
-                    "note": "",
-                },
+                title=title,
+                discipline="通信警报",
+                level=CompetitionLevel.CITY,
+                organiser="市国动办",
+                held_on=datetime.date(year, 9, 12),
+                place="市民防指挥中心",
+                max_score=Decimal(100),
+                note="",
             )
         rows = [
             {"staff": e.staff, "score": e.score, "award": e.award}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -35,6 +36,13 @@ from .models import (
     Topic,
 )
 from .selectors import slot_holder
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from django.core.files.uploadedfile import UploadedFile
+
+    from qpdo.workflow.models import Approval
 
 
 def _audit(acting_user: User, target, detail: str) -> None:
@@ -158,7 +166,7 @@ def topic_update(
     return topic
 
 
-def topic_submit(*, acting_user: User, topic: Topic):
+def topic_submit(*, acting_user: User, topic: Topic) -> Approval:
     """Put the topic forward (科室推荐): it goes to 综合科初评."""
     return workflow.approval_submit(subject=topic, acting_user=acting_user)
 
@@ -178,8 +186,8 @@ def manuscript_save(
     implementation: str,
     results: str,
     planned_minutes: int | None,
-    slides=None,
-    media=None,
+    slides: UploadedFile | None = None,
+    media: UploadedFile | None = None,
 ) -> Manuscript:
     """Write the topic's manuscript: the open version is changed in place; after a return the
     next version starts from the last one. Attachments replace the previous ones."""
@@ -232,7 +240,7 @@ def manuscript_check_complete(manuscript: Manuscript) -> None:
 
 
 @transaction.atomic
-def manuscript_submit(*, acting_user: User, manuscript: Manuscript):
+def manuscript_submit(*, acting_user: User, manuscript: Manuscript) -> Approval:
     """Submit the open version (讲述人提交) and seal it: it is kept unchanged from now on."""
     approval = workflow.approval_submit(subject=manuscript, acting_user=acting_user)
     ManuscriptVersion.objects.filter(manuscript=manuscript, is_sealed=False).update(is_sealed=True)
@@ -274,7 +282,7 @@ def lecture_schedule(
     acting_user: User,
     topic: Topic,
     slot: Slot,
-    starts_at,
+    starts_at: datetime.datetime,
     place: str,
     duration_minutes: int = 30,
 ) -> Lecture:
@@ -298,7 +306,13 @@ def lecture_schedule(
 
 @transaction.atomic
 def lecture_reschedule(
-    *, acting_user: User, lecture: Lecture, slot: Slot, starts_at, place: str, duration_minutes: int
+    *,
+    acting_user: User,
+    lecture: Lecture,
+    slot: Slot,
+    starts_at: datetime.datetime,
+    place: str,
+    duration_minutes: int,
 ) -> Lecture:
     if not rules.may_coordinate(acting_user):
         raise Refused("只有综合科小讲堂管理人员可以调整安排。")
@@ -330,7 +344,7 @@ def lecture_record_delivery(
     audience_count: int | None = None,
     notes: str | None = None,
     promoted_district_on: datetime.date | None = None,
-    photos=(),
+    photos: Sequence[UploadedFile] = (),
     captions: dict | None = None,
 ) -> Lecture:
     """Record how the lecture went (date, place, audience, notes, promotion) and add photos."""
@@ -500,9 +514,9 @@ def lecture_record_city_promotion(
     note: str | None = "",
     reply_on: datetime.date | None = None,
     reply: str | None = "",
-    manuscript_file=None,
-    slides=None,
-    video=None,
+    manuscript_file: UploadedFile | None = None,
+    slides: UploadedFile | None = None,
+    video: UploadedFile | None = None,
 ) -> CityPromotion:
     """Record what was sent to the 市国动办 (讲述稿, PPT, 视频), when, and the city's reply.
 

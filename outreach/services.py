@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -68,6 +69,13 @@ from .models import (
     SchoolCourse,
     SchoolDrill,
 )
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db import models
+
+    from qpdo.jobs.models import Job
+    from qpdo.workflow.models import Approval
 
 PHOTO_VALIDATOR = FileValidator(*PHOTO_KINDS)
 VIDEO_VALIDATOR = FileValidator(VIDEO)
@@ -255,7 +263,7 @@ def plan_check_complete(plan: Plan) -> None:
         )
 
 
-def plan_submit(*, acting_user: User, plan: Plan):
+def plan_submit(*, acting_user: User, plan: Plan) -> Approval:
     """Hand the plan in (单位提交): it goes to 宣教审核."""
     return workflow.approval_submit(subject=plan, acting_user=acting_user)
 
@@ -374,7 +382,7 @@ def report_create(
     plan_item: PlanItem | None = None,
     fronts: Sequence[Front],
     photos: Sequence = (),
-    video=None,
+    video: UploadedFile | None = None,
     documents: Sequence = (),
 ) -> Report:
     """Create a draft report of the acting 填报员's unit with its photos, video and documents."""
@@ -428,7 +436,7 @@ def report_update(
     plan_item: PlanItem | None = None,
     fronts: Sequence[Front],
     photos: Sequence = (),
-    video=None,
+    video: UploadedFile | None = None,
     documents: Sequence = (),
     remove_photos: Iterable[int] = (),
     remove_attachments: Iterable[int] = (),
@@ -512,7 +520,7 @@ def report_check_complete(report: Report) -> None:
         raise ValidationError([f"{p}。" for p in problems])
 
 
-def report_submit(*, acting_user: User, report: Report):
+def report_submit(*, acting_user: User, report: Report) -> Approval:
     """Hand the report in (单位提交): it goes to 宣教审核."""
     return workflow.approval_submit(subject=report, acting_user=acting_user)
 
@@ -536,7 +544,7 @@ def subject_review(
     decision: Action,
     opinion: str = "",
     expected_step: str | None = None,
-):
+) -> Approval:
     """Record the office's decision (采用 / 审核通过 or 退回修改) through the engine."""
     labels = DECISION_LABELS[subject.workflow_chain_code]
     if decision not in labels:
@@ -600,7 +608,7 @@ def _check_linked_report(report: Report | None, town: Unit) -> None:
 
 
 def evacuation_plan_add(
-    *, acting_user: User, school: School, upload, compiled_on: datetime.date
+    *, acting_user: User, school: School, upload: UploadedFile, compiled_on: datetime.date
 ) -> EvacuationPlan:
     """Store a school's (new version of its) 紧急疏散行动方案."""
     _check_town(acting_user, school.town)
@@ -746,7 +754,7 @@ def _admin_row_fill(row, acting_user: User) -> None:
 
 
 @transaction.atomic
-def admin_record_save(*, acting_user: User, record, change: bool):
+def admin_record_save(*, acting_user: User, record: models.Model, change: bool) -> models.Model:
     """Save a register record (a school, a course, a visit …) edited on its admin page."""
     _admin_row_fill(record, acting_user)
     record.save()
@@ -761,7 +769,7 @@ def admin_record_save(*, acting_user: User, record, change: bool):
 
 
 @transaction.atomic
-def admin_record_delete(*, acting_user: User, record) -> None:
+def admin_record_delete(*, acting_user: User, record: models.Model) -> None:
     """Delete a register record on its admin page."""
     label, shown = record._meta.verbose_name, str(record)
     audit_record(
@@ -774,7 +782,9 @@ def admin_record_delete(*, acting_user: User, record) -> None:
 
 
 @transaction.atomic
-def admin_rows_save(*, acting_user: User, record, rows: Sequence, deleted: Sequence) -> None:
+def admin_rows_save(
+    *, acting_user: User, record: models.Model, rows: Sequence, deleted: Sequence
+) -> None:
     """Save the rows (drills, plans, courses, team members …) of a register record changed on its
     admin page: new rows name who recorded them, a file keeps its original name."""
     for row in rows:
@@ -796,7 +806,7 @@ def enterprise_drill_plan_add(
     acting_user: User,
     enterprise: Enterprise,
     compiled_on: datetime.date,
-    upload,
+    upload: UploadedFile,
     year: int | None = None,
 ) -> EnterpriseDrillPlan:
     """Store an enterprise's (new version of its) 防空疏散演练方案; the file is required."""
@@ -908,7 +918,7 @@ def community_air_raid_plan_add(
     acting_user: User,
     community: Community,
     compiled_on: datetime.date,
-    upload=None,
+    upload: UploadedFile = None,
     year: int | None = None,
 ) -> CommunityAirRaidPlan:
     """Record the year's revision of a 居民区's 防空袭方案 (its text optional)."""
@@ -1274,7 +1284,7 @@ def register_import(
     *,
     acting_user: User,
     spec_code: str,
-    raw_rows,
+    raw_rows: Sequence[Sequence],
     file_name: str = "",
     year: int | None = None,
 ) -> imports.ImportResult:
@@ -1359,7 +1369,7 @@ def agreement_create(
     signed_on: datetime.date,
     valid_until: datetime.date | None = None,
     content: str = "",
-    upload=None,
+    upload: UploadedFile | None = None,
 ) -> PartySchoolAgreement:
     """Record a co-operation agreement with the 区委党校 (and its signed text)."""
     if not rules.may_record_agreement(acting_user):
@@ -1391,7 +1401,7 @@ def agreement_create(
 REPORTS_YEAR_JOB = "outreach.reports_year"
 
 
-def reports_year_export_request(*, acting_user: User, year: int):
+def reports_year_export_request(*, acting_user: User, year: int) -> Job:
     """Queue the Excel of every 六进 activity report of a year the user may see."""
     from qpdo.jobs.services import job_request
 

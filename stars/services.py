@@ -8,6 +8,7 @@ import datetime
 import gc
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -64,6 +65,13 @@ from .models import (
     SummaryReport,
 )
 from .text import count_chars, normalise_text, unprintable_chars
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from django.core.files.uploadedfile import UploadedFile
+
+    from qpdo.workflow.models import Approval
 
 POLITICAL_STATUS_LIST = "、".join(label for _, label in PoliticalStatus.choices)
 
@@ -211,7 +219,7 @@ def plan_delete(*, acting_user: User, plan: CultivationPlan) -> None:
         workflow.subject_delete_draft(plan, acting_user=acting_user)
 
 
-def plan_submit(*, acting_user: User, plan: CultivationPlan):
+def plan_submit(*, acting_user: User, plan: CultivationPlan) -> Approval:
     """Submit the plan (科室提交) to the 机关党支部 for review."""
     return workflow.approval_submit(subject=plan, acting_user=acting_user)
 
@@ -219,7 +227,9 @@ def plan_submit(*, acting_user: User, plan: CultivationPlan):
 # Summaries (培树工作总结) -----------------------------------------------------------------------
 
 
-def summary_upload(*, acting_user: User, campaign: Campaign, upload, note: str = ""):
+def summary_upload(
+    *, acting_user: User, campaign: Campaign, upload: UploadedFile, note: str = ""
+) -> SummaryReport:
     """Store the acting unit's 培树工作总结; the newest upload replaces the previous as current."""
     check_open(campaign)
     unit = user_unit(acting_user)
@@ -517,7 +527,7 @@ def nomination_create(
     source: str | None = "",
     competition_entry: CompetitionEntry | None = None,
     deeds: str | None = "",
-    photo=None,
+    photo: UploadedFile | None = None,
     submit_opinion: str | None = None,
 ) -> Nomination:
     """Save a new 申报表 for the acting section head's own unit (a draft, or submitted with the
@@ -570,7 +580,7 @@ def nomination_update(
     source: str | None = "",
     competition_entry: CompetitionEntry | None = None,
     deeds: str | None = "",
-    photo=None,
+    photo: UploadedFile | None = None,
     remove_photo: bool = False,
     submit_opinion: str | None = None,
 ) -> Nomination:
@@ -617,7 +627,7 @@ def nomination_delete(*, acting_user: User, nomination: Nomination) -> None:
         _delete_files_after_commit(storage, files)
 
 
-def nomination_submit(*, acting_user: User, nomination: Nomination, opinion: str):
+def nomination_submit(*, acting_user: User, nomination: Nomination, opinion: str) -> Approval:
     """Submit the 申报表 and sign the 推荐科室意见 in one go (both or neither)."""
     if not (opinion or "").strip():
         raise ValidationError({"opinion": "请填写推荐科室意见。"})
@@ -649,7 +659,13 @@ def _score_value(value, label: str) -> Decimal:
 
 
 def score_save(
-    *, acting_user: User, nomination: Nomination, political, skill, performance, note: str = ""
+    *,
+    acting_user: User,
+    nomination: Nomination,
+    political: Decimal | str | None,
+    skill: Decimal | str | None,
+    performance: Decimal | str | None,
+    note: str = "",
 ) -> Score:
     """Record or change the acting 办党组 member's scores of a nominee on the three standards."""
     raw = {
@@ -1016,7 +1032,9 @@ def stars_announce(*, acting_user: User, star_year: StarYear, text: str = "") ->
 # Printing and verification --------------------------------------------------------------------
 
 
-def nomination_print_forms(*, acting_user: User, nominations, verify_url) -> list[dict]:
+def nomination_print_forms(
+    *, acting_user: User, nominations: Sequence[Nomination], verify_url: Callable[[str], str]
+) -> list[dict]:
     """Record a printed copy of each 申报表 and return what each printed form shows.
 
     `verify_url(code)` returns the portal link printed as a QR code.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -37,6 +38,9 @@ from ..models import (
     TeamOutput,
 )
 from .common import IMAGE_EXTENSIONS, _active_office_staff, _audit, _refuse, check_open
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
 
 # --- teams -------------------------------------------------------------------------------------
 
@@ -139,7 +143,7 @@ def team_output_add(
     title: str | None = None,
     achieved_on: datetime.date | None = None,
     description: str | None = None,
-    upload=None,
+    upload: UploadedFile | None = None,
 ) -> TeamOutput:
     """Record what a team produced, with an optional file."""
     check_open(team.campaign)
@@ -504,7 +508,7 @@ def discussion_save(
     problems: str | None = None,
     measures: str | None = None,
     participants: Sequence[Staff],
-    upload=None,
+    upload: UploadedFile | None = None,
     discussion: Discussion | None = None,
 ) -> Discussion:
     """Record a section's 四个够不够 discussion: date, participants, minutes, problems found."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -34,6 +35,9 @@ from ..models import (
     WorkItem,
 )
 from .common import IMAGE_EXTENSIONS, _audit, _refuse, check_open
+
+if TYPE_CHECKING:
+    from qpdo.workflow.models import Approval
 
 # --- work items ----------------------------------------------------------------------------
 
@@ -463,7 +467,7 @@ def report_check_complete(report: ProgressReport) -> None:
         raise ValidationError("所报节点已经核验达到，请选择其他节点。")
 
 
-def report_submit(*, acting_user: User, report: ProgressReport):
+def report_submit(*, acting_user: User, report: ProgressReport) -> Approval:
     """Submit the report (责任单位报告): it goes to the organiser for verification."""
     return workflow.approval_submit(subject=report, acting_user=acting_user)
 

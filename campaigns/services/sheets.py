@@ -3,6 +3,8 @@ background job of a large list."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import User
 
 from qpdo.org.audit import audit_record
@@ -10,6 +12,13 @@ from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction
 
 from ..selectors.sheets import Sheet, sheet_items_for
+
+if TYPE_CHECKING:
+    import datetime
+
+    from campaigns.models import Campaign
+    from qpdo.jobs.models import Job
+    from qpdo.org.models import Unit
 
 FORMAT_NAMES = {"xlsx": "Excel", "pdf": "PDF", "docx": "Word"}
 
@@ -27,7 +36,15 @@ def sheet_export_record(*, acting_user: User, sheet: Sheet, fmt: str) -> None:
     )
 
 
-def sheet_print_request(*, acting_user: User, campaign, kind: str, as_of, unit, fmt: str):
+def sheet_print_request(
+    *,
+    acting_user: User,
+    campaign: Campaign,
+    kind: str,
+    as_of: datetime.date,
+    unit: Unit | None,
+    fmt: str,
+) -> Job:
     """Queue a large list to be printed by a background worker; return the job."""
     from qpdo.jobs.services import job_request
 

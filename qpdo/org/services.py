@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -18,6 +19,14 @@ from .resources import RosterResult, RosterXLSX, StaffResource
 from .roles import group_name, role_group
 from .scoping import needs_admin_access
 from .selectors import SEPARATED_ADMIN_ROLES, account_roles
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.db import models
+    from tablib import Dataset
+
+    from .models import AuditRecord
 
 
 def unit_upsert(*, code: str, name: str, kind: str, short_name: str = "", order: int = 0) -> Unit:
@@ -80,7 +89,7 @@ def account_ensure(*, staff: Staff, username: str, roles: list[Role], password: 
 
 
 def staff_roster_import(
-    *, dataset, acting_user: User, file_name: str = "", dry_run=False
+    *, dataset: Dataset, acting_user: User, file_name: str = "", dry_run: bool = False
 ) -> RosterResult:
     """Import a roster sheet; nothing is saved unless every row is valid.
 
@@ -136,12 +145,12 @@ def staff_roster_export(*, staff: QuerySet[Staff], acting_user: User) -> bytes:
 # --- accounts ------------------------------------------------------------------------------
 
 
-def admin_change_record(*, acting_user: User, target, detail: str) -> None:
+def admin_change_record(*, acting_user: User, target: models.Model, detail: str) -> None:
     """Audit a change made on an admin page (units, staff, role groups)."""
     audit_record(action=AuditAction.CHANGE, actor=acting_user, target=target, detail=detail)
 
 
-def account_password_reset(*, account, acting_user: User) -> None:
+def account_password_reset(*, account: User, acting_user: User) -> None:
     """Audit an administrator setting another account's password."""
     from .models import AccountSecurity
 
@@ -178,7 +187,7 @@ def account_roles_check(roles) -> None:
 
 
 @transaction.atomic
-def account_roles_set(*, account, roles, acting_user: User) -> bool:
+def account_roles_set(*, account: User, roles: Iterable[Role], acting_user: User) -> bool:
     """Give an account exactly these roles, leave its other groups alone, set is_staff to match.
 
     The account works in the admin (is_staff) when a role needs it; a superuser always does.
@@ -210,7 +219,9 @@ def account_roles_set(*, account, roles, acting_user: User) -> bool:
     return wanted != current
 
 
-def account_change_record(*, account, acting_user: User, created: bool, changed: list[str]) -> None:
+def account_change_record(
+    *, account: User, acting_user: User, created: bool, changed: list[str]
+) -> None:
     """Audit an account created or edited in the admin (not its password or roles)."""
     if created:
         from .models import AccountSecurity
@@ -263,7 +274,7 @@ def _cell(value):
     return value
 
 
-def audit_records_export(*, queryset, acting_user: User) -> bytes:
+def audit_records_export(*, queryset: QuerySet[AuditRecord], acting_user: User) -> bytes:
     """Return the given audit records as .xlsx, and audit the export itself."""
     import tablib
     from django.utils import timezone
@@ -304,7 +315,7 @@ def audit_records_export(*, queryset, acting_user: User) -> bytes:
 
 
 @transaction.atomic
-def account_two_factor_reset(*, account, acting_user: User) -> None:
+def account_two_factor_reset(*, account: User, acting_user: User) -> None:
     """Remove an account's authenticators and recovery codes (a lost phone), and audit it."""
     from django_otp import devices_for_user
 

@@ -265,7 +265,7 @@ def approval_transition(
     expected_step: str | None = None,
     opinion: str = "",
     return_to: int | None = None,
-    to_user=None,
+    to_user: User | None = None,
 ) -> Approval:
     """Perform one move on an approval; raise TransitionRefused with the reason if not allowed."""
     action = Action(action)
@@ -534,7 +534,7 @@ def _notify(approval: Approval, outcome: _Outcome, acting_user: User, at) -> Non
 
 
 # Named entry points, so a grep for the move finds its callers.
-def approval_submit(*, subject, acting_user: User, opinion: str = "") -> Approval:
+def approval_submit(*, subject: ApprovalSubject, acting_user: User, opinion: str = "") -> Approval:
     return approval_transition(
         approval=subject.approval,
         action=Action.SUBMIT,
@@ -543,7 +543,7 @@ def approval_submit(*, subject, acting_user: User, opinion: str = "") -> Approva
     )
 
 
-def approval_withdraw(*, subject, acting_user: User) -> Approval:
+def approval_withdraw(*, subject: ApprovalSubject, acting_user: User) -> Approval:
     return approval_transition(
         approval=subject.approval, action=Action.WITHDRAW, acting_user=acting_user
     )
@@ -551,7 +551,7 @@ def approval_withdraw(*, subject, acting_user: User) -> Approval:
 
 def approval_decide(
     *,
-    subject,
+    subject: ApprovalSubject,
     acting_user: User,
     decision: Action,
     opinion: str = "",

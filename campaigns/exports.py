@@ -12,7 +12,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.http import HttpResponse
 from pypdf import PdfReader
 
 from qpdo.documents import word
@@ -361,7 +363,7 @@ class AppraisalExporter(XlsxExporter):
 
     sheet_name = "年度考核参考"
 
-    def __init__(self, *, reference) -> None:
+    def __init__(self, *, reference: selectors.AppraisalReference) -> None:
         self.reference = reference
         self.columns = (
             Column("序号", 6),
@@ -409,7 +411,7 @@ class AppraisalExporter(XlsxExporter):
             yield [f"{column.header}：{column.rule}。"]
 
 
-def appraisal_export(*, acting_user, reference, ip_address=None):
+def appraisal_export(*, acting_user: User, reference: selectors.AppraisalReference) -> HttpResponse:
     """Return the 年度考核参考 list as Excel, and audit it (it lists people by name)."""
     exporter = AppraisalExporter(reference=reference)
     with transaction.atomic():
@@ -419,6 +421,5 @@ def appraisal_export(*, acting_user, reference, ip_address=None):
             actor=acting_user,
             target=reference.campaign,
             detail=f"导出{reference.campaign.year}年度考核参考名单，共 {len(reference.rows)} 人。",
-            ip_address=ip_address,
         )
     return response

@@ -12,7 +12,6 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from qpdo.org.audit import client_ip
 from qpdo.workflow import rules as workflow_rules
 from qpdo.workflow.services import approval_url
 
@@ -93,9 +92,7 @@ class AppraisalXlsxView(CampaignMixin, View):
         reference = selectors.appraisal_reference_for(
             user=request.user, campaign=self.campaign, sort=request.GET.get("sort", "")
         )
-        return appraisal_export(
-            acting_user=request.user, reference=reference, ip_address=client_ip(request)
-        )
+        return appraisal_export(acting_user=request.user, reference=reference)
 
 
 class AppraisalMarkView(CampaignMixin, ServiceFormMixin, FormView):

@@ -144,23 +144,25 @@ def test_sorted_by_each_column_on_the_server(this_year, client, login, make_item
 
 @pytest.fixture
 def make_item_this_year(this_year, demo_user):
+    from itertools import count
+
     from campaigns.models import KeyTask
+
+    numbers = count(1)
 
     def make(*, owner: str):
         person = Staff.objects.get(name=owner)
         return services.item_create(
             acting_user=demo_user("zonghe_head"),
             campaign=this_year,
-            data={
-                "key_task": KeyTask.objects.get(campaign=this_year, order=2),
-                "kind": "task",
-                "title": f"{owner}负责的事项{AppraisalRecommendation.objects.count()}",
-                "goal": "目标。",
-                "measures": "措施。",
-                "unit": person.unit,
-                "owner": person,
-                "deadline": this_year.end,
-            },
+            key_task=KeyTask.objects.get(campaign=this_year, order=2),
+            kind="task",
+            title=f"{owner}负责的第{next(numbers)}项事项",
+            goal="目标。",
+            measures="措施。",
+            unit=person.unit,
+            owner=person,
+            deadline=this_year.end,
             milestones=[],
         )
 

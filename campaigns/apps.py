@@ -12,13 +12,14 @@ class CampaignsConfig(AppConfig):
         from qpdo.workflow import chains
 
         from . import providers, seeds  # noqa: F401
-        from .chains import PROGRESS_CHAIN, QUARTER_STAR_CHAIN, RANKING_CHAIN
-        from .models import MonthlyRanking, ProgressReport, QuarterStar
+        from .chains import APPRAISAL_CHAIN, PROGRESS_CHAIN, QUARTER_STAR_CHAIN, RANKING_CHAIN
+        from .models import AppraisalRecommendation, MonthlyRanking, ProgressReport, QuarterStar
         from .selectors import OWN_RECORD_COLUMNS, own_record_parts
 
         chains.register(PROGRESS_CHAIN, ProgressReport)
         chains.register(RANKING_CHAIN, MonthlyRanking)
         chains.register(QUARTER_STAR_CHAIN, QuarterStar)
+        chains.register(APPRAISAL_CHAIN, AppraisalRecommendation)
         # inline: ready() runs once the app registry is loaded (these modules import models)
         from qpdo.jobs import registry as jobs
 
@@ -68,6 +69,7 @@ class CampaignsConfig(AppConfig):
             "campaigns.view_evidence",
             "campaigns.view_monthlyranking",
             "campaigns.view_rankingrow",
+            "campaigns.view_appraisalrecommendation",
             "workflow.view_approval",
         ]
         for role in (Role.OFFICE_LEADER, Role.PARTY_GROUP):

@@ -16,7 +16,7 @@ from qpdo.workflow.enums import Action, State
 from qpdo.workflow.models import Approval
 
 from . import services
-from .demo import build, build_competitions
+from .demo import build, build_appraisal, build_competitions
 from .demo_year import demo_years, each_year
 from .models import Campaign, KeyDate, KeyTask, MonthlyRanking
 from .selectors import campaign_previous
@@ -100,6 +100,11 @@ def seed_demo_competitions(log) -> None:
 @register(order=300, name="实践活动演示记录（清单、进展、团队、带教、排名）", records=True)
 def seed_demo_records(log) -> None:
     each_year(build, log)
+
+
+@register(order=310, name="年度考核推荐演示记录（12月下旬提出，办党组研究确定）", records=True)
+def seed_demo_appraisal(log) -> None:
+    each_year(build_appraisal, log)
 
 
 @register(order=900, name="上一年度收尾（审批办结、每月排名公布）", records=True)

@@ -140,7 +140,7 @@ def _visit_subject(visit) -> str:
 def _visit_follow_up(visit) -> str:
     if not visit.follow_up_required:
         return "无需整改"
-    text = f"要求：{visit.follow_up_request}"
+    text = f"要求：{visit.follow_up_request.rstrip('。；; ')}"
     if visit.follow_up_due:
         text += f"（{selectors.cn_date(visit.follow_up_due)}前）"
     if visit.follow_up_done_on:
@@ -155,7 +155,11 @@ def draft_outline(
     text = text or draft_text(figures)
     year = figures.star_year.year
     numbering = Numbering()
-    blocks = [Block("title", text=draft_title(figures)), Block("number", text="（草稿）")]
+    chosen = summary is not None and summary.chosen_version_id is not None
+    # A chosen version is the one handed in: no "draft" line under its title.
+    blocks = [Block("title", text=draft_title(figures))]
+    if not chosen:
+        blocks.append(Block("number", text="（草稿）"))
 
     def heading(level: int, text: str) -> None:
         blocks.append(Block("heading", level=level, text=f"{numbering.next(level)}{text}"))
@@ -308,7 +312,7 @@ def draft_outline(
     heading(1, "存在不足和下一步打算")
     paras(text.get("next_steps"))
 
-    signed = local_date(summary.chosen_at) if summary and summary.chosen_at else clock.today()
+    signed = local_date(summary.chosen_at) if chosen else clock.today()
     blocks.append(Block("signature", lines=[figures.unit.name, selectors.cn_date(signed)]))
     return blocks
 

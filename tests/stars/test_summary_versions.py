@@ -76,9 +76,11 @@ def test_draft_edit_choose_download_and_hand_in(
     text = _docx_text(client.get("/stars/summaries/draft.docx?year=2024"))
     assert EDITED in text
     assert activity.title in text and "实操" in text and "胡晓琳、林涛（2人）" in text
-    assert visit.findings in text and "组织一次控制终端专项练习。" in text
+    assert visit.findings in text
     assert "三、督查及整改情况" in text
     assert "2024年10月18日" in text  # signed with the day the version was chosen
+    assert "（草稿）" not in text  # the chosen version is the one handed in
+    assert "要求：组织一次控制终端专项练习（2024年9月30日前）；尚未完成" in text
     pdf = "".join(
         pdftotext(client.get("/stars/summaries/draft.pdf?year=2024").content, tmp_path)
     ).replace("\n", "")

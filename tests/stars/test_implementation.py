@@ -417,3 +417,18 @@ def test_list_pages_run_a_fixed_number_of_statements(
     with django_assert_max_num_queries(len(one)):
         page = client.get(url)
     assert page.status_code == 200
+
+
+def test_dashboard_shows_open_follow_ups_to_the_section_and_the_branch(
+    filed_plan, record_visit, demo_user
+):
+    from stars.dashboard import panel_context
+
+    plan = filed_plan()
+    record_visit("baozhang", plan)
+    record_visit("baozhang", plan, follow_up_required=False)
+    with clock.frozen(clock.at(2024, 10, 15)):
+        assert panel_context(user=demo_user("baozhang_head"))["open_follow_ups"] == 1
+        assert panel_context(user=demo_user("party_branch"))["open_follow_ups"] == 1
+        assert panel_context(user=demo_user("gongcheng_head"))["open_follow_ups"] == 0
+        assert panel_context(user=demo_user("party_group"))["open_follow_ups"] == 0

@@ -146,3 +146,29 @@ def test_unit_print_name_falls_back_to_name_and_the_admin_offers_it(db):
     branch = Unit.objects.get(code="party_branch")
     assert (branch.print_name, branch.print_label) == ("", "机关党支部")
     assert "print_name" in UnitAdmin.list_display
+
+
+def test_sysadmin_sets_a_units_print_name_and_annex_1_prints_it(client, login):
+    from qpdo.org.models import AuditRecord, Unit
+
+    login("sysadmin")
+    unit = Unit.objects.get(code="party_branch")
+    response = client.post(
+        f"/admin/org/unit/{unit.pk}/change/",
+        {
+            "code": unit.code,
+            "name": unit.name,
+            "short_name": unit.short_name,
+            "print_name": "办机关党支部",
+            "kind": unit.kind,
+            "order": unit.order,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    unit.refresh_from_db()
+    assert unit.print_label == "办机关党支部"
+    assert "打印名称：" in AuditRecord.objects.latest("id").detail
+    login("party_branch")
+    sheet = workbook(client.get("/stars/posts.xlsx?year=2024")).active
+    assert rows_of(sheet)[13][3] == "办机关党支部"

@@ -103,9 +103,8 @@ class ActivityCreateView(YearMixin, FormView):
             activity = services.activity_record(
                 acting_user=self.request.user,
                 plan=self.plan,
-                data=data,
                 files=files,
-                request=self.request,
+                **data,
             )
         except ValidationError as error:
             form_add_errors(form, error)
@@ -141,7 +140,7 @@ class ActivityDeleteView(View):
         activity = selectors.activity_get_for(user=request.user, pk=pk)
         plan_url = activity.plan.get_absolute_url()
         try:
-            services.activity_delete(acting_user=request.user, activity=activity, request=request)
+            services.activity_delete(acting_user=request.user, activity=activity)
         except Refused as refused:
             messages.error(request, refused.message)
             return redirect(activity.get_absolute_url())
@@ -212,8 +211,7 @@ class VisitCreateView(YearMixin, FormView):
             visit = services.visit_record(
                 acting_user=self.request.user,
                 campaign=campaign,
-                data=form.cleaned_data,
-                request=self.request,
+                **form.cleaned_data,
             )
         except ValidationError as error:
             form_add_errors(form, error)
@@ -249,7 +247,7 @@ class VisitFollowUpView(View):
         if form.is_valid():
             try:
                 services.visit_follow_up_record(
-                    acting_user=request.user, visit=visit, request=request, **form.cleaned_data
+                    acting_user=request.user, visit=visit, **form.cleaned_data
                 )
             except (ValidationError, Refused) as error:
                 form_add_errors(form, error)

@@ -87,14 +87,12 @@ def _seed_implementation(campaign, users, posts, log) -> None:
             services.activity_record(
                 acting_user=users[row["by"]],
                 plan=plan,
-                data={
-                    "held_on": demo_year.iso(row["on"]),
-                    "kind": row["kind"],
-                    "title": row["title"],
-                    "people": row["people"],
-                    "headcount": row["headcount"],
-                    "summary": row["summary"],
-                },
+                held_on=demo_year.iso(row["on"]),
+                kind=row["kind"],
+                title=row["title"],
+                people=row["people"],
+                headcount=row["headcount"],
+                summary=row["summary"],
                 files=files,
             )
             count += 1
@@ -105,15 +103,13 @@ def _seed_implementation(campaign, users, posts, log) -> None:
                 visit = services.visit_record(
                     acting_user=users["party_branch"],
                     campaign=campaign,
-                    data={
-                        "unit": Unit.objects.get(code=row["unit"]),
-                        "plan": plans.get(row["post"]) if row["post"] else None,
-                        "visited_on": demo_year.iso(row["on"]),
-                        "findings": row["findings"],
-                        "follow_up_required": bool(row["follow_up"]),
-                        "follow_up_request": row["follow_up"],
-                        "follow_up_due": demo_year.iso(row["due"]) if row["due"] else None,
-                    },
+                    unit=Unit.objects.get(code=row["unit"]),
+                    plan=plans.get(row["post"]) if row["post"] else None,
+                    visited_on=demo_year.iso(row["on"]),
+                    findings=row["findings"],
+                    follow_up_required=bool(row["follow_up"]),
+                    follow_up_request=row["follow_up"],
+                    follow_up_due=demo_year.iso(row["due"]) if row["due"] else None,
                 )
                 visits += 1
             if row["done"]:
@@ -222,14 +218,12 @@ def _seed_year(log) -> None:
                 plan = services.plan_create(
                     acting_user=author,
                     post=posts[row["post"]],
-                    data={
-                        "focus": row["focus"],
-                        "method": row["method"],
-                        "carriers": row["carriers"],
-                        "standards": standards,
-                        "arrangements": row["arrangements"],
-                        "deadline": demo_year.iso(row["deadline"]),
-                    },
+                    focus=row["focus"],
+                    method=row["method"],
+                    carriers=row["carriers"],
+                    standards=standards,
+                    arrangements=row["arrangements"],
+                    deadline=demo_year.iso(row["deadline"]),
                 )
             if row["flow"] == "draft":
                 continue
@@ -316,7 +310,7 @@ def _seed_year(log) -> None:
                 )
             with demo_year.when(_day(row["created"])):
                 nomination = services.nomination_create(
-                    acting_user=head, campaign=campaign, data=data, photo=photo
+                    acting_user=head, campaign=campaign, **data, photo=photo
                 )
             for on, by, move, opinion in row["flow"]:
                 with demo_year.when(_day(on)):

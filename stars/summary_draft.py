@@ -25,14 +25,14 @@ from campaigns.services import check_open
 from qpdo.documents.official import Block, Numbering, outline_docx, outline_pdf
 from qpdo.errors import Refused
 from qpdo.org import clock
-from qpdo.org.audit import audit_record, client_ip
+from qpdo.org.audit import audit_record
 from qpdo.org.dates import local_date
 from qpdo.org.enums import AuditAction
 from qpdo.org.scoping import user_unit
 from qpdo.workflow.enums import State
 
 from . import rules, selectors, services
-from .models import StarSummary, StarSummaryVersion, StarYear
+from .models import StarSummary, StarSummaryVersion, StarYear, SummaryReport
 
 TEXT_FIELDS = StarSummaryVersion.text_fields
 
@@ -363,7 +363,7 @@ def _check_may_edit(acting_user: User, star_year: StarYear, unit) -> None:
 
 
 @transaction.atomic
-def summary_create(*, acting_user: User, star_year: StarYear, request=None) -> StarSummary:
+def summary_create(*, acting_user: User, star_year: StarYear) -> StarSummary:
     """Draft the acting section's 总结 from the year's records (its first version)."""
     unit = user_unit(acting_user)
     _check_may_edit(acting_user, star_year, unit)
@@ -380,14 +380,13 @@ def summary_create(*, acting_user: User, star_year: StarYear, request=None) -> S
         actor=acting_user,
         target=summary,
         detail=f"起草{summary}",
-        request=request,
     )
     return summary
 
 
 @transaction.atomic
 def summary_save(
-    *, acting_user: User, summary: StarSummary, text: dict, request=None
+    *, acting_user: User, summary: StarSummary, text: dict[str, str]
 ) -> StarSummaryVersion:
     """Save the edited paragraphs as a new version (earlier versions stay as they were)."""
     summary = StarSummary.objects.select_for_update().select_related("campaign").get(pk=summary.pk)
@@ -402,15 +401,12 @@ def summary_save(
         actor=acting_user,
         target=summary,
         detail=f"保存{summary}{version}",
-        request=request,
     )
     return version
 
 
 @transaction.atomic
-def summary_choose(
-    *, acting_user: User, summary: StarSummary, version_pk: int, request=None
-) -> StarSummary:
+def summary_choose(*, acting_user: User, summary: StarSummary, version_pk: int) -> StarSummary:
     """Choose the version the documents print and keep the moment it was chosen."""
     summary = StarSummary.objects.select_for_update().select_related("campaign").get(pk=summary.pk)
     _check_may_edit(acting_user, selectors.star_year_for(summary.campaign), summary.unit)
@@ -427,7 +423,6 @@ def summary_choose(
         actor=acting_user,
         target=summary,
         detail=f"选用{summary}{version}",
-        request=request,
     )
     return summary
 
@@ -448,19 +443,16 @@ def draft_document(*, user, star_year: StarYear, fmt: str) -> tuple[str, bytes, 
     return f"{title}{suffix}.pdf", outline_pdf(blocks, title=title), unit
 
 
-def draft_download_record(
-    *, acting_user: User, unit, star_year: StarYear, fmt: str, request=None
-) -> None:
+def draft_download_record(*, acting_user: User, unit, star_year: StarYear, fmt: str) -> None:
     audit_record(
         action=AuditAction.DOWNLOAD,
         actor=acting_user,
         target=unit,
         detail=f"下载{unit.display_name}{star_year.year}年度培树工作总结草稿（{fmt.upper()}）",
-        request=request,
     )
 
 
-def summary_hand_in(*, acting_user: User, star_year: StarYear, request=None):
+def summary_hand_in(*, acting_user: User, star_year: StarYear) -> SummaryReport:
     """Hand in the chosen version as the section's 培树工作总结 (the upload due 20 October),
     rendered as A4 PDF; the upload is audited by `services.summary_upload`."""
     summary = summary_get(user=acting_user, star_year=star_year)
@@ -473,5 +465,4 @@ def summary_hand_in(*, acting_user: User, star_year: StarYear, request=None):
         campaign=star_year.campaign,
         upload=ContentFile(data, name=name),
         note=f"以门户中选用的{version}报送（{selectors.cn_date(local_date(summary.chosen_at))}选用）",
-        ip=client_ip(request) if request is not None else None,
     )

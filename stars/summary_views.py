@@ -50,9 +50,7 @@ class StarSummaryDraftView(YearMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         star_year = self.get_star_year()
         try:
-            summary_draft.summary_create(
-                acting_user=request.user, star_year=star_year, request=request
-            )
+            summary_draft.summary_create(acting_user=request.user, star_year=star_year)
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
         else:
@@ -87,7 +85,6 @@ class StarSummaryUpdateView(YearMixin, FormView):
                 acting_user=self.request.user,
                 summary=self.get_summary(),
                 text=form.cleaned_data,
-                request=self.request,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -104,9 +101,7 @@ class StarSummaryChooseView(YearMixin, View):
         summary = summary_draft.summary_get(user=request.user, star_year=star_year)
         if summary is None:
             raise Http404("没有找到该稿。")
-        summary_draft.summary_choose(
-            acting_user=request.user, summary=summary, version_pk=version, request=request
-        )
+        summary_draft.summary_choose(acting_user=request.user, summary=summary, version_pk=version)
         messages.success(request, "已选用该稿，导出和报送都用此稿。")
         return redirect(_page_url(star_year.year))
 
@@ -119,9 +114,7 @@ class StarSummaryHandInView(YearMixin, View):
     def post(self, request):
         star_year = self.get_star_year()
         try:
-            report = summary_draft.summary_hand_in(
-                acting_user=request.user, star_year=star_year, request=request
-            )
+            report = summary_draft.summary_hand_in(acting_user=request.user, star_year=star_year)
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
             return redirect(_page_url(star_year.year))

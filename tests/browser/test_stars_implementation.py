@@ -49,7 +49,7 @@ def test_activity_visit_and_edited_summary(browser, browser_context_args, portal
     head_user = get_user_model().objects.get(username="baozhang_head")
     post = Post.objects.get(campaign__year=2024, name="通信警报")
     with clock.frozen(clock.at(2024, 4, 20)):
-        plan = stars.plan_create(acting_user=head_user, post=post, data=PLAN)
+        plan = stars.plan_create(acting_user=head_user, post=post, **PLAN)
         stars.plan_submit(acting_user=head_user, plan=plan)
 
     # 1. The section head records a training under the plan.

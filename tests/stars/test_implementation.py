@@ -45,7 +45,7 @@ def filed_plan(demo_user, post):
             "party_branch" if the_post.unit.code == "party_branch" else f"{the_post.unit.code}_head"
         )
         with clock.frozen(clock.at(2024, 4, 20)):
-            plan = services.plan_create(acting_user=head, post=the_post, data=PLAN)
+            plan = services.plan_create(acting_user=head, post=the_post, **PLAN)
             if submit:
                 services.plan_submit(acting_user=head, plan=plan)
         return CultivationPlan.objects.select_related("approval", "post", "unit").get(pk=plan.pk)
@@ -58,7 +58,7 @@ def record_activity(demo_user):
     def record(plan, username: str | None = None, files=(), **overrides):
         user = demo_user(username or f"{plan.unit.code}_head")
         return services.activity_record(
-            acting_user=user, plan=plan, data=activity_data(**overrides), files=list(files)
+            acting_user=user, plan=plan, files=list(files), **activity_data(**overrides)
         )
 
     return record
@@ -80,7 +80,7 @@ def record_visit(demo_user):
         return services.visit_record(
             acting_user=demo_user("party_branch"),
             campaign=plan.campaign if plan else _campaign(),
-            data=data,
+            **data,
         )
 
     return record
@@ -280,13 +280,11 @@ def test_only_the_party_branch_records_visits(demo_user, username, allowed):
         "findings": "按计划推进。",
     }
     if allowed:
-        visit = services.visit_record(
-            acting_user=demo_user(username), campaign=_campaign(), data=data
-        )
+        visit = services.visit_record(acting_user=demo_user(username), campaign=_campaign(), **data)
         assert not visit.follow_up_required and visit.follow_up_label == "无需整改"
     else:
         with pytest.raises(PermissionDenied, match="由机关党支部登记"):
-            services.visit_record(acting_user=demo_user(username), campaign=_campaign(), data=data)
+            services.visit_record(acting_user=demo_user(username), campaign=_campaign(), **data)
 
 
 def test_visit_input_is_checked(filed_plan, demo_user):
@@ -296,14 +294,12 @@ def test_visit_input_is_checked(filed_plan, demo_user):
         services.visit_record(
             acting_user=branch,
             campaign=_campaign(),
-            data={
-                "unit": Unit.objects.get(code="gongcheng"),
-                "plan": plan,  # 管理保障中心's plan
-                "visited_on": datetime.date(2024, 8, 8),
-                "findings": "",
-                "follow_up_required": True,
-                "follow_up_request": "",
-            },
+            unit=Unit.objects.get(code="gongcheng"),
+            plan=plan,  # 管理保障中心's plan
+            visited_on=datetime.date(2024, 8, 8),
+            findings="",
+            follow_up_required=True,
+            follow_up_request="",
         )
     assert error.value.message_dict == {
         "unit": ["所选实施计划不是该科室的。"],
@@ -314,11 +310,9 @@ def test_visit_input_is_checked(filed_plan, demo_user):
         services.visit_record(
             acting_user=branch,
             campaign=_campaign(),
-            data={
-                "unit": Unit.objects.get(code="xiayang"),
-                "visited_on": datetime.date(2024, 8, 8),
-                "findings": "—",
-            },
+            unit=Unit.objects.get(code="xiayang"),
+            visited_on=datetime.date(2024, 8, 8),
+            findings="—",
         )
     assert error.value.message_dict == {"unit": ["被督查科室须是负责培树岗位的科室。"]}
 

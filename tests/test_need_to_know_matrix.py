@@ -280,6 +280,14 @@ SPECS: dict[str, Spec] = {
         pick={"user__username": "member"},
         read=True,
     ),
+    # 年度考核参考: the 办领导 and the 办党组 only (not the person's section head, nor the person)
+    "campaigns:appraisal-mark": Spec(
+        "org.Staff",
+        lambda o: {"year": clock.today().year, "staff_pk": o.pk},
+        kind=lambda o: "campaigns.AppraisalRecommendation",
+        pick={"user__username": "member"},
+        read=True,
+    ),
     # 国动小讲堂
     "lectures:topic-detail": Spec("lectures.Topic", pk, pick=SUBMITTED, read=True, **TOPIC),
     "lectures:topic-update": Spec("lectures.Topic", pk, **TOPIC),
@@ -718,6 +726,7 @@ EXPORTS: dict[str, Export] = {
     "outreach:enterprise-export": Export("outreach:enterprise-detail", lambda o: o.name),
     "outreach:party-school-export": Export(),
     "campaigns:records-xlsx": Export(),
+    "campaigns:appraisal-xlsx": Export(),
 }
 
 

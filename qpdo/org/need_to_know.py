@@ -65,6 +65,8 @@ READERS: dict[str, frozenset[Role]] = {
     "campaigns.CampaignSummaryVersion": _CAMPAIGN,
     # A person's yearly record (个人实践档案), used for 平时考核/年度考核: the leadership only.
     "campaigns.PersonRecord": frozenset({Role.OFFICE_LEADER, Role.PARTY_GROUP}),
+    # The 年度考核参考 list and its recommendations (优秀等次, 评先表彰): those who mark and decide.
+    "campaigns.AppraisalRecommendation": frozenset({Role.OFFICE_LEADER, Role.PARTY_GROUP}),
     # 国动小讲堂 (lectures)
     "lectures.Slot": EVERYONE,
     "lectures.Topic": _LECTURES,

@@ -332,6 +332,23 @@ SPECS: dict[str, Spec] = {
     "stars:plan-submit": Spec("stars.CultivationPlan", pk, post=True, **UNIT),
     "stars:plan-delete": Spec("stars.CultivationPlan", pk, post=True, **UNIT),
     "stars:summary-file": Spec("stars.SummaryReport", pk, read=True, **UNIT),
+    "stars:activity-detail": Spec("stars.ImplementationActivity", pk, read=True, **UNIT),
+    "stars:activity-evidence": Spec(
+        "stars.ActivityEvidence",
+        lambda o: {"pk": o.activity_id, "evidence_pk": o.pk},
+        units=lambda o: {o.activity.unit_id},
+        read=True,
+    ),
+    "stars:activity-delete": Spec("stars.ImplementationActivity", pk, post=True, **UNIT),
+    "stars:visit-detail": Spec("stars.SupervisionVisit", pk, read=True, **UNIT),
+    "stars:visit-follow-up": Spec("stars.SupervisionVisit", pk, post=True, **UNIT),
+    # A section's own draft: the version is looked up in the acting section's 总结 only.
+    "stars:summary-draft-choose": Spec(
+        "stars.StarSummaryVersion",
+        lambda o: {"version": o.pk},
+        units=lambda o: {o.summary.unit_id},
+        post=True,
+    ),
     "stars:nomination-detail": Spec(
         "stars.Nomination", pk, pick=SUBMITTED, read=True, **NOMINATION
     ),

@@ -17,7 +17,7 @@ from qpdo.org.seeding import load_json, register
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import Action
 
-from . import services
+from . import services, summary_draft
 from .enums import STANDARD_TEXTS, ObjectionResult, Standard
 from .models import CultivationPlan, Nomination, Post, PostCategory, StarYear
 
@@ -56,10 +56,6 @@ def seed_posts(log) -> None:
 
 def _evidence_photo(hue: int) -> bytes:
     """Return a plain drawn 'photo' of an activity (a room, a screen, people as shapes)."""
-    import colorsys
-    import io
-
-    from PIL import Image, ImageDraw
 
     r, g, b = (int(c * 255) for c in colorsys.hls_to_rgb(hue / 360, 0.8, 0.35))
     image = Image.new("RGB", (800, 600), (r, g, b))
@@ -75,12 +71,6 @@ def _evidence_photo(hue: int) -> bytes:
 
 def _seed_implementation(campaign, users, posts, log) -> None:
     """组织实施 (May–September): activities under the filed plans, and the branch's 督查."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from campaigns import demo_year
-
-    from . import services
-    from .models import CultivationPlan
 
     plans = {p.post.name: p for p in CultivationPlan.objects.filter(campaign=campaign)}
     count = 0
@@ -137,7 +127,6 @@ def _seed_implementation(campaign, users, posts, log) -> None:
     log(f"{count} 次组织实施活动，{visits} 次督查")
 
     # 工程指挥科 drafts its 培树工作总结 in the portal, edits it and chooses the second version.
-    from . import summary_draft
 
     star_year = StarYear.objects.get(campaign=campaign)
     head = users["gongcheng_head"]

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw
 
 from qpdo.org import clock
 from qpdo.org.models import Staff, Unit
@@ -28,7 +29,7 @@ from qpdo.workflow.enums import Action
 
 from . import demo_year, services
 from .enums import CompetitionLevel, FourQuestions, ItemKind, OutputKind, RecheckOutcome, TeamKind
-from .models import Campaign, KeyTask, WorkItem
+from .models import AppraisalRecommendation, Campaign, Competition, KeyTask, WorkItem
 
 User = get_user_model()
 YEAR = demo_year.TEMPLATE_YEAR  # the script's dates; demo_year maps them into the year built
@@ -73,8 +74,6 @@ def demo_pdf(title: str) -> SimpleUploadedFile:
 
 
 def demo_photo(title: str, colour: tuple[int, int, int]) -> SimpleUploadedFile:
-    from PIL import Image, ImageDraw
-
     image = Image.new("RGB", (800, 560), colour)
     draw = ImageDraw.Draw(image)
     draw.rectangle([40, 380, 760, 520], fill=(255, 255, 255))
@@ -1350,7 +1349,6 @@ COMPETITIONS = [
 
 def build_competitions(log) -> None:
     """Record the year's 比武 and their results (before the 岗位之星 申报表 that cite them)."""
-    from .models import Competition
 
     campaign = Campaign.objects.filter(year=demo_year.year()).first()
     if campaign is None or Competition.objects.filter(campaign=campaign).exists():
@@ -1434,7 +1432,6 @@ APPRAISAL_MARKS = (
 def build_appraisal(log) -> None:
     """The 办领导 and the 办党组 mark people from the 年度考核参考 list late in December; the
     办党组 decides at its meeting before the year ends (last year: all decided)."""
-    from .models import AppraisalRecommendation
 
     campaign = Campaign.objects.filter(year=demo_year.year()).first()
     if (

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -15,12 +16,13 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpResponse
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
 from qpdo.documents import word
 from qpdo.documents.excel import Column, Percent, XlsxExporter
 from qpdo.documents.pdf import pdf_response, render_pdf
 from qpdo.documents.word import docx_response
+from qpdo.jobs.registry import JobOutput, JobRefused
 from qpdo.org import clock
 from qpdo.org.audit import audit_record
 from qpdo.org.dates import cn_date
@@ -318,11 +320,6 @@ UNIT_RECORDS_JOB = "campaigns.unit_records"
 def unit_records_pdf_run(job, progress):
     """Print the yearly record of every person of a unit the requester may see, one A4 page
     each, as one PDF (the handler of the campaigns.unit_records job)."""
-    import gc
-
-    from pypdf import PdfWriter
-
-    from qpdo.jobs.registry import JobOutput, JobRefused
 
     user = job.requested_by
     campaign = Campaign.objects.get(pk=job.params["campaign"])

@@ -19,6 +19,7 @@ from .enums import (
     TeamKind,
 )
 from .models import EVIDENCE_VALIDATOR, MINUTES_VALIDATOR, KeyTask, Milestone
+from .services import campaign_preview
 
 DATE = {"type": "date"}
 
@@ -479,8 +480,6 @@ class NewYearForm(forms.Form):
     end = forms.DateField(label="结束日期", widget=DATE_WIDGET)
 
     def __init__(self, *args, source, year: int, **kwargs):
-        from .services import campaign_preview
-
         preview = campaign_preview(source=source, year=year)
         kwargs["initial"] = {
             "doc_number": f"青国动〔{year}〕号",

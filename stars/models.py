@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, KeyDate
 from qpdo.documents.uploads import IMAGE_KINDS, PDF, WORD, FileValidator, upload_path
 from qpdo.org import clock
 from qpdo.org.dates import cn_date
@@ -334,8 +334,6 @@ class Nomination(ApprovalSubject):
         return self.unit
 
     def get_workflow_key_date(self, code: str):
-        from campaigns.models import KeyDate
-
         return (
             KeyDate.objects.filter(campaign_id=self.campaign_id, code=code)
             .values_list("date", flat=True)
@@ -356,6 +354,7 @@ class Nomination(ApprovalSubject):
         return f"岗位之星申报：{self.name}（{self.unit.display_name}{post}）"
 
     def get_workflow_summary(self) -> list[tuple[str, str]]:
+        # inline: stars.selectors imports this module
         from .selectors import nomination_form_rows
 
         return [(label, value) for label, value in nomination_form_rows(self)]

@@ -1,11 +1,25 @@
 """Seed steps of the 岗位之星 programme: the posts of 附表1 (reference data) and demo records."""
 
-from campaigns.models import Campaign
-from qpdo.org.models import Unit
-from qpdo.org.seeding import load_json, register
+import colorsys
+import io
 
-from .enums import STANDARD_TEXTS, Standard
-from .models import Post, PostCategory, StarYear
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw
+
+from campaigns import demo_year
+from campaigns.demo_year import each_year
+from campaigns.models import Campaign, CompetitionEntry
+from qpdo.documents.pdf import render_pdf
+from qpdo.org.models import Staff, Unit
+from qpdo.org.seeding import load_json, register
+from qpdo.workflow import services as workflow
+from qpdo.workflow.enums import Action
+
+from . import services, summary_draft
+from .enums import STANDARD_TEXTS, ObjectionResult, Standard
+from .models import CultivationPlan, Nomination, Post, PostCategory, StarYear
 
 
 @register(order=35, name="岗位之星培树岗位（附件2 附表1）")
@@ -42,10 +56,6 @@ def seed_posts(log) -> None:
 
 def _evidence_photo(hue: int) -> bytes:
     """Return a plain drawn 'photo' of an activity (a room, a screen, people as shapes)."""
-    import colorsys
-    import io
-
-    from PIL import Image, ImageDraw
 
     r, g, b = (int(c * 255) for c in colorsys.hls_to_rgb(hue / 360, 0.8, 0.35))
     image = Image.new("RGB", (800, 600), (r, g, b))
@@ -61,12 +71,6 @@ def _evidence_photo(hue: int) -> bytes:
 
 def _seed_implementation(campaign, users, posts, log) -> None:
     """组织实施 (May–September): activities under the filed plans, and the branch's 督查."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from campaigns import demo_year
-
-    from . import services
-    from .models import CultivationPlan
 
     plans = {p.post.name: p for p in CultivationPlan.objects.filter(campaign=campaign)}
     count = 0
@@ -123,7 +127,6 @@ def _seed_implementation(campaign, users, posts, log) -> None:
     log(f"{count} 次组织实施活动，{visits} 次督查")
 
     # 工程指挥科 drafts its 培树工作总结 in the portal, edits it and chooses the second version.
-    from . import summary_draft
 
     star_year = StarYear.objects.get(campaign=campaign)
     head = users["gongcheng_head"]
@@ -147,17 +150,12 @@ def _seed_implementation(campaign, users, posts, log) -> None:
 
 def _day(value: str):
     """Return the seed's day (written in 2024) in the year being built, at 9:30."""
-    from campaigns import demo_year
 
     return demo_year.iso_at(value, 9, 30)
 
 
 def _portrait(name: str, hue: int) -> bytes:
     """Return a plain drawn head-and-shoulders silhouette (demo accounts have no real photos)."""
-    import colorsys
-    import io
-
-    from PIL import Image, ImageDraw
 
     r, g, b = (int(c * 255) for c in colorsys.hls_to_rgb(hue / 360, 0.86, 0.45))
     image = Image.new("RGB", (600, 800), (r, g, b))
@@ -172,27 +170,11 @@ def _portrait(name: str, hue: int) -> bytes:
 
 @register(order=240, name="岗位之星演示记录（计划、总结、申报表、评分、人选）", records=True)
 def seed_demo_records(log) -> None:
-    from campaigns.demo_year import each_year
-
     each_year(_seed_year, log)
 
 
 def _seed_year(log) -> None:
     """One year of 岗位之星 records (last year complete and announced, this year up to now)."""
-    from django.contrib.auth import get_user_model
-    from django.core.exceptions import ValidationError
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from campaigns import demo_year
-    from campaigns.models import CompetitionEntry
-    from qpdo.documents.pdf import render_pdf
-    from qpdo.org.models import Staff
-    from qpdo.workflow import services as workflow
-    from qpdo.workflow.enums import Action
-
-    from . import services
-    from .enums import ObjectionResult
-    from .models import CultivationPlan, Nomination
 
     star_year = (
         StarYear.objects.select_related("campaign").filter(campaign__year=demo_year.year()).first()

@@ -28,7 +28,7 @@ from qpdo.workflow.selectors import signed_opinions
 
 from . import rules
 from .chains import NOMINATION_CHAIN
-from .enums import PUBLICITY_WORKING_DAYS, KeyDateCode, ObjectionResult, Source
+from .enums import PUBLICITY_WORKING_DAYS, ActivityKind, KeyDateCode, ObjectionResult, Source
 from .models import (
     ActivityEvidence,
     CultivationPlan,
@@ -787,7 +787,6 @@ def evidence_get_for(*, user, activity_pk: int, pk: int) -> ActivityEvidence:
 
 def activity_kind_counts(activities) -> dict[str, int]:
     """Return how many activities there are of each kind (培训, 学习, 实操, 风采展示)."""
-    from .enums import ActivityKind
 
     counts = {kind.label: 0 for kind in ActivityKind}
     labels = dict(ActivityKind.choices)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import gc
+import io
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
@@ -14,6 +15,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
+from pypdf import PdfReader, PdfWriter
 
 from campaigns.models import Campaign, CompetitionEntry
 from campaigns.services import check_open
@@ -60,6 +63,7 @@ from .enums import (
     Source,
     Standard,
 )
+from .exports import NominationPdfExporter
 from .models import (
     EVIDENCE_VALIDATOR,
     PHOTO_VALIDATOR,
@@ -1002,7 +1006,6 @@ def objection_handle(
 
 def stars_announce(*, acting_user: User, star_year: StarYear, text: str = "") -> StarYear:
     """Announce the year's stars once exactly the quota is chosen; tell the office."""
-    from django.urls import reverse
 
     with transaction.atomic():
         locked = _star_year_locked(star_year.campaign)
@@ -1129,12 +1132,6 @@ def batch_print_request(
 
 def batch_print_run(job: Job, progress) -> JobOutput:
     """Render a queued batch as one PDF (the handler of the stars.batch job)."""
-    import io
-
-    from django.urls import reverse
-    from pypdf import PdfReader, PdfWriter
-
-    from .exports import NominationPdfExporter
 
     user = job.requested_by
     campaign = Campaign.objects.get(pk=job.params["campaign"])

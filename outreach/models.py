@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from qpdo.documents.drafts import DraftedDocument, DraftVersion
 from qpdo.documents.uploads import FileValidator, upload_path
 from qpdo.org.dates import cn_date
 from qpdo.org.enums import UnitKind
@@ -770,7 +771,7 @@ class BaseVisit(TownPlaceRecord):
         return f"{self.visited_on:%Y-%m-%d} {self.class_name} 参观{self.base_name}"
 
 
-class YearSummary(ApprovalSubject):
+class YearSummary(DraftedDocument, ApprovalSubject):
     """A 六进年度工作总结: drafted from the year's data, edited by the unit, handed in.
 
     A unit's summary goes through 单位提交 → 宣教审核; the district-wide summary (is_district)
@@ -796,22 +797,18 @@ class YearSummary(ApprovalSubject):
         related_name="+",
         editable=False,
     )
-    chosen_at = models.DateTimeField("选用时间", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("起草时间", auto_now_add=True)
 
     workflow_chain_code = "outreach.summary"
 
-    class Meta:
+    class Meta(DraftedDocument.Meta):
         verbose_name = "“六进”年度工作总结"
         verbose_name_plural = "“六进”年度工作总结"
         ordering = ["-year", "-is_district", "unit__order"]
         constraints = [
+            *DraftedDocument.Meta.constraints,
             models.UniqueConstraint(
                 fields=["unit", "year", "is_district"], name="outreach_summary_one_per_year"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(chosen_version__isnull=True) | models.Q(chosen_at__isnull=False),
-                name="outreach_summary_choice_dated",
             ),
         ]
 
@@ -841,35 +838,19 @@ class YearSummary(ApprovalSubject):
         summary_check_submittable(self)
 
 
-class YearSummaryVersion(models.Model):
+class YearSummaryVersion(DraftVersion):
     """One saved draft of a summary's free paragraphs (never changed once saved)."""
+
+    text_fields = ("overview", "practices", "problems", "next_steps")
 
     summary = models.ForeignKey(
         YearSummary, verbose_name="总结", on_delete=models.CASCADE, related_name="versions"
     )
-    number = models.PositiveSmallIntegerField("稿次")
     overview = models.TextField("一、总体情况", max_length=3000)
     practices = models.TextField("三、主要做法和经验", max_length=5000, blank=True)
     problems = models.TextField("四、存在的问题和不足", max_length=3000, blank=True)
     next_steps = models.TextField("五、下一步工作打算", max_length=3000, blank=True)
-    saved_at = models.DateTimeField("保存时间")
-    saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="保存人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
-    class Meta:
+    class Meta(DraftVersion.Meta):
         verbose_name = "总结稿"
         verbose_name_plural = "总结稿"
-        ordering = ["summary", "-number"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["summary", "number"], name="outreach_summary_version_number"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"第{self.number}稿"

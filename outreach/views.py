@@ -640,19 +640,22 @@ class ReportDeleteView(View):
 
 
 class SubjectReviewView(View):
-    """POST the office's decision on a plan or a report (through the engine)."""
+    """POST the office's decision on a plan, a report or a summary (through the engine)."""
 
     http_method_names = ["post"]
     kind = ""
+    not_pending = "该事项当前无需审核。"
+
+    def get_subject(self, request, pk: int):
+        if self.kind == "plan":
+            return selectors.plan_get_for(user=request.user, pk=pk)
+        return selectors.report_get_for(user=request.user, pk=pk)
 
     def post(self, request, pk: int):
-        if self.kind == "plan":
-            subject = selectors.plan_get_for(user=request.user, pk=pk)
-        else:
-            subject = selectors.report_get_for(user=request.user, pk=pk)
+        subject = self.get_subject(request, pk)
         approval = subject.approval
         if approval.step is None:
-            messages.error(request, "该事项当前无需审核。")
+            messages.error(request, self.not_pending)
             return redirect(subject.get_absolute_url())
         labels = DECISION_LABELS[subject.workflow_chain_code]
         form = ReviewForm(request.POST, labels=labels, step_code=approval.step.code)

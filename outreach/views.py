@@ -767,51 +767,6 @@ class CoverageView(RegisterAccessMixin, TemplateView):
         return context
 
 
-class SchoolListView(RegisterAccessMixin, ListView):
-    template_name = "outreach/school/list.html"
-    paginate_by = 30
-    paginator_class = CachedCountPaginator
-
-    def get_queryset(self):
-        self.year = _year_from(self.request)
-        self.town = self.town_filter()
-        return selectors.school_list_for(
-            user=self.request.user,
-            year=self.year,
-            town=self.town,
-            status=self.request.GET.get("status", ""),
-            query=self.request.GET.get("q", "").strip(),
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            year=self.year,
-            years=selectors.year_choices(),
-            town=self.town,
-            towns=selectors.towns_for(self.request.user),
-            status=self.request.GET.get("status", ""),
-            statuses=selectors.SCHOOL_STATUS_LABELS,
-            q=self.request.GET.get("q", ""),
-            query_string=_query_string(self.request),
-            may_import=rules.may_import_registers(self.request.user),
-        )
-        return context
-
-
-class SchoolExportView(SchoolListView):
-    paginate_by = None
-
-    def get(self, request, *args, **kwargs):
-        schools = self.get_queryset()
-        exporter = exports.SchoolRegisterExporter(schools, year=self.year)
-        response = exporter.response()
-        services.export_record(
-            acting_user=request.user, what="学校台账", rows=len(exporter.schools), request=request
-        )
-        return response
-
-
 @dataclass(frozen=True)
 class RegisterAction:
     """One form of a register page: its submit button, form, service call and message."""
@@ -974,54 +929,6 @@ class EvacuationPlanDownloadView(View):
         )
 
 
-class CommunityListView(RegisterAccessMixin, ListView):
-    template_name = "outreach/community/list.html"
-    paginate_by = 30
-    paginator_class = CachedCountPaginator
-
-    def get_queryset(self):
-        self.year = _year_from(self.request)
-        self.town = self.town_filter()
-        return selectors.community_list_for(
-            user=self.request.user,
-            year=self.year,
-            town=self.town,
-            status=self.request.GET.get("status", ""),
-            query=self.request.GET.get("q", "").strip(),
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            year=self.year,
-            years=selectors.year_choices(),
-            town=self.town,
-            towns=selectors.towns_for(self.request.user),
-            status=self.request.GET.get("status", ""),
-            statuses=selectors.COMMUNITY_STATUS_LABELS,
-            q=self.request.GET.get("q", ""),
-            query_string=_query_string(self.request),
-            may_import=rules.may_import_registers(self.request.user),
-        )
-        return context
-
-
-class CommunityExportView(CommunityListView):
-    paginate_by = None
-
-    def get(self, request, *args, **kwargs):
-        communities = self.get_queryset()
-        exporter = exports.CommunityRegisterExporter(communities, year=self.year)
-        response = exporter.response()
-        services.export_record(
-            acting_user=request.user,
-            what="社区（村、居委）台账",
-            rows=len(exporter.communities),
-            request=request,
-        )
-        return response
-
-
 class CommunityDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateView):
     template_name = "outreach/community/detail.html"
     actions = (
@@ -1115,52 +1022,6 @@ class CommunityDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateVie
                 messages.success(request, "已登记。")
                 return redirect(_in_year(community.get_absolute_url(), request))
         return self.render_to_response(self.get_context_data(form=form))
-
-
-class EnterpriseListView(RegisterAccessMixin, ListView):
-    template_name = "outreach/enterprise/list.html"
-    paginate_by = 30
-
-    def get_queryset(self):
-        self.year = _year_from(self.request)
-        self.town = self.town_filter()
-        return selectors.enterprise_list_for(
-            user=self.request.user,
-            year=self.year,
-            town=self.town,
-            status=self.request.GET.get("status", ""),
-            query=self.request.GET.get("q", "").strip(),
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            year=self.year,
-            years=selectors.year_choices(),
-            town=self.town,
-            towns=selectors.towns_for(self.request.user),
-            status=self.request.GET.get("status", ""),
-            statuses=selectors.ENTERPRISE_STATUS_LABELS,
-            q=self.request.GET.get("q", ""),
-            query_string=_query_string(self.request),
-            may_import=rules.may_import_registers(self.request.user),
-        )
-        return context
-
-
-class EnterpriseExportView(EnterpriseListView):
-    paginate_by = None
-
-    def get(self, request, *args, **kwargs):
-        exporter = exports.EnterpriseRegisterExporter(self.get_queryset(), year=self.year)
-        response = exporter.response()
-        services.export_record(
-            acting_user=request.user,
-            what="企业（园区）台账",
-            rows=len(exporter.enterprises),
-            request=request,
-        )
-        return response
 
 
 def _enterprise_group(view, enterprise, data):

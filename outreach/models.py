@@ -428,7 +428,7 @@ class EvacuationPlan(models.Model):
         return f"{self.school.name} 紧急疏散行动方案（{self.compiled_on:%Y-%m-%d}）"
 
 
-class SchoolDrill(models.Model):
+class SchoolDrill(TownPlaceRecord):
     """An evacuation drill held at a school."""
 
     school = models.ForeignKey(
@@ -444,16 +444,6 @@ class SchoolDrill(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="school_drills",
-    )
-    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="登记人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
     )
 
     class Meta:
@@ -495,7 +485,7 @@ class Community(TownPlace):
         return reverse("outreach:community-detail", args=[self.pk])
 
 
-class CommunityExercise(models.Model):
+class CommunityExercise(TownPlaceRecord):
     """A training or a drill held in a community."""
 
     community = models.ForeignKey(
@@ -512,16 +502,6 @@ class CommunityExercise(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="community_exercises",
-    )
-    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="登记人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
     )
 
     class Meta:

@@ -1,6 +1,6 @@
 """The 六进 coverage registers (学校, 社区（村、居委）, 企业（园区）) declared once each.
 
-A `Register` says what differs between them: which selector lists its places, the status
+A `RegisterPages` says what differs between them: which selector lists its places, the status
 filter, the Excel exporter and the words of the audit record. One list view and one export view
 serve every register from its declaration (`outreach/urls.py` names them per register); each
 list template extends `outreach/_register_list.html` with its own columns. The detail pages,
@@ -23,8 +23,9 @@ from .views import RegisterAccessMixin, _query_string, _year_from
 
 
 @dataclass(frozen=True)
-class Register:
-    """One register: its places' selector, statuses, template, exporter and export label."""
+class RegisterPages:
+    """The pages of one register (`enums.Register` names the registers): the selector of its
+    places, the status filter, the template, the exporter and the export's audit label."""
 
     key: str
     path: str
@@ -36,7 +37,7 @@ class Register:
     paginator_class: type[Paginator] = CachedCountPaginator
 
 
-SCHOOLS = Register(
+SCHOOLS = RegisterPages(
     key="school",
     path="schools/",
     list_for=selectors.school_list_for,
@@ -45,7 +46,7 @@ SCHOOLS = Register(
     exporter=exports.SchoolRegisterExporter,
     export_what="学校台账",
 )
-COMMUNITIES = Register(
+COMMUNITIES = RegisterPages(
     key="community",
     path="communities/",
     list_for=selectors.community_list_for,
@@ -54,7 +55,7 @@ COMMUNITIES = Register(
     exporter=exports.CommunityRegisterExporter,
     export_what="社区（村、居委）台账",
 )
-ENTERPRISES = Register(
+ENTERPRISES = RegisterPages(
     key="enterprise",
     path="enterprises/",
     list_for=selectors.enterprise_list_for,
@@ -69,7 +70,7 @@ ENTERPRISES = Register(
 class RegisterListView(RegisterAccessMixin, ListView):
     """A register's places of the year, filtered by 街镇, status and name; paginated."""
 
-    register: Register = SCHOOLS
+    register: RegisterPages = SCHOOLS
     paginate_by = 30
 
     def get_template_names(self) -> list[str]:
@@ -123,7 +124,7 @@ class RegisterExportView(RegisterListView):
         return response
 
 
-def register_urls(register: Register) -> list:
+def register_urls(register: RegisterPages) -> list:
     """Return the list and export URLs of a register (`outreach:<key>-list`, `-export`)."""
     return [
         path(

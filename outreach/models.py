@@ -179,6 +179,20 @@ class PlanItem(models.Model):
         return f"{self.plan.year}年{self.month}月 · {self.front.name} · {self.title}"
 
 
+# What a reporter fills on an activity report (besides its fronts), in the order of the form.
+REPORT_FIELDS = (
+    "kind",
+    "title",
+    "held_on",
+    "place",
+    "organiser",
+    "participants",
+    "audience_count",
+    "content",
+    "plan_item",
+)
+
+
 class Report(ApprovalSubject):
     """An activity report (活动信息), filed after every activity and reviewed by the office."""
 

@@ -47,6 +47,7 @@ from .enums import (
 )
 from .keydates import RULES
 from .models import (
+    REPORT_FIELDS,
     BaseVisit,
     Community,
     CommunityAirRaidPlan,
@@ -236,18 +237,6 @@ def plan_submit(*, acting_user: User, plan: Plan, request=None):
 
 
 # --- activity reports ----------------------------------------------------------------------
-
-REPORT_FIELDS = (
-    "kind",
-    "title",
-    "held_on",
-    "place",
-    "organiser",
-    "participants",
-    "audience_count",
-    "content",
-    "plan_item",
-)
 
 
 def report_validate(*, unit: Unit, data: dict, fronts: Sequence[Front]) -> None:

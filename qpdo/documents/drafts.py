@@ -39,6 +39,7 @@ Views
     draft_response(filename, content)   the download response for .docx or .pdf
 Templates
     documents/_draft_state.html    which version prints (or that none is chosen yet)
+    documents/_draft_preview.html  the outline's preview card (`missing`: what only the file shows)
     documents/_draft_versions.html the card listing the versions with 选用此稿
     documents/_draft_form.html     the edit form (note, save as a new version, cancel)
     documents/_official_preview.html  the outline as HTML (already shared)

@@ -377,6 +377,20 @@ class TownPlaceRecord(models.Model):
         abstract = True
 
 
+class Drill(TownPlaceRecord):
+    """A 疏散演练 held at a register place (a school's or an enterprise's): day, people, note.
+
+    The concrete model adds its place and its linked report (each with its own related name).
+    """
+
+    held_on = models.DateField("演练日期", db_index=True)
+    participants = models.PositiveIntegerField("参演人数", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class School(TownPlace):
     """A school of a 街镇: it needs an evacuation plan and a drill every year (100%)."""
 
@@ -442,15 +456,12 @@ class EvacuationPlan(models.Model):
         return f"{self.school.name} 紧急疏散行动方案（{self.compiled_on:%Y-%m-%d}）"
 
 
-class SchoolDrill(TownPlaceRecord):
+class SchoolDrill(Drill):
     """An evacuation drill held at a school."""
 
     school = models.ForeignKey(
         School, verbose_name="学校", on_delete=models.CASCADE, related_name="drills"
     )
-    held_on = models.DateField("演练日期", db_index=True)
-    participants = models.PositiveIntegerField("参演人数", null=True, blank=True)
-    note = models.CharField("说明", max_length=200, blank=True)
     report = models.ForeignKey(
         Report,
         verbose_name="关联活动信息",
@@ -698,18 +709,15 @@ class EnterpriseDrillPlan(RegisterFile):
         return f"{self.enterprise.name} 防空疏散演练方案（{self.compiled_on:%Y-%m-%d}）"
 
 
-class EnterpriseDrill(TownPlaceRecord):
+class EnterpriseDrill(Drill):
     """A 人防疏散演练 held by an enterprise, at a key date or another time."""
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="drills"
     )
-    held_on = models.DateField("演练日期", db_index=True)
     occasion = models.CharField(
         "结合节点", max_length=20, choices=DrillOccasion.choices, default=DrillOccasion.OTHER
     )
-    participants = models.PositiveIntegerField("参演人数", null=True, blank=True)
-    note = models.CharField("说明", max_length=200, blank=True)
     report = models.ForeignKey(
         Report,
         verbose_name="关联活动信息",

@@ -494,7 +494,7 @@ def summary_version(summary: CampaignSummary) -> CampaignSummaryVersion | None:
 
 
 @transaction.atomic
-def summary_create(*, acting_user, campaign: Campaign, request=None) -> CampaignSummary:
+def summary_create(*, acting_user, campaign: Campaign) -> CampaignSummary:
     """Draft the year's 实践活动总结 from the records (its first version)."""
     if not may_edit(acting_user, campaign):
         raise Refused("实践活动总结由牵头科室起草。")
@@ -507,12 +507,12 @@ def summary_create(*, acting_user, campaign: Campaign, request=None) -> Campaign
     drafts.draft_version_add(
         summary, acting_user=acting_user, text=draft_text(figures), highlights=[]
     )
-    drafts.draft_create_record(acting_user=acting_user, summary=summary, request=request)
+    drafts.draft_create_record(acting_user=acting_user, summary=summary)
     return summary
 
 
 @transaction.atomic
-def summary_save(*, acting_user, summary: CampaignSummary, text: dict, highlights, request=None):
+def summary_save(*, acting_user, summary: CampaignSummary, text: dict, highlights):
     """Save the edited text and the picked highlights as a new version."""
     summary = CampaignSummary.objects.select_for_update().get(pk=summary.pk)
     if not may_edit(acting_user, summary.campaign):
@@ -527,19 +527,18 @@ def summary_save(*, acting_user, summary: CampaignSummary, text: dict, highlight
         acting_user=acting_user,
         summary=summary,
         text=text,
-        request=request,
         highlights=list(highlights),
     )
 
 
 @transaction.atomic
-def summary_choose(*, acting_user, summary: CampaignSummary, version_pk: int, request=None):
+def summary_choose(*, acting_user, summary: CampaignSummary, version_pk: int):
     """Choose the version the documents print, and keep the day it was chosen."""
     summary = CampaignSummary.objects.select_for_update().get(pk=summary.pk)
     if not may_edit(acting_user, summary.campaign):
         raise Refused("实践活动总结由牵头科室修改。")
     return drafts.draft_version_choose(
-        acting_user=acting_user, summary=summary, version_pk=version_pk, request=request
+        acting_user=acting_user, summary=summary, version_pk=version_pk
     )
 
 

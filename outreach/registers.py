@@ -119,7 +119,6 @@ class RegisterExportView(RegisterListView):
             acting_user=request.user,
             what=self.register.export_what,
             rows=len(exporter.places),
-            request=request,
         )
         return response
 

@@ -529,7 +529,7 @@ def _office_unit() -> Unit:
 
 
 @transaction.atomic
-def summary_create(*, acting_user, year: int, district: bool = False, request=None) -> YearSummary:
+def summary_create(*, acting_user, year: int, district: bool = False) -> YearSummary:
     """Draft the summary of the acting user's unit (or, for 宣教审核, the district's) for a
     year, its first version written from the data. A unit drafts only its own."""
     if not may_draft(acting_user, district=district):
@@ -547,12 +547,12 @@ def summary_create(*, acting_user, year: int, district: bool = False, request=No
     summary = YearSummary(unit=unit, year=year, is_district=district)
     workflow.subject_create(summary, acting_user=acting_user)
     drafts.draft_version_add(summary, acting_user=acting_user, text=draft_text(figures))
-    drafts.draft_create_record(acting_user=acting_user, summary=summary, request=request)
+    drafts.draft_create_record(acting_user=acting_user, summary=summary)
     return summary
 
 
 @transaction.atomic
-def summary_save(*, acting_user, summary: YearSummary, text: dict, request=None):
+def summary_save(*, acting_user, summary: YearSummary, text: dict):
     """Save the edited paragraphs as a new version (earlier versions stay as they were)."""
     summary = YearSummary.objects.select_for_update().get(pk=summary.pk)
     workflow.ensure_editable(summary)
@@ -560,34 +560,30 @@ def summary_save(*, acting_user, summary: YearSummary, text: dict, request=None)
         raise Refused("只能修改本单位的总结。")
     if not (text.get("overview") or "").strip():
         raise ValidationError({"overview": "请填写总体情况。"})
-    return drafts.draft_version_save(
-        acting_user=acting_user, summary=summary, text=text, request=request
-    )
+    return drafts.draft_version_save(acting_user=acting_user, summary=summary, text=text)
 
 
 @transaction.atomic
-def summary_choose(*, acting_user, summary: YearSummary, version_pk: int, request=None):
+def summary_choose(*, acting_user, summary: YearSummary, version_pk: int):
     """Choose the version the documents print, and keep the day it was chosen."""
     summary = YearSummary.objects.select_for_update().get(pk=summary.pk)
     workflow.ensure_editable(summary)
     if not may_edit_summary(acting_user, summary):
         raise Refused("只能修改本单位的总结。")
     return drafts.draft_version_choose(
-        acting_user=acting_user, summary=summary, version_pk=version_pk, request=request
+        acting_user=acting_user, summary=summary, version_pk=version_pk
     )
 
 
-def summary_submit(*, acting_user, summary: YearSummary, request=None):
+def summary_submit(*, acting_user, summary: YearSummary):
     """Hand the summary in to 宣教审核; without a choice, the latest version is chosen."""
     with transaction.atomic():
         if summary.chosen_version_id is None and may_edit_summary(acting_user, summary):
             latest = summary.versions.order_by("-number").first()
             if latest is not None:
-                summary_choose(
-                    acting_user=acting_user, summary=summary, version_pk=latest.pk, request=request
-                )
+                summary_choose(acting_user=acting_user, summary=summary, version_pk=latest.pk)
                 summary.refresh_from_db()
-        return workflow.approval_submit(subject=summary, acting_user=acting_user, request=request)
+        return workflow.approval_submit(subject=summary, acting_user=acting_user)
 
 
 summary_download_record = drafts.draft_download_record
@@ -598,7 +594,7 @@ summary_download_record = drafts.draft_download_record
 SUMMARY_JOB = "outreach.summary_document"
 
 
-def summary_job_request(*, acting_user, summary: YearSummary, fmt: str, request=None):
+def summary_job_request(*, acting_user, summary: YearSummary, fmt: str):
     from qpdo.jobs.services import job_request
 
     return job_request(
@@ -606,7 +602,6 @@ def summary_job_request(*, acting_user, summary: YearSummary, fmt: str, request=
         label=f"{summary}（{'Word' if fmt == 'docx' else 'PDF'}）",
         params={"summary": summary.pk, "format": fmt},
         acting_user=acting_user,
-        request=request,
     )
 
 

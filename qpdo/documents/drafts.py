@@ -135,20 +135,17 @@ def draft_version_add(summary, *, acting_user: User, text: Mapping, **values) ->
     )
 
 
-def draft_create_record(*, acting_user: User, summary, request=None) -> None:
+def draft_create_record(*, acting_user: User, summary) -> None:
     """Audit that `summary` was drafted (its first version is already added)."""
     audit_record(
         action=AuditAction.CHANGE,
         actor=acting_user,
         target=summary,
         detail=f"起草{summary}",
-        request=request,
     )
 
 
-def draft_version_save(
-    *, acting_user: User, summary, text: Mapping, request=None, **values
-) -> DraftVersion:
+def draft_version_save(*, acting_user: User, summary, text: Mapping, **values) -> DraftVersion:
     """Save the edited text (and the app's other `values`) as a new version, audited."""
     version = draft_version_add(summary, acting_user=acting_user, text=text, **values)
     audit_record(
@@ -156,12 +153,11 @@ def draft_version_save(
         actor=acting_user,
         target=summary,
         detail=f"保存{summary}{version}",
-        request=request,
     )
     return version
 
 
-def draft_version_choose(*, acting_user: User, summary, version_pk: int, request=None):
+def draft_version_choose(*, acting_user: User, summary, version_pk: int):
     """Choose the version the documents print and keep the moment it was chosen, audited.
 
     `summary` is the row the caller locked; a version of another summary is a 404.
@@ -177,18 +173,16 @@ def draft_version_choose(*, acting_user: User, summary, version_pk: int, request
         actor=acting_user,
         target=summary,
         detail=f"选用{summary}{version}",
-        request=request,
     )
     return summary
 
 
-def draft_download_record(*, acting_user: User, summary, fmt: str, request=None) -> None:
+def draft_download_record(*, acting_user: User, summary, fmt: str) -> None:
     audit_record(
         action=AuditAction.DOWNLOAD,
         actor=acting_user,
         target=summary,
         detail=f"下载{summary}（{fmt.upper()}）",
-        request=request,
     )
 
 

@@ -15,13 +15,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 
+from qpdo.documents import drafts
+from qpdo.documents.drafts import Outline
 from qpdo.documents.images import line_chart_png
-from qpdo.documents.official import Block, Numbering, outline_docx, outline_pdf
+from qpdo.documents.official import Block
 from qpdo.errors import Refused
 from qpdo.org import clock
-from qpdo.org.audit import audit_record
 from qpdo.org.dates import cn_date
-from qpdo.org.enums import AuditAction
 from qpdo.org.selectors import campaign_units
 from qpdo.workflow.enums import State
 
@@ -37,7 +37,7 @@ from .models import (
     WorkItem,
 )
 
-TEXT_FIELDS = ("overview", "experience", "next_steps")
+TEXT_FIELDS = CampaignSummaryVersion.text_fields
 HIGHLIGHT_KINDS = {
     "item": "清单事项",
     "output": "团队成果",
@@ -296,48 +296,37 @@ def summary_outline(
 ) -> list[Block]:
     """Return the blocks of the 实践活动总结 (without images: the page's preview)."""
     campaign = summary.campaign
-    numbering = Numbering()
-    blocks = [Block("title", text=str(summary)), Block("number", text=_doc_number(campaign))]
-
-    def heading(level: int, text: str) -> None:
-        blocks.append(Block("heading", level=level, text=f"{numbering.next(level)}{text}"))
-
-    def note(text: str) -> None:
-        blocks.append(Block("note", text=text))
-
+    out = Outline(str(summary), _doc_number(campaign))
+    heading, note = out.heading, out.note
     heading(1, "总体情况")
-    blocks.append(Block("para", text=version.overview))
+    out.add("para", text=version.overview)
     if not figures.has_data:
         note(no_data_message(campaign))
 
     heading(1, "重点任务完成情况")
     overall = figures.overall
     if overall.total:
-        blocks.append(
-            Block(
-                "para",
-                text=f"全年列入工作清单和整改清单的事项共{overall.total}项，已完成{overall.done}项"
-                f"（其中逾期完成{overall.counts[ItemStatus.DONE_LATE]}项），"
-                f"尚未完成{overall.total - overall.done}项。",
-            )
+        out.add(
+            "para",
+            text=f"全年列入工作清单和整改清单的事项共{overall.total}项，已完成{overall.done}项"
+            f"（其中逾期完成{overall.counts[ItemStatus.DONE_LATE]}项），"
+            f"尚未完成{overall.total - overall.done}项。",
         )
-        blocks.append(
-            Block(
-                "table",
-                headers=["重点任务", "事项", "按期完成", "逾期完成", "未完成", "完成率"],
-                rows=[
-                    [
-                        t.task.title,
-                        t.progress.total,
-                        t.on_time,
-                        t.late,
-                        t.open,
-                        "—" if t.progress.rate is None else f"{t.progress.rate:g}%",
-                    ]
-                    for t in figures.tasks
-                ],
-                widths=[44, 20, 22, 22, 20, 26],
-            )
+        out.add(
+            "table",
+            headers=["重点任务", "事项", "按期完成", "逾期完成", "未完成", "完成率"],
+            rows=[
+                [
+                    t.task.title,
+                    t.progress.total,
+                    t.on_time,
+                    t.late,
+                    t.open,
+                    "—" if t.progress.rate is None else f"{t.progress.rate:g}%",
+                ]
+                for t in figures.tasks
+            ],
+            widths=[44, 20, 22, 22, 20, 26],
         )
     for task in figures.tasks:
         heading(2, task.task.title)
@@ -353,31 +342,27 @@ def summary_outline(
                 f"其中整改事项{len(task.rectifications)}项，已销号{task.closed}项，"
                 f"已“回头看”{task.rechecked}项。"
             )
-        blocks.append(Block("para", text=text))
+        out.add("para", text=text)
         for team in task.teams:
             outputs = "、".join(f"《{o.title}》" for o in team.outputs.all())
-            blocks.append(
-                Block(
-                    "para",
-                    text=f"{team.get_kind_display()}“{team.name}”（牵头{team.lead_unit.name}，"
-                    f"负责人{team.leader.name}，成员{team.member_count}人）："
-                    + (f"形成成果{outputs}。" if outputs else "尚无登记的成果。"),
-                )
+            out.add(
+                "para",
+                text=f"{team.get_kind_display()}“{team.name}”（牵头{team.lead_unit.name}，"
+                f"负责人{team.leader.name}，成员{team.member_count}人）："
+                + (f"形成成果{outputs}。" if outputs else "尚无登记的成果。"),
             )
 
     heading(1, "主要活动开展情况")
     for part in figures.parts:
         heading(2, part.heading)
         if part.text:
-            blocks.append(Block("para", text=part.text))
+            out.add("para", text=part.text)
         if part.rows:
-            blocks.append(
-                Block(
-                    "table",
-                    headers=list(part.headers),
-                    rows=[list(r) for r in part.rows],
-                    widths=list(part.widths),
-                )
+            out.add(
+                "table",
+                headers=list(part.headers),
+                rows=[list(r) for r in part.rows],
+                widths=list(part.widths),
             )
         elif part.empty:
             note(part.empty)
@@ -398,67 +383,55 @@ def summary_outline(
                     or "—",
                 ]
             )
-        blocks.append(
-            Block(
-                "table",
-                headers=["月份", "比武", "参赛人数", "前三名"],
-                rows=rows,
-                widths=[16, 52, 20, 66],
-            )
+        out.add(
+            "table",
+            headers=["月份", "比武", "参赛人数", "前三名"],
+            rows=rows,
+            widths=[16, 52, 20, 66],
         )
     else:
         note("本年度未登记比武竞赛。")
     heading(2, "季度之星")
     if figures.quarter_stars:
-        blocks.append(
-            Block(
-                "table",
-                headers=["季度", "姓名", "所在单位", "主要事迹"],
-                rows=[
-                    [q.get_quarter_display(), q.staff.name, q.unit.name, q.deeds[:50]]
-                    for q in figures.quarter_stars
-                ],
-                widths=[22, 20, 34, 78],
-            )
+        out.add(
+            "table",
+            headers=["季度", "姓名", "所在单位", "主要事迹"],
+            rows=[
+                [q.get_quarter_display(), q.staff.name, q.unit.name, q.deeds[:50]]
+                for q in figures.quarter_stars
+            ],
+            widths=[22, 20, 34, 78],
         )
     else:
         note("本年度未评选季度之星。")
     heading(2, "每月排名")
     if figures.ranking_months:
         months = figures.ranking_months
-        blocks.append(
-            Block(
-                "para",
-                text=f"全年公布科室排名{len(months)}次（{'、'.join(f'{m}月' for m in months)}）。",
-            )
+        out.add(
+            "para",
+            text=f"全年公布科室排名{len(months)}次（{'、'.join(f'{m}月' for m in months)}）。",
         )
-        blocks.append(
-            Block(
-                "table",
-                headers=["科室", *(f"{m}月" for m in months)],
-                rows=[
-                    [
-                        unit.display_name,
-                        *(
-                            figures.ranking[m][unit.pk].rank
-                            if unit.pk in figures.ranking[m]
-                            else ""
-                            for m in months
-                        ),
-                    ]
-                    for unit in figures.units
-                ],
-                widths=[40] + [round(114 / len(months), 1)] * len(months),
-            )
+        out.add(
+            "table",
+            headers=["科室", *(f"{m}月" for m in months)],
+            rows=[
+                [
+                    unit.display_name,
+                    *(
+                        figures.ranking[m][unit.pk].rank if unit.pk in figures.ranking[m] else ""
+                        for m in months
+                    ),
+                ]
+                for unit in figures.units
+            ],
+            widths=[40] + [round(114 / len(months), 1)] * len(months),
         )
         if with_images:
-            blocks.append(
-                Block(
-                    "image",
-                    data=ranking_chart(figures),
-                    width_mm=150,
-                    text="图：各科室每月排名（名次越小越靠前）",
-                )
+            out.add(
+                "image",
+                data=ranking_chart(figures),
+                width_mm=150,
+                text="图：各科室每月排名（名次越小越靠前）",
             )
     else:
         note("本年度尚未公布科室排名。")
@@ -467,18 +440,17 @@ def summary_outline(
     texts, dropped = highlights_resolved(campaign, version.highlights)
     for title, text in texts:
         heading(2, title)
-        blocks.append(Block("para", text=text))
+        out.add("para", text=text)
     if not texts:
         note("未选取工作亮点。")
     for line in dropped:
         note(line)
     heading(1, "经验做法")
-    blocks.append(Block("para", text=version.experience or "—"))
+    out.add("para", text=version.experience or "—")
     heading(1, "存在不足和下一步打算")
-    blocks.append(Block("para", text=version.next_steps or "—"))
-    signed = selectors.local_date(summary.chosen_at) or clock.today()
-    blocks.append(Block("signature", lines=[campaign.organiser.name, _cn_date(signed)]))
-    return blocks
+    out.add("para", text=version.next_steps or "—")
+    out.signature(campaign.organiser.name, summary)
+    return out.blocks
 
 
 def draft_text(figures: CampaignFigures) -> dict:
@@ -518,21 +490,7 @@ def summary_get(*, user, campaign: Campaign) -> CampaignSummary | None:
 
 
 def summary_version(summary: CampaignSummary) -> CampaignSummaryVersion | None:
-    if summary.chosen_version_id:
-        return summary.chosen_version
-    return summary.versions.order_by("-number").first()
-
-
-def _version_add(summary, *, text: dict, highlights: list[str], acting_user):
-    latest = summary.versions.order_by("-number").values_list("number", flat=True).first() or 0
-    return CampaignSummaryVersion.objects.create(
-        summary=summary,
-        number=latest + 1,
-        saved_at=clock.now(),
-        saved_by=acting_user,
-        highlights=list(highlights),
-        **{name: (text.get(name) or "").strip() for name in TEXT_FIELDS},
-    )
+    return drafts.draft_version_shown(summary)
 
 
 @transaction.atomic
@@ -546,13 +504,10 @@ def summary_create(*, acting_user, campaign: Campaign) -> CampaignSummary:
     if CampaignSummary.objects.filter(campaign=campaign).exists():
         raise ValidationError(f"已有{campaign.year}年度的实践活动总结，请打开修改。")
     summary = CampaignSummary.objects.create(campaign=campaign, created_by=acting_user)
-    _version_add(summary, text=draft_text(figures), highlights=[], acting_user=acting_user)
-    audit_record(
-        action=AuditAction.CHANGE,
-        actor=acting_user,
-        target=summary,
-        detail=f"起草{summary}",
+    drafts.draft_version_add(
+        summary, acting_user=acting_user, text=draft_text(figures), highlights=[]
     )
+    drafts.draft_create_record(acting_user=acting_user, summary=summary)
     return summary
 
 
@@ -568,14 +523,12 @@ def summary_save(*, acting_user, summary: CampaignSummary, text: dict, highlight
     unknown = [key for key in highlights if key not in allowed]
     if unknown:
         raise ValidationError({"highlights": "所选亮点不属于本年度。"})
-    version = _version_add(summary, text=text, highlights=list(highlights), acting_user=acting_user)
-    audit_record(
-        action=AuditAction.CHANGE,
-        actor=acting_user,
-        target=summary,
-        detail=f"保存{summary}{version}",
+    return drafts.draft_version_save(
+        acting_user=acting_user,
+        summary=summary,
+        text=text,
+        highlights=list(highlights),
     )
-    return version
 
 
 @transaction.atomic
@@ -584,33 +537,15 @@ def summary_choose(*, acting_user, summary: CampaignSummary, version_pk: int):
     summary = CampaignSummary.objects.select_for_update().get(pk=summary.pk)
     if not may_edit(acting_user, summary.campaign):
         raise Refused("实践活动总结由牵头科室修改。")
-    version = summary.versions.filter(pk=version_pk).first()
-    if version is None:
-        raise Http404("没有找到该稿。")
-    summary.chosen_version = version
-    summary.chosen_at = clock.now()
-    summary.save(update_fields=["chosen_version", "chosen_at"])
-    audit_record(
-        action=AuditAction.CHANGE,
-        actor=acting_user,
-        target=summary,
-        detail=f"选用{summary}{version}",
+    return drafts.draft_version_choose(
+        acting_user=acting_user, summary=summary, version_pk=version_pk
     )
-    return summary
 
 
 def summary_document(summary: CampaignSummary, *, user, fmt: str) -> tuple[str, bytes]:
     figures = campaign_figures(campaign=summary.campaign, user=user)
     blocks = summary_outline(summary, summary_version(summary), figures)
-    if fmt == "docx":
-        return f"{summary}.docx", outline_docx(blocks)
-    return f"{summary}.pdf", outline_pdf(blocks, title=str(summary))
+    return drafts.draft_document(blocks, title=str(summary), fmt=fmt)
 
 
-def summary_download_record(*, acting_user, summary, fmt: str) -> None:
-    audit_record(
-        action=AuditAction.DOWNLOAD,
-        actor=acting_user,
-        target=summary,
-        detail=f"下载{summary}（{fmt.upper()}）",
-    )
+summary_download_record = drafts.draft_download_record

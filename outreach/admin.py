@@ -17,6 +17,7 @@ from qpdo.workflow.admin import ApprovalAdminMixin
 
 from . import selectors, services
 from .models import (
+    REPORT_FIELDS,
     BaseVisit,
     Community,
     CommunityAirRaidPlan,
@@ -147,15 +148,7 @@ class ReportAdmin(ApprovalAdminMixin, admin.ModelAdmin):
     fields = [
         "unit",
         "fronts",
-        "kind",
-        "title",
-        "held_on",
-        "place",
-        "organiser",
-        "participants",
-        "audience_count",
-        "content",
-        "plan_item",
+        *REPORT_FIELDS,
         "photos_preview",
         "files_list",
         "promoted",
@@ -239,13 +232,25 @@ class ReportAdmin(ApprovalAdminMixin, admin.ModelAdmin):
 
 
 class RegisterAdminMixin(ServiceSaveMixin):
-    """Registers of the 街镇 the user may read; the office keeps them."""
+    """Registers of the 街镇 the user may read; the office keeps them. The list links to the
+    register's Excel import (`import_spec`, a code of `outreach.imports.SPECS`)."""
 
     town_field = "town"
+    import_spec = ""
+    list_select_related = ["town"]
+    list_per_page = 50
+    change_list_template = "admin/outreach/register_change_list.html"
 
     def get_queryset(self, request):
         towns = selectors.towns_for(request.user)
         return super().get_queryset(request).filter(**{f"{self.town_field}__in": towns})
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "import_url": reverse("outreach:register-import", args=[self.import_spec]),
+        }
+        return super().changelist_view(request, extra_context)
 
 
 class EvacuationPlanInline(admin.TabularInline):
@@ -285,17 +290,8 @@ class SchoolAdmin(RegisterAdminMixin, admin.ModelAdmin):
     list_display = ["name", "town", "stage", "contact_name", "contact_phone", "is_active"]
     list_filter = ["town", "stage", "is_active"]
     search_fields = ["name", "address"]
-    list_select_related = ["town"]
-    list_per_page = 50
     inlines = [EvacuationPlanInline, SchoolDrillInline, SchoolCourseInline]
-    change_list_template = "admin/outreach/register_change_list.html"
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "import_url": reverse("outreach:register-import", args=["schools"]),
-        }
-        return super().changelist_view(request, extra_context)
+    import_spec = "schools"
 
 
 class CommunityExerciseInline(admin.TabularInline):
@@ -310,17 +306,8 @@ class CommunityAdmin(RegisterAdminMixin, admin.ModelAdmin):
     list_display = ["name", "town", "kind", "is_active"]
     list_filter = ["town", "kind", "is_active"]
     search_fields = ["name"]
-    list_select_related = ["town"]
-    list_per_page = 50
     inlines = [CommunityExerciseInline, CommunityAirRaidPlanInline, CommunityTeamInline]
-    change_list_template = "admin/outreach/register_change_list.html"
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "import_url": reverse("outreach:register-import", args=["communities"]),
-        }
-        return super().changelist_view(request, extra_context)
+    import_spec = "communities"
 
 
 @admin.register(PartySchoolAgreement)
@@ -356,17 +343,8 @@ class EnterpriseAdmin(RegisterAdminMixin, admin.ModelAdmin):
     list_display = ["name", "town", "park", "has_group", "contact_name", "is_active"]
     list_filter = ["town", "has_group", "is_active"]
     search_fields = ["name", "park"]
-    list_select_related = ["town"]
-    list_per_page = 50
     inlines = [EnterpriseDrillPlanInline, EnterpriseDrillInline]
-    change_list_template = "admin/outreach/register_change_list.html"
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "import_url": reverse("outreach:register-import", args=["enterprises"]),
-        }
-        return super().changelist_view(request, extra_context)
+    import_spec = "enterprises"
 
 
 @admin.register(PartySchoolCourse)

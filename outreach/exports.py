@@ -76,15 +76,41 @@ class ReportExporter(XlsxExporter):
             ]
 
 
-class SchoolRegisterExporter(XlsxExporter):
+class RegisterExporter(XlsxExporter):
+    """A register of places (学校, 社区, 企业) for one year, as filtered on its list page.
+
+    A register declares its sheet name, `title_of(year)`, `columns_of(year)` and `row(place)`.
+    """
+
+    def __init__(self, places: Iterable, *, year: int) -> None:
+        self.places = list(places)
+        self.year = year
+        self.title = self.title_of(year)
+        self.filename = f"{self.sheet_name}-{year}-{_stamp()}.xlsx"
+        self.columns = self.columns_of(year)
+
+    def title_of(self, year: int) -> str:
+        raise NotImplementedError
+
+    def columns_of(self, year: int) -> tuple[Column, ...]:
+        raise NotImplementedError
+
+    def row(self, place) -> list[Any]:
+        raise NotImplementedError
+
+    def rows(self) -> Iterable[list[Any]]:
+        for place in self.places:
+            yield self.row(place)
+
+
+class SchoolRegisterExporter(RegisterExporter):
     sheet_name = "学校台账"
 
-    def __init__(self, schools: Iterable, *, year: int) -> None:
-        self.schools = list(schools)
-        self.year = year
-        self.title = f"学校人民防空紧急疏散行动方案与演练台账（{year}年）"
-        self.filename = f"学校台账-{year}-{_stamp()}.xlsx"
-        self.columns = (
+    def title_of(self, year: int) -> str:
+        return f"学校人民防空紧急疏散行动方案与演练台账（{year}年）"
+
+    def columns_of(self, year: int) -> tuple[Column, ...]:
+        return (
             Column("街镇", 12),
             Column("学校名称", 30),
             Column("学段", 14),
@@ -101,34 +127,33 @@ class SchoolRegisterExporter(XlsxExporter):
             Column("备注", 24),
         )
 
-    def rows(self):
-        for school in self.schools:
-            yield [
-                school.town.name,
-                school.name,
-                school.get_stage_display(),
-                school.address,
-                school.contact_name,
-                school.contact_phone,
-                "有" if school.has_plan else "无",
-                school.plan_on,
-                school.drill_count or 0,
-                school.last_drill_on,
-                school.course_count or 0,
-                school.course_hours or 0,
-                school.has_plan and school.drilled,
-                school.note,
-            ]
+    def row(self, school) -> list[Any]:
+        return [
+            school.town.name,
+            school.name,
+            school.get_stage_display(),
+            school.address,
+            school.contact_name,
+            school.contact_phone,
+            "有" if school.has_plan else "无",
+            school.plan_on,
+            school.drill_count or 0,
+            school.last_drill_on,
+            school.course_count or 0,
+            school.course_hours or 0,
+            school.has_plan and school.drilled,
+            school.note,
+        ]
 
 
-class CommunityRegisterExporter(XlsxExporter):
+class CommunityRegisterExporter(RegisterExporter):
     sheet_name = "社区台账"
 
-    def __init__(self, communities: Iterable, *, year: int) -> None:
-        self.communities = list(communities)
-        self.title = f"社区（村、居委）国防动员培训与演练台账（{year}年）"
-        self.filename = f"社区台账-{year}-{_stamp()}.xlsx"
-        self.columns = (
+    def title_of(self, year: int) -> str:
+        return f"社区（村、居委）国防动员培训与演练台账（{year}年）"
+
+    def columns_of(self, year: int) -> tuple[Column, ...]:
+        return (
             Column("街镇", 12),
             Column("名称", 24),
             Column("类型", 10),
@@ -147,36 +172,35 @@ class CommunityRegisterExporter(XlsxExporter):
             Column("备注", 24),
         )
 
-    def rows(self):
-        for community in self.communities:
-            yield [
-                community.town.name,
-                community.name,
-                community.get_kind_display(),
-                community.trained,
-                community.last_training_on,
-                community.drilled,
-                community.last_drill_on,
-                community.plan_revised,
-                community.plan_revised_on,
-                community.has_story_corridor,
-                community.has_micro_museum,
-                community.has_experience_corner,
-                community.team_size or 0,
-                *(getattr(community, f"team_{kind.value}") or 0 for kind in TeamMemberKind),
-                community.trained and community.drilled,
-                community.note,
-            ]
+    def row(self, community) -> list[Any]:
+        return [
+            community.town.name,
+            community.name,
+            community.get_kind_display(),
+            community.trained,
+            community.last_training_on,
+            community.drilled,
+            community.last_drill_on,
+            community.plan_revised,
+            community.plan_revised_on,
+            community.has_story_corridor,
+            community.has_micro_museum,
+            community.has_experience_corner,
+            community.team_size or 0,
+            *(getattr(community, f"team_{kind.value}") or 0 for kind in TeamMemberKind),
+            community.trained and community.drilled,
+            community.note,
+        ]
 
 
-class EnterpriseRegisterExporter(XlsxExporter):
+class EnterpriseRegisterExporter(RegisterExporter):
     sheet_name = "企业台账"
 
-    def __init__(self, enterprises: Iterable, *, year: int) -> None:
-        self.enterprises = list(enterprises)
-        self.title = f"企业（园区）国防动员工作小组、防空疏散演练方案与演练台账（{year}年）"
-        self.filename = f"企业台账-{year}-{_stamp()}.xlsx"
-        self.columns = (
+    def title_of(self, year: int) -> str:
+        return f"企业（园区）国防动员工作小组、防空疏散演练方案与演练台账（{year}年）"
+
+    def columns_of(self, year: int) -> tuple[Column, ...]:
+        return (
             Column("街镇", 12),
             Column("企业名称", 30),
             Column("所在园区", 20),
@@ -193,24 +217,23 @@ class EnterpriseRegisterExporter(XlsxExporter):
             Column("备注", 24),
         )
 
-    def rows(self):
-        for e in self.enterprises:
-            yield [
-                e.town.name,
-                e.name,
-                e.park,
-                e.has_group,
-                e.group_basis,
-                e.contact_name,
-                e.contact_phone,
-                e.has_plan,
-                e.plan_on,
-                e.drill_count or 0,
-                e.last_drill_on,
-                e.drilled_at_key_day,
-                bool(e.has_group and e.contact_name and e.has_plan and e.drilled),
-                e.note,
-            ]
+    def row(self, e) -> list[Any]:
+        return [
+            e.town.name,
+            e.name,
+            e.park,
+            e.has_group,
+            e.group_basis,
+            e.contact_name,
+            e.contact_phone,
+            e.has_plan,
+            e.plan_on,
+            e.drill_count or 0,
+            e.last_drill_on,
+            e.drilled_at_key_day,
+            bool(e.has_group and e.contact_name and e.has_plan and e.drilled),
+            e.note,
+        ]
 
 
 class PartySchoolExporter(XlsxExporter):

@@ -23,7 +23,7 @@ from .enums import (
     ReportKind,
     TeamMemberKind,
 )
-from .models import Front, Plan, PlanItem, Report
+from .models import REPORT_FIELDS, Front, Plan, PlanItem, Report
 
 
 class DateInput(forms.DateInput):
@@ -225,18 +225,7 @@ class ReportForm(KeepUploadsMixin, forms.ModelForm):
 
     class Meta:
         model = Report
-        fields = [
-            "fronts",
-            "kind",
-            "title",
-            "held_on",
-            "place",
-            "organiser",
-            "participants",
-            "audience_count",
-            "content",
-            "plan_item",
-        ]
+        fields = ["fronts", *REPORT_FIELDS]
         widgets = {
             "kind": forms.RadioSelect(attrs={"class": "form-check-input"}),
             "held_on": DateInput(),

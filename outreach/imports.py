@@ -134,6 +134,13 @@ class ImportSpec:
 
 
 TOWN = ImportColumn("街镇", "town", ("所属街镇", "街道/镇", "街道镇", "镇/街道"))
+COMMUNITY_NAME = ImportColumn(
+    "名称",
+    "name",
+    ("村居委名称", "村/居委", "社区名称", "社区", "村居委"),
+    required=True,
+    parse=_limited(100),
+)
 
 SCHOOLS = ImportSpec(
     code="schools",
@@ -176,13 +183,7 @@ COMMUNITIES = ImportSpec(
     unique_in_district=False,
     columns=(
         TOWN,
-        ImportColumn(
-            "名称",
-            "name",
-            ("村居委名称", "村/居委", "社区名称", "社区", "村居委"),
-            required=True,
-            parse=_limited(100),
-        ),
+        COMMUNITY_NAME,
         ImportColumn(
             "类型",
             "kind",
@@ -300,13 +301,7 @@ COMMUNITY_YEAR = RecordSpec(
     past_attrs=("plan_revised_on",),
     columns=(
         TOWN,
-        ImportColumn(
-            "名称",
-            "name",
-            ("村居委名称", "村/居委", "社区名称", "社区", "村居委"),
-            required=True,
-            parse=_limited(100),
-        ),
+        COMMUNITY_NAME,
         ImportColumn(
             "防空袭方案修订日期",
             "plan_revised_on",

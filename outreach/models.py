@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from qpdo.documents.drafts import DraftedDocument, DraftVersion
 from qpdo.documents.uploads import FileValidator, upload_path
 from qpdo.org.dates import cn_date
 from qpdo.org.enums import UnitKind
@@ -176,6 +177,20 @@ class PlanItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan.year}年{self.month}月 · {self.front.name} · {self.title}"
+
+
+# What a reporter fills on an activity report (besides its fronts), in the order of the form.
+REPORT_FIELDS = (
+    "kind",
+    "title",
+    "held_on",
+    "place",
+    "organiser",
+    "participants",
+    "audience_count",
+    "content",
+    "plan_item",
+)
 
 
 class Report(ApprovalSubject):
@@ -362,6 +377,20 @@ class TownPlaceRecord(models.Model):
         abstract = True
 
 
+class Drill(TownPlaceRecord):
+    """A 疏散演练 held at a register place (a school's or an enterprise's): day, people, note.
+
+    The concrete model adds its place and its linked report (each with its own related name).
+    """
+
+    held_on = models.DateField("演练日期", db_index=True)
+    participants = models.PositiveIntegerField("参演人数", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class School(TownPlace):
     """A school of a 街镇: it needs an evacuation plan and a drill every year (100%)."""
 
@@ -427,15 +456,12 @@ class EvacuationPlan(models.Model):
         return f"{self.school.name} 紧急疏散行动方案（{self.compiled_on:%Y-%m-%d}）"
 
 
-class SchoolDrill(models.Model):
+class SchoolDrill(Drill):
     """An evacuation drill held at a school."""
 
     school = models.ForeignKey(
         School, verbose_name="学校", on_delete=models.CASCADE, related_name="drills"
     )
-    held_on = models.DateField("演练日期", db_index=True)
-    participants = models.PositiveIntegerField("参演人数", null=True, blank=True)
-    note = models.CharField("说明", max_length=200, blank=True)
     report = models.ForeignKey(
         Report,
         verbose_name="关联活动信息",
@@ -443,16 +469,6 @@ class SchoolDrill(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="school_drills",
-    )
-    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="登记人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
     )
 
     class Meta:
@@ -494,7 +510,7 @@ class Community(TownPlace):
         return reverse("outreach:community-detail", args=[self.pk])
 
 
-class CommunityExercise(models.Model):
+class CommunityExercise(TownPlaceRecord):
     """A training or a drill held in a community."""
 
     community = models.ForeignKey(
@@ -511,16 +527,6 @@ class CommunityExercise(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="community_exercises",
-    )
-    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="登记人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
     )
 
     class Meta:
@@ -703,18 +709,15 @@ class EnterpriseDrillPlan(RegisterFile):
         return f"{self.enterprise.name} 防空疏散演练方案（{self.compiled_on:%Y-%m-%d}）"
 
 
-class EnterpriseDrill(TownPlaceRecord):
+class EnterpriseDrill(Drill):
     """A 人防疏散演练 held by an enterprise, at a key date or another time."""
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="drills"
     )
-    held_on = models.DateField("演练日期", db_index=True)
     occasion = models.CharField(
         "结合节点", max_length=20, choices=DrillOccasion.choices, default=DrillOccasion.OTHER
     )
-    participants = models.PositiveIntegerField("参演人数", null=True, blank=True)
-    note = models.CharField("说明", max_length=200, blank=True)
     report = models.ForeignKey(
         Report,
         verbose_name="关联活动信息",
@@ -770,7 +773,7 @@ class BaseVisit(TownPlaceRecord):
         return f"{self.visited_on:%Y-%m-%d} {self.class_name} 参观{self.base_name}"
 
 
-class YearSummary(ApprovalSubject):
+class YearSummary(DraftedDocument, ApprovalSubject):
     """A 六进年度工作总结: drafted from the year's data, edited by the unit, handed in.
 
     A unit's summary goes through 单位提交 → 宣教审核; the district-wide summary (is_district)
@@ -796,22 +799,18 @@ class YearSummary(ApprovalSubject):
         related_name="+",
         editable=False,
     )
-    chosen_at = models.DateTimeField("选用时间", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("起草时间", auto_now_add=True)
 
     workflow_chain_code = "outreach.summary"
 
-    class Meta:
+    class Meta(DraftedDocument.Meta):
         verbose_name = "“六进”年度工作总结"
         verbose_name_plural = "“六进”年度工作总结"
         ordering = ["-year", "-is_district", "unit__order"]
         constraints = [
+            *DraftedDocument.Meta.constraints,
             models.UniqueConstraint(
                 fields=["unit", "year", "is_district"], name="outreach_summary_one_per_year"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(chosen_version__isnull=True) | models.Q(chosen_at__isnull=False),
-                name="outreach_summary_choice_dated",
             ),
         ]
 
@@ -842,35 +841,19 @@ class YearSummary(ApprovalSubject):
         summary_check_submittable(self)
 
 
-class YearSummaryVersion(models.Model):
+class YearSummaryVersion(DraftVersion):
     """One saved draft of a summary's free paragraphs (never changed once saved)."""
+
+    text_fields = ("overview", "practices", "problems", "next_steps")
 
     summary = models.ForeignKey(
         YearSummary, verbose_name="总结", on_delete=models.CASCADE, related_name="versions"
     )
-    number = models.PositiveSmallIntegerField("稿次")
     overview = models.TextField("一、总体情况", max_length=3000)
     practices = models.TextField("三、主要做法和经验", max_length=5000, blank=True)
     problems = models.TextField("四、存在的问题和不足", max_length=3000, blank=True)
     next_steps = models.TextField("五、下一步工作打算", max_length=3000, blank=True)
-    saved_at = models.DateTimeField("保存时间")
-    saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="保存人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
-    class Meta:
+    class Meta(DraftVersion.Meta):
         verbose_name = "总结稿"
         verbose_name_plural = "总结稿"
-        ordering = ["summary", "-number"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["summary", "number"], name="outreach_summary_version_number"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"第{self.number}稿"

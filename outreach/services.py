@@ -50,6 +50,7 @@ from .enums import (
 )
 from .keydates import RULES
 from .models import (
+    REPORT_FIELDS,  # noqa: F401  (the reporter's fields; read here by views and tests)
     BaseVisit,
     Community,
     CommunityAirRaidPlan,
@@ -271,18 +272,6 @@ def plan_submit(*, acting_user: User, plan: Plan) -> Approval:
 
 
 # --- activity reports ----------------------------------------------------------------------
-
-REPORT_FIELDS = (
-    "kind",
-    "title",
-    "held_on",
-    "place",
-    "organiser",
-    "participants",
-    "audience_count",
-    "content",
-    "plan_item",
-)
 
 
 def report_validate(
@@ -649,25 +638,31 @@ def school_drill_record(
     year: int | None = None,
 ) -> SchoolDrill:
     """Record an evacuation drill held at a school (in the register year, when given)."""
-    _check_town(acting_user, school.town)
-    _check_past(held_on)
-    _check_in_year(held_on, year, "held_on", "演练日期")
-    _check_linked_report(report, school.town)
-    drill = SchoolDrill.objects.create(
-        school=school,
+    return _held_record(
+        SchoolDrill(school=school, participants=participants, note=note),
+        acting_user=acting_user,
+        place=school,
         held_on=held_on,
-        participants=participants,
-        note=note,
         report=report,
-        recorded_by=acting_user,
+        year=year,
+        label="演练日期",
+        detail=lambda drill: f"登记{school.name} {held_on:%Y-%m-%d} 疏散演练",
     )
-    audit_record(
-        action=AuditAction.CHANGE,
-        actor=acting_user,
-        target=school,
-        detail=f"登记{school.name} {held_on:%Y-%m-%d} 疏散演练",
-    )
-    return drill
+
+
+def _held_record(record, *, acting_user: User, place, held_on, report, year, label: str, detail):
+    """Save a drill or a training held at a register place (past, in the register year, its
+    linked report of the place's 街镇), audited on the place with `detail(record)`."""
+    _check_town(acting_user, place.town)
+    _check_past(held_on)
+    _check_in_year(held_on, year, "held_on", label)
+    _check_linked_report(report, place.town)
+    record.held_on = held_on
+    record.report = report
+    record.recorded_by = acting_user
+    record.save()
+    _audit_register(acting_user, place, detail(record))
+    return record
 
 
 @transaction.atomic
@@ -683,26 +678,16 @@ def community_exercise_record(
     year: int | None = None,
 ) -> CommunityExercise:
     """Record a training or a drill held in a community (in the register year, when given)."""
-    _check_town(acting_user, community.town)
-    _check_past(held_on)
-    _check_in_year(held_on, year, "held_on", "日期")
-    _check_linked_report(report, community.town)
-    exercise = CommunityExercise.objects.create(
-        community=community,
-        kind=kind,
+    return _held_record(
+        CommunityExercise(community=community, kind=kind, participants=participants, note=note),
+        acting_user=acting_user,
+        place=community,
         held_on=held_on,
-        participants=participants,
-        note=note,
         report=report,
-        recorded_by=acting_user,
+        year=year,
+        label="日期",
+        detail=lambda e: f"登记{community} {held_on:%Y-%m-%d} {e.get_kind_display()}",
     )
-    audit_record(
-        action=AuditAction.CHANGE,
-        actor=acting_user,
-        target=community,
-        detail=f"登记{community} {held_on:%Y-%m-%d} {exercise.get_kind_display()}",
-    )
-    return exercise
 
 
 def _register_file_add(
@@ -838,25 +823,20 @@ def enterprise_drill_record(
     year: int | None = None,
 ) -> EnterpriseDrill:
     """Record a 人防疏散演练 of an enterprise, in the register year when given."""
-    _check_town(acting_user, enterprise.town)
-    _check_past(held_on)
-    _check_in_year(held_on, year, "held_on", "演练日期")
-    _check_linked_report(report, enterprise.town)
-    drill = EnterpriseDrill.objects.create(
-        enterprise=enterprise,
+    return _held_record(
+        EnterpriseDrill(
+            enterprise=enterprise, occasion=occasion, participants=participants, note=note
+        ),
+        acting_user=acting_user,
+        place=enterprise,
         held_on=held_on,
-        occasion=occasion,
-        participants=participants,
-        note=note,
         report=report,
-        recorded_by=acting_user,
+        year=year,
+        label="演练日期",
+        detail=lambda d: (
+            f"登记{enterprise.name} {held_on:%Y-%m-%d} 疏散演练（{d.get_occasion_display()}）"
+        ),
     )
-    _audit_register(
-        acting_user,
-        enterprise,
-        f"登记{enterprise.name} {held_on:%Y-%m-%d} 疏散演练（{drill.get_occasion_display()}）",
-    )
-    return drill
 
 
 @transaction.atomic

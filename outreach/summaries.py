@@ -17,15 +17,16 @@ from django.db.models import Count, Prefetch
 from django.db.models.functions import ExtractMonth
 from django.http import Http404
 
+from qpdo.documents import drafts
+from qpdo.documents.drafts import Outline
 from qpdo.documents.images import BarGroup, BarValue, bar_chart_png
-from qpdo.documents.official import Block, Numbering, outline_docx, outline_pdf
+from qpdo.documents.official import Block
 from qpdo.errors import Refused
 from qpdo.jobs.registry import JobOutput, JobRefused
 from qpdo.jobs.services import job_request
 from qpdo.org import clock
-from qpdo.org.audit import audit_record
 from qpdo.org.dates import cn_date
-from qpdo.org.enums import AuditAction, UnitKind
+from qpdo.org.enums import UnitKind
 from qpdo.org.models import Unit
 from qpdo.org.scoping import is_office_wide
 from qpdo.workflow import services as workflow
@@ -39,7 +40,7 @@ from .models import Report, ReportPhoto, YearSummary, YearSummaryVersion
 BEST_REPORTS_UNIT = 3
 BEST_REPORTS_DISTRICT = 6
 PHOTOS_PER_REPORT = 2
-TEXT_FIELDS = ("overview", "practices", "problems", "next_steps")
+TEXT_FIELDS = YearSummaryVersion.text_fields
 
 
 _cn_date = cn_date
@@ -315,24 +316,14 @@ def summary_outline(
 
     Without images (the page's preview) the chart and the photos are left out.
     """
-    numbering = Numbering()
     tell = progress or (lambda done, total: None)
     total_steps = 3 + len(figures.best)
-    blocks = [
-        Block("title", text=str(summary)),
-        Block("number", text=f"〔{summary.year}〕　　号"),
-    ]
-
-    def heading(level: int, text: str) -> None:
-        blocks.append(Block("heading", level=level, text=f"{numbering.next(level)}{text}"))
-
-    def paras(text: str) -> None:
-        blocks.append(Block("para", text=text))
-
+    out = Outline(str(summary), f"〔{summary.year}〕　　号")
+    heading, paras = out.heading, out.para
     heading(1, "总体情况")
     paras(version.overview)
     if not figures.has_data:
-        blocks.append(Block("note", text=no_data_message(summary.year, figures.unit)))
+        out.add("note", text=no_data_message(summary.year, figures.unit))
     heading(1, "工作开展情况")
     heading(2, "各方面活动开展情况")
     if figures.adopted:
@@ -348,44 +339,38 @@ def summary_outline(
                 sum(fm.total for fm in figures.fronts),
             ]
         )
-        blocks.append(
-            Block(
-                "table",
-                headers=["方面", *(f"{m}月" for m in range(1, 13)), "合计"],
-                rows=rows,
-                widths=[20] + [9.5] * 12 + [12],
-            )
+        out.add(
+            "table",
+            headers=["方面", *(f"{m}月" for m in range(1, 13)), "合计"],
+            rows=rows,
+            widths=[20] + [9.5] * 12 + [12],
         )
     else:
-        blocks.append(Block("note", text=f"{summary.year}年度没有采用的活动信息。"))
+        out.add("note", text=f"{summary.year}年度没有采用的活动信息。")
     tell(1, total_steps)
 
     heading(2, "学校、社区和台账覆盖情况")
     if not figures.coverage:
-        blocks.append(
-            Block("note", text="本单位不承担学校、社区（村居）和企业（园区）台账，不统计覆盖率。")
-        )
+        out.add("note", text="本单位不承担学校、社区（村居）和企业（园区）台账，不统计覆盖率。")
     elif not figures.has_coverage:
-        blocks.append(Block("note", text=f"{summary.year}年度台账中没有登记学校、社区和企业。"))
+        out.add("note", text=f"{summary.year}年度台账中没有登记学校、社区和企业。")
     else:
         lines = figures.coverage_lines()
-        blocks.append(
-            Block(
-                "table",
-                headers=["台账", "登记数", "已覆盖", "覆盖率", "目标", "情况"],
-                rows=[
-                    [
-                        line.label,
-                        line.row.total,
-                        line.row.covered,
-                        line.rate_text,
-                        f"{line.target}%",
-                        line.verdict,
-                    ]
-                    for line in lines
-                ],
-                widths=[40, 20, 20, 22, 20, 28],
-            )
+        out.add(
+            "table",
+            headers=["台账", "登记数", "已覆盖", "覆盖率", "目标", "情况"],
+            rows=[
+                [
+                    line.label,
+                    line.row.total,
+                    line.row.covered,
+                    line.rate_text,
+                    f"{line.target}%",
+                    line.verdict,
+                ]
+                for line in lines
+            ],
+            widths=[40, 20, 20, 22, 20, 28],
         )
         if figures.is_district:
             town_rows = []
@@ -400,22 +385,18 @@ def summary_outline(
                     )
                 town_rows.append(cells)
             paras("各街镇覆盖情况如下：")
-            blocks.append(
-                Block(
-                    "table",
-                    headers=["街镇", *(c.label for c in figures.coverage)],
-                    rows=town_rows,
-                    widths=[34, 40, 40, 40],
-                )
+            out.add(
+                "table",
+                headers=["街镇", *(c.label for c in figures.coverage)],
+                rows=town_rows,
+                widths=[34, 40, 40, 40],
             )
         if with_images:
-            blocks.append(
-                Block(
-                    "image",
-                    data=coverage_chart(figures),
-                    width_mm=150,
-                    text="图：学校、社区（村居）、企业（园区）覆盖情况（红线为目标）",
-                )
+            out.add(
+                "image",
+                data=coverage_chart(figures),
+                width_mm=150,
+                text="图：学校、社区（村居）、企业（园区）覆盖情况（红线为目标）",
             )
     tell(2, total_steps)
 
@@ -427,16 +408,14 @@ def summary_outline(
             f"{len(figures.progress) - figures.plans_filed}个未报送。"
             f"活动信息按时报送{figures.timely}条，逾期报送{figures.late}条。"
         )
-        blocks.append(
-            Block(
-                "table",
-                headers=["单位", "年度计划", "报送信息", "采用", "按时报送", "逾期报送"],
-                rows=[
-                    [p.unit.name, p.plan.timing_label, p.filed, p.adopted, p.timely, p.late]
-                    for p in figures.progress
-                ],
-                widths=[40, 26, 22, 20, 22, 22],
-            )
+        out.add(
+            "table",
+            headers=["单位", "年度计划", "报送信息", "采用", "按时报送", "逾期报送"],
+            rows=[
+                [p.unit.name, p.plan.timing_label, p.filed, p.adopted, p.timely, p.late]
+                for p in figures.progress
+            ],
+            widths=[40, 26, 22, 20, 22, 22],
         )
     else:
         own = figures.own
@@ -456,7 +435,7 @@ def summary_outline(
 
     heading(2, "优秀活动信息")
     if not figures.best:
-        blocks.append(Block("note", text=f"{summary.year}年度没有采用的活动信息。"))
+        out.add("note", text=f"{summary.year}年度没有采用的活动信息。")
     for done, report in enumerate(figures.best, start=1):
         fronts = "、".join(f.name for f in report.fronts.all())
         marks = "，已报市国动办" if report.promoted_to_city else ""
@@ -468,9 +447,7 @@ def summary_outline(
         for photo in list(report.photos.all())[:PHOTOS_PER_REPORT] if with_images else []:
             data = _photo_bytes(photo)
             if data:
-                blocks.append(
-                    Block("image", data=data, width_mm=90, text=photo.caption or report.title)
-                )
+                out.add("image", data=data, width_mm=90, text=photo.caption or report.title)
         tell(3 + done, total_steps)
 
     heading(1, "主要做法和经验")
@@ -480,9 +457,8 @@ def summary_outline(
     heading(1, "下一步工作打算")
     paras(version.next_steps or "—")
     signer = "青浦区国防动员办公室" if summary.is_district else summary.unit.name
-    signed = selectors.local_date(summary.chosen_at) or clock.today()
-    blocks.append(Block("signature", lines=[signer, _cn_date(signed)]))
-    return blocks
+    out.signature(signer, summary)
+    return out.blocks
 
 
 # --- reads -------------------------------------------------------------------------------------
@@ -510,9 +486,7 @@ def summary_get_for(*, user, pk: int) -> YearSummary:
 
 def summary_version(summary: YearSummary) -> YearSummaryVersion:
     """Return the version the document prints: the chosen one, else the latest."""
-    if summary.chosen_version_id:
-        return summary.chosen_version
-    return summary.versions.order_by("-number").first()
+    return drafts.draft_version_shown(summary)
 
 
 def summary_figures_of(summary: YearSummary) -> SummaryFigures:
@@ -523,9 +497,7 @@ def summary_document(summary: YearSummary, *, fmt: str, progress=None) -> tuple[
     """Return (filename, bytes) of the summary as .docx or .pdf."""
     figures = summary_figures_of(summary)
     blocks = summary_outline(summary, summary_version(summary), figures, progress)
-    if fmt == "docx":
-        return f"{summary}.docx", outline_docx(blocks)
-    return f"{summary}.pdf", outline_pdf(blocks, title=str(summary))
+    return drafts.draft_document(blocks, title=str(summary), fmt=fmt)
 
 
 # --- rules -------------------------------------------------------------------------------------
@@ -576,25 +548,9 @@ def summary_create(*, acting_user, year: int, district: bool = False) -> YearSum
         raise ValidationError({"year": f"已有{year}年度的总结，请打开原总结修改。"})
     summary = YearSummary(unit=unit, year=year, is_district=district)
     workflow.subject_create(summary, acting_user=acting_user)
-    _version_add(summary, draft_text(figures), acting_user)
-    audit_record(
-        action=AuditAction.CHANGE,
-        actor=acting_user,
-        target=summary,
-        detail=f"起草{summary}",
-    )
+    drafts.draft_version_add(summary, acting_user=acting_user, text=draft_text(figures))
+    drafts.draft_create_record(acting_user=acting_user, summary=summary)
     return summary
-
-
-def _version_add(summary: YearSummary, text: dict, acting_user) -> YearSummaryVersion:
-    latest = summary.versions.order_by("-number").values_list("number", flat=True).first() or 0
-    return YearSummaryVersion.objects.create(
-        summary=summary,
-        number=latest + 1,
-        saved_at=clock.now(),
-        saved_by=acting_user,
-        **{name: (text.get(name) or "").strip() for name in TEXT_FIELDS},
-    )
 
 
 @transaction.atomic
@@ -606,14 +562,7 @@ def summary_save(*, acting_user, summary: YearSummary, text: dict):
         raise Refused("只能修改本单位的总结。")
     if not (text.get("overview") or "").strip():
         raise ValidationError({"overview": "请填写总体情况。"})
-    version = _version_add(summary, text, acting_user)
-    audit_record(
-        action=AuditAction.CHANGE,
-        actor=acting_user,
-        target=summary,
-        detail=f"保存{summary}{version}",
-    )
-    return version
+    return drafts.draft_version_save(acting_user=acting_user, summary=summary, text=text)
 
 
 @transaction.atomic
@@ -623,19 +572,9 @@ def summary_choose(*, acting_user, summary: YearSummary, version_pk: int):
     workflow.ensure_editable(summary)
     if not may_edit_summary(acting_user, summary):
         raise Refused("只能修改本单位的总结。")
-    version = summary.versions.filter(pk=version_pk).first()
-    if version is None:
-        raise Http404("没有找到该稿。")
-    summary.chosen_version = version
-    summary.chosen_at = clock.now()
-    summary.save(update_fields=["chosen_version", "chosen_at"])
-    audit_record(
-        action=AuditAction.CHANGE,
-        actor=acting_user,
-        target=summary,
-        detail=f"选用{summary}{version}",
+    return drafts.draft_version_choose(
+        acting_user=acting_user, summary=summary, version_pk=version_pk
     )
-    return summary
 
 
 def summary_submit(*, acting_user, summary: YearSummary):
@@ -649,13 +588,7 @@ def summary_submit(*, acting_user, summary: YearSummary):
         return workflow.approval_submit(subject=summary, acting_user=acting_user)
 
 
-def summary_download_record(*, acting_user, summary: YearSummary, fmt: str) -> None:
-    audit_record(
-        action=AuditAction.DOWNLOAD,
-        actor=acting_user,
-        target=summary,
-        detail=f"下载{summary}（{fmt.upper()}）",
-    )
+summary_download_record = drafts.draft_download_record
 
 
 # --- the district summary with photos, as a background job -------------------------------------

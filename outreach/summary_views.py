@@ -2,52 +2,29 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from qpdo.documents.pdf import handle_missing_fonts, pdf_response
-from qpdo.documents.word import docx_response
+from qpdo.documents.drafts import DraftPageMixin, draft_response, draft_text_form
+from qpdo.documents.pdf import handle_missing_fonts
 from qpdo.errors import Refused
 from qpdo.org.caching import CachedCountPaginator
 from qpdo.workflow import services as workflow
-from qpdo.workflow.enums import Action
 
-from . import rules, selectors, services, summaries
-from .chains import DECISION_LABELS
+from . import rules, selectors, summaries
 from .enums import PLAN_STATE_LABELS
-from .forms import ReviewForm
-from .views import PAGE_SIZE, ReviewContextMixin, _year_from
+from .models import YearSummaryVersion
+from .views import PAGE_SIZE, ReviewContextMixin, SubjectReviewView, _year_from
 
-
-class SummaryTextForm(forms.Form):
-    overview = forms.CharField(
-        label="一、总体情况",
-        max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="总体情况写在“工作开展情况”的统计表之前。",
-    )
-    practices = forms.CharField(
-        label="三、主要做法和经验",
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
-    problems = forms.CharField(
-        label="四、存在的问题和不足",
-        max_length=3000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    next_steps = forms.CharField(
-        label="五、下一步工作打算",
-        max_length=3000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+SummaryTextForm = draft_text_form(
+    YearSummaryVersion,
+    rows={"overview": 5, "practices": 6, "problems": 4, "next_steps": 4},
+    help_texts={"overview": "总体情况写在“工作开展情况”的统计表之前。"},
+)
 
 
 def _errors(error: ValidationError) -> str:
@@ -98,7 +75,7 @@ class SummaryCreateView(View):
         return redirect(summary.get_absolute_url())
 
 
-class SummaryDetailView(ReviewContextMixin, DetailView):
+class SummaryDetailView(ReviewContextMixin, DraftPageMixin, DetailView):
     template_name = "outreach/summary/detail.html"
     context_object_name = "summary"
 
@@ -111,10 +88,13 @@ class SummaryDetailView(ReviewContextMixin, DetailView):
         figures = summaries.summary_figures_of(summary)
         version = summaries.summary_version(summary)
         context.update(
+            self.draft_context(
+                summary,
+                blocks=summaries.summary_outline(summary, version, figures, with_images=False),
+                choose_url=lambda v: reverse("outreach:summary-choose", args=[summary.pk, v.pk]),
+            ),
             figures=figures,
             version=version,
-            blocks=summaries.summary_outline(summary, version, figures, with_images=False),
-            versions=list(summary.versions.select_related("saved_by__staff")),
             may_edit=summaries.may_edit_summary(self.request.user, summary),
             no_data=None
             if figures.has_data
@@ -211,9 +191,7 @@ class SummaryDownloadView(View):
             return redirect(summary.get_absolute_url())
         filename, content = summaries.summary_document(summary, fmt=self.fmt)
         summaries.summary_download_record(acting_user=request.user, summary=summary, fmt=self.fmt)
-        if self.fmt == "docx":
-            return docx_response(content, filename=filename)
-        return pdf_response(content, filename=filename)
+        return draft_response(filename, content)
 
 
 class SummaryJobView(View):
@@ -230,33 +208,10 @@ class SummaryJobView(View):
         return redirect(job.get_absolute_url())
 
 
-class SummaryReviewView(View):
+class SummaryReviewView(SubjectReviewView):
     """POST 宣教审核's decision on a unit's summary (through the engine)."""
 
-    http_method_names = ["post"]
+    not_pending = "该总结当前无需审核。"
 
-    def post(self, request, pk: int):
-        summary = summaries.summary_get_for(user=request.user, pk=pk)
-        approval = summary.approval
-        if approval.step is None:
-            messages.error(request, "该总结当前无需审核。")
-            return redirect(summary.get_absolute_url())
-        labels = DECISION_LABELS[summary.workflow_chain_code]
-        form = ReviewForm(request.POST, labels=labels, step_code=approval.step.code)
-        if not form.is_valid():
-            messages.error(request, "请选择审核决定。")
-            return redirect(summary.get_absolute_url())
-        decision = Action(form.cleaned_data["decision"])
-        try:
-            services.subject_review(
-                acting_user=request.user,
-                subject=summary,
-                decision=decision,
-                opinion=form.cleaned_data["opinion"],
-                expected_step=form.cleaned_data["expected_step"],
-            )
-        except workflow.TransitionRefused as refused:
-            messages.error(request, refused.message)
-        else:
-            messages.success(request, f"已{labels[decision]}：{summary}")
-        return redirect(summary.get_absolute_url())
+    def get_subject(self, request, pk: int):
+        return summaries.summary_get_for(user=request.user, pk=pk)

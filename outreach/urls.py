@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import summary_views, views
+from . import registers, summary_views, views
 
 app_name = "outreach"
 
@@ -35,19 +35,16 @@ urlpatterns = [
     path("photos/<int:pk>/thumb/", views.PhotoView.as_view(thumbnail=True), name="photo-thumb"),
     path("files/<int:pk>/", views.AttachmentView.as_view(), name="attachment"),
     path("coverage/", views.CoverageView.as_view(), name="coverage"),
-    path("schools/", views.SchoolListView.as_view(), name="school-list"),
-    path("schools/export.xlsx", views.SchoolExportView.as_view(), name="school-export"),
+    *registers.register_urls(registers.SCHOOLS),
     path("schools/<int:pk>/", views.SchoolDetailView.as_view(), name="school-detail"),
     path(
         "evacuation-plans/<int:pk>/",
         views.EvacuationPlanDownloadView.as_view(),
         name="evacuation-plan",
     ),
-    path("communities/", views.CommunityListView.as_view(), name="community-list"),
-    path("communities/export.xlsx", views.CommunityExportView.as_view(), name="community-export"),
+    *registers.register_urls(registers.COMMUNITIES),
     path("communities/<int:pk>/", views.CommunityDetailView.as_view(), name="community-detail"),
-    path("enterprises/", views.EnterpriseListView.as_view(), name="enterprise-list"),
-    path("enterprises/export.xlsx", views.EnterpriseExportView.as_view(), name="enterprise-export"),
+    *registers.register_urls(registers.ENTERPRISES),
     path("enterprises/<int:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise-detail"),
     path(
         "enterprise-plans/<int:pk>/",

@@ -55,6 +55,7 @@ from .forms import (
     item_initial,
     plan_item_formset,
 )
+from .models import REPORT_FIELDS
 
 PAGE_SIZE = 20
 REGISTER_LIST_URLS = {
@@ -560,7 +561,7 @@ class ReportCreateView(ReportFormMixin, FormView):
     def save(self, data, fronts, files):
         return services.report_create(
             acting_user=self.request.user,
-            **{k: data.get(k) for k in services.REPORT_FIELDS},
+            **{k: data.get(k) for k in REPORT_FIELDS},
             fronts=fronts,
             **files,
         )
@@ -596,7 +597,7 @@ class ReportUpdateView(ReportFormMixin, FormView):
         return services.report_update(
             acting_user=self.request.user,
             report=self.report,
-            **{k: data.get(k) for k in services.REPORT_FIELDS},
+            **{k: data.get(k) for k in REPORT_FIELDS},
             fronts=fronts,
             remove_photos=data.get("remove_photos", []),
             remove_attachments=data.get("remove_attachments", []),
@@ -645,19 +646,22 @@ class ReportDeleteView(View):
 
 
 class SubjectReviewView(View):
-    """POST the office's decision on a plan or a report (through the engine)."""
+    """POST the office's decision on a plan, a report or a summary (through the engine)."""
 
     http_method_names = ["post"]
     kind = ""
+    not_pending = "该事项当前无需审核。"
+
+    def get_subject(self, request, pk: int):
+        if self.kind == "plan":
+            return selectors.plan_get_for(user=request.user, pk=pk)
+        return selectors.report_get_for(user=request.user, pk=pk)
 
     def post(self, request, pk: int):
-        if self.kind == "plan":
-            subject = selectors.plan_get_for(user=request.user, pk=pk)
-        else:
-            subject = selectors.report_get_for(user=request.user, pk=pk)
+        subject = self.get_subject(request, pk)
         approval = subject.approval
         if approval.step is None:
-            messages.error(request, "该事项当前无需审核。")
+            messages.error(request, self.not_pending)
             return redirect(subject.get_absolute_url())
         labels = DECISION_LABELS[subject.workflow_chain_code]
         form = ReviewForm(request.POST, labels=labels, step_code=approval.step.code)
@@ -766,51 +770,6 @@ class CoverageView(RegisterAccessMixin, TemplateView):
             may_import=rules.may_import_registers(user),
         )
         return context
-
-
-class SchoolListView(RegisterAccessMixin, ListView):
-    template_name = "outreach/school/list.html"
-    paginate_by = 30
-    paginator_class = CachedCountPaginator
-
-    def get_queryset(self):
-        self.year = _year_from(self.request)
-        self.town = self.town_filter()
-        return selectors.school_list_for(
-            user=self.request.user,
-            year=self.year,
-            town=self.town,
-            status=self.request.GET.get("status", ""),
-            query=self.request.GET.get("q", "").strip(),
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            year=self.year,
-            years=selectors.year_choices(),
-            town=self.town,
-            towns=selectors.towns_for(self.request.user),
-            status=self.request.GET.get("status", ""),
-            statuses=selectors.SCHOOL_STATUS_LABELS,
-            q=self.request.GET.get("q", ""),
-            query_string=_query_string(self.request),
-            may_import=rules.may_import_registers(self.request.user),
-        )
-        return context
-
-
-class SchoolExportView(SchoolListView):
-    paginate_by = None
-
-    def get(self, request, *args, **kwargs):
-        schools = self.get_queryset()
-        exporter = exports.SchoolRegisterExporter(schools, year=self.year)
-        response = exporter.response()
-        services.export_record(
-            acting_user=request.user, what="学校台账", rows=len(exporter.schools)
-        )
-        return response
 
 
 @dataclass(frozen=True)
@@ -972,53 +931,6 @@ class EvacuationPlanDownloadView(View):
         )
 
 
-class CommunityListView(RegisterAccessMixin, ListView):
-    template_name = "outreach/community/list.html"
-    paginate_by = 30
-    paginator_class = CachedCountPaginator
-
-    def get_queryset(self):
-        self.year = _year_from(self.request)
-        self.town = self.town_filter()
-        return selectors.community_list_for(
-            user=self.request.user,
-            year=self.year,
-            town=self.town,
-            status=self.request.GET.get("status", ""),
-            query=self.request.GET.get("q", "").strip(),
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            year=self.year,
-            years=selectors.year_choices(),
-            town=self.town,
-            towns=selectors.towns_for(self.request.user),
-            status=self.request.GET.get("status", ""),
-            statuses=selectors.COMMUNITY_STATUS_LABELS,
-            q=self.request.GET.get("q", ""),
-            query_string=_query_string(self.request),
-            may_import=rules.may_import_registers(self.request.user),
-        )
-        return context
-
-
-class CommunityExportView(CommunityListView):
-    paginate_by = None
-
-    def get(self, request, *args, **kwargs):
-        communities = self.get_queryset()
-        exporter = exports.CommunityRegisterExporter(communities, year=self.year)
-        response = exporter.response()
-        services.export_record(
-            acting_user=request.user,
-            what="社区（村、居委）台账",
-            rows=len(exporter.communities),
-        )
-        return response
-
-
 class CommunityDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateView):
     template_name = "outreach/community/detail.html"
     actions = (
@@ -1110,51 +1022,6 @@ class CommunityDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateVie
                 messages.success(request, "已登记。")
                 return redirect(_in_year(community.get_absolute_url(), request))
         return self.render_to_response(self.get_context_data(form=form))
-
-
-class EnterpriseListView(RegisterAccessMixin, ListView):
-    template_name = "outreach/enterprise/list.html"
-    paginate_by = 30
-
-    def get_queryset(self):
-        self.year = _year_from(self.request)
-        self.town = self.town_filter()
-        return selectors.enterprise_list_for(
-            user=self.request.user,
-            year=self.year,
-            town=self.town,
-            status=self.request.GET.get("status", ""),
-            query=self.request.GET.get("q", "").strip(),
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            year=self.year,
-            years=selectors.year_choices(),
-            town=self.town,
-            towns=selectors.towns_for(self.request.user),
-            status=self.request.GET.get("status", ""),
-            statuses=selectors.ENTERPRISE_STATUS_LABELS,
-            q=self.request.GET.get("q", ""),
-            query_string=_query_string(self.request),
-            may_import=rules.may_import_registers(self.request.user),
-        )
-        return context
-
-
-class EnterpriseExportView(EnterpriseListView):
-    paginate_by = None
-
-    def get(self, request, *args, **kwargs):
-        exporter = exports.EnterpriseRegisterExporter(self.get_queryset(), year=self.year)
-        response = exporter.response()
-        services.export_record(
-            acting_user=request.user,
-            what="企业（园区）台账",
-            rows=len(exporter.enterprises),
-        )
-        return response
 
 
 def _enterprise_group(view, enterprise, data):

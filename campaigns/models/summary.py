@@ -1,17 +1,21 @@
-"""The year's 实践活动总结: the office's free paragraphs and picked highlights, as versions."""
+"""The year's 实践活动总结: the office's free paragraphs and picked highlights, as versions.
+
+The draft/version/choice machinery is `qpdo.documents.drafts`; this module keeps what is the
+campaign's own: the campaign it sums up, its paragraphs and the picked highlights.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
+from qpdo.documents.drafts import DraftedDocument, DraftVersion
 from qpdo.org import clock
 
 from .campaign import Campaign
 
 
-class CampaignSummary(models.Model):
+class CampaignSummary(DraftedDocument):
     """The 实践活动总结 of a campaign, drafted by the 牵头科室 from the year's records."""
 
     campaign = models.OneToOneField(
@@ -26,55 +30,32 @@ class CampaignSummary(models.Model):
         related_name="+",
         editable=False,
     )
-    chosen_at = models.DateTimeField("选用时间", null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="起草人", on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("起草时间", default=clock.now)
 
-    class Meta:
+    class Meta(DraftedDocument.Meta):
         verbose_name = "实践活动总结"
         verbose_name_plural = "实践活动总结"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(chosen_version__isnull=True) | Q(chosen_at__isnull=False),
-                name="campaigns_summary_choice_dated",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.campaign.year}年度{self.campaign.name}总结"
 
 
-class CampaignSummaryVersion(models.Model):
+class CampaignSummaryVersion(DraftVersion):
     """One saved draft: the free paragraphs and the highlights picked ("kind:pk" strings)."""
+
+    text_fields = ("overview", "experience", "next_steps")
 
     summary = models.ForeignKey(
         CampaignSummary, verbose_name="总结", on_delete=models.CASCADE, related_name="versions"
     )
-    number = models.PositiveSmallIntegerField("稿次")
     overview = models.TextField("一、总体情况", max_length=3000)
     experience = models.TextField("五、经验做法", max_length=5000, blank=True)
     next_steps = models.TextField("六、存在不足和下一步打算", max_length=3000, blank=True)
     highlights = models.JSONField("工作亮点", default=list, blank=True)
-    saved_at = models.DateTimeField("保存时间")
-    saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="保存人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
-    class Meta:
+    class Meta(DraftVersion.Meta):
         verbose_name = "实践活动总结稿"
         verbose_name_plural = "实践活动总结稿"
-        ordering = ["summary", "-number"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["summary", "number"], name="campaigns_summary_version_number"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"第{self.number}稿"

@@ -6,45 +6,35 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from qpdo.documents.pdf import handle_missing_fonts, pdf_response
-from qpdo.documents.word import docx_response
+from qpdo.documents.drafts import DraftPageMixin, draft_response, draft_text_form
+from qpdo.documents.pdf import handle_missing_fonts
 
 from .. import summaries
+from ..models import CampaignSummaryVersion
 from .base import CampaignMixin
 
 
-class SummaryForm(forms.Form):
-    overview = forms.CharField(
-        label="一、总体情况", max_length=3000, widget=forms.Textarea(attrs={"rows": 5})
-    )
+class SummaryForm(
+    draft_text_form(CampaignSummaryVersion, rows={"overview": 5, "experience": 6, "next_steps": 4})
+):
     highlights = forms.MultipleChoiceField(
         label="工作亮点",
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="勾选要写入“四、工作亮点”的记录；所选记录以后被删除的，生成时略去并注明。",
     )
-    experience = forms.CharField(
-        label="五、经验做法",
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
-    next_steps = forms.CharField(
-        label="六、存在不足和下一步打算",
-        max_length=3000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    field_order = ["overview", "highlights", "experience", "next_steps"]
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["highlights"].choices = [(h.key, h.label) for h in candidates]
 
 
-class SummaryMixin(CampaignMixin):
+class SummaryMixin(DraftPageMixin, CampaignMixin):
     tab = "summary"
     # A summary is written once the year is over, also after it is closed.
     writes = False
@@ -70,10 +60,14 @@ class SummaryView(SummaryMixin, TemplateView):
         )
         if summary is not None:
             version = summaries.summary_version(summary)
+            year = self.campaign.year
             context.update(
+                self.draft_context(
+                    summary,
+                    blocks=summaries.summary_outline(summary, version, figures, with_images=False),
+                    choose_url=lambda v: reverse("campaigns:summary-choose", args=[year, v.pk]),
+                ),
                 version=version,
-                versions=list(summary.versions.select_related("saved_by__staff")),
-                blocks=summaries.summary_outline(summary, version, figures, with_images=False),
                 dropped=summaries.highlights_resolved(self.campaign, version.highlights)[1],
             )
         return context
@@ -151,6 +145,4 @@ class SummaryDownloadView(SummaryMixin, View):
             return redirect("campaigns:summary", year=self.campaign.year)
         filename, content = summaries.summary_document(summary, user=request.user, fmt=self.fmt)
         summaries.summary_download_record(acting_user=request.user, summary=summary, fmt=self.fmt)
-        if self.fmt == "docx":
-            return docx_response(content, filename=filename)
-        return pdf_response(content, filename=filename)
+        return draft_response(filename, content)

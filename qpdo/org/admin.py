@@ -28,6 +28,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ExportForm, ImportForm
 from import_export.results import RowResult
 
+from qpdo.admin import ReadOnlyAdmin
 from qpdo.org import clock
 
 from . import selectors, services
@@ -423,7 +424,7 @@ AUDIT_EXPORT_LIMIT = 50_000
 
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):
+class AuditRecordAdmin(ReadOnlyAdmin):
     """Read-only for the 审计管理员: search, filter and export; nobody adds, edits or deletes."""
 
     list_display = [
@@ -440,18 +441,6 @@ class AuditRecordAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     list_per_page = 100
     change_list_template = "admin/org/auditrecord/change_list.html"
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_actions(self, request):
         return {}

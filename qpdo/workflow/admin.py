@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from qpdo.admin import ReadOnlyAdmin, ReadOnlyInline
 from qpdo.org import clock
 from qpdo.org.dates import cn_date
 from qpdo.org.models import Unit
@@ -407,22 +408,14 @@ def after_decision(request, approval: Approval, done: str):
 due_cn = cn_date
 
 
-class OpinionInline(admin.TabularInline):
+class OpinionInline(ReadOnlyInline):
     model = Opinion
-    extra = 0
-    can_delete = False
     fields = ["round", "step_label", "action", "text", "actor_name", "actor_unit_name", "at"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Approval)
-class ApprovalAdmin(admin.ModelAdmin):
+class ApprovalAdmin(ReadOnlyAdmin):
     """Every approval of every app, read-only (for the office-wide roles)."""
 
     list_display = ["title", "chain_label", "unit", "state", "step_label", "submitted_at", "due_on"]
@@ -441,18 +434,6 @@ class ApprovalAdmin(admin.ModelAdmin):
     @admin.display(description="所处环节")
     def step_label(self, obj):
         return obj.step.label if obj.step else "—"
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CommonOpinionForm(forms.ModelForm):

@@ -555,26 +555,3 @@ class FollowUpForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-
-
-class StarSummaryForm(forms.Form):
-    """The free paragraphs of the 培树工作总结 (the tables between them come from the records)."""
-
-    overview = forms.CharField(
-        label="一、基本情况（开头段落）",
-        max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "请填写基本情况。"},
-    )
-    practices = forms.CharField(
-        label="六、经验做法",
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
-    next_steps = forms.CharField(
-        label="七、存在不足和下一步打算",
-        max_length=3000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )

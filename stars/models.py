@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from campaigns.models import Campaign, KeyDate
+from qpdo.documents.drafts import DraftedDocument, DraftVersion
 from qpdo.documents.uploads import IMAGE_KINDS, PDF, WORD, FileValidator, upload_path
 from qpdo.org import clock
 from qpdo.org.dates import cn_date
@@ -683,9 +684,10 @@ class SupervisionVisit(models.Model):
 # 培树工作总结 drafted in the portal ------------------------------------------------------
 
 
-class StarSummary(models.Model):
+class StarSummary(DraftedDocument):
     """A section's 培树工作总结 drafted in the portal from its plans, activities and 督查, edited
-    as versions; the chosen version (with the day it was chosen) prints and can be handed in."""
+    as versions; the chosen version (with the day it was chosen) prints and can be handed in.
+    The version machinery is qpdo.documents.drafts, as for the other year-end summaries."""
 
     campaign = models.ForeignKey(
         Campaign, verbose_name="实践活动", on_delete=models.PROTECT, related_name="star_drafts"
@@ -702,29 +704,25 @@ class StarSummary(models.Model):
         related_name="+",
         editable=False,
     )
-    chosen_at = models.DateTimeField("选用时间", null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="起草人", on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("起草时间", default=clock.now)
 
-    class Meta:
+    class Meta(DraftedDocument.Meta):
         verbose_name = "培树工作总结稿"
         verbose_name_plural = "培树工作总结稿"
         ordering = ["campaign", "unit__order"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "unit"], name="stars_summary_one_per_unit"),
-            models.CheckConstraint(
-                condition=Q(chosen_version__isnull=True) | Q(chosen_at__isnull=False),
-                name="stars_summary_choice_dated",
-            ),
+            *DraftedDocument.Meta.constraints,
         ]
 
     def __str__(self) -> str:
         return f"{self.unit.display_name}{self.campaign.year}年度“岗位之星”培树工作总结"
 
 
-class StarSummaryVersion(models.Model):
+class StarSummaryVersion(DraftVersion):
     """One saved version of the free paragraphs around the computed tables (never changed)."""
 
     text_fields = ("overview", "practices", "next_steps")
@@ -732,28 +730,10 @@ class StarSummaryVersion(models.Model):
     summary = models.ForeignKey(
         StarSummary, verbose_name="总结", on_delete=models.CASCADE, related_name="versions"
     )
-    number = models.PositiveSmallIntegerField("稿次")
     overview = models.TextField("一、基本情况（开头段落）", max_length=3000)
     practices = models.TextField("六、经验做法", max_length=5000, blank=True)
     next_steps = models.TextField("七、存在不足和下一步打算", max_length=3000, blank=True)
-    saved_at = models.DateTimeField("保存时间")
-    saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="保存人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
-    class Meta:
+    class Meta(DraftVersion.Meta):
         verbose_name = "培树工作总结稿次"
         verbose_name_plural = "培树工作总结稿次"
-        ordering = ["summary", "-number"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["summary", "number"], name="stars_summary_version_number"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"第{self.number}稿"

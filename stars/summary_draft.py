@@ -22,6 +22,7 @@ from django.db import transaction
 from django.http import Http404
 
 from campaigns.services import check_open
+from qpdo.documents import drafts
 from qpdo.documents.official import Block, Numbering, outline_docx, outline_pdf
 from qpdo.errors import Refused
 from qpdo.org import clock
@@ -333,9 +334,7 @@ def summary_get(*, user, star_year: StarYear) -> StarSummary | None:
 
 def summary_version(summary: StarSummary) -> StarSummaryVersion | None:
     """Return the version that prints: the chosen one, else the latest."""
-    if summary.chosen_version_id:
-        return summary.chosen_version
-    return summary.versions.order_by("-number").first()
+    return drafts.draft_version_shown(summary)
 
 
 def version_text(version: StarSummaryVersion | None) -> dict | None:
@@ -344,22 +343,19 @@ def version_text(version: StarSummaryVersion | None) -> dict | None:
     return {name: getattr(version, name) for name in TEXT_FIELDS}
 
 
-def _version_add(summary: StarSummary, *, text: dict, acting_user: User) -> StarSummaryVersion:
-    latest = summary.versions.order_by("-number").values_list("number", flat=True).first() or 0
-    return StarSummaryVersion.objects.create(
-        summary=summary,
-        number=latest + 1,
-        saved_at=clock.now(),
-        saved_by=acting_user,
-        **{name: (text.get(name) or "").strip() for name in TEXT_FIELDS},
-    )
-
-
 def _check_may_edit(acting_user: User, star_year: StarYear, unit) -> None:
     campaign = star_year.campaign
     responsible = set(selectors.responsible_units(campaign).values_list("pk", flat=True))
     if unit is None or not rules.may_upload_summary(acting_user, unit, responsible):
         raise Refused("培树工作总结由负责培树岗位的科室负责人起草和修改。")
+
+
+def _locked_own(acting_user: User, summary: StarSummary) -> StarSummary:
+    summary = StarSummary.objects.select_for_update().select_related("campaign").get(pk=summary.pk)
+    _check_may_edit(acting_user, selectors.star_year_for(summary.campaign), summary.unit)
+    if summary.unit_id != user_unit(acting_user).pk:
+        raise Refused("只能修改本科室的培树工作总结。")
+    return summary
 
 
 @transaction.atomic
@@ -374,13 +370,8 @@ def summary_create(*, acting_user: User, star_year: StarYear) -> StarSummary:
     summary = StarSummary.objects.create(
         campaign=star_year.campaign, unit=unit, created_by=acting_user, created_at=clock.now()
     )
-    _version_add(summary, text=draft_text(figures), acting_user=acting_user)
-    audit_record(
-        action=AuditAction.CHANGE,
-        actor=acting_user,
-        target=summary,
-        detail=f"起草{summary}",
-    )
+    drafts.draft_version_add(summary, acting_user=acting_user, text=draft_text(figures))
+    drafts.draft_create_record(acting_user=acting_user, summary=summary)
     return summary
 
 
@@ -389,42 +380,19 @@ def summary_save(
     *, acting_user: User, summary: StarSummary, text: dict[str, str]
 ) -> StarSummaryVersion:
     """Save the edited paragraphs as a new version (earlier versions stay as they were)."""
-    summary = StarSummary.objects.select_for_update().select_related("campaign").get(pk=summary.pk)
-    _check_may_edit(acting_user, selectors.star_year_for(summary.campaign), summary.unit)
-    if summary.unit_id != user_unit(acting_user).pk:
-        raise Refused("只能修改本科室的培树工作总结。")
+    summary = _locked_own(acting_user, summary)
     if not (text.get("overview") or "").strip():
         raise ValidationError({"overview": "请填写基本情况。"})
-    version = _version_add(summary, text=text, acting_user=acting_user)
-    audit_record(
-        action=AuditAction.CHANGE,
-        actor=acting_user,
-        target=summary,
-        detail=f"保存{summary}{version}",
-    )
-    return version
+    return drafts.draft_version_save(acting_user=acting_user, summary=summary, text=text)
 
 
 @transaction.atomic
 def summary_choose(*, acting_user: User, summary: StarSummary, version_pk: int) -> StarSummary:
     """Choose the version the documents print and keep the moment it was chosen."""
-    summary = StarSummary.objects.select_for_update().select_related("campaign").get(pk=summary.pk)
-    _check_may_edit(acting_user, selectors.star_year_for(summary.campaign), summary.unit)
-    if summary.unit_id != user_unit(acting_user).pk:
-        raise Refused("只能选用本科室的培树工作总结稿。")
-    version = summary.versions.filter(pk=version_pk).first()
-    if version is None:
-        raise Http404("没有找到该稿。")
-    summary.chosen_version = version
-    summary.chosen_at = clock.now()
-    summary.save(update_fields=["chosen_version", "chosen_at"])
-    audit_record(
-        action=AuditAction.CHANGE,
-        actor=acting_user,
-        target=summary,
-        detail=f"选用{summary}{version}",
+    summary = _locked_own(acting_user, summary)
+    return drafts.draft_version_choose(
+        acting_user=acting_user, summary=summary, version_pk=version_pk
     )
-    return summary
 
 
 def draft_document(*, user, star_year: StarYear, fmt: str) -> tuple[str, bytes, object]:

@@ -11,16 +11,24 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from qpdo.documents.drafts import DraftPageMixin, draft_text_form
+
 from . import summary_draft
-from .forms import StarSummaryForm
+from .models import StarSummaryVersion
 from .views import YearMixin
+
+StarSummaryForm = draft_text_form(
+    StarSummaryVersion,
+    rows={"overview": 5, "practices": 6, "next_steps": 4},
+    help_texts={"overview": "“一、基本情况”开头的段落；其下的岗位表由门户记录生成。"},
+)
 
 
 def _page_url(year: int) -> str:
     return f"{reverse('stars:summary-draft')}?year={year}"
 
 
-class StarSummaryDraftView(YearMixin, TemplateView):
+class StarSummaryDraftView(DraftPageMixin, YearMixin, TemplateView):
     """GET: the draft's preview and versions; POST: draft it from the year's records."""
 
     template_name = "stars/summary/draft.html"
@@ -33,17 +41,29 @@ class StarSummaryDraftView(YearMixin, TemplateView):
         summary = summary_draft.summary_get(user=user, star_year=star_year)
         figures = summary_draft.section_figures(user=user, star_year=star_year, unit=unit)
         version = summary_draft.summary_version(summary) if summary else None
+        blocks = summary_draft.draft_outline(
+            figures, summary_draft.version_text(version), summary=summary
+        )
+        year = star_year.year
+        if summary is not None:
+            context.update(
+                self.draft_context(
+                    summary,
+                    blocks=blocks,
+                    choose_url=lambda v: (
+                        reverse("stars:summary-draft-choose", args=[v.pk]) + f"?year={year}"
+                    ),
+                )
+            )
         context.update(
             tab="summaries",
             unit=unit,
             summary=summary,
             version=version,
-            versions=list(summary.versions.select_related("saved_by__staff")) if summary else [],
-            blocks=summary_draft.draft_outline(
-                figures, summary_draft.version_text(version), summary=summary
-            ),
+            may_edit=summary is not None,  # summary_get answers only the section's own
+            blocks=blocks,
             figures=figures,
-            year_text=str(star_year.year),
+            year_text=str(year),
         )
         return context
 
@@ -76,7 +96,14 @@ class StarSummaryUpdateView(YearMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(tab="summaries", summary=self.get_summary())
+        context.update(
+            tab="summaries",
+            summary=self.get_summary(),
+            heading="修改培树工作总结的文字",
+            note="“二、培树工作开展情况”“三、督查及整改情况”“四、推荐申报情况”“五、培树成效”"
+            "及各表格由门户记录生成，不在此修改。",
+            cancel_url=_page_url(self.get_star_year().year),
+        )
         return context
 
     def form_valid(self, form):

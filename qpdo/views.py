@@ -88,7 +88,7 @@ class HomeView(TemplateView):
         if campaign is None:
             source = campaign_previous(year)
             context.update(
-                year_starter=who_starts_year(year),
+                year_starter=who_starts_year(year, previous=source),
                 may_start_year=source is not None and campaign_rules.may_start_year(user, source),
             )
         elif (

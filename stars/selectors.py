@@ -15,8 +15,8 @@ from django.http import Http404
 from django.urls import reverse
 
 from campaigns.enums import CompetitionLevel
-from campaigns.models import Campaign, CompetitionEntry, KeyDate
-from campaigns.selectors import campaign_current, ranked, who_starts_year, year_span
+from campaigns.models import Campaign, CompetitionEntry
+from campaigns.selectors import campaign_current, key_date_of, ranked, who_starts_year, year_span
 from qpdo.documents.qr import check_verification_code
 from qpdo.org import clock
 from qpdo.org.dates import cn_date, cn_month, local_date
@@ -109,9 +109,8 @@ def star_year_missing(*, user, year: int) -> dict:
 
 def key_date(campaign: Campaign, code: str) -> datetime.date | None:
     """Return a key date of the campaign (reference data), or None."""
-    return (
-        KeyDate.objects.filter(campaign=campaign, code=code).values_list("date", flat=True).first()
-    )
+    stored = key_date_of(campaign, code)
+    return stored.date if stored else None
 
 
 def deadline_info(day: datetime.date | None, today: datetime.date | None = None) -> dict:

@@ -139,12 +139,15 @@ def ranking_trend(*, user, campaign: Campaign) -> dict[int, dict[int, Line]]:
 
 
 def latest_published_ranking(campaign: Campaign) -> MonthlyRanking | None:
-    return (
+    ranking = (
         MonthlyRanking.objects.filter(campaign=campaign, approval__state=State.APPROVED)
         .select_related("approval")
         .order_by("-month")
         .first()
     )
+    if ranking is not None:
+        ranking.campaign = campaign  # its URL and title need the year: no second statement
+    return ranking
 
 
 def months_to_compile(campaign: Campaign, *, today: datetime.date) -> list[int]:

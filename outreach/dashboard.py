@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
     Case,
@@ -16,7 +17,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Max,
-    Q,
     Value,
     When,
 )
@@ -25,8 +25,8 @@ from django.db.models.functions import TruncDate
 from qpdo.org import clock
 from qpdo.org.enums import UnitKind
 from qpdo.org.models import Unit
+from qpdo.org.sql import subquery_count
 from qpdo.workflow.enums import State
-from qpdo.workflow.models import Approval
 
 from . import rules
 from .enums import (
@@ -328,11 +328,17 @@ def panel_context(*, user) -> dict | None:
     if not rules.may_see_dashboard(user):
         return None
     # Both counts in one statement (the 工作台 runs at most fifteen in all, cold).
-    pending = Approval.objects.filter(state=State.IN_REVIEW).aggregate(
-        plans=Count("pk", filter=Q(pk__in=Plan.objects.values("approval_id"))),
-        reports=Count("pk", filter=Q(pk__in=Report.objects.values("approval_id"))),
-    )
-    pending_plans, pending_reports = pending["plans"], pending["reports"]
+    # (two scalar subqueries on the user's own row, each joined from the approvals' state index)
+    pending_plans, pending_reports = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            plans=subquery_count(Plan.objects.filter(approval__state=State.IN_REVIEW)),
+            reports=subquery_count(Report.objects.filter(approval__state=State.IN_REVIEW)),
+        )
+        .values_list("plans", "reports")
+        .first()
+    ) or (0, 0)
     units = list(reporting_units())
     statuses = plan_statuses(year=year, units=units)
     no_plan = [s.unit for s in statuses.values() if s.is_missing]

@@ -27,6 +27,7 @@ from django.db.models import (
 from django.http import Http404
 
 from campaigns.models import Campaign, KeyDate, Programme
+from campaigns.selectors import campaign_current, key_dates_of
 from qpdo.org import clock
 from qpdo.org.caching import cached
 from qpdo.org.dates import local_date
@@ -169,21 +170,20 @@ def _stored_key_dates(year: int) -> tuple[dict[str, KeyDay], datetime.date | Non
     """
 
     def compute():
-        rows = (
-            KeyDate.objects.filter(campaign__year=year)
-            .filter(
+        current = campaign_current()
+        if current is not None and current.year == year:
+            stored = key_dates_of(current)  # the 工作台's other panels read the same list
+        else:
+            stored = KeyDate.objects.filter(campaign__year=year).filter(
                 Q(programme=Programme.OUTREACH, code__in=RULE_CODES) | Q(code=KeyDateCode.PLAN_DUE)
             )
-            .order_by("date", "id")
-            .values_list("code", "programme", "title", "date", "is_deadline", "note")
-        )
         days: dict[str, KeyDay] = {}
         plan_due = None
-        for code, programme, title, date, is_deadline, note in rows:
-            if code == KeyDateCode.PLAN_DUE and plan_due is None:
-                plan_due = date
-            if programme == Programme.OUTREACH and code in RULE_CODES:
-                days[code] = KeyDay(code, title, date, is_deadline, note)
+        for kd in sorted(stored, key=lambda kd: (kd.date, kd.pk)):
+            if kd.code == KeyDateCode.PLAN_DUE and plan_due is None:
+                plan_due = kd.date
+            if kd.programme == Programme.OUTREACH and kd.code in RULE_CODES:
+                days[kd.code] = KeyDay(kd.code, kd.title, kd.date, kd.is_deadline, kd.note)
         return days, plan_due
 
     return cached(("outreach-key-dates", year), compute)

@@ -9,9 +9,9 @@ from django.urls import reverse_lazy
 from django.views.generic import TemplateView
 
 from campaigns import rules as campaign_rules
-from campaigns.models import Campaign
 from campaigns.selectors import (
     campaign_current,
+    campaign_exists,
     campaign_previous,
     key_dates_upcoming,
     who_starts_year,
@@ -94,7 +94,7 @@ class HomeView(TemplateView):
         elif (
             clock.today().month == 12
             and campaign_rules.may_start_year(user, campaign)
-            and not Campaign.objects.filter(year=year + 1).exists()
+            and not campaign_exists(year + 1)
         ):
             context["next_year_banner"] = True
         return context

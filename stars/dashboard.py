@@ -14,13 +14,13 @@ from qpdo.workflow.rules import inbox_q
 
 from . import rules
 from .enums import KeyDateCode
-from .models import Star, StarYear, SummaryReport
+from .models import Star, SummaryReport
 from .selectors import (
     deadline_info,
     key_date,
     nomination_list_for,
     publicity_for,
-    star_year_for,
+    star_year_settings,
 )
 
 
@@ -29,39 +29,50 @@ def panel_context(*, user) -> dict | None:
     roles_here = (Role.SECTION_HEAD, Role.PARTY_BRANCH, Role.PARTY_GROUP, Role.OFFICE_LEADER)
     if not has_role(user, *roles_here):
         return None
-    star_year = star_year_for(campaign_current())
-    if star_year is None:
+    campaign = campaign_current()
+    if campaign is None:
         return None
-    campaign = star_year.campaign
-    due = deadline_info(key_date(campaign, KeyDateCode.NOMINATION_DEADLINE))
     nominations = nomination_list_for(user=user, campaign=campaign)
     waiting = Approval.objects.filter(
         chain_code__startswith="stars.", state=State.IN_REVIEW
     ).filter(inbox_q(user))
     unit = user_unit(user)
     wants_summary = unit is not None and has_role(user, Role.SECTION_HEAD, Role.PARTY_BRANCH)
-    wants_stars = star_year.is_announced or rules.may_see_selection(user)
-    # Every count of the panel in one statement (the 工作台 budget is fifteen in all, cold).
-    row = (
-        StarYear.objects.filter(pk=star_year.pk)
+    # The year's settings and every count of the panel in one statement (the 工作台's budget).
+    star_year = (
+        star_year_settings()
+        .filter(campaign=campaign)
         .annotate(
-            total=subquery_count(nominations.exclude(approval__state=State.WITHDRAWN)),
-            drafts=subquery_count(
+            n_total=subquery_count(nominations.exclude(approval__state=State.WITHDRAWN)),
+            n_drafts=subquery_count(
                 nominations.filter(approval__state__in=[State.DRAFT, State.RETURNED])
             ),
-            in_review=subquery_count(nominations.filter(approval__state=State.IN_REVIEW)),
-            approved=subquery_count(nominations.filter(approval__state=State.APPROVED)),
-            waiting=subquery_count(waiting),
-            summary_done=Exists(SummaryReport.objects.filter(campaign=campaign, unit=unit))
+            n_in_review=subquery_count(nominations.filter(approval__state=State.IN_REVIEW)),
+            n_approved=subquery_count(nominations.filter(approval__state=State.APPROVED)),
+            n_waiting=subquery_count(waiting),
+            n_summary_done=Exists(SummaryReport.objects.filter(campaign=campaign, unit=unit))
             if wants_summary
             else Value(None, output_field=BooleanField()),
-            stars_chosen=subquery_count(Star.objects.filter(campaign=campaign)),
+            n_stars_chosen=subquery_count(Star.objects.filter(campaign=campaign)),
         )
-        .values(
-            "total", "drafts", "in_review", "approved", "waiting", "summary_done", "stars_chosen"
-        )
-        .get()
+        .first()
     )
+    if star_year is None:
+        return None
+    due = deadline_info(key_date(campaign, KeyDateCode.NOMINATION_DEADLINE))
+    wants_stars = star_year.is_announced or rules.may_see_selection(user)
+    row = {
+        name: getattr(star_year, f"n_{name}")
+        for name in (
+            "total",
+            "drafts",
+            "in_review",
+            "approved",
+            "waiting",
+            "summary_done",
+            "stars_chosen",
+        )
+    }
     counts = {k: row[k] for k in ("total", "drafts", "in_review", "approved")}
     return {
         "star_year": star_year,

@@ -45,14 +45,15 @@ from .models import (
 # Years and reference data -------------------------------------------------------------------
 
 
+def star_year_settings() -> QuerySet[StarYear]:
+    """Return the programme settings of every year, with what their pages show of them."""
+    return StarYear.objects.select_related("campaign", "announced_by__staff")
+
+
 def star_year_for(campaign: Campaign | None) -> StarYear | None:
     if campaign is None:
         return None
-    return (
-        StarYear.objects.select_related("campaign", "announced_by__staff")
-        .filter(campaign=campaign)
-        .first()
-    )
+    return star_year_settings().filter(campaign=campaign).first()
 
 
 def star_year_of(year: int) -> StarYear | None:

@@ -37,6 +37,7 @@ from .activities import (
 from .campaign import (
     YearLink,
     campaign_current,
+    campaign_exists,
     campaign_get,
     campaign_list,
     campaign_previous,
@@ -111,6 +112,7 @@ __all__ = [
     "calendar_events",
     "calendar_months",
     "campaign_current",
+    "campaign_exists",
     "campaign_get",
     "campaign_list",
     "campaign_previous",

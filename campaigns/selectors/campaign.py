@@ -25,15 +25,29 @@ def campaign_current() -> Campaign | None:
 
     Cached until the next write (a new or closed campaign bumps the data version).
     """
-    from qpdo.org.caching import cached
+    from django.core.cache import cache
+
+    from qpdo.org.caching import DEFAULT_TIMEOUT, cached, versioned_key
 
     year = working_year()
 
     def find() -> Campaign | bool:
+        # Next year's campaign comes in the same statement: from 1 December the 工作台 asks
+        # whether it exists (campaign_exists).
+        next_key = versioned_key("campaign-exists", year + 1)
+        found = {c.year: c for c in Campaign.objects.filter(year__in=[year, year + 1])}
+        cache.set(next_key, year + 1 in found, DEFAULT_TIMEOUT)
         # False is cached as "no campaign yet" (None means a cache miss).
-        return Campaign.objects.filter(year=year).first() or False
+        return found.get(year) or False
 
     return cached(("campaign-current", year), find) or None
+
+
+def campaign_exists(year: int) -> bool:
+    """Return whether the year's campaign has been set up (cached until the next write)."""
+    from qpdo.org.caching import cached
+
+    return cached(("campaign-exists", year), Campaign.objects.filter(year=year).exists)
 
 
 def campaign_previous(year: int) -> Campaign | None:

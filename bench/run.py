@@ -28,7 +28,7 @@ PEER_PORT = int(os.environ.get("BENCH_PEER_PORT", "18016"))
 DURATION = os.environ.get("BENCH_WRK_SECONDS", "2")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 CONNECTIONS = "8"
-SINGLE_REQUESTS = 15
+SINGLE_REQUESTS = 21
 
 PORTAL_ENV = {
     "DJANGO_SETTINGS_MODULE": "qpdo.settings",
@@ -148,14 +148,24 @@ def wrk(port: int, url: str, cookie: str = "") -> Load:
     return Load(rps, p50, p99, int(errors.group(1)) if errors else 0)
 
 
-def single_ms(port: int, url: str, headers: dict) -> float:
-    times = []
+def _timed_get(port: int, url: str, headers: dict) -> float:
+    started = time.perf_counter()
+    status, _ = get(port, url, headers)
+    assert status == 200, (url, status)
+    return (time.perf_counter() - started) * 1000
+
+
+def single_ms(url: str, headers: dict) -> tuple[float, float]:
+    """Return the median single-request time of the page and of the peer's page.
+
+    The two are timed in turns, one request each, so that a burst of load from the rest of the
+    machine falls on both alike (on a shared machine only their ratio counts).
+    """
+    page, peer = [], []
     for _ in range(SINGLE_REQUESTS):
-        started = time.perf_counter()
-        status, _ = get(port, url, headers)
-        times.append((time.perf_counter() - started) * 1000)
-        assert status == 200, (url, status)
-    return statistics.median(times)
+        page.append(_timed_get(PORTAL_PORT, url, headers))
+        peer.append(_timed_get(PEER_PORT, "/", {}))
+    return statistics.median(page), statistics.median(peer)
 
 
 # --- one scale -----------------------------------------------------------------------------
@@ -171,6 +181,7 @@ class Row:
     p50: float = 0
     p99: float = 0
     queries: int = 0
+    cold: int = 0
     header: int = 0
     single: float = 0
     peer_single: float = 0
@@ -199,9 +210,12 @@ def sessions() -> dict[str, str]:
     return cookies
 
 
-def count_statements(url: str, username: str) -> tuple[int, int]:
-    """Return the page's statements on a warm cache and the header's (an empty page's)."""
+def count_statements(url: str, username: str) -> tuple[int, int, int]:
+    """Return the page's statements on a cold cache and on a warm one, and the header's (an
+    empty page's, warm). Cold: the first request after the cache was emptied, as after any
+    write (which bumps the data version)."""
     from django.contrib.auth import get_user_model
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -210,15 +224,19 @@ def count_statements(url: str, username: str) -> tuple[int, int]:
     client.force_login(
         get_user_model().objects.get(username=username), backend="qpdo.org.backends.PortalBackend"
     )
-    client.get(url)
+    cache.clear()
+    with CaptureQueriesContext(connection) as first:
+        response = client.get(url)
+    assert response.status_code == 200, (url, username, response.status_code)
+    cold = len(first.captured_queries)  # now: the next request clears the query log
     with CaptureQueriesContext(connection) as page:
         response = client.get(url)
     assert response.status_code == 200, (url, username, response.status_code)
-    statements = len(page.captured_queries)  # now: the next request clears the query log
+    statements = len(page.captured_queries)
     client.get("/accounts/password/")
     with CaptureQueriesContext(connection) as header:
         client.get("/accounts/password/")
-    return statements, len(header.captured_queries)
+    return cold, statements, len(header.captured_queries)
 
 
 def current_year() -> int:
@@ -233,7 +251,7 @@ def measure(scale: str) -> list[Row]:
     year = current_year()
     rows = [Row(page, role, url.format(year=year)) for page, url, roles in PAGES for role in roles]
     for row in rows:
-        row.queries, row.header = count_statements(row.url, row.role)
+        row.cold, row.queries, row.header = count_statements(row.url, row.role)
     cookies = sessions()
     connections.close_all()
     portal = Server(f"portal-{scale}", "qpdo.wsgi", PORTAL_PORT, PORTAL_ENV)
@@ -266,8 +284,7 @@ def measure(scale: str) -> list[Row]:
             row.p50 = statistics.median(x.p50 for x in loads)
             row.p99 = max(x.p99 for x in loads)
             row.errors = sum(x.errors for x in loads) + sum(x.errors for x in peers)
-            row.single = single_ms(PORTAL_PORT, row.url, {"Cookie": cookie})
-            row.peer_single = single_ms(PEER_PORT, "/", {})
+            row.single, row.peer_single = single_ms(row.url, {"Cookie": cookie})
             say(f"{scale} {row.page} ({row.role}) {row.rps:.0f}/s ×{row.ratio:.2f}")
     finally:
         portal.stop()
@@ -432,14 +449,15 @@ def excel() -> list[str]:
 def table(demo: list[Row], ten: list[Row]) -> list[str]:
     lines = [
         f"{'页面':<10}{'角色':<18}{'规模':<6}{'req/s':>7}{'p50 ms':>8}{'p99 ms':>8}"
-        f"{'语句':>5}{'页头':>5}{'÷裸页':>7}{'单次 ms':>9}{'10年÷演示':>10}  目标",
+        f"{'冷':>4}{'语句':>5}{'页头':>5}{'÷裸页':>7}{'单次 ms':>9}{'÷裸页单次':>9}"
+        f"{'10年÷演示':>10}  目标",
     ]
     for a, b in zip(demo, ten, strict=True):
         for scale, row in (("演示", a), ("10年", b)):
             target = 0.5 if row.page == "工作台" else 1.0
             ok = [row.ratio >= target or row.page in DASHBOARDS - {"工作台"}, row.header <= 4]
             if row.page == "工作台":
-                ok.append(row.queries <= 15)
+                ok.append(row.cold <= 15)  # "at most 15 in all": cold, the cache emptied
             growth = ""
             if scale == "10年":
                 # single-request time, each normalised by the peer's in the same phase
@@ -451,8 +469,8 @@ def table(demo: list[Row], ten: list[Row]) -> list[str]:
                 flag += f" 非2xx {row.errors}"
             lines.append(
                 f"{row.page:<10}{row.role:<18}{scale:<6}{row.rps:>7.0f}{row.p50:>8.1f}"
-                f"{row.p99:>8.1f}{row.queries:>5}{row.header:>5}{row.ratio:>7.2f}"
-                f"{row.single:>9.1f}{growth:>10}  {flag}"
+                f"{row.p99:>8.1f}{row.cold:>4}{row.queries:>5}{row.header:>5}{row.ratio:>7.2f}"
+                f"{row.single:>9.1f}{row.single / row.peer_single:>9.2f}{growth:>10}  {flag}"
             )
     return lines
 
@@ -479,7 +497,9 @@ def main() -> None:
     print("\n".join(sheets))
     print(
         "说明：÷裸页 = req/s 与同轮裸页之比（列表页目标 ≥ 1.0，工作台 ≥ 0.5；看板与档案只列出）；"
+        "冷 = 清空缓存后首个请求的语句数（工作台 ≤ 15），语句 = 其后一次；"
         "页头 = 无内容页的语句数（≤ 4）；"
+        "÷裸页单次 = 单次请求时间与裸页单次之比（两者逐个交替计时）；"
         "10年÷演示 = 单次请求时间（各以同阶段裸页归一）之比（≤ 1.25）。"
     )
     print(f"用时 {time.monotonic() - started:.0f} s")

@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Min, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from campaigns.models import Campaign, KeyDate
-from campaigns.selectors import working_year, year_span
+from campaigns.selectors import key_date_of, working_year, year_span
 from qpdo.org.models import Unit
 from qpdo.org.need_to_know import reads_across_units, units_user_may_read
 from qpdo.org.scoping import user_staff
 from qpdo.org.selectors import campaign_units, staff_of_unit
+from qpdo.org.sql import subquery_count
 from qpdo.workflow.enums import Action, State
 
 from .enums import SPEAKERS_MINIMUM, KeyDateCode
@@ -133,37 +134,33 @@ def section_overview_for(*, user, campaign: Campaign) -> list[SectionLine]:
     """Return per section the speakers proposed / approved / scheduled against the slots.
 
     The coordinator and the leadership see every section; a section head their own line.
-    Four aggregate queries whatever the number of topics.
+    One statement whatever the number of sections and topics.
     """
     units = campaign_units()
     if not reads_across_units(user, "lectures.Topic"):
         units = units.filter(pk__in=units_user_may_read(user, "lectures.Topic"))
-    units = list(units)
-    submitted = Topic.objects.filter(campaign=campaign).exclude(
+    # Every count as a subquery per unit: the sections and their counts in one statement.
+    submitted = Topic.objects.filter(campaign=campaign, unit=OuterRef("pk")).exclude(
         approval__state__in=[State.DRAFT, State.WITHDRAWN]
     )
-    proposed = dict(submitted.values_list("unit").annotate(n=Count("pk")))
-    approved = dict(
-        submitted.filter(approval__state=State.APPROVED).values_list("unit").annotate(n=Count("pk"))
-    )
-    lectures = Lecture.objects.filter(topic__campaign=campaign)
-    scheduled = dict(lectures.values_list("topic__unit").annotate(n=Count("pk")))
-    delivered = dict(
-        lectures.filter(held_on__isnull=False).values_list("topic__unit").annotate(n=Count("pk"))
-    )
-    slots = dict(
-        Slot.objects.filter(campaign=campaign, is_cancelled=False)
-        .values_list("unit")
-        .annotate(n=Count("pk"))
+    lectures = Lecture.objects.filter(topic__campaign=campaign, topic__unit=OuterRef("pk"))
+    units = units.annotate(
+        n_slots=subquery_count(
+            Slot.objects.filter(campaign=campaign, is_cancelled=False, unit=OuterRef("pk"))
+        ),
+        n_proposed=subquery_count(submitted),
+        n_approved=subquery_count(submitted.filter(approval__state=State.APPROVED)),
+        n_scheduled=subquery_count(lectures),
+        n_delivered=subquery_count(lectures.filter(held_on__isnull=False)),
     )
     return [
         SectionLine(
             unit=u,
-            slots=slots.get(u.pk, 0),
-            proposed=proposed.get(u.pk, 0),
-            approved=approved.get(u.pk, 0),
-            scheduled=scheduled.get(u.pk, 0),
-            delivered=delivered.get(u.pk, 0),
+            slots=u.n_slots,
+            proposed=u.n_proposed,
+            approved=u.n_approved,
+            scheduled=u.n_scheduled,
+            delivered=u.n_delivered,
         )
         for u in units
     ]
@@ -302,7 +299,7 @@ def manuscript_get_for(*, user, pk: int) -> Manuscript:
 
 def manuscript_due_date(campaign: Campaign):
     """Return the day manuscripts are due from (data: the campaign's key date)."""
-    key_date = KeyDate.objects.filter(campaign=campaign, code=KeyDateCode.MANUSCRIPTS_START).first()
+    key_date = key_date_of(campaign, KeyDateCode.MANUSCRIPTS_START)
     return key_date.date if key_date else None
 
 

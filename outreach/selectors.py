@@ -27,6 +27,7 @@ from django.db.models import (
 from django.http import Http404
 
 from campaigns.models import Campaign, KeyDate, Programme
+from campaigns.selectors import campaign_current, key_dates_of
 from qpdo.org import clock
 from qpdo.org.caching import cached
 from qpdo.org.dates import local_date
@@ -161,26 +162,43 @@ def front_for_register(register: Register) -> Front | None:
 # --- key dates -----------------------------------------------------------------------------
 
 
+def _stored_key_dates(year: int) -> tuple[dict[str, KeyDay], datetime.date | None]:
+    """Return the year's stored 六进 key dates and its stored plan due date, in one statement.
+
+    Cached under the data version (a changed key date bumps it): the 工作台 panel, the
+    dashboard and the plan pages each ask for both.
+    """
+
+    def compute():
+        current = campaign_current()
+        if current is not None and current.year == year:
+            stored = key_dates_of(current)  # the 工作台's other panels read the same list
+        else:
+            stored = KeyDate.objects.filter(campaign__year=year).filter(
+                Q(programme=Programme.OUTREACH, code__in=RULE_CODES) | Q(code=KeyDateCode.PLAN_DUE)
+            )
+        days: dict[str, KeyDay] = {}
+        plan_due = None
+        for kd in sorted(stored, key=lambda kd: (kd.date, kd.pk)):
+            if kd.code == KeyDateCode.PLAN_DUE and plan_due is None:
+                plan_due = kd.date
+            if kd.programme == Programme.OUTREACH and kd.code in RULE_CODES:
+                days[kd.code] = KeyDay(kd.code, kd.title, kd.date, kd.is_deadline, kd.note)
+        return days, plan_due
+
+    return cached(("outreach-key-dates", year), compute)
+
+
 def key_days_for(year: int) -> list[KeyDay]:
     """Return the 六进 key dates of a year: those stored on its campaign, else the rules'."""
-    stored = {
-        kd.code: KeyDay(kd.code, kd.title, kd.date, kd.is_deadline, kd.note)
-        for kd in KeyDate.objects.filter(
-            campaign__year=year, programme=Programme.OUTREACH, code__in=RULE_CODES
-        )
-    }
+    stored = _stored_key_dates(year)[0]
     days = [stored.get(day.code, day) for day in computed_days(year)]
     return sorted(days, key=lambda day: (day.date, day.code))
 
 
 def plan_due_date(year: int) -> datetime.date:
     """Return the day the year's plan is due (the stored key date, else the end of February)."""
-    stored = (
-        KeyDate.objects.filter(campaign__year=year, code=KeyDateCode.PLAN_DUE)
-        .values_list("date", flat=True)
-        .first()
-    )
-    return stored or end_of_february(year)
+    return _stored_key_dates(year)[1] or end_of_february(year)
 
 
 @dataclass

@@ -302,6 +302,7 @@ QPDO_CACHED_PAGES = frozenset(
         "workflow:inbox",
         "workflow:done",
         "workflow:mine",
+        "workflow:notifications",
         "campaigns:item-list",
         "campaigns:team-list",
         "campaigns:record-list",

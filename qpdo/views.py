@@ -13,9 +13,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from campaigns import rules as campaign_rules
-from campaigns.models import Campaign
 from campaigns.selectors import (
     campaign_current,
+    campaign_exists,
     campaign_previous,
     key_dates_upcoming,
     who_starts_year,
@@ -101,13 +101,13 @@ class HomeView(TemplateView):
         if campaign is None:
             source = campaign_previous(year)
             context.update(
-                year_starter=who_starts_year(year),
+                year_starter=who_starts_year(year, previous=source),
                 may_start_year=source is not None and campaign_rules.may_start_year(user, source),
             )
         elif (
             clock.today().month == 12
             and campaign_rules.may_start_year(user, campaign)
-            and not Campaign.objects.filter(year=year + 1).exists()
+            and not campaign_exists(year + 1)
         ):
             context["next_year_banner"] = True
         return context

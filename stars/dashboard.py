@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Exists, Value
 
 from campaigns.selectors import campaign_current
 from qpdo.org.enums import Role
 from qpdo.org.scoping import has_role, user_unit
+from qpdo.org.sql import subquery_count
 from qpdo.workflow.enums import State
 from qpdo.workflow.models import Approval
 from qpdo.workflow.rules import inbox_q
@@ -19,7 +20,7 @@ from .selectors import (
     key_date,
     nomination_list_for,
     publicity_for,
-    star_year_for,
+    star_year_settings,
     visit_list_for,
 )
 
@@ -29,34 +30,58 @@ def panel_context(*, user) -> dict | None:
     roles_here = (Role.SECTION_HEAD, Role.PARTY_BRANCH, Role.PARTY_GROUP, Role.OFFICE_LEADER)
     if not has_role(user, *roles_here):
         return None
-    star_year = star_year_for(campaign_current())
-    if star_year is None:
+    campaign = campaign_current()
+    if campaign is None:
         return None
-    campaign = star_year.campaign
-    due = deadline_info(key_date(campaign, KeyDateCode.NOMINATION_DEADLINE))
     nominations = nomination_list_for(user=user, campaign=campaign)
-    counts = nominations.aggregate(
-        total=Count("pk", filter=~Q(approval__state=State.WITHDRAWN)),
-        drafts=Count("pk", filter=Q(approval__state__in=[State.DRAFT, State.RETURNED])),
-        in_review=Count("pk", filter=Q(approval__state=State.IN_REVIEW)),
-        approved=Count("pk", filter=Q(approval__state=State.APPROVED)),
-    )
     waiting = Approval.objects.filter(
         chain_code__startswith="stars.", state=State.IN_REVIEW
     ).filter(inbox_q(user))
     unit = user_unit(user)
-    summary_done = None
-    if unit is not None and has_role(user, Role.SECTION_HEAD, Role.PARTY_BRANCH):
-        summary_done = SummaryReport.objects.filter(campaign=campaign, unit=unit).exists()
+    wants_summary = unit is not None and has_role(user, Role.SECTION_HEAD, Role.PARTY_BRANCH)
+    # The year's settings and every count of the panel in one statement (the 工作台's budget).
+    star_year = (
+        star_year_settings()
+        .filter(campaign=campaign)
+        .annotate(
+            n_total=subquery_count(nominations.exclude(approval__state=State.WITHDRAWN)),
+            n_drafts=subquery_count(
+                nominations.filter(approval__state__in=[State.DRAFT, State.RETURNED])
+            ),
+            n_in_review=subquery_count(nominations.filter(approval__state=State.IN_REVIEW)),
+            n_approved=subquery_count(nominations.filter(approval__state=State.APPROVED)),
+            n_waiting=subquery_count(waiting),
+            n_summary_done=Exists(SummaryReport.objects.filter(campaign=campaign, unit=unit))
+            if wants_summary
+            else Value(None, output_field=BooleanField()),
+            n_stars_chosen=subquery_count(Star.objects.filter(campaign=campaign)),
+        )
+        .first()
+    )
+    if star_year is None:
+        return None
+    due = deadline_info(key_date(campaign, KeyDateCode.NOMINATION_DEADLINE))
+    wants_stars = star_year.is_announced or rules.may_see_selection(user)
+    row = {
+        name: getattr(star_year, f"n_{name}")
+        for name in (
+            "total",
+            "drafts",
+            "in_review",
+            "approved",
+            "waiting",
+            "summary_done",
+            "stars_chosen",
+        )
+    }
+    counts = {k: row[k] for k in ("total", "drafts", "in_review", "approved")}
     return {
         "star_year": star_year,
         "due": due,
         "counts": counts,
-        "waiting": waiting.count(),
-        "stars_chosen": Star.objects.filter(campaign=campaign).count()
-        if star_year.is_announced or rules.may_see_selection(user)
-        else None,
-        "summary_done": summary_done,
+        "waiting": row["waiting"],
+        "stars_chosen": row["stars_chosen"] if wants_stars else None,
+        "summary_done": row["summary_done"],
         # 公示 before 公布: what the 机关党支部 and the 办党组 follow on their 工作台.
         "publicity": publicity_for(star_year)
         if has_role(user, Role.PARTY_BRANCH, Role.PARTY_GROUP)

@@ -15,8 +15,8 @@ from django.http import Http404
 from django.urls import reverse
 
 from campaigns.enums import CompetitionLevel
-from campaigns.models import Campaign, CompetitionEntry, KeyDate
-from campaigns.selectors import campaign_current, ranked, who_starts_year, year_span
+from campaigns.models import Campaign, CompetitionEntry
+from campaigns.selectors import campaign_current, key_date_of, ranked, who_starts_year, year_span
 from qpdo.documents.qr import check_verification_code
 from qpdo.org import clock
 from qpdo.org.dates import cn_date, cn_month, local_date
@@ -48,14 +48,15 @@ from .models import (
 # Years and reference data -------------------------------------------------------------------
 
 
+def star_year_settings() -> QuerySet[StarYear]:
+    """Return the programme settings of every year, with what their pages show of them."""
+    return StarYear.objects.select_related("campaign", "announced_by__staff")
+
+
 def star_year_for(campaign: Campaign | None) -> StarYear | None:
     if campaign is None:
         return None
-    return (
-        StarYear.objects.select_related("campaign", "announced_by__staff")
-        .filter(campaign=campaign)
-        .first()
-    )
+    return star_year_settings().filter(campaign=campaign).first()
 
 
 def star_year_of(year: int) -> StarYear | None:
@@ -112,9 +113,8 @@ def star_year_missing(*, user, year: int) -> dict:
 
 def key_date(campaign: Campaign, code: str) -> datetime.date | None:
     """Return a key date of the campaign (reference data), or None."""
-    return (
-        KeyDate.objects.filter(campaign=campaign, code=code).values_list("date", flat=True).first()
-    )
+    stored = key_date_of(campaign, code)
+    return stored.date if stored else None
 
 
 def deadline_info(day: datetime.date | None, today: datetime.date | None = None) -> dict:

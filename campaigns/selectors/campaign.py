@@ -6,12 +6,13 @@ import calendar as pycalendar
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from qpdo.org import clock
-from qpdo.org.caching import cached
+from qpdo.org.caching import DEFAULT_TIMEOUT, cached, versioned_key
 
 from ..models import Campaign, KeyDate
 
@@ -30,10 +31,22 @@ def campaign_current() -> Campaign | None:
     year = working_year()
 
     def find() -> Campaign | bool:
+        # Next year's campaign comes in the same statement: from 1 December the 工作台 asks
+        # whether it exists (campaign_exists).
+        next_key = versioned_key("campaign-exists", year + 1)
+        found = {c.year: c for c in Campaign.objects.filter(year__in=[year, year + 1])}
+        cache.set(next_key, year + 1 in found, DEFAULT_TIMEOUT)
         # False is cached as "no campaign yet" (None means a cache miss).
-        return Campaign.objects.filter(year=year).first() or False
+        return found.get(year) or False
 
     return cached(("campaign-current", year), find) or None
+
+
+def campaign_exists(year: int) -> bool:
+    """Return whether the year's campaign has been set up (cached until the next write)."""
+    from qpdo.org.caching import cached
+
+    return cached(("campaign-exists", year), Campaign.objects.filter(year=year).exists)
 
 
 def campaign_previous(year: int) -> Campaign | None:
@@ -73,21 +86,43 @@ def campaign_years() -> list[YearLink]:
     return [YearLink(y, campaigns.get(y)) for y in year_span()]
 
 
-def who_starts_year(year: int) -> str:
-    """Return the unit that sets up a year's campaign (the previous year's 牵头科室)."""
-    previous = campaign_previous(year)
+def who_starts_year(year: int, *, previous: Campaign | None = None) -> str:
+    """Return the unit that sets up a year's campaign (the previous year's 牵头科室).
+
+    `previous` is the year's campaign_previous() when the caller has it already.
+    """
+    previous = campaign_previous(year) if previous is None else previous
     if previous is not None and previous.coordinator_unit is not None:
         return previous.coordinator_unit.name
     return "综合科"
 
 
+def key_dates_of(campaign: Campaign) -> list[KeyDate]:
+    """Return every key date of the campaign in date order (one statement for all of them).
+
+    Cached under the data version: the 工作台's panels each need one or two of the same
+    campaign's dates, and a changed key date bumps the version.
+    """
+    from qpdo.org.caching import cached
+
+    return cached(
+        ("key-dates", campaign.pk), lambda: list(KeyDate.objects.filter(campaign=campaign))
+    )
+
+
+def key_date_of(campaign: Campaign, code: str) -> KeyDate | None:
+    """Return the campaign's key date `code`, or None."""
+    return next((kd for kd in key_dates_of(campaign) if kd.code == code), None)
+
+
 def key_dates_upcoming(campaign: Campaign, *, today: datetime.date | None = None, limit: int = 6):
     """Return the next key dates of a campaign; when all have passed, its last ones."""
     today = today or clock.today()
-    upcoming = list(KeyDate.objects.filter(campaign=campaign, date__gte=today)[:limit])
+    dates = key_dates_of(campaign)  # ordered by date, id
+    upcoming = [kd for kd in dates if kd.date >= today][:limit]
     if upcoming:
         return upcoming, False
-    past = list(KeyDate.objects.filter(campaign=campaign).order_by("-date")[:limit])
+    past = sorted(dates, key=lambda kd: kd.date, reverse=True)[:limit]
     return list(reversed(past)), True
 
 

@@ -212,10 +212,13 @@ def panel_for(*, user, campaign: Campaign, today: datetime.date) -> dict:
             .filter(Q(author=user) | (Q(item__unit=unit) if head else Q(pk__in=[])))
             .select_related("item__campaign", "approval")[:5]
         )
-    latest = latest_published_ranking(campaign)
+    # The unit's line of the latest ranking comes in the ranking's own statement.
+    latest = latest_published_ranking(campaign, unit=unit)
     my_row = None
-    if latest is not None and unit is not None:
-        my_row = RankingRow.objects.filter(ranking=latest, unit=unit).first()
+    if latest is not None and getattr(latest, "unit_rank", None) is not None:
+        my_row = RankingRow(
+            ranking=latest, unit=unit, rank=latest.unit_rank, score=latest.unit_score
+        )
     compile_months = (
         months_to_compile(campaign, today=today)
         if rules.may_compile_ranking(user, campaign)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 
 from qpdo.org.dates import local_date
 from qpdo.org.selectors import campaign_units
@@ -138,13 +138,20 @@ def ranking_trend(*, user, campaign: Campaign) -> dict[int, dict[int, Line]]:
     return dict(trend)
 
 
-def latest_published_ranking(campaign: Campaign) -> MonthlyRanking | None:
-    return (
-        MonthlyRanking.objects.filter(campaign=campaign, approval__state=State.APPROVED)
-        .select_related("approval")
-        .order_by("-month")
-        .first()
-    )
+def latest_published_ranking(campaign: Campaign, *, unit=None) -> MonthlyRanking | None:
+    """Return the campaign's latest published ranking; with `unit`, its rank and score on it
+    as `unit_rank` and `unit_score` (None when the unit has no line), in the same statement."""
+    rankings = MonthlyRanking.objects.filter(campaign=campaign, approval__state=State.APPROVED)
+    if unit is not None:
+        line = RankingRow.objects.filter(ranking=OuterRef("pk"), unit=unit)
+        rankings = rankings.annotate(
+            unit_rank=Subquery(line.values("rank")[:1]),
+            unit_score=Subquery(line.values("score")[:1]),
+        )
+    ranking = rankings.select_related("approval").order_by("-month").first()
+    if ranking is not None:
+        ranking.campaign = campaign  # its URL and title need the year: no second statement
+    return ranking
 
 
 def months_to_compile(campaign: Campaign, *, today: datetime.date) -> list[int]:

@@ -13,8 +13,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.db.models import Aggregate, CharField, FilteredRelation, Q
 
-from .caching import DEFAULT_TIMEOUT, cached, versioned_key
-from .models import Staff
+from .caching import DEFAULT_TIMEOUT, cached, data_version, versioned_key
+from .models import AccountSecurity, Staff
 from .scoping import roles_from_names
 
 SEPARATOR = "\x1f"
@@ -41,7 +41,7 @@ def load_user_with_roles(user_id):
             active_staff=FilteredRelation("staff", condition=Q(staff__is_active=True)),
             qpdo_group_names=GroupNames("groups__name"),
         )
-        .select_related("active_staff__unit")
+        .select_related("active_staff__unit", "security")
         .first()
     )
     if row is None:
@@ -54,6 +54,16 @@ def load_user_with_roles(user_id):
     else:
         row._qpdo_staff = None
     return row
+
+
+def _security_row(user) -> dict:
+    """Return the fields security_of() caches, from the row loaded with the user ({} if none)."""
+    try:
+        security = user.security
+    except AccountSecurity.DoesNotExist:
+        return {}
+    fields = ("id", "password_changed_at", "must_change_password", "demo_exempt")
+    return {name: getattr(security, name) for name in fields}
 
 
 def _identity_key(user_id) -> tuple:
@@ -71,7 +81,8 @@ class PortalBackend(ModelBackend):
 
     def get_user(self, user_id):
 
-        key = versioned_key(*_identity_key(user_id))
+        version = data_version()  # taken before the data is read (see qpdo.org.caching)
+        key = versioned_key(*_identity_key(user_id), version=version)
         identity = cache.get(key)
         if identity is not None:
             user = get_user_model()._default_manager.filter(pk=user_id).first()
@@ -81,6 +92,13 @@ class PortalBackend(ModelBackend):
             user = load_user_with_roles(user_id)
             if user is not None:
                 cache.set(key, (user._qpdo_roles, user._qpdo_staff), DEFAULT_TIMEOUT)
+                # The account's security row came in the same statement: every page asks for
+                # it next (qpdo.org.password_policy.security_of), so it needs no statement.
+                cache.set(
+                    versioned_key("security", user_id, version=version),
+                    _security_row(user),
+                    DEFAULT_TIMEOUT,
+                )
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def _get_permissions(self, user_obj, obj, from_name):

@@ -13,6 +13,9 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from qpdo.org import clock
+from qpdo.org.caching import data_version
+
 # How late a duty is, as a Bootstrap colour: due (just fallen due), warning, danger.
 LEVELS = ("secondary", "warning", "danger")
 
@@ -38,10 +41,20 @@ def register(*, code: str, provider: Callable[..., list[Duty]]) -> None:
 
 
 def duties_for(user) -> list[Duty]:
-    """Return the user's standing duties, the longest overdue first."""
+    """Return the user's standing duties, the longest overdue first.
+
+    Kept on the user object for the rest of the request while the data version and the day stay
+    the same: the header's badge and the 工作台's 待办 panel both ask (one set of statements).
+    """
     if user is None or not getattr(user, "is_authenticated", False):
         return []
+    stamp = (data_version(), clock.today())
+    kept = getattr(user, "_qpdo_duties", None)
+    if kept is not None and kept[0] == stamp:
+        return list(kept[1])
     found: list[Duty] = []
     for code in sorted(_PROVIDERS):
         found.extend(_PROVIDERS[code](user=user))
-    return sorted(found, key=lambda duty: (-duty.days_late, duty.due_on, duty.title))
+    duties = sorted(found, key=lambda duty: (-duty.days_late, duty.due_on, duty.title))
+    user._qpdo_duties = (stamp, tuple(duties))
+    return duties

@@ -250,7 +250,8 @@ def dashboard_panels_for(*, user, limit: int = 5) -> dict:
     duties = duties_for(user)
     return {
         "todo_items": list(inbox[:limit]),
-        "todo_total": inbox.count() + len(duties),
+        # The header's 待办 badge counts the same approvals and duties (cached, already read).
+        "todo_total": badge_counts_for(user=user)["todo"],
         "duties": duties[:limit],
         "duties_total": len(duties),
         "my_items": list(mine_for(user=user)[:limit]),

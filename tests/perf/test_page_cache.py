@@ -41,8 +41,8 @@ def test_each_query_string_and_each_user_has_its_own_page(client, login):
 
 def test_pages_not_listed_are_never_cached(client, login):
     login("gongcheng_head")
-    client.get("/workflow/messages/")
-    assert CACHE_HEADER not in client.get("/workflow/messages/")
+    client.get("/accounts/password/")
+    assert CACHE_HEADER not in client.get("/accounts/password/")
 
 
 def test_a_waiting_flash_message_is_shown_not_skipped(client, login, settings):
@@ -73,3 +73,18 @@ def test_the_password_rule_runs_before_a_cached_page(client, login):
     response = client.get("/workflow/todo/")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/password/"
+
+
+def test_the_messages_page_is_cached_until_a_message_arrives_or_is_read(client, login):
+    from qpdo.workflow.services import notification_mark_read, notify
+
+    user = login("gongcheng_head")
+    client.get("/workflow/messages/")
+    assert client.get("/workflow/messages/")[CACHE_HEADER] == "hit"
+    notify([user], title="缓存中的新消息")
+    fresh = client.get("/workflow/messages/")
+    assert CACHE_HEADER not in fresh
+    assert "缓存中的新消息" in fresh.content.decode()
+    assert client.get("/workflow/messages/")[CACHE_HEADER] == "hit"
+    notification_mark_read(user=user)
+    assert CACHE_HEADER not in client.get("/workflow/messages/")

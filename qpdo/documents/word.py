@@ -27,7 +27,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -418,6 +418,31 @@ def add_row(
     if keep_together:
         tr_pr.append(OxmlElement("w:cantSplit"))
     return row
+
+
+def set_lines_exactly(paragraphs: Iterable[Paragraph], points: float) -> None:
+    """Give paragraphs an exact line height, as the PDFs' CSS `line-height` does.
+
+    A "multiple" line spacing is a multiple of the face's own line height, and the CJK faces'
+    is about 1.45 em: 1.25 lines of 12 pt text take 21.7 pt in Word and LibreOffice, against
+    the PDF's 18 pt, and a form that fits one page as PDF runs onto a second as Word. Never
+    for paragraphs holding pictures (an exact line height clips them).
+    """
+    for paragraph in paragraphs:
+        fmt = paragraph.paragraph_format
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(points)
+
+
+def table_paragraphs(table: Table) -> list[Paragraph]:
+    """Return every paragraph of a table's cells, a merged cell's once."""
+    seen, paragraphs = set(), []
+    for row in table.rows:
+        for cell in row.cells:
+            if id(cell._tc) not in seen:
+                seen.add(id(cell._tc))
+                paragraphs += cell.paragraphs
+    return paragraphs
 
 
 def merge_cells(table: Table, row1: int, col1: int, row2: int, col2: int) -> _Cell:

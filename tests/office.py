@@ -98,7 +98,10 @@ def word_boxes(pdf: bytes) -> dict[str, list[tuple[float, float, int]]]:
     import re
 
     xml = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True
+        ["pdftotext", "-enc", "UTF-8", "-bbox", "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
     ).stdout.decode()
     boxes: dict[str, list[tuple[float, float, int]]] = {}
     page = 0
@@ -112,3 +115,16 @@ def word_boxes(pdf: bytes) -> dict[str, list[tuple[float, float, int]]]:
             x0, y0, x1, text = found.groups()
             boxes.setdefault(text, []).append(((float(x0) + float(x1)) / 2, float(y0), page))
     return boxes
+
+
+def office_pdf_beside(docx: bytes, pdf: bytes, name: str) -> bytes:
+    """Convert the .docx with LibreOffice and keep the portal's own PDF beside it to compare."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"{name}.weasyprint.pdf").write_bytes(pdf)
+    return office_pdf(docx, name)
+
+
+def page_size(pdf: bytes) -> tuple[float, float]:
+    """Return the first page's width and height in points."""
+    box = PdfReader(io.BytesIO(pdf)).pages[0].mediabox
+    return float(box.width), float(box.height)

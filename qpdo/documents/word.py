@@ -98,6 +98,14 @@ TC_PR_ORDER = (
     "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
     "textDirection", "tcFitText", "vAlign", "hideMark",
 )  # fmt: skip
+P_PR_ORDER = (
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+    "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+    "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap",
+    "jc", "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId",
+    "cnfStyle", "rPr", "sectPr", "pPrChange",
+)  # fmt: skip
 SECT_PR_ORDER = (
     "headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar",
     "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols", "formProt", "vAlign",
@@ -184,6 +192,11 @@ def new_document(
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.line_spacing = 1.25
+    # No extra space between Chinese and Latin text or digits (Word's and LibreOffice's
+    # default): dates print as 2024年10月20日, as on the PDFs, not 2024 年 10 月 20 日.
+    p_pr = normal.element.get_or_add_pPr()
+    for tag in ("autoSpaceDE", "autoSpaceDN"):
+        _child(p_pr, tag, P_PR_ORDER).set(qn("w:val"), "0")
     doc.core_properties.title = title
     doc.core_properties.author = author
     doc.core_properties.language = "zh-CN"
@@ -472,10 +485,19 @@ def set_cell_shading(cell: _Cell, fill: str) -> None:
     shading.set(qn("w:fill"), fill)
 
 
-def set_cell_margins(table: Table, *, left_mm: float = 1.8, right_mm: float = 1.8) -> None:
-    """Set the table's default left and right cell padding."""
+def set_cell_margins(
+    table: Table,
+    *,
+    left_mm: float = 1.8,
+    right_mm: float = 1.8,
+    top_mm: float | None = None,
+    bottom_mm: float | None = None,
+) -> None:
+    """Set the table's default cell padding (left and right; top and bottom when given)."""
     margins = _child(table._tbl.tblPr, "tblCellMar", TBL_PR_ORDER)
-    for edge, value in (("left", left_mm), ("right", right_mm)):
+    edges = [("left", left_mm), ("right", right_mm)]
+    edges += [(edge, v) for edge, v in (("top", top_mm), ("bottom", bottom_mm)) if v is not None]
+    for edge, value in edges:
         element = _child(margins, edge, ("top", "left", "start", "bottom", "right", "end"))
         element.set(qn("w:w"), str(round(value * 1440 / 25.4)))
         element.set(qn("w:type"), "dxa")

@@ -6,7 +6,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.office import flat, needs_office, office_pdf, page_texts, word_boxes
+from tests.office import (
+    flat,
+    needs_office,
+    office_pdf,
+    office_pdf_beside,
+    page_count,
+    page_texts,
+    pdf_text,
+    word_boxes,
+)
 
 from .test_docx import render
 from .test_pdf import TITLE, long_deeds
@@ -14,7 +23,17 @@ from .test_pdf import render as render_pdf
 
 pytestmark = [pytest.mark.office, needs_office]
 
-LABELS = ("姓名", "性别", "籍贯", "政治面貌", "学历", "出生年月", "申报类别", "工作岗位", "在岗年限")
+LABELS = (
+    "姓名",
+    "性别",
+    "籍贯",
+    "政治面貌",
+    "学历",
+    "出生年月",
+    "申报类别",
+    "工作岗位",
+    "在岗年限",
+)
 
 
 def test_office_opens_the_form_as_one_page_with_fields_and_signed_opinions(
@@ -26,7 +45,13 @@ def test_office_opens_the_form_as_one_page_with_fields_and_signed_opinions(
     [page] = page_texts(pdf)
     text = flat(page)
     assert flat(TITLE) in text
-    for cell in ("姓名胡晓琳", "性别女", "籍贯上海青浦", "出生年月1989年8月", "推荐科室民防管理保障中心"):
+    for cell in (
+        "姓名胡晓琳",
+        "性别女",
+        "籍贯上海青浦",
+        "出生年月1989年8月",
+        "推荐科室民防管理保障中心",
+    ):
         assert cell in text
     for opinion, signer, date in (
         ("该同志表现突出，同意推荐。", "签名：徐明", "2024年10月18日"),
@@ -67,3 +92,19 @@ def test_office_prints_a_batch_form_by_form(approved_nominations, demo_user):
     for nomination, page in zip(nominations, pages, strict=True):
         assert flat(TITLE) in flat(page) and f"姓名{nomination.name}" in flat(page)
         assert "第1页" in flat(page)  # each form numbered from 1
+
+
+def test_office_prints_the_post_table_as_the_pdf(client, login, approved_nominations):
+    """附件2 附表1 工作分工表: landscape, the PDF's page count, categories merged over posts."""
+    approved_nominations(2)
+    login("party_branch")
+    docx = client.get("/stars/posts.docx?year=2024").content
+    pdf = client.get("/stars/posts.pdf?year=2024&download=1").content
+    office = office_pdf_beside(docx, pdf, "stars-posts")
+    assert page_count(office) == page_count(pdf)
+    text, weasy = flat(pdf_text(office)), flat(pdf_text(pdf))
+    assert "青浦区国防动员办公室“岗位之星”培树工作分工表（2024年）" in text
+    for name in ("组织指挥", "智慧国动", "基层党建", "比武竞赛"):
+        assert name in text, name
+    for category in ("国动援战", "城市防护", "为民服务"):  # one merged cell each
+        assert text.count(category) == weasy.count(category), category

@@ -151,10 +151,13 @@ class OfficialDocument:
 
     def signature(self, unit_name: str, date_text: str) -> None:
         """Add the issuing unit and the date, right-aligned, after a blank line."""
-        word.add_paragraph(self.document, "", size=word.SIZE_3)
+        blank = word.add_paragraph(self.document, "", size=word.SIZE_3)
+        # The unit and its date stay together on one page (never the date alone on the last).
+        blank.paragraph_format.keep_with_next = True
         for text in (unit_name, date_text):
             paragraph = word.add_paragraph(self.document, text, size=word.SIZE_3, align="right")
             paragraph.paragraph_format.right_indent = Pt(4 * word.SIZE_3)
+            paragraph.paragraph_format.keep_with_next = text == unit_name
             _fixed_line(paragraph)
 
     def render(self) -> bytes:

@@ -30,7 +30,13 @@ def test_office_prints_the_sheet_on_one_page_with_signed_steps(
     [page] = page_texts(office)
     text = flat(page)
     opinion = topic.approval.opinions.get(action="submit")
-    for expected in ("审批单", "所属单位工程指挥科", flat(topic.title), "【同意】同意推荐。", "签名：李静"):
+    for expected in (
+        "审批单",
+        "所属单位工程指挥科",
+        flat(topic.title),
+        "【同意】同意推荐。",
+        "签名：李静",
+    ):
         assert expected in text, expected
     assert "张卫东" in text and f"{opinion.at.astimezone().year}年" in text
     assert text.count("年月日") >= 1  # the 办领导审定 step left to sign

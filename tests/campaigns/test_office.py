@@ -54,7 +54,7 @@ def test_office_prints_the_record_on_one_page_as_the_pdf(
         assert "另有" in text
 
 
-def test_office_prints_the_rectification_sheet_landscape_as_the_pdf(lists, client, login):
+def test_office_prints_the_rectification_sheet_landscape_as_the_pdf(lists, client, login):  # noqa: F811
     campaign = lists["closed"].campaign
     login("zonghe_head")
 
@@ -82,7 +82,7 @@ def test_office_prints_the_rectification_sheet_landscape_as_the_pdf(lists, clien
         assert expected in text, expected
 
 
-def test_office_opens_the_year_summary_with_its_chart(client, login, last_year):
+def test_office_opens_the_year_summary_with_its_chart(client, login, last_year):  # noqa: F811
     login("zonghe_head")
     client.post(f"/campaigns/{last_year.year}/summary/")
     docx = client.get(f"/campaigns/{last_year.year}/summary.docx").content

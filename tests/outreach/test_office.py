@@ -14,7 +14,7 @@ from .test_summaries import HEADINGS_1, HEADINGS_2, _draft, year_data  # noqa: F
 pytestmark = [pytest.mark.office, needs_office]
 
 
-def test_office_opens_the_unit_summary_with_chart_and_photos(client, login, year_data):
+def test_office_opens_the_unit_summary_with_chart_and_photos(client, login, year_data):  # noqa: F811
     summary = _draft(client, login)
     docx = client.get(f"/outreach/summaries/{summary.pk}/summary.docx").content
     pdf = client.get(f"/outreach/summaries/{summary.pk}/summary.pdf").content

@@ -1,4 +1,4 @@
-"""The 审批单 .docx opened in LibreOffice: one page, every step with its opinion, signer and date."""
+"""The 审批单 .docx opened in LibreOffice: one page, each step with opinion, signer and date."""
 
 from __future__ import annotations
 

@@ -108,3 +108,33 @@ def test_office_prints_the_post_table_as_the_pdf(client, login, approved_nominat
         assert name in text, name
     for category in ("国动援战", "城市防护", "为民服务"):  # one merged cell each
         assert text.count(category) == weasy.count(category), category
+
+
+def test_office_prints_the_batch_job_word_file_form_by_form(
+    approved_nominations, demo_user, campaign
+):
+    from qpdo.jobs.models import Job
+    from stars import services
+
+    nominations = approved_nominations(3)
+    job = Job(
+        kind=services.BATCH_JOB,
+        label="测试",
+        requested_by=demo_user("party_branch"),
+        params={
+            "campaign": campaign.pk,
+            "nominations": [n.pk for n in nominations],
+            "base_url": "http://portal.test",
+            "format": "docx",
+        },
+    )
+    output = services.batch_print_run(job, lambda done, total: None)
+    assert output.filename.endswith(".docx")
+    pages = page_texts(office_pdf(output.content, "stars-batch-job"))
+    assert sorted(
+        name
+        for page in pages
+        for name in [n.name for n in nominations]
+        if f"姓名{name}" in flat(page)
+    ) == sorted(n.name for n in nominations)
+    assert len(pages) == 3 and all("第1页" in flat(page) for page in pages)

@@ -229,7 +229,7 @@ class RecordPdf:
     who_widths_mm = (23.3, 36.0) * 3
     # The columns as WeasyPrint prints the PDF's 15 % / 17 % / 38 % / rest (measured on the
     # PDF: CSS widths leave the padding out and the date column does not wrap).
-    lines_widths_mm = (33.7, 30.3, 73.6, 40.4)  # the date 2 mm wider: LibreOffice spaces digits
+    lines_widths_mm = (33.7, 30.3, 71.6, 42.4)  # the date 2 mm wider: LibreOffice spaces digits
 
     @property
     def docx_filename(self) -> str:

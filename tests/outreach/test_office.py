@@ -11,7 +11,7 @@ from tests.office import flat, needs_office, office_pdf_beside, page_count, page
 
 from .test_summaries import HEADINGS_1, HEADINGS_2, _draft, year_data  # noqa: F401 (fixture)
 
-pytestmark = [pytest.mark.office, needs_office]
+pytestmark = [pytest.mark.office, needs_office, pytest.mark.usefixtures("in_2024")]
 
 
 def test_office_opens_the_unit_summary_with_chart_and_photos(client, login, year_data):  # noqa: F811

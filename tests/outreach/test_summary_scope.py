@@ -4,9 +4,13 @@ by every URL that writes to it."""
 
 from __future__ import annotations
 
+import pytest
+
 from outreach.models import YearSummary
 
 from .test_summaries import _draft, year_data  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.usefixtures("in_2024")
 
 
 def test_a_town_cannot_draft_the_district_summary(client, login, year_data):  # noqa: F811

@@ -82,8 +82,16 @@ class SheetExporter:
         word.add_title(doc, sheet.title, size=18, space_after=4)
         word.add_paragraph(doc, sheet.subtitle, size=10.5, align="center", space_after=8)
         table = word.add_table(doc, widths_mm=PRINT_WIDTHS_MM)
-        word.set_cell_margins(table, left_mm=1.2, right_mm=1.2)
-        heads = word.add_row(table, sheet.headers, height_mm=8, header=True, bold=True, size=10)
+        word.set_cell_margins(table, left_mm=1.2, right_mm=1.2, top_mm=1.2, bottom_mm=1.2)
+        heads = word.add_row(
+            table,
+            sheet.headers,
+            height_mm=8,
+            header=True,
+            font=word.HEADING_FONT,
+            bold=True,
+            size=10,
+        )
         for cell in heads.cells:
             word.set_cell_shading(cell, "F2F2F2")
         for line in sheet.lines:
@@ -94,6 +102,9 @@ class SheetExporter:
         if not sheet.lines:
             word.add_row(table, [f"截至该日{sheet.scope_label}{sheet.name}没有事项。"], size=9)
             word.merge_cells(table, 1, 0, 1, 9)
+        # The PDF's 9 pt text on 12.6 pt lines (a "multiple" spacing of the CJK face is higher).
+        word.set_lines_exactly(word.table_paragraphs(table), 12.6)
+        word.set_lines_exactly([cell.paragraphs[0] for cell in heads.cells], 14)
         word.add_paragraph(doc, sheet.summary, size=10.5, space_before=6)
         word.add_paragraph(
             doc,

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils.text import Truncator
 from pypdf import PdfReader, PdfWriter
 
 from qpdo.documents import word
@@ -207,11 +208,20 @@ class RecordPdf:
 
     def render(self) -> bytes:
         """Return the PDF, on one page: with fewer lines per kind if the first try overflows."""
-        for budget in PDF_LINE_BUDGETS:
-            data = render_pdf(self.template_name, self.context(budget))
-            if len(PdfReader(io.BytesIO(data)).pages) == 1:
-                break
-        return data
+        return self._fitted()[1]
+
+    def fitting_budget(self) -> int:
+        """Return the line budget the one-page PDF prints with (the Word file uses it too)."""
+        return self._fitted()[0]
+
+    def _fitted(self) -> tuple[int, bytes]:
+        if getattr(self, "_fit", None) is None:
+            for budget in PDF_LINE_BUDGETS:
+                data = render_pdf(self.template_name, self.context(budget))
+                if len(PdfReader(io.BytesIO(data)).pages) == 1:
+                    break
+            self._fit = (budget, data)
+        return self._fit
 
     def response(self):
         return pdf_response(self.render(), filename=self.filename, inline=True)
@@ -220,17 +230,22 @@ class RecordPdf:
 
     margins = word.Margins(top=18, bottom=16, left=16, right=16)  # the PDF's @page
     who_widths_mm = (23.3, 36.0) * 3
-    lines_widths_mm = (26.7, 30.3, 67.6, 53.4)  # 类别 15 %, 日期 17 %, 事项 38 %, 情况 30 %
+    # The columns as WeasyPrint prints the PDF's 15 % / 17 % / 38 % / rest (measured on the
+    # PDF: CSS widths leave the padding out and the date column does not wrap).
+    lines_widths_mm = (33.7, 30.3, 71.6, 42.4)  # the date 2 mm wider: LibreOffice spaces digits
 
     @property
     def docx_filename(self) -> str:
         return self.filename.removesuffix(".pdf") + ".docx"
 
-    def render_docx(self) -> bytes:
-        """Return the record as Word in the PDF's layout. Not cut to one page: the entries of
-        each kind up to PDF_MAX_PER_KIND, their titles and details whole (the file is edited
-        before it is printed)."""
-        context = self.context(budget=10**6)
+    def render_docx(self, budget: int | None = None) -> bytes:
+        """Return the record as Word in the PDF's layout, on one page as the PDF is.
+
+        The rows are the one-page PDF's (the same line budget, titles and details cut as the
+        PDF cuts them) and the lines are as high as the PDF's (9.5 pt text on 13.3 pt lines),
+        so Word, WPS and LibreOffice lay it out on one page too.
+        """
+        context = self.context(budget=self.fitting_budget() if budget is None else budget)
         staff, campaign = context["staff"], context["campaign"]
         doc = word.new_document(
             title=f"{staff.name} {campaign.year}年度个人实践档案",
@@ -276,8 +291,10 @@ class RecordPdf:
             first = len(lines.rows)
             for entry in group["entries"]:
                 row = word.add_row(lines, ["", cn_date(entry.date) or "—"], size=9)
-                word.set_cell(row.cells[2], entry.title, size=9, align="left")
-                word.set_cell(row.cells[3], entry.detail or "", size=8.5, align="left")
+                word.set_cell(row.cells[2], Truncator(entry.title).chars(40), size=9, align="left")
+                word.set_cell(
+                    row.cells[3], Truncator(entry.detail or "").chars(36), size=8.5, align="left"
+                )
             if group["more"]:
                 row = word.add_row(lines, [""], size=8.5)
                 word.merge_cells(lines, len(lines.rows) - 1, 1, len(lines.rows) - 1, 3)
@@ -306,6 +323,12 @@ class RecordPdf:
         word.add_row(
             sign, ["本人签字：", "科室负责人签字："], height_mm=16, align="left", valign="bottom"
         )
+        # The PDF's line heights (body 1.4, the table cells' padding 0.9 mm): one page alike.
+        for table in doc.tables[:-1]:  # the PDF's padding; the signature line has its own
+            word.set_cell_margins(table, left_mm=1.5, right_mm=1.5, top_mm=1.2, bottom_mm=1.2)
+        word.set_cell_margins(lines, left_mm=1.2, right_mm=1.2, top_mm=0.9, bottom_mm=0.9)
+        word.set_lines_exactly(word.table_paragraphs(who), 13.3)
+        word.set_lines_exactly(word.table_paragraphs(lines), 12.6)
         footer = f"{context['office_name']} · 个人实践档案"
         word.add_page_number_footer(doc, template=footer, size=8)
         return word.render_docx(doc)

@@ -341,3 +341,7 @@ class NominationDocxExporter:
                 word.set_cell(target, "", align="left", valign="top")
                 word.add_paragraph(target, "", space_before=24)
                 word.add_paragraph(target, "年　　月　　日", align="right")
+        # The PDF's line heights (12 pt text on 18 pt lines, the deeds 10.5 pt on 14.7 pt), so
+        # the form keeps its page count in Word and WPS.
+        word.set_lines_exactly(word.table_paragraphs(table), 18)
+        word.set_lines_exactly(table.cell(4, 1).paragraphs, 14.7)

@@ -63,7 +63,7 @@ from .enums import (
     Source,
     Standard,
 )
-from .exports import NominationPdfExporter
+from .exports import NominationDocxExporter, NominationPdfExporter
 from .models import (
     EVIDENCE_VALIDATOR,
     PHOTO_VALIDATOR,
@@ -1104,6 +1104,7 @@ def nomination_print_forms(
 
 BATCH_JOB = "stars.batch"
 BATCH_CHUNK = 10  # forms per render: one document per chunk keeps fonts shared and shows progress
+BATCH_FORMATS = {"pdf": "PDF", "docx": "Word"}
 
 
 def batch_print_request(
@@ -1113,10 +1114,14 @@ def batch_print_request(
     nominations: list[Nomination],
     label: str,
     base_url: str,
+    fmt: str = "pdf",
 ) -> Job:
-    """Queue a batch of 申报表 to be printed as one PDF by a background worker."""
+    """Queue a batch of 申报表 to be printed by a background worker as one PDF, or as one
+    Word file (fmt="docx"), each form starting on a new page."""
     if not nominations:
         raise ValidationError("请至少选择一份申报表。")
+    if fmt not in BATCH_FORMATS:
+        raise ValidationError("请选择 PDF 或 Word 格式。")
     return job_request(
         kind=BATCH_JOB,
         label=label,
@@ -1124,6 +1129,7 @@ def batch_print_request(
             "campaign": campaign.pk,
             "nominations": [n.pk for n in nominations],
             "base_url": base_url[:200],
+            "format": fmt,
         },
         total=len(nominations),
         acting_user=acting_user,
@@ -1131,7 +1137,7 @@ def batch_print_request(
 
 
 def batch_print_run(job: Job, progress) -> JobOutput:
-    """Render a queued batch as one PDF (the handler of the stars.batch job)."""
+    """Render a queued batch as one PDF, or one .docx (the handler of the stars.batch job)."""
 
     user = job.requested_by
     campaign = Campaign.objects.get(pk=job.params["campaign"])
@@ -1146,6 +1152,21 @@ def batch_print_run(job: Job, progress) -> JobOutput:
     verify = reverse("stars:verify")
     total = len(nominations)
     progress(0, total)
+    if job.params.get("format") == "docx":
+        forms = []
+        for start in range(0, total, BATCH_CHUNK):
+            chunk = nominations[start : start + BATCH_CHUNK]
+            forms += nomination_print_forms(
+                acting_user=user,
+                nominations=chunk,
+                verify_url=lambda code: f"{base_url}{verify}?code={code}",
+            )
+            progress(start + len(chunk), total)
+        return JobOutput(
+            filename=f"岗位之星申报表-{job.label}.docx",
+            content=NominationDocxExporter(forms, title=job.label).render(),
+            note=f"共 {total} 份申报表，每份另起一页，页码各自从 1 起",
+        )
     writer = PdfWriter()
     for start in range(0, total, BATCH_CHUNK):
         chunk = nominations[start : start + BATCH_CHUNK]

@@ -692,7 +692,7 @@ class PostTablePdfView(YearMixin, View):
 
 
 class BatchCreateView(YearMixin, View):
-    """Queue all of a year's 申报表, or the chosen ones, to print as one PDF."""
+    """Queue all of a year's 申报表, or the chosen ones, to print as one PDF or one .docx."""
 
     http_method_names = ["post"]
 
@@ -700,7 +700,12 @@ class BatchCreateView(YearMixin, View):
         star_year = self.get_star_year()
         campaign = star_year.campaign
         visible = selectors.nomination_list_for(user=request.user, campaign=campaign)
-        if request.POST.get("scope") == "all":
+        # The list's buttons say both what and how: print=selected:docx; scope and format
+        # may also come apart (scope=all&format=pdf).
+        scope, _, fmt = request.POST.get("print", "").partition(":")
+        scope = scope or request.POST.get("scope", "")
+        fmt = fmt or request.POST.get("format", "pdf")
+        if scope == "all":
             nominations = list(
                 visible.exclude(approval__state__in=[State.DRAFT, State.WITHDRAWN]).order_by(
                     "post__number", "unit__order", "id"
@@ -721,7 +726,8 @@ class BatchCreateView(YearMixin, View):
                 acting_user=request.user,
                 campaign=campaign,
                 nominations=nominations,
-                label=label,
+                label=f"{label}（{services.BATCH_FORMATS.get(fmt, fmt)[:10]}）",
+                fmt=fmt,
                 base_url=request.build_absolute_uri("/").rstrip("/"),
             )
         except ValidationError as error:

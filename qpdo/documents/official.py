@@ -134,7 +134,12 @@ class OfficialDocument:
         word.add_row(table, headers, header=True, font=word.HEADING_FONT, size=TABLE_SIZE)
         for values in rows:
             word.add_row(table, ["" if v is None else str(v) for v in values], size=TABLE_SIZE)
-        word.add_paragraph(self.document, "", size=word.SIZE_5)
+        # The PDF's cells: 五号 on 14.7 pt lines, 1 mm above and below (a "multiple" spacing
+        # of the CJK face would make every row a third higher than the PDF's).
+        word.set_cell_margins(table, left_mm=0.8, right_mm=0.8, top_mm=1, bottom_mm=1)
+        word.set_lines_exactly(word.table_paragraphs(table), TABLE_SIZE * 1.4)
+        spacer = word.add_paragraph(self.document, "", size=word.SIZE_5)
+        word.set_lines_exactly([spacer], TABLE_SIZE * 1.4)
         return table
 
     def picture(self, data: bytes, *, width_mm: float, caption: str = "") -> None:
@@ -146,10 +151,13 @@ class OfficialDocument:
 
     def signature(self, unit_name: str, date_text: str) -> None:
         """Add the issuing unit and the date, right-aligned, after a blank line."""
-        word.add_paragraph(self.document, "", size=word.SIZE_3)
+        blank = word.add_paragraph(self.document, "", size=word.SIZE_3)
+        # The unit and its date stay together on one page (never the date alone on the last).
+        blank.paragraph_format.keep_with_next = True
         for text in (unit_name, date_text):
             paragraph = word.add_paragraph(self.document, text, size=word.SIZE_3, align="right")
             paragraph.paragraph_format.right_indent = Pt(4 * word.SIZE_3)
+            paragraph.paragraph_format.keep_with_next = text == unit_name
             _fixed_line(paragraph)
 
     def render(self) -> bytes:

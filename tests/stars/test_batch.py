@@ -141,3 +141,55 @@ def test_batch_list_is_the_job_list(client, login):
     login("party_branch")
     response = client.get("/stars/batches/")
     assert response.status_code == 302 and response["Location"] == "/jobs/?kind=stars.batch"
+
+
+def test_batch_as_word_is_one_docx_with_each_form_in_its_own_section(
+    client, login, approved_nominations, django_capture_on_commit_callbacks
+):
+    from docx.enum.section import WD_SECTION
+
+    from qpdo.documents.word import DOCX_CONTENT_TYPE, read_docx
+    from tests.word import row_texts
+
+    nominations = approved_nominations(3)
+    login("party_branch")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/stars/batches/new/?year=2024",
+            {"print": "selected:docx", "ids": [n.pk for n in nominations]},
+        )
+    job = Job.objects.get()
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert job.params["format"] == "docx" and job.label == "2024年度选定申报表（3份）（Word）"
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and (job.done, job.total) == (3, 3)
+    assert job.note == "共 3 份申报表，每份另起一页，页码各自从 1 起"
+    response = client.get(f"/jobs/{job.pk}/file")
+    assert response["Content-Type"] == DOCX_CONTENT_TYPE
+    assert "docx" in response["Content-Disposition"]
+    doc = read_docx(b"".join(response.streaming_content))
+    # One section per form: each starts a new page and numbers its pages from 1.
+    assert sorted(row_texts(t)[0][1] for t in doc.tables) == sorted(n.name for n in nominations)
+    assert len(doc.sections) == 3
+    assert all(s.start_type == WD_SECTION.NEW_PAGE for s in doc.sections[1:])
+
+
+def test_batch_of_the_whole_year_as_word_and_a_bad_format_is_refused(
+    client, login, approved_nominations
+):
+    approved_nominations(2)
+    login("party_branch")
+    client.post("/stars/batches/new/?year=2024", {"print": "all:docx"})
+    job = Job.objects.get()
+    assert job.params["format"] == "docx" and len(job.params["nominations"]) == 2
+    response = client.post("/stars/batches/new/?year=2024", {"print": "all:exe"}, follow=True)
+    assert Job.objects.count() == 1
+    assert "请选择 PDF 或 Word 格式。" in response.content.decode()
+
+
+def test_list_offers_each_batch_as_pdf_or_word(client, login, approved_nominations):
+    approved_nominations(1)
+    login("party_branch")
+    page = client.get("/stars/nominations/?year=2024").content.decode()
+    for value in ("selected:pdf", "selected:docx", "all:pdf", "all:docx"):
+        assert f'name="print" value="{value}"' in page

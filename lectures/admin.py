@@ -186,12 +186,27 @@ class SlotRequestAdmin(ApprovalAdminMixin, admin.ModelAdmin):
         return f"第{obj.slot.number}场（{obj.slot}）" if obj.slot_id else "—"
 
 
+class CityReplyFilter(admin.SimpleListFilter):
+    title = "市国动办反馈"
+    parameter_name = "reply"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "已反馈"), ("no", "尚未反馈")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(reply_on__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(reply_on__isnull=True)
+        return queryset
+
+
 @admin.register(CityPromotion)
 class CityPromotionAdmin(ReadOnlyAdmin):
     """What went to the 市国动办 and its reply, read-only: 综合科 records it in the portal."""
 
     list_display = ["lecture", "unit", "sent_on", "materials_sent", "reply_on"]
-    list_filter = [("sent_on", admin.DateFieldListFilter), ("reply_on", admin.EmptyFieldListFilter)]
+    list_filter = [("sent_on", admin.DateFieldListFilter), CityReplyFilter]
     search_fields = ["lecture__topic__title", "lecture__topic__speaker__name", "reply"]
     list_per_page = 50
     # The files are downloaded from the lecture's page (a checked, audited download), never
@@ -203,7 +218,7 @@ class CityPromotionAdmin(ReadOnlyAdmin):
         "note",
         "reply_on",
         "reply",
-        "recorded_by",
+        "recorder",
         "updated_at",
     ]
 
@@ -216,6 +231,11 @@ class CityPromotionAdmin(ReadOnlyAdmin):
     @admin.display(description="科室", ordering="lecture__topic__unit__order")
     def unit(self, obj):
         return obj.lecture.topic.unit.display_name
+
+    @admin.display(description="登记人")
+    def recorder(self, obj):
+        staff = getattr(obj.recorded_by, "staff", None)
+        return staff.name if staff else obj.recorded_by.get_username()
 
     @admin.display(description="报送材料")
     def materials_sent(self, obj):

@@ -208,7 +208,7 @@ def city_promotion_list_for(*, user) -> QuerySet[CityPromotion]:
     if staff is not None:
         mine |= Q(lecture__topic__speaker=staff)
     return CityPromotion.objects.filter(mine).select_related(
-        "lecture__topic__unit", "lecture__topic__speaker", "lecture__slot", "recorded_by"
+        "lecture__topic__unit", "lecture__topic__speaker", "lecture__slot", "recorded_by__staff"
     )
 
 

@@ -143,3 +143,28 @@ def test_promotion_file_is_for_its_readers_only(client, login, promotion):
         "member": 404,
         "party_group": 404,
     }
+
+
+def test_slot_request_admin_list_runs_a_fixed_number_of_queries(client, login, demo_user, campaign):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("admin:lectures_slotrequest_changelist") + "?all=1"
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    services.slot_request_create(
+        acting_user=demo_user("gongcheng_head"), campaign=campaign, month=9, reason="一"
+    )
+    login("zonghe_staff")
+    count()  # the first request after a change fills the session and caches
+    one = count()
+    for head, month in (("dongyuan_head", 10), ("baozhang_head", 11), ("zonghe_head", 12)):
+        services.slot_request_create(
+            acting_user=demo_user(head), campaign=campaign, month=month, reason="多"
+        )
+    count()
+    assert count() == one

@@ -113,14 +113,12 @@ def _seed_year(log) -> None:
                 plan = services.plan_create(
                     acting_user=author,
                     post=posts[row["post"]],
-                    data={
-                        "focus": row["focus"],
-                        "method": row["method"],
-                        "carriers": row["carriers"],
-                        "standards": standards,
-                        "arrangements": row["arrangements"],
-                        "deadline": demo_year.iso(row["deadline"]),
-                    },
+                    focus=row["focus"],
+                    method=row["method"],
+                    carriers=row["carriers"],
+                    standards=standards,
+                    arrangements=row["arrangements"],
+                    deadline=demo_year.iso(row["deadline"]),
                 )
             if row["flow"] == "draft":
                 continue
@@ -206,7 +204,7 @@ def _seed_year(log) -> None:
                 )
             with demo_year.when(_day(row["created"])):
                 nomination = services.nomination_create(
-                    acting_user=head, campaign=campaign, data=data, photo=photo
+                    acting_user=head, campaign=campaign, **data, photo=photo
                 )
             for on, by, move, opinion in row["flow"]:
                 with demo_year.when(_day(on)):

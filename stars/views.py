@@ -16,7 +16,6 @@ from campaigns.selectors import working_year
 from qpdo.documents.pdf import handle_missing_fonts, pdf_response
 from qpdo.documents.uploads import file_response
 from qpdo.documents.word import docx_response
-from qpdo.org.audit import client_ip
 from qpdo.org.caching import CachedCountPaginator
 from qpdo.org.need_to_know import reads_office_shared
 from qpdo.org.scoping import user_unit
@@ -176,7 +175,7 @@ class PlanFormMixin(SubjectFormMixin):
     template_name = "stars/plan/form.html"
 
     def submit(self, plan) -> None:
-        services.plan_submit(acting_user=self.request.user, plan=plan, request=self.request)
+        services.plan_submit(acting_user=self.request.user, plan=plan)
 
 
 class PlanCreateView(PlanFormMixin, FormView):
@@ -200,7 +199,7 @@ class PlanCreateView(PlanFormMixin, FormView):
         return super().get_context_data(post_obj=self.post_obj, **kwargs)
 
     def save(self, data):
-        return services.plan_create(acting_user=self.request.user, post=self.post_obj, data=data)
+        return services.plan_create(acting_user=self.request.user, post=self.post_obj, **data)
 
 
 class PlanUpdateView(PlanFormMixin, FormView):
@@ -223,7 +222,7 @@ class PlanUpdateView(PlanFormMixin, FormView):
         )
 
     def save(self, data):
-        return services.plan_update(acting_user=self.request.user, plan=self.plan, data=data)
+        return services.plan_update(acting_user=self.request.user, plan=self.plan, **data)
 
 
 class PlanSubmitView(View):
@@ -232,7 +231,7 @@ class PlanSubmitView(View):
     def post(self, request, pk: int):
         plan = selectors.plan_get_for(user=request.user, pk=pk)
         try:
-            services.plan_submit(acting_user=request.user, plan=plan, request=request)
+            services.plan_submit(acting_user=request.user, plan=plan)
             messages.success(request, "培树工作实施计划已提交，等待机关党支部审核。")
         except workflow.TransitionRefused as refused:
             messages.error(request, refused.message)
@@ -297,7 +296,6 @@ class SummaryUploadView(YearMixin, View):
                     campaign=campaign,
                     upload=form.cleaned_data["file"],
                     note=form.cleaned_data["note"],
-                    ip=client_ip(request),
                 )
             except ValidationError as error:
                 form_add_errors(form, error)
@@ -329,7 +327,7 @@ class SummaryDraftView(YearMixin, View):
             user=request.user, star_year=star_year, fmt=self.fmt
         )
         summary_draft.draft_download_record(
-            acting_user=request.user, unit=unit, star_year=star_year, fmt=self.fmt, request=request
+            acting_user=request.user, unit=unit, star_year=star_year, fmt=self.fmt
         )
         if self.fmt == "docx":
             return docx_response(data, filename=name)
@@ -419,7 +417,6 @@ class NominationSubmitView(View):
                     acting_user=request.user,
                     nomination=nomination,
                     opinion=form.cleaned_data["opinion"],
-                    request=request,
                 )
             except ValidationError as error:
                 form_add_errors(form, error)
@@ -476,7 +473,8 @@ class NominationFormMixin:
 
     def form_valid(self, form):
         data = dict(form.cleaned_data)
-        opinion = data.pop("opinion", "").strip() if self.submitting() else None
+        written = data.pop("opinion", "")
+        opinion = written.strip() if self.submitting() else None
         photo = data.pop("photo", None)
         remove_photo = data.pop("remove_photo", False)
         try:
@@ -529,7 +527,7 @@ class NominationCreateView(NominationFormMixin, FormView):
         return services.nomination_create(
             acting_user=self.request.user,
             campaign=self.get_campaign(),
-            data=data,
+            **data,
             photo=photo,
             submit_opinion=opinion,
         )
@@ -568,7 +566,7 @@ class NominationUpdateView(NominationFormMixin, FormView):
         return services.nomination_update(
             acting_user=self.request.user,
             nomination=self.nomination,
-            data=data,
+            **data,
             photo=photo,
             remove_photo=remove,
             submit_opinion=opinion,
@@ -648,7 +646,7 @@ class NominationExportView(YearMixin, View):
             star_year=star_year,
             with_scores=rules.may_see_selection(request.user),
         )
-        services.export_record(acting_user=request.user, what=exporter.filename, request=request)
+        services.export_record(acting_user=request.user, what=exporter.filename)
         return exporter.response()
 
 
@@ -670,7 +668,7 @@ class PostTableExportView(YearMixin, View):
             what = exporter.docx_filename
         else:
             response, what = exporter.response(), exporter.filename
-        services.export_record(acting_user=request.user, what=what, request=request)
+        services.export_record(acting_user=request.user, what=what)
         return response
 
 
@@ -684,7 +682,7 @@ class PostTablePdfView(YearMixin, View):
             selectors.posts_of(star_year.campaign), star_year=star_year
         )
         data = exporter.render()
-        services.export_record(acting_user=request.user, what=exporter.filename, request=request)
+        services.export_record(acting_user=request.user, what=exporter.filename)
         return pdf_response(
             data, filename=exporter.filename, inline=request.GET.get("download") != "1"
         )
@@ -725,7 +723,6 @@ class BatchCreateView(YearMixin, View):
                 nominations=nominations,
                 label=label,
                 base_url=request.build_absolute_uri("/").rstrip("/"),
-                request=request,
             )
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))

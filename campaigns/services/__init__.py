@@ -13,7 +13,11 @@ progress reports, 回头看, reminders), `activities`, `quarter_stars`, `ranking
 from __future__ import annotations
 
 from .activities import (
+    CHECK_IN_FIELDS,
     COMPETITION_FIELDS,
+    DISCUSSION_FIELDS,
+    OUTPUT_FIELDS,
+    PAIR_FIELDS,
     ROTATION_FIELDS,
     TEAM_FIELDS,
     check_in_add,
@@ -36,6 +40,7 @@ from .common import (
 )
 from .items import (
     ITEM_FIELDS,
+    RECHECK_FIELDS,
     REMIND_DAYS_BEFORE,
     REPORT_FIELDS,
     item_create,
@@ -62,9 +67,14 @@ from .records import (
 )
 
 __all__ = [
+    "CHECK_IN_FIELDS",
     "COMPETITION_FIELDS",
+    "DISCUSSION_FIELDS",
     "IMAGE_EXTENSIONS",
     "ITEM_FIELDS",
+    "OUTPUT_FIELDS",
+    "PAIR_FIELDS",
+    "RECHECK_FIELDS",
     "REMIND_DAYS_BEFORE",
     "REPORT_FIELDS",
     "ROTATION_FIELDS",

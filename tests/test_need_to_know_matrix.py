@@ -627,8 +627,9 @@ def _ensure_late_kinds() -> None:
         lecture_services.lecture_record_city_promotion(
             acting_user=users["zonghe_staff"],
             lecture=lecture,
-            data={"sent_on": today, "note": "报送讲述稿与PPT"},
-            files={"slides": SimpleUploadedFile("ppt.pdf", pdf)},
+            sent_on=today,
+            note="报送讲述稿与PPT",
+            slides=SimpleUploadedFile("ppt.pdf", pdf),
         )
     if not YearSummary.objects.exists():
         outreach_summaries.summary_create(acting_user=users["zhujiajiao"], year=today.year)

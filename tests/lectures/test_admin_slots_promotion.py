@@ -89,20 +89,17 @@ def promotion(make_topic, demo_user, campaign):
     services.lecture_record_delivery(
         acting_user=demo_user("zonghe_staff"),
         lecture=lecture,
-        data={
-            "held_on": datetime.date(2024, 6, 18),
-            "held_place": "三楼会议室",
-            "audience_count": 40,
-            "notes": "",
-            "promoted_district_on": None,
-            "promoted_city_on": None,
-        },
+        held_on=datetime.date(2024, 6, 18),
+        held_place="三楼会议室",
+        audience_count=40,
+        notes="",
     )
     return services.lecture_record_city_promotion(
         acting_user=demo_user("zonghe_staff"),
         lecture=Lecture.objects.get(pk=lecture.pk),
-        data={"sent_on": datetime.date(2024, 6, 25), "note": "报送讲述稿", "reply": ""},
-        files={"slides": SimpleUploadedFile("讲堂.pdf", PDF)},
+        sent_on=datetime.date(2024, 6, 25),
+        note="报送讲述稿",
+        slides=SimpleUploadedFile("讲堂.pdf", PDF),
     )
 
 

@@ -624,13 +624,28 @@ def _ensure_late_kinds() -> None:
             .first()
         )
         pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-        lecture_services.lecture_record_city_promotion(
-            acting_user=users["zonghe_staff"],
-            lecture=lecture,
-            sent_on=today,
-            note="报送讲述稿与PPT",
-            slides=SimpleUploadedFile("ppt.pdf", pdf),
-        )
+        if lecture is not None:
+            lecture_services.lecture_record_city_promotion(
+                acting_user=users["zonghe_staff"],
+                lecture=lecture,
+                sent_on=today,
+                note="报送讲述稿与PPT",
+                slides=SimpleUploadedFile("ppt.pdf", pdf),
+            )
+        else:  # early in the year nothing is held yet: last year's lecture (its year closed)
+            from django.core.files.base import ContentFile
+
+            lecture = Lecture.objects.filter(held_on__isnull=False).order_by("-held_on").first()
+            promotion = CityPromotion(
+                lecture=lecture,
+                sent_on=lecture.held_on,
+                note="报送PPT",
+                recorded_by=users["zonghe_staff"],
+                updated_at=clock.now(),
+            )
+            promotion.slides.save("ppt.pdf", ContentFile(pdf), save=False)
+            promotion.slides_name = "讲堂.pdf"
+            promotion.save()
     if not YearSummary.objects.exists():
         outreach_summaries.summary_create(acting_user=users["zhujiajiao"], year=today.year)
     if not Objection.objects.exists():

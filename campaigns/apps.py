@@ -6,23 +6,28 @@ class CampaignsConfig(AppConfig):
     verbose_name = "实践活动"
 
     def ready(self) -> None:
+        # inline: ready() runs once the app registry is loaded (these modules import models)
         from qpdo.org import dashboard, navigation, roles
         from qpdo.org.enums import Role
         from qpdo.workflow import chains
 
         from . import providers, seeds  # noqa: F401
-        from .chains import PROGRESS_CHAIN, QUARTER_STAR_CHAIN, RANKING_CHAIN
-        from .models import MonthlyRanking, ProgressReport, QuarterStar
+        from .chains import APPRAISAL_CHAIN, PROGRESS_CHAIN, QUARTER_STAR_CHAIN, RANKING_CHAIN
+        from .models import AppraisalRecommendation, MonthlyRanking, ProgressReport, QuarterStar
         from .selectors import OWN_RECORD_COLUMNS, own_record_parts
 
         chains.register(PROGRESS_CHAIN, ProgressReport)
         chains.register(RANKING_CHAIN, MonthlyRanking)
         chains.register(QUARTER_STAR_CHAIN, QuarterStar)
+        chains.register(APPRAISAL_CHAIN, AppraisalRecommendation)
+        # inline: ready() runs once the app registry is loaded (these modules import models)
         from qpdo.jobs import registry as jobs
 
+        # inline: ready() runs once the app registry is loaded (these modules import models)
         from .exports import UNIT_RECORDS_JOB, unit_records_pdf_run
 
         jobs.register(UNIT_RECORDS_JOB, title="个人实践档案打印", run=unit_records_pdf_run)
+        # inline: ready() runs once the app registry is loaded (these modules import models)
         from .documents import SHEET_JOB, item_sheet_run
 
         jobs.register(SHEET_JOB, title="清单导出打印", run=item_sheet_run)
@@ -64,6 +69,7 @@ class CampaignsConfig(AppConfig):
             "campaigns.view_evidence",
             "campaigns.view_monthlyranking",
             "campaigns.view_rankingrow",
+            "campaigns.view_appraisalrecommendation",
             "workflow.view_approval",
         ]
         for role in (Role.OFFICE_LEADER, Role.PARTY_GROUP):
@@ -82,6 +88,7 @@ class CampaignsConfig(AppConfig):
 
 
 def _panel(*, user):
+    # inline: ready() runs once the app registry is loaded (these modules import models)
     from .dashboard import panel_context
 
     return panel_context(user=user)

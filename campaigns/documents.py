@@ -4,16 +4,22 @@ job that prints a large list."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 
 from qpdo.documents import word
 from qpdo.documents.excel import Column, XlsxExporter, xlsx_response
 from qpdo.documents.pdf import pdf_response, render_pdf
 from qpdo.documents.word import docx_response
+from qpdo.jobs.registry import JobOutput, JobRefused
 from qpdo.org import clock
 from qpdo.org.dates import cn_date
+from qpdo.org.models import Unit
 
-from .selectors.sheets import Sheet
+from .models import Campaign
+from .selectors.sheets import Sheet, sheet_for, sheet_units_for
+from .services.sheets import sheet_export_record
 
 SHEET_JOB = "campaigns.item_sheet"
 # A list longer than this prints in the background (a WeasyPrint page of ten wrapped columns
@@ -114,14 +120,6 @@ class SheetExporter:
 
 def item_sheet_run(job, progress):
     """Print a large list in the background (the handler of the campaigns.item_sheet job)."""
-    import datetime
-
-    from qpdo.jobs.registry import JobOutput, JobRefused
-    from qpdo.org.models import Unit
-
-    from .models import Campaign
-    from .selectors.sheets import sheet_for, sheet_units_for
-    from .services.sheets import sheet_export_record
 
     params = job.params
     user = job.requested_by

@@ -9,8 +9,17 @@ from django import forms
 from qpdo.documents.forms import KeepUploadsMixin, MultipleFileField
 from qpdo.org.models import Staff, Unit
 
-from .enums import CompetitionLevel, FourQuestions, ItemKind, OutputKind, RecheckOutcome, TeamKind
+from .enums import (
+    AppraisalKind,
+    CompetitionLevel,
+    FourQuestions,
+    ItemKind,
+    OutputKind,
+    RecheckOutcome,
+    TeamKind,
+)
 from .models import EVIDENCE_VALIDATOR, MINUTES_VALIDATOR, KeyTask, Milestone
+from .services import campaign_preview
 
 DATE = {"type": "date"}
 
@@ -471,8 +480,6 @@ class NewYearForm(forms.Form):
     end = forms.DateField(label="结束日期", widget=DATE_WIDGET)
 
     def __init__(self, *args, source, year: int, **kwargs):
-        from .services import campaign_preview
-
         preview = campaign_preview(source=source, year=year)
         kwargs["initial"] = {
             "doc_number": f"青国动〔{year}〕号",
@@ -546,3 +553,22 @@ class SheetForm(forms.Form):
         if day > self.today:
             raise forms.ValidationError("截至日期不能晚于今天。")
         return day
+
+
+class AppraisalMarkForm(forms.Form):
+    """A 办领导 or 办党组 member marks one person for 优秀等次 or 评先表彰, with the reason."""
+
+    kind = forms.ChoiceField(
+        label="推荐类别", choices=AppraisalKind.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label="推荐理由",
+        max_length=800,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="写明在活动中的突出表现和一贯表现，800字以内；作为推荐意见签署姓名和日期，"
+        "提交办党组研究确定。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()

@@ -2,13 +2,24 @@
 
 import datetime
 
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from qpdo.errors import Refused
+from qpdo.org import clock
 from qpdo.org.models import Unit
 from qpdo.org.seeding import load_json, register
+from qpdo.workflow import services as workflow
+from qpdo.workflow.enums import Action, State
+from qpdo.workflow.models import Approval
 
-from .models import Campaign, KeyDate, KeyTask
+from . import services
+from .demo import build, build_appraisal, build_competitions
+from .demo_year import demo_years, each_year
+from .models import Campaign, KeyDate, KeyTask, MonthlyRanking
+from .selectors import campaign_previous
 
 
 def _date(value: str) -> datetime.date:
@@ -62,13 +73,6 @@ def seed_campaigns(log) -> None:
 def seed_demo_years(log) -> None:
     """Set up last year's and this year's campaigns from the 2024 notice, as 综合科 would in
     the browser (the new-year page), each on 1 December of the year before."""
-    from django.contrib.auth import get_user_model
-
-    from qpdo.org import clock
-
-    from . import services
-    from .demo_year import demo_years
-    from .selectors import campaign_previous
 
     head = get_user_model().objects.get(username="zonghe_head")
     for year, _until in demo_years():
@@ -90,34 +94,23 @@ def seed_demo_years(log) -> None:
 
 @register(order=230, name="比武演示记录（比武及成绩，申报表引用）", records=True)
 def seed_demo_competitions(log) -> None:
-    from .demo import build_competitions
-    from .demo_year import each_year
-
     each_year(build_competitions, log)
 
 
 @register(order=300, name="实践活动演示记录（清单、进展、团队、带教、排名）", records=True)
 def seed_demo_records(log) -> None:
-    from .demo import build
-    from .demo_year import each_year
-
     each_year(build, log)
+
+
+@register(order=310, name="年度考核推荐演示记录（12月下旬提出，办党组研究确定）", records=True)
+def seed_demo_appraisal(log) -> None:
+    each_year(build_appraisal, log)
 
 
 @register(order=900, name="上一年度收尾（审批办结、每月排名公布）", records=True)
 def seed_demo_history(log) -> None:
     """Finish last year as history: every open approval of the year decided, every month's
     ranking compiled and published (each programme finishes its own part, e.g. the stars)."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.contenttypes.models import ContentType
-
-    from qpdo.org import clock
-    from qpdo.workflow import services as workflow
-    from qpdo.workflow.enums import Action, State
-    from qpdo.workflow.models import Approval
-
-    from . import services
-    from .models import MonthlyRanking
 
     year = clock.today().year - 1
     campaign = Campaign.objects.filter(year=year).first()
@@ -126,7 +119,6 @@ def seed_demo_history(log) -> None:
     users = get_user_model().objects
     head = users.get(username="zonghe_head")
     leader = users.get(username="office_leader")
-    from django.core.exceptions import ValidationError
 
     # Early in January of this year (or now, if that is earlier): December has ended.
     with clock.frozen(min(clock.at(year + 1, 1, 4, 9, 0), clock.now())):

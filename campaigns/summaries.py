@@ -22,6 +22,7 @@ from qpdo.org import clock
 from qpdo.org.audit import audit_record
 from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction
+from qpdo.org.selectors import campaign_units
 from qpdo.workflow.enums import State
 
 from . import providers, rules, selectors
@@ -107,7 +108,6 @@ class CampaignFigures:
 
 def campaign_figures(*, campaign: Campaign, user) -> CampaignFigures:
     """Return the year's figures as the campaign pages compute them."""
-    from qpdo.org.selectors import campaign_units
 
     today = clock.today()
     progress = selectors.overview_progress(campaign=campaign, today=today)

@@ -6,6 +6,7 @@ class LecturesConfig(AppConfig):
     verbose_name = "国动小讲堂"
 
     def ready(self) -> None:
+        # inline: ready() runs once the app registry is loaded (these modules import models)
         from qpdo.org import dashboard, navigation, roles
         from qpdo.org.enums import Role
         from qpdo.workflow import chains
@@ -17,9 +18,11 @@ class LecturesConfig(AppConfig):
         chains.register(TOPIC_CHAIN, Topic)
         chains.register(MANUSCRIPT_CHAIN, Manuscript)
         chains.register(SLOT_REQUEST_CHAIN, SlotRequest)
+        # inline: ready() runs once the app registry is loaded (these modules import models)
         from .providers import register as register_campaign_provider
 
         register_campaign_provider()
+        # inline: ready() runs once the app registry is loaded (these modules import models)
         from .dashboard import panel_context
 
         dashboard.register(

@@ -11,6 +11,8 @@ import io
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from docx import Document
+from PIL import Image, ImageDraw
 
 from campaigns import demo_year
 from campaigns.models import Campaign
@@ -38,8 +40,6 @@ def _user(username: str):
 
 
 def _photo(label: str, colour: tuple[int, int, int]) -> ContentFile:
-    from PIL import Image, ImageDraw
-
     image = Image.new("RGB", (960, 640), colour)
     draw = ImageDraw.Draw(image)
     draw.rectangle([60, 420, 900, 600], fill=(255, 255, 255))
@@ -51,7 +51,6 @@ def _photo(label: str, colour: tuple[int, int, int]) -> ContentFile:
 
 def _manuscript_docx(title: str, text: str) -> ContentFile:
     """Return the manuscript as the Word file sent to the 市国动办."""
-    from docx import Document
 
     document = Document()
     document.add_heading(title, level=1)

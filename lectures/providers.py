@@ -16,6 +16,7 @@ import datetime
 from django.db.models import Count
 from django.utils import timezone
 
+from campaigns import providers
 from campaigns.enums import Metric
 from campaigns.models import KeyDate
 from campaigns.providers import CalendarEvent, Provider, RecordEntry, RecordPart, SummaryPart
@@ -202,8 +203,6 @@ PROVIDER = Provider(
 
 
 def register() -> None:
-    from campaigns import providers
-
     providers.register("lectures", PROVIDER)
     providers.register_copy_hook(
         "lectures", label="国动小讲堂", copy=services.slots_copy, order=30, preview=preview_slots

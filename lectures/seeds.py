@@ -1,9 +1,11 @@
 """Seed step of the lecture series: the eight slots of 附件1 附表1."""
 
+from campaigns.demo_year import each_year
 from campaigns.models import Campaign
 from qpdo.org.models import Unit
 from qpdo.org.seeding import load_json, register
 
+from .demo import build
 from .models import Slot
 
 
@@ -23,8 +25,5 @@ def seed_slots(log) -> None:
 
 @register(order=130, name="国动小讲堂演示记录", records=True)
 def seed_demo_records(log) -> None:
-    from campaigns.demo_year import each_year
-
-    from .demo import build
 
     each_year(build, log)

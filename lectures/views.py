@@ -413,6 +413,7 @@ class ScheduleView(LectureYearMixin, ScheduleAccessMixin, TemplateView):
 
 def _calendar_url(request) -> str:
     try:
+        # inline: optional module, the page works without it
         from .calendar import calendar_url_for
     except ImportError:
         return ""

@@ -18,6 +18,7 @@ class OutreachConfig(AppConfig):
     verbose_name = "宣传教育“六进”"
 
     def ready(self) -> None:
+        # inline: ready() runs once the app registry is loaded (these modules import models)
         from qpdo.org import dashboard, navigation, roles
         from qpdo.org.enums import Role
         from qpdo.workflow import chains, duties
@@ -31,14 +32,18 @@ class OutreachConfig(AppConfig):
         chains.register(PLAN_CHAIN, Plan)
         chains.register(REPORT_CHAIN, Report)
         chains.register(SUMMARY_CHAIN, YearSummary)
+        # inline: ready() runs once the app registry is loaded (these modules import models)
         from qpdo.jobs import registry as jobs
 
+        # inline: ready() runs once the app registry is loaded (these modules import models)
         from .services import REPORTS_YEAR_JOB, reports_year_export_run
 
         jobs.register(REPORTS_YEAR_JOB, title="“六进”活动信息导出", run=reports_year_export_run)
+        # inline: ready() runs once the app registry is loaded (these modules import models)
         from .summaries import SUMMARY_JOB, summary_job_run
 
         jobs.register(SUMMARY_JOB, title="“六进”年度工作总结", run=summary_job_run)
+        # inline: ready() runs once the app registry is loaded (these modules import models)
         from .providers import register as register_campaign_provider
 
         register_campaign_provider()
@@ -96,6 +101,7 @@ class OutreachConfig(AppConfig):
 
 
 def _panel(*, user):
+    # inline: ready() runs once the app registry is loaded (these modules import models)
     from .dashboard import panel_context
 
     return panel_context(user=user)

@@ -14,13 +14,16 @@ from __future__ import annotations
 
 from django.db.models import Count
 
+from campaigns import providers
 from campaigns.providers import Provider, RecordEntry, RecordPart
 from qpdo.org.dates import local_date
 from qpdo.workflow.enums import DECISIONS, State
 from qpdo.workflow.models import Opinion
 
 from .chains import DECISION_LABELS, PLAN_CHAIN, REPORT_CHAIN
+from .keydates import RULES, computed_days
 from .models import Report
+from .services import key_dates_sync
 
 CHAINS = (PLAN_CHAIN.code, REPORT_CHAIN.code)
 
@@ -136,7 +139,6 @@ def record_counts(campaign, *, staff) -> dict[int, dict[str, int]]:
 
 def copy_key_dates(source, target) -> str:
     """Set the new year's 六进 key dates from their rules (the fronts are standing data)."""
-    from .services import key_dates_sync
 
     dates = key_dates_sync(campaign=target)
     return f"按规则生成关键节点 {len(dates)} 个；六个方面为常设，无需复制"
@@ -144,7 +146,6 @@ def copy_key_dates(source, target) -> str:
 
 def preview_key_dates(source, year: int) -> list[str]:
     """List the year's 六进 dates from their rules (计划 due end of February, 国防教育日 …)."""
-    from .keydates import computed_days
 
     return [f"{day.title}：{day.date.month}月{day.date.day}日" for day in computed_days(year)]
 
@@ -152,7 +153,6 @@ def preview_key_dates(source, year: int) -> list[str]:
 def rule_key_dates(year: int) -> dict:
     """Return the year's 六进 dates by rule (全民国防教育日: third Saturday of September …),
     the defaults of a new year instead of last year's dates shifted."""
-    from .keydates import RULES
 
     return {rule.code: rule.compute(year) for rule in RULES}
 
@@ -167,8 +167,6 @@ PROVIDER = Provider(
 
 
 def register() -> None:
-    from campaigns import providers
-
     providers.register("outreach", PROVIDER)
     providers.register_copy_hook(
         "outreach",

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw, ImageFont
 
 from campaigns import demo_year
 from campaigns.models import Campaign
@@ -30,7 +31,7 @@ from qpdo.workflow.enums import Action
 
 from . import services
 from .enums import ActivityForm, ExerciseKind, ReportKind
-from .models import Community, Enterprise, Front, Plan, PlanItem, School
+from .models import Community, Enterprise, Front, PartySchoolAgreement, Plan, PlanItem, School
 
 YEAR = 2024
 
@@ -62,8 +63,6 @@ def _font_path() -> str | None:
 
 
 def _font(size: int):
-    from PIL import ImageFont
-
     path = _font_path()
     return ImageFont.truetype(path, size) if path else ImageFont.load_default(size)
 
@@ -79,7 +78,6 @@ PALETTES = [
 
 def demo_photo(caption: str, scene: str, variant: int = 0) -> SimpleUploadedFile:
     """Return a small JPEG of an activity: a banner with its caption over a simple scene."""
-    from PIL import Image, ImageDraw
 
     dark, light = PALETTES[variant % len(PALETTES)]
     image = Image.new("RGB", (960, 640), light)
@@ -99,7 +97,6 @@ def demo_photo(caption: str, scene: str, variant: int = 0) -> SimpleUploadedFile
 
 def demo_pdf(title: str, lines: list[str]) -> SimpleUploadedFile:
     """Return a one-page PDF (an A4 picture of the text: quick to make, opens anywhere)."""
-    from PIL import Image, ImageDraw
 
     page = Image.new("RGB", (1240, 1754), "white")
     draw = ImageDraw.Draw(page)
@@ -928,7 +925,6 @@ def _seed_year(log) -> None:
     if demo_year.until() is None:  # the standing registers: built once, with last year
         with demo_year.record():
             _seed_front_registers(reviewer)
-    from .models import PartySchoolAgreement
 
     if not PartySchoolAgreement.objects.exists():
         with demo_year.record():

@@ -28,6 +28,7 @@ from django.http import Http404
 
 from campaigns.models import Campaign, KeyDate, Programme
 from qpdo.org import clock
+from qpdo.org.caching import cached
 from qpdo.org.dates import local_date
 from qpdo.org.enums import UnitKind
 from qpdo.org.models import Unit
@@ -74,6 +75,7 @@ from .models import (
     SchoolCourse,
     SchoolDrill,
 )
+from .services import plan_years_open
 
 # --- years, fronts, units ------------------------------------------------------------------
 
@@ -90,7 +92,6 @@ def _record_years() -> list[int]:
     Min/Max read the ends of the (year) and (held_on) indexes instead of a DISTINCT over
     every row; the result is cached until the next write.
     """
-    from qpdo.org.caching import cached
 
     def compute() -> list[int]:
         years = set(Campaign.objects.values_list("year", flat=True))
@@ -257,7 +258,6 @@ def plan_get_for(*, user, pk: int) -> Plan:
 
 def plan_years_free(*, unit: Unit) -> list[int]:
     """Return the years a unit may still file a plan for (open years without its plan)."""
-    from .services import plan_years_open
 
     taken = set(Plan.objects.filter(unit=unit).values_list("year", flat=True))
     return [year for year in plan_years_open() if year not in taken]

@@ -25,6 +25,8 @@ from qpdo.documents.uploads import (
     messages_naming,
 )
 from qpdo.errors import Refused
+from qpdo.jobs.registry import JobOutput
+from qpdo.jobs.services import job_request
 from qpdo.org import clock
 from qpdo.org.audit import audit_record
 from qpdo.org.dates import cn_date
@@ -1403,7 +1405,6 @@ REPORTS_YEAR_JOB = "outreach.reports_year"
 
 def reports_year_export_request(*, acting_user: User, year: int) -> Job:
     """Queue the Excel of every 六进 activity report of a year the user may see."""
-    from qpdo.jobs.services import job_request
 
     return job_request(
         kind=REPORTS_YEAR_JOB,
@@ -1415,8 +1416,8 @@ def reports_year_export_request(*, acting_user: User, year: int) -> Job:
 
 def reports_year_export_run(job, progress):
     """Render the year's reports as Excel (the handler of the outreach.reports_year job)."""
-    from qpdo.jobs.registry import JobOutput
 
+    # inline: outreach.exports → dashboard → selectors import this module
     from .exports import ReportExporter
 
     year = job.params["year"]

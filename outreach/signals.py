@@ -8,11 +8,12 @@ from django.db.models.signals import post_save
 
 from campaigns.models import Campaign
 
+from .services import key_dates_sync
+
 
 def _campaign_saved(sender, instance: Campaign, raw: bool = False, **kwargs) -> None:
     if raw:  # loading a fixture: the key dates come with it
         return
-    from .services import key_dates_sync
 
     key_dates_sync(campaign=instance)
 

@@ -20,6 +20,8 @@ from django.http import Http404
 from qpdo.documents.images import BarGroup, BarValue, bar_chart_png
 from qpdo.documents.official import Block, Numbering, outline_docx, outline_pdf
 from qpdo.errors import Refused
+from qpdo.jobs.registry import JobOutput, JobRefused
+from qpdo.jobs.services import job_request
 from qpdo.org import clock
 from qpdo.org.audit import audit_record
 from qpdo.org.dates import cn_date
@@ -663,8 +665,6 @@ SUMMARY_JOB = "outreach.summary_document"
 
 
 def summary_job_request(*, acting_user, summary: YearSummary, fmt: str):
-    from qpdo.jobs.services import job_request
-
     return job_request(
         kind=SUMMARY_JOB,
         label=f"{summary}（{'Word' if fmt == 'docx' else 'PDF'}）",
@@ -675,7 +675,6 @@ def summary_job_request(*, acting_user, summary: YearSummary, fmt: str):
 
 def summary_job_run(job, progress):
     """Render a summary with its photos (the handler of the outreach.summary_document job)."""
-    from qpdo.jobs.registry import JobOutput, JobRefused
 
     try:
         summary = summary_get_for(user=job.requested_by, pk=job.params["summary"])

@@ -169,6 +169,7 @@ def storages(debug: bool) -> dict:
 def sentry(dsn: str) -> None:
     """Send unhandled errors to a Sentry-compatible DSN (no personal data is sent)."""
     try:
+        # inline: optional dependency, only when SENTRY_DSN is set
         import sentry_sdk
     except ImportError:
         raise ConfigurationError(

@@ -4,6 +4,7 @@ from django.conf import settings
 
 from qpdo.org.navigation import entries_for
 from qpdo.org.scoping import user_roles, user_staff
+from qpdo.workflow.selectors import badge_counts_for
 
 
 def portal(request):
@@ -14,7 +15,6 @@ def portal(request):
     }
     if user is None or not user.is_authenticated:
         return context
-    from qpdo.workflow.selectors import badge_counts_for
 
     context.update(
         nav_entries=entries_for(user),

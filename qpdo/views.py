@@ -1,12 +1,16 @@
 """Site-wide pages: the 工作台 and the sign-in pages."""
 
 import functools
+from base64 import b32encode
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from campaigns import rules as campaign_rules
 from campaigns.models import Campaign
@@ -17,12 +21,21 @@ from campaigns.selectors import (
     who_starts_year,
     working_year,
 )
+from qpdo.documents.qr import qr_svg
 from qpdo.org import clock
 from qpdo.org.audit import audit_record
 from qpdo.org.caching import DEFAULT_TIMEOUT, bump_data_version, data_version
 from qpdo.org.dashboard import panels_for
 from qpdo.org.enums import AuditAction
+from qpdo.org.models import AccountSecurity
 from qpdo.org.selectors import profile_for
+from qpdo.org.two_factor import (
+    has_authenticator,
+    is_required,
+    new_recovery_codes,
+    totp_device,
+    verify_code,
+)
 from qpdo.workflow.selectors import dashboard_panels_for
 
 
@@ -120,8 +133,6 @@ class PortalPasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):
-        from qpdo.org.models import AccountSecurity
-
         response = super().form_valid(form)
         AccountSecurity.objects.filter(user=self.request.user).update(must_change_password=False)
         bump_data_version()  # update() sends no signal: drop the cached security row
@@ -137,8 +148,6 @@ class PortalPasswordChangeView(auth_views.PasswordChangeView):
 
 
 def _safe_next(request, default: str = "/") -> str:
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     target = request.POST.get("next") or request.GET.get("next") or default
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
@@ -151,8 +160,6 @@ class TwoFactorVerifyView(TemplateView):
     template_name = "registration/two_factor_verify.html"
 
     def get(self, request, *args, **kwargs):
-        from qpdo.org.two_factor import has_authenticator
-
         if request.user.is_verified() or not has_authenticator(request.user):
             return redirect(_safe_next(request))
         return super().get(request, *args, **kwargs)
@@ -161,9 +168,6 @@ class TwoFactorVerifyView(TemplateView):
         return super().get_context_data(next=_safe_next(self.request), **kwargs)
 
     def post(self, request, *args, **kwargs):
-        from django_otp import login as otp_login
-
-        from qpdo.org.two_factor import verify_code
 
         device = verify_code(request.user, request.POST.get("code", ""))
         if device is None:
@@ -192,9 +196,6 @@ class TwoFactorSetupView(TemplateView):
     template_name = "registration/two_factor_setup.html"
 
     def _pending(self):
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        from qpdo.org.two_factor import totp_device
 
         device = totp_device(self.request.user, confirmed=False)
         if device is None:
@@ -204,17 +205,11 @@ class TwoFactorSetupView(TemplateView):
         return device
 
     def get(self, request, *args, **kwargs):
-        from qpdo.org.two_factor import has_authenticator
-
         if has_authenticator(request.user) and not request.user.is_verified():
             return redirect("two-factor-verify")
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        from base64 import b32encode
-
-        from qpdo.documents.qr import qr_svg
-        from qpdo.org.two_factor import is_required
 
         device = self._pending()
         context = super().get_context_data(**kwargs)
@@ -226,9 +221,6 @@ class TwoFactorSetupView(TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        from django_otp import login as otp_login
-
-        from qpdo.org.two_factor import has_authenticator, new_recovery_codes
 
         if has_authenticator(request.user) and not request.user.is_verified():
             return redirect("two-factor-verify")

@@ -6,6 +6,7 @@ class StarsConfig(AppConfig):
     verbose_name = "岗位之星"
 
     def ready(self) -> None:
+        # inline: ready() runs once the app registry is loaded (these modules import models)
         from qpdo.org import dashboard, navigation, roles
         from qpdo.org.enums import Role
         from qpdo.workflow import chains
@@ -17,11 +18,14 @@ class StarsConfig(AppConfig):
 
         chains.register(PLAN_CHAIN, CultivationPlan)
         chains.register(NOMINATION_CHAIN, Nomination)
+        # inline: ready() runs once the app registry is loaded (these modules import models)
         from .providers import register as register_campaign_provider
 
         register_campaign_provider()
+        # inline: ready() runs once the app registry is loaded (these modules import models)
         from qpdo.jobs import registry as jobs
 
+        # inline: ready() runs once the app registry is loaded (these modules import models)
         from .services import BATCH_JOB, batch_print_run
 
         jobs.register(BATCH_JOB, title="申报表批量打印", run=batch_print_run)

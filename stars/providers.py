@@ -14,16 +14,20 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, Min
+from django.urls import reverse
 from django.utils import timezone
 
+from campaigns import providers
 from campaigns.enums import Metric
 from campaigns.providers import CalendarEvent, Provider, RecordEntry, RecordPart, SummaryPart
 from qpdo.org.dates import local_date
 from qpdo.workflow.enums import Action, State
+from qpdo.workflow.models import Opinion
 
 from . import services
 from .chains import NOMINATION_CHAIN, PLAN_CHAIN
-from .models import Nomination, Post, StarYear, SummaryReport
+from .enums import SUBMITTED_STATES
+from .models import Nomination, Post, Star, StarYear, SummaryReport
 from .selectors import is_star, nomination_source_text, with_competition_texts
 
 
@@ -33,7 +37,6 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 
 def _first_submitted(chain_code: str, campaign, unit_ids, start, end) -> dict[int, int]:
     """Return per unit how many subjects of the chain were first submitted in the period."""
-    from qpdo.workflow.models import Opinion
 
     return dict(
         Opinion.objects.filter(
@@ -108,7 +111,6 @@ def calendar(campaign) -> list[CalendarEvent]:
     star_year = StarYear.objects.filter(campaign=campaign).first()
     if star_year is None or not star_year.is_announced:
         return []
-    from django.urls import reverse
 
     return [
         CalendarEvent(
@@ -128,8 +130,6 @@ def preview_posts(source, year: int) -> list[str]:
 
 def summary(campaign) -> list[SummaryPart]:
     """Return nominations per post and the stars with one line each, for the 实践活动总结."""
-    from .enums import SUBMITTED_STATES
-    from .models import Star
 
     counts = dict(
         Nomination.objects.filter(campaign=campaign, approval__state__in=SUBMITTED_STATES)
@@ -197,8 +197,6 @@ PROVIDER = Provider(
 
 
 def register() -> None:
-    from campaigns import providers
-
     providers.register("stars", PROVIDER)
     providers.register_copy_hook(
         "stars", label="岗位之星", copy=services.posts_copy, order=40, preview=preview_posts

@@ -19,6 +19,8 @@ import shutil
 import subprocess
 import unicodedata
 
+from fontTools.ttLib import TTCollection, TTFont
+
 ZWJ = "\u200d"
 SKIN_TONES = range(0x1F3FB, 0x1F400)
 REGIONAL_INDICATORS = range(0x1F1E6, 0x1F200)
@@ -87,7 +89,6 @@ def _printable_codepoints() -> frozenset[int] | None:
     ).stdout.strip()
     if not path:
         return None
-    from fontTools.ttLib import TTCollection, TTFont
 
     fonts = TTCollection(path).fonts if path.endswith(".ttc") else [TTFont(path)]
     covered: set[int] = set()

@@ -25,8 +25,8 @@ from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import State
 from qpdo.workflow.mixins import SubjectFormMixin, form_add_errors
 
-from . import exports, rules, selectors, services
-from .enums import DEEDS_MAX_CHARS, KeyDateCode, Standard
+from . import exports, rules, selectors, services, summary_draft
+from .enums import DEEDS_MAX_CHARS, STANDARD_TEXTS, KeyDateCode, Standard
 from .forms import (
     AnnounceForm,
     CitationForm,
@@ -125,8 +125,6 @@ class PostListView(YearMixin, TemplateView):
 
 
 def _standard_texts():
-    from .enums import STANDARD_TEXTS
-
     return [(s, STANDARD_TEXTS[s]) for s in Standard]
 
 
@@ -164,6 +162,10 @@ class PlanDetailView(TemplateView):
             may_edit=rules.may_edit_plan(user, plan),
             may_delete=rules.may_delete_plan(user, plan),
             may_decide=workflow_rules.refusal_to_decide(user, plan.approval) is None,
+            activities=selectors.activities_of_plan(user=user, plan=plan),
+            visits=list(selectors.visit_list_for(user=user).filter(plan=plan)),
+            may_record_activity=rules.may_record_activity(user, plan),
+            may_record_visit=rules.may_record_visit(user) and plan.approval.round > 0,
         )
         return context
 
@@ -320,8 +322,6 @@ class SummaryDraftView(YearMixin, View):
     fmt = "docx"
 
     def get(self, request):
-        from . import summary_draft
-
         star_year = self.get_star_year()
         name, data, unit = summary_draft.draft_document(
             user=request.user, star_year=star_year, fmt=self.fmt

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from qpdo.org import clock
+from qpdo.org.caching import cached
 
 from ..models import Campaign, KeyDate
 
@@ -25,7 +26,6 @@ def campaign_current() -> Campaign | None:
 
     Cached until the next write (a new or closed campaign bumps the data version).
     """
-    from qpdo.org.caching import cached
 
     year = working_year()
 

@@ -19,6 +19,7 @@ from django.http import Http404
 
 from qpdo.org import clock
 from qpdo.org.dates import local_date
+from qpdo.org.enums import OUTREACH_UNIT_KINDS
 from qpdo.org.models import Staff, Unit
 from qpdo.org.scoping import units_user_may_see, user_staff, user_unit
 from qpdo.org.selectors import campaign_units
@@ -292,7 +293,6 @@ def campaign_staff() -> QuerySet[Staff]:
 
 def office_people() -> QuerySet[Staff]:
     """Return active staff who may take part: the sections, the centre and the leadership."""
-    from qpdo.org.enums import OUTREACH_UNIT_KINDS
 
     return (
         Staff.objects.filter(is_active=True, unit__is_active=True)

@@ -22,6 +22,7 @@ from ..models import (
     Discussion,
     KeyDate,
     MentorPair,
+    Programme,
     ProgressReport,
     QuarterStar,
     RankingRow,
@@ -130,7 +131,6 @@ class CalendarMonth:
 
 def calendar_events(*, campaign: Campaign) -> list[providers.CalendarEvent]:
     """Return the year's key dates of every programme and the programmes' own dated events."""
-    from ..models import Programme
 
     labels = dict(Programme.choices)
     events = [

@@ -6,7 +6,8 @@ Refused (qpdo.errors) when the user may not act. Uploaded files are checked by c
 deleted again when the write does not commit (`atomic_with_files`).
 
 One module per family, all re-exported here: `campaign` (copy, close), `items` (work items,
-progress reports, 回头看, reminders), `activities`, `quarter_stars`, `ranking`, `records`;
+progress reports, 回头看, reminders), `activities`, `quarter_stars`, `ranking`, `records`,
+`appraisal` (年度考核推荐);
 `common` holds the shared helpers.
 """
 
@@ -28,6 +29,9 @@ from .activities import (
     rotation_save,
     team_output_add,
     team_save,
+)
+from .appraisal import (
+    appraisal_recommend,
 )
 from .campaign import (
     campaign_close,
@@ -79,6 +83,7 @@ __all__ = [
     "REPORT_FIELDS",
     "ROTATION_FIELDS",
     "TEAM_FIELDS",
+    "appraisal_recommend",
     "campaign_close",
     "campaign_copy",
     "campaign_preview",

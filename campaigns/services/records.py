@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
+from qpdo.jobs.services import job_request
+
 from .. import selectors
+from ..exports import UNIT_RECORDS_JOB
 from ..models import Campaign
 
 if TYPE_CHECKING:
@@ -17,9 +20,6 @@ if TYPE_CHECKING:
 
 def unit_records_pdf_request(*, acting_user: User, campaign: Campaign, unit: Unit) -> Job:
     """Queue the PDF of the yearly records of a unit's people (one page each)."""
-    from qpdo.jobs.services import job_request
-
-    from ..exports import UNIT_RECORDS_JOB
 
     people = selectors.record_people_for(user=acting_user, campaign=campaign).filter(unit=unit)
     total = people.count()

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 
+from qpdo.jobs.services import job_request
 from qpdo.org.audit import audit_record
 from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction
 
-from ..selectors.sheets import Sheet, sheet_items_for
+from ..selectors.sheets import SHEET_TITLES, Sheet, sheet_items_for
 
 if TYPE_CHECKING:
     import datetime
@@ -46,10 +47,9 @@ def sheet_print_request(
     fmt: str,
 ) -> Job:
     """Queue a large list to be printed by a background worker; return the job."""
-    from qpdo.jobs.services import job_request
 
+    # inline: campaigns.documents imports this module
     from ..documents import SHEET_JOB
-    from ..selectors.sheets import SHEET_TITLES
 
     total = sheet_items_for(
         user=acting_user, campaign=campaign, kind=kind, unit=unit, as_of=as_of

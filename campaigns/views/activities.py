@@ -18,6 +18,7 @@ from qpdo.org.selectors import campaign_units
 from qpdo.workflow.mixins import form_add_errors
 
 from .. import rules, selectors, services
+from ..enums import FourQuestions
 from ..forms import CheckInForm, DiscussionForm, PairForm, RotationForm, TeamForm, TeamOutputForm
 from ..models import TeamOutput
 from .base import PAGE_SIZE, CampaignMixin, ServiceFormMixin
@@ -395,7 +396,6 @@ class DiscussionDetailView(CampaignMixin, TemplateView):
         discussion = selectors.discussion_get_for(
             user=self.request.user, campaign=self.campaign, pk=kwargs["pk"]
         )
-        from ..enums import FourQuestions
 
         labels = dict(FourQuestions.choices)
         context.update(

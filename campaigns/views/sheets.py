@@ -11,6 +11,7 @@ from django.views import View
 
 from qpdo.documents.pdf import handle_missing_fonts
 from qpdo.org import clock
+from qpdo.org.selectors import campaign_units
 
 from .. import rules
 from ..documents import SHEET_INLINE_LIMIT, SheetExporter
@@ -26,8 +27,6 @@ def sheet_form_for(user, campaign, data=None, *, kind: str = "") -> SheetForm:
     whole = rules.sees_all(user, campaign)
     units = sheet_units_for(user=user, campaign=campaign)
     if whole:
-        from qpdo.org.selectors import campaign_units
-
         units = campaign_units()
     initial = {"kind": kind or "task"}
     if not whole:

@@ -2,6 +2,7 @@
 
 from django import template
 
+from outreach import rules
 from outreach.enums import PLAN_STATE_LABELS, REPORT_STATE_LABELS
 
 register = template.Library()
@@ -29,7 +30,6 @@ def percent(value) -> str:
 @register.inclusion_tag("outreach/_nav.html", takes_context=True)
 def outreach_nav(context):
     """Render the programme's tabs, as far as the signed-in user may use them."""
-    from outreach import rules
 
     request = context["request"]
     return {

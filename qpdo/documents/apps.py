@@ -8,6 +8,7 @@ class DocumentsConfig(AppConfig):
     verbose_name = "文书与导出"
 
     def ready(self) -> None:
+        # inline: ready() runs once the app registry is loaded (these modules import models)
         from .checks import TAG, cjk_fonts_check, harfbuzz_subset_check
 
         checks.register(cjk_fonts_check, TAG)

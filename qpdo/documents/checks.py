@@ -26,6 +26,7 @@ HARFBUZZ_SUBSET_MESSAGE = (
 def harfbuzz_subset_available() -> bool:
     """Return whether WeasyPrint subsets fonts with HarfBuzz (not the slow fontTools fallback)."""
     try:
+        # inline: the check reports a missing Pango instead of failing at import
         from weasyprint.text import ffi
     except (ImportError, OSError):  # no Pango at all: the fonts check and PDF views say so
         return True

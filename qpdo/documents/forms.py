@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.html import format_html, format_html_join
 
 from qpdo.org import request_context
 
+from . import pending
 from .uploads import FileValidator, messages_naming
 
 
@@ -95,8 +97,6 @@ class KeepUploadsMixin:
         ]
 
     def _restore_kept(self, user) -> None:
-        from . import pending
-
         restored = {}
         for name, field in self._file_fields():
             key = self.add_prefix(name)
@@ -115,9 +115,6 @@ class KeepUploadsMixin:
             self.files = files
 
     def _keep_checked(self) -> None:
-        from django.utils.html import format_html, format_html_join
-
-        from . import pending
 
         user = self._upload_owner()
         if not self.is_bound or user is None or not self._errors:

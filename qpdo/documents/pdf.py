@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 @functools.cache
 def _font_config():
+    # inline: WeasyPrint loads Pango/fontconfig; only processes that print pay for it
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
@@ -64,6 +65,7 @@ def collect_garbage_after_render() -> None:
 
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Render a template to PDF bytes. The template's <html> must carry lang="zh-CN"."""
+    # inline: WeasyPrint loads Pango/fontconfig; only processes that print pay for it
     from weasyprint import HTML
 
     ensure_cjk_fonts()

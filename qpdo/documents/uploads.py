@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import filetype
+import pypdf
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
@@ -28,10 +29,13 @@ from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 from django.utils.deconstruct import deconstructible
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from qpdo.org import clock
 
 from .pdf import content_disposition
+from .serving import ProtectedFileResponse
 
 MB = 1024 * 1024
 HEAD_BYTES = 8192  # what filetype needs to recognise every format it knows
@@ -157,8 +161,6 @@ MAX_IMAGE_PIXELS = 25_000_000
 
 
 def _set_pillow_cap() -> None:
-    from PIL import Image
-
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 
 
@@ -179,7 +181,6 @@ def image_dimensions(file) -> tuple[int, int] | None:
     refuses to open at all (DecompressionBombError), so then the format's own opener is asked
     for the size, the way `Image.open` does it minus the bomb check.
     """
-    from PIL import Image, UnidentifiedImageError
 
     _register_heif()
     with _rewound(file) as raw:
@@ -194,8 +195,6 @@ def image_dimensions(file) -> tuple[int, int] | None:
 
 
 def _header_size(raw) -> tuple[int, int] | None:
-    from PIL import Image
-
     Image.init()
     prefix = raw.read(16)
     for image_format in Image.ID:
@@ -385,8 +384,6 @@ def pdf_active_content(file) -> set[str]:
     parse is searched byte by byte instead; an encrypted one that opens without a password
     is decrypted first, one that needs a password cannot be checked and is reported as such.
     """
-    import pypdf
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
     found: set[str] = set()
 
@@ -449,6 +446,7 @@ def check_pdf_active_content(file) -> None:
 
 @functools.cache
 def _register_heif() -> None:
+    # inline: registers the HEIF opener once, only when a HEIF photo arrives
     import pillow_heif
 
     pillow_heif.register_heif_opener()
@@ -456,7 +454,6 @@ def _register_heif() -> None:
 
 def _open_image(file, *, draft_side: int | None = None):
     """Return the image turned upright, and its format ('JPEG', 'PNG', 'HEIF')."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
 
     _register_heif()
     check_image_pixels(file)
@@ -498,8 +495,6 @@ def _encode(image, *, name: str, as_png: bool) -> ContentFile:
 
 
 def _on_white(image):
-    from PIL import Image
-
     rgba = image.convert("RGBA")
     background = Image.new("RGB", rgba.size, "white")
     background.paste(rgba, mask=rgba.getchannel("A"))
@@ -650,7 +645,6 @@ def file_response(field_file: FieldFile, *, filename: str, inline: bool = False)
     if ext and extension_of(filename) != ext:
         filename = f"{filename}.{ext}"
     inline = inline and content_type in INLINE_TYPES
-    from .serving import ProtectedFileResponse
 
     field_file.open("rb")
     response = ProtectedFileResponse(

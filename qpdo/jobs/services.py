@@ -8,6 +8,7 @@ import logging
 import os
 import socket
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -15,15 +16,18 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_tasks_db.models import DBTaskResult
 
 from qpdo.documents.uploads import atomic_with_files
 from qpdo.org import clock
 from qpdo.org.audit import audit_record
 from qpdo.org.enums import AuditAction
+from qpdo.workflow.services import notify
 
 from . import registry
 from .enums import JobStatus
 from .models import DailyRun, Job, WorkerHeartbeat
+from .tasks import run_job
 
 logger = logging.getLogger("qpdo.jobs")
 
@@ -43,8 +47,6 @@ def _job_timeout() -> datetime.timedelta:
 
 
 def _enqueue(job_id: int, attempt: int) -> None:
-    from .tasks import run_job
-
     run_job.enqueue(job_id, attempt)
 
 
@@ -94,8 +96,6 @@ def _claim(job_id: int, attempt: int, worker_id: str) -> Job | None:
 
 
 def _notify(job: Job, *, ok: bool) -> None:
-    from qpdo.workflow.services import notify
-
     if ok:
         notify(
             [job.requested_by],
@@ -262,11 +262,9 @@ def _sweep_one(job_id: int, *, hung: bool) -> int:
 
 def _sweep_task_results(live: set[str], now: datetime.datetime) -> None:
     """Mark django-tasks-db results left RUNNING by a dead worker as failed."""
-    from django.apps import apps
 
     if not apps.is_installed("django_tasks_db"):
         return
-    from django_tasks_db.models import DBTaskResult
 
     for result in DBTaskResult.objects.running().filter(started_at__lt=now - _worker_stale()):
         if result.worker_ids and result.worker_ids[-1] in live:

@@ -25,7 +25,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -145,7 +145,6 @@ def _require(tool: str) -> str:
 
 def _dump_postgresql(target: Path) -> dict[str, int]:
     """Dump with pg_dump -Fc in the snapshot the row counts are taken in."""
-    from django.db import transaction
 
     env, args = _pg_env_and_args()
     pg_dump = _require("pg_dump")

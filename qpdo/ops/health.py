@@ -9,6 +9,8 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 
+from qpdo.jobs.services import live_worker_ids
+
 
 def check_database() -> str:
     try:
@@ -40,8 +42,6 @@ def check_migrations() -> str:
 
 
 def check_worker() -> str:
-    from qpdo.jobs.services import live_worker_ids
-
     try:
         return "ok" if live_worker_ids() else "stale"
     except DatabaseError:

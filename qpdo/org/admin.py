@@ -10,15 +10,20 @@ The decisions (who may do what, what a user may see) live in selectors; the writ
 
 import contextlib
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django_otp import user_has_device
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ExportForm, ImportForm
 from import_export.results import RowResult
@@ -26,6 +31,7 @@ from import_export.results import RowResult
 from qpdo.org import clock
 
 from . import selectors, services
+from .clock import now
 from .enums import Role
 from .models import AccountSecurity, AuditRecord, Staff, Unit
 from .resources import ROSTER_MAX_BYTES, RosterXLSX, StaffResource, check_roster_upload
@@ -93,7 +99,7 @@ class AuditedAdminMixin:
 
 @admin.register(Unit)
 class UnitAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "short_name", "kind", "order", "is_active"]
+    list_display = ["name", "short_name", "print_name", "kind", "order", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name", "code"]
 
@@ -360,9 +366,6 @@ class AccountAdmin(UserAdmin):
 
 
 def _register_group_admin() -> None:
-    from django.contrib.auth.admin import GroupAdmin
-    from django.contrib.auth.models import Group
-
     class AuditedGroupAdmin(AuditedAdminMixin, GroupAdmin):
         """Role groups: every change of a group's permissions is audited."""
 
@@ -393,9 +396,6 @@ _register_group_admin()
 
 
 def _register_access_attempt_admin() -> None:
-    from axes.admin import AccessAttemptAdmin
-    from axes.models import AccessAttempt
-
     class UnlockingAccessAttemptAdmin(AccessAttemptAdmin):
         """Deleting a failed-sign-in record unlocks the account; each unlock is audited."""
 
@@ -457,8 +457,6 @@ class AuditRecordAdmin(admin.ModelAdmin):
         return {}
 
     def get_urls(self):
-        from django.urls import path
-
         urls = super().get_urls()
         export = self.admin_site.admin_view(self.export_view)
         return [path("export/", export, name="org_auditrecord_export"), *urls]
@@ -470,9 +468,6 @@ class AuditRecordAdmin(admin.ModelAdmin):
         changelist = self.get_changelist_instance(request)
         queryset = changelist.get_queryset(request)[:AUDIT_EXPORT_LIMIT]
         data = services.audit_records_export(queryset=queryset, acting_user=request.user)
-        from django.utils import timezone
-
-        from .clock import now
 
         response = HttpResponse(
             data,
@@ -511,8 +506,6 @@ class AccountSecurityAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="双因素登录")
     def two_factor(self, obj):
-        from django_otp import user_has_device
-
         return "已启用" if user_has_device(obj.user, confirmed=True) else "未启用"
 
     @admin.action(description="重置所选账号的双因素登录（手机丢失时）", permissions=["change"])

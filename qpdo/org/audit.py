@@ -20,14 +20,18 @@ import hashlib
 import json
 import unicodedata
 from datetime import UTC, datetime
+from urllib.parse import unquote
 
 from django.db import connection, models, transaction
+from django.http import FileResponse
 
+from .clock import now
 from .enums import AuditAction
 from .models import AuditRecord
 from .request_context import client_ip as client_ip  # re-exported: the one address rule
 from .request_context import current as current_context
 from .request_context import request_context
+from .scoping import display_name, user_roles
 
 # PostgreSQL advisory lock key that serialises appends to the chain ("qpdoaudt").
 CHAIN_LOCK_KEY = 0x7170646F61756474
@@ -113,8 +117,6 @@ def audit_record(
     object_repr: str = "",
 ) -> AuditRecord:
     """Append one audit record (chained to the last one) and return it."""
-    from .clock import now
-    from .scoping import display_name, user_roles
 
     context = current_context()
     if actor is None and context is not None:
@@ -181,8 +183,6 @@ class AuditContextMiddleware:
 
 
 def _disposition_filename(header: str) -> str:
-    from urllib.parse import unquote
-
     for part in header.split(";"):
         key, _, value = part.strip().partition("=")
         if key.lower() == "filename*" and "''" in value:
@@ -201,7 +201,6 @@ def audit_file_response(request, response) -> None:
     calendar and stored-file response does). One record per request: a view whose service
     already wrote a more specific export record is not recorded twice.
     """
-    from django.http import FileResponse
 
     header = response.get("Content-Disposition", "") if hasattr(response, "get") else ""
     if not header or response.status_code != 200:

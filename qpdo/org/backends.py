@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
 from django.db.models import Aggregate, CharField, FilteredRelation, Q
 
+from .caching import DEFAULT_TIMEOUT, cached, versioned_key
 from .models import Staff
+from .scoping import roles_from_names
 
 SEPARATOR = "\x1f"
 
@@ -30,7 +33,6 @@ class GroupNames(Aggregate):
 
 def load_user_with_roles(user_id):
     """Return the user with `_qpdo_roles` and `_qpdo_staff` filled in, or None."""
-    from .scoping import roles_from_names
 
     user_model = get_user_model()
     row = (
@@ -68,9 +70,6 @@ class PortalBackend(ModelBackend):
     """
 
     def get_user(self, user_id):
-        from django.core.cache import cache
-
-        from .caching import DEFAULT_TIMEOUT, versioned_key
 
         key = versioned_key(*_identity_key(user_id))
         identity = cache.get(key)
@@ -96,8 +95,6 @@ class PortalBackend(ModelBackend):
             return set()
         name = f"_{from_name}_perm_cache"
         if not hasattr(user_obj, name):
-            from .caching import cached
-
             parent = super()._get_permissions
             setattr(
                 user_obj,

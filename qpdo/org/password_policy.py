@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,6 +18,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 
 from . import clock
+from .caching import cached
 from .models import AccountSecurity
 
 SIGNED_IN_AT = "qpdo_signed_in_at"
@@ -33,7 +34,6 @@ def security_of(user) -> AccountSecurity:
     Every page asks, so the row is kept in the cache under the data version (each save of a
     security row or of the account bumps it; the password change view bumps after its update).
     """
-    from .caching import cached
 
     if user.pk is None:
         return AccountSecurity(user=user)
@@ -68,8 +68,6 @@ class PasswordPolicyMiddleware:
         return self.get_response(request)
 
     def _check(self, request, user):
-        from datetime import datetime
-
         started = request.session.get(SIGNED_IN_AT)
         now = clock.now()
         if started is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
@@ -101,7 +102,6 @@ def may_see_unit(user, unit: Unit | int | None) -> bool:
 
 def users_with_role(role: Role, *, unit: Unit | None = None, unit_code: str | None = None):
     """Return the active users holding `role`, optionally only those of one unit."""
-    from django.contrib.auth import get_user_model
 
     users = get_user_model().objects.filter(is_active=True, groups__name=Role(role).label)
     if unit is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from .enums import CAMPAIGN_UNIT_KINDS, Role
@@ -100,7 +101,6 @@ def may_manage_account(user, account) -> bool:
 
 def account_list_for(*, user):
     """Return the accounts a user may see in the admin; superusers are hidden from others."""
-    from django.contrib.auth import get_user_model
 
     accounts = get_user_model().objects.select_related("staff__unit").prefetch_related("groups")
     if not getattr(user, "is_superuser", False):

@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
+import tablib
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
+from django_otp import devices_for_user
 from import_export.results import RowResult
 
 from .audit import audit_record
 from .enums import AuditAction, Role
-from .models import Staff, Unit
+from .models import AccountSecurity, Staff, Unit
 from .resources import RosterResult, RosterXLSX, StaffResource
 from .roles import group_name, role_group
 from .scoping import needs_admin_access
@@ -29,10 +32,24 @@ if TYPE_CHECKING:
     from .models import AuditRecord
 
 
-def unit_upsert(*, code: str, name: str, kind: str, short_name: str = "", order: int = 0) -> Unit:
+def unit_upsert(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    short_name: str = "",
+    print_name: str = "",
+    order: int = 0,
+) -> Unit:
     """Create or update a unit by its code; an unchanged unit is not written."""
     unit = Unit.objects.filter(code=code).first()
-    values = {"name": name, "kind": kind, "short_name": short_name, "order": order}
+    values = {
+        "name": name,
+        "kind": kind,
+        "short_name": short_name,
+        "print_name": print_name,
+        "order": order,
+    }
     if unit is None:
         return Unit.objects.create(code=code, **values)
     if any(getattr(unit, k) != v for k, v in values.items()):
@@ -152,7 +169,6 @@ def admin_change_record(*, acting_user: User, target: models.Model, detail: str)
 
 def account_password_reset(*, account: User, acting_user: User) -> None:
     """Audit an administrator setting another account's password."""
-    from .models import AccountSecurity
 
     AccountSecurity.objects.update_or_create(
         user=account, defaults={"must_change_password": True, "demo_exempt": False}
@@ -224,8 +240,6 @@ def account_change_record(
 ) -> None:
     """Audit an account created or edited in the admin (not its password or roles)."""
     if created:
-        from .models import AccountSecurity
-
         # An initial password is the administrator's: its owner changes it at first sign-in.
         AccountSecurity.objects.update_or_create(
             user=account, defaults={"must_change_password": True}
@@ -276,8 +290,6 @@ def _cell(value):
 
 def audit_records_export(*, queryset: QuerySet[AuditRecord], acting_user: User) -> bytes:
     """Return the given audit records as .xlsx, and audit the export itself."""
-    import tablib
-    from django.utils import timezone
 
     labels = dict(AuditAction.choices)
     headers = [
@@ -317,7 +329,6 @@ def audit_records_export(*, queryset: QuerySet[AuditRecord], acting_user: User) 
 @transaction.atomic
 def account_two_factor_reset(*, account: User, acting_user: User) -> None:
     """Remove an account's authenticators and recovery codes (a lost phone), and audit it."""
-    from django_otp import devices_for_user
 
     for device in list(devices_for_user(account, confirmed=None)):
         device.delete()

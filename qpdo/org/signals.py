@@ -1,5 +1,6 @@
 """Audit sign-in, sign-out and failed sign-in; keep role groups in sync after migrate."""
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_migrate, pre_save
 from django.dispatch import receiver
@@ -7,6 +8,9 @@ from django.dispatch import receiver
 from .audit import audit_record, client_ip
 from .enums import AuditAction
 from .models import AuditRecord
+from .password_policy import mark_signed_in
+from .roles import sync_role_groups
+from .two_factor import note_sign_in
 
 
 @receiver(pre_save, sender=AuditRecord)
@@ -19,9 +23,6 @@ def refuse_overwriting_audit_records(sender, instance, raw, **kwargs):
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        from .password_policy import mark_signed_in
-        from .two_factor import note_sign_in
-
         mark_signed_in(request)
         note_sign_in(request, user)
     audit_record(action=AuditAction.LOGIN, actor=user, ip_address=client_ip(request))
@@ -46,8 +47,6 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
 
 
 def sync_groups_after_migrate(sender, **kwargs):
-    from .roles import sync_role_groups
-
     sync_role_groups()
 
 
@@ -67,6 +66,4 @@ def audit_lockout(sender, request=None, username=None, ip_address=None, **kwargs
 
 
 def connect_axes() -> None:
-    from axes.signals import user_locked_out
-
     user_locked_out.connect(audit_lockout, dispatch_uid="qpdo.org.audit_lockout")

@@ -1,8 +1,13 @@
 """Password rules with messages in Chinese (Django 5.2's zh_Hans catalogue lacks this one)."""
 
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.password_validation import (
     MinimumLengthValidator as DjangoMinimumLengthValidator,
 )
+from django.core.exceptions import ValidationError
+
+from . import clock
+from .models import AccountSecurity, PasswordHistory
 
 
 class MinimumLengthValidator(DjangoMinimumLengthValidator):
@@ -31,8 +36,6 @@ class CharacterClassesValidator:
         )
 
     def validate(self, password: str, user=None) -> None:
-        from django.core.exceptions import ValidationError
-
         if self.classes(password) < self.min_classes:
             raise ValidationError(
                 f"密码须包含大写字母、小写字母、数字、符号中的至少 {self.min_classes} 类。",
@@ -50,12 +53,8 @@ class PasswordHistoryValidator:
         self.count = count
 
     def validate(self, password: str, user=None) -> None:
-        from django.contrib.auth.hashers import check_password
-        from django.core.exceptions import ValidationError
-
         if user is None or user.pk is None:
             return
-        from .models import PasswordHistory
 
         previous = list(
             PasswordHistory.objects.filter(user=user)
@@ -73,8 +72,6 @@ class PasswordHistoryValidator:
     def password_changed(self, password: str, user=None) -> None:
         if user is None or user.pk is None:
             return
-        from . import clock
-        from .models import AccountSecurity, PasswordHistory
 
         PasswordHistory.objects.create(user=user, password=user.password, created_at=clock.now())
         AccountSecurity.objects.update_or_create(

@@ -7,6 +7,7 @@ class WorkflowConfig(AppConfig):
     verbose_name = "审批流转"
 
     def ready(self) -> None:
+        # inline: ready() runs once the app registry is loaded (these modules import models)
         from qpdo.org import navigation, roles
         from qpdo.org.enums import Role
 

@@ -11,8 +11,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
 
 from qpdo.org.enums import Role
+from qpdo.org.models import Unit
 from qpdo.org.need_to_know import READERS, reads_across_units
 from qpdo.org.scoping import (
+    UNIT_WIDE_ROLES,
     has_role,
     is_office_wide,
     units_user_may_see,
@@ -145,9 +147,6 @@ def _closed_kinds_q(user) -> Q:
 
 
 def _own_unit_ids(user):
-    from qpdo.org.models import Unit
-    from qpdo.org.scoping import UNIT_WIDE_ROLES, has_role
-
     unit = user_unit(user)
     if unit is None or not has_role(user, *UNIT_WIDE_ROLES):
         return Unit.objects.none()

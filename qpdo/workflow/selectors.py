@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Sequence
 from types import SimpleNamespace
 
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -14,8 +15,10 @@ from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
 from qpdo.org import clock
+from qpdo.org.caching import cached
 
 from . import rules
+from .duties import duties_for
 from .enums import DECISIONS, Flag, State
 from .models import Approval, CarbonCopy, CommonOpinion, Notification, Opinion
 
@@ -92,8 +95,6 @@ class DoneList(Sequence):
         self.decisions = my_last_decisions(user=user)
 
     def count(self) -> int:
-        from qpdo.org.caching import cached
-
         return cached(("done-count", self.user.pk), self.decisions.count)
 
     def __len__(self) -> int:
@@ -186,8 +187,6 @@ def subject_admin_url(approval: Approval, user=None) -> str:
     could not open it there (then the portal's page is the place to act)."""
     content_type = ContentType.objects.get_for_id(approval.content_type_id)
     if user is not None:
-        from django.contrib import admin
-
         model_admin = admin.site._registry.get(content_type.model_class())
         probe = SimpleNamespace(user=user)
         if model_admin is None or not (
@@ -220,10 +219,6 @@ def badge_counts_for(*, user) -> dict[str, int]:
     Cached per user and day under the data version, which the engine and the message service
     bump; duties (reports owed) also change with the date alone.
     """
-    from qpdo.org import clock
-    from qpdo.org.caching import cached
-
-    from .duties import duties_for
 
     def compute() -> dict[str, int]:
         # Both counts in one statement: the header's budget is four statements, cold.
@@ -250,7 +245,6 @@ def _count_of(queryset: QuerySet) -> Coalesce:
 
 def dashboard_panels_for(*, user, limit: int = 5) -> dict:
     """Return the 工作台's workflow panels: the first waiting items and my latest submissions."""
-    from .duties import duties_for
 
     inbox = todo_for(user=user)
     duties = duties_for(user)

@@ -16,6 +16,7 @@ def send_notification_mail(subject: str, body: str, to: list[str]) -> int:
 
 @task()
 def remind_overdue() -> int:
+    # inline: qpdo.workflow.services imports this module (mail task)
     from .services import reminders_send_overdue
 
     count = reminders_send_overdue()

@@ -18,7 +18,9 @@ from qpdo.org.caching import CachedCountPaginator
 
 from . import rules, selectors, services
 from .admin import decision_panel_context
+from .duties import duties_for
 from .enums import Action
+from .exports import ApprovalSheetExporter
 from .forms import CopyForm, DecisionForm, TransferForm
 
 PAGE_SIZE = 20
@@ -49,8 +51,6 @@ class InboxView(ApprovalListView):
         return selectors.todo_for(user=self.request.user)
 
     def get_context_data(self, **kwargs):
-        from .duties import duties_for
-
         return {**super().get_context_data(**kwargs), "duties": duties_for(self.request.user)}
 
 
@@ -233,7 +233,6 @@ class ApprovalPdfView(View):
 
     def get(self, request, pk: int):
         approval = selectors.approval_get_for(user=request.user, pk=pk)
-        from .exports import ApprovalSheetExporter
 
         exporter = ApprovalSheetExporter(approval)
         if self.fmt == "docx":

@@ -4,6 +4,7 @@ from django import template
 from django.utils.safestring import SafeString
 
 from qpdo.documents.qr import qr_svg
+from stars.text import excerpt as make_excerpt
 
 register = template.Library()
 
@@ -23,6 +24,5 @@ def paragraphs(text: str) -> list[str]:
 @register.filter
 def excerpt(text: str, limit: int = 120) -> str:
     """Return the beginning of a text for a summary card."""
-    from stars.text import excerpt as make_excerpt
 
     return make_excerpt(text, int(limit))

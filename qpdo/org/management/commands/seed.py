@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from qpdo.org import seeding
+from qpdo.org.caching import bump_data_version
 from qpdo.org.roles import sync_role_groups
 
 
@@ -26,7 +27,6 @@ class Command(BaseCommand):
                 step.run(log=lambda line: self.stdout.write(f"  {line}") if verbose else None)
             if verbose:
                 self.stdout.write(f"✓ {step.name}")
-        from qpdo.org.caching import bump_data_version
 
         bump_data_version()  # bulk writes send no signals: drop every cached page fragment
         self.stdout.write(

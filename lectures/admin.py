@@ -1,19 +1,29 @@
 """The lecture series in the admin, for 综合科 and the office leadership.
 
-Topics and manuscripts are approved here through the engine's mixin; slots are maintained
-here; lectures are scheduled and recorded in the portal (their rules live in the services), so
-the admin shows them read-only.
+Topics, manuscripts and extra-slot requests (加开场次) are decided here through the engine's
+mixin; slots are maintained here; lectures and their 报市国动办推广 are scheduled and recorded
+in the portal (their rules live in the services), so the admin shows them read-only. Every
+list is the portal's selector, scoped by qpdo.org.need_to_know.
 """
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from qpdo.admin import ReadOnlyInline
+from qpdo.admin import ReadOnlyAdmin, ReadOnlyInline
 from qpdo.workflow.admin import ApprovalAdminMixin
 
 from . import selectors, services
-from .models import Lecture, LecturePhoto, Manuscript, ManuscriptVersion, Slot, Topic
+from .models import (
+    CityPromotion,
+    Lecture,
+    LecturePhoto,
+    Manuscript,
+    ManuscriptVersion,
+    Slot,
+    SlotRequest,
+    Topic,
+)
 
 
 @admin.register(Topic)
@@ -152,3 +162,86 @@ class SlotAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # cancel a slot instead: 附表1 keeps its numbering
+
+
+@admin.register(SlotRequest)
+class SlotRequestAdmin(ApprovalAdminMixin, admin.ModelAdmin):
+    """综合科 grants or refuses a section's 加开场次 request (the engine creates the slot)."""
+
+    fields = ["campaign", "unit", "month", "reason", "extra_slot", "created_at"]
+    readonly_fields = fields
+    list_filter = ["campaign"]
+    search_fields = ["unit__name", "reason"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return selectors.slot_request_list_for(user=request.user)
+
+    def has_add_permission(self, request):
+        return False  # a 科室负责人 asks in the portal (工作分工表 → 申请加开场次)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # month and reason are the section's; a returned request is resent there
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="加开的场次")
+    def extra_slot(self, obj):
+        return f"第{obj.slot.number}场（{obj.slot}）" if obj.slot_id else "—"
+
+
+class CityReplyFilter(admin.SimpleListFilter):
+    title = "市国动办反馈"
+    parameter_name = "reply"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "已反馈"), ("no", "尚未反馈")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(reply_on__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(reply_on__isnull=True)
+        return queryset
+
+
+@admin.register(CityPromotion)
+class CityPromotionAdmin(ReadOnlyAdmin):
+    """What went to the 市国动办 and its reply, read-only: 综合科 records it in the portal."""
+
+    list_display = ["lecture", "unit", "sent_on", "materials_sent", "reply_on"]
+    list_filter = [("sent_on", admin.DateFieldListFilter), CityReplyFilter]
+    search_fields = ["lecture__topic__title", "lecture__topic__speaker__name", "reply"]
+    list_per_page = 50
+    # The files are downloaded from the lecture's page (a checked, audited download), never
+    # through a media link here.
+    fields = [
+        "lecture",
+        "sent_on",
+        "materials_sent",
+        "note",
+        "reply_on",
+        "reply",
+        "recorder",
+        "updated_at",
+    ]
+
+    def get_queryset(self, request):
+        return selectors.city_promotion_list_for(user=request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    @admin.display(description="科室", ordering="lecture__topic__unit__order")
+    def unit(self, obj):
+        return obj.lecture.topic.unit.display_name
+
+    @admin.display(description="登记人")
+    def recorder(self, obj):
+        staff = getattr(obj.recorded_by, "staff", None)
+        return staff.name if staff else obj.recorded_by.get_username()
+
+    @admin.display(description="报送材料")
+    def materials_sent(self, obj):
+        return "、".join(label for _, label in obj.materials()) or "—"

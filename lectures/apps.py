@@ -43,6 +43,13 @@ class LecturesConfig(AppConfig):
         )
         for role in (Role.LECTURES_COORDINATOR, Role.OFFICE_LEADER):
             roles.grant(
-                role, ["lectures.view_topic", "lectures.view_slot", "workflow.view_approval"]
+                role,
+                [
+                    "lectures.view_topic",
+                    "lectures.view_slot",
+                    "lectures.view_slotrequest",
+                    "lectures.view_citypromotion",
+                    "workflow.view_approval",
+                ],
             )
         roles.grant(Role.LECTURES_COORDINATOR, ["lectures.add_slot", "lectures.change_slot"])

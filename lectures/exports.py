@@ -43,17 +43,20 @@ def month_label(month: int) -> str:
     return f"{month}月"
 
 
-def division_table(campaign: Campaign) -> list[dict]:
-    """Return the rows of 附表1 ready to print, with how many rows each unit cell spans.
+EXTRA_HEADING = "加开场次（附表1以外，经综合科同意）"
+
+
+def _printable(rows: Iterable[dict]) -> list[dict]:
+    """Return slot rows ready to print, with how many rows each unit cell spans.
 
     A unit cell spans the unit's consecutive rows, as in the source; `unit_rowspan` is 0 on
     the rows it covers. A scheduled slot shows its topic and speaker, others the source's
     rules (个人自定 / 科室推荐), and a cancelled slot says so.
     """
-    rows = []
-    for row in selectors.division_rows(campaign=campaign):
+    printed = []
+    for row in rows:
         cancelled = row["cancelled"] and row["lecture"] is None
-        rows.append(
+        printed.append(
             {
                 "number": row["number"],
                 "unit": row["unit"],
@@ -66,13 +69,23 @@ def division_table(campaign: Campaign) -> list[dict]:
             }
         )
     start = 0
-    for index in range(1, len(rows) + 1):
-        if index == len(rows) or rows[index]["unit"] != rows[start]["unit"]:
-            rows[start]["unit_rowspan"] = index - start
-            for covered in rows[start + 1 : index]:
+    for index in range(1, len(printed) + 1):
+        if index == len(printed) or printed[index]["unit"] != printed[start]["unit"]:
+            printed[start]["unit_rowspan"] = index - start
+            for covered in printed[start + 1 : index]:
                 covered["unit_rowspan"] = 0
             start = index
-    return rows
+    return printed
+
+
+def division_table(campaign: Campaign) -> list[dict]:
+    """Return the rows of 附表1 (its eight slots) ready to print."""
+    return _printable(selectors.division_rows(campaign=campaign))
+
+
+def extra_table(campaign: Campaign) -> list[dict]:
+    """Return the slots granted beyond 附表1 (加开场次) ready to print, after its rows."""
+    return _printable(selectors.extra_slot_rows(campaign=campaign))
 
 
 def row_height(text: str, width: float) -> float:
@@ -98,6 +111,7 @@ class DivisionTableExporter:
     def __init__(self, campaign: Campaign) -> None:
         self.campaign = campaign
         self.table = division_table(campaign)
+        self.extra = extra_table(campaign)
 
     def filename(self, extension: str) -> str:
         return f"国动小讲堂工作分工表-{self.campaign.year}年.{extension}"
@@ -145,6 +159,9 @@ class DivisionTableExporter:
                 last = number + row["unit_rowspan"] - 1
                 sheet.merge_cells(start_row=number, start_column=2, end_row=last, end_column=2)
 
+        if self.extra:
+            self._xlsx_extra(sheet, first + len(self.table), border, centre, body_font)
+
         sheet.print_title_rows = "1:2"
         sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
         sheet.page_setup.orientation = "portrait"
@@ -155,6 +172,30 @@ class DivisionTableExporter:
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
+
+    def _xlsx_extra(self, sheet, number: int, border, centre, body_font) -> None:
+        """Write the 加开场次 block below 附表1's rows: its heading, then its rows."""
+        width = len(self.columns)
+        sheet.cell(number, 1, EXTRA_HEADING)
+        sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=width)
+        heading = sheet.cell(number, 1)
+        heading.font = Font(name="宋体", size=12, bold=True)
+        heading.alignment = Alignment(horizontal="left", vertical="center")
+        for index in range(1, width + 1):
+            sheet.cell(number, index).border = border
+        sheet.row_dimensions[number].height = 30
+        for offset, row in enumerate(self.extra, start=1):
+            at = number + offset
+            values = [row["number"], row["unit"], row["month"], row["topic"], row["speaker"]]
+            for index, value in enumerate(values, start=1):
+                cell = sheet.cell(at, index, cell_value(value))
+                cell.font = body_font
+                cell.alignment = centre
+                cell.border = border
+            sheet.row_dimensions[at].height = row_height(row["topic"], self.columns[3].width)
+            if row["unit_rowspan"] > 1:
+                last = at + row["unit_rowspan"] - 1
+                sheet.merge_cells(start_row=at, start_column=2, end_row=last, end_column=2)
 
     def xlsx_response(self):
         return xlsx_response(self.render_xlsx(), filename=self.filename("xlsx"))
@@ -167,6 +208,8 @@ class DivisionTableExporter:
             "title_lines": DIVISION_TITLE_LINES,
             "campaign": self.campaign,
             "rows": self.table,
+            "extra_rows": self.extra,
+            "extra_heading": EXTRA_HEADING,
             "printed_on": clock.today(),
             "office_name": settings.QPDO_OFFICE_NAME,
         }
@@ -207,6 +250,8 @@ class DivisionTableExporter:
         for offset, row in enumerate(self.table, start=1):
             if row["unit_rowspan"] > 1:
                 word.merge_cells(table, offset, 1, offset + row["unit_rowspan"] - 1, 1)
+        if self.extra:
+            self._docx_extra(table, first=len(table.rows))
         word.add_paragraph(
             doc,
             f"{self.campaign.year}年度 · 制表日期：{cn_date(clock.today())}",
@@ -216,6 +261,23 @@ class DivisionTableExporter:
         )
         word.add_page_number_footer(doc, template="— {page} —", size=14)
         return word.render_docx(doc)
+
+    def _docx_extra(self, table, first: int) -> None:
+        """Add the 加开场次 block to the table: a heading row over the five columns, its rows."""
+        word.add_row(table, [EXTRA_HEADING], height_mm=11, bold=True, size=14, align="left")
+        word.merge_cells(table, first, 0, first, 4)
+        for row in self.extra:
+            added = word.add_row(
+                table,
+                [str(row["number"]), row["unit"], row["month"], "", row["speaker"]],
+                height_mm=11,
+                size=14,
+            )
+            align = "left" if row["scheduled"] else "center"
+            word.set_cell(added.cells[3], row["topic"], size=14, align=align)
+        for offset, row in enumerate(self.extra, start=first + 1):
+            if row["unit_rowspan"] > 1:
+                word.merge_cells(table, offset, 1, offset + row["unit_rowspan"] - 1, 1)
 
     def docx_response(self):
         return docx_response(self.render_docx(), filename=self.filename("docx"))

@@ -11,7 +11,7 @@ from django.http import Http404
 from campaigns.models import Campaign, KeyDate
 from campaigns.selectors import key_date_of, working_year, year_span
 from qpdo.org.models import Unit
-from qpdo.org.need_to_know import reads_across_units, units_user_may_read
+from qpdo.org.need_to_know import may_read_unit, reads_across_units, units_user_may_read
 from qpdo.org.scoping import user_staff
 from qpdo.org.selectors import campaign_units, staff_of_unit
 from qpdo.org.sql import subquery_count
@@ -196,6 +196,38 @@ def city_promotion_of(lecture: Lecture) -> CityPromotion | None:
     return CityPromotion.objects.filter(lecture=lecture).select_related("recorded_by").first()
 
 
+def city_promotion_list_for(*, user) -> QuerySet[CityPromotion]:
+    """Return the 报市国动办推广 records the user may read: the declared readers' all, a
+    科室负责人's of their unit's topics, a speaker's own."""
+    units = units_user_may_read(user, "lectures.CityPromotion")
+    mine = Q(lecture__topic__unit__in=units)
+    staff = user_staff(user)
+    if staff is not None:
+        mine |= Q(lecture__topic__speaker=staff)
+    return CityPromotion.objects.filter(mine).select_related(
+        "lecture__topic__unit", "lecture__topic__speaker", "lecture__slot", "recorded_by__staff"
+    )
+
+
+def city_promotion_for(*, user, lecture: Lecture) -> CityPromotion | None:
+    """Return the lecture's 报市国动办推广 if the user may read it, else None.
+
+    The lecture itself is announced to the office; what was sent to the city (the manuscript,
+    the PPT, the video) and the city's reply are read by the declared readers of
+    lectures.CityPromotion (小讲堂管理, 办领导), the topic's own unit (科室负责人) and the speaker.
+    """
+    promotion = city_promotion_of(lecture)
+    if promotion is None:
+        return None
+    topic = lecture.topic
+    if may_read_unit(user, "lectures.CityPromotion", topic.unit_id):
+        return promotion
+    staff = user_staff(user)
+    if staff is not None and staff.pk == topic.speaker_id:
+        return promotion
+    return None
+
+
 def schedulable_topics(*, campaign: Campaign) -> QuerySet[Topic]:
     """Return approved topics not yet placed in a slot."""
     return Topic.objects.filter(
@@ -253,16 +285,15 @@ def extra_slot_rows(*, campaign: Campaign) -> list[dict]:
     ]
 
 
-def slot_request_list_for(*, user, campaign: Campaign) -> QuerySet[SlotRequest]:
-    """Return the year's extra-slot requests the user may see: their units' (综合科 and the
-    office-wide roles see all)."""
-    return (
-        SlotRequest.objects.filter(
-            campaign=campaign, unit__in=units_user_may_read(user, "lectures.SlotRequest")
-        )
-        .select_related("unit", "approval", "slot", "campaign")
-        .order_by("-id")
+def slot_request_list_for(*, user, campaign: Campaign | None = None) -> QuerySet[SlotRequest]:
+    """Return the extra-slot requests (of a year, or of every year) the user may see: their
+    unit's; the declared readers of lectures.SlotRequest (小讲堂管理, 办领导) see all."""
+    requests = SlotRequest.objects.filter(
+        unit__in=units_user_may_read(user, "lectures.SlotRequest")
     )
+    if campaign is not None:
+        requests = requests.filter(campaign=campaign)
+    return requests.select_related("unit", "approval", "slot", "campaign").order_by("-id")
 
 
 def slot_request_get_for(*, user, pk: int) -> SlotRequest:

@@ -512,7 +512,7 @@ class LectureDetailView(ScheduleAccessMixin, TemplateView):
             manuscript=manuscript,
             version=manuscript.latest_version() if manuscript else None,
             photos=list(lecture.photos.all()),
-            promotion=selectors.city_promotion_of(lecture),
+            promotion=selectors.city_promotion_for(user=self.request.user, lecture=lecture),
             may_coordinate=rules.may_coordinate(self.request.user),
         )
         return context
@@ -709,7 +709,7 @@ class LecturePromotionView(CoordinatorMixin, FormView):
 class LecturePromotionFileView(ScheduleAccessMixin, View):
     def get(self, request, pk: int, kind: str):
         lecture = selectors.lecture_get(pk=pk)
-        promotion = selectors.city_promotion_of(lecture)
+        promotion = selectors.city_promotion_for(user=request.user, lecture=lecture)
         if promotion is None or kind not in services.CITY_FILES or not getattr(promotion, kind):
             raise Http404("未找到该材料。")
         name_field = "manuscript_name" if kind == "manuscript_file" else f"{kind}_name"

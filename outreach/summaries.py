@@ -28,7 +28,7 @@ from qpdo.org import clock
 from qpdo.org.dates import cn_date
 from qpdo.org.enums import UnitKind
 from qpdo.org.models import Unit
-from qpdo.org.scoping import is_office_wide
+from qpdo.org.need_to_know import reads_across_units
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import EDITABLE_STATES, State
 
@@ -465,11 +465,12 @@ def summary_outline(
 
 
 def summary_list_for(*, user, year: int | None = None):
-    """Return the summaries the user may see: the office sees all, a unit its own."""
+    """Return the summaries the user may see: the declared readers of outreach.YearSummary
+    (宣教审核, 办领导) see all, a unit its own; other office-wide roles none."""
     queryset = YearSummary.objects.select_related("unit", "approval", "chosen_version")
     if year is not None:
         queryset = queryset.filter(year=year)
-    if is_office_wide(user):
+    if reads_across_units(user, "outreach.YearSummary"):
         return queryset
     unit = rules.reporting_unit(user)
     if unit is None:

@@ -1,11 +1,13 @@
 """Lecture slots that tell the truth, in Chromium: the topic form offers only free slots (a
 taken one shows disabled with the lecture that holds it); a section head asks for an extra
-slot and 综合科 grants it; the 工作分工表 then lists it apart from 附表1's eight."""
+slot and 综合科 grants it; the 工作分工表 then lists it apart from 附表1's eight, on the page
+and in its PDF (downloaded from the page's link, read back with pdftotext)."""
 
 from __future__ import annotations
 
 import datetime
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -114,6 +116,31 @@ def test_section_head_asks_for_an_extra_slot_and_zonghe_grants_it(signed_in_page
     expect(row).to_contain_text("9月")
     expect(row).to_contain_text("9")  # the ninth slot, after 附表1's eight
     coordinator.screenshot(path=str(ARTIFACTS / "division-1366.png"), full_page=True)
+
+    # The printed 工作分工表 (the page's PDF link) lists the granted slot after 附表1's eight.
+    pdf_link = coordinator.get_by_test_id("division-download").locator('[data-format="pdf"]')
+    response = coordinator.request.get(live_server.url + pdf_link.get_attribute("href"))
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    path = ARTIFACTS / "division.pdf"
+    path.write_bytes(response.body())
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    flat = re.sub(r"\s+", "", text)
+    assert "工作分工表" in flat and f"{clock.today().year}年度" in flat
+    main, extra = flat.split("加开场次（附表1以外，经综合科同意）", 1)
+    # 附表1's eight rows come first (its last unit, 管理保障中心, is above the heading).
+    assert "管理保障中心" in main and "管理保障中心" not in extra
+    assert "9月" not in main
+    assert extra.startswith("9工程指挥科9月个人自定科室推荐"), extra[:60]
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(path), str(ARTIFACTS / "pdf")],
+        check=True,
+    )
+
     coordinator.set_viewport_size({"width": 390, "height": 844})
     coordinator.screenshot(path=str(ARTIFACTS / "division-390.png"), full_page=True)
 

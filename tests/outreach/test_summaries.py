@@ -311,3 +311,30 @@ def test_summary_list_runs_a_fixed_number_of_queries(client, login, unit, demo_u
                 workflow.subject_create(summary, acting_user=demo_user("zhujiajiao"))
 
     assert_constant_queries(client, "/outreach/summaries/", add_rows)
+
+
+def test_a_town_summary_is_read_by_the_outreach_readers_only(client, login, year_data):
+    """Need to know: 宣教审核 and 办领导 read every unit's summary; the other office-wide roles
+    (机关党支部, 办党组, 小讲堂管理) have no business with it: a 404, and none on the list."""
+    summary = _draft(client, login)
+    answers = {}
+    for username in (
+        "outreach_reviewer",
+        "office_leader",
+        "party_branch",
+        "party_group",
+        "zonghe_staff",
+    ):
+        login(username)
+        answers[username] = (
+            client.get(f"/outreach/summaries/{summary.pk}/").status_code,
+            client.get(f"/outreach/summaries/{summary.pk}/summary.pdf").status_code,
+            summary in client.get("/outreach/summaries/").context["object_list"],
+        )
+    assert answers == {
+        "outreach_reviewer": (200, 200, True),
+        "office_leader": (200, 200, True),
+        "party_branch": (404, 404, False),
+        "party_group": (404, 404, False),
+        "zonghe_staff": (404, 404, False),
+    }

@@ -135,7 +135,6 @@ class SlotForm(forms.ModelForm):
             "month",
             "topic_rule",
             "people_rule",
-            "is_cancelled",
         ]
 
     def clean(self):
@@ -146,7 +145,6 @@ class SlotForm(forms.ModelForm):
                     slot=self.instance,
                     month=data.get("month"),
                     unit=data.get("unit"),
-                    is_cancelled=data.get("is_cancelled", False),
                 )
             except ValidationError as error:
                 raise ValidationError(error.messages) from error
@@ -159,6 +157,12 @@ class SlotAdmin(admin.ModelAdmin):
     list_display = ["number", "unit", "month", "topic_rule", "people_rule", "is_cancelled"]
     list_filter = ["campaign", "unit", "is_cancelled"]
     list_select_related = ["unit"]
+    # The state of a slot is not a field to edit: 综合科 cancels it on the schedule page
+    # (services.slot_cancel), which refuses a slot that holds a lecture.
+    readonly_fields = ["is_cancelled"]
+
+    def save_model(self, request, obj, form, change):
+        services.slot_save(acting_user=request.user, slot=obj)
 
     def has_delete_permission(self, request, obj=None):
         return False  # cancel a slot instead: 附表1 keeps its numbering

@@ -417,6 +417,20 @@ def slots_copy(source: Campaign, target: Campaign) -> str:
     return f"场次 {len(slots)} 个"
 
 
+@transaction.atomic
+def slot_save(*, acting_user: User, slot: Slot) -> Slot:
+    """Add a slot or move it (unit, month, rules) — 综合科 in the admin; a slot that holds a
+    lecture keeps its unit and month. Cancelling is `slot_cancel`, never a field edit."""
+    if not rules.may_coordinate(acting_user):
+        raise Refused("只有综合科小讲堂管理人员可以增加或调整场次。")
+    check_open(slot.campaign)
+    validate_slot(slot=slot, month=slot.month, unit=slot.unit, is_cancelled=False)
+    created = slot.pk is None
+    slot.save()
+    _audit(acting_user, slot, f"{'增加' if created else '调整'}场次：{slot}")
+    return slot
+
+
 def validate_slot(
     *, slot: Slot, month: int | None, unit: Unit | None = None, is_cancelled: bool = False
 ) -> None:

@@ -63,6 +63,9 @@ class ObjectionAdmin(admin.ModelAdmin):
     list_select_related = ["nomination"]
     list_per_page = 50
 
+    def get_queryset(self, request):
+        return selectors.objection_list_for(user=request.user)
+
     def has_add_permission(self, request):
         return False
 

@@ -680,6 +680,14 @@ def objection_get(*, pk: int) -> Objection:
     return objection
 
 
+def objection_list_for(*, user) -> QuerySet[Objection]:
+    """Return the 公示 objections the user may read: those of the nominations they may read
+    (need_to_know reads an objection as its 申报表)."""
+    return Objection.objects.filter(
+        nomination__in=nomination_list_for(user=user).values("pk")
+    ).select_related("nomination", "star_year__campaign")
+
+
 def objections_of(star_year: StarYear) -> QuerySet[Objection]:
     return Objection.objects.filter(star_year=star_year).select_related(
         "nomination__post", "nomination__unit"

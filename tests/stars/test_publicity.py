@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from qpdo.org import clock
 from qpdo.org.models import AuditRecord
 from stars import selectors, services
+from stars.admin import ObjectionAdmin
 from stars.enums import ObjectionResult
 from tests.forms import PageForm
 
@@ -213,3 +214,33 @@ def test_selection_page_and_workspace_show_the_publicity(
         home = client.get("/").content.decode()
     assert "人选公示：2024年10月29日至2024年11月4日（公示中）" in home
     assert "1 件异议待办结" in home
+
+
+def test_objections_are_read_as_their_nomination_is_in_the_admin_too(
+    four_stars, demo_user, star_year
+):
+    star_year = publicize(demo_user, star_year)
+    with clock.frozen(clock.at(2024, 10, 30)):
+        objection = services.objection_record(
+            acting_user=demo_user("party_branch"),
+            star_year=star_year,
+            nomination=four_stars[0],
+            received_on=datetime.date(2024, 10, 30),
+            raised_by="某科室同志",
+            content="反映其比武成绩与事迹材料不一致。",
+        )
+    own_unit = four_stars[0].unit
+    for username in ("party_branch", "party_group", "office_leader"):
+        assert objection in selectors.objection_list_for(user=demo_user(username))
+    for username in ("outreach_reviewer", "zonghe_staff", "zhujiajiao"):
+        assert objection not in selectors.objection_list_for(user=demo_user(username))
+    other_heads = [
+        name
+        for name in ("zonghe_head", "gongcheng_head", "dongyuan_head", "baozhang_head")
+        if demo_user(name).staff.unit_id != own_unit.pk
+    ]
+    assert other_heads
+    for username in other_heads:
+        assert objection not in selectors.objection_list_for(user=demo_user(username))
+    # the admin asks the same selector
+    assert "objection_list_for" in ObjectionAdmin.get_queryset.__code__.co_names

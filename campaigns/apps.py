@@ -64,6 +64,7 @@ class CampaignsConfig(AppConfig):
             "campaigns.view_evidence",
             "campaigns.view_monthlyranking",
             "campaigns.view_rankingrow",
+            "campaigns.view_exchange",
             "workflow.view_approval",
         ]
         for role in (Role.OFFICE_LEADER, Role.PARTY_GROUP):

@@ -131,3 +131,11 @@ def may_edit_citation(user) -> bool:
 def may_handle_objections(user) -> bool:
     """机关党支部 (who runs the 公示) and 办党组 record and conclude 公示 objections."""
     return has_role(user, Role.PARTY_BRANCH, Role.PARTY_GROUP)
+
+
+# 交流展示 (11月上旬) -------------------------------------------------------------------------
+
+
+def may_record_sharing(user) -> bool:
+    """Return whether the user records the stars' 交流展示 session: the 机关党支部."""
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.PARTY_BRANCH)

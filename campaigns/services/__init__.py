@@ -6,8 +6,8 @@ Refused (qpdo.errors) when the user may not act. Uploaded files are checked by c
 deleted again when the write does not commit (`atomic_with_files`).
 
 One module per family, all re-exported here: `campaign` (copy, close), `items` (work items,
-progress reports, 回头看, reminders), `activities`, `quarter_stars`, `ranking`, `records`;
-`common` holds the shared helpers.
+progress reports, 回头看, reminders), `activities`, `exchange` (交流展示), `quarter_stars`,
+`ranking`, `records`; `common` holds the shared helpers.
 """
 
 from __future__ import annotations
@@ -33,6 +33,12 @@ from .campaign import (
 from .common import (
     IMAGE_EXTENSIONS,
     check_open,
+)
+from .exchange import (
+    EXCHANGE_FIELDS,
+    Speaker,
+    exchange_delete,
+    exchange_save,
 )
 from .items import (
     ITEM_FIELDS,
@@ -63,12 +69,14 @@ from .records import (
 
 __all__ = [
     "COMPETITION_FIELDS",
+    "EXCHANGE_FIELDS",
     "IMAGE_EXTENSIONS",
     "ITEM_FIELDS",
     "REMIND_DAYS_BEFORE",
     "REPORT_FIELDS",
     "ROTATION_FIELDS",
     "TEAM_FIELDS",
+    "Speaker",
     "campaign_close",
     "campaign_copy",
     "campaign_preview",
@@ -77,6 +85,8 @@ __all__ = [
     "competition_results_save",
     "competition_save",
     "discussion_save",
+    "exchange_delete",
+    "exchange_save",
     "item_create",
     "item_is_done",
     "item_update",

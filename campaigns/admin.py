@@ -213,7 +213,7 @@ class ExchangePhotoInline(ReadOnlyInline):
 class ExchangeAdmin(ReadOnlyAdmin):
     """交流展示 are recorded in the portal (their rules and photo checks live there)."""
 
-    list_display = ["title", "kind", "held_on", "unit", "campaign", "portal"]
+    list_display = ["title", "kind", "held_on", "unit", "portal"]
     list_filter = ["campaign", "kind", "unit"]
     list_select_related = ["campaign", "unit"]
     search_fields = ["title"]

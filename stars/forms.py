@@ -481,9 +481,10 @@ class SharingForm(KeepUploadsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, candidates, photos=(), **kwargs):
+    def __init__(self, *args, candidates, photos=(), kept_files=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.candidates = list(candidates)
+        self.kept_files = kept_files or {}  # staff pk -> the 体会 file already handed in
         for staff in self.candidates:
             self.fields[f"speaker_{staff.pk}"] = forms.BooleanField(
                 label=f"{staff.name}（{staff.unit.display_name}）"
@@ -509,13 +510,15 @@ class SharingForm(KeepUploadsMixin, forms.Form):
             del self.fields["remove_photos"]
 
     def speaker_rows(self):
-        """Return per candidate (staff, tick, 体会 text, 体会 file) bound fields, for the page."""
+        """Return per candidate (staff, tick, 体会 text, 体会 file, the file already handed in)
+        for the page."""
         return [
             (
                 staff,
                 self[f"speaker_{staff.pk}"],
                 self[f"reflection_{staff.pk}"],
                 self[f"file_{staff.pk}"],
+                self.kept_files.get(staff.pk, ""),
             )
             for staff in self.candidates
         ]

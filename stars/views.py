@@ -1073,6 +1073,11 @@ class SharingFormMixin(YearMixin):
         kwargs.update(
             candidates=selectors.sharing_speakers(self.get_star_year()),
             photos=list(self.session.photos.all()) if self.session else (),
+            kept_files={
+                part.staff_id: part.original_name
+                for part in (self.session.participants.all() if self.session else ())
+                if part.file
+            },
         )
         return kwargs
 

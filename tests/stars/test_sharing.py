@@ -176,6 +176,7 @@ def test_the_party_branch_records_and_changes_it_through_the_page(
     edit = reverse("stars:sharing-edit", args=[session.pk])
     form = PageForm.from_response(client.get(edit), has_field="summary")
     assert form.value(f"reflection_{hu.pk}") == "岗位建功在于日常。"
+    assert "已上传：体会.pdf（不选则保留，选择新文件则替换）" in client.get(edit).content.decode()
     form.fill(f"reflection_{huang.pk}", "数据核到底。")
     form.check("remove_photos", str(session.photos.get().pk))
     assert form.submit(client).status_code == 302

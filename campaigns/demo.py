@@ -467,19 +467,17 @@ def build(log) -> None:
             items[key] = services.item_create(
                 acting_user=_user(by),
                 campaign=campaign,
-                data={
-                    "key_task": tasks[task],
-                    "kind": kind,
-                    "title": title,
-                    "goal": goal,
-                    "problem": problem,
-                    "measures": measures,
-                    "rectify_mode": mode,
-                    "unit": _unit(unit),
-                    "owner": _staff(owner),
-                    "deadline": day(deadline),
-                    "recheck_on": day(recheck) if recheck else None,
-                },
+                key_task=tasks[task],
+                kind=kind,
+                title=title,
+                goal=goal,
+                problem=problem,
+                measures=measures,
+                rectify_mode=mode,
+                unit=_unit(unit),
+                owner=_staff(owner),
+                deadline=day(deadline),
+                recheck_on=day(recheck) if recheck else None,
                 milestones=[{"title": t, "due_on": day(d)} for t, d in stones],
             )
 
@@ -511,7 +509,10 @@ def build(log) -> None:
             made = services.report_save(
                 acting_user=_user(author),
                 item=item,
-                data={"milestone": stone, "percent": percent, "text": text, "is_final": final},
+                milestone=stone,
+                percent=percent,
+                text=text,
+                is_final=final,
                 files=[f() for f in files],
             )
             reports[name or f"{key}-{when}"] = made
@@ -528,12 +529,10 @@ def build(log) -> None:
                 acting_user=_user(HEADS[unit_code]),
                 item=made.item,
                 report=made,
-                data={
-                    "milestone": made.milestone,
-                    "percent": made.percent,
-                    "text": text,
-                    "is_final": made.is_final,
-                },
+                milestone=made.milestone,
+                percent=made.percent,
+                text=text,
+                is_final=made.is_final,
                 files=[f() for f in files],
             )
             services.report_submit(acting_user=_user(HEADS[unit_code]), report=made)
@@ -914,12 +913,10 @@ def build(log) -> None:
             services.recheck_record(
                 acting_user=_user(who or HEADS[item.unit.code]),
                 item=item,
-                data={
-                    "checked_on": day(when),
-                    "outcome": outcome,
-                    "note": note,
-                    "follow_up_deadline": day(follow_up) if follow_up else None,
-                },
+                checked_on=day(when),
+                outcome=outcome,
+                note=note,
+                follow_up_deadline=day(follow_up) if follow_up else None,
             )
 
         timeline.on(at(YEAR, *when, 15, 0), run)
@@ -950,16 +947,14 @@ def build(log) -> None:
             made = services.team_save(
                 acting_user=_user(by),
                 campaign=campaign,
-                data={
-                    "kind": kind,
-                    "name": name,
-                    "key_task": tasks[task],
-                    "topic": topic,
-                    "goals": goals,
-                    "leader": _staff(leader_name),
-                    "formed_on": day(formed),
-                    "ends_on": day(ends),
-                },
+                kind=kind,
+                name=name,
+                key_task=tasks[task],
+                topic=topic,
+                goals=goals,
+                leader=_staff(leader_name),
+                formed_on=day(formed),
+                ends_on=day(ends),
                 members=[(_staff(n), duty) for n, duty in members],
             )
             for when, output_kind, title, text in outputs:
@@ -1034,13 +1029,11 @@ def build(log) -> None:
             holder["pair"] = services.pair_save(
                 acting_user=_user(by),
                 campaign=campaign,
-                data={
-                    "mentor": _staff(mentor),
-                    "mentee": _staff(mentee),
-                    "goals": goals,
-                    "starts_on": day(starts),
-                    "ends_on": day(ends),
-                },
+                mentor=_staff(mentor),
+                mentee=_staff(mentee),
+                goals=goals,
+                starts_on=day(starts),
+                ends_on=day(ends),
             )
 
         timeline.on(at(YEAR, *starts, 9, 0), run)
@@ -1050,7 +1043,9 @@ def build(log) -> None:
                 services.check_in_add(
                     acting_user=_user(by),
                     pair=holder["pair"],
-                    data={"held_on": day(when), "content": content, "next_steps": ""},
+                    held_on=day(when),
+                    content=content,
+                    next_steps="",
                 )
 
             timeline.on(at(YEAR, *when, 17, 0), note)
@@ -1100,16 +1095,14 @@ def build(log) -> None:
             services.rotation_save(
                 acting_user=_user(by),
                 campaign=campaign,
-                data={
-                    "staff": _staff(name),
-                    "to_unit": _unit(to_unit) if to_unit else None,
-                    "to_name": to_name,
-                    "post": post,
-                    "starts_on": day(starts),
-                    "ends_on": day(ends),
-                    "purpose": purpose,
-                    "summary": summary,
-                },
+                staff=_staff(name),
+                to_unit=_unit(to_unit) if to_unit else None,
+                to_name=to_name,
+                post=post,
+                starts_on=day(starts),
+                ends_on=day(ends),
+                purpose=purpose,
+                summary=summary,
             )
 
         timeline.on(at(YEAR, *starts, 9, 0) - datetime.timedelta(days=7), run)
@@ -1178,16 +1171,14 @@ def build(log) -> None:
             services.discussion_save(
                 acting_user=_user(HEADS[unit]),
                 campaign=campaign,
-                data={
-                    "unit": _unit(unit),
-                    "held_on": day(when),
-                    "place": place,
-                    "host": _staff(host),
-                    "questions": list(FourQuestions.values),
-                    "minutes": minutes,
-                    "problems": problems,
-                    "measures": measures,
-                },
+                unit=_unit(unit),
+                held_on=day(when),
+                place=place,
+                host=_staff(host),
+                questions=list(FourQuestions.values),
+                minutes=minutes,
+                problems=problems,
+                measures=measures,
                 participants=[_staff(n) for n in people],
             )
 
@@ -1240,14 +1231,12 @@ def build(log) -> None:
             services.exchange_save(
                 acting_user=_user(HEADS[unit]),
                 campaign=campaign,
-                data={
-                    "kind": kind,
-                    "title": title,
-                    "held_on": day(when),
-                    "place": place,
-                    "unit": _unit(unit),
-                    "summary": summary,
-                },
+                kind=kind,
+                title=title,
+                held_on=day(when),
+                place=place,
+                unit=_unit(unit),
+                summary=summary,
                 people=[services.Speaker(staff=_staff(n)) for n in people],
                 material=material() if material else None,
                 photos=[make() for make in photos],
@@ -1370,12 +1359,10 @@ def build(log) -> None:
             services.team_output_add(
                 acting_user=_user(by),
                 team=made,
-                data={
-                    "kind": output_kind,
-                    "title": title,
-                    "achieved_on": day(when),
-                    "description": text,
-                },
+                kind=output_kind,
+                title=title,
+                achieved_on=day(when),
+                description=text,
                 upload=demo_pdf(title),
             )
 
@@ -1456,16 +1443,14 @@ def build_competitions(log) -> None:
             holder["c"] = services.competition_save(
                 acting_user=_user(coordinator),
                 campaign=campaign,
-                data={
-                    "title": title.format(year=demo_year.year()),
-                    "discipline": discipline,
-                    "level": level,
-                    "organiser": organiser,
-                    "held_on": demo_year.day(YEAR, *held),
-                    "place": place,
-                    "max_score": Decimal(100),
-                    "note": "",
-                },
+                title=title.format(year=demo_year.year()),
+                discipline=discipline,
+                level=level,
+                organiser=organiser,
+                held_on=demo_year.day(YEAR, *held),
+                place=place,
+                max_score=Decimal(100),
+                note="",
             )
 
         def results():

@@ -127,7 +127,7 @@ class RecordsExporter(XlsxExporter):
             ]
 
 
-def records_export(*, acting_user, campaign: Campaign, staff, ip_address=None):
+def records_export(*, acting_user, campaign: Campaign, staff):
     """Return the records of these people as Excel, and audit it (it lists people by name)."""
     records = selectors.records_for(campaign=campaign, staff=staff)
     exporter = RecordsExporter(campaign=campaign, records=records)
@@ -138,7 +138,6 @@ def records_export(*, acting_user, campaign: Campaign, staff, ip_address=None):
             actor=acting_user,
             target=campaign,
             detail=f"导出{campaign.year}年个人实践档案汇总，共 {len(records)} 人。",
-            ip_address=ip_address,
         )
     return response
 

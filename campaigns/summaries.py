@@ -536,7 +536,7 @@ def _version_add(summary, *, text: dict, highlights: list[str], acting_user):
 
 
 @transaction.atomic
-def summary_create(*, acting_user, campaign: Campaign, request=None) -> CampaignSummary:
+def summary_create(*, acting_user, campaign: Campaign) -> CampaignSummary:
     """Draft the year's 实践活动总结 from the records (its first version)."""
     if not may_edit(acting_user, campaign):
         raise Refused("实践活动总结由牵头科室起草。")
@@ -552,13 +552,12 @@ def summary_create(*, acting_user, campaign: Campaign, request=None) -> Campaign
         actor=acting_user,
         target=summary,
         detail=f"起草{summary}",
-        request=request,
     )
     return summary
 
 
 @transaction.atomic
-def summary_save(*, acting_user, summary: CampaignSummary, text: dict, highlights, request=None):
+def summary_save(*, acting_user, summary: CampaignSummary, text: dict, highlights):
     """Save the edited text and the picked highlights as a new version."""
     summary = CampaignSummary.objects.select_for_update().get(pk=summary.pk)
     if not may_edit(acting_user, summary.campaign):
@@ -575,13 +574,12 @@ def summary_save(*, acting_user, summary: CampaignSummary, text: dict, highlight
         actor=acting_user,
         target=summary,
         detail=f"保存{summary}{version}",
-        request=request,
     )
     return version
 
 
 @transaction.atomic
-def summary_choose(*, acting_user, summary: CampaignSummary, version_pk: int, request=None):
+def summary_choose(*, acting_user, summary: CampaignSummary, version_pk: int):
     """Choose the version the documents print, and keep the day it was chosen."""
     summary = CampaignSummary.objects.select_for_update().get(pk=summary.pk)
     if not may_edit(acting_user, summary.campaign):
@@ -597,7 +595,6 @@ def summary_choose(*, acting_user, summary: CampaignSummary, version_pk: int, re
         actor=acting_user,
         target=summary,
         detail=f"选用{summary}{version}",
-        request=request,
     )
     return summary
 
@@ -610,11 +607,10 @@ def summary_document(summary: CampaignSummary, *, user, fmt: str) -> tuple[str, 
     return f"{summary}.pdf", outline_pdf(blocks, title=str(summary))
 
 
-def summary_download_record(*, acting_user, summary, fmt: str, request=None) -> None:
+def summary_download_record(*, acting_user, summary, fmt: str) -> None:
     audit_record(
         action=AuditAction.DOWNLOAD,
         actor=acting_user,
         target=summary,
         detail=f"下载{summary}（{fmt.upper()}）",
-        request=request,
     )

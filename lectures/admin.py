@@ -132,7 +132,12 @@ class SlotForm(forms.ModelForm):
         data = super().clean()
         if not self.errors:
             try:
-                services.validate_slot(slot=self.instance, data=data)
+                services.validate_slot(
+                    slot=self.instance,
+                    month=data.get("month"),
+                    unit=data.get("unit"),
+                    is_cancelled=data.get("is_cancelled", False),
+                )
             except ValidationError as error:
                 raise ValidationError(error.messages) from error
         return data

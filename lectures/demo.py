@@ -81,15 +81,13 @@ def _topic(
     return services.topic_create(
         acting_user=user,
         campaign=campaign,
-        data={
-            "title": title,
-            "speaker": staff,
-            "event": event,
-            "event_date": event_date,
-            "speaker_part": part,
-            "summary": summary,
-            "preferred_slot": slot,
-        },
+        title=title,
+        speaker=staff,
+        event=event,
+        event_date=event_date,
+        speaker_part=part,
+        summary=summary,
+        preferred_slot=slot,
     )
 
 
@@ -231,7 +229,7 @@ def build(log) -> None:
         ma = services.manuscript_save(
             acting_user=_user("zonghe_head"),
             topic=a,
-            data=_manuscript_parts("推进机关公文处理数字化改革", 13),
+            **_manuscript_parts("推进机关公文处理数字化改革", 13),
         )
         services.manuscript_submit(acting_user=_user("zonghe_head"), manuscript=ma)
     with demo_year.when(at(2024, 5, 22, 11, 0)):
@@ -240,7 +238,7 @@ def build(log) -> None:
         services.manuscript_save(
             acting_user=_user("zonghe_head"),
             topic=a,
-            data=_manuscript_parts(
+            **_manuscript_parts(
                 "推进机关公文处理数字化改革",
                 15,
                 "改革后公文平均流转时间由3天缩短到1天，纸张使用减少六成。",
@@ -254,7 +252,7 @@ def build(log) -> None:
         mc = services.manuscript_save(
             acting_user=_user("gongcheng_head"),
             topic=c,
-            data=_manuscript_parts("组织全区人防工程平战转换综合演练"),
+            **_manuscript_parts("组织全区人防工程平战转换综合演练"),
         )
         services.manuscript_submit(acting_user=_user("gongcheng_head"), manuscript=mc)
         _decide(mc, "gongcheng_head", text="同意。")
@@ -264,7 +262,7 @@ def build(log) -> None:
         md = services.manuscript_save(
             acting_user=_user("member"),
             topic=d,
-            data=_manuscript_parts("开展人防工程质量监督专项检查", 12),
+            **_manuscript_parts("开展人防工程质量监督专项检查", 12),
         )
         services.manuscript_submit(acting_user=_user("member"), manuscript=md)
 
@@ -297,13 +295,11 @@ def build(log) -> None:
         services.lecture_record_delivery(
             acting_user=coordinator,
             lecture=la,
-            data={
-                "held_on": demo_year.day(2024, 5, 30),
-                "held_place": "区国动办三楼会议室",
-                "audience_count": 42,
-                "notes": "全办干部职工参加，办领导作点评。",
-                "promoted_district_on": demo_year.day(2024, 6, 5),
-            },
+            held_on=demo_year.day(2024, 5, 30),
+            held_place="区国动办三楼会议室",
+            audience_count=42,
+            notes="全办干部职工参加，办领导作点评。",
+            promoted_district_on=demo_year.day(2024, 6, 5),
             photos=[_photo("lecture-a-1", (166, 27, 27)), _photo("lecture-a-2", (40, 90, 140))],
         )
         promotion = {
@@ -312,13 +308,13 @@ def build(log) -> None:
         }
         files = {"manuscript_file": _manuscript_docx(la.topic.title, "背景与思考……\n成效与体会……")}
         services.lecture_record_city_promotion(
-            acting_user=coordinator, lecture=la, data=promotion, files=files
+            acting_user=coordinator, lecture=la, **promotion, **files
         )
     with demo_year.when(at(2024, 6, 21, 9, 30)):
         services.lecture_record_city_promotion(
             acting_user=coordinator,
             lecture=la,
-            data={
+            **{
                 **promotion,
                 "reply_on": demo_year.day(2024, 6, 20),
                 "reply": "已采用，刊发于市国动办“国动讲堂”专栏。",
@@ -328,13 +324,11 @@ def build(log) -> None:
         services.lecture_record_delivery(
             acting_user=coordinator,
             lecture=lc,
-            data={
-                "held_on": demo_year.day(2024, 6, 27),
-                "held_place": "区民防指挥中心报告厅",
-                "audience_count": 56,
-                "notes": "结合演练视频讲解，现场交流热烈。",
-                "promoted_district_on": demo_year.day(2024, 7, 1),
-            },
+            held_on=demo_year.day(2024, 6, 27),
+            held_place="区民防指挥中心报告厅",
+            audience_count=56,
+            notes="结合演练视频讲解，现场交流热烈。",
+            promoted_district_on=demo_year.day(2024, 7, 1),
             photos=[_photo("lecture-c-1", (30, 110, 70))],
         )
     log("8 个选题（各种状态）、3 份讲述稿（含两稿对比）、3 场讲述安排（2 场已讲述）")

@@ -13,7 +13,6 @@ from django.utils.decorators import method_decorator
 from django.views import View
 
 from qpdo.documents.pdf import content_disposition, handle_missing_fonts
-from qpdo.org.audit import client_ip
 
 from . import rules, selectors
 from .calendar import build_calendar, calendar_user_for_token
@@ -69,7 +68,6 @@ class ProgrammeXlsxView(ScheduleDownloadMixin, View):
         return programme_export(
             acting_user=request.user,
             campaign=_campaign_or_404(request),
-            ip_address=client_ip(request),
         )
 
 

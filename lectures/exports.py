@@ -280,7 +280,7 @@ class ProgrammeExporter(XlsxExporter):
             yield [number, *(row[key] for key, _ in PROGRAMME_FIELDS)]
 
 
-def programme_export(*, acting_user, campaign: Campaign, ip_address: str | None = None):
+def programme_export(*, acting_user, campaign: Campaign):
     """Return the programme export as a download, and audit it (it lists people by name)."""
     exporter = ProgrammeExporter(user=acting_user, campaign=campaign)
     with transaction.atomic():
@@ -290,6 +290,5 @@ def programme_export(*, acting_user, campaign: Campaign, ip_address: str | None 
             actor=acting_user,
             target=campaign,
             detail=f"导出“国动小讲堂”选题及讲述安排一览表，共 {len(exporter.data)} 个选题。",
-            ip_address=ip_address,
         )
     return response

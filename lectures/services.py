@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from qpdo.org import clock
 from qpdo.org.audit import audit_record
 from qpdo.org.dates import cn_datetime
 from qpdo.org.enums import AuditAction
-from qpdo.org.models import Staff
+from qpdo.org.models import Staff, Unit
 from qpdo.org.scoping import user_unit
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import State
@@ -35,6 +36,13 @@ from .models import (
     Topic,
 )
 from .selectors import slot_holder
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from django.core.files.uploadedfile import UploadedFile
+
+    from qpdo.workflow.models import Approval
 
 
 def _audit(acting_user: User, target, detail: str) -> None:
@@ -85,7 +93,18 @@ def validate_topic(
 
 
 @transaction.atomic
-def topic_create(*, acting_user: User, campaign: Campaign, data: dict) -> Topic:
+def topic_create(
+    *,
+    acting_user: User,
+    campaign: Campaign,
+    title: str,
+    speaker: Staff,
+    event: str,
+    event_date: datetime.date,
+    speaker_part: str = "",
+    summary: str = "",
+    preferred_slot: Slot | None = None,
+) -> Topic:
     """Create a draft topic for the acting section head's own unit."""
     check_open(campaign)
     if not rules.may_propose_topic(acting_user):
@@ -94,16 +113,37 @@ def topic_create(*, acting_user: User, campaign: Campaign, data: dict) -> Topic:
     validate_topic(
         campaign=campaign,
         unit=unit,
-        speaker=data["speaker"],
-        event_date=data["event_date"],
-        preferred_slot=data.get("preferred_slot"),
+        speaker=speaker,
+        event_date=event_date,
+        preferred_slot=preferred_slot,
     )
-    topic = Topic(campaign=campaign, unit=unit, **{k: data.get(k) for k in TOPIC_FIELDS})
+    topic = Topic(
+        campaign=campaign,
+        unit=unit,
+        title=title,
+        speaker=speaker,
+        event=event,
+        event_date=event_date,
+        speaker_part=speaker_part,
+        summary=summary,
+        preferred_slot=preferred_slot,
+    )
     return workflow.subject_create(topic, acting_user=acting_user)
 
 
 @transaction.atomic
-def topic_update(*, acting_user: User, topic: Topic, data: dict) -> Topic:
+def topic_update(
+    *,
+    acting_user: User,
+    topic: Topic,
+    title: str,
+    speaker: Staff,
+    event: str,
+    event_date: datetime.date,
+    speaker_part: str = "",
+    summary: str = "",
+    preferred_slot: Slot | None = None,
+) -> Topic:
     """Change a draft or returned topic; a submitted one is refused."""
     check_open(topic.campaign)
     workflow.ensure_editable(topic)
@@ -112,22 +152,23 @@ def topic_update(*, acting_user: User, topic: Topic, data: dict) -> Topic:
     validate_topic(
         campaign=topic.campaign,
         unit=topic.unit,
-        speaker=data["speaker"],
-        event_date=data["event_date"],
-        preferred_slot=data.get("preferred_slot"),
+        speaker=speaker,
+        event_date=event_date,
+        preferred_slot=preferred_slot,
         topic=topic,
     )
-    for key in TOPIC_FIELDS:
-        setattr(topic, key, data.get(key))
+    topic.title, topic.speaker, topic.event = title, speaker, event
+    topic.event_date, topic.speaker_part, topic.summary = event_date, speaker_part, summary
+    topic.preferred_slot = preferred_slot
     topic.save()
     workflow.subject_refresh_title(topic)
     _audit(acting_user, topic, f"修改选题：{topic.title}")
     return topic
 
 
-def topic_submit(*, acting_user: User, topic: Topic, request=None):
+def topic_submit(*, acting_user: User, topic: Topic) -> Approval:
     """Put the topic forward (科室推荐): it goes to 综合科初评."""
-    return workflow.approval_submit(subject=topic, acting_user=acting_user, request=request)
+    return workflow.approval_submit(subject=topic, acting_user=acting_user)
 
 
 # Manuscripts ------------------------------------------------------------------------------
@@ -135,11 +176,22 @@ def topic_submit(*, acting_user: User, topic: Topic, request=None):
 MANUSCRIPT_TEXT_FIELDS = (*(field for field, _ in MANUSCRIPT_PARTS), "planned_minutes")
 
 
-def manuscript_save(*, acting_user: User, topic: Topic, data: dict, files: dict | None = None):
+def manuscript_save(
+    *,
+    acting_user: User,
+    topic: Topic,
+    background: str,
+    goals: str,
+    planning: str,
+    implementation: str,
+    results: str,
+    planned_minutes: int | None,
+    slides: UploadedFile | None = None,
+    media: UploadedFile | None = None,
+) -> Manuscript:
     """Write the topic's manuscript: the open version is changed in place; after a return the
     next version starts from the last one. Attachments replace the previous ones."""
     check_open(topic.campaign)
-    files = files or {}
     if not rules.may_write_manuscript(acting_user, topic):
         raise Refused("只有讲述人或本科室负责人可以撰写该讲述稿。")
     now = clock.now()
@@ -161,10 +213,10 @@ def manuscript_save(*, acting_user: User, topic: Topic, data: dict, files: dict 
             if previous is not None:
                 for name in ("slides", "slides_name", "media", "media_name"):
                     setattr(version, name, getattr(previous, name))
-        for field in MANUSCRIPT_TEXT_FIELDS:
-            setattr(version, field, data[field])
-        for field in ("slides", "media"):
-            upload = files.get(field)
+        version.background, version.goals, version.planning = background, goals, planning
+        version.implementation, version.results = implementation, results
+        version.planned_minutes = planned_minutes
+        for field, upload in (("slides", slides), ("media", media)):
             if upload:
                 saved.save(getattr(version, field), upload.name, upload)
                 setattr(version, f"{field}_name", upload.name[:200])
@@ -188,11 +240,9 @@ def manuscript_check_complete(manuscript: Manuscript) -> None:
 
 
 @transaction.atomic
-def manuscript_submit(*, acting_user: User, manuscript: Manuscript, request=None):
+def manuscript_submit(*, acting_user: User, manuscript: Manuscript) -> Approval:
     """Submit the open version (讲述人提交) and seal it: it is kept unchanged from now on."""
-    approval = workflow.approval_submit(
-        subject=manuscript, acting_user=acting_user, request=request
-    )
+    approval = workflow.approval_submit(subject=manuscript, acting_user=acting_user)
     ManuscriptVersion.objects.filter(manuscript=manuscript, is_sealed=False).update(is_sealed=True)
     return approval
 
@@ -232,7 +282,7 @@ def lecture_schedule(
     acting_user: User,
     topic: Topic,
     slot: Slot,
-    starts_at,
+    starts_at: datetime.datetime,
     place: str,
     duration_minutes: int = 30,
 ) -> Lecture:
@@ -256,7 +306,13 @@ def lecture_schedule(
 
 @transaction.atomic
 def lecture_reschedule(
-    *, acting_user: User, lecture: Lecture, slot: Slot, starts_at, place: str, duration_minutes: int
+    *,
+    acting_user: User,
+    lecture: Lecture,
+    slot: Slot,
+    starts_at: datetime.datetime,
+    place: str,
+    duration_minutes: int,
 ) -> Lecture:
     if not rules.may_coordinate(acting_user):
         raise Refused("只有综合科小讲堂管理人员可以调整安排。")
@@ -280,32 +336,35 @@ DELIVERY_FIELDS = (
 
 
 def lecture_record_delivery(
-    *, acting_user: User, lecture: Lecture, data: dict, photos=(), captions=None
+    *,
+    acting_user: User,
+    lecture: Lecture,
+    held_on: datetime.date | None = None,
+    held_place: str | None = None,
+    audience_count: int | None = None,
+    notes: str | None = None,
+    promoted_district_on: datetime.date | None = None,
+    photos: Sequence[UploadedFile] = (),
+    captions: dict | None = None,
 ) -> Lecture:
     """Record how the lecture went (date, place, audience, notes, promotion) and add photos."""
     if not rules.may_coordinate(acting_user):
         raise Refused("只有综合科小讲堂管理人员可以记录讲述情况。")
     check_open(lecture.slot.campaign)
     errors = {}
-    held_on = data.get("held_on")
     if held_on and held_on > clock.today():
         errors["held_on"] = "实际举办日期不能晚于今天。"
-    for field in ("promoted_district_on",):
-        if data.get(field) and held_on and data[field] < held_on:
-            errors[field] = "宣传推广日期不能早于举办日期。"
-        if data.get(field) and not held_on:
-            errors[field] = "请先填写实际举办日期。"
+    if promoted_district_on and held_on and promoted_district_on < held_on:
+        errors["promoted_district_on"] = "宣传推广日期不能早于举办日期。"
+    if promoted_district_on and not held_on:
+        errors["promoted_district_on"] = "请先填写实际举办日期。"
     if errors:
         raise ValidationError(errors)
     with atomic_with_files() as saved:
-        for field in DELIVERY_FIELDS:
-            setattr(
-                lecture,
-                field,
-                data.get(field)
-                if data.get(field) is not None
-                else ("" if field in ("held_place", "notes") else None),
-            )
+        lecture.held_on, lecture.audience_count = held_on, audience_count
+        lecture.held_place = held_place if held_place is not None else ""
+        lecture.notes = notes if notes is not None else ""
+        lecture.promoted_district_on = promoted_district_on
         lecture.save()
         for index, upload in enumerate(photos):
             photo = LecturePhoto(
@@ -358,18 +417,20 @@ def slots_copy(source: Campaign, target: Campaign) -> str:
     return f"场次 {len(slots)} 个"
 
 
-def validate_slot(*, slot: Slot, data: dict) -> None:
+def validate_slot(
+    *, slot: Slot, month: int | None, unit: Unit | None = None, is_cancelled: bool = False
+) -> None:
     """Refuse to move or cancel a slot away from the lecture it holds."""
     lecture = Lecture.objects.filter(slot=slot).select_related("topic").first() if slot.pk else None
-    if not 1 <= (data.get("month") or 0) <= 12:
+    if not 1 <= (month or 0) <= 12:
         raise ValidationError("月份须在 1 到 12 之间。")
     if lecture is None:
         return
-    if data.get("is_cancelled"):
+    if is_cancelled:
         raise ValidationError("该场次已安排讲述，请先调整讲述安排再取消。")
-    if data.get("unit") and data["unit"].pk != lecture.topic.unit_id:
+    if unit and unit.pk != lecture.topic.unit_id:
         raise ValidationError(f"该场次已安排{lecture.topic.unit.name}的讲述，不能改为其他单位。")
-    if data.get("month") != timezone.localtime(lecture.starts_at).month:
+    if month != timezone.localtime(lecture.starts_at).month:
         raise ValidationError("该场次已安排讲述，改月份前请先调整讲述时间。")
 
 
@@ -378,7 +439,7 @@ def validate_slot(*, slot: Slot, data: dict) -> None:
 
 @transaction.atomic
 def slot_request_create(
-    *, acting_user: User, campaign: Campaign, month: int, reason: str, request=None
+    *, acting_user: User, campaign: Campaign, month: int, reason: str
 ) -> SlotRequest:
     """Ask for a slot beyond 附表1 (a section head, for their own unit) and submit it to
     综合科 at once: the request has nothing to prepare beyond its month and reason."""
@@ -397,7 +458,7 @@ def slot_request_create(
     )
     workflow.subject_create(slot_request, acting_user=acting_user)
     _audit(acting_user, slot_request, f"申请加开讲堂场次：{campaign.year}年{month}月")
-    workflow.approval_submit(subject=slot_request, acting_user=acting_user, request=request)
+    workflow.approval_submit(subject=slot_request, acting_user=acting_user)
     return slot_request
 
 
@@ -423,7 +484,7 @@ def slot_request_granted(*, slot_request: SlotRequest, acting_user: User) -> Slo
 
 @transaction.atomic
 def slot_request_resubmit(
-    *, acting_user: User, slot_request: SlotRequest, month: int, reason: str, request=None
+    *, acting_user: User, slot_request: SlotRequest, month: int, reason: str
 ) -> SlotRequest:
     """Change a returned (or withdrawn) request and send it to 综合科 again."""
     check_open(slot_request.campaign)
@@ -436,7 +497,7 @@ def slot_request_resubmit(
     slot_request.save(update_fields=["month", "reason"])
     workflow.subject_refresh_title(slot_request)
     _audit(acting_user, slot_request, f"修改加开讲堂场次申请：{month}月")
-    workflow.approval_submit(subject=slot_request, acting_user=acting_user, request=request)
+    workflow.approval_submit(subject=slot_request, acting_user=acting_user)
     return slot_request
 
 
@@ -446,7 +507,16 @@ CITY_FILES = ("manuscript_file", "slides", "video")
 
 
 def lecture_record_city_promotion(
-    *, acting_user: User, lecture: Lecture, data: dict, files: dict | None = None
+    *,
+    acting_user: User,
+    lecture: Lecture,
+    sent_on: datetime.date | None,
+    note: str | None = "",
+    reply_on: datetime.date | None = None,
+    reply: str | None = "",
+    manuscript_file: UploadedFile | None = None,
+    slides: UploadedFile | None = None,
+    video: UploadedFile | None = None,
 ) -> CityPromotion:
     """Record what was sent to the 市国动办 (讲述稿, PPT, 视频), when, and the city's reply.
 
@@ -456,18 +526,18 @@ def lecture_record_city_promotion(
     if not rules.may_coordinate(acting_user):
         raise Refused("只有综合科小讲堂管理人员可以登记报市国动办推广。")
     check_open(lecture.slot.campaign)
-    files = {k: v for k, v in (files or {}).items() if v}
+    uploads = {"manuscript_file": manuscript_file, "slides": slides, "video": video}
+    files = {k: v for k, v in uploads.items() if v}
     promotion = CityPromotion.objects.filter(lecture=lecture).first()
     today = clock.today()
     errors: dict[str, str] = {}
-    sent_on, reply_on = data.get("sent_on"), data.get("reply_on")
     if lecture.held_on is None:
         errors["sent_on"] = "请先记录讲述情况（实际举办日期）。"
     elif sent_on is None or sent_on < lecture.held_on or sent_on > today:
         errors["sent_on"] = "报送日期须在举办日期之后，且不晚于今天。"
     if reply_on and (sent_on is None or reply_on < sent_on or reply_on > today):
         errors["reply_on"] = "反馈日期须在报送日期之后，且不晚于今天。"
-    if (data.get("reply") or "").strip() and not reply_on:
+    if (reply or "").strip() and not reply_on:
         errors["reply_on"] = "请填写市国动办反馈的日期。"
     has_file = any(files.get(f) or (promotion and getattr(promotion, f)) for f in CITY_FILES)
     if not has_file:
@@ -478,8 +548,8 @@ def lecture_record_city_promotion(
         if promotion is None:
             promotion = CityPromotion(lecture=lecture)
         promotion.sent_on, promotion.reply_on = sent_on, reply_on
-        promotion.note = (data.get("note") or "").strip()
-        promotion.reply = (data.get("reply") or "").strip()
+        promotion.note = (note or "").strip()
+        promotion.reply = (reply or "").strip()
         promotion.recorded_by, promotion.updated_at = acting_user, clock.now()
         for field in CITY_FILES:
             upload = files.get(field)

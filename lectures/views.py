@@ -115,7 +115,7 @@ class TopicFormMixin(SubjectFormMixin):
     submitted_message = "选题已提交，等待综合科初评。"
 
     def submit(self, topic) -> None:
-        services.topic_submit(acting_user=self.request.user, topic=topic, request=self.request)
+        services.topic_submit(acting_user=self.request.user, topic=topic)
 
 
 class TopicCreateView(TopicFormMixin, FormView):
@@ -139,7 +139,7 @@ class TopicCreateView(TopicFormMixin, FormView):
 
     def save(self, data):
         return services.topic_create(
-            acting_user=self.request.user, campaign=self.get_campaign(), data=data
+            acting_user=self.request.user, campaign=self.get_campaign(), **data
         )
 
 
@@ -169,7 +169,7 @@ class TopicUpdateView(TopicFormMixin, FormView):
         return self.topic.unit
 
     def save(self, data):
-        return services.topic_update(acting_user=self.request.user, topic=self.topic, data=data)
+        return services.topic_update(acting_user=self.request.user, topic=self.topic, **data)
 
 
 class LectureYearMixin:
@@ -293,14 +293,13 @@ class ManuscriptEditView(SubjectFormMixin, FormView):
         return services.manuscript_save(
             acting_user=self.request.user,
             topic=self.topic,
-            data={f: data[f] for f in services.MANUSCRIPT_TEXT_FIELDS},
-            files={f: data.get(f) for f in ("slides", "media")},
+            **{f: data[f] for f in services.MANUSCRIPT_TEXT_FIELDS},
+            slides=data.get("slides"),
+            media=data.get("media"),
         )
 
     def submit(self, manuscript) -> None:
-        services.manuscript_submit(
-            acting_user=self.request.user, manuscript=manuscript, request=self.request
-        )
+        services.manuscript_submit(acting_user=self.request.user, manuscript=manuscript)
 
 
 class ManuscriptDetailView(TemplateView):
@@ -545,7 +544,7 @@ class LectureDeliveryView(CoordinatorMixin, FormView):
             services.lecture_record_delivery(
                 acting_user=self.request.user,
                 lecture=self.lecture,
-                data=data,
+                **data,
                 photos=form.cleaned_data["photos"],
             )
         except ValidationError as error:
@@ -613,7 +612,6 @@ class SlotRequestCreateView(FormView):
                 campaign=self.campaign,
                 month=form.cleaned_data["month"],
                 reason=form.cleaned_data["reason"],
-                request=self.request,
             )
         except ValidationError as error:
             form_add_errors(form, error)
@@ -656,7 +654,6 @@ class SlotRequestDetailView(FormView):
                 slot_request=self.slot_request,
                 month=form.cleaned_data["month"],
                 reason=form.cleaned_data["reason"],
-                request=self.request,
             )
         except ValidationError as error:
             form_add_errors(form, error)
@@ -698,8 +695,8 @@ class LecturePromotionView(CoordinatorMixin, FormView):
             services.lecture_record_city_promotion(
                 acting_user=self.request.user,
                 lecture=self.lecture,
-                data={k: data.get(k) for k in ("sent_on", "note", "reply_on", "reply")},
-                files={k: data.get(k) for k in services.CITY_FILES},
+                **{k: data.get(k) for k in ("sent_on", "note", "reply_on", "reply")},
+                **{k: data.get(k) for k in services.CITY_FILES},
             )
         except ValidationError as error:
             form_add_errors(form, error)

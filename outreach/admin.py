@@ -226,7 +226,7 @@ class ReportAdmin(ApprovalAdminMixin, admin.ModelAdmin):
         done, refused = 0, []
         for report in queryset:
             try:
-                services.report_promote(acting_user=request.user, report=report, request=request)
+                services.report_promote(acting_user=request.user, report=report)
                 done += 1
             except (ValidationError, Refused) as error:
                 refused.append(

@@ -630,7 +630,7 @@ def _seed_plans(reviewer) -> None:
             }
             with _at(cm, cd):
                 plan = services.plan_create(
-                    acting_user=user, year=demo_year.year(), data=data, items=_items(spec["items"])
+                    acting_user=user, year=demo_year.year(), **data, items=_items(spec["items"])
                 )
             with _at(sm, sd, 15):
                 services.plan_submit(acting_user=user, plan=plan)
@@ -648,12 +648,10 @@ def _seed_plans(reviewer) -> None:
                 services.plan_create(
                     acting_user=user,
                     year=demo_year.year(),
-                    data={
-                        "goals": spec["goals"],
-                        "measures": "",
-                        "contact_name": user.staff.name,
-                        "contact_phone": "",
-                    },
+                    goals=spec["goals"],
+                    measures="",
+                    contact_name=user.staff.name,
+                    contact_phone="",
                     items=_items(spec["items"]),
                 )
 
@@ -703,17 +701,15 @@ def _seed_reports(reviewer) -> dict[str, object]:
         with clock.frozen(clock.at(filed.year, filed.month, filed.day, 16)):
             report = services.report_create(
                 acting_user=user,
-                data={
-                    "kind": kind,
-                    "title": title,
-                    "held_on": held_on,
-                    "place": place,
-                    "organiser": user.staff.unit.name,
-                    "participants": participants,
-                    "audience_count": count,
-                    "content": content,
-                    "plan_item": item,
-                },
+                kind=kind,
+                title=title,
+                held_on=held_on,
+                place=place,
+                organiser=user.staff.unit.name,
+                participants=participants,
+                audience_count=count,
+                content=content,
+                plan_item=item,
                 fronts=[fronts[n] for n in front_names],
                 photos=photos,
                 documents=documents,
@@ -949,14 +945,12 @@ def _seed_agreement(reviewer) -> None:
     with _at(3, 1):
         services.agreement_create(
             acting_user=reviewer,
-            data={
-                "title": "区国动办与区委党校国防动员宣传教育共建协议",
-                "partner": Unit.objects.get(code="dangxiao"),
-                "signed_on": datetime.date(start, 3, 15),
-                "valid_until": datetime.date(start + 2, 12, 31),
-                "content": "国防动员课程纳入党校主体班培训计划；组织学员参观人防科普教育基地；"
-                "将临近党校的公用人防工程作为宣传阵地。",
-            },
+            title="区国动办与区委党校国防动员宣传教育共建协议",
+            partner=Unit.objects.get(code="dangxiao"),
+            signed_on=datetime.date(start, 3, 15),
+            valid_until=datetime.date(start + 2, 12, 31),
+            content="国防动员课程纳入党校主体班培训计划；组织学员参观人防科普教育基地；"
+            "将临近党校的公用人防工程作为宣传阵地。",
             upload=demo_pdf(
                 "国防动员宣传教育共建协议",
                 [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -25,7 +26,7 @@ from qpdo.documents.uploads import (
 )
 from qpdo.errors import Refused
 from qpdo.org import clock
-from qpdo.org.audit import audit_record, client_ip
+from qpdo.org.audit import audit_record
 from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction, UnitKind
 from qpdo.org.models import Unit
@@ -68,6 +69,13 @@ from .models import (
     SchoolCourse,
     SchoolDrill,
 )
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db import models
+
+    from qpdo.jobs.models import Job
+    from qpdo.workflow.models import Approval
 
 PHOTO_VALIDATOR = FileValidator(*PHOTO_KINDS)
 VIDEO_VALIDATOR = FileValidator(VIDEO)
@@ -186,7 +194,16 @@ def _save_items(plan: Plan, items: Sequence[dict]) -> None:
 
 
 @transaction.atomic
-def plan_create(*, acting_user: User, year: int, data: dict, items: Sequence[dict]) -> Plan:
+def plan_create(
+    *,
+    acting_user: User,
+    year: int,
+    goals: str = "",
+    measures: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    items: Sequence[dict],
+) -> Plan:
     """Create a draft plan of the acting 填报员's unit for a year."""
     unit = rules.reporting_unit(acting_user)
     if unit is None:
@@ -195,20 +212,36 @@ def plan_create(*, acting_user: User, year: int, data: dict, items: Sequence[dic
         raise ValidationError({"year": f"不能填报{year}年度的计划。"})
     if Plan.objects.filter(unit=unit, year=year).exists():
         raise ValidationError({"year": f"本单位已有{year}年度的计划，请打开原计划修改。"})
-    plan = Plan(unit=unit, year=year, **{k: data.get(k, "") for k in PLAN_FIELDS})
+    plan = Plan(
+        unit=unit,
+        year=year,
+        goals=goals,
+        measures=measures,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+    )
     workflow.subject_create(plan, acting_user=acting_user)
     _save_items(plan, items)
     return plan
 
 
 @transaction.atomic
-def plan_update(*, acting_user: User, plan: Plan, data: dict, items: Sequence[dict]) -> Plan:
+def plan_update(
+    *,
+    acting_user: User,
+    plan: Plan,
+    goals: str = "",
+    measures: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    items: Sequence[dict],
+) -> Plan:
     """Change a draft or returned plan and its items; a submitted plan is refused."""
     workflow.ensure_editable(plan)
     if not rules.may_edit_plan(acting_user, plan):
         raise Refused("只有本单位填报员可以修改该计划。")
-    for key in PLAN_FIELDS:
-        setattr(plan, key, data.get(key, ""))
+    plan.goals, plan.measures = goals, measures
+    plan.contact_name, plan.contact_phone = contact_name, contact_phone
     plan.save()
     _save_items(plan, items)
     workflow.subject_refresh_title(plan)
@@ -230,9 +263,9 @@ def plan_check_complete(plan: Plan) -> None:
         )
 
 
-def plan_submit(*, acting_user: User, plan: Plan, request=None):
+def plan_submit(*, acting_user: User, plan: Plan) -> Approval:
     """Hand the plan in (单位提交): it goes to 宣教审核."""
-    return workflow.approval_submit(subject=plan, acting_user=acting_user, request=request)
+    return workflow.approval_submit(subject=plan, acting_user=acting_user)
 
 
 # --- activity reports ----------------------------------------------------------------------
@@ -250,11 +283,18 @@ REPORT_FIELDS = (
 )
 
 
-def report_validate(*, unit: Unit, data: dict, fronts: Sequence[Front]) -> None:
+def report_validate(
+    *,
+    unit: Unit,
+    kind: str,
+    held_on: datetime.date | None,
+    audience_count: int | None,
+    plan_item: PlanItem | None,
+    fronts: Sequence[Front],
+) -> None:
     """Raise a ValidationError (by field) when a report breaks the programme's rules."""
     errors: dict[str, list[str]] = {}
     today = clock.today()
-    held_on = data.get("held_on")
     if held_on is not None and held_on > today:
         errors.setdefault("held_on", []).append(
             f"活动日期不能晚于今天（{cn_date(today)}）：活动结束后再报送信息。"
@@ -263,9 +303,9 @@ def report_validate(*, unit: Unit, data: dict, fronts: Sequence[Front]) -> None:
         errors.setdefault("held_on", []).append("活动日期过早，请核对年份。")
     if not fronts:
         errors.setdefault("fronts", []).append("请至少选择一个所属方面。")
-    if data.get("kind") == ReportKind.ACTIVITY and not data.get("audience_count"):
+    if kind == ReportKind.ACTIVITY and not audience_count:
         errors.setdefault("audience_count", []).append("活动类信息请填写参加人数。")
-    item: PlanItem | None = data.get("plan_item")
+    item = plan_item
     if item is not None:
         if item.plan.unit_id != unit.pk:
             errors.setdefault("plan_item", []).append("所选计划活动不属于本单位。")
@@ -331,20 +371,46 @@ def _delete_after_commit(*field_files) -> None:
 def report_create(
     *,
     acting_user: User,
-    data: dict,
+    kind: str,
+    title: str,
+    held_on: datetime.date,
+    place: str,
+    organiser: str,
+    participants: str,
+    audience_count: int | None,
+    content: str,
+    plan_item: PlanItem | None = None,
     fronts: Sequence[Front],
     photos: Sequence = (),
-    video=None,
+    video: UploadedFile | None = None,
     documents: Sequence = (),
 ) -> Report:
     """Create a draft report of the acting 填报员's unit with its photos, video and documents."""
     unit = rules.reporting_unit(acting_user)
     if unit is None:
         raise Refused("只有区国动办、各街镇和区国动委成员单位的填报员可以报送活动信息。")
-    report_validate(unit=unit, data=data, fronts=fronts)
+    report_validate(
+        unit=unit,
+        kind=kind,
+        held_on=held_on,
+        audience_count=audience_count,
+        plan_item=plan_item,
+        fronts=fronts,
+    )
     _check_uploads(photos, video, documents, photo_total=len(photos), document_total=len(documents))
     with atomic_with_files() as saved:
-        report = Report(unit=unit, **{k: data.get(k) for k in REPORT_FIELDS})
+        report = Report(
+            unit=unit,
+            kind=kind,
+            title=title,
+            held_on=held_on,
+            place=place,
+            organiser=organiser,
+            participants=participants,
+            audience_count=audience_count,
+            content=content,
+            plan_item=plan_item,
+        )
         workflow.subject_create(report, acting_user=acting_user)
         report.fronts.set(fronts)
         _store_photos(saved, report, photos, start=1)
@@ -359,10 +425,18 @@ def report_update(
     *,
     acting_user: User,
     report: Report,
-    data: dict,
+    kind: str,
+    title: str,
+    held_on: datetime.date,
+    place: str,
+    organiser: str,
+    participants: str,
+    audience_count: int | None,
+    content: str,
+    plan_item: PlanItem | None = None,
     fronts: Sequence[Front],
     photos: Sequence = (),
-    video=None,
+    video: UploadedFile | None = None,
     documents: Sequence = (),
     remove_photos: Iterable[int] = (),
     remove_attachments: Iterable[int] = (),
@@ -374,7 +448,14 @@ def report_update(
     workflow.ensure_editable(report)
     if not rules.may_edit_report(acting_user, report):
         raise Refused("只有本单位填报员可以修改该活动信息。")
-    report_validate(unit=report.unit, data=data, fronts=fronts)
+    report_validate(
+        unit=report.unit,
+        kind=kind,
+        held_on=held_on,
+        audience_count=audience_count,
+        plan_item=plan_item,
+        fronts=fronts,
+    )
     removed_photos = list(report.photos.filter(pk__in=list(remove_photos)))
     removed_files = list(report.attachments.filter(pk__in=list(remove_attachments)))
     if video:
@@ -395,8 +476,10 @@ def report_update(
         document_total=kept_documents.count() + len(documents),
     )
     with atomic_with_files() as saved:
-        for key in REPORT_FIELDS:
-            setattr(report, key, data.get(key))
+        report.kind, report.title, report.held_on = kind, title, held_on
+        report.place, report.organiser, report.participants = place, organiser, participants
+        report.audience_count, report.content = audience_count, content
+        report.plan_item = plan_item
         report.save()
         report.fronts.set(fronts)
         for photo in removed_photos:
@@ -437,9 +520,9 @@ def report_check_complete(report: Report) -> None:
         raise ValidationError([f"{p}。" for p in problems])
 
 
-def report_submit(*, acting_user: User, report: Report, request=None):
+def report_submit(*, acting_user: User, report: Report) -> Approval:
     """Hand the report in (单位提交): it goes to 宣教审核."""
-    return workflow.approval_submit(subject=report, acting_user=acting_user, request=request)
+    return workflow.approval_submit(subject=report, acting_user=acting_user)
 
 
 def report_delete_draft(*, acting_user: User, report: Report) -> None:
@@ -461,8 +544,7 @@ def subject_review(
     decision: Action,
     opinion: str = "",
     expected_step: str | None = None,
-    request=None,
-):
+) -> Approval:
     """Record the office's decision (采用 / 审核通过 or 退回修改) through the engine."""
     labels = DECISION_LABELS[subject.workflow_chain_code]
     if decision not in labels:
@@ -473,12 +555,11 @@ def subject_review(
         decision=decision,
         opinion=opinion,
         expected_step=expected_step,
-        request=request,
     )
 
 
 @transaction.atomic
-def report_promote(*, acting_user: User, report: Report, request=None) -> Report:
+def report_promote(*, acting_user: User, report: Report) -> Report:
     """Mark an adopted report as sent on to the city office (报市国动办)."""
     locked = Report.objects.select_for_update().select_related("approval").get(pk=report.pk)
     if locked.approval.state != State.APPROVED:
@@ -496,7 +577,6 @@ def report_promote(*, acting_user: User, report: Report, request=None) -> Report
         actor=acting_user,
         target=locked,
         detail=f"活动信息“{locked.title}”（{locked.unit.name}）报市国动办",
-        ip_address=client_ip(request),
     )
     return locked
 
@@ -528,7 +608,7 @@ def _check_linked_report(report: Report | None, town: Unit) -> None:
 
 
 def evacuation_plan_add(
-    *, acting_user: User, school: School, upload, compiled_on: datetime.date, request=None
+    *, acting_user: User, school: School, upload: UploadedFile, compiled_on: datetime.date
 ) -> EvacuationPlan:
     """Store a school's (new version of its) 紧急疏散行动方案."""
     _check_town(acting_user, school.town)
@@ -551,7 +631,6 @@ def evacuation_plan_add(
             actor=acting_user,
             target=school,
             detail=f"上传{school.name}紧急疏散行动方案《{upload.name}》",
-            ip_address=client_ip(request),
         )
     return plan
 
@@ -566,7 +645,6 @@ def school_drill_record(
     note: str = "",
     report: Report | None = None,
     year: int | None = None,
-    request=None,
 ) -> SchoolDrill:
     """Record an evacuation drill held at a school (in the register year, when given)."""
     _check_town(acting_user, school.town)
@@ -586,7 +664,6 @@ def school_drill_record(
         actor=acting_user,
         target=school,
         detail=f"登记{school.name} {held_on:%Y-%m-%d} 疏散演练",
-        ip_address=client_ip(request),
     )
     return drill
 
@@ -602,7 +679,6 @@ def community_exercise_record(
     note: str = "",
     report: Report | None = None,
     year: int | None = None,
-    request=None,
 ) -> CommunityExercise:
     """Record a training or a drill held in a community (in the register year, when given)."""
     _check_town(acting_user, community.town)
@@ -623,13 +699,12 @@ def community_exercise_record(
         actor=acting_user,
         target=community,
         detail=f"登记{community} {held_on:%Y-%m-%d} {exercise.get_kind_display()}",
-        ip_address=client_ip(request),
     )
     return exercise
 
 
 def _register_file_add(
-    record, *, acting_user: User, town: Unit, target, upload, what: str, year: int | None, request
+    record, *, acting_user: User, town: Unit, target, upload, what: str, year: int | None
 ):
     """Store a dated plan document of a register place (file optional), audited."""
     _check_town(acting_user, town)
@@ -652,18 +727,16 @@ def _register_file_add(
             target=target,
             detail=f"登记{target}{what}（{record.compiled_on:%Y-%m-%d}）"
             + (f"《{upload.name}》" if upload is not None else ""),
-            ip_address=client_ip(request),
         )
     return record
 
 
-def _audit_register(acting_user: User, target, detail: str, request) -> None:
+def _audit_register(acting_user: User, target, detail: str) -> None:
     audit_record(
         action=AuditAction.CHANGE,
         actor=acting_user,
         target=target,
         detail=detail,
-        ip_address=client_ip(request),
     )
 
 
@@ -681,7 +754,7 @@ def _admin_row_fill(row, acting_user: User) -> None:
 
 
 @transaction.atomic
-def admin_record_save(*, acting_user: User, record, change: bool):
+def admin_record_save(*, acting_user: User, record: models.Model, change: bool) -> models.Model:
     """Save a register record (a school, a course, a visit …) edited on its admin page."""
     _admin_row_fill(record, acting_user)
     record.save()
@@ -696,7 +769,7 @@ def admin_record_save(*, acting_user: User, record, change: bool):
 
 
 @transaction.atomic
-def admin_record_delete(*, acting_user: User, record) -> None:
+def admin_record_delete(*, acting_user: User, record: models.Model) -> None:
     """Delete a register record on its admin page."""
     label, shown = record._meta.verbose_name, str(record)
     audit_record(
@@ -709,7 +782,9 @@ def admin_record_delete(*, acting_user: User, record) -> None:
 
 
 @transaction.atomic
-def admin_rows_save(*, acting_user: User, record, rows: Sequence, deleted: Sequence) -> None:
+def admin_rows_save(
+    *, acting_user: User, record: models.Model, rows: Sequence, deleted: Sequence
+) -> None:
     """Save the rows (drills, plans, courses, team members …) of a register record changed on its
     admin page: new rows name who recorded them, a file keeps its original name."""
     for row in rows:
@@ -731,9 +806,8 @@ def enterprise_drill_plan_add(
     acting_user: User,
     enterprise: Enterprise,
     compiled_on: datetime.date,
-    upload,
+    upload: UploadedFile,
     year: int | None = None,
-    request=None,
 ) -> EnterpriseDrillPlan:
     """Store an enterprise's (new version of its) 防空疏散演练方案; the file is required."""
     if upload is None:
@@ -746,7 +820,6 @@ def enterprise_drill_plan_add(
         upload=upload,
         what="防空疏散演练方案",
         year=year,
-        request=request,
     )
 
 
@@ -761,7 +834,6 @@ def enterprise_drill_record(
     note: str = "",
     report: Report | None = None,
     year: int | None = None,
-    request=None,
 ) -> EnterpriseDrill:
     """Record a 人防疏散演练 of an enterprise, in the register year when given."""
     _check_town(acting_user, enterprise.town)
@@ -781,7 +853,6 @@ def enterprise_drill_record(
         acting_user,
         enterprise,
         f"登记{enterprise.name} {held_on:%Y-%m-%d} 疏散演练（{drill.get_occasion_display()}）",
-        request,
     )
     return drill
 
@@ -795,7 +866,6 @@ def enterprise_group_set(
     group_basis: str,
     contact_name: str,
     contact_phone: str,
-    request=None,
 ) -> Enterprise:
     """Record an enterprise's 工作小组 and the person in charge (专人)."""
     _check_town(acting_user, enterprise.town)
@@ -811,7 +881,6 @@ def enterprise_group_set(
         enterprise,
         f"更新{enterprise.name}工作小组：{'已成立' if has_group else '未成立'}，专人 "
         f"{enterprise.contact_name or '—'}",
-        request,
     )
     return enterprise
 
@@ -825,7 +894,6 @@ def school_course_add(
     title: str,
     hours: int,
     note: str = "",
-    request=None,
 ) -> SchoolCourse:
     """Record a course of a school's 国防动员、人民防空 teaching in a year, with its 课时."""
     _check_town(acting_user, school.town)
@@ -841,9 +909,7 @@ def school_course_add(
         note=note,
         recorded_by=acting_user,
     )
-    _audit_register(
-        acting_user, school, f"登记{school.name} {year}年课程《{title}》{hours} 课时", request
-    )
+    _audit_register(acting_user, school, f"登记{school.name} {year}年课程《{title}》{hours} 课时")
     return course
 
 
@@ -852,9 +918,8 @@ def community_air_raid_plan_add(
     acting_user: User,
     community: Community,
     compiled_on: datetime.date,
-    upload=None,
+    upload: UploadedFile = None,
     year: int | None = None,
-    request=None,
 ) -> CommunityAirRaidPlan:
     """Record the year's revision of a 居民区's 防空袭方案 (its text optional)."""
     return _register_file_add(
@@ -865,7 +930,6 @@ def community_air_raid_plan_add(
         upload=upload,
         what="防空袭方案修订",
         year=year,
-        request=request,
     )
 
 
@@ -877,7 +941,6 @@ def community_positions_set(
     has_story_corridor: bool,
     has_micro_museum: bool,
     has_experience_corner: bool,
-    request=None,
 ) -> Community:
     """Record which fixed positions (故事长廊、微展馆、体验角) a community has built."""
     _check_town(acting_user, community.town)
@@ -896,15 +959,13 @@ def community_positions_set(
         )
         if on
     ]
-    _audit_register(
-        acting_user, community, f"更新{community}固定阵地：{'、'.join(built) or '无'}", request
-    )
+    _audit_register(acting_user, community, f"更新{community}固定阵地：{'、'.join(built) or '无'}")
     return community
 
 
 @transaction.atomic
 def community_team_member_add(
-    *, acting_user: User, community: Community, kind: str, name: str, phone: str = "", request=None
+    *, acting_user: User, community: Community, kind: str, name: str, phone: str = ""
 ) -> CommunityTeamMember:
     """Add a member to a community's 宣教队伍 (居委、物业 or volunteer)."""
     _check_town(acting_user, community.town)
@@ -915,7 +976,6 @@ def community_team_member_add(
         acting_user,
         community,
         f"{community}宣教队伍增加{member.get_kind_display()} {member.name}",
-        request,
     )
     return member
 
@@ -935,7 +995,6 @@ def party_school_course_add(
     hours: int = 1,
     speaker: str = "",
     taught_on: datetime.date | None = None,
-    request=None,
 ) -> PartySchoolCourse:
     """Record a 国防动员 course taken into the 党校培训计划 of a year."""
     _check_party_school(acting_user)
@@ -950,7 +1009,7 @@ def party_school_course_add(
         taught_on=taught_on,
         recorded_by=acting_user,
     )
-    _audit_register(acting_user, None, f"登记{year}年党校培训计划课程《{title}》", request)
+    _audit_register(acting_user, None, f"登记{year}年党校培训计划课程《{title}》")
     return course
 
 
@@ -964,7 +1023,6 @@ def base_visit_record(
     base_name: str = "",
     note: str = "",
     year: int | None = None,
-    request=None,
 ) -> BaseVisit:
     """Record a visit of 党校 trainees to the 人防科普教育基地."""
     _check_party_school(acting_user)
@@ -981,7 +1039,7 @@ def base_visit_record(
         visit.base_name = base_name
     visit.save()
     _audit_register(
-        acting_user, None, f"登记{visited_on:%Y-%m-%d} {class_name}参观{visit.base_name}", request
+        acting_user, None, f"登记{visited_on:%Y-%m-%d} {class_name}参观{visit.base_name}"
     )
     return visit
 
@@ -1226,10 +1284,9 @@ def register_import(
     *,
     acting_user: User,
     spec_code: str,
-    raw_rows,
+    raw_rows: Sequence[Sequence],
     file_name: str = "",
     year: int | None = None,
-    request=None,
 ) -> imports.ImportResult:
     """Import a checked sheet: all rows or, when any row has a problem, none."""
     result = register_import_check(
@@ -1241,7 +1298,6 @@ def register_import(
             spec_code=spec_code,
             file_name=file_name,
             reason=f"文件中有 {len(result.error_rows) + len(result.file_errors)} 处问题",
-            request=request,
         )
         return result
     spec = result.spec
@@ -1266,7 +1322,6 @@ def register_import(
             action=AuditAction.IMPORT,
             actor=acting_user,
             detail=detail,
-            ip_address=client_ip(request),
         )
     result.applied = True
     return result
@@ -1284,7 +1339,7 @@ def _apply_places(result: imports.ImportResult, model) -> None:
 
 
 def register_import_refused(
-    *, acting_user: User, spec_code: str, file_name: str, reason: str, request=None
+    *, acting_user: User, spec_code: str, file_name: str, reason: str
 ) -> None:
     """Audit an import that was refused (unreadable file, or rows with problems)."""
     spec = imports.SPECS[spec_code]
@@ -1293,23 +1348,28 @@ def register_import_refused(
         action=AuditAction.IMPORT,
         actor=acting_user,
         detail=f"导入{what}《{file_name}》未受理：{reason}。",
-        ip_address=client_ip(request),
         success=False,
     )
 
 
-def export_record(*, acting_user: User, what: str, rows: int, request=None) -> None:
+def export_record(*, acting_user: User, what: str, rows: int) -> None:
     """Audit an Excel export."""
     audit_record(
         action=AuditAction.EXPORT,
         actor=acting_user,
         detail=f"导出{what}，共 {rows} 行。",
-        ip_address=client_ip(request),
     )
 
 
 def agreement_create(
-    *, acting_user: User, data: dict, upload=None, request=None
+    *,
+    acting_user: User,
+    title: str,
+    partner: Unit,
+    signed_on: datetime.date,
+    valid_until: datetime.date | None = None,
+    content: str = "",
+    upload: UploadedFile | None = None,
 ) -> PartySchoolAgreement:
     """Record a co-operation agreement with the 区委党校 (and its signed text)."""
     if not rules.may_record_agreement(acting_user):
@@ -1319,7 +1379,9 @@ def agreement_create(
             REGISTER_FILE_VALIDATOR(upload)
         except ValidationError as error:
             raise ValidationError({"file": error.messages}) from error
-    agreement = PartySchoolAgreement(**data)
+    agreement = PartySchoolAgreement(
+        title=title, partner=partner, signed_on=signed_on, valid_until=valid_until, content=content
+    )
     agreement.full_clean(exclude=["file"])
     with atomic_with_files() as saved:
         if upload is not None:
@@ -1330,7 +1392,6 @@ def agreement_create(
             actor=acting_user,
             target=agreement,
             detail=f"登记党校共建协议《{agreement.title}》（{agreement.signed_on:%Y-%m-%d} 签订）",
-            ip_address=client_ip(request),
         )
     return agreement
 
@@ -1340,7 +1401,7 @@ def agreement_create(
 REPORTS_YEAR_JOB = "outreach.reports_year"
 
 
-def reports_year_export_request(*, acting_user: User, year: int, request=None):
+def reports_year_export_request(*, acting_user: User, year: int) -> Job:
     """Queue the Excel of every 六进 activity report of a year the user may see."""
     from qpdo.jobs.services import job_request
 
@@ -1349,7 +1410,6 @@ def reports_year_export_request(*, acting_user: User, year: int, request=None):
         label=f"{year}年度“六进”活动信息（全部）",
         params={"year": year},
         acting_user=acting_user,
-        request=request,
     )
 
 

@@ -557,7 +557,7 @@ def _office_unit() -> Unit:
 
 
 @transaction.atomic
-def summary_create(*, acting_user, year: int, district: bool = False, request=None) -> YearSummary:
+def summary_create(*, acting_user, year: int, district: bool = False) -> YearSummary:
     """Draft the summary of the acting user's unit (or, for 宣教审核, the district's) for a
     year, its first version written from the data. A unit drafts only its own."""
     if not may_draft(acting_user, district=district):
@@ -580,7 +580,6 @@ def summary_create(*, acting_user, year: int, district: bool = False, request=No
         actor=acting_user,
         target=summary,
         detail=f"起草{summary}",
-        request=request,
     )
     return summary
 
@@ -597,7 +596,7 @@ def _version_add(summary: YearSummary, text: dict, acting_user) -> YearSummaryVe
 
 
 @transaction.atomic
-def summary_save(*, acting_user, summary: YearSummary, text: dict, request=None):
+def summary_save(*, acting_user, summary: YearSummary, text: dict):
     """Save the edited paragraphs as a new version (earlier versions stay as they were)."""
     summary = YearSummary.objects.select_for_update().get(pk=summary.pk)
     workflow.ensure_editable(summary)
@@ -611,13 +610,12 @@ def summary_save(*, acting_user, summary: YearSummary, text: dict, request=None)
         actor=acting_user,
         target=summary,
         detail=f"保存{summary}{version}",
-        request=request,
     )
     return version
 
 
 @transaction.atomic
-def summary_choose(*, acting_user, summary: YearSummary, version_pk: int, request=None):
+def summary_choose(*, acting_user, summary: YearSummary, version_pk: int):
     """Choose the version the documents print, and keep the day it was chosen."""
     summary = YearSummary.objects.select_for_update().get(pk=summary.pk)
     workflow.ensure_editable(summary)
@@ -634,31 +632,27 @@ def summary_choose(*, acting_user, summary: YearSummary, version_pk: int, reques
         actor=acting_user,
         target=summary,
         detail=f"选用{summary}{version}",
-        request=request,
     )
     return summary
 
 
-def summary_submit(*, acting_user, summary: YearSummary, request=None):
+def summary_submit(*, acting_user, summary: YearSummary):
     """Hand the summary in to 宣教审核; without a choice, the latest version is chosen."""
     with transaction.atomic():
         if summary.chosen_version_id is None and may_edit_summary(acting_user, summary):
             latest = summary.versions.order_by("-number").first()
             if latest is not None:
-                summary_choose(
-                    acting_user=acting_user, summary=summary, version_pk=latest.pk, request=request
-                )
+                summary_choose(acting_user=acting_user, summary=summary, version_pk=latest.pk)
                 summary.refresh_from_db()
-        return workflow.approval_submit(subject=summary, acting_user=acting_user, request=request)
+        return workflow.approval_submit(subject=summary, acting_user=acting_user)
 
 
-def summary_download_record(*, acting_user, summary: YearSummary, fmt: str, request=None) -> None:
+def summary_download_record(*, acting_user, summary: YearSummary, fmt: str) -> None:
     audit_record(
         action=AuditAction.DOWNLOAD,
         actor=acting_user,
         target=summary,
         detail=f"下载{summary}（{fmt.upper()}）",
-        request=request,
     )
 
 
@@ -667,7 +661,7 @@ def summary_download_record(*, acting_user, summary: YearSummary, fmt: str, requ
 SUMMARY_JOB = "outreach.summary_document"
 
 
-def summary_job_request(*, acting_user, summary: YearSummary, fmt: str, request=None):
+def summary_job_request(*, acting_user, summary: YearSummary, fmt: str):
     from qpdo.jobs.services import job_request
 
     return job_request(
@@ -675,7 +669,6 @@ def summary_job_request(*, acting_user, summary: YearSummary, fmt: str, request=
         label=f"{summary}（{'Word' if fmt == 'docx' else 'PDF'}）",
         params={"summary": summary.pk, "format": fmt},
         acting_user=acting_user,
-        request=request,
     )
 
 

@@ -89,7 +89,7 @@ class SummaryCreateView(View):
         district = request.POST.get("district") == "1"
         try:
             summary = summaries.summary_create(
-                acting_user=request.user, year=year, district=district, request=request
+                acting_user=request.user, year=year, district=district
             )
         except ValidationError as error:
             messages.error(request, _errors(error))
@@ -151,7 +151,6 @@ class SummaryUpdateView(FormView):
                 acting_user=self.request.user,
                 summary=self.summary,
                 text=form.cleaned_data,
-                request=self.request,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -171,9 +170,7 @@ class SummaryChooseView(View):
     def post(self, request, pk: int, version: int):
         summary = summaries.summary_get_for(user=request.user, pk=pk)
         try:
-            summaries.summary_choose(
-                acting_user=request.user, summary=summary, version_pk=version, request=request
-            )
+            summaries.summary_choose(acting_user=request.user, summary=summary, version_pk=version)
         except Refused as error:
             messages.error(request, str(error))
         except workflow.TransitionRefused as refused:
@@ -191,7 +188,7 @@ class SummarySubmitView(View):
     def post(self, request, pk: int):
         summary = summaries.summary_get_for(user=request.user, pk=pk)
         try:
-            summaries.summary_submit(acting_user=request.user, summary=summary, request=request)
+            summaries.summary_submit(acting_user=request.user, summary=summary)
         except workflow.TransitionRefused as refused:
             messages.error(request, refused.message)
         except (ValidationError, Refused) as error:
@@ -213,9 +210,7 @@ class SummaryDownloadView(View):
             messages.info(request, "全区总结含各单位照片，请用“后台生成”。")
             return redirect(summary.get_absolute_url())
         filename, content = summaries.summary_document(summary, fmt=self.fmt)
-        summaries.summary_download_record(
-            acting_user=request.user, summary=summary, fmt=self.fmt, request=request
-        )
+        summaries.summary_download_record(acting_user=request.user, summary=summary, fmt=self.fmt)
         if self.fmt == "docx":
             return docx_response(content, filename=filename)
         return pdf_response(content, filename=filename)
@@ -231,9 +226,7 @@ class SummaryJobView(View):
         if not rules.may_review(request.user):
             raise PermissionDenied("只有宣教审核可以生成全区总结。")
         fmt = "docx" if request.POST.get("format") == "docx" else "pdf"
-        job = summaries.summary_job_request(
-            acting_user=request.user, summary=summary, fmt=fmt, request=request
-        )
+        job = summaries.summary_job_request(acting_user=request.user, summary=summary, fmt=fmt)
         return redirect(job.get_absolute_url())
 
 
@@ -261,7 +254,6 @@ class SummaryReviewView(View):
                 decision=decision,
                 opinion=form.cleaned_data["opinion"],
                 expected_step=form.cleaned_data["expected_step"],
-                request=request,
             )
         except workflow.TransitionRefused as refused:
             messages.error(request, refused.message)

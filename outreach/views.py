@@ -182,7 +182,6 @@ class YearSummaryExportView(View):
             acting_user=request.user,
             what=f"{year}年“六进”年度汇总",
             rows=len(progress),
-            request=request,
         )
         return response
 
@@ -265,7 +264,7 @@ class PlanFormMixin(SubjectFormMixin):
         )
 
     def submit(self, plan) -> None:
-        services.plan_submit(acting_user=self.request.user, plan=plan, request=self.request)
+        services.plan_submit(acting_user=self.request.user, plan=plan)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -315,7 +314,10 @@ class PlanCreateView(PlanFormMixin, FormView):
 
     def save(self, data, items):
         return services.plan_create(
-            acting_user=self.request.user, year=data["year"], data=data, items=items
+            acting_user=self.request.user,
+            year=data["year"],
+            **{k: data.get(k, "") for k in services.PLAN_FIELDS},
+            items=items,
         )
 
 
@@ -357,7 +359,10 @@ class PlanUpdateView(PlanFormMixin, FormView):
 
     def save(self, data, items):
         return services.plan_update(
-            acting_user=self.request.user, plan=self.plan, data=data, items=items
+            acting_user=self.request.user,
+            plan=self.plan,
+            **{k: data.get(k, "") for k in services.PLAN_FIELDS},
+            items=items,
         )
 
 
@@ -473,7 +478,6 @@ class ReportExportView(ReportFilterMixin, View):
             acting_user=request.user,
             what="“六进”活动信息",
             rows=len(exporter.reports),
-            request=request,
         )
         return response
 
@@ -488,9 +492,7 @@ class ReportYearExportView(View):
             year = int(request.POST.get("year") or clock.today().year)
         except ValueError:
             year = clock.today().year
-        job = services.reports_year_export_request(
-            acting_user=request.user, year=year, request=request
-        )
+        job = services.reports_year_export_request(acting_user=request.user, year=year)
         return redirect(job.get_absolute_url())
 
 
@@ -528,7 +530,7 @@ class ReportFormMixin(SubjectFormMixin):
         )
 
     def submit(self, report) -> None:
-        services.report_submit(acting_user=self.request.user, report=report, request=self.request)
+        services.report_submit(acting_user=self.request.user, report=report)
 
 
 class ReportCreateView(ReportFormMixin, FormView):
@@ -557,7 +559,10 @@ class ReportCreateView(ReportFormMixin, FormView):
 
     def save(self, data, fronts, files):
         return services.report_create(
-            acting_user=self.request.user, data=data, fronts=fronts, **files
+            acting_user=self.request.user,
+            **{k: data.get(k) for k in services.REPORT_FIELDS},
+            fronts=fronts,
+            **files,
         )
 
 
@@ -591,7 +596,7 @@ class ReportUpdateView(ReportFormMixin, FormView):
         return services.report_update(
             acting_user=self.request.user,
             report=self.report,
-            data=data,
+            **{k: data.get(k) for k in services.REPORT_FIELDS},
             fronts=fronts,
             remove_photos=data.get("remove_photos", []),
             remove_attachments=data.get("remove_attachments", []),
@@ -667,7 +672,6 @@ class SubjectReviewView(View):
                 decision=decision,
                 opinion=form.cleaned_data["opinion"],
                 expected_step=form.cleaned_data["expected_step"],
-                request=request,
             )
         except workflow.TransitionRefused as refused:
             messages.error(request, refused.message)
@@ -682,7 +686,7 @@ class ReportPromoteView(View):
     def post(self, request, pk: int):
         report = selectors.report_get_for(user=request.user, pk=pk)
         try:
-            services.report_promote(acting_user=request.user, report=report, request=request)
+            services.report_promote(acting_user=request.user, report=report)
         except (ValidationError, Refused) as error:
             messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
         else:
@@ -804,7 +808,7 @@ class SchoolExportView(SchoolListView):
         exporter = exports.SchoolRegisterExporter(schools, year=self.year)
         response = exporter.response()
         services.export_record(
-            acting_user=request.user, what="学校台账", rows=len(exporter.schools), request=request
+            acting_user=request.user, what="学校台账", rows=len(exporter.schools)
         )
         return response
 
@@ -888,7 +892,6 @@ class SchoolDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateView):
                 acting_user=view.request.user,
                 school=school,
                 year=_year_from(view.request),
-                request=view.request,
                 **data,
             ),
             "课程与课时已登记。",
@@ -937,7 +940,6 @@ class SchoolDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateView):
                         school=school,
                         upload=form.cleaned_data["file"],
                         compiled_on=form.cleaned_data["compiled_on"],
-                        request=request,
                     )
                 except ValidationError as error:
                     form_add_errors(form, error)
@@ -952,7 +954,6 @@ class SchoolDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateView):
                     acting_user=request.user,
                     school=school,
                     year=_year_from(request),
-                    request=request,
                     **form.cleaned_data,
                 )
             except ValidationError as error:
@@ -1014,7 +1015,6 @@ class CommunityExportView(CommunityListView):
             acting_user=request.user,
             what="社区（村、居委）台账",
             rows=len(exporter.communities),
-            request=request,
         )
         return response
 
@@ -1031,7 +1031,6 @@ class CommunityDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateVie
                 compiled_on=data["compiled_on"],
                 upload=data.get("file"),
                 year=_year_from(view.request),
-                request=view.request,
             ),
             "防空袭方案修订已登记。",
             files=True,
@@ -1040,7 +1039,7 @@ class CommunityDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateVie
             "set_positions",
             CommunityPositionsForm,
             lambda view, community, data: services.community_positions_set(
-                acting_user=view.request.user, community=community, request=view.request, **data
+                acting_user=view.request.user, community=community, **data
             ),
             "固定阵地已更新。",
             initial=lambda c: {
@@ -1053,7 +1052,7 @@ class CommunityDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateVie
             "add_member",
             TeamMemberForm,
             lambda view, community, data: services.community_team_member_add(
-                acting_user=view.request.user, community=community, request=view.request, **data
+                acting_user=view.request.user, community=community, **data
             ),
             "宣教队伍成员已添加。",
         ),
@@ -1103,7 +1102,6 @@ class CommunityDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateVie
                     acting_user=request.user,
                     community=community,
                     year=_year_from(request),
-                    request=request,
                     **form.cleaned_data,
                 )
             except ValidationError as error:
@@ -1155,15 +1153,12 @@ class EnterpriseExportView(EnterpriseListView):
             acting_user=request.user,
             what="企业（园区）台账",
             rows=len(exporter.enterprises),
-            request=request,
         )
         return response
 
 
 def _enterprise_group(view, enterprise, data):
-    services.enterprise_group_set(
-        acting_user=view.request.user, enterprise=enterprise, request=view.request, **data
-    )
+    services.enterprise_group_set(acting_user=view.request.user, enterprise=enterprise, **data)
 
 
 class EnterpriseDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateView):
@@ -1189,7 +1184,6 @@ class EnterpriseDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateVi
                 enterprise=enterprise,
                 compiled_on=data["compiled_on"],
                 upload=data["file"],
-                request=view.request,
             ),
             "防空疏散演练方案已上传。",
             files=True,
@@ -1201,7 +1195,6 @@ class EnterpriseDetailView(RegisterActionsMixin, RegisterAccessMixin, TemplateVi
                 acting_user=view.request.user,
                 enterprise=enterprise,
                 year=_year_from(view.request),
-                request=view.request,
                 **data,
             ),
             "疏散演练已登记。",
@@ -1266,7 +1259,6 @@ class PartySchoolView(RegisterActionsMixin, TemplateView):
             lambda view, _place, data: services.party_school_course_add(
                 acting_user=view.request.user,
                 year=_year_from(view.request),
-                request=view.request,
                 **data,
             ),
             "培训计划课程已登记。",
@@ -1277,7 +1269,6 @@ class PartySchoolView(RegisterActionsMixin, TemplateView):
             lambda view, _place, data: services.base_visit_record(
                 acting_user=view.request.user,
                 year=_year_from(view.request),
-                request=view.request,
                 **data,
             ),
             "参观已登记。",
@@ -1328,7 +1319,6 @@ class PartySchoolExportView(PartySchoolView):
             acting_user=request.user,
             what=f"{year}年进党校台账",
             rows=len(register.courses) + len(register.visits),
-            request=request,
         )
         return response
 
@@ -1385,7 +1375,6 @@ class RegisterImportView(TemplateView):
                 spec_code=self.spec.code,
                 file_name=getattr(upload, "name", ""),
                 reason="；".join(m for errors in form.errors.values() for m in errors)[:300],
-                request=request,
             )
             return self.render_to_response(self.get_context_data(form=form))
         upload = form.cleaned_data["file"]
@@ -1399,7 +1388,6 @@ class RegisterImportView(TemplateView):
                 spec_code=self.spec.code,
                 file_name=upload.name,
                 reason="无法读取文件",
-                request=request,
             )
             return self.render_to_response(self.get_context_data(form=form))
         rows = [(line, [imports.cell_text(v) for v in values]) for line, values in raw]
@@ -1412,7 +1400,6 @@ class RegisterImportView(TemplateView):
                 spec_code=self.spec.code,
                 file_name=upload.name,
                 reason=f"检查发现 {len(result.error_rows) + len(result.file_errors)} 处问题",
-                request=request,
             )
         token = uuid.uuid4().hex
         if result.is_clean:
@@ -1441,7 +1428,6 @@ class RegisterImportView(TemplateView):
             raw_rows=[(line, values) for line, values in stored["rows"]],
             file_name=stored["file_name"],
             year=year,
-            request=request,
         )
         request.session.pop(self.SESSION_KEY, None)
         if not result.applied:

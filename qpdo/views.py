@@ -18,7 +18,7 @@ from campaigns.selectors import (
     working_year,
 )
 from qpdo.org import clock
-from qpdo.org.audit import audit_record, client_ip
+from qpdo.org.audit import audit_record
 from qpdo.org.caching import DEFAULT_TIMEOUT, bump_data_version, data_version
 from qpdo.org.dashboard import panels_for
 from qpdo.org.enums import AuditAction
@@ -128,7 +128,6 @@ class PortalPasswordChangeView(auth_views.PasswordChangeView):
         audit_record(
             action=AuditAction.PASSWORD_CHANGE,
             actor=self.request.user,
-            ip_address=client_ip(self.request),
         )
         messages.success(self.request, "密码已修改。")
         return response

@@ -156,7 +156,6 @@ def print_selected(modeladmin, request, queryset):
             nominations=nominations,
             label=f"{campaign.year}年度选定申报表（{len(nominations)}份）",
             base_url=request.build_absolute_uri("/").rstrip("/"),
-            request=request,
         )
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
@@ -177,7 +176,7 @@ def export_selected(modeladmin, request, queryset):
     exporter = exports.NominationSummaryExporter(
         rows, star_year=star_year, with_scores=rules.may_see_selection(request.user)
     )
-    services.export_record(acting_user=request.user, what=exporter.filename, request=request)
+    services.export_record(acting_user=request.user, what=exporter.filename)
     return exporter.response()
 
 

@@ -113,14 +113,12 @@ def _seed_year(log) -> None:
                 plan = services.plan_create(
                     acting_user=author,
                     post=posts[row["post"]],
-                    data={
-                        "focus": row["focus"],
-                        "method": row["method"],
-                        "carriers": row["carriers"],
-                        "standards": standards,
-                        "arrangements": row["arrangements"],
-                        "deadline": demo_year.iso(row["deadline"]),
-                    },
+                    focus=row["focus"],
+                    method=row["method"],
+                    carriers=row["carriers"],
+                    standards=standards,
+                    arrangements=row["arrangements"],
+                    deadline=demo_year.iso(row["deadline"]),
                 )
             if row["flow"] == "draft":
                 continue
@@ -206,7 +204,7 @@ def _seed_year(log) -> None:
                 )
             with demo_year.when(_day(row["created"])):
                 nomination = services.nomination_create(
-                    acting_user=head, campaign=campaign, data=data, photo=photo
+                    acting_user=head, campaign=campaign, **data, photo=photo
                 )
             for on, by, move, opinion in row["flow"]:
                 with demo_year.when(_day(on)):
@@ -300,13 +298,11 @@ def _demo_sharing(star_year, party_branch, moment) -> None:
         services.star_sharing_save(
             acting_user=party_branch,
             star_year=star_year,
-            data={
-                "title": f"{star_year.year}年度“岗位之星”交流展示会",
-                "held_on": moment.date(),
-                "place": "办机关三楼会议室",
-                "summary": "机关党支部组织“岗位之星”交流展示，四位“岗位之星”结合岗位工作交流体会，"
-                "全体干部职工参加，办党组书记作点评讲话。",
-            },
+            title=f"{star_year.year}年度“岗位之星”交流展示会",
+            held_on=moment.date(),
+            place="办机关三楼会议室",
+            summary="机关党支部组织“岗位之星”交流展示，四位“岗位之星”结合岗位工作交流体会，"
+            "全体干部职工参加，办党组书记作点评讲话。",
             speakers=[
                 Speaker(
                     staff=staff,

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime
 import gc
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -23,7 +25,7 @@ from qpdo.jobs.models import Job
 from qpdo.jobs.registry import JobOutput, JobRefused
 from qpdo.jobs.services import job_request
 from qpdo.org import clock
-from qpdo.org.audit import audit_record, client_ip
+from qpdo.org.audit import audit_record
 from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction, Education, Gender, PoliticalStatus, Role, UnitKind
 from qpdo.org.models import Staff, Unit
@@ -65,6 +67,13 @@ from .models import (
 )
 from .text import count_chars, normalise_text, unprintable_chars
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from django.core.files.uploadedfile import UploadedFile
+
+    from qpdo.workflow.models import Approval
+
 POLITICAL_STATUS_LIST = "、".join(label for _, label in PoliticalStatus.choices)
 
 
@@ -87,15 +96,24 @@ def _refuse_if_announced(campaign: Campaign) -> None:
 PLAN_FIELDS = ("focus", "method", "carriers", "standards", "arrangements", "deadline")
 
 
-def _plan_clean(*, campaign: Campaign, data: dict) -> dict:
+def _plan_clean(
+    *,
+    campaign: Campaign,
+    focus: str,
+    method: str | None,
+    carriers: Sequence[str] | None,
+    standards: str,
+    arrangements: str,
+    deadline: datetime.date | None,
+) -> dict:
     errors: dict[str, str] = {}
     cleaned = {
-        "focus": normalise_text(data.get("focus", "")),
-        "standards": normalise_text(data.get("standards", "")),
-        "arrangements": normalise_text(data.get("arrangements", "")),
-        "method": data.get("method") or "",
-        "carriers": list(dict.fromkeys(data.get("carriers") or [])),
-        "deadline": data.get("deadline"),
+        "focus": normalise_text(focus),
+        "standards": normalise_text(standards),
+        "arrangements": normalise_text(arrangements),
+        "method": method or "",
+        "carriers": list(dict.fromkeys(carriers or [])),
+        "deadline": deadline,
     }
     for field, label in (("focus", "工作重点"), ("standards", "培树标准")):
         if not cleaned[field]:
@@ -125,12 +143,30 @@ def _plan_clean(*, campaign: Campaign, data: dict) -> dict:
     return cleaned
 
 
-def plan_create(*, acting_user: User, post: Post, data: dict) -> CultivationPlan:
+def plan_create(
+    *,
+    acting_user: User,
+    post: Post,
+    focus: str = "",
+    method: str | None = "",
+    carriers: Sequence[str] | None = (),
+    standards: str = "",
+    arrangements: str = "",
+    deadline: datetime.date | None = None,
+) -> CultivationPlan:
     """Start the post's 培树工作实施计划 as a draft, for the post's responsible unit."""
     check_open(post.campaign)
     if not rules.may_file_plan(acting_user, post):
         raise Refused(f"“{post.name}”岗位的培树计划由{post.unit.name}制定。")
-    cleaned = _plan_clean(campaign=post.campaign, data=data)
+    cleaned = _plan_clean(
+        campaign=post.campaign,
+        focus=focus,
+        method=method,
+        carriers=carriers,
+        standards=standards,
+        arrangements=arrangements,
+        deadline=deadline,
+    )
     with transaction.atomic():
         if CultivationPlan.objects.select_for_update().filter(post=post).exists():
             raise ValidationError(f"“{post.name}”岗位已有培树工作实施计划，请在原计划上修改。")
@@ -143,13 +179,31 @@ def plan_create(*, acting_user: User, post: Post, data: dict) -> CultivationPlan
         return workflow.subject_create(plan, acting_user=acting_user)
 
 
-def plan_update(*, acting_user: User, plan: CultivationPlan, data: dict) -> CultivationPlan:
+def plan_update(
+    *,
+    acting_user: User,
+    plan: CultivationPlan,
+    focus: str = "",
+    method: str | None = "",
+    carriers: Sequence[str] | None = (),
+    standards: str = "",
+    arrangements: str = "",
+    deadline: datetime.date | None = None,
+) -> CultivationPlan:
     """Change a draft, returned or withdrawn plan."""
     with transaction.atomic():
         workflow.ensure_editable(plan)
         if not rules.may_edit_plan(acting_user, plan):
             raise Refused("只有本科室负责人可以修改该计划。")
-        cleaned = _plan_clean(campaign=plan.campaign, data=data)
+        cleaned = _plan_clean(
+            campaign=plan.campaign,
+            focus=focus,
+            method=method,
+            carriers=carriers,
+            standards=standards,
+            arrangements=arrangements,
+            deadline=deadline,
+        )
         for field in PLAN_FIELDS:
             setattr(plan, field, cleaned[field])
         plan.updated_at = clock.now()
@@ -166,15 +220,17 @@ def plan_delete(*, acting_user: User, plan: CultivationPlan) -> None:
         workflow.subject_delete_draft(plan, acting_user=acting_user)
 
 
-def plan_submit(*, acting_user: User, plan: CultivationPlan, request=None):
+def plan_submit(*, acting_user: User, plan: CultivationPlan) -> Approval:
     """Submit the plan (科室提交) to the 机关党支部 for review."""
-    return workflow.approval_submit(subject=plan, acting_user=acting_user, request=request)
+    return workflow.approval_submit(subject=plan, acting_user=acting_user)
 
 
 # Summaries (培树工作总结) -----------------------------------------------------------------------
 
 
-def summary_upload(*, acting_user: User, campaign: Campaign, upload, note: str = "", ip=None):
+def summary_upload(
+    *, acting_user: User, campaign: Campaign, upload: UploadedFile, note: str = ""
+) -> SummaryReport:
     """Store the acting unit's 培树工作总结; the newest upload replaces the previous as current."""
     check_open(campaign)
     unit = user_unit(acting_user)
@@ -203,7 +259,6 @@ def summary_upload(*, acting_user: User, campaign: Campaign, upload, note: str =
             actor=acting_user,
             target=report,
             detail=f"报送培树工作总结：{report.file_name}",
-            ip_address=ip,
         )
     return report
 
@@ -461,13 +516,39 @@ def nomination_create(
     *,
     acting_user: User,
     campaign: Campaign,
-    data: dict,
-    photo=None,
+    post: Post | None = None,
+    nominee: Staff | None = None,
+    name: str | None = "",
+    gender: str | None = "",
+    native_place: str | None = "",
+    political_status: str | None = "",
+    education: str | None = "",
+    birth_month: datetime.date | None = None,
+    years_on_post: int | None = None,
+    source: str | None = "",
+    competition_entry: CompetitionEntry | None = None,
+    deeds: str | None = "",
+    photo: UploadedFile | None = None,
     submit_opinion: str | None = None,
 ) -> Nomination:
     """Save a new 申报表 for the acting section head's own unit (a draft, or submitted with the
     section's opinion when `submit_opinion` is given). Nothing is kept if any step fails."""
     check_open(campaign)
+    # The 申报表 as filled in, for nomination_clean (a draft may leave any of it empty).
+    data = {
+        "post": post,
+        "nominee": nominee,
+        "name": name,
+        "gender": gender,
+        "native_place": native_place,
+        "political_status": political_status,
+        "education": education,
+        "birth_month": birth_month,
+        "years_on_post": years_on_post,
+        "source": source,
+        "competition_entry": competition_entry,
+        "deeds": deeds,
+    }
     with atomic_with_files() as saved:
         nomination = _nomination_write(
             saved,
@@ -488,12 +569,37 @@ def nomination_update(
     *,
     acting_user: User,
     nomination: Nomination,
-    data: dict,
-    photo=None,
+    post: Post | None = None,
+    nominee: Staff | None = None,
+    name: str | None = "",
+    gender: str | None = "",
+    native_place: str | None = "",
+    political_status: str | None = "",
+    education: str | None = "",
+    birth_month: datetime.date | None = None,
+    years_on_post: int | None = None,
+    source: str | None = "",
+    competition_entry: CompetitionEntry | None = None,
+    deeds: str | None = "",
+    photo: UploadedFile | None = None,
     remove_photo: bool = False,
     submit_opinion: str | None = None,
 ) -> Nomination:
     """Change a draft, returned or withdrawn 申报表 (and submit it when asked)."""
+    data = {
+        "post": post,
+        "nominee": nominee,
+        "name": name,
+        "gender": gender,
+        "native_place": native_place,
+        "political_status": political_status,
+        "education": education,
+        "birth_month": birth_month,
+        "years_on_post": years_on_post,
+        "source": source,
+        "competition_entry": competition_entry,
+        "deeds": deeds,
+    }
     with atomic_with_files() as saved:
         nomination = _nomination_write(
             saved,
@@ -522,12 +628,12 @@ def nomination_delete(*, acting_user: User, nomination: Nomination) -> None:
         _delete_files_after_commit(storage, files)
 
 
-def nomination_submit(*, acting_user: User, nomination: Nomination, opinion: str, request=None):
+def nomination_submit(*, acting_user: User, nomination: Nomination, opinion: str) -> Approval:
     """Submit the 申报表 and sign the 推荐科室意见 in one go (both or neither)."""
     if not (opinion or "").strip():
         raise ValidationError({"opinion": "请填写推荐科室意见。"})
     with transaction.atomic():
-        workflow.approval_submit(subject=nomination, acting_user=acting_user, request=request)
+        workflow.approval_submit(subject=nomination, acting_user=acting_user)
         nomination.approval.refresh_from_db()
         return workflow.approval_decide(
             subject=nomination,
@@ -535,7 +641,6 @@ def nomination_submit(*, acting_user: User, nomination: Nomination, opinion: str
             decision=Action.APPROVE,
             opinion=opinion.strip(),
             expected_step="unit",
-            request=request,
         )
 
 
@@ -555,7 +660,13 @@ def _score_value(value, label: str) -> Decimal:
 
 
 def score_save(
-    *, acting_user: User, nomination: Nomination, political, skill, performance, note: str = ""
+    *,
+    acting_user: User,
+    nomination: Nomination,
+    political: Decimal | str | None,
+    skill: Decimal | str | None,
+    performance: Decimal | str | None,
+    note: str = "",
 ) -> Score:
     """Record or change the acting 办党组 member's scores of a nominee on the three standards."""
     raw = {
@@ -922,7 +1033,9 @@ def stars_announce(*, acting_user: User, star_year: StarYear, text: str = "") ->
 # Printing and verification --------------------------------------------------------------------
 
 
-def nomination_print_forms(*, acting_user: User, nominations, verify_url) -> list[dict]:
+def nomination_print_forms(
+    *, acting_user: User, nominations: Sequence[Nomination], verify_url: Callable[[str], str]
+) -> list[dict]:
     """Record a printed copy of each 申报表 and return what each printed form shows.
 
     `verify_url(code)` returns the portal link printed as a QR code.
@@ -984,7 +1097,6 @@ def batch_print_request(
     nominations: list[Nomination],
     label: str,
     base_url: str,
-    request=None,
 ) -> Job:
     """Queue a batch of 申报表 to be printed as one PDF by a background worker."""
     if not nominations:
@@ -999,7 +1111,6 @@ def batch_print_request(
         },
         total=len(nominations),
         acting_user=acting_user,
-        request=request,
     )
 
 
@@ -1047,13 +1158,12 @@ def batch_print_run(job: Job, progress) -> JobOutput:
     )
 
 
-def export_record(*, acting_user: User, what: str, request=None) -> None:
+def export_record(*, acting_user: User, what: str) -> None:
     """Write the audit record of an Excel export."""
     audit_record(
         action=AuditAction.EXPORT,
         actor=acting_user,
         detail=f"导出：{what}",
-        ip_address=client_ip(request),
     )
 
 
@@ -1097,10 +1207,13 @@ def star_sharing_save(
     *,
     acting_user: User,
     star_year: StarYear,
-    data: dict,
-    speakers: list[Speaker],
-    photos=(),
-    remove_photos=(),
+    title: str | None = None,
+    held_on: datetime.date | None = None,
+    place: str | None = None,
+    summary: str | None = None,
+    speakers: Sequence[Speaker],
+    photos: Sequence[UploadedFile] = (),
+    remove_photos: Sequence[int] = (),
     exchange: Exchange | None = None,
 ) -> Exchange:
     """Record (or change) the year's 岗位之星 交流展示: date, place, speakers with their 体会
@@ -1123,7 +1236,12 @@ def star_sharing_save(
     return exchange_save(
         acting_user=acting_user,
         campaign=star_year.campaign,
-        data={**data, "kind": ExchangeKind.STAR_SHARING, "unit": unit},
+        kind=ExchangeKind.STAR_SHARING,
+        title=title,
+        held_on=held_on,
+        place=place,
+        unit=unit,
+        summary=summary,
         people=speakers,
         photos=photos,
         remove_photos=remove_photos,

@@ -197,11 +197,10 @@ def draft_document(*, user, star_year: StarYear, fmt: str) -> tuple[str, bytes, 
     return f"{title}（草稿）.pdf", outline_pdf(blocks, title=title), unit
 
 
-def draft_download_record(*, acting_user, unit, star_year: StarYear, fmt: str, request=None):
+def draft_download_record(*, acting_user, unit, star_year: StarYear, fmt: str):
     audit_record(
         action=AuditAction.DOWNLOAD,
         actor=acting_user,
         target=unit,
         detail=f"下载{unit.display_name}{star_year.year}年度培树工作总结草稿（{fmt.upper()}）",
-        request=request,
     )

@@ -20,7 +20,6 @@ from qpdo.documents.uploads import file_response
 from qpdo.documents.word import docx_response
 from qpdo.errors import Refused
 from qpdo.org import clock
-from qpdo.org.audit import client_ip
 from qpdo.org.caching import CachedCountPaginator
 from qpdo.org.need_to_know import reads_office_shared
 from qpdo.org.scoping import user_unit
@@ -181,7 +180,7 @@ class PlanFormMixin(SubjectFormMixin):
     template_name = "stars/plan/form.html"
 
     def submit(self, plan) -> None:
-        services.plan_submit(acting_user=self.request.user, plan=plan, request=self.request)
+        services.plan_submit(acting_user=self.request.user, plan=plan)
 
 
 class PlanCreateView(PlanFormMixin, FormView):
@@ -205,7 +204,7 @@ class PlanCreateView(PlanFormMixin, FormView):
         return super().get_context_data(post_obj=self.post_obj, **kwargs)
 
     def save(self, data):
-        return services.plan_create(acting_user=self.request.user, post=self.post_obj, data=data)
+        return services.plan_create(acting_user=self.request.user, post=self.post_obj, **data)
 
 
 class PlanUpdateView(PlanFormMixin, FormView):
@@ -228,7 +227,7 @@ class PlanUpdateView(PlanFormMixin, FormView):
         )
 
     def save(self, data):
-        return services.plan_update(acting_user=self.request.user, plan=self.plan, data=data)
+        return services.plan_update(acting_user=self.request.user, plan=self.plan, **data)
 
 
 class PlanSubmitView(View):
@@ -237,7 +236,7 @@ class PlanSubmitView(View):
     def post(self, request, pk: int):
         plan = selectors.plan_get_for(user=request.user, pk=pk)
         try:
-            services.plan_submit(acting_user=request.user, plan=plan, request=request)
+            services.plan_submit(acting_user=request.user, plan=plan)
             messages.success(request, "培树工作实施计划已提交，等待机关党支部审核。")
         except workflow.TransitionRefused as refused:
             messages.error(request, refused.message)
@@ -302,7 +301,6 @@ class SummaryUploadView(YearMixin, View):
                     campaign=campaign,
                     upload=form.cleaned_data["file"],
                     note=form.cleaned_data["note"],
-                    ip=client_ip(request),
                 )
             except ValidationError as error:
                 form_add_errors(form, error)
@@ -334,7 +332,7 @@ class SummaryDraftView(YearMixin, View):
             user=request.user, star_year=star_year, fmt=self.fmt
         )
         summary_draft.draft_download_record(
-            acting_user=request.user, unit=unit, star_year=star_year, fmt=self.fmt, request=request
+            acting_user=request.user, unit=unit, star_year=star_year, fmt=self.fmt
         )
         if self.fmt == "docx":
             return docx_response(data, filename=name)
@@ -424,7 +422,6 @@ class NominationSubmitView(View):
                     acting_user=request.user,
                     nomination=nomination,
                     opinion=form.cleaned_data["opinion"],
-                    request=request,
                 )
             except ValidationError as error:
                 form_add_errors(form, error)
@@ -481,7 +478,8 @@ class NominationFormMixin:
 
     def form_valid(self, form):
         data = dict(form.cleaned_data)
-        opinion = data.pop("opinion", "").strip() if self.submitting() else None
+        written = data.pop("opinion", "")
+        opinion = written.strip() if self.submitting() else None
         photo = data.pop("photo", None)
         remove_photo = data.pop("remove_photo", False)
         try:
@@ -534,7 +532,7 @@ class NominationCreateView(NominationFormMixin, FormView):
         return services.nomination_create(
             acting_user=self.request.user,
             campaign=self.get_campaign(),
-            data=data,
+            **data,
             photo=photo,
             submit_opinion=opinion,
         )
@@ -573,7 +571,7 @@ class NominationUpdateView(NominationFormMixin, FormView):
         return services.nomination_update(
             acting_user=self.request.user,
             nomination=self.nomination,
-            data=data,
+            **data,
             photo=photo,
             remove_photo=remove,
             submit_opinion=opinion,
@@ -653,7 +651,7 @@ class NominationExportView(YearMixin, View):
             star_year=star_year,
             with_scores=rules.may_see_selection(request.user),
         )
-        services.export_record(acting_user=request.user, what=exporter.filename, request=request)
+        services.export_record(acting_user=request.user, what=exporter.filename)
         return exporter.response()
 
 
@@ -675,7 +673,7 @@ class PostTableExportView(YearMixin, View):
             what = exporter.docx_filename
         else:
             response, what = exporter.response(), exporter.filename
-        services.export_record(acting_user=request.user, what=what, request=request)
+        services.export_record(acting_user=request.user, what=what)
         return response
 
 
@@ -689,7 +687,7 @@ class PostTablePdfView(YearMixin, View):
             selectors.posts_of(star_year.campaign), star_year=star_year
         )
         data = exporter.render()
-        services.export_record(acting_user=request.user, what=exporter.filename, request=request)
+        services.export_record(acting_user=request.user, what=exporter.filename)
         return pdf_response(
             data, filename=exporter.filename, inline=request.GET.get("download") != "1"
         )
@@ -730,7 +728,6 @@ class BatchCreateView(YearMixin, View):
                 nominations=nominations,
                 label=label,
                 base_url=request.build_absolute_uri("/").rstrip("/"),
-                request=request,
             )
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
@@ -1095,7 +1092,7 @@ class SharingFormMixin(YearMixin):
             session = services.star_sharing_save(
                 acting_user=self.request.user,
                 star_year=self.get_star_year(),
-                data={key: form.cleaned_data.get(key) for key in SHARING_FIELDS},
+                **{key: form.cleaned_data.get(key) for key in SHARING_FIELDS},
                 speakers=speakers,
                 photos=form.cleaned_data.get("photos") or [],
                 remove_photos=form.cleaned_data.get("remove_photos") or [],

@@ -13,7 +13,11 @@ progress reports, 回头看, reminders), `activities`, `exchange` (交流展示)
 from __future__ import annotations
 
 from .activities import (
+    CHECK_IN_FIELDS,
     COMPETITION_FIELDS,
+    DISCUSSION_FIELDS,
+    OUTPUT_FIELDS,
+    PAIR_FIELDS,
     ROTATION_FIELDS,
     TEAM_FIELDS,
     check_in_add,
@@ -42,6 +46,7 @@ from .exchange import (
 )
 from .items import (
     ITEM_FIELDS,
+    RECHECK_FIELDS,
     REMIND_DAYS_BEFORE,
     REPORT_FIELDS,
     item_create,
@@ -68,10 +73,15 @@ from .records import (
 )
 
 __all__ = [
+    "CHECK_IN_FIELDS",
     "COMPETITION_FIELDS",
+    "DISCUSSION_FIELDS",
     "EXCHANGE_FIELDS",
     "IMAGE_EXTENSIONS",
     "ITEM_FIELDS",
+    "OUTPUT_FIELDS",
+    "PAIR_FIELDS",
+    "RECHECK_FIELDS",
     "REMIND_DAYS_BEFORE",
     "REPORT_FIELDS",
     "ROTATION_FIELDS",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -26,6 +29,7 @@ from ..models import (
     Competition,
     CompetitionEntry,
     Discussion,
+    KeyTask,
     MentorCheckIn,
     MentorPair,
     Rotation,
@@ -35,9 +39,14 @@ from ..models import (
 )
 from .common import IMAGE_EXTENSIONS, _active_office_staff, _audit, _refuse, check_open
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
 # --- teams -------------------------------------------------------------------------------------
 
 TEAM_FIELDS = ("key_task", "kind", "name", "topic", "goals", "leader", "formed_on", "ends_on")
+
+OUTPUT_FIELDS = ("kind", "title", "achieved_on", "description")
 
 
 @transaction.atomic
@@ -45,7 +54,14 @@ def team_save(
     *,
     acting_user: User,
     campaign: Campaign,
-    data: dict,
+    key_task: KeyTask | None = None,
+    kind: str | None = None,
+    name: str | None = None,
+    topic: str | None = None,
+    goals: str | None = None,
+    leader: Staff | None = None,
+    formed_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
     members: Sequence[tuple[Staff, str]] = (),
     team: Team | None = None,
 ) -> Team:
@@ -56,7 +72,6 @@ def team_save(
     if team is not None and not rules.may_edit_team(acting_user, team):
         raise Refused("只有团队负责人、牵头单位负责人或活动组织者可以修改团队。")
     errors: dict[str, str] = {}
-    leader = data.get("leader")
     problem = _active_office_staff(leader, "团队负责人")
     if problem:
         errors["leader"] = problem
@@ -66,22 +81,20 @@ def team_save(
         and not rules.heads_unit(acting_user, leader.unit_id)
     ):
         errors["leader"] = "科室负责人只能组建由本科室人员牵头的团队。"
-    key_task = data.get("key_task")
     if key_task is not None and key_task.campaign_id != campaign.pk:
         errors["key_task"] = "重点任务不属于本年度。"
-    if not (data.get("name") or "").strip():
+    if not (name or "").strip():
         errors["name"] = "请填写团队名称。"
     elif (
-        Team.objects.filter(campaign=campaign, name=data["name"].strip())
+        Team.objects.filter(campaign=campaign, name=name.strip())
         .exclude(pk=getattr(team, "pk", None))
         .exists()
     ):
         errors["name"] = "本年度已有同名团队。"
-    if not (data.get("topic") or "").strip():
+    if not (topic or "").strip():
         errors["topic"] = "请填写攻坚课题或任务。"
-    if data.get("kind") not in TeamKind.values:
+    if kind not in TeamKind.values:
         errors["kind"] = "请选择攻坚团队、工作专班或项目组。"
-    formed_on, ends_on = data.get("formed_on"), data.get("ends_on")
     if formed_on is None:
         errors["formed_on"] = "请填写组建日期。"
     elif ends_on and ends_on < formed_on:
@@ -97,11 +110,13 @@ def team_save(
     _refuse(errors)
     if team is None:
         team = Team(campaign=campaign, created_by=acting_user, created_at=clock.now())
-    for key in TEAM_FIELDS:
-        value = data.get(key)
-        if key in ("name", "topic", "goals"):
-            value = (value or "").strip()
-        setattr(team, key, value)
+    team.key_task, team.kind, team.leader = key_task, kind, leader
+    team.name, team.topic, team.goals = (
+        (name or "").strip(),
+        (topic or "").strip(),
+        (goals or "").strip(),
+    )
+    team.formed_on, team.ends_on = formed_on, ends_on
     team.lead_unit = leader.unit
     team.save()
     TeamMember.objects.filter(team=team).delete()
@@ -120,14 +135,22 @@ def team_save(
     return team
 
 
-def team_output_add(*, acting_user: User, team: Team, data: dict, upload=None):
+def team_output_add(
+    *,
+    acting_user: User,
+    team: Team,
+    kind: str | None = None,
+    title: str | None = None,
+    achieved_on: datetime.date | None = None,
+    description: str | None = None,
+    upload: UploadedFile | None = None,
+) -> TeamOutput:
     """Record what a team produced, with an optional file."""
     check_open(team.campaign)
     if not rules.may_edit_team(acting_user, team):
         raise Refused("只有团队负责人、牵头单位负责人或活动组织者可以登记成果。")
     errors: dict[str, str] = {}
-    achieved_on = data.get("achieved_on")
-    if not (data.get("title") or "").strip():
+    if not (title or "").strip():
         errors["title"] = "请填写成果名称。"
     if achieved_on is None:
         errors["achieved_on"] = "请填写形成日期。"
@@ -144,10 +167,10 @@ def team_output_add(*, acting_user: User, team: Team, data: dict, upload=None):
     with atomic_with_files() as saved:
         output = TeamOutput(
             team=team,
-            kind=data["kind"],
-            title=data["title"].strip(),
+            kind=kind,
+            title=title.strip(),
             achieved_on=achieved_on,
-            description=(data.get("description") or "").strip(),
+            description=(description or "").strip(),
             recorded_by=acting_user,
             recorded_at=clock.now(),
         )
@@ -165,6 +188,11 @@ def team_output_add(*, acting_user: User, team: Team, data: dict, upload=None):
 # --- mentoring, rotations ------------------------------------------------------------------------
 
 
+def _stripped(value):
+    """Strip a text value (the forms' strings); anything else is kept as it is."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def _check_period(errors, starts_on, ends_on, *, start_field="starts_on", end_field="ends_on"):
     if starts_on is None:
         errors[start_field] = "请填写开始日期。"
@@ -174,17 +202,24 @@ def _check_period(errors, starts_on, ends_on, *, start_field="starts_on", end_fi
         errors[end_field] = "结束日期不能早于开始日期。"
 
 
+PAIR_FIELDS = ("mentor", "mentee", "goals", "starts_on", "ends_on")
+CHECK_IN_FIELDS = ("held_on", "content", "next_steps")
+
+
 @transaction.atomic
 def pair_save(
     *,
     acting_user: User,
     campaign: Campaign,
-    data: dict,
+    mentor: Staff | None = None,
+    mentee: Staff | None = None,
+    goals: str | None = None,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
     pair: MentorPair | None = None,
 ) -> MentorPair:
     """Set up (or change) a 岗位带教 pair: a mentor, a mentee, goals and a period."""
     check_open(campaign)
-    mentor, mentee = data.get("mentor"), data.get("mentee")
     errors: dict[str, str] = {}
     for field, staff, label in (("mentor", mentor, "带教人"), ("mentee", mentee, "被带教人")):
         problem = _active_office_staff(staff, label)
@@ -205,28 +240,34 @@ def pair_save(
             .exists()
         ):
             errors["mentee"] = f"本年度已有{mentor.name}带教{mentee.name}的记录。"
-    if not (data.get("goals") or "").strip():
+    if not (goals or "").strip():
         errors["goals"] = "请填写带教目标。"
-    _check_period(errors, data.get("starts_on"), data.get("ends_on"))
+    _check_period(errors, starts_on, ends_on)
     _refuse(errors)
     if pair is None:
         pair = MentorPair(campaign=campaign, created_by=acting_user, created_at=clock.now())
     pair.mentor, pair.mentee = mentor, mentee
-    pair.goals = data["goals"].strip()
-    pair.starts_on, pair.ends_on = data["starts_on"], data["ends_on"]
+    pair.goals = goals.strip()
+    pair.starts_on, pair.ends_on = starts_on, ends_on
     pair.save()
     _audit(acting_user, pair, f"岗位带教：{pair}")
     return pair
 
 
 @transaction.atomic
-def check_in_add(*, acting_user: User, pair: MentorPair, data: dict) -> MentorCheckIn:
+def check_in_add(
+    *,
+    acting_user: User,
+    pair: MentorPair,
+    held_on: datetime.date | None = None,
+    content: str | None = None,
+    next_steps: str | None = None,
+) -> MentorCheckIn:
     """Record one meeting of a pair (date within the period, not in the future)."""
     check_open(pair.campaign)
     if not rules.may_check_in(acting_user, pair):
         raise Refused("只有带教双方或其科室负责人可以记录带教情况。")
     errors: dict[str, str] = {}
-    held_on = data.get("held_on")
     if held_on is None:
         errors["held_on"] = "请填写日期。"
     elif held_on > clock.today():
@@ -235,14 +276,14 @@ def check_in_add(*, acting_user: User, pair: MentorPair, data: dict) -> MentorCh
         errors["held_on"] = (
             f"带教记录的日期须在带教期内（{cn_date(pair.starts_on)}至{cn_date(pair.ends_on)}）。"
         )
-    if not (data.get("content") or "").strip():
+    if not (content or "").strip():
         errors["content"] = "请填写带教内容。"
     _refuse(errors)
     check_in = MentorCheckIn.objects.create(
         pair=pair,
         held_on=held_on,
-        content=data["content"].strip(),
-        next_steps=(data.get("next_steps") or "").strip(),
+        content=content.strip(),
+        next_steps=(next_steps or "").strip(),
         recorded_by=acting_user,
         recorded_by_name=display_name(acting_user),
         recorded_at=clock.now(),
@@ -268,17 +309,23 @@ def rotation_save(
     *,
     acting_user: User,
     campaign: Campaign,
-    data: dict,
+    staff: Staff | None = None,
+    to_unit: Unit | None = None,
+    to_name: str | None = None,
+    post: str | None = None,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+    purpose: str | None = None,
+    summary: str | None = None,
     rotation: Rotation | None = None,
 ) -> Rotation:
     """Record a 交流锻炼: who goes where (another section, or outside), for what, how long."""
     check_open(campaign)
-    staff = data.get("staff")
     errors: dict[str, str] = {}
     problem = _active_office_staff(staff, "交流人员")
     if problem:
         errors["staff"] = problem
-    to_unit, to_name = data.get("to_unit"), (data.get("to_name") or "").strip()
+    to_name = (to_name or "").strip()
     from_unit = rotation.from_unit if rotation is not None else getattr(staff, "unit", None)
     if to_unit is None and not to_name:
         errors["to_unit"] = "请选择本系统内的交流单位，或填写系统外的交流单位。"
@@ -286,11 +333,11 @@ def rotation_save(
         errors["to_name"] = "交流单位只填一处：本系统内的选择单位，系统外的填写名称。"
     elif to_unit is not None and from_unit is not None and to_unit.pk == from_unit.pk:
         errors["to_unit"] = f"交流单位不能是本人所在单位（{from_unit.name}）。"
-    if not (data.get("post") or "").strip():
+    if not (post or "").strip():
         errors["post"] = "请填写交流岗位。"
-    if not (data.get("purpose") or "").strip():
+    if not (purpose or "").strip():
         errors["purpose"] = "请填写锻炼目标。"
-    _check_period(errors, data.get("starts_on"), data.get("ends_on"))
+    _check_period(errors, starts_on, ends_on)
     if not errors:
         target = rotation or Rotation(campaign=campaign, from_unit=from_unit)
         allowed = (
@@ -306,9 +353,10 @@ def rotation_save(
         rotation = Rotation(
             campaign=campaign, from_unit=from_unit, created_by=acting_user, created_at=clock.now()
         )
-    for key in ROTATION_FIELDS:
-        value = data.get(key)
-        setattr(rotation, key, value.strip() if isinstance(value, str) else value)
+    rotation.staff, rotation.to_unit = staff, to_unit
+    rotation.post, rotation.purpose = _stripped(post), _stripped(purpose)
+    rotation.summary = _stripped(summary)
+    rotation.starts_on, rotation.ends_on = starts_on, ends_on
     rotation.to_name = to_name
     rotation.summary = rotation.summary or ""
     rotation.save()
@@ -335,38 +383,44 @@ def competition_save(
     *,
     acting_user: User,
     campaign: Campaign,
-    data: dict,
+    title: str | None = None,
+    discipline: str | None = None,
+    level: str | None = None,
+    organiser: str | None = None,
+    held_on: datetime.date | None = None,
+    place: str | None = None,
+    max_score: Decimal | None = None,
+    note: str | None = None,
     competition: Competition | None = None,
 ) -> Competition:
     check_open(campaign)
     if not rules.may_run_competitions(acting_user, campaign):
         raise Refused("只有办领导或牵头科室可以登记比武。")
     errors: dict[str, str] = {}
-    held_on = data.get("held_on")
     if held_on is None:
         errors["held_on"] = "请填写比武日期。"
     elif held_on.year != campaign.year:
         errors["held_on"] = f"比武日期须在{campaign.year}年内。"
-    max_score = data.get("max_score")
     if max_score is None or max_score <= 0:
         errors["max_score"] = "满分须大于 0。"
     elif competition is not None:
         top = competition.entries.aggregate(n=Max("score"))["n"]
         if top is not None and top > max_score:
             errors["max_score"] = f"已登记的最高成绩为 {top} 分，满分不能低于它。"
-    for key, label in (
-        ("title", "比武名称"),
-        ("discipline", "专业/岗位"),
-        ("organiser", "组织单位"),
+    for key, value, label in (
+        ("title", title, "比武名称"),
+        ("discipline", discipline, "专业/岗位"),
+        ("organiser", organiser, "组织单位"),
     ):
-        if not (data.get(key) or "").strip():
+        if not (value or "").strip():
             errors[key] = f"请填写{label}。"
     _refuse(errors)
     if competition is None:
         competition = Competition(campaign=campaign, created_by=acting_user, created_at=clock.now())
-    for key in COMPETITION_FIELDS:
-        value = data.get(key)
-        setattr(competition, key, value.strip() if isinstance(value, str) else value)
+    competition.title, competition.discipline = _stripped(title), _stripped(discipline)
+    competition.level, competition.organiser = _stripped(level), _stripped(organiser)
+    competition.held_on, competition.place = held_on, _stripped(place)
+    competition.max_score, competition.note = max_score, _stripped(note)
     competition.place = competition.place or ""
     competition.note = competition.note or ""
     competition.save()
@@ -429,24 +483,42 @@ def competition_results_save(
 # --- 四个够不够 discussions ----------------------------------------------------------------------
 
 
+DISCUSSION_FIELDS = (
+    "unit",
+    "held_on",
+    "host",
+    "place",
+    "questions",
+    "minutes",
+    "problems",
+    "measures",
+)
+
+
 def discussion_save(
     *,
     acting_user: User,
     campaign: Campaign,
-    data: dict,
+    unit: Unit | None = None,
+    held_on: datetime.date | None = None,
+    host: Staff | None = None,
+    place: str | None = None,
+    questions: Sequence[str] | None = None,
+    minutes: str | None = None,
+    problems: str | None = None,
+    measures: str | None = None,
     participants: Sequence[Staff],
-    upload=None,
+    upload: UploadedFile | None = None,
     discussion: Discussion | None = None,
 ) -> Discussion:
     """Record a section's 四个够不够 discussion: date, participants, minutes, problems found."""
     check_open(campaign)
-    unit: Unit | None = data.get("unit") if discussion is None else discussion.unit
+    unit: Unit | None = unit if discussion is None else discussion.unit
     if unit is None or unit.kind not in CAMPAIGN_UNIT_KINDS:
         raise ValidationError({"unit": "请选择科室。"})
     if not rules.may_record_discussion(acting_user, campaign, unit):
         raise Refused("只有本科室负责人或活动组织者可以记录大讨论。")
     errors: dict[str, str] = {}
-    held_on, host = data.get("held_on"), data.get("host")
     if held_on is None:
         errors["held_on"] = "请填写讨论日期。"
     elif held_on > clock.today():
@@ -467,10 +539,10 @@ def discussion_save(
         problem = _active_office_staff(person, "参加人员")
         if problem:
             errors["participants"] = problem
-    questions = [q for q in data.get("questions") or [] if q in FourQuestions.values]
+    questions = [q for q in questions or [] if q in FourQuestions.values]
     if not questions:
         errors["questions"] = "请至少选择“四个够不够”中的一个方面。"
-    if not (data.get("minutes") or "").strip():
+    if not (minutes or "").strip():
         errors["minutes"] = "请填写讨论纪要。"
     if upload is not None:
         try:
@@ -484,10 +556,11 @@ def discussion_save(
                 campaign=campaign, unit=unit, recorded_by=acting_user, recorded_at=clock.now()
             )
         discussion.held_on, discussion.host = held_on, host
-        discussion.place = (data.get("place") or "").strip()
+        discussion.place = (place or "").strip()
         discussion.questions = questions
-        for key in ("minutes", "problems", "measures"):
-            setattr(discussion, key, (data.get(key) or "").strip())
+        discussion.minutes = (minutes or "").strip()
+        discussion.problems = (problems or "").strip()
+        discussion.measures = (measures or "").strip()
         if upload is not None:
             content = (
                 clean_image(upload) if extension_of(upload.name) in IMAGE_EXTENSIONS else upload

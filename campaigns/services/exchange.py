@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 
-from qpdo.documents.uploads import atomic_with_files, clean_photo, messages_naming
+from qpdo.documents.uploads import SavedFiles, atomic_with_files, clean_photo, messages_naming
 from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.models import Staff, Unit
@@ -38,7 +41,7 @@ class Speaker:
 
     staff: Staff
     reflection: str = ""
-    upload: object = None
+    upload: UploadedFile | None = None
 
 
 def _refusal(kind: str) -> str:
@@ -55,7 +58,13 @@ def _published_month(exchange: Exchange) -> bool:
     ).exists()
 
 
-def _check(campaign: Campaign, data: dict, people: Sequence[Speaker], photos, material) -> None:
+def _check(
+    campaign: Campaign,
+    data: dict[str, object],
+    people: Sequence[Speaker],
+    photos: Sequence[UploadedFile],
+    material: UploadedFile | None,
+) -> None:
     errors: dict[str, list[str] | str] = {}
     if data.get("kind") not in ExchangeKind.values:
         errors["kind"] = "请选择交流展示的类别。"
@@ -103,7 +112,9 @@ def _check(campaign: Campaign, data: dict, people: Sequence[Speaker], photos, ma
     _refuse(errors)
 
 
-def _store_photos(saved, exchange: Exchange, photos, start: int) -> None:
+def _store_photos(
+    saved: SavedFiles, exchange: Exchange, photos: Sequence[UploadedFile], start: int
+) -> None:
     for offset, upload in enumerate(photos):
         try:
             cleaned, thumbnail = clean_photo(upload)
@@ -117,7 +128,7 @@ def _store_photos(saved, exchange: Exchange, photos, start: int) -> None:
         photo.save()
 
 
-def _delete_after_commit(*field_files) -> None:
+def _delete_after_commit(*field_files: FieldFile) -> None:
     for field_file in field_files:
         if field_file:
             storage, name = field_file.storage, field_file.name
@@ -128,10 +139,15 @@ def exchange_save(
     *,
     acting_user: User,
     campaign: Campaign,
-    data: dict,
+    kind: str | None = None,
+    title: str | None = None,
+    held_on: datetime.date | None = None,
+    place: str | None = None,
+    unit: Unit | None = None,
+    summary: str | None = None,
     people: Sequence[Speaker],
-    material=None,
-    photos: Sequence = (),
+    material: UploadedFile | None = None,
+    photos: Sequence[UploadedFile] = (),
     remove_photos: Sequence[int] = (),
     exchange: Exchange | None = None,
 ) -> Exchange:
@@ -142,7 +158,14 @@ def exchange_save(
     nominees). A changed record keeps the 体会 file of a person who stays unless replaced.
     """
     check_open(campaign)
-    kind, unit = data.get("kind"), data.get("unit")
+    data = {
+        "kind": kind,
+        "title": title,
+        "held_on": held_on,
+        "place": place,
+        "unit": unit,
+        "summary": summary,
+    }
     if exchange is not None and not rules.may_edit_exchange(acting_user, exchange):
         raise Refused(_refusal(exchange.kind))
     if exchange is not None and (kind == ExchangeKind.STAR_SHARING) != exchange.is_star_sharing:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from qpdo.errors import Refused
 from qpdo.org import clock
 from qpdo.org.dates import cn_date
 from qpdo.org.enums import CAMPAIGN_UNIT_KINDS, Role
+from qpdo.org.models import Staff, Unit
 from qpdo.org.scoping import display_name, users_with_role
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import FINAL_STATES, State
@@ -26,12 +28,16 @@ from ..models import (
     EVIDENCE_VALIDATOR,
     Campaign,
     Evidence,
+    KeyTask,
     Milestone,
     ProgressReport,
     Recheck,
     WorkItem,
 )
 from .common import IMAGE_EXTENSIONS, _audit, _refuse, check_open
+
+if TYPE_CHECKING:
+    from qpdo.workflow.models import Approval
 
 # --- work items ----------------------------------------------------------------------------
 
@@ -180,15 +186,37 @@ def item_create(
     *,
     acting_user: User,
     campaign: Campaign,
-    data: dict,
+    key_task: KeyTask | None = None,
+    kind: str | None = None,
+    title: str | None = None,
+    goal: str | None = None,
+    problem: str | None = None,
+    measures: str | None = None,
+    rectify_mode: str | None = None,
+    unit: Unit | None = None,
+    owner: Staff | None = None,
+    deadline: datetime.date | None = None,
+    recheck_on: datetime.date | None = None,
     milestones: Sequence[dict] = (),
 ) -> WorkItem:
     """List a work item (or a problem to rectify) with its milestones."""
     check_open(campaign)
-    data = _clean_item_data(data)
-    if data["unit"] is not None and not rules.may_edit_items_of(
-        acting_user, campaign, data["unit"]
-    ):
+    data = _clean_item_data(
+        {
+            "key_task": key_task,
+            "kind": kind,
+            "title": title,
+            "goal": goal,
+            "problem": problem,
+            "measures": measures,
+            "rectify_mode": rectify_mode,
+            "unit": unit,
+            "owner": owner,
+            "deadline": deadline,
+            "recheck_on": recheck_on,
+        }
+    )
+    if unit is not None and not rules.may_edit_items_of(acting_user, campaign, unit):
         raise Refused("只能为本科室建立清单事项。")
     if not rules.may_create_items(acting_user, campaign):
         raise Refused("只有办领导、牵头科室和各科室负责人可以建立清单事项。")
@@ -219,25 +247,51 @@ def item_is_done(item: WorkItem) -> bool:
 
 @transaction.atomic
 def item_update(
-    *, acting_user: User, item: WorkItem, data: dict, milestones: Sequence[dict] = ()
+    *,
+    acting_user: User,
+    item: WorkItem,
+    key_task: KeyTask | None = None,
+    kind: str | None = None,
+    title: str | None = None,
+    goal: str | None = None,
+    problem: str | None = None,
+    measures: str | None = None,
+    rectify_mode: str | None = None,
+    unit: Unit | None = None,
+    owner: Staff | None = None,
+    deadline: datetime.date | None = None,
+    recheck_on: datetime.date | None = None,
+    milestones: Sequence[dict] = (),
 ) -> WorkItem:
     """Change an item and its milestones; a verified (done) item is kept as it is."""
     check_open(item.campaign)
-    data = _clean_item_data(data)
+    data = _clean_item_data(
+        {
+            "key_task": key_task,
+            "kind": kind,
+            "title": title,
+            "goal": goal,
+            "problem": problem,
+            "measures": measures,
+            "rectify_mode": rectify_mode,
+            "unit": unit,
+            "owner": owner,
+            "deadline": deadline,
+            "recheck_on": recheck_on,
+        }
+    )
     campaign = item.campaign
     if not rules.may_edit_items_of(acting_user, campaign, item.unit_id):
         raise Refused("只能修改本科室的清单事项。")
-    if data["unit"] is not None and not rules.may_edit_items_of(
-        acting_user, campaign, data["unit"]
-    ):
+    if unit is not None and not rules.may_edit_items_of(acting_user, campaign, unit):
         raise Refused("只能把事项交给本科室。")
     locked = WorkItem.objects.select_for_update().get(pk=item.pk)
     if item_is_done(locked):
         raise ValidationError(f"该事项已{locked.done_label}（经组织单位核验），不能再修改。")
     has_reports = locked.reports.exists()
-    if has_reports and data["unit"] is not None and data["unit"].pk != locked.unit_id:
+    if has_reports and unit is not None and unit.pk != locked.unit_id:
         raise ValidationError({"unit": "已有进展报告的事项不能更换责任单位。"})
-    if has_reports and data["kind"] != locked.kind:
+    if has_reports and kind != locked.kind:
         raise ValidationError({"kind": "已有进展报告的事项不能改变类别。"})
     validate_item(campaign=campaign, data=data, milestones=milestones, item=locked)
     changed = [key for key in ITEM_FIELDS if getattr(locked, key) != data[key]]
@@ -312,7 +366,10 @@ def report_save(
     *,
     acting_user: User,
     item: WorkItem,
-    data: dict,
+    milestone: Milestone | None = None,
+    is_final: bool = False,
+    percent: int | None = None,
+    text: str | None = None,
     files: Sequence = (),
     remove: Sequence[int] = (),
     report: ProgressReport | None = None,
@@ -325,11 +382,11 @@ def report_save(
     check_open(item.campaign)
     if not rules.may_write_report(acting_user, item):
         raise Refused("只有责任单位的科室负责人或责任人可以填写进展报告。")
-    data = {key: data.get(key) for key in REPORT_FIELDS}
-    data["is_final"] = bool(data["is_final"])
-    if data["is_final"]:
-        data["percent"] = 100
-    data["text"] = (data["text"] or "").strip()
+    is_final = bool(is_final)
+    if is_final:
+        percent = 100
+    text = (text or "").strip()
+    data = {"milestone": milestone, "is_final": is_final, "percent": percent, "text": text}
     for upload in files:
         try:
             EVIDENCE_VALIDATOR(upload)
@@ -410,7 +467,7 @@ def report_check_complete(report: ProgressReport) -> None:
         raise ValidationError("所报节点已经核验达到，请选择其他节点。")
 
 
-def report_submit(*, acting_user: User, report: ProgressReport):
+def report_submit(*, acting_user: User, report: ProgressReport) -> Approval:
     """Submit the report (责任单位报告): it goes to the organiser for verification."""
     return workflow.approval_submit(subject=report, acting_user=acting_user)
 
@@ -418,8 +475,19 @@ def report_submit(*, acting_user: User, report: ProgressReport):
 # --- 回头看 ------------------------------------------------------------------------------------
 
 
+RECHECK_FIELDS = ("checked_on", "outcome", "note", "follow_up_deadline")
+
+
 @transaction.atomic
-def recheck_record(*, acting_user: User, item: WorkItem, data: dict) -> Recheck:
+def recheck_record(
+    *,
+    acting_user: User,
+    item: WorkItem,
+    checked_on: datetime.date | None = None,
+    outcome: str | None = None,
+    note: str | None = None,
+    follow_up_deadline: datetime.date | None = None,
+) -> Recheck:
     """Record the 回头看 of a closed rectification item.
 
     When the problem has come back, a new rectification item is listed for the same unit and
@@ -441,7 +509,6 @@ def recheck_record(*, acting_user: User, item: WorkItem, data: dict) -> Recheck:
     if locked.rechecks.exists():
         raise ValidationError("该事项已经做过回头看。")
     errors: dict[str, str] = {}
-    checked_on = data.get("checked_on")
     closed_on = selectors.local_date(final.approval.submitted_at)
     if checked_on is None:
         errors["checked_on"] = "请填写回头看日期。"
@@ -449,12 +516,11 @@ def recheck_record(*, acting_user: User, item: WorkItem, data: dict) -> Recheck:
         errors["checked_on"] = "回头看日期不能晚于今天。"
     elif checked_on < closed_on:
         errors["checked_on"] = f"回头看日期不能早于销号日期（{cn_date(closed_on)}）。"
-    outcome = data.get("outcome")
     if outcome not in RecheckOutcome.values:
         errors["outcome"] = "请选择回头看结论。"
-    if not (data.get("note") or "").strip():
+    if not (note or "").strip():
         errors["note"] = "请填写回头看情况。"
-    follow_deadline = data.get("follow_up_deadline")
+    follow_deadline = follow_up_deadline
     if outcome == RecheckOutcome.RELAPSED:
         if follow_deadline is None:
             errors["follow_up_deadline"] = "问题反弹的，须确定再整改的完成时限。"
@@ -471,7 +537,7 @@ def recheck_record(*, acting_user: User, item: WorkItem, data: dict) -> Recheck:
             kind=ItemKind.RECTIFICATION,
             title=f"{locked.title}（回头看再整改）"[:100],
             goal=locked.goal,
-            problem=f"回头看发现问题反弹：{data['note'].strip()}"[:2000],
+            problem=f"回头看发现问题反弹：{note.strip()}"[:2000],
             measures=locked.measures,
             rectify_mode=RectifyMode.LONG_TERM
             if (follow_deadline - checked_on).days > IMMEDIATE_MAX_DAYS
@@ -496,7 +562,7 @@ def recheck_record(*, acting_user: User, item: WorkItem, data: dict) -> Recheck:
         item=locked,
         checked_on=checked_on,
         outcome=outcome,
-        note=data["note"].strip(),
+        note=note.strip(),
         follow_up=follow_up,
         checked_by=acting_user,
         checked_by_name=display_name(acting_user),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +17,9 @@ from .. import rules, selectors
 from ..enums import Metric, ranking_rule_text
 from ..models import Campaign, MonthlyRanking, RankingRow
 from .common import _audit, check_open
+
+if TYPE_CHECKING:
+    from qpdo.workflow.models import Approval
 
 # --- the monthly ranking -----------------------------------------------------------------------
 
@@ -77,6 +82,6 @@ def ranking_compile(*, acting_user: User, campaign: Campaign, month: int) -> Mon
     return ranking
 
 
-def ranking_submit(*, acting_user: User, ranking: MonthlyRanking):
+def ranking_submit(*, acting_user: User, ranking: MonthlyRanking) -> Approval:
     """Submit the compiled month to the 办领导 for confirmation."""
     return workflow.approval_submit(subject=ranking, acting_user=acting_user)

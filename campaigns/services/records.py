@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
 from .. import selectors
 from ..models import Campaign
 
+if TYPE_CHECKING:
+    from qpdo.jobs.models import Job
+    from qpdo.org.models import Unit
 
-def unit_records_pdf_request(*, acting_user: User, campaign: Campaign, unit):
+
+def unit_records_pdf_request(*, acting_user: User, campaign: Campaign, unit: Unit) -> Job:
     """Queue the PDF of the yearly records of a unit's people (one page each)."""
     from qpdo.jobs.services import job_request
 

@@ -3,18 +3,27 @@ background job of a large list."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import User
 
-from qpdo.org.audit import audit_record, client_ip
+from qpdo.org.audit import audit_record
 from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction
 
 from ..selectors.sheets import Sheet, sheet_items_for
 
+if TYPE_CHECKING:
+    import datetime
+
+    from campaigns.models import Campaign
+    from qpdo.jobs.models import Job
+    from qpdo.org.models import Unit
+
 FORMAT_NAMES = {"xlsx": "Excel", "pdf": "PDF", "docx": "Word"}
 
 
-def sheet_export_record(*, acting_user: User, sheet: Sheet, fmt: str, request=None) -> None:
+def sheet_export_record(*, acting_user: User, sheet: Sheet, fmt: str) -> None:
     """Write the audit record of a list exported or printed (any format: one rule)."""
     audit_record(
         action=AuditAction.EXPORT,
@@ -24,13 +33,18 @@ def sheet_export_record(*, acting_user: User, sheet: Sheet, fmt: str, request=No
             f"导出{sheet.campaign.year}年{sheet.name}（{FORMAT_NAMES[fmt]}，{sheet.scope_label}，"
             f"截至{cn_date(sheet.as_of)}），共 {len(sheet.lines)} 项。"
         ),
-        ip_address=client_ip(request),
     )
 
 
 def sheet_print_request(
-    *, acting_user: User, campaign, kind: str, as_of, unit, fmt: str, request=None
-):
+    *,
+    acting_user: User,
+    campaign: Campaign,
+    kind: str,
+    as_of: datetime.date,
+    unit: Unit | None,
+    fmt: str,
+) -> Job:
     """Queue a large list to be printed by a background worker; return the job."""
     from qpdo.jobs.services import job_request
 
@@ -56,5 +70,4 @@ def sheet_print_request(
         },
         total=2,
         acting_user=acting_user,
-        request=request,
     )

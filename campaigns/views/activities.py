@@ -90,7 +90,7 @@ class TeamFormView(CampaignMixin, ServiceFormMixin, FormView):
         return services.team_save(
             acting_user=self.request.user,
             campaign=self.campaign,
-            data=data,
+            **{k: data.get(k) for k in services.TEAM_FIELDS},
             members=members,
             team=self.team,
         )
@@ -151,7 +151,7 @@ class TeamOutputCreateView(CampaignMixin, View):
             services.team_output_add(
                 acting_user=request.user,
                 team=team,
-                data=form.cleaned_data,
+                **{k: form.cleaned_data.get(k) for k in services.OUTPUT_FIELDS},
                 upload=form.cleaned_data.get("file"),
             )
             messages.success(request, "成果已登记。")
@@ -218,7 +218,11 @@ class PairDetailView(CampaignMixin, TemplateView):
         form = CheckInForm(request.POST)
         if form.is_valid():
             try:
-                services.check_in_add(acting_user=request.user, pair=pair, data=form.cleaned_data)
+                services.check_in_add(
+                    acting_user=request.user,
+                    pair=pair,
+                    **{k: form.cleaned_data.get(k) for k in services.CHECK_IN_FIELDS},
+                )
             except ValidationError as error:
                 form_add_errors(form, error)
             else:
@@ -249,7 +253,7 @@ class PairFormView(CampaignMixin, ServiceFormMixin, FormView):
         return services.pair_save(
             acting_user=self.request.user,
             campaign=self.campaign,
-            data=data,
+            **{k: data.get(k) for k in services.PAIR_FIELDS},
             pair=self.pair,
         )
 
@@ -327,7 +331,7 @@ class RotationFormView(CampaignMixin, ServiceFormMixin, FormView):
         return services.rotation_save(
             acting_user=self.request.user,
             campaign=self.campaign,
-            data=data,
+            **{k: data.get(k) for k in services.ROTATION_FIELDS},
             rotation=self.rotation,
         )
 
@@ -429,7 +433,7 @@ class DiscussionCreateView(CampaignMixin, ServiceFormMixin, FormView):
         return services.discussion_save(
             acting_user=self.request.user,
             campaign=self.campaign,
-            data=data,
+            **{k: data.get(k) for k in services.DISCUSSION_FIELDS},
             participants=list(data["participants"]),
             upload=data.get("file"),
         )

@@ -69,7 +69,7 @@ class CompetitionFormView(CampaignMixin, ServiceFormMixin, FormView):
         return services.competition_save(
             acting_user=self.request.user,
             campaign=self.campaign,
-            data=data,
+            **{k: data.get(k) for k in services.COMPETITION_FIELDS},
             competition=self.competition,
         )
 

@@ -122,7 +122,7 @@ class ExchangeFormView(CampaignMixin, ServiceFormMixin, FormView):
         return services.exchange_save(
             acting_user=self.request.user,
             campaign=self.campaign,
-            data={key: data.get(key) for key in services.EXCHANGE_FIELDS},
+            **{key: data.get(key) for key in services.EXCHANGE_FIELDS},
             people=people,
             material=data.get("material"),
             photos=data.get("photos") or [],

@@ -146,7 +146,7 @@ class ItemCreateView(ItemFormView):
         return services.item_create(
             acting_user=self.request.user,
             campaign=self.campaign,
-            data=data,
+            **{k: data.get(k) for k in services.ITEM_FIELDS},
             milestones=milestones,
         )
 
@@ -181,7 +181,7 @@ class ItemUpdateView(ItemFormView):
         return services.item_update(
             acting_user=self.request.user,
             item=self.item,
-            data=data,
+            **{k: data.get(k) for k in services.ITEM_FIELDS},
             milestones=milestones,
         )
 
@@ -270,7 +270,7 @@ class ReportFormView(CampaignMixin, SubjectFormMixin, FormView):
                 acting_user=self.request.user,
                 item=self.item,
                 report=self.report,
-                data=data,
+                **{k: data.get(k) for k in services.REPORT_FIELDS},
                 files=data["files"],
                 remove=remove,
             ),
@@ -381,5 +381,9 @@ class RecheckView(CampaignMixin, ServiceFormMixin, FormView):
 
     def save(self, data):
         item = self.get_item()
-        services.recheck_record(acting_user=self.request.user, item=item, data=data)
+        services.recheck_record(
+            acting_user=self.request.user,
+            item=item,
+            **{k: data.get(k) for k in services.RECHECK_FIELDS},
+        )
         return item

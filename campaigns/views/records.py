@@ -11,7 +11,6 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from qpdo.documents.pdf import handle_missing_fonts
-from qpdo.org.audit import client_ip
 from qpdo.org.caching import CachedCountPaginator
 from qpdo.org.models import Unit
 
@@ -101,7 +100,6 @@ class RecordsXlsxView(CampaignMixin, View):
             acting_user=request.user,
             campaign=self.campaign,
             staff=list(people),
-            ip_address=client_ip(request),
         )
 
 

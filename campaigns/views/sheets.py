@@ -70,14 +70,10 @@ class ItemSheetView(CampaignMixin, View):
         }
         count = sheet_items_for(user=request.user, **options).count()
         if count > SHEET_INLINE_LIMIT and data["format"] != "xlsx":
-            job = sheet_print_request(
-                acting_user=request.user, fmt=data["format"], request=request, **options
-            )
+            job = sheet_print_request(acting_user=request.user, fmt=data["format"], **options)
             messages.info(request, "清单较长，已转入后台打印，完成后可在“后台任务”中下载。")
             return redirect(job.get_absolute_url())
         sheet = sheet_for(user=request.user, **options)
         response = SheetExporter(sheet).response(data["format"])
-        sheet_export_record(
-            acting_user=request.user, sheet=sheet, fmt=data["format"], request=request
-        )
+        sheet_export_record(acting_user=request.user, sheet=sheet, fmt=data["format"])
         return response

@@ -81,9 +81,7 @@ class SummaryView(SummaryMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         self.get_summary()  # outside the office's view of the campaign: 404
         try:
-            summaries.summary_create(
-                acting_user=request.user, campaign=self.campaign, request=request
-            )
+            summaries.summary_create(acting_user=request.user, campaign=self.campaign)
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
         else:
@@ -117,7 +115,6 @@ class SummaryUpdateView(SummaryMixin, FormView):
                 summary=self.summary,
                 text=data,
                 highlights=data["highlights"],
-                request=self.request,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -138,9 +135,7 @@ class SummaryChooseView(SummaryMixin, View):
         summary = self.get_summary()
         if summary is None:
             raise PermissionDenied("请先起草实践活动总结。")
-        summaries.summary_choose(
-            acting_user=request.user, summary=summary, version_pk=version, request=request
-        )
+        summaries.summary_choose(acting_user=request.user, summary=summary, version_pk=version)
         messages.success(request, "已选用该稿。")
         return redirect("campaigns:summary", year=self.campaign.year)
 
@@ -155,9 +150,7 @@ class SummaryDownloadView(SummaryMixin, View):
             messages.error(request, "请先起草实践活动总结。")
             return redirect("campaigns:summary", year=self.campaign.year)
         filename, content = summaries.summary_document(summary, user=request.user, fmt=self.fmt)
-        summaries.summary_download_record(
-            acting_user=request.user, summary=summary, fmt=self.fmt, request=request
-        )
+        summaries.summary_download_record(acting_user=request.user, summary=summary, fmt=self.fmt)
         if self.fmt == "docx":
             return docx_response(content, filename=filename)
         return pdf_response(content, filename=filename)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
+from qpdo.org import request_context
+
 from .uploads import FileValidator, messages_naming
 
 
@@ -83,11 +85,7 @@ class KeepUploadsMixin:
             self._keep_checked()
 
     def _upload_owner(self):
-        from qpdo.org.audit import current_request
-
-        request = current_request.get()
-        user = getattr(request, "user", None)
-        return user if user is not None and user.is_authenticated else None
+        return request_context.current_user()
 
     def _file_fields(self):
         return [

@@ -48,9 +48,7 @@ def _enqueue(job_id: int, attempt: int) -> None:
     run_job.enqueue(job_id, attempt)
 
 
-def job_request(
-    *, kind: str, label: str, params: dict, acting_user: User, total: int = 0, request=None
-) -> Job:
+def job_request(*, kind: str, label: str, params: dict, acting_user: User, total: int = 0) -> Job:
     """Queue a job for a background worker; the worker starts it after this commits."""
     registry.get(kind)  # an unknown kind is refused here, not in the worker
     with transaction.atomic():
@@ -67,19 +65,10 @@ def job_request(
             actor=acting_user,
             target=job,
             detail=f"发起后台任务：{job.label}",
-            ip_address=_ip(request),
         )
         transaction.on_commit(lambda: _enqueue(job.pk, 1))
     logger.info("job %s queued kind=%s by=%s", job.pk, kind, acting_user.pk)
     return job
-
-
-def _ip(request) -> str | None:
-    if request is None:
-        return None
-    from qpdo.org.audit import client_ip
-
-    return client_ip(request)
 
 
 def _claim(job_id: int, attempt: int, worker_id: str) -> Job | None:
@@ -188,13 +177,12 @@ def job_run(*, job_id: int, attempt: int = 1, worker_id: str = "") -> Job | None
     return job
 
 
-def job_record_download(*, job: Job, acting_user: User, request=None) -> None:
+def job_record_download(*, job: Job, acting_user: User) -> None:
     audit_record(
         action=AuditAction.EXPORT,
         actor=acting_user,
         target=job,
         detail=f"下载后台任务结果：{job.label}",
-        ip_address=_ip(request),
     )
 
 

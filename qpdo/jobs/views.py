@@ -43,5 +43,5 @@ class JobFileView(View):
         job = selectors.job_get_for(user=request.user, pk=pk)
         if job.status != JobStatus.DONE or not job.file:
             raise Http404("该后台任务尚未完成。")
-        services.job_record_download(job=job, acting_user=request.user, request=request)
+        services.job_record_download(job=job, acting_user=request.user)
         return file_response(job.file, filename=job.filename, inline=True)

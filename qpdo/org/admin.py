@@ -26,7 +26,6 @@ from import_export.results import RowResult
 from qpdo.org import clock
 
 from . import selectors, services
-from .audit import client_ip
 from .enums import Role
 from .models import AccountSecurity, AuditRecord, Staff, Unit
 from .resources import ROSTER_MAX_BYTES, RosterXLSX, StaffResource, check_roster_upload
@@ -179,7 +178,6 @@ class StaffAdmin(AuditedAdminMixin, ImportExportModelAdmin):
             dataset=dataset,
             acting_user=request.user,
             file_name=form.cleaned_data.get("original_file_name", ""),
-            ip_address=client_ip(request),
         )
 
     def process_result(self, result, request):
@@ -203,9 +201,7 @@ class StaffAdmin(AuditedAdminMixin, ImportExportModelAdmin):
     def get_export_data(self, file_format, request, queryset, **kwargs):
         if not self.has_export_permission(request):
             raise PermissionDenied
-        return services.staff_roster_export(
-            staff=queryset, acting_user=request.user, ip_address=client_ip(request)
-        )
+        return services.staff_roster_export(staff=queryset, acting_user=request.user)
 
     def export_action(self, request):
         response = super().export_action(request)
@@ -345,7 +341,6 @@ class AccountAdmin(UserAdmin):
             acting_user=request.user,
             created=not change,
             changed=form.changed_data if change else [],
-            ip_address=client_ip(request),
         )
 
     def save_related(self, request, form, formsets, change):
@@ -354,7 +349,6 @@ class AccountAdmin(UserAdmin):
             account=form.instance,
             roles=form.cleaned_data["roles"],
             acting_user=request.user,
-            ip_address=client_ip(request),
         )
 
     def user_change_password(self, request, id, form_url=""):
@@ -409,13 +403,10 @@ def _register_access_attempt_admin() -> None:
             services.account_unlock(
                 attempts=type(obj).objects.filter(pk=obj.pk),
                 acting_user=request.user,
-                ip_address=client_ip(request),
             )
 
         def delete_queryset(self, request, queryset):
-            services.account_unlock(
-                attempts=queryset, acting_user=request.user, ip_address=client_ip(request)
-            )
+            services.account_unlock(attempts=queryset, acting_user=request.user)
 
     if admin.site.is_registered(AccessAttempt):
         admin.site.unregister(AccessAttempt)

@@ -6,30 +6,29 @@ transactions never chain to the same predecessor: on PostgreSQL a transaction-le
 lock (held until the caller's transaction ends), on SQLite the database's own write lock
 (transactions start with BEGIN IMMEDIATE, see qpdo.config).
 
-The request being served (set by `AuditContextMiddleware`) supplies the client address and
-browser when the caller gives none. The client address is REMOTE_ADDR, or, when the request
-came through the one trusted reverse proxy (settings.QPDO_TRUSTED_PROXY), the last address
-that proxy put in X-Forwarded-For. Control characters in any text are escaped (\\n, \\x1b…)
+The request being served (bound by `AuditContextMiddleware`, see qpdo.org.request_context)
+supplies the client address, browser and actor when the caller gives none; services never
+take a `request`. The client address is REMOTE_ADDR, or, when the request came through the
+one trusted reverse proxy (settings.QPDO_TRUSTED_PROXY), the last address that proxy put in
+X-Forwarded-For (`client_ip`). Control characters in any text are escaped (\\n, \\x1b…)
 so a forged name cannot fake a line of the trail.
 """
 
 from __future__ import annotations
 
-import contextvars
 import hashlib
-import ipaddress
 import json
 import unicodedata
 from datetime import UTC, datetime
 
-from django.conf import settings
 from django.db import connection, models, transaction
 
 from .enums import AuditAction
 from .models import AuditRecord
+from .request_context import client_ip as client_ip  # re-exported: the one address rule
+from .request_context import current as current_context
+from .request_context import request_context
 
-# The request being served, for the address, browser and actor of records written deep down.
-current_request: contextvars.ContextVar = contextvars.ContextVar("qpdo_request", default=None)
 # PostgreSQL advisory lock key that serialises appends to the chain ("qpdoaudt").
 CHAIN_LOCK_KEY = 0x7170646F61756474
 GENESIS = "0" * 64
@@ -49,26 +48,6 @@ HASHED_FIELDS = (
     "success",
     "previous_hash",
 )
-
-
-def _valid_ip(value: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return None
-
-
-def client_ip(request) -> str | None:
-    """Return the client's address: X-Forwarded-For through the one trusted proxy only."""
-    if request is None:
-        return None
-    remote = _valid_ip(request.META.get("REMOTE_ADDR") or "")
-    trusted = getattr(settings, "QPDO_TRUSTED_PROXY", "")
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if trusted and remote == _valid_ip(trusted) and forwarded:
-        # The trusted proxy appends the address it saw; anything before it is client-supplied.
-        return _valid_ip(forwarded.split(",")[-1]) or remote
-    return remote
 
 
 def escape_control(text: str) -> str:
@@ -129,7 +108,6 @@ def audit_record(
     detail: str = "",
     ip_address: str | None = None,
     success: bool = True,
-    request=None,
     object_type: str = "",
     object_id: str = "",
     object_repr: str = "",
@@ -138,20 +116,18 @@ def audit_record(
     from .clock import now
     from .scoping import display_name, user_roles
 
-    request = request if request is not None else current_request.get()
-    if actor is None and request is not None:
-        candidate = getattr(request, "user", None)
-        if getattr(candidate, "is_authenticated", False):
-            actor = candidate
+    context = current_context()
+    if actor is None and context is not None:
+        actor = context.user
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     if authenticated and not actor_name:
         actor_name = display_name(actor)
     roles = "、".join(sorted(role.label for role in user_roles(actor))) if authenticated else ""
     if authenticated and actor.is_superuser:
         roles = "、".join(filter(None, ["超级用户", roles]))
-    if ip_address is None:
-        ip_address = client_ip(request)
-    agent = request.META.get("HTTP_USER_AGENT", "") if request is not None else ""
+    if ip_address is None and context is not None:
+        ip_address = context.ip_address
+    agent = context.user_agent if context is not None else ""
     if target is not None:
         object_type = object_type or target._meta.label
         object_id = object_id or str(target.pk)
@@ -181,33 +157,27 @@ def audit_record(
 
 def audit_written_in_request(*actions: AuditAction) -> bool:
     """Return whether the current request already wrote a record of one of these actions."""
-    request = current_request.get()
-    written = getattr(request, "_qpdo_audited", set()) if request is not None else set()
-    return bool(written & set(actions))
+    context = current_context()
+    return context is not None and bool(context.audited & set(actions))
 
 
 def _note_written(record: AuditRecord) -> None:
-    request = current_request.get()
-    if request is not None:
-        if not hasattr(request, "_qpdo_audited"):
-            request._qpdo_audited = set()
-        request._qpdo_audited.add(record.action)
+    context = current_context()
+    if context is not None:
+        context.audited.add(record.action)
 
 
 class AuditContextMiddleware:
-    """Make the request being served known to audit_record (address, browser, actor)."""
+    """Bind the request being served for audit_record (address, browser, actor), reset after it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        token = current_request.set(request)
-        try:
+        with request_context(request):
             response = self.get_response(request)
             audit_file_response(request, response)
             return response
-        finally:
-            current_request.reset(token)
 
 
 def _disposition_filename(header: str) -> str:
@@ -250,7 +220,6 @@ def audit_file_response(request, response) -> None:
     audit_record(
         action=AuditAction.DOWNLOAD if downloaded else AuditAction.EXPORT,
         actor=user,
-        request=request,
         object_type=view_name,
         object_id=object_id,
         object_repr=filename,

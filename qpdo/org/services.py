@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -18,6 +19,14 @@ from .resources import RosterResult, RosterXLSX, StaffResource
 from .roles import group_name, role_group
 from .scoping import needs_admin_access
 from .selectors import SEPARATED_ADMIN_ROLES, account_roles
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.db import models
+    from tablib import Dataset
+
+    from .models import AuditRecord
 
 
 def unit_upsert(*, code: str, name: str, kind: str, short_name: str = "", order: int = 0) -> Unit:
@@ -80,7 +89,7 @@ def account_ensure(*, staff: Staff, username: str, roles: list[Role], password: 
 
 
 def staff_roster_import(
-    *, dataset, acting_user: User, file_name: str = "", ip_address: str | None = None, dry_run=False
+    *, dataset: Dataset, acting_user: User, file_name: str = "", dry_run: bool = False
 ) -> RosterResult:
     """Import a roster sheet; nothing is saved unless every row is valid.
 
@@ -115,13 +124,12 @@ def staff_roster_import(
                 action=AuditAction.IMPORT,
                 actor=acting_user,
                 detail=detail,
-                ip_address=ip_address,
                 success=result.is_clean(),
             )
     return result
 
 
-def staff_roster_export(*, staff: QuerySet[Staff], acting_user: User, ip_address=None) -> bytes:
+def staff_roster_export(*, staff: QuerySet[Staff], acting_user: User) -> bytes:
     """Return the roster of these staff as an xlsx file, and audit the export."""
     with transaction.atomic():
         dataset = StaffResource().export(queryset=staff)
@@ -130,7 +138,6 @@ def staff_roster_export(*, staff: QuerySet[Staff], acting_user: User, ip_address
             action=AuditAction.EXPORT,
             actor=acting_user,
             detail=f"导出人员名册，共 {len(dataset)} 人。",
-            ip_address=ip_address,
         )
     return content
 
@@ -138,12 +145,12 @@ def staff_roster_export(*, staff: QuerySet[Staff], acting_user: User, ip_address
 # --- accounts ------------------------------------------------------------------------------
 
 
-def admin_change_record(*, acting_user: User, target, detail: str) -> None:
+def admin_change_record(*, acting_user: User, target: models.Model, detail: str) -> None:
     """Audit a change made on an admin page (units, staff, role groups)."""
     audit_record(action=AuditAction.CHANGE, actor=acting_user, target=target, detail=detail)
 
 
-def account_password_reset(*, account, acting_user: User) -> None:
+def account_password_reset(*, account: User, acting_user: User) -> None:
     """Audit an administrator setting another account's password."""
     from .models import AccountSecurity
 
@@ -180,7 +187,7 @@ def account_roles_check(roles) -> None:
 
 
 @transaction.atomic
-def account_roles_set(*, account, roles, acting_user: User, ip_address=None) -> bool:
+def account_roles_set(*, account: User, roles: Iterable[Role], acting_user: User) -> bool:
     """Give an account exactly these roles, leave its other groups alone, set is_staff to match.
 
     The account works in the admin (is_staff) when a role needs it; a superuser always does.
@@ -203,7 +210,6 @@ def account_roles_set(*, account, roles, acting_user: User, ip_address=None) -> 
             actor=acting_user,
             target=account,
             detail=f"账号 {account.get_username()} 的角色：{before} → {after}",
-            ip_address=ip_address,
         )
     is_staff = account.is_superuser or needs_admin_access(wanted)
     if account.is_staff != is_staff:
@@ -214,7 +220,7 @@ def account_roles_set(*, account, roles, acting_user: User, ip_address=None) -> 
 
 
 def account_change_record(
-    *, account, acting_user: User, created: bool, changed: list[str], ip_address=None
+    *, account: User, acting_user: User, created: bool, changed: list[str]
 ) -> None:
     """Audit an account created or edited in the admin (not its password or roles)."""
     if created:
@@ -243,12 +249,11 @@ def account_change_record(
         actor=acting_user,
         target=account,
         detail=detail,
-        ip_address=ip_address,
     )
 
 
 @transaction.atomic
-def account_unlock(*, attempts: QuerySet, acting_user: User, ip_address=None) -> int:
+def account_unlock(*, attempts: QuerySet, acting_user: User) -> int:
     """Unlock the accounts behind these failed sign-in records (axes) and audit it."""
     usernames = sorted({a.username or "" for a in attempts})
     count = attempts.count()
@@ -258,7 +263,6 @@ def account_unlock(*, attempts: QuerySet, acting_user: User, ip_address=None) ->
             action=AuditAction.CHANGE,
             actor=acting_user,
             detail=f"解除账号锁定：{username or '（未知账号）'}",
-            ip_address=ip_address,
         )
     return count
 
@@ -270,7 +274,7 @@ def _cell(value):
     return value
 
 
-def audit_records_export(*, queryset, acting_user: User) -> bytes:
+def audit_records_export(*, queryset: QuerySet[AuditRecord], acting_user: User) -> bytes:
     """Return the given audit records as .xlsx, and audit the export itself."""
     import tablib
     from django.utils import timezone
@@ -311,7 +315,7 @@ def audit_records_export(*, queryset, acting_user: User) -> bytes:
 
 
 @transaction.atomic
-def account_two_factor_reset(*, account, acting_user: User) -> None:
+def account_two_factor_reset(*, account: User, acting_user: User) -> None:
     """Remove an account's authenticators and recovery codes (a lost phone), and audit it."""
     from django_otp import devices_for_user
 

@@ -63,7 +63,6 @@ def audit_lockout(sender, request=None, username=None, ip_address=None, **kwargs
         detail=f"账号 {username or ''} 连续登录失败，已被锁定",
         ip_address=client_ip(request) if request is not None else ip_address,
         success=False,
-        request=request,
     )
 
 

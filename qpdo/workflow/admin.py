@@ -274,7 +274,6 @@ class ApprovalAdminMixin:
                         acting_user=request.user,
                         opinion=form.cleaned_data["opinion"],
                         expected_step=step.code,
-                        request=request,
                     )
                 except services.TransitionRefused as error:
                     refused.append((item, error.message))
@@ -379,7 +378,6 @@ class ApprovalAdminMixin:
                 opinion=form.cleaned_data["opinion"],
                 expected_step=form.cleaned_data["expected_step"],
                 return_to=form.cleaned_return_to(),
-                request=request,
             )
         except services.TransitionRefused as refused:
             messages.error(request, refused.message)

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from qpdo.errors import Refused
 from qpdo.org import clock
-from qpdo.org.audit import audit_record, client_ip
+from qpdo.org.audit import audit_record
 from qpdo.org.caching import bump_data_version
 from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction
@@ -89,7 +89,7 @@ def subject_create(subject: ApprovalSubject, *, acting_user: User) -> ApprovalSu
     return subject
 
 
-def subject_delete_draft(subject: ApprovalSubject, *, acting_user: User, request=None) -> None:
+def subject_delete_draft(subject: ApprovalSubject, *, acting_user: User) -> None:
     """Delete a subject that was never submitted, together with its draft approval record.
 
     Anything that was ever submitted keeps its record (and its opinions) for good. The caller
@@ -104,7 +104,6 @@ def subject_delete_draft(subject: ApprovalSubject, *, acting_user: User, request
             actor=acting_user,
             target=subject,
             detail=f"删除草稿：{approval.title}",
-            ip_address=client_ip(request),
         )
         subject.delete()
         approval.delete()
@@ -266,12 +265,10 @@ def approval_transition(
     expected_step: str | None = None,
     opinion: str = "",
     return_to: int | None = None,
-    to_user=None,
-    request=None,
+    to_user: User | None = None,
 ) -> Approval:
     """Perform one move on an approval; raise TransitionRefused with the reason if not allowed."""
     action = Action(action)
-    ip = client_ip(request)
     try:
         with transaction.atomic():
             locked = Approval.objects.select_for_update().select_related("unit").get(pk=approval.pk)
@@ -305,7 +302,6 @@ def approval_transition(
                 detail=f"{locked.chain.label}：{action.label}"
                 + (f"（{opinion.strip()[:200]}）" if opinion.strip() else "")
                 + f" → {locked.state_label}",
-                ip_address=ip,
             )
             transaction.on_commit(lambda: _notify(locked, outcome, acting_user, now))
             bump_data_version()  # 待办 badges and 工作台 panels of every user, in every worker
@@ -315,7 +311,6 @@ def approval_transition(
             actor=acting_user,
             target=approval,
             detail=f"{action.label} 被拒绝：{refused.message}",
-            ip_address=ip,
             success=False,
         )
         raise
@@ -539,31 +534,29 @@ def _notify(approval: Approval, outcome: _Outcome, acting_user: User, at) -> Non
 
 
 # Named entry points, so a grep for the move finds its callers.
-def approval_submit(*, subject, acting_user: User, request=None, opinion: str = "") -> Approval:
+def approval_submit(*, subject: ApprovalSubject, acting_user: User, opinion: str = "") -> Approval:
     return approval_transition(
         approval=subject.approval,
         action=Action.SUBMIT,
         acting_user=acting_user,
-        request=request,
         opinion=opinion,
     )
 
 
-def approval_withdraw(*, subject, acting_user: User, request=None) -> Approval:
+def approval_withdraw(*, subject: ApprovalSubject, acting_user: User) -> Approval:
     return approval_transition(
-        approval=subject.approval, action=Action.WITHDRAW, acting_user=acting_user, request=request
+        approval=subject.approval, action=Action.WITHDRAW, acting_user=acting_user
     )
 
 
 def approval_decide(
     *,
-    subject,
+    subject: ApprovalSubject,
     acting_user: User,
     decision: Action,
     opinion: str = "",
     expected_step: str | None = None,
     return_to: int | None = None,
-    request=None,
 ) -> Approval:
     return approval_transition(
         approval=subject.approval,
@@ -572,7 +565,6 @@ def approval_decide(
         opinion=opinion,
         expected_step=expected_step,
         return_to=return_to,
-        request=request,
     )
 
 
@@ -623,12 +615,11 @@ def reminders_send_overdue(*, today: datetime.date | None = None) -> int:
     return sent
 
 
-def approval_sheet_print(*, approval: Approval, acting_user: User, fmt: str, request=None) -> None:
+def approval_sheet_print(*, approval: Approval, acting_user: User, fmt: str) -> None:
     """Write the audit record of a printed 审批单 (PDF or Word: one rule for both)."""
     audit_record(
         action=AuditAction.EXPORT,
         actor=acting_user,
         target=approval.subject or approval,
         detail=f"打印审批单（{'Word' if fmt == 'docx' else 'PDF'}）：{approval.title}"[:1000],
-        ip_address=client_ip(request),
     )

@@ -161,12 +161,12 @@ class ApprovalActView(View):
         try:
             if move == "submit":
                 services.approval_transition(
-                    approval=approval, action=Action.SUBMIT, acting_user=user, request=request
+                    approval=approval, action=Action.SUBMIT, acting_user=user
                 )
                 messages.success(request, "已提交。")
             elif move == "withdraw":
                 services.approval_transition(
-                    approval=approval, action=Action.WITHDRAW, acting_user=user, request=request
+                    approval=approval, action=Action.WITHDRAW, acting_user=user
                 )
                 messages.success(request, "已撤回，可修改后重新提交。")
             elif move == "decide":
@@ -188,7 +188,6 @@ class ApprovalActView(View):
                     acting_user=user,
                     to_user=form.cleaned_data["to_user"],
                     opinion=form.cleaned_data["opinion"],
-                    request=request,
                 )
                 messages.success(request, "已转办。" if move == "transfer" else "已抄送。")
             else:
@@ -214,7 +213,6 @@ class ApprovalActView(View):
                 opinion=form.cleaned_data["opinion"],
                 expected_step=form.cleaned_data["expected_step"],
                 return_to=form.cleaned_return_to(),
-                request=request,
             )
         except services.TransitionRefused as refused:
             messages.error(request, refused.message)
@@ -242,9 +240,7 @@ class ApprovalPdfView(View):
             response = docx_response(exporter.render_docx(), filename=exporter.filename_for("docx"))
         else:
             response = pdf_response(exporter.render(), filename=exporter.filename, inline=True)
-        services.approval_sheet_print(
-            approval=approval, acting_user=request.user, fmt=self.fmt, request=request
-        )
+        services.approval_sheet_print(approval=approval, acting_user=request.user, fmt=self.fmt)
         return response
 
 

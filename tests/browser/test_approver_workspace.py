@@ -52,9 +52,9 @@ def build_queue():
         with clock.frozen(clock.at(2024, 10, 15)):
             staff = Staff.objects.get(name=nominee, unit=acting.staff.unit)
             nomination = stars.nomination_create(
-                acting_user=acting, campaign=campaign, data=nomination_data(staff, post_obj)
+                acting_user=acting, campaign=campaign, **nomination_data(staff, post_obj)
             )
-            plan = stars.plan_create(acting_user=acting, post=post_obj, data=PLAN)
+            plan = stars.plan_create(acting_user=acting, post=post_obj, **PLAN)
         with clock.frozen(clock.at(2024, 10, 18)):
             stars.nomination_submit(
                 acting_user=acting, nomination=nomination, opinion="该同志表现突出，同意推荐。"
@@ -74,15 +74,13 @@ def build_manuscript():
         topic = lectures.topic_create(
             acting_user=head,
             campaign=campaign,
-            data={
-                "title": "人防工程平战转换演练复盘",
-                "speaker": speaker.staff,
-                "event": "组织全区人防工程平战转换综合演练",
-                "event_date": datetime.date(2023, 9, 16),
-                "speaker_part": SpeakerPart.DECIDER,
-                "summary": "从筹划到实施的全过程。",
-                "preferred_slot": None,
-            },
+            title="人防工程平战转换演练复盘",
+            speaker=speaker.staff,
+            event="组织全区人防工程平战转换综合演练",
+            event_date=datetime.date(2023, 9, 16),
+            speaker_part=SpeakerPart.DECIDER,
+            summary="从筹划到实施的全过程。",
+            preferred_slot=None,
         )
         workflow.approval_submit(subject=topic, acting_user=head)
         for approver in ("zonghe_staff", "office_leader"):
@@ -95,14 +93,12 @@ def build_manuscript():
         manuscript = lectures.manuscript_save(
             acting_user=speaker,
             topic=topic,
-            data={
-                "background": "背景",
-                "goals": "目标",
-                "planning": "筹划",
-                "implementation": "实施",
-                "results": "成效",
-                "planned_minutes": 14,
-            },
+            background="背景",
+            goals="目标",
+            planning="筹划",
+            implementation="实施",
+            results="成效",
+            planned_minutes=14,
         )
         lectures.manuscript_submit(acting_user=speaker, manuscript=manuscript)
         workflow.approval_transition(

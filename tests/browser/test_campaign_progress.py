@@ -41,16 +41,14 @@ def item(seeded_transactional_db, clock_at):
     return services.item_create(
         acting_user=coordinator,
         campaign=campaign,
-        data={
-            "key_task": KeyTask.objects.get(campaign=campaign, order=2),
-            "kind": "task",
-            "title": "开展人防工程质量监督业务培训",
-            "goal": "覆盖全区在建人防工程监督人员。",
-            "measures": "编写课件，组织两期集中培训。",
-            "unit": Unit.objects.get(code="gongcheng"),
-            "owner": Staff.objects.get(name="刘洋"),
-            "deadline": deadline,
-        },
+        key_task=KeyTask.objects.get(campaign=campaign, order=2),
+        kind="task",
+        title="开展人防工程质量监督业务培训",
+        goal="覆盖全区在建人防工程监督人员。",
+        measures="编写课件，组织两期集中培训。",
+        unit=Unit.objects.get(code="gongcheng"),
+        owner=Staff.objects.get(name="刘洋"),
+        deadline=deadline,
         milestones=[{"title": "完成培训课件", "due_on": deadline}],
     )
 

@@ -28,19 +28,17 @@ def _item(campaign, coordinator, *, unit: str, owner: str, title: str):
     return services.item_create(
         acting_user=coordinator,
         campaign=campaign,
-        data={
-            "key_task": KeyTask.objects.get(campaign=campaign, order=3),
-            "kind": "rectification",
-            "title": title,
-            "goal": "",
-            "problem": "巡察反馈问题。",
-            "measures": "建立台账，逐项整改。",
-            "rectify_mode": "immediate",
-            "unit": Unit.objects.get(code=unit),
-            "owner": Staff.objects.get(name=owner),
-            "deadline": datetime.date(2024, 6, 28),
-            "recheck_on": None,
-        },
+        key_task=KeyTask.objects.get(campaign=campaign, order=3),
+        kind="rectification",
+        title=title,
+        goal="",
+        problem="巡察反馈问题。",
+        measures="建立台账，逐项整改。",
+        rectify_mode="immediate",
+        unit=Unit.objects.get(code=unit),
+        owner=Staff.objects.get(name=owner),
+        deadline=datetime.date(2024, 6, 28),
+        recheck_on=None,
         milestones=[],
     )
 
@@ -61,7 +59,10 @@ def rectification(seeded_transactional_db):
         report = services.report_save(
             acting_user=head,
             item=closed,
-            data={"milestone": None, "percent": 100, "text": "台账已补齐。", "is_final": True},
+            milestone=None,
+            percent=100,
+            text="台账已补齐。",
+            is_final=True,
             files=[SimpleUploadedFile("台账.pdf", PDF_BYTES, content_type="application/pdf")],
         )
         services.report_submit(acting_user=head, report=report)

@@ -44,15 +44,13 @@ def june_is_taken(seeded_transactional_db):
     topic = services.topic_create(
         acting_user=head,
         campaign=campaign,
-        data={
-            "title": HELD,
-            "speaker": Staff.objects.get(name="刘洋"),
-            "event": "组织全区人防工程平战转换综合演练",
-            "event_date": datetime.date(year - 1, 9, 16),
-            "speaker_part": SpeakerPart.DECIDER,
-            "summary": "从筹划到实施的全过程。",
-            "preferred_slot": None,
-        },
+        title=HELD,
+        speaker=Staff.objects.get(name="刘洋"),
+        event="组织全区人防工程平战转换综合演练",
+        event_date=datetime.date(year - 1, 9, 16),
+        speaker_part=SpeakerPart.DECIDER,
+        summary="从筹划到实施的全过程。",
+        preferred_slot=None,
     )
     workflow.approval_submit(subject=topic, acting_user=head)
     for approver in ("zonghe_staff", "office_leader"):

@@ -34,17 +34,15 @@ def _adopted_report(held_on: datetime.date):
     Image.new("RGB", (640, 480), (40, 90, 160)).save(buffer, format="JPEG")
     report = services.report_create(
         acting_user=clerk,
-        data={
-            "kind": ReportKind.ACTIVITY,
-            "title": "全民国防教育日社区疏散演练",
-            "held_on": held_on,
-            "place": "北大街居委会",
-            "organiser": "朱家角镇",
-            "participants": "社区居民",
-            "audience_count": 260,
-            "content": "组织居民疏散并开展自救互救体验。",
-            "plan_item": None,
-        },
+        kind=ReportKind.ACTIVITY,
+        title="全民国防教育日社区疏散演练",
+        held_on=held_on,
+        place="北大街居委会",
+        organiser="朱家角镇",
+        participants="社区居民",
+        audience_count=260,
+        content="组织居民疏散并开展自救互救体验。",
+        plan_item=None,
         fronts=[Front.objects.get(name="进社区")],
         photos=[SimpleUploadedFile("现场.jpg", buffer.getvalue())],
     )

@@ -49,7 +49,7 @@ def four_chosen():
             nomination = stars.nomination_create(
                 acting_user=acting,
                 campaign=campaign,
-                data=nomination_data(staff, post_obj, source="recommendation"),
+                **nomination_data(staff, post_obj, source="recommendation"),
             )
             stars.nomination_submit(acting_user=acting, nomination=nomination, opinion="同意推荐。")
         for approver, day in (("party_branch", 21), ("party_group", 28)):

@@ -116,7 +116,7 @@ def make_item(db, demo_user, campaign, task):
         return services.item_create(
             acting_user=demo_user(by),
             campaign=campaign,
-            data=data,
+            **data,
             milestones=[{"title": t, "due_on": due} for t, due in milestones]
             if milestones and isinstance(milestones[0], tuple)
             else list(milestones),
@@ -144,7 +144,10 @@ def make_report(demo_user):
         report = services.report_save(
             acting_user=demo_user(writer or head),
             item=item,
-            data={"milestone": milestone, "percent": percent, "text": text, "is_final": final},
+            milestone=milestone,
+            percent=percent,
+            text=text,
+            is_final=final,
             files=files if files is not None else ([pdf_file()] if final else []),
         )
         if submit:

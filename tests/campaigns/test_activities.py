@@ -62,7 +62,7 @@ def test_team_with_members_across_units(campaign, task, demo_user):
     team = services.team_save(
         acting_user=demo_user("gongcheng_head"),
         campaign=campaign,
-        data=team_data(task),
+        **team_data(task),
         members=[
             (s("刘洋"), "现场踏勘"),
             (s("马骏"), ""),
@@ -82,7 +82,7 @@ def test_team_refusals(campaign, task, demo_user):
         services.team_save(
             acting_user=demo_user("gongcheng_head"),
             campaign=campaign,
-            data=team_data(task, leader=s("黄俊杰"), ends_on=d(5, 1), topic=""),
+            **team_data(task, leader=s("黄俊杰"), ends_on=d(5, 1), topic=""),
         )
     message = messages_of(error)
     assert "科室负责人只能组建由本科室人员牵头的团队" in message
@@ -91,23 +91,25 @@ def test_team_refusals(campaign, task, demo_user):
         services.team_save(
             acting_user=demo_user("zonghe_head"),
             campaign=campaign,
-            data=team_data(task),
+            **team_data(task),
             members=[(s("刘洋"), ""), (s("刘洋"), "")],
         )
     with pytest.raises(Refused):
-        services.team_save(acting_user=demo_user("member"), campaign=campaign, data=team_data(task))
+        services.team_save(acting_user=demo_user("member"), campaign=campaign, **team_data(task))
     assert not Team.objects.exists()
 
 
 def test_team_outputs_with_a_file(campaign, task, demo_user):
     team = services.team_save(
-        acting_user=demo_user("gongcheng_head"), campaign=campaign, data=team_data(task)
+        acting_user=demo_user("gongcheng_head"), campaign=campaign, **team_data(task)
     )
     with clock.frozen(at(2024, 8, 21)):
         output = services.team_output_add(
             acting_user=demo_user("gongcheng_head"),
             team=team,
-            data={"kind": OutputKind.RESEARCH, "title": "现状调研报告", "achieved_on": d(8, 20)},
+            kind=OutputKind.RESEARCH,
+            title="现状调研报告",
+            achieved_on=d(8, 20),
             upload=pdf_file("调研报告.pdf"),
         )
         assert output.original_name == "调研报告.pdf"
@@ -115,7 +117,9 @@ def test_team_outputs_with_a_file(campaign, task, demo_user):
             services.team_output_add(
                 acting_user=demo_user("gongcheng_head"),
                 team=team,
-                data={"kind": OutputKind.PLAN, "title": "预案", "achieved_on": d(9, 1)},
+                kind=OutputKind.PLAN,
+                title="预案",
+                achieved_on=d(9, 1),
                 upload=exe_file(),
             )
         message = messages_of(error)
@@ -124,7 +128,9 @@ def test_team_outputs_with_a_file(campaign, task, demo_user):
             services.team_output_add(
                 acting_user=demo_user("dongyuan_head"),
                 team=team,
-                data={"kind": OutputKind.PLAN, "title": "预案", "achieved_on": d(8, 1)},
+                kind=OutputKind.PLAN,
+                title="预案",
+                achieved_on=d(8, 1),
             )
     assert TeamOutput.objects.filter(team=team).count() == 1
 
@@ -149,7 +155,7 @@ def test_mentee_who_is_their_own_mentor_is_refused(campaign, demo_user):
         services.pair_save(
             acting_user=demo_user("gongcheng_head"),
             campaign=campaign,
-            data=pair_data(mentor=s("郑雨欣")),
+            **pair_data(mentor=s("郑雨欣")),
         )
     assert error.value.message_dict["mentee"] == ["带教人和被带教人不能是同一人。"]
     assert not MentorPair.objects.exists()
@@ -157,50 +163,52 @@ def test_mentee_who_is_their_own_mentor_is_refused(campaign, demo_user):
 
 def test_pair_and_check_ins(campaign, demo_user):
     pair = services.pair_save(
-        acting_user=demo_user("gongcheng_head"), campaign=campaign, data=pair_data()
+        acting_user=demo_user("gongcheng_head"), campaign=campaign, **pair_data()
     )
     with pytest.raises(ValidationError, match="已有陈志刚带教郑雨欣的记录"):
         services.pair_save(
-            acting_user=demo_user("gongcheng_head"), campaign=campaign, data=pair_data()
+            acting_user=demo_user("gongcheng_head"), campaign=campaign, **pair_data()
         )
     with clock.frozen(at(2024, 6, 1)):
         services.check_in_add(
             acting_user=demo_user("gongcheng_head"),
             pair=pair,
-            data={"held_on": d(5, 24), "content": "讲解审批流程。"},
+            held_on=d(5, 24),
+            content="讲解审批流程。",
         )
         with pytest.raises(ValidationError) as error:
             services.check_in_add(
                 acting_user=demo_user("gongcheng_head"),
                 pair=pair,
-                data={"held_on": d(5, 2), "content": "提前"},
+                held_on=d(5, 2),
+                content="提前",
             )
         assert "带教记录的日期须在带教期内" in messages_of(error)
         with pytest.raises(ValidationError, match="不能晚于今天"):
             services.check_in_add(
                 acting_user=demo_user("gongcheng_head"),
                 pair=pair,
-                data={"held_on": d(6, 10), "content": "未来"},
+                held_on=d(6, 10),
+                content="未来",
             )
         with pytest.raises(Refused):
             services.check_in_add(
                 acting_user=demo_user("member"),
                 pair=pair,
-                data={"held_on": d(5, 30), "content": "x"},
+                held_on=d(5, 30),
+                content="x",
             )
     assert MentorCheckIn.objects.filter(pair=pair).count() == 1
 
 
 def test_pair_needs_the_mentees_head(campaign, demo_user):
     with pytest.raises(Refused):
-        services.pair_save(
-            acting_user=demo_user("dongyuan_head"), campaign=campaign, data=pair_data()
-        )
+        services.pair_save(acting_user=demo_user("dongyuan_head"), campaign=campaign, **pair_data())
     with pytest.raises(ValidationError, match="结束日期不能早于开始日期"):
         services.pair_save(
             acting_user=demo_user("gongcheng_head"),
             campaign=campaign,
-            data=pair_data(ends_on=d(4, 1)),
+            **pair_data(ends_on=d(4, 1)),
         )
 
 
@@ -212,27 +220,23 @@ def test_rotation_within_and_outside_the_office(campaign, demo_user):
     inside = services.rotation_save(
         acting_user=head,
         campaign=campaign,
-        data={
-            "staff": s("周浩"),
-            "to_unit": Unit.objects.get(code="dongyuan"),
-            "post": "潜力调查",
-            "starts_on": d(7, 1),
-            "ends_on": d(9, 30),
-            "purpose": "熟悉潜力调查。",
-        },
+        staff=s("周浩"),
+        to_unit=Unit.objects.get(code="dongyuan"),
+        post="潜力调查",
+        starts_on=d(7, 1),
+        ends_on=d(9, 30),
+        purpose="熟悉潜力调查。",
     )
     assert (inside.from_unit.code, inside.destination) == ("gongcheng", "动员协调科")
     outside = services.rotation_save(
         acting_user=head,
         campaign=campaign,
-        data={
-            "staff": s("郑雨欣"),
-            "to_name": "市国动办",
-            "post": "政务服务",
-            "starts_on": d(9, 2),
-            "ends_on": d(11, 29),
-            "purpose": "学习经验。",
-        },
+        staff=s("郑雨欣"),
+        to_name="市国动办",
+        post="政务服务",
+        starts_on=d(9, 2),
+        ends_on=d(11, 29),
+        purpose="学习经验。",
     )
     assert outside.destination == "市国动办"
     assert str(outside) == "郑雨欣 赴市国动办交流锻炼"
@@ -250,18 +254,16 @@ def test_rotation_refusals(campaign, demo_user):
         services.rotation_save(
             acting_user=demo_user("gongcheng_head"),
             campaign=campaign,
-            data={**base, "to_unit": Unit.objects.get(code="gongcheng")},
+            **{**base, "to_unit": Unit.objects.get(code="gongcheng")},
         )
     assert "交流单位不能是本人所在单位（工程指挥科）" in messages_of(error)
     with pytest.raises(ValidationError, match="请选择本系统内的交流单位"):
-        services.rotation_save(
-            acting_user=demo_user("gongcheng_head"), campaign=campaign, data=base
-        )
+        services.rotation_save(acting_user=demo_user("gongcheng_head"), campaign=campaign, **base)
     with pytest.raises(Refused):
         services.rotation_save(
             acting_user=demo_user("dongyuan_head"),
             campaign=campaign,
-            data={**base, "to_name": "市国动办"},
+            **{**base, "to_name": "市国动办"},
         )
     assert not Rotation.objects.exists()
 
@@ -275,14 +277,12 @@ def contest(campaign, demo_user):
         return services.competition_save(
             acting_user=demo_user("zonghe_head"),
             campaign=campaign,
-            data={
-                "title": "潜力调查业务比武",
-                "discipline": "潜力调查",
-                "level": CompetitionLevel.OFFICE,
-                "organiser": "区国动办",
-                "held_on": d(6, 20),
-                "max_score": Decimal(100),
-            },
+            title="潜力调查业务比武",
+            discipline="潜力调查",
+            level=CompetitionLevel.OFFICE,
+            organiser="区国动办",
+            held_on=d(6, 20),
+            max_score=Decimal(100),
         )
 
 
@@ -494,7 +494,7 @@ def test_discussion_recorded_with_participants(campaign, demo_user):
         discussion = services.discussion_save(
             acting_user=demo_user("dongyuan_head"),
             campaign=campaign,
-            data=discussion_data(),
+            **discussion_data(),
             participants=[s("孙敏"), s("黄俊杰"), s("许婷")],
             upload=pdf_file("纪要.pdf"),
         )
@@ -513,7 +513,7 @@ def test_discussion_refusals(campaign, demo_user):
             services.discussion_save(
                 acting_user=demo_user("dongyuan_head"),
                 campaign=campaign,
-                data=discussion_data(held_on=d(6, 20), questions=[], minutes=""),
+                **discussion_data(held_on=d(6, 20), questions=[], minutes=""),
                 participants=[],
                 upload=exe_file(),
             )
@@ -530,7 +530,7 @@ def test_discussion_refusals(campaign, demo_user):
             services.discussion_save(
                 acting_user=demo_user("gongcheng_head"),
                 campaign=campaign,
-                data=discussion_data(),
+                **discussion_data(),
                 participants=[s("孙敏")],
             )
     assert not Discussion.objects.exists()
@@ -541,7 +541,7 @@ def test_discussion_minutes_are_scoped(campaign, demo_user):
         discussion = services.discussion_save(
             acting_user=demo_user("dongyuan_head"),
             campaign=campaign,
-            data=discussion_data(),
+            **discussion_data(),
             participants=[s("孙敏")],
         )
 

@@ -38,14 +38,12 @@ def year_with_records(campaign, make_item, make_report, demo_user, task, make_to
     services.team_save(
         acting_user=demo_user("gongcheng_head"),
         campaign=campaign,
-        data={
-            "kind": TeamKind.ASSAULT,
-            "name": "预案编制攻坚团队",
-            "key_task": task(4),
-            "topic": "编制预案。",
-            "leader": Staff.objects.get(name="陈志刚"),
-            "formed_on": d(5, 6),
-        },
+        kind=TeamKind.ASSAULT,
+        name="预案编制攻坚团队",
+        key_task=task(4),
+        topic="编制预案。",
+        leader=Staff.objects.get(name="陈志刚"),
+        formed_on=d(5, 6),
     )
     services.ranking_compile(acting_user=demo_user("zonghe_head"), campaign=campaign, month=5)
     make_topic("gongcheng_head")

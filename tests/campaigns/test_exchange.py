@@ -69,7 +69,7 @@ def record(demo_user, campaign, *, by="gongcheng_head", people=("刘洋", "陈�
     return services.exchange_save(
         acting_user=demo_user(by),
         campaign=campaign,
-        data=data(campaign, **kw),
+        **data(campaign, **kw),
         people=[services.Speaker(staff=s(n)) for n in people],
         photos=photos,
         material=material,
@@ -128,7 +128,7 @@ def test_who_changes_and_deletes_an_exchange(who, allowed, demo_user, campaign):
         services.exchange_save(
             acting_user=demo_user(who),
             campaign=campaign,
-            data=data(campaign, title="改过的主题"),
+            **data(campaign, title="改过的主题"),
             people=[services.Speaker(staff=s("刘洋"))],
             exchange=exchange,
         )
@@ -141,7 +141,7 @@ def test_who_changes_and_deletes_an_exchange(who, allowed, demo_user, campaign):
             services.exchange_save(
                 acting_user=demo_user(who),
                 campaign=campaign,
-                data=data(campaign),
+                **data(campaign),
                 people=[services.Speaker(staff=s("刘洋"))],
                 exchange=exchange,
             )
@@ -191,7 +191,7 @@ def test_people_are_needed_and_must_be_office_staff(demo_user, campaign):
         services.exchange_save(
             acting_user=demo_user("gongcheng_head"),
             campaign=campaign,
-            data=data(campaign),
+            **data(campaign),
             people=[services.Speaker(staff=reporter)],
         )
     assert error.value.message_dict["people"] == ["参加人员须为本办干部职工。"]
@@ -245,7 +245,7 @@ def test_at_most_twelve_photos_per_exchange(demo_user, campaign):
         services.exchange_save(
             acting_user=demo_user("gongcheng_head"),
             campaign=campaign,
-            data=data(campaign),
+            **data(campaign),
             people=[services.Speaker(staff=s("刘洋"))],
             photos=[photo(f"x{i}.jpg") for i in range(3)],
             exchange=exchange,
@@ -257,7 +257,7 @@ def test_at_most_twelve_photos_per_exchange(demo_user, campaign):
     services.exchange_save(
         acting_user=demo_user("gongcheng_head"),
         campaign=campaign,
-        data=data(campaign),
+        **data(campaign),
         people=[services.Speaker(staff=s("刘洋"))],
         photos=[photo(f"y{i}.jpg") for i in range(2)],
         remove_photos=[first.pk],

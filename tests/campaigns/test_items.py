@@ -110,9 +110,7 @@ def test_item_update_keeps_milestones_with_reports(make_item, make_report, demo_
     make_report(item, milestone=milestone, submit=False)
     data = {f: getattr(item, f) for f in services.ITEM_FIELDS}
     with pytest.raises(ValidationError) as error:
-        services.item_update(
-            acting_user=demo_user("zonghe_head"), item=item, data=data, milestones=[]
-        )
+        services.item_update(acting_user=demo_user("zonghe_head"), item=item, **data, milestones=[])
     assert "节点“完成调研”已有进展报告，不能删除" in errors_of(error)
     assert item.milestones.count() == 1
 
@@ -121,7 +119,7 @@ def test_verified_item_cannot_be_changed(done_item, demo_user):
     item = done_item()
     data = {f: getattr(item, f) for f in services.ITEM_FIELDS}
     with pytest.raises(ValidationError, match="已完成（经组织单位核验），不能再修改"):
-        services.item_update(acting_user=demo_user("zonghe_head"), item=item, data=data)
+        services.item_update(acting_user=demo_user("zonghe_head"), item=item, **data)
 
 
 # --- status, red/amber/green -------------------------------------------------------------------
@@ -253,7 +251,10 @@ def test_returned_report_is_completed_and_resubmitted(make_item, make_report, ve
         acting_user=demo_user("gongcheng_head"),
         item=item,
         report=report,
-        data={"milestone": None, "percent": 100, "text": "已补充签到表。", "is_final": True},
+        milestone=None,
+        percent=100,
+        text="已补充签到表。",
+        is_final=True,
         files=[pdf_file("签到表.pdf")],
     )
     services.report_submit(acting_user=demo_user("gongcheng_head"), report=report)
@@ -265,7 +266,9 @@ def test_returned_report_is_completed_and_resubmitted(make_item, make_report, ve
         services.report_save(
             acting_user=demo_user("gongcheng_head"),
             item=item,
-            data={"percent": 100, "text": "再报", "is_final": False},
+            percent=100,
+            text="再报",
+            is_final=False,
         )
 
 
@@ -277,7 +280,9 @@ def test_submitted_report_cannot_be_edited(make_item, make_report, demo_user):
             acting_user=demo_user("gongcheng_head"),
             item=item,
             report=report,
-            data={"percent": 70, "text": "改", "is_final": False},
+            percent=70,
+            text="改",
+            is_final=False,
         )
 
 
@@ -328,11 +333,9 @@ def test_recheck_consolidated(done_item, demo_user, campaign):
         services.recheck_record(
             acting_user=demo_user("dongyuan_head"),
             item=item,
-            data={
-                "checked_on": d(9, 30),
-                "outcome": RecheckOutcome.CONSOLIDATED,
-                "note": "已巩固。",
-            },
+            checked_on=d(9, 30),
+            outcome=RecheckOutcome.CONSOLIDATED,
+            note="已巩固。",
         )
         panel = selectors.panel_for(
             user=demo_user("dongyuan_head"), campaign=campaign, today=d(9, 30)
@@ -342,7 +345,9 @@ def test_recheck_consolidated(done_item, demo_user, campaign):
         services.recheck_record(
             acting_user=demo_user("dongyuan_head"),
             item=item,
-            data={"checked_on": d(9, 30), "outcome": RecheckOutcome.CONSOLIDATED, "note": "再看"},
+            checked_on=d(9, 30),
+            outcome=RecheckOutcome.CONSOLIDATED,
+            note="再看",
         )
 
 
@@ -352,12 +357,10 @@ def test_relapse_lists_a_new_rectification_item(done_item, demo_user):
         recheck = services.recheck_record(
             acting_user=demo_user("office_leader"),
             item=item,
-            data={
-                "checked_on": d(10, 8),
-                "outcome": RecheckOutcome.RELAPSED,
-                "note": "仍有数据未更新。",
-                "follow_up_deadline": d(10, 31),
-            },
+            checked_on=d(10, 8),
+            outcome=RecheckOutcome.RELAPSED,
+            note="仍有数据未更新。",
+            follow_up_deadline=d(10, 31),
         )
     follow_up = recheck.follow_up
     assert follow_up.kind == ItemKind.RECTIFICATION and follow_up.unit == item.unit
@@ -371,14 +374,18 @@ def test_recheck_refusals(make_item, done_item, demo_user):
         services.recheck_record(
             acting_user=demo_user("dongyuan_head"),
             item=open_item,
-            data={"checked_on": d(9, 30), "outcome": RecheckOutcome.CONSOLIDATED, "note": "看"},
+            checked_on=d(9, 30),
+            outcome=RecheckOutcome.CONSOLIDATED,
+            note="看",
         )
     item = rectification(done_item)
     with clock.frozen(clock.at(2024, 10, 8)), pytest.raises(ValidationError) as error:
         services.recheck_record(
             acting_user=demo_user("dongyuan_head"),
             item=item,
-            data={"checked_on": d(10, 8), "outcome": RecheckOutcome.RELAPSED, "note": "反弹"},
+            checked_on=d(10, 8),
+            outcome=RecheckOutcome.RELAPSED,
+            note="反弹",
         )
     assert "须确定再整改的完成时限" in errors_of(error)
     assert not Recheck.objects.filter(item=item).exists()
@@ -386,7 +393,9 @@ def test_recheck_refusals(make_item, done_item, demo_user):
         services.recheck_record(
             acting_user=demo_user("gongcheng_head"),
             item=item,
-            data={"checked_on": d(10, 8), "outcome": RecheckOutcome.CONSOLIDATED, "note": "看"},
+            checked_on=d(10, 8),
+            outcome=RecheckOutcome.CONSOLIDATED,
+            note="看",
         )
 
 

@@ -135,7 +135,9 @@ def may(campaign, make_item, make_report, verify, make_topic, demo_user, nominat
         lectures.lecture_record_delivery(
             acting_user=demo_user("zonghe_staff"),
             lecture=lecture,
-            data={"held_on": d(5, 28), "held_place": "三楼会议室", "audience_count": 40},
+            held_on=d(5, 28),
+            held_place="三楼会议室",
+            audience_count=40,
         )
     return campaign
 
@@ -344,14 +346,12 @@ def test_ranking_counts_nominations_through_the_stars_provider(
         plan = stars.plan_create(
             acting_user=demo_user("baozhang_head"),
             post=Post.objects.get(campaign=campaign, name="通信警报"),
-            data={
-                "focus": "提升警报器检测维修能力。",
-                "method": "both",
-                "carriers": ["training"],
-                "standards": "政治素质过硬、业务技能精湛、工作实绩突出。",
-                "arrangements": "",
-                "deadline": datetime.date(2024, 10, 15),
-            },
+            focus="提升警报器检测维修能力。",
+            method="both",
+            carriers=["training"],
+            standards="政治素质过硬、业务技能精湛、工作实绩突出。",
+            arrangements="",
+            deadline=datetime.date(2024, 10, 15),
         )
     with clock.frozen(at(2024, 10, 18)):
         for nomination in filed:

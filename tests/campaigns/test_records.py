@@ -43,54 +43,46 @@ def busy_year(wu, campaign, task, demo_user, done_item, make_topic, choose_quart
     services.team_save(
         acting_user=head,
         campaign=campaign,
-        data={
-            "kind": TeamKind.PROJECT,
-            "name": "国防教育宣传品牌项目组",
-            "key_task": task(5),
-            "topic": "打造国防教育宣传品牌。",
-            "goals": "",
-            "leader": Staff.objects.get(name="陈志刚"),
-            "formed_on": d(5, 6),
-            "ends_on": d(11, 29),
-        },
+        kind=TeamKind.PROJECT,
+        name="国防教育宣传品牌项目组",
+        key_task=task(5),
+        topic="打造国防教育宣传品牌。",
+        goals="",
+        leader=Staff.objects.get(name="陈志刚"),
+        formed_on=d(5, 6),
+        ends_on=d(11, 29),
         members=[(wu, "宣传策划"), (Staff.objects.get(name="许婷"), "")],
     )
     services.pair_save(
         acting_user=head,
         campaign=campaign,
-        data={
-            "mentor": Staff.objects.get(name="陈志刚"),
-            "mentee": wu,
-            "goals": "熟悉国动宣教业务。",
-            "starts_on": d(5, 1),
-            "ends_on": d(12, 31),
-        },
+        mentor=Staff.objects.get(name="陈志刚"),
+        mentee=wu,
+        goals="熟悉国动宣教业务。",
+        starts_on=d(5, 1),
+        ends_on=d(12, 31),
     )
     services.rotation_save(
         acting_user=head,
         campaign=campaign,
-        data={
-            "staff": wu,
-            "to_unit": None,
-            "to_name": "市国动办",
-            "post": "宣传教育",
-            "starts_on": d(7, 1),
-            "ends_on": d(8, 30),
-            "purpose": "学习市级宣传工作经验。",
-        },
+        staff=wu,
+        to_unit=None,
+        to_name="市国动办",
+        post="宣传教育",
+        starts_on=d(7, 1),
+        ends_on=d(8, 30),
+        purpose="学习市级宣传工作经验。",
     )
     with clock.frozen(at(2024, 9, 13)):
         competition = services.competition_save(
             acting_user=demo_user("zonghe_head"),
             campaign=campaign,
-            data={
-                "title": "国动宣教业务比武",
-                "discipline": "国动宣教",
-                "level": CompetitionLevel.OFFICE,
-                "organiser": "区国动办",
-                "held_on": d(9, 12),
-                "max_score": 100,
-            },
+            title="国动宣教业务比武",
+            discipline="国动宣教",
+            level=CompetitionLevel.OFFICE,
+            organiser="区国动办",
+            held_on=d(9, 12),
+            max_score=100,
         )
         services.competition_results_save(
             acting_user=demo_user("zonghe_head"),
@@ -106,14 +98,12 @@ def busy_year(wu, campaign, task, demo_user, done_item, make_topic, choose_quart
         services.discussion_save(
             acting_user=head,
             campaign=campaign,
-            data={
-                "unit": Unit.objects.get(code="gongcheng"),
-                "held_on": d(5, 14),
-                "place": "科室会议室",
-                "host": Staff.objects.get(name="张卫东"),
-                "questions": [FourQuestions.READINESS],
-                "minutes": "逐人发言。",
-            },
+            unit=Unit.objects.get(code="gongcheng"),
+            held_on=d(5, 14),
+            place="科室会议室",
+            host=Staff.objects.get(name="张卫东"),
+            questions=[FourQuestions.READINESS],
+            minutes="逐人发言。",
             participants=[wu, Staff.objects.get(name="刘洋")],
         )
     # 国动小讲堂: a topic approved, scheduled and delivered.
@@ -136,23 +126,23 @@ def busy_year(wu, campaign, task, demo_user, done_item, make_topic, choose_quart
         lectures.lecture_record_delivery(
             acting_user=demo_user("zonghe_staff"),
             lecture=lecture,
-            data={"held_on": d(6, 26), "held_place": "三楼会议室", "audience_count": 38},
+            held_on=d(6, 26),
+            held_place="三楼会议室",
+            audience_count=38,
         )
     # 六进: she reviews and adopts a town's report (宣教审核).
     with clock.frozen(at(2024, 9, 23)):
         report = outreach.report_create(
             acting_user=demo_user("zhujiajiao"),
-            data={
-                "kind": ReportKind.ACTIVITY,
-                "title": "全民国防教育日社区宣传",
-                "held_on": d(9, 21),
-                "place": "朱家角镇文化中心",
-                "organiser": "朱家角镇",
-                "participants": "社区居民",
-                "audience_count": 150,
-                "content": "开展国防知识宣传。",
-                "plan_item": None,
-            },
+            kind=ReportKind.ACTIVITY,
+            title="全民国防教育日社区宣传",
+            held_on=d(9, 21),
+            place="朱家角镇文化中心",
+            organiser="朱家角镇",
+            participants="社区居民",
+            audience_count=150,
+            content="开展国防知识宣传。",
+            plan_item=None,
             fronts=[Front.objects.get(name="进社区")],
             photos=[jpeg_file()],
         )
@@ -170,7 +160,7 @@ def busy_year(wu, campaign, task, demo_user, done_item, make_topic, choose_quart
             nomination = stars.nomination_create(
                 acting_user=head,
                 campaign=campaign,
-                data=nomination_data(
+                **nomination_data(
                     wu,
                     Post.objects.get(campaign=campaign, name="国动宣教"),
                     competition_entry=competition.entries.get(staff=wu),  # her 比武 above

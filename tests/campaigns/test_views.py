@@ -56,40 +56,34 @@ def test_office_staff_open_every_page(
     team = services.team_save(
         acting_user=demo_user("gongcheng_head"),
         campaign=campaign,
-        data={
-            "kind": TeamKind.ASSAULT,
-            "name": "平战转换预案编制攻坚团队",
-            "key_task": task(4),
-            "topic": "编制全区人防工程平战转换预案。",
-            "goals": "形成送审稿。",
-            "leader": Staff.objects.get(name="陈志刚"),
-            "formed_on": d(5, 8),
-            "ends_on": d(10, 31),
-        },
+        kind=TeamKind.ASSAULT,
+        name="平战转换预案编制攻坚团队",
+        key_task=task(4),
+        topic="编制全区人防工程平战转换预案。",
+        goals="形成送审稿。",
+        leader=Staff.objects.get(name="陈志刚"),
+        formed_on=d(5, 8),
+        ends_on=d(10, 31),
         members=[(Staff.objects.get(name="刘洋"), "现场踏勘")],
     )
     services.pair_save(
         acting_user=demo_user("gongcheng_head"),
         campaign=campaign,
-        data={
-            "mentor": Staff.objects.get(name="陈志刚"),
-            "mentee": Staff.objects.get(name="郑雨欣"),
-            "goals": "熟悉审批流程。",
-            "starts_on": d(5, 6),
-            "ends_on": d(12, 31),
-        },
+        mentor=Staff.objects.get(name="陈志刚"),
+        mentee=Staff.objects.get(name="郑雨欣"),
+        goals="熟悉审批流程。",
+        starts_on=d(5, 6),
+        ends_on=d(12, 31),
     )
     services.rotation_save(
         acting_user=demo_user("gongcheng_head"),
         campaign=campaign,
-        data={
-            "staff": Staff.objects.get(name="周浩"),
-            "to_unit": Unit.objects.get(code="dongyuan"),
-            "post": "潜力调查",
-            "starts_on": d(7, 1),
-            "ends_on": d(9, 30),
-            "purpose": "熟悉潜力调查。",
-        },
+        staff=Staff.objects.get(name="周浩"),
+        to_unit=Unit.objects.get(code="dongyuan"),
+        post="潜力调查",
+        starts_on=d(7, 1),
+        ends_on=d(9, 30),
+        purpose="熟悉潜力调查。",
     )
     login(username)
     pages = {}
@@ -380,14 +374,12 @@ def test_team_list_runs_a_fixed_number_of_queries(campaign, client, login, task,
             services.team_save(
                 acting_user=demo_user("zonghe_head"),
                 campaign=campaign,
-                data={
-                    "kind": TeamKind.PROJECT,
-                    "name": f"项目组{start + i}",
-                    "key_task": task(4),
-                    "topic": "课题。",
-                    "leader": people[0],
-                    "formed_on": d(5, 1),
-                },
+                kind=TeamKind.PROJECT,
+                name=f"项目组{start + i}",
+                key_task=task(4),
+                topic="课题。",
+                leader=people[0],
+                formed_on=d(5, 1),
                 members=[(p, "") for p in people[1:4]],
             )
 
@@ -415,37 +407,31 @@ def add_activities(campaign, demo_user, choose_quarter_star):
                     services.pair_save(
                         acting_user=leader,
                         campaign=campaign,
-                        data={
-                            "mentor": mentor,
-                            "mentee": mentee,
-                            "goals": "目标。",
-                            "starts_on": d(5, 1),
-                            "ends_on": d(5, 1 + k % 28),
-                        },
+                        mentor=mentor,
+                        mentee=mentee,
+                        goals="目标。",
+                        starts_on=d(5, 1),
+                        ends_on=d(5, 1 + k % 28),
                     )
                 services.rotation_save(
                     acting_user=leader,
                     campaign=campaign,
-                    data={
-                        "staff": mentee,
-                        "to_name": f"交流单位{k}",
-                        "post": "岗位",
-                        "starts_on": d(7, 1),
-                        "ends_on": d(8, 1),
-                        "purpose": "锻炼。",
-                    },
+                    staff=mentee,
+                    to_name=f"交流单位{k}",
+                    post="岗位",
+                    starts_on=d(7, 1),
+                    ends_on=d(8, 1),
+                    purpose="锻炼。",
                 )
                 competition = services.competition_save(
                     acting_user=leader,
                     campaign=campaign,
-                    data={
-                        "title": f"业务比武{k}",
-                        "discipline": "潜力调查",
-                        "level": "office",
-                        "organiser": "区国动办",
-                        "held_on": d(6, 20),
-                        "max_score": Decimal(100),
-                    },
+                    title=f"业务比武{k}",
+                    discipline="潜力调查",
+                    level="office",
+                    organiser="区国动办",
+                    held_on=d(6, 20),
+                    max_score=Decimal(100),
                 )
                 services.competition_results_save(
                     acting_user=leader,
@@ -459,14 +445,12 @@ def add_activities(campaign, demo_user, choose_quarter_star):
                 services.discussion_save(
                     acting_user=leader,
                     campaign=campaign,
-                    data={
-                        "unit": people[0].unit,
-                        "held_on": d(6, 1 + k % 28),
-                        "place": "会议室",
-                        "host": people[0],
-                        "questions": ["readiness"],
-                        "minutes": "纪要。",
-                    },
+                    unit=people[0].unit,
+                    held_on=d(6, 1 + k % 28),
+                    place="会议室",
+                    host=people[0],
+                    questions=["readiness"],
+                    minutes="纪要。",
                     participants=people[1:4],
                 )
 

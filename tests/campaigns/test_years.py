@@ -90,5 +90,10 @@ def test_closed_year_refuses_the_programmes_writes_too(campaign, demo_user):
     campaign.refresh_from_db()
     with pytest.raises(ValidationError, match="年度工作已经结束"):
         lecture_services.topic_create(
-            acting_user=demo_user("gongcheng_head"), campaign=campaign, data={}
+            acting_user=demo_user("gongcheng_head"),
+            campaign=campaign,
+            title="选题",
+            speaker=None,
+            event="事件",
+            event_date=None,
         )

@@ -35,7 +35,7 @@ def make_topic(db, demo_user, campaign):
             "preferred_slot": None,
         }
         data.update(overrides)
-        return services.topic_create(acting_user=user, campaign=campaign, data=data)
+        return services.topic_create(acting_user=user, campaign=campaign, **data)
 
     return make
 

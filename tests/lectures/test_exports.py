@@ -64,14 +64,11 @@ def programme(make_topic, demo_user, campaign):
     services.lecture_record_delivery(
         acting_user=demo_user("zonghe_staff"),
         lecture=lecture,
-        data={
-            "held_on": datetime.date(2024, 6, 18),
-            "held_place": "三楼会议室",
-            "audience_count": 42,
-            "notes": "",
-            "promoted_district_on": datetime.date(2024, 6, 20),
-            "promoted_city_on": None,
-        },
+        held_on=datetime.date(2024, 6, 18),
+        held_place="三楼会议室",
+        audience_count=42,
+        notes="",
+        promoted_district_on=datetime.date(2024, 6, 20),
     )
     second = approve(
         make_topic("gongcheng_head", title=FORMULA_TITLE), demo_user, head="gongcheng_head"

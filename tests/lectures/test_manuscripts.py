@@ -27,14 +27,14 @@ def test_manuscript_only_for_approved_topics(make_topic, demo_user):
     topic = make_topic()
     with pytest.raises(Refused):
         services.manuscript_save(
-            acting_user=demo_user("gongcheng_head"), topic=topic, data=MANUSCRIPT_TEXT
+            acting_user=demo_user("gongcheng_head"), topic=topic, **MANUSCRIPT_TEXT
         )
 
 
 def test_speaker_writes_head_reviews_coordinator_receives(approved_topic, demo_user):
     topic = approved_topic()
     speaker = demo_user("member")  # 刘洋
-    manuscript = services.manuscript_save(acting_user=speaker, topic=topic, data=MANUSCRIPT_TEXT)
+    manuscript = services.manuscript_save(acting_user=speaker, topic=topic, **MANUSCRIPT_TEXT)
     services.manuscript_submit(acting_user=speaker, manuscript=manuscript)
     manuscript.approval.refresh_from_db()
     assert manuscript.approval.step.label == "科室负责人审核"
@@ -60,7 +60,7 @@ def test_length_outside_12_to_15_minutes_refused(approved_topic, demo_user, minu
         services.manuscript_save(
             acting_user=demo_user("member"),
             topic=topic,
-            data={**MANUSCRIPT_TEXT, "planned_minutes": minutes},
+            **{**MANUSCRIPT_TEXT, "planned_minutes": minutes},
         )
     assert "planned_minutes" in error.value.message_dict
     assert not ManuscriptVersion.objects.filter(manuscript__topic=topic).exists()
@@ -71,7 +71,7 @@ def test_incomplete_manuscript_cannot_be_submitted(approved_topic, demo_user):
     manuscript = services.manuscript_save(
         acting_user=demo_user("member"),
         topic=topic,
-        data={**MANUSCRIPT_TEXT, "planning": "", "results": ""},
+        **{**MANUSCRIPT_TEXT, "planning": "", "results": ""},
     )
     with pytest.raises(workflow.TransitionRefused, match=r"筹划与部署.*成效与体会"):
         services.manuscript_submit(acting_user=demo_user("member"), manuscript=manuscript)
@@ -82,10 +82,10 @@ def test_incomplete_manuscript_cannot_be_submitted(approved_topic, demo_user):
 def test_resubmission_keeps_the_earlier_version(approved_topic, demo_user, client, login):
     topic = approved_topic()
     speaker = demo_user("member")
-    manuscript = services.manuscript_save(acting_user=speaker, topic=topic, data=MANUSCRIPT_TEXT)
+    manuscript = services.manuscript_save(acting_user=speaker, topic=topic, **MANUSCRIPT_TEXT)
     services.manuscript_submit(acting_user=speaker, manuscript=manuscript)
     with pytest.raises(workflow.TransitionRefused):
-        services.manuscript_save(acting_user=speaker, topic=topic, data=MANUSCRIPT_TEXT)
+        services.manuscript_save(acting_user=speaker, topic=topic, **MANUSCRIPT_TEXT)
     workflow.approval_transition(
         approval=manuscript.approval,
         action=Action.RETURN,
@@ -95,7 +95,7 @@ def test_resubmission_keeps_the_earlier_version(approved_topic, demo_user, clien
     services.manuscript_save(
         acting_user=speaker,
         topic=topic,
-        data={**MANUSCRIPT_TEXT, "results": "成效：时间缩短一半。"},
+        **{**MANUSCRIPT_TEXT, "results": "成效：时间缩短一半。"},
     )
     services.manuscript_submit(acting_user=speaker, manuscript=manuscript)
     versions = list(manuscript.versions.order_by("number"))
@@ -150,9 +150,7 @@ def test_manuscript_after_may_is_not_late(approved_topic, demo_user, client, log
     topic = approved_topic()
     speaker = demo_user("member")
     with clock.frozen(clock.at(2024, 6, 20)):
-        manuscript = services.manuscript_save(
-            acting_user=speaker, topic=topic, data=MANUSCRIPT_TEXT
-        )
+        manuscript = services.manuscript_save(acting_user=speaker, topic=topic, **MANUSCRIPT_TEXT)
         services.manuscript_submit(acting_user=speaker, manuscript=manuscript)
     login("gongcheng_head")
     page = client.get(f"/lectures/manuscripts/{manuscript.pk}/").content.decode()
@@ -165,9 +163,7 @@ def test_manuscript_after_september_is_flagged(approved_topic, demo_user, client
     topic = approved_topic()
     speaker = demo_user("member")
     with clock.frozen(clock.at(2024, 10, 8)):
-        manuscript = services.manuscript_save(
-            acting_user=speaker, topic=topic, data=MANUSCRIPT_TEXT
-        )
+        manuscript = services.manuscript_save(acting_user=speaker, topic=topic, **MANUSCRIPT_TEXT)
         services.manuscript_submit(acting_user=speaker, manuscript=manuscript)
     login("gongcheng_head")
     page = client.get(f"/lectures/manuscripts/{manuscript.pk}/").content.decode()
@@ -200,7 +196,7 @@ CHAIN_USERS = [
 def submitted_manuscript(approved_topic, demo_user, step_code):
     """A manuscript by 刘洋 (member), submitted and driven to `step_code`."""
     manuscript = services.manuscript_save(
-        acting_user=demo_user("member"), topic=approved_topic(), data=MANUSCRIPT_TEXT
+        acting_user=demo_user("member"), topic=approved_topic(), **MANUSCRIPT_TEXT
     )
     services.manuscript_submit(acting_user=demo_user("member"), manuscript=manuscript)
     approval = manuscript.approval

@@ -40,7 +40,8 @@ def delivered(approved_topic, demo_user, campaign):
     services.lecture_record_delivery(
         acting_user=demo_user("zonghe_staff"),
         lecture=lecture,
-        data={"held_on": datetime.date(2024, 6, 27), "held_place": "三楼"},
+        held_on=datetime.date(2024, 6, 27),
+        held_place="三楼",
     )
     return lecture
 
@@ -50,17 +51,16 @@ def test_promotion_records_materials_date_and_reply(delivered, demo_user):
     services.lecture_record_city_promotion(
         acting_user=staff,
         lecture=delivered,
-        data={"sent_on": datetime.date(2024, 7, 2), "note": "推荐展播"},
-        files={"manuscript_file": docx_file()},
+        sent_on=datetime.date(2024, 7, 2),
+        note="推荐展播",
+        manuscript_file=docx_file(),
     )
     services.lecture_record_city_promotion(
         acting_user=staff,
         lecture=delivered,
-        data={
-            "sent_on": datetime.date(2024, 7, 2),
-            "reply_on": datetime.date(2024, 7, 9),
-            "reply": "已采用。",
-        },
+        sent_on=datetime.date(2024, 7, 2),
+        reply_on=datetime.date(2024, 7, 9),
+        reply="已采用。",
     )
     promotion = CityPromotion.objects.get(lecture=delivered)
     assert promotion.materials() == [("manuscript_file", "讲述稿")]  # kept on the second save
@@ -85,7 +85,7 @@ def test_promotion_refusals(delivered, demo_user, data, files, field):
     files = {k: docx_file() for k in files}
     with pytest.raises(ValidationError) as error:
         services.lecture_record_city_promotion(
-            acting_user=demo_user("zonghe_staff"), lecture=delivered, data=data, files=files
+            acting_user=demo_user("zonghe_staff"), lecture=delivered, **data, **files
         )
     assert field in error.value.message_dict
 
@@ -95,8 +95,8 @@ def test_only_the_coordinator_records_it(delivered, demo_user):
         services.lecture_record_city_promotion(
             acting_user=demo_user("gongcheng_head"),
             lecture=delivered,
-            data={"sent_on": datetime.date(2024, 7, 2)},
-            files={"manuscript_file": docx_file()},
+            sent_on=datetime.date(2024, 7, 2),
+            manuscript_file=docx_file(),
         )
 
 

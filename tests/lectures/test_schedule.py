@@ -99,9 +99,9 @@ def test_cancelling_a_slot_with_a_lecture_is_refused(approved_topic, demo_user):
 def test_moving_a_slot_away_from_its_lecture_is_refused(approved_topic, demo_user, unit):
     lecture = schedule(approved_topic(), 3, demo_user)
     with pytest.raises(ValidationError, match="改月份"):
-        services.validate_slot(slot=lecture.slot, data={"month": 7, "unit": lecture.slot.unit})
+        services.validate_slot(slot=lecture.slot, month=7, unit=lecture.slot.unit)
     with pytest.raises(ValidationError, match="不能改为其他单位"):
-        services.validate_slot(slot=lecture.slot, data={"month": 6, "unit": unit("zonghe")})
+        services.validate_slot(slot=lecture.slot, month=6, unit=unit("zonghe"))
 
 
 def test_delivery_with_photos_strips_location(approved_topic, demo_user):
@@ -111,14 +111,11 @@ def test_delivery_with_photos_strips_location(approved_topic, demo_user):
         services.lecture_record_delivery(
             acting_user=demo_user("zonghe_staff"),
             lecture=lecture,
-            data={
-                "held_on": datetime.date(2024, 6, 27),
-                "audience_count": 40,
-                "held_place": "三楼",
-                "notes": "顺利",
-                "promoted_district_on": None,
-                "promoted_city_on": datetime.date(2024, 7, 1),
-            },
+            held_on=datetime.date(2024, 6, 27),
+            audience_count=40,
+            held_place="三楼",
+            notes="顺利",
+            promoted_district_on=None,
             photos=[photo],
         )
     stored = LecturePhoto.objects.get(lecture=lecture)
@@ -134,7 +131,7 @@ def test_delivery_refusals(approved_topic, demo_user):
         services.lecture_record_delivery(
             acting_user=demo_user("zonghe_staff"),
             lecture=lecture,
-            data={"held_on": datetime.date(2024, 6, 27), "promoted_city_on": None},
+            held_on=datetime.date(2024, 6, 27),
         )
     assert "不能晚于今天" in str(error.value.message_dict["held_on"])
 

@@ -40,7 +40,14 @@ def test_event_from_the_first_year_allowed(make_topic):
 
 def test_only_section_heads_propose(client, login, campaign, demo_user):
     with pytest.raises(Refused):
-        services.topic_create(acting_user=demo_user("member"), campaign=campaign, data={})
+        services.topic_create(
+            acting_user=demo_user("member"),
+            campaign=campaign,
+            title="选题",
+            speaker=None,
+            event="事件",
+            event_date=None,
+        )
     login("member")
     assert client.get("/lectures/topics/new/").status_code == 403
     login("zonghe_staff")

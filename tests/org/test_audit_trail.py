@@ -14,9 +14,10 @@ from django.http import FileResponse
 from django.test import RequestFactory, override_settings
 
 from qpdo.org import clock
-from qpdo.org.audit import GENESIS, audit_file_response, audit_record, client_ip, current_request
+from qpdo.org.audit import GENESIS, audit_file_response, audit_record, client_ip
 from qpdo.org.enums import AuditAction
 from qpdo.org.models import AuditRecord, Staff, Unit
+from qpdo.org.request_context import request_context
 from tests.org.roster_files import dry_run
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -363,11 +364,8 @@ def test_file_download_is_audited(demo_user):
     request = RequestFactory().get("/files/1/", HTTP_USER_AGENT="UA")
     request.user = demo_user("member")
     response = FileResponse(io.BytesIO(b"x"), as_attachment=True, filename="讲述稿.pdf")
-    token = current_request.set(request)
-    try:
+    with request_context(request):
         audit_file_response(request, response)
-    finally:
-        current_request.reset(token)
     record = last(AuditAction.DOWNLOAD)
     assert record.object_repr == "讲述稿.pdf"
     assert record.user_agent == "UA"

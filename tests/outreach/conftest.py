@@ -81,12 +81,10 @@ def make_plan(db, demo_user):
         return services.plan_create(
             acting_user=user,
             year=year,
-            data={
-                "goals": "推动“六进”全覆盖。",
-                "measures": "专项经费纳入预算。",
-                "contact_name": user.staff.name,
-                "contact_phone": "021-59700000",
-            },
+            goals="推动“六进”全覆盖。",
+            measures="专项经费纳入预算。",
+            contact_name=user.staff.name,
+            contact_phone="021-59700000",
             items=plan_rows(user.staff.unit) if items is None else items,
         )
 
@@ -115,7 +113,7 @@ def make_report(db, demo_user, front):
         data.update(overrides)
         return services.report_create(
             acting_user=user,
-            data=data,
+            **data,
             fronts=[front(name) for name in fronts],
             photos=[jpeg_with_gps()] if photos is None else photos,
         )

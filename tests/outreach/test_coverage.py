@@ -176,12 +176,10 @@ def test_party_school_agreement_in_force(reviewer, unit, in_2024):
     assert selectors.agreement_in_force(2024) is None
     services.agreement_create(
         acting_user=reviewer,
-        data={
-            "title": "共建协议",
-            "partner": unit("dangxiao"),
-            "signed_on": datetime.date(2023, 3, 15),
-            "valid_until": datetime.date(2024, 6, 30),
-        },
+        title="共建协议",
+        partner=unit("dangxiao"),
+        signed_on=datetime.date(2023, 3, 15),
+        valid_until=datetime.date(2024, 6, 30),
         upload=upload("协议.pdf", PDF_BYTES),
     )
     assert selectors.agreement_in_force(2024).title == "共建协议"

@@ -96,9 +96,9 @@ def test_update_replaces_items_but_keeps_those_reports_carry_out(
     data = {"goals": "新目标", "measures": "", "contact_name": "沈丹", "contact_phone": "1"}
     rows = [r for r in plan_rows(plan.unit) if r["front"].name != "进学校"]
     with pytest.raises(ValidationError, match="已有活动信息对应"):
-        services.plan_update(acting_user=reporter, plan=plan, data=data, items=rows)
+        services.plan_update(acting_user=reporter, plan=plan, **data, items=rows)
     kept = [{"id": school_item.pk, **plan_rows(plan.unit)[1], "title": "改名"}]
-    services.plan_update(acting_user=reporter, plan=plan, data=data, items=rows + kept)
+    services.plan_update(acting_user=reporter, plan=plan, **data, items=rows + kept)
     school_item.refresh_from_db()
     assert school_item.title == "改名"
     assert plan.items.count() == len(rows) + 1
@@ -110,7 +110,9 @@ def test_another_unit_cannot_edit_a_plan(make_plan, demo_user, in_2024):
         services.plan_update(
             acting_user=demo_user("jiaoyuju"),
             plan=plan,
-            data={"goals": "x", "contact_name": "x", "contact_phone": "x"},
+            goals="x",
+            contact_name="x",
+            contact_phone="x",
             items=[],
         )
 

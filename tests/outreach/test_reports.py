@@ -68,7 +68,7 @@ def test_uploads_are_checked_by_content(demo_user, front, field, kwargs, message
     with pytest.raises(ValidationError) as caught:
         services.report_create(
             acting_user=demo_user("zhujiajiao"),
-            data=_data(),
+            **_data(),
             fronts=[front("进社区")],
             **{"photos": [], **kwargs},
         )
@@ -82,7 +82,7 @@ def test_an_oversized_video_is_refused_with_the_limit(demo_user, front, in_2024)
     big.size = VIDEO.max_bytes + 1
     with pytest.raises(ValidationError) as caught:
         services.report_create(
-            acting_user=demo_user("zhujiajiao"), data=_data(), fronts=[front("进社区")], video=big
+            acting_user=demo_user("zhujiajiao"), **_data(), fronts=[front("进社区")], video=big
         )
     assert f"不超过 {VIDEO.max_mb} MB" in caught.value.message_dict["video"][0]
 
@@ -92,7 +92,7 @@ def test_video_and_documents_are_kept_and_served_safely(client, login, make_repo
     services.report_update(
         acting_user=report.approval.created_by,
         report=report,
-        data=_data(),
+        **_data(),
         fronts=list(report.fronts.all()),
         video=upload("活动.mp4", MP4_BYTES),
         documents=[upload("新闻稿.pdf", PDF_BYTES)],
@@ -113,7 +113,7 @@ def test_a_new_video_replaces_the_old_one_after_commit(
     report = make_report("zhujiajiao")
     user = report.approval.created_by
     fronts = list(report.fronts.all())
-    args = {"acting_user": user, "report": report, "data": _data(), "fronts": fronts}
+    args = {"acting_user": user, "report": report, **_data(), "fronts": fronts}
     services.report_update(**args, video=upload("一.mp4", MP4_BYTES))
     old_path = report.attachments.get().file.path
     with django_capture_on_commit_callbacks(execute=True):
@@ -129,7 +129,7 @@ def test_an_aborted_upload_leaves_no_file_behind(demo_user, front, in_2024):
     with pytest.raises(ValidationError) as caught:
         services.report_create(
             acting_user=demo_user("zhujiajiao"),
-            data=_data(),
+            **_data(),
             fronts=[front("进社区")],
             photos=[jpeg_with_gps(), broken],
         )
@@ -158,7 +158,7 @@ def test_an_activity_in_the_future_is_refused(demo_user, front, in_2024):
     with pytest.raises(ValidationError) as caught:
         services.report_create(
             acting_user=demo_user("zhujiajiao"),
-            data=_data(held_on=datetime.date(2024, 10, 11)),
+            **_data(held_on=datetime.date(2024, 10, 11)),
             fronts=[front("进社区")],
         )
     assert "活动日期不能晚于今天" in caught.value.message_dict["held_on"][0]
@@ -166,7 +166,7 @@ def test_an_activity_in_the_future_is_refused(demo_user, front, in_2024):
 
 def test_a_report_without_front_is_refused(demo_user, in_2024):
     with pytest.raises(ValidationError) as caught:
-        services.report_create(acting_user=demo_user("zhujiajiao"), data=_data(), fronts=[])
+        services.report_create(acting_user=demo_user("zhujiajiao"), **_data(), fronts=[])
     assert caught.value.message_dict["fronts"] == ["请至少选择一个所属方面。"]
 
 
@@ -176,7 +176,7 @@ def test_a_plan_item_of_another_unit_is_refused(make_plan, demo_user, front, in_
     with pytest.raises(ValidationError) as caught:
         services.report_create(
             acting_user=demo_user("zhujiajiao"),
-            data=_data(plan_item=item),
+            **_data(plan_item=item),
             fronts=[item.front],
         )
     assert caught.value.message_dict["plan_item"] == ["所选计划活动不属于本单位。"]
@@ -188,19 +188,19 @@ def test_a_plan_item_must_match_year_and_front(make_plan, demo_user, front, in_2
     with pytest.raises(ValidationError) as caught:
         services.report_create(
             acting_user=demo_user("zhujiajiao"),
-            data=_data(plan_item=item, held_on=datetime.date(2023, 9, 16)),
+            **_data(plan_item=item, held_on=datetime.date(2023, 9, 16)),
             fronts=[item.front],
         )
     assert "2024年度计划" in caught.value.message_dict["plan_item"][0]
     with pytest.raises(ValidationError) as caught:
         services.report_create(
             acting_user=demo_user("zhujiajiao"),
-            data=_data(plan_item=item),
+            **_data(plan_item=item),
             fronts=[front("进社区")],
         )
     assert "进学校" in caught.value.message_dict["fronts"][0]
     report = services.report_create(
-        acting_user=demo_user("zhujiajiao"), data=_data(plan_item=item), fronts=[item.front]
+        acting_user=demo_user("zhujiajiao"), **_data(plan_item=item), fronts=[item.front]
     )
     assert report.plan_item == item
 
@@ -209,7 +209,7 @@ def test_only_a_reporter_files_reports(demo_user, front, in_2024):
     for username in ("outreach_reviewer", "gongcheng_head"):
         with pytest.raises(Refused):
             services.report_create(
-                acting_user=demo_user(username), data=_data(), fronts=[front("进社区")]
+                acting_user=demo_user(username), **_data(), fronts=[front("进社区")]
             )
 
 
@@ -229,7 +229,7 @@ def test_too_many_photos_are_refused(make_report, in_2024):
         services.report_update(
             acting_user=report.approval.created_by,
             report=report,
-            data=_data(),
+            **_data(),
             fronts=list(report.fronts.all()),
             photos=[jpeg_with_gps() for _ in range(MAX_PHOTOS)],
         )
@@ -242,9 +242,7 @@ def test_a_submitted_report_cannot_be_changed(make_report, in_2024):
     user = report.approval.created_by
     services.report_submit(acting_user=user, report=report)
     with pytest.raises(workflow.TransitionRefused, match="不能修改"):
-        services.report_update(
-            acting_user=user, report=report, data=_data(title="改标题"), fronts=[]
-        )
+        services.report_update(acting_user=user, report=report, **_data(title="改标题"), fronts=[])
     report.refresh_from_db()
     assert report.title != "改标题"
 
@@ -259,7 +257,7 @@ def test_removed_photos_are_deleted_from_storage(
         services.report_update(
             acting_user=report.approval.created_by,
             report=report,
-            data=_data(),
+            **_data(),
             fronts=list(report.fronts.all()),
             photos=[jpeg_with_gps("新.jpg")],
             remove_photos=[photo.pk],
@@ -319,7 +317,7 @@ def test_report_edit_is_audited(make_report, in_2024):
     report = make_report("zhujiajiao")
     user = report.approval.created_by
     services.report_update(
-        acting_user=user, report=report, data=_data(), fronts=list(report.fronts.all())
+        acting_user=user, report=report, **_data(), fronts=list(report.fronts.all())
     )
     record = AuditRecord.objects.filter(action=AuditAction.CHANGE, actor=user).order_by("-id")[0]
     assert record.object_id == str(report.pk)

@@ -33,7 +33,7 @@ def other_units_data(make_report, make_plan, reviewer, unit, in_2024):
     services.report_update(
         acting_user=report.approval.created_by,
         report=report,
-        data={f: getattr(report, f) for f in services.REPORT_FIELDS},
+        **{f: getattr(report, f) for f in services.REPORT_FIELDS},
         fronts=list(report.fronts.all()),
         video=upload("课.mp4", MP4_BYTES),
     )

@@ -87,16 +87,14 @@ def competition_entry(
             competition = campaign_services.competition_save(
                 acting_user=coordinator,
                 campaign=campaign,
-                data={
-                    "title": title,
-                    "discipline": "通信警报",
-                    "level": CompetitionLevel.CITY,
-                    "organiser": "市国动办",
-                    "held_on": datetime.date(year, 9, 12),
-                    "place": "市民防指挥中心",
-                    "max_score": Decimal(100),
-                    "note": "",
-                },
+                title=title,
+                discipline="通信警报",
+                level=CompetitionLevel.CITY,
+                organiser="市国动办",
+                held_on=datetime.date(year, 9, 12),
+                place="市民防指挥中心",
+                max_score=Decimal(100),
+                note="",
             )
         rows = [
             {"staff": e.staff, "score": e.score, "award": e.award}
@@ -140,7 +138,7 @@ def make_nomination(db, demo_user, campaign, post):
         used.add(name)
         staff = Staff.objects.get(name=name, unit=user.staff.unit)
         data = nomination_data(staff, overrides.pop("post", None) or post("通信警报"), **overrides)
-        return services.nomination_create(acting_user=user, campaign=campaign, data=data)
+        return services.nomination_create(acting_user=user, campaign=campaign, **data)
 
     return make
 

@@ -130,14 +130,12 @@ def make_plan(demo_user, post, username="baozhang_head", name="通信警报"):
     return stars_services.plan_create(
         acting_user=demo_user(username),
         post=post(name),
-        data={
-            "focus": "提升警报器检测维修能力。",
-            "method": "both",
-            "carriers": ["training"],
-            "standards": "政治素质过硬、业务技能精湛、工作实绩突出。",
-            "arrangements": "",
-            "deadline": datetime.date(2024, 10, 15),
-        },
+        focus="提升警报器检测维修能力。",
+        method="both",
+        carriers=["training"],
+        standards="政治素质过硬、业务技能精湛、工作实绩突出。",
+        arrangements="",
+        deadline=datetime.date(2024, 10, 15),
     )
 
 

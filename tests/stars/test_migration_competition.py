@@ -45,10 +45,10 @@ def test_existing_nominations_are_linked_to_their_entry(seeded_transactional_db,
         hu, lin = Staff.objects.get(name="胡晓琳"), Staff.objects.get(name="林涛")
         alarm = Post.objects.get(campaign=campaign, name="通信警报")
         linked = services.nomination_create(
-            acting_user=head, campaign=campaign, data=nomination_data(hu, alarm)
+            acting_user=head, campaign=campaign, **nomination_data(hu, alarm)
         )
         lost = services.nomination_create(
-            acting_user=head, campaign=campaign, data=nomination_data(lin, alarm)
+            acting_user=head, campaign=campaign, **nomination_data(lin, alarm)
         )
     migrate(BEFORE)
     with connection.cursor() as cursor:

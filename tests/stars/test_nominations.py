@@ -31,7 +31,7 @@ def _data(demo_user, post_of, nominee="胡晓琳", **overrides):
 def test_create_draft_may_leave_fields_empty(demo_user, campaign, post):
     head = demo_user("baozhang_head")
     data = _data(demo_user, post, post=None, gender="", deeds="", years_on_post=None, source="")
-    nomination = services.nomination_create(acting_user=head, campaign=campaign, data=data)
+    nomination = services.nomination_create(acting_user=head, campaign=campaign, **data)
     assert nomination.approval.state == State.DRAFT
     assert nomination.unit == head.staff.unit
     assert nomination.approval.title == "岗位之星申报：胡晓琳（管理保障中心）"
@@ -41,7 +41,7 @@ def test_create_draft_may_leave_fields_empty(demo_user, campaign, post):
 def test_incomplete_draft_cannot_be_submitted(demo_user, campaign, post):
     head = demo_user("baozhang_head")
     data = _data(demo_user, post, deeds="", years_on_post=None)
-    nomination = services.nomination_create(acting_user=head, campaign=campaign, data=data)
+    nomination = services.nomination_create(acting_user=head, campaign=campaign, **data)
     with pytest.raises(workflow.TransitionRefused) as refused:
         services.nomination_submit(acting_user=head, nomination=nomination, opinion="同意推荐。")
     assert "申报表尚未填写完整，请填写：在岗年限、主要事迹。" in refused.value.message
@@ -83,7 +83,7 @@ def test_create_and_submit_failing_keeps_nothing(demo_user, campaign, post):
         services.nomination_create(
             acting_user=head,
             campaign=campaign,
-            data=_data(demo_user, post, deeds=""),
+            **_data(demo_user, post, deeds=""),
             photo=photo_upload(),
             submit_opinion="同意推荐。",
         )
@@ -129,7 +129,7 @@ def test_bad_input_is_refused_by_field_and_nothing_saved(
     head = demo_user("baozhang_head")
     with pytest.raises(ValidationError) as error:
         services.nomination_create(
-            acting_user=head, campaign=campaign, data=_data(demo_user, post, **overrides)
+            acting_user=head, campaign=campaign, **_data(demo_user, post, **overrides)
         )
     assert message in " ".join(error.value.message_dict[field])
     assert not Nomination.objects.exists()
@@ -144,7 +144,7 @@ def test_deeds_of_exactly_1500_characters_are_accepted(demo_user, campaign, post
     nomination = services.nomination_create(
         acting_user=demo_user("baozhang_head"),
         campaign=campaign,
-        data=_data(demo_user, post, deeds=deeds),
+        **_data(demo_user, post, deeds=deeds),
     )
     assert nomination.pk
 
@@ -173,7 +173,7 @@ def test_post_not_of_the_year_is_refused(demo_user, campaign, post):
         services.nomination_create(
             acting_user=demo_user("baozhang_head"),
             campaign=campaign,
-            data=_data(demo_user, post, post=foreign),
+            **_data(demo_user, post, post=foreign),
         )
     assert error.value.message_dict["post"] == ["所选工作岗位不在2024年度12个培树岗位之中。"]
 
@@ -183,7 +183,7 @@ def test_nominee_outside_the_section_is_refused(demo_user, campaign, post):
         services.nomination_create(
             acting_user=demo_user("baozhang_head"),
             campaign=campaign,
-            data=_data(demo_user, post, nominee="陈志刚"),  # 工程指挥科
+            **_data(demo_user, post, nominee="陈志刚"),  # 工程指挥科
         )
     assert error.value.message_dict["nominee"] == [
         "被推荐人须为本科室（民防管理保障中心）在职人员。"
@@ -194,7 +194,7 @@ def test_one_nomination_per_person_and_year(make_nomination, demo_user, campaign
     make_nomination("baozhang_head", nominee="胡晓琳")
     with pytest.raises(ValidationError) as error:
         services.nomination_create(
-            acting_user=demo_user("baozhang_head"), campaign=campaign, data=_data(demo_user, post)
+            acting_user=demo_user("baozhang_head"), campaign=campaign, **_data(demo_user, post)
         )
     assert "同一人每年只能申报一次" in error.value.message_dict["nominee"][0]
 
@@ -203,7 +203,7 @@ def test_recommendation_drops_the_competition(demo_user, campaign, post):
     nomination = services.nomination_create(
         acting_user=demo_user("baozhang_head"),
         campaign=campaign,
-        data=_data(demo_user, post, source=Source.RECOMMENDATION),
+        **_data(demo_user, post, source=Source.RECOMMENDATION),
     )
     assert nomination.competition_record is None
     assert selectors.nomination_source_text(nomination) == "评选推荐"
@@ -213,7 +213,7 @@ def test_recommendation_drops_the_competition(demo_user, campaign, post):
 def test_competition_needs_an_entry_to_submit(demo_user, campaign, post):
     head = demo_user("baozhang_head")
     nomination = services.nomination_create(
-        acting_user=head, campaign=campaign, data=_data(demo_user, post, competition_entry=None)
+        acting_user=head, campaign=campaign, **_data(demo_user, post, competition_entry=None)
     )
     with pytest.raises(workflow.TransitionRefused) as refused:
         services.nomination_submit(acting_user=head, nomination=nomination, opinion="同意。")
@@ -226,7 +226,7 @@ def test_the_result_is_read_from_the_competition_record(demo_user, campaign, pos
     nomination = services.nomination_create(
         acting_user=demo_user("baozhang_head"),
         campaign=campaign,
-        data=_data(demo_user, post, competition_entry=entry),
+        **_data(demo_user, post, competition_entry=entry),
     )
     assert nomination.competition_record == entry.competition
     text = "2024年上海市国动系统通信警报专业技能比武（市级）：一等奖，92.5分"
@@ -253,7 +253,7 @@ def test_an_office_competition_prints_the_place_too(demo_user, campaign, post):
     nomination = services.nomination_create(
         acting_user=demo_user("baozhang_head"),
         campaign=campaign,
-        data=_data(demo_user, post, competition_entry=entry),
+        **_data(demo_user, post, competition_entry=entry),
     )
     assert selectors.nomination_competition_text(nomination) == (
         "办内通信警报业务比武（办内）：95分，第2名"
@@ -266,7 +266,7 @@ def test_an_entry_of_someone_else_is_refused(demo_user, campaign, post):
         services.nomination_create(
             acting_user=demo_user("baozhang_head"),
             campaign=campaign,
-            data=_data(demo_user, post, competition_entry=other),
+            **_data(demo_user, post, competition_entry=other),
         )
     assert error.value.message_dict["competition_entry"] == [
         "所选比武成绩属于林涛，不是被推荐人胡晓琳的成绩。"
@@ -279,7 +279,7 @@ def test_an_entry_without_a_result_is_refused(demo_user, campaign, post):
         services.nomination_create(
             acting_user=demo_user("baozhang_head"),
             campaign=campaign,
-            data=_data(demo_user, post, competition_entry=empty),
+            **_data(demo_user, post, competition_entry=empty),
         )
     assert "尚未登记胡晓琳的成绩" in error.value.message_dict["competition_entry"][0]
 
@@ -288,7 +288,7 @@ def test_an_entry_without_a_result_is_refused(demo_user, campaign, post):
 def test_only_section_heads_nominate(demo_user, campaign, post, username):
     with pytest.raises(PermissionDenied):
         services.nomination_create(
-            acting_user=demo_user(username), campaign=campaign, data=_data(demo_user, post)
+            acting_user=demo_user(username), campaign=campaign, **_data(demo_user, post)
         )
 
 
@@ -298,7 +298,7 @@ def test_submitted_nomination_cannot_be_changed(make_nomination, advance, demo_u
         services.nomination_update(
             acting_user=demo_user("baozhang_head"),
             nomination=nomination,
-            data=nomination_data(nomination.nominee, nomination.post, deeds="改写"),
+            **nomination_data(nomination.nominee, nomination.post, deeds="改写"),
         )
 
 
@@ -317,7 +317,7 @@ def test_returned_nomination_is_edited_and_resubmitted_in_a_new_round(
     services.nomination_update(
         acting_user=head,
         nomination=nomination,
-        data=nomination_data(nomination.nominee, nomination.post, deeds="补充后的主要事迹。"),
+        **nomination_data(nomination.nominee, nomination.post, deeds="补充后的主要事迹。"),
         submit_opinion="已补充，同意推荐。",
     )
     nomination.refresh_from_db()
@@ -340,7 +340,7 @@ def test_photo_is_cleaned_and_thumbnailed(demo_user, campaign, post):
     nomination = services.nomination_create(
         acting_user=demo_user("baozhang_head"),
         campaign=campaign,
-        data=_data(demo_user, post),
+        **_data(demo_user, post),
         photo=photo_upload(),
     )
     assert nomination.photo.name.startswith("stars/photos/2")
@@ -359,6 +359,6 @@ def test_nominations_refused_after_announcement(
         services.nomination_create(
             acting_user=demo_user("baozhang_head"),
             campaign=campaign,
-            data=_data(demo_user, post, nominee="林涛"),
+            **_data(demo_user, post, nominee="林涛"),
         )
     assert "已公布，不再受理申报" in error.value.messages[0]

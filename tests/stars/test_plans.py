@@ -26,7 +26,7 @@ PLAN = {
 
 def test_plan_is_filed_by_the_responsible_unit_and_submitted(demo_user, post):
     head = demo_user("baozhang_head")
-    plan = services.plan_create(acting_user=head, post=post("通信警报"), data=PLAN)
+    plan = services.plan_create(acting_user=head, post=post("通信警报"), **PLAN)
     assert plan.unit.code == "baozhang"
     assert plan.carrier_labels == ["技能培训", "实际实操"]
     services.plan_submit(acting_user=head, plan=plan)
@@ -37,17 +37,13 @@ def test_plan_is_filed_by_the_responsible_unit_and_submitted(demo_user, post):
 
 def test_plan_of_another_sections_post_is_refused(demo_user, post):
     with pytest.raises(PermissionDenied, match="由工程指挥科制定"):
-        services.plan_create(
-            acting_user=demo_user("baozhang_head"), post=post("组织指挥"), data=PLAN
-        )
+        services.plan_create(acting_user=demo_user("baozhang_head"), post=post("组织指挥"), **PLAN)
 
 
 def test_one_plan_per_post(demo_user, post):
-    services.plan_create(acting_user=demo_user("baozhang_head"), post=post("通信警报"), data=PLAN)
+    services.plan_create(acting_user=demo_user("baozhang_head"), post=post("通信警报"), **PLAN)
     with pytest.raises(ValidationError, match="已有培树工作实施计划"):
-        services.plan_create(
-            acting_user=demo_user("baozhang_head"), post=post("通信警报"), data=PLAN
-        )
+        services.plan_create(acting_user=demo_user("baozhang_head"), post=post("通信警报"), **PLAN)
 
 
 @pytest.mark.parametrize(
@@ -66,7 +62,7 @@ def test_bad_plans_are_refused(demo_user, post, overrides, field, message):
         services.plan_create(
             acting_user=demo_user("baozhang_head"),
             post=post("通信警报"),
-            data={**PLAN, **overrides},
+            **{**PLAN, **overrides},
         )
     assert message in error.value.message_dict[field][0]
     assert not CultivationPlan.objects.exists()

@@ -53,7 +53,7 @@ def record(demo_user, star_year, speakers, *, by="party_branch", photos=()):
     return services.star_sharing_save(
         acting_user=demo_user(by),
         star_year=star_year,
-        data=session_data(star_year.campaign),
+        **session_data(star_year.campaign),
         speakers=speakers,
         photos=photos,
     )

@@ -54,7 +54,7 @@ def announced(approved_nominations, demo_user, star_year):
 
 def test_draft_docx_has_the_sections_figures(client, login, demo_user, campaign, post, announced):
     head = demo_user("baozhang_head")
-    plan = services.plan_create(acting_user=head, post=post("通信警报"), data=PLAN)
+    plan = services.plan_create(acting_user=head, post=post("通信警报"), **PLAN)
     services.plan_submit(acting_user=head, plan=plan)
     login("baozhang_head")
     document = _docx(client)

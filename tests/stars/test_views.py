@@ -41,7 +41,7 @@ def test_another_units_nomination_is_a_404(client, login, make_nomination, path,
     services.nomination_update(
         acting_user=theirs.approval.created_by,
         nomination=theirs,
-        data={f: getattr(theirs, f) for f in services.NOMINATION_FIELDS},
+        **{f: getattr(theirs, f) for f in services.NOMINATION_FIELDS if f != "competition_record"},
         photo=photo_upload(),
     )
     mine = make_nomination("baozhang_head")
@@ -373,7 +373,7 @@ def _add_nominations(demo_user, campaign, post, *, submit: bool, approve: bool =
         for _ in range(n):
             staff = StaffFactory(unit=unit)
             nomination = services.nomination_create(
-                acting_user=head, campaign=campaign, data=nomination_data(staff, post("通信警报"))
+                acting_user=head, campaign=campaign, **nomination_data(staff, post("通信警报"))
             )
             if submit:
                 services.nomination_submit(
@@ -463,14 +463,12 @@ def test_plan_list_runs_a_fixed_number_of_queries(client, login, demo_user, post
             plan = services.plan_create(
                 acting_user=demo_user("gongcheng_head"),
                 post=post(next(names)),
-                data={
-                    "focus": "重点",
-                    "method": "both",
-                    "carriers": [],
-                    "standards": "标准",
-                    "arrangements": "",
-                    "deadline": datetime.date(2024, 10, 15),
-                },
+                focus="重点",
+                method="both",
+                carriers=[],
+                standards="标准",
+                arrangements="",
+                deadline=datetime.date(2024, 10, 15),
             )
             services.plan_submit(acting_user=demo_user("gongcheng_head"), plan=plan)
 

@@ -63,7 +63,7 @@ def test_return_to_submitter_then_resubmit_keeps_history(make_topic, demo_user):
     assert selectors.latest_return_reason(approval).text == "事件时间请核实，讲述重点再聚焦。"
 
     data = {f: getattr(topic, f) for f in lecture_services.TOPIC_FIELDS}
-    lecture_services.topic_update(acting_user=head, topic=topic, data={**data, "title": "新题目"})
+    lecture_services.topic_update(acting_user=head, topic=topic, **{**data, "title": "新题目"})
     approval = services.approval_submit(subject=topic, acting_user=head)
     assert approval.round == 2 and approval.step.code == "screening"
     actions = [o.action for o in selectors.history(approval)]
@@ -88,7 +88,7 @@ def test_submitted_subject_cannot_be_edited(make_topic, demo_user):
     services.approval_submit(subject=topic, acting_user=head)
     data = {f: getattr(topic, f) for f in lecture_services.TOPIC_FIELDS}
     with pytest.raises(services.TransitionRefused, match="不能修改"):
-        lecture_services.topic_update(acting_user=head, topic=topic, data=data)
+        lecture_services.topic_update(acting_user=head, topic=topic, **data)
 
 
 def test_withdraw_only_before_anyone_acted(make_topic, demo_user):

@@ -26,7 +26,7 @@ def october_2024():
 def manuscript_at_reception(approved_topic, demo_user):
     topic = approved_topic()
     speaker = demo_user("member")
-    manuscript = lectures.manuscript_save(acting_user=speaker, topic=topic, data=MANUSCRIPT_TEXT)
+    manuscript = lectures.manuscript_save(acting_user=speaker, topic=topic, **MANUSCRIPT_TEXT)
     lectures.manuscript_submit(acting_user=speaker, manuscript=manuscript)
     services.approval_transition(
         approval=manuscript.approval, action=Action.APPROVE, acting_user=demo_user("gongcheng_head")
@@ -173,7 +173,7 @@ def test_batch_approve_plans_each_through_the_engine(client, login, demo_user, c
         plan = stars.plan_create(
             acting_user=user,
             post=post(name),
-            data=PLAN,
+            **PLAN,
         )
         stars.plan_submit(acting_user=user, plan=plan)
         plans.append(plan)

@@ -97,7 +97,7 @@ def _two_nominees(year: int) -> None:
             nomination = stars.nomination_create(
                 acting_user=acting,
                 campaign=campaign,
-                data=nomination_data(
+                **nomination_data(
                     staff, Post.objects.get(campaign=campaign, name=post), source="recommendation"
                 ),
             )

@@ -15,6 +15,7 @@ from qpdo.workflow.admin import ApprovalAdminMixin
 
 from . import selectors
 from .models import (
+    AppraisalRecommendation,
     Campaign,
     Evidence,
     Exchange,
@@ -226,3 +227,21 @@ class ExchangeAdmin(ReadOnlyAdmin):
     @admin.display(description="门户")
     def portal(self, obj):
         return format_html('<a href="{}">打开</a>', obj.get_absolute_url())
+
+
+@admin.register(AppraisalRecommendation)
+class AppraisalRecommendationAdmin(ApprovalAdminMixin, admin.ModelAdmin):
+    """办党组研究确定 of the 年度考核 recommendations; marked in the portal's 年度考核参考 list."""
+
+    fields = ["campaign", "staff", "kind", "reason", "proposed_on", "proposed_by"]
+    readonly_fields = fields
+    search_fields = ["staff__name", "reason"]
+
+    def get_queryset(self, request):
+        return selectors.appraisal_list_for(user=request.user)
+
+    def has_add_permission(self, request):
+        return False  # the 办领导 and the 办党组 mark from the 年度考核参考 list
+
+    def has_change_permission(self, request, obj=None):
+        return False

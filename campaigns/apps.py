@@ -11,13 +11,14 @@ class CampaignsConfig(AppConfig):
         from qpdo.workflow import chains
 
         from . import providers, seeds  # noqa: F401
-        from .chains import PROGRESS_CHAIN, QUARTER_STAR_CHAIN, RANKING_CHAIN
-        from .models import MonthlyRanking, ProgressReport, QuarterStar
+        from .chains import APPRAISAL_CHAIN, PROGRESS_CHAIN, QUARTER_STAR_CHAIN, RANKING_CHAIN
+        from .models import AppraisalRecommendation, MonthlyRanking, ProgressReport, QuarterStar
         from .selectors import OWN_RECORD_COLUMNS, own_record_parts
 
         chains.register(PROGRESS_CHAIN, ProgressReport)
         chains.register(RANKING_CHAIN, MonthlyRanking)
         chains.register(QUARTER_STAR_CHAIN, QuarterStar)
+        chains.register(APPRAISAL_CHAIN, AppraisalRecommendation)
         from qpdo.jobs import registry as jobs
 
         from .exports import UNIT_RECORDS_JOB, unit_records_pdf_run
@@ -65,6 +66,7 @@ class CampaignsConfig(AppConfig):
             "campaigns.view_monthlyranking",
             "campaigns.view_rankingrow",
             "campaigns.view_exchange",
+            "campaigns.view_appraisalrecommendation",
             "workflow.view_approval",
         ]
         for role in (Role.OFFICE_LEADER, Role.PARTY_GROUP):

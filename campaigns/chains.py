@@ -8,6 +8,11 @@ is the lecture series' role, not a mandate over the other sections' work.
 
 Monthly ranking: the 牵头科室 (the campaign's coordinating section, 综合科 in 2024) compiles the
 month and submits it; the 办领导 confirm it before it is published to all staff.
+
+年度考核推荐: a 办领导 or a member of the 办党组 marks a person of the 年度考核参考 list for
+优秀等次 or 评先表彰, with the reason as the opinion of the submission; the 办党组 decides (研究
+确定). The 办党组 may decide a mark one of its own members made: it is the body that decides
+(党组会议研究), the member who marks only brings the name to the table.
 """
 
 from qpdo.org.enums import Role
@@ -85,4 +90,28 @@ QUARTER_STAR_CHAIN = Chain(
         ),
     ),
     description="每季度由各科室推荐人选和主要事迹，牵头科室审核汇总，办党组评定“季度之星”。",
+)
+
+APPRAISAL_CHAIN = Chain(
+    code="campaigns.appraisal",
+    label="年度考核推荐",
+    submit_label="提出推荐",
+    submitters=(Role.OFFICE_LEADER, Role.PARTY_GROUP),
+    steps=(
+        Step(
+            code="decide",
+            label="办党组研究确定",
+            role=Role.PARTY_GROUP,
+            scope=Scope.OFFICE,
+            allow_submitter=True,
+            decisions=(Action.APPROVE, Action.RETURN, Action.REJECT),
+            opinion_required=True,
+            due_days=10,
+            decided_label="确定推荐",
+        ),
+    ),
+    description=(
+        "对在活动中表现突出且一贯优秀的干部职工，办领导、办党组成员从年度考核参考名单中提出"
+        "年度考核优秀等次、评先表彰的推荐意见，由办党组研究确定。"
+    ),
 )

@@ -1470,3 +1470,85 @@ def build_competitions(log) -> None:
         competition(*row)
     timeline.run()
     log(f"{Competition.objects.filter(campaign=campaign).count()} 场比武（含成绩）")
+
+
+# (who marks, person, kind, reason, the 办党组's decision, its opinion)
+APPRAISAL_MARKS = (
+    (
+        "office_leader",
+        "刘洋",
+        "excellent",
+        "牵头人防工程质量监督培训，带队完成28处工程现场踏勘，获第二季度“季度之星”，一贯表现优秀。",
+        Action.APPROVE,
+        "经党组会议研究，同意确定为年度考核优秀等次。",
+    ),
+    (
+        "office_leader",
+        "胡晓琳",
+        "commendation",
+        "完成全区警报设施检修，获市通信警报专业技能比武一等奖，推荐参加评先表彰。",
+        Action.APPROVE,
+        "经党组会议研究，同意推荐参加评先表彰。",
+    ),
+    (
+        "party_group",
+        "黄俊杰",
+        "excellent",
+        "完善潜力调查数据平台，获办内潜力调查业务比武第一名，负责事项按期完成。",
+        Action.APPROVE,
+        "经党组会议研究，同意确定为年度考核优秀等次。",
+    ),
+    (
+        "office_leader",
+        "许婷",
+        "excellent",
+        "组织动员协调工作经验交流会，形成经验汇编。",
+        Action.REJECT,
+        "经党组会议研究，本年度优秀等次名额已满，记入平时考核。",
+    ),
+)
+
+
+def build_appraisal(log) -> None:
+    """The 办领导 and the 办党组 mark people from the 年度考核参考 list late in December; the
+    办党组 decides at its meeting before the year ends (last year: all decided)."""
+    from .models import AppraisalRecommendation
+
+    campaign = Campaign.objects.filter(year=demo_year.year()).first()
+    if (
+        campaign is None
+        or AppraisalRecommendation.objects.filter(campaign=campaign).exists()
+        or campaign.is_closed
+    ):
+        return
+    timeline = Timeline()
+    made: dict[str, object] = {}
+
+    def propose(username, name, kind, reason):
+        def run():
+            made[name] = services.appraisal_recommend(
+                acting_user=_user(username),
+                campaign=campaign,
+                staff=_staff(name),
+                kind=kind,
+                reason=reason,
+            )
+
+        return run
+
+    def decide(name, decision, opinion):
+        def run():
+            workflow.approval_decide(
+                subject=made[name],
+                acting_user=_user("party_group"),
+                decision=decision,
+                opinion=opinion,
+            )
+
+        return run
+
+    for number, (username, name, kind, reason, decision, opinion) in enumerate(APPRAISAL_MARKS):
+        timeline.on(at(YEAR, 12, 22, 9, 30 + number), propose(username, name, kind, reason))
+        timeline.on(at(YEAR, 12, 29, 15, number), decide(name, decision, opinion))
+    timeline.run()
+    log(f"{AppraisalRecommendation.objects.filter(campaign=campaign).count()} 条年度考核推荐")

@@ -185,3 +185,11 @@ def ranking_rule_text() -> str:
         sign = "+" if term.weight >= 0 else "−"
         parts.append(f"{sign} {abs(term.weight)}×{term.label}")
     return "得分 = " + " ".join(parts) + "；得分相同的名次并列。"
+
+
+class AppraisalKind(models.TextChoices):
+    """What the 办领导 and the 办党组 recommend a person for (青国动〔2024〕7号: “年度考核优先
+    确定为优秀等次，优先推荐其参加评先表彰”)."""
+
+    EXCELLENT = "excellent", "年度考核优秀等次"
+    COMMENDATION = "commendation", "评先表彰"

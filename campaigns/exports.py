@@ -12,7 +12,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.http import HttpResponse
 from pypdf import PdfReader
 
 from qpdo.documents import word
@@ -25,7 +27,7 @@ from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction
 
 from . import selectors
-from .enums import ranking_rule_text
+from .enums import AppraisalKind, ranking_rule_text
 from .models import Campaign
 from .ranking import COLUMNS
 
@@ -353,3 +355,71 @@ def unit_records_pdf_run(job, progress):
         content=out.getvalue(),
         note=f"共 {total} 人，每人一页",
     )
+
+
+class AppraisalExporter(XlsxExporter):
+    """The year's 年度考核参考 list in the page's order: the record's figures, the marks with
+    their state and opinions, and the rule under the table."""
+
+    sheet_name = "年度考核参考"
+
+    def __init__(self, *, reference: selectors.AppraisalReference) -> None:
+        self.reference = reference
+        self.columns = (
+            Column("序号", 6),
+            Column("姓名", 10),
+            Column("科室", 16),
+            Column("职务/岗位", 18),
+            *(Column(column.header, 10) for column in reference.columns),
+            Column("年度考核优秀等次", 22),
+            Column("评先表彰", 22),
+            Column("推荐意见", 60),
+        )
+
+    @property
+    def title(self) -> str:
+        return f"{self.reference.campaign.year}年度考核参考名单"
+
+    @property
+    def filename(self) -> str:
+        return f"年度考核参考-{self.reference.campaign.year}年.xlsx"
+
+    def rows(self) -> Iterable[Sequence[Any]]:
+        for number, row in enumerate(self.reference.rows, start=1):
+            by_kind = {mark.recommendation.kind: mark for mark in row.marks}
+            opinions = "；".join(
+                f"{mark.kind_label}：{opinion.action_label or opinion.get_action_display()}"
+                f"（{opinion.actor_name}，{cn_date(opinion.at)}）{opinion.text}"
+                for mark in row.marks
+                for opinion in mark.opinions
+            )
+            yield [
+                number,
+                row.staff.name,
+                row.staff.unit.name,
+                row.staff.position,
+                *row.values,
+                *(
+                    by_kind[kind].state_label if kind in by_kind else ""
+                    for kind in AppraisalKind.values
+                ),
+                opinions,
+            ]
+        yield []
+        yield [f"统计期间：{self.reference.period_text}。"]
+        for column in self.reference.columns:
+            yield [f"{column.header}：{column.rule}。"]
+
+
+def appraisal_export(*, acting_user: User, reference: selectors.AppraisalReference) -> HttpResponse:
+    """Return the 年度考核参考 list as Excel, and audit it (it lists people by name)."""
+    exporter = AppraisalExporter(reference=reference)
+    with transaction.atomic():
+        response = exporter.response()
+        audit_record(
+            action=AuditAction.EXPORT,
+            actor=acting_user,
+            target=reference.campaign,
+            detail=f"导出{reference.campaign.year}年度考核参考名单，共 {len(reference.rows)} 人。",
+        )
+    return response

@@ -12,6 +12,7 @@ from qpdo.org.models import Staff, Unit
 from .enums import (
     MAX_EXCHANGE_PHOTOS,
     SECTION_EXCHANGE_KINDS,
+    AppraisalKind,
     CompetitionLevel,
     FourQuestions,
     ItemKind,
@@ -609,4 +610,22 @@ class ExchangeForm(KeepUploadsMixin, forms.Form):
             self.fields["remove_photos"].choices = [(p.pk, p.original_name) for p in photos]
         else:
             del self.fields["remove_photos"]
+
+
+class AppraisalMarkForm(forms.Form):
+    """A 办领导 or 办党组 member marks one person for 优秀等次 or 评先表彰, with the reason."""
+
+    kind = forms.ChoiceField(
+        label="推荐类别", choices=AppraisalKind.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label="推荐理由",
+        max_length=800,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="写明在活动中的突出表现和一贯表现，800字以内；作为推荐意见签署姓名和日期，"
+        "提交办党组研究确定。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.helper = _helper()

@@ -235,3 +235,21 @@ def may_create_exchanges(user, campaign) -> bool:
 
 def may_edit_exchange(user, exchange) -> bool:
     return may_record_exchange(user, exchange.campaign, exchange.unit_id, exchange.kind)
+
+
+def may_view_appraisal(user) -> bool:
+    """Return whether the user opens the 年度考核参考 list and its recommendations: the 办领导
+    and the 办党组 (need_to_know), not a 科室负责人."""
+    return bool(getattr(user, "is_authenticated", False)) and reads_across_units(
+        user, "campaigns.AppraisalRecommendation"
+    )
+
+
+def may_mark_appraisal(user, campaign) -> bool:
+    """Return whether the user marks people for 优秀等次 or 评先表彰: a 办领导 or a member of the
+    办党组, while the year is open."""
+    return (
+        campaign is not None
+        and not campaign.is_closed
+        and has_role(user, Role.OFFICE_LEADER, Role.PARTY_GROUP)
+    )

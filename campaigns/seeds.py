@@ -104,6 +104,14 @@ def seed_demo_records(log) -> None:
     each_year(build, log)
 
 
+@register(order=310, name="年度考核推荐演示记录（12月下旬提出，办党组研究确定）", records=True)
+def seed_demo_appraisal(log) -> None:
+    from .demo import build_appraisal
+    from .demo_year import each_year
+
+    each_year(build_appraisal, log)
+
+
 @register(order=900, name="上一年度收尾（审批办结、每月排名公布）", records=True)
 def seed_demo_history(log) -> None:
     """Finish last year as history: every open approval of the year decided, every month's

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import appraisal as appraisal_views
 from .views import summary as summary_views
 
 app_name = "campaigns"
@@ -126,6 +127,14 @@ urlpatterns = [
         Y + "summary.pdf",
         summary_views.SummaryDownloadView.as_view(fmt="pdf"),
         name="summary-pdf",
+    ),
+    # 年度考核参考 and the marks for 优秀等次 / 评先表彰
+    path(Y + "appraisal/", appraisal_views.AppraisalListView.as_view(), name="appraisal"),
+    path(Y + "appraisal.xlsx", appraisal_views.AppraisalXlsxView.as_view(), name="appraisal-xlsx"),
+    path(
+        Y + "appraisal/<int:staff_pk>/mark/",
+        appraisal_views.AppraisalMarkView.as_view(),
+        name="appraisal-mark",
     ),
     # personal yearly records
     path(Y + "records/", views.RecordListView.as_view(), name="record-list"),

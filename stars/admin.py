@@ -8,12 +8,14 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from qpdo.admin import ReadOnlyAdmin
+from qpdo.admin import ReadOnlyAdmin, ReadOnlyInline
 from qpdo.workflow.admin import ApprovalAdminMixin
 
 from . import exports, rules, selectors, services
 from .models import (
+    ActivityEvidence,
     CultivationPlan,
+    ImplementationActivity,
     Nomination,
     Objection,
     Post,
@@ -23,6 +25,7 @@ from .models import (
     Star,
     StarYear,
     SummaryReport,
+    SupervisionVisit,
 )
 
 
@@ -278,3 +281,44 @@ class PrintedCopyAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         visible = selectors.nomination_list_for(user=request.user).values("pk")
         return PrintedCopy.objects.filter(nomination__in=visible).select_related("nomination")
+
+
+class ActivityEvidenceInline(ReadOnlyInline):
+    model = ActivityEvidence
+    fields = ["file_link", "size", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description="佐证材料")
+    def file_link(self, obj):
+        return format_html(
+            '<a href="{}" target="_blank">{}</a>',
+            reverse("stars:activity-evidence", args=[obj.activity_id, obj.pk]),
+            obj.original_name,
+        )
+
+
+@admin.register(ImplementationActivity)
+class ImplementationActivityAdmin(ReadOnlyAdmin):
+    """组织实施 activities, read-only: the sections record them under their plans in the portal."""
+
+    list_display = ["held_on", "kind", "title", "plan", "unit", "recorded_by_name"]
+    list_filter = ["campaign", "unit", "kind"]
+    search_fields = ["title", "people", "summary"]
+    list_per_page = 50
+    inlines = [ActivityEvidenceInline]
+
+    def get_queryset(self, request):
+        return selectors.activity_list_for(user=request.user)
+
+
+@admin.register(SupervisionVisit)
+class SupervisionVisitAdmin(ReadOnlyAdmin):
+    """The 机关党支部's 督查, read-only: recorded and followed up on the portal's 督查 page."""
+
+    list_display = ["visited_on", "unit", "plan", "follow_up_required", "follow_up_done_on"]
+    list_filter = ["campaign", "unit", "follow_up_required"]
+    search_fields = ["findings", "follow_up_request", "follow_up_note"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return selectors.visit_list_for(user=request.user)

@@ -20,6 +20,7 @@ from .selectors import (
     nomination_list_for,
     publicity_for,
     star_year_for,
+    visit_list_for,
 )
 
 
@@ -63,4 +64,10 @@ def panel_context(*, user) -> dict | None:
         else None,
         "may_nominate": rules.may_nominate(user),
         "may_select": rules.may_select(user),
+        # 督查 follow-ups still open: the visited section's and the 机关党支部's to follow.
+        "open_follow_ups": visit_list_for(user=user, campaign=campaign)
+        .filter(follow_up_required=True, follow_up_done_on__isnull=True)
+        .count()
+        if has_role(user, Role.SECTION_HEAD, Role.PARTY_BRANCH)
+        else 0,
     }

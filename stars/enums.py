@@ -45,6 +45,21 @@ class Carrier(models.TextChoices):
     SHOWCASE = "showcase", "风采展示"
 
 
+class ActivityKind(models.TextChoices):
+    """What an implementation activity under a plan was (附件2 三: 培训、学习、实操、风采展示)."""
+
+    TRAINING = "training", "培训"
+    STUDY = "study", "学习"
+    PRACTICE = "practice", "实操"
+    SHOWCASE = "showcase", "风采展示"
+
+
+# 组织实施 runs from May to September (附件2 五、实施步骤 (二)).
+IMPLEMENTATION_MONTHS = (5, 9)
+ACTIVITY_TEXT_MAX_CHARS = 2000
+VISIT_TEXT_MAX_CHARS = 2000
+
+
 class Standard(models.TextChoices):
     """The three standards of 附件2 四、培树标准, scored by the 办党组."""
 

@@ -172,7 +172,7 @@ class PostTableExporter(XlsxExporter):
                 post.number,
                 post.category.name,
                 post.name,
-                post.unit.name,
+                post.unit.print_label,
                 post.get_form_display(),
                 plan.approval.state_label
                 if plan

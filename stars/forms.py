@@ -15,18 +15,21 @@ from qpdo.documents.forms import KeepUploadsMixin, MultipleFileField
 from qpdo.org.enums import Education, Gender, PoliticalStatus
 
 from .enums import (
+    ACTIVITY_TEXT_MAX_CHARS,
     CITATION_MAX_CHARS,
     DEEDS_MAX_CHARS,
     SCORE_MAX,
     STANDARD_TEXTS,
+    VISIT_TEXT_MAX_CHARS,
     YEARS_ON_POST_MAX,
+    ActivityKind,
     Carrier,
     ObjectionResult,
     PlanMethod,
     Source,
     Standard,
 )
-from .models import PHOTO_VALIDATOR, SUMMARY_VALIDATOR, Post
+from .models import EVIDENCE_VALIDATOR, PHOTO_VALIDATOR, SUMMARY_VALIDATOR, Post
 from .services import REQUIRED_TO_SUBMIT
 
 POLITICAL_STATUS_LIST = "、".join(label for _, label in PoliticalStatus.choices)
@@ -540,3 +543,134 @@ class SharingForm(KeepUploadsMixin, forms.Form):
             for staff in self.candidates
             if self.cleaned_data.get(f"speaker_{staff.pk}")
         ]
+
+
+# 组织实施 and 督查 -------------------------------------------------------------------------------
+
+
+def _date_field(label: str, *, required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": f"请填写{label}。", "invalid": "请填写正确的日期。"},
+    )
+
+
+class ActivityForm(KeepUploadsMixin, forms.Form):
+    """An activity under a plan: date, kind, people, what was done, evidence files/photos."""
+
+    held_on = _date_field("开展日期")
+    kind = forms.ChoiceField(
+        label="活动类型",
+        choices=[("", "请选择"), *ActivityKind.choices],
+        error_messages={"required": "请选择活动类型。"},
+    )
+    title = forms.CharField(
+        label="活动名称",
+        max_length=80,
+        help_text="如：通信警报器维护保养专题培训。",
+        error_messages={"required": "请填写活动名称。"},
+    )
+    people = forms.CharField(
+        label="参加人员",
+        max_length=300,
+        help_text="参加的人员姓名，或“全科室××人”。",
+        error_messages={"required": "请填写参加人员。"},
+    )
+    headcount = forms.IntegerField(label="参加人数", min_value=1, max_value=999, required=False)
+    summary = forms.CharField(
+        label="活动情况",
+        max_length=ACTIVITY_TEXT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="做了什么、达到什么效果。培树工作总结引用这里的文字。",
+        error_messages={"required": "请填写活动情况。"},
+    )
+    files = MultipleFileField(label="佐证材料（文件或照片）", validator=EVIDENCE_VALIDATOR)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class VisitForm(forms.Form):
+    """A 督查 of a section by the 机关党支部."""
+
+    visited_on = _date_field("督查日期")
+    unit = forms.ModelChoiceField(
+        label="被督查科室",
+        queryset=None,
+        empty_label="请选择",
+        error_messages={"required": "请选择被督查的科室。", "invalid_choice": "请选择科室。"},
+    )
+    plan = forms.ModelChoiceField(
+        label="督查的实施计划",
+        queryset=None,
+        required=False,
+        empty_label="科室培树工作整体",
+        help_text="不选则为对科室培树工作的整体督查。",
+        error_messages={"invalid_choice": "所选实施计划不在本年度已提交的计划之中。"},
+    )
+    findings = forms.CharField(
+        label="督查发现",
+        max_length=VISIT_TEXT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "请填写督查发现的情况。"},
+    )
+    follow_up_required = forms.BooleanField(label="需要整改跟进", required=False)
+    follow_up_request = forms.CharField(
+        label="整改要求",
+        max_length=VISIT_TEXT_MAX_CHARS,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    follow_up_due = _date_field("整改时限", required=False)
+
+    def __init__(self, *args, units, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["plan"].queryset = plans
+        self.fields["plan"].label_from_instance = lambda p: (
+            f"{p.post.name}（{p.unit.display_name}）"
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class FollowUpForm(forms.Form):
+    done_on = _date_field("整改完成日期")
+    note = forms.CharField(
+        label="整改情况",
+        max_length=VISIT_TEXT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写整改情况。"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class StarSummaryForm(forms.Form):
+    """The free paragraphs of the 培树工作总结 (the tables between them come from the records)."""
+
+    overview = forms.CharField(
+        label="一、基本情况（开头段落）",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "请填写基本情况。"},
+    )
+    practices = forms.CharField(
+        label="六、经验做法",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    next_steps = forms.CharField(
+        label="七、存在不足和下一步打算",
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -17,7 +17,10 @@ from qpdo.org.models import Staff, Unit
 from qpdo.workflow.models import ApprovalSubject
 
 from .enums import (
+    ACTIVITY_TEXT_MAX_CHARS,
     SCORE_MAX,
+    VISIT_TEXT_MAX_CHARS,
+    ActivityKind,
     Carrier,
     KeyDateCode,
     ObjectionResult,
@@ -29,6 +32,9 @@ from .enums import (
 
 PHOTO_VALIDATOR = FileValidator(*(kind.limited_to(10) for kind in IMAGE_KINDS))
 SUMMARY_VALIDATOR = FileValidator(WORD.limited_to(20), PDF.limited_to(20))
+EVIDENCE_VALIDATOR = FileValidator(
+    PDF.limited_to(20), WORD.limited_to(20), *(kind.limited_to(10) for kind in IMAGE_KINDS)
+)
 
 
 class StarYear(models.Model):
@@ -525,3 +531,230 @@ class Objection(models.Model):
     @property
     def is_handled(self) -> bool:
         return self.handled_at is not None
+
+
+# 组织实施 (5–9月) --------------------------------------------------------------------------------
+
+
+class ImplementationActivity(models.Model):
+    """One activity carried out under a post's 实施计划: a training, study, 实操 or 风采展示.
+
+    Recorded by the section responsible for the post; the unit is the plan's (kept for scoping).
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="实践活动", on_delete=models.PROTECT, related_name="star_activities"
+    )
+    plan = models.ForeignKey(
+        CultivationPlan,
+        verbose_name="实施计划",
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="业务责任部门", on_delete=models.PROTECT, related_name="star_activities"
+    )
+    held_on = models.DateField("开展日期")
+    kind = models.CharField("活动类型", max_length=20, choices=ActivityKind.choices)
+    title = models.CharField("活动名称", max_length=80)
+    people = models.CharField(
+        "参加人员", max_length=300, help_text="参加的人员姓名，或“全科室××人”。"
+    )
+    headcount = models.PositiveSmallIntegerField("参加人数", null=True, blank=True)
+    summary = models.TextField("活动情况", max_length=ACTIVITY_TEXT_MAX_CHARS)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_name = models.CharField("登记人姓名", max_length=60)
+    recorded_at = models.DateTimeField("登记时间", default=clock.now)
+
+    class Meta:
+        verbose_name = "组织实施活动"
+        verbose_name_plural = "组织实施活动"
+        ordering = ["held_on", "id"]
+        indexes = [models.Index(fields=["campaign", "unit", "held_on"])]
+
+    def __str__(self) -> str:
+        return f"{cn_date(self.held_on)} {self.get_kind_display()}：{self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stars:activity-detail", args=[self.pk])
+
+
+class ActivityEvidence(models.Model):
+    """A file or photo showing an implementation activity took place (工作痕迹)."""
+
+    activity = models.ForeignKey(
+        ImplementationActivity,
+        verbose_name="组织实施活动",
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    file = models.FileField(
+        "文件",
+        upload_to=upload_path("stars/activities"),
+        max_length=200,
+        validators=[EVIDENCE_VALIDATOR],
+        help_text=EVIDENCE_VALIDATOR.help_text,
+    )
+    original_name = models.CharField("原文件名", max_length=200)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    is_photo = models.BooleanField("照片", default=False, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=clock.now)
+
+    class Meta:
+        verbose_name = "活动佐证材料"
+        verbose_name_plural = "活动佐证材料"
+        ordering = ["activity", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class SupervisionVisit(models.Model):
+    """A 督查 by the 机关党支部 of a section's 培树工作 (a post's plan, or the section as a whole):
+    what it found, and whether follow-up is required and when it was done."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="实践活动", on_delete=models.PROTECT, related_name="star_visits"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="被督查科室", on_delete=models.PROTECT, related_name="star_visits"
+    )
+    plan = models.ForeignKey(
+        CultivationPlan,
+        verbose_name="督查的实施计划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        help_text="不选则为对科室培树工作的整体督查。",
+    )
+    visited_on = models.DateField("督查日期")
+    findings = models.TextField("督查发现", max_length=VISIT_TEXT_MAX_CHARS)
+    follow_up_required = models.BooleanField("需要整改跟进", default=False)
+    follow_up_request = models.TextField("整改要求", max_length=VISIT_TEXT_MAX_CHARS, blank=True)
+    follow_up_due = models.DateField("整改时限", null=True, blank=True)
+    follow_up_done_on = models.DateField("整改完成日期", null=True, blank=True, editable=False)
+    follow_up_note = models.TextField(
+        "整改情况", max_length=VISIT_TEXT_MAX_CHARS, blank=True, editable=False
+    )
+    follow_up_by_name = models.CharField(
+        "整改情况登记人", max_length=60, blank=True, editable=False
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_name = models.CharField("登记人姓名", max_length=60)
+    recorded_at = models.DateTimeField("登记时间", default=clock.now)
+
+    class Meta:
+        verbose_name = "培树工作督查"
+        verbose_name_plural = "培树工作督查"
+        ordering = ["visited_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(follow_up_done_on__isnull=True) | Q(follow_up_required=True),
+                name="stars_visit_follow_up_only_when_required",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{cn_date(self.visited_on)} 督查{self.unit.display_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stars:visit-detail", args=[self.pk])
+
+    @property
+    def follow_up_open(self) -> bool:
+        return self.follow_up_required and self.follow_up_done_on is None
+
+    @property
+    def follow_up_label(self) -> str:
+        if not self.follow_up_required:
+            return "无需整改"
+        if self.follow_up_done_on is None:
+            return "待整改"
+        return f"已整改（{cn_date(self.follow_up_done_on)}）"
+
+
+# 培树工作总结 drafted in the portal ------------------------------------------------------
+
+
+class StarSummary(models.Model):
+    """A section's 培树工作总结 drafted in the portal from its plans, activities and 督查, edited
+    as versions; the chosen version (with the day it was chosen) prints and can be handed in."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="实践活动", on_delete=models.PROTECT, related_name="star_drafts"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="科室", on_delete=models.PROTECT, related_name="star_drafts"
+    )
+    chosen_version = models.ForeignKey(
+        "StarSummaryVersion",
+        verbose_name="选用稿",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    chosen_at = models.DateTimeField("选用时间", null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="起草人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("起草时间", default=clock.now)
+
+    class Meta:
+        verbose_name = "培树工作总结稿"
+        verbose_name_plural = "培树工作总结稿"
+        ordering = ["campaign", "unit__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit"], name="stars_summary_one_per_unit"),
+            models.CheckConstraint(
+                condition=Q(chosen_version__isnull=True) | Q(chosen_at__isnull=False),
+                name="stars_summary_choice_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.display_name}{self.campaign.year}年度“岗位之星”培树工作总结"
+
+
+class StarSummaryVersion(models.Model):
+    """One saved version of the free paragraphs around the computed tables (never changed)."""
+
+    text_fields = ("overview", "practices", "next_steps")
+
+    summary = models.ForeignKey(
+        StarSummary, verbose_name="总结", on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveSmallIntegerField("稿次")
+    overview = models.TextField("一、基本情况（开头段落）", max_length=3000)
+    practices = models.TextField("六、经验做法", max_length=5000, blank=True)
+    next_steps = models.TextField("七、存在不足和下一步打算", max_length=3000, blank=True)
+    saved_at = models.DateTimeField("保存时间")
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="保存人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "培树工作总结稿次"
+        verbose_name_plural = "培树工作总结稿次"
+        ordering = ["summary", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["summary", "number"], name="stars_summary_version_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"第{self.number}稿"

@@ -139,3 +139,40 @@ def may_handle_objections(user) -> bool:
 def may_record_sharing(user) -> bool:
     """Return whether the user records the stars' 交流展示 session: the 机关党支部."""
     return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.PARTY_BRANCH)
+
+
+# 组织实施 and 督查 -------------------------------------------------------------------------------
+
+
+def may_record_activity(user, plan) -> bool:
+    """Return whether the user records activities under a plan: the head of the section
+    responsible for its post (or the 机关党支部 for its own post, 基层党建), once it is filed."""
+    return (
+        plan is not None
+        and plan.approval.round > 0
+        and _own_unit_id(user) == plan.unit_id
+        and has_role(user, Role.SECTION_HEAD, Role.PARTY_BRANCH)
+    )
+
+
+def may_delete_activity(user, activity) -> bool:
+    """Return whether the user may delete an activity: its section (a wrong entry)."""
+    return (
+        activity is not None
+        and _own_unit_id(user) == activity.unit_id
+        and has_role(user, Role.SECTION_HEAD, Role.PARTY_BRANCH)
+    )
+
+
+def may_record_visit(user) -> bool:
+    """Return whether the user records 督查 visits: the 机关党支部 (附件2 五（二）: 负责培树工作的
+    整体指导、协调和督查)."""
+    return has_role(user, Role.PARTY_BRANCH)
+
+
+def may_record_follow_up(user, visit) -> bool:
+    """Return whether the user records that a visit's follow-up was done: the visited section's
+    head (who did it) or the 机关党支部, while it is open."""
+    if visit is None or not visit.follow_up_open:
+        return False
+    return may_record_visit(user) or is_section_head_of(user, visit.unit_id)

@@ -40,6 +40,111 @@ def seed_posts(log) -> None:
 # Demo records ------------------------------------------------------------------------------
 
 
+def _evidence_photo(hue: int) -> bytes:
+    """Return a plain drawn 'photo' of an activity (a room, a screen, people as shapes)."""
+    import colorsys
+    import io
+
+    from PIL import Image, ImageDraw
+
+    r, g, b = (int(c * 255) for c in colorsys.hls_to_rgb(hue / 360, 0.8, 0.35))
+    image = Image.new("RGB", (800, 600), (r, g, b))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((120, 80, 680, 330), fill=(250, 250, 250), outline=(90, 90, 90), width=6)
+    for x in range(140, 700, 110):
+        draw.ellipse((x, 400, x + 60, 460), fill=(int(r * 0.5), int(g * 0.5), int(b * 0.5)))
+        draw.rounded_rectangle((x - 10, 460, x + 70, 600), radius=30, fill=(int(r * 0.5), 60, 60))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=80)
+    return buffer.getvalue()
+
+
+def _seed_implementation(campaign, users, posts, log) -> None:
+    """组织实施 (May–September): activities under the filed plans, and the branch's 督查."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from campaigns import demo_year
+
+    from . import services
+    from .models import CultivationPlan
+
+    plans = {p.post.name: p for p in CultivationPlan.objects.filter(campaign=campaign)}
+    count = 0
+    for index, row in enumerate(load_json("demo", "stars_activities.json")):
+        plan = plans.get(row["post"])
+        if plan is None:
+            continue
+        files = []
+        if row["photo"]:
+            files.append(
+                SimpleUploadedFile(
+                    f"{row['title']}.jpg",
+                    _evidence_photo(25 * index + 10),
+                    content_type="image/jpeg",
+                )
+            )
+        with demo_year.record(), demo_year.when(_day(row["on"])):
+            services.activity_record(
+                acting_user=users[row["by"]],
+                plan=plan,
+                held_on=demo_year.iso(row["on"]),
+                kind=row["kind"],
+                title=row["title"],
+                people=row["people"],
+                headcount=row["headcount"],
+                summary=row["summary"],
+                files=files,
+            )
+            count += 1
+    visits = 0
+    for row in load_json("demo", "stars_visits.json"):
+        with demo_year.record():
+            with demo_year.when(_day(row["on"])):
+                visit = services.visit_record(
+                    acting_user=users["party_branch"],
+                    campaign=campaign,
+                    unit=Unit.objects.get(code=row["unit"]),
+                    plan=plans.get(row["post"]) if row["post"] else None,
+                    visited_on=demo_year.iso(row["on"]),
+                    findings=row["findings"],
+                    follow_up_required=bool(row["follow_up"]),
+                    follow_up_request=row["follow_up"],
+                    follow_up_due=demo_year.iso(row["due"]) if row["due"] else None,
+                )
+                visits += 1
+            if row["done"]:
+                with demo_year.when(_day(row["done"])):
+                    services.visit_follow_up_record(
+                        acting_user=users[f"{row['unit']}_head"],
+                        visit=visit,
+                        done_on=demo_year.iso(row["done"]),
+                        note=row["note"],
+                    )
+    log(f"{count} 次组织实施活动，{visits} 次督查")
+
+    # 工程指挥科 drafts its 培树工作总结 in the portal, edits it and chooses the second version.
+    from . import summary_draft
+
+    star_year = StarYear.objects.get(campaign=campaign)
+    head = users["gongcheng_head"]
+    with demo_year.record():
+        with demo_year.when(_day("2024-10-14")):
+            summary = summary_draft.summary_create(acting_user=head, star_year=star_year)
+        with demo_year.when(_day("2024-10-15")):
+            text = summary_draft.version_text(summary_draft.summary_version(summary))
+            text["practices"] = (
+                "一是以赛促训，组织指挥岗位带队参加全市国防动员指挥所业务比武。"
+                "二是以训促建，结合全民国防教育日开展宣教风采展示。"
+                "三是以老带新，落实岗位带教制度，年轻同志业务能力明显提升。"
+            )
+            text["next_steps"] = (
+                "继续深化培树成果，把培训、实操常态化，推动比学赶超在科室蔚然成风。"
+            )
+            version = summary_draft.summary_save(acting_user=head, summary=summary, text=text)
+        with demo_year.when(_day("2024-10-16")):
+            summary_draft.summary_choose(acting_user=head, summary=summary, version_pk=version.pk)
+
+
 def _day(value: str):
     """Return the seed's day (written in 2024) in the year being built, at 9:30."""
     from campaigns import demo_year
@@ -143,6 +248,7 @@ def _seed_year(log) -> None:
                         opinion="计划目标明确、措施具体，同意按计划组织实施。",
                     )
     log("12 份培树工作实施计划")
+    _seed_implementation(campaign, users, posts, log)
 
     # 培树工作总结 (October), one unit late and one not yet reported.
     for row in load_json("demo", "stars_summaries.json"):

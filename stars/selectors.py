@@ -36,7 +36,9 @@ from . import rules
 from .chains import NOMINATION_CHAIN
 from .enums import PUBLICITY_WORKING_DAYS, KeyDateCode, ObjectionResult, Source
 from .models import (
+    ActivityEvidence,
     CultivationPlan,
+    ImplementationActivity,
     Nomination,
     Objection,
     Post,
@@ -46,6 +48,7 @@ from .models import (
     Star,
     StarYear,
     SummaryReport,
+    SupervisionVisit,
 )
 
 # Years and reference data -------------------------------------------------------------------
@@ -778,3 +781,83 @@ def sharing_get(*, star_year: StarYear, pk: int):
         if session.pk == pk:
             return session
     raise Http404("未找到该交流展示。")
+
+
+# 组织实施: activities under the plans and the 机关党支部's 督查 ---------------------------
+
+
+def activity_list_for(
+    *, user, campaign: Campaign | None = None
+) -> QuerySet[ImplementationActivity]:
+    """Return the implementation activities the user may see: their own section's (科室负责人),
+    or every section's for the readers need_to_know declares (机关党支部, 办党组, 办领导)."""
+    activities = ImplementationActivity.objects.all()
+    if not reads_across_units(user, "stars.ImplementationActivity"):
+        activities = activities.filter(unit__in=_own_units(user))
+    if campaign is not None:
+        activities = activities.filter(campaign=campaign)
+    return activities.select_related("plan__post", "unit", "campaign").annotate(
+        evidence_count=Count("evidence")
+    )
+
+
+def activity_get_for(*, user, pk: int) -> ImplementationActivity:
+    activity = activity_list_for(user=user).filter(pk=pk).first()
+    if activity is None:
+        raise Http404("未找到该组织实施活动。")
+    return activity
+
+
+def activities_of_plan(*, user, plan: CultivationPlan) -> list[ImplementationActivity]:
+    """Return the plan's activities the user may see, each with its evidence."""
+    return list(
+        activity_list_for(user=user)
+        .filter(plan=plan)
+        .prefetch_related(Prefetch("evidence", queryset=ActivityEvidence.objects.order_by("id")))
+    )
+
+
+def evidence_get_for(*, user, activity_pk: int, pk: int) -> ActivityEvidence:
+    activity = activity_get_for(user=user, pk=activity_pk)
+    evidence = ActivityEvidence.objects.filter(activity=activity, pk=pk).first()
+    if evidence is None:
+        raise Http404("未找到该佐证材料。")
+    return evidence
+
+
+def activity_kind_counts(activities) -> dict[str, int]:
+    """Return how many activities there are of each kind (培训, 学习, 实操, 风采展示)."""
+    from .enums import ActivityKind
+
+    counts = {kind.label: 0 for kind in ActivityKind}
+    labels = dict(ActivityKind.choices)
+    for activity in activities:
+        counts[labels[activity.kind]] += 1
+    return counts
+
+
+def visit_list_for(*, user, campaign: Campaign | None = None) -> QuerySet[SupervisionVisit]:
+    """Return the 督查 visits the user may see: every section's for the 机关党支部 (who records
+    them), 办党组 and 办领导; a section head sees the visits of their own section."""
+    visits = SupervisionVisit.objects.all()
+    if not reads_across_units(user, "stars.SupervisionVisit"):
+        visits = visits.filter(unit__in=_own_units(user))
+    if campaign is not None:
+        visits = visits.filter(campaign=campaign)
+    return visits.select_related("unit", "plan__post", "campaign")
+
+
+def visit_get_for(*, user, pk: int) -> SupervisionVisit:
+    visit = visit_list_for(user=user).filter(pk=pk).first()
+    if visit is None:
+        raise Http404("未找到该督查记录。")
+    return visit
+
+
+def visit_plan_choices(campaign: Campaign) -> QuerySet[CultivationPlan]:
+    """Return the plans a 督查 may be about: every submitted plan of the year."""
+    return (
+        CultivationPlan.objects.filter(campaign=campaign, approval__round__gt=0)
+        .select_related("post", "unit")
+        .order_by("post__number")
+    )

@@ -19,7 +19,14 @@ from campaigns.enums import ExchangeKind
 from campaigns.models import Campaign, CompetitionEntry, Exchange
 from campaigns.services import Speaker, check_open, exchange_save
 from qpdo.documents.qr import verification_code
-from qpdo.documents.uploads import atomic_with_files, clean_photo
+from qpdo.documents.uploads import (
+    IMAGE_EXTENSIONS,
+    atomic_with_files,
+    clean_image,
+    clean_photo,
+    extension_of,
+    file_size,
+)
 from qpdo.errors import Refused
 from qpdo.jobs.models import Job
 from qpdo.jobs.registry import JobOutput, JobRefused
@@ -35,6 +42,7 @@ from qpdo.workflow.enums import Action
 
 from . import rules, selectors
 from .enums import (
+    ACTIVITY_TEXT_MAX_CHARS,
     CITATION_MAX_CHARS,
     DEEDS_MAX_CHARS,
     NOMINEE_MAX_AGE,
@@ -43,7 +51,9 @@ from .enums import (
     PUBLICITY_WORKING_DAYS,
     SCORE_MAX,
     SOURCES_OF_FORM,
+    VISIT_TEXT_MAX_CHARS,
     YEARS_ON_POST_MAX,
+    ActivityKind,
     Carrier,
     ObjectionResult,
     PlanMethod,
@@ -52,9 +62,12 @@ from .enums import (
     Standard,
 )
 from .models import (
+    EVIDENCE_VALIDATOR,
     PHOTO_VALIDATOR,
     SUMMARY_VALIDATOR,
+    ActivityEvidence,
     CultivationPlan,
+    ImplementationActivity,
     Nomination,
     Objection,
     Post,
@@ -64,6 +77,7 @@ from .models import (
     Star,
     StarYear,
     SummaryReport,
+    SupervisionVisit,
 )
 from .text import count_chars, normalise_text, unprintable_chars
 
@@ -1247,3 +1261,266 @@ def star_sharing_save(
         remove_photos=remove_photos,
         exchange=exchange,
     )
+
+
+# 组织实施: activities under the plans, the 机关党支部's 督查 -------------------------------
+
+
+def _refuse_errors(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _in_year(campaign: Campaign, day, field: str, errors: dict, label: str) -> None:
+    if day is None:
+        errors[field] = f"请填写{label}。"
+    elif day.year != campaign.year:
+        errors[field] = f"{label}须在{campaign.year}年内。"
+    elif day > clock.today():
+        errors[field] = f"{label}不能晚于今天。"
+
+
+def _activity_clean(*, campaign: Campaign, data: dict) -> dict:
+    errors: dict[str, str] = {}
+    cleaned = {
+        "held_on": data.get("held_on"),
+        "kind": data.get("kind") or "",
+        "title": " ".join((data.get("title") or "").split()),
+        "people": " ".join((data.get("people") or "").split()),
+        "headcount": data.get("headcount"),
+        "summary": normalise_text(data.get("summary") or ""),
+    }
+    _in_year(campaign, cleaned["held_on"], "held_on", errors, "开展日期")
+    if cleaned["kind"] not in ActivityKind.values:
+        errors["kind"] = "请选择活动类型（培训、学习、实操、风采展示）。"
+    if not cleaned["title"]:
+        errors["title"] = "请填写活动名称。"
+    elif len(cleaned["title"]) > 80:
+        errors["title"] = "活动名称不超过80字。"
+    if not cleaned["people"]:
+        errors["people"] = "请填写参加人员。"
+    elif len(cleaned["people"]) > 300:
+        errors["people"] = "参加人员不超过300字。"
+    if not cleaned["summary"]:
+        errors["summary"] = "请填写活动情况。"
+    elif count_chars(cleaned["summary"]) > ACTIVITY_TEXT_MAX_CHARS:
+        errors["summary"] = f"活动情况不超过{ACTIVITY_TEXT_MAX_CHARS}字。"
+    _refuse_errors(errors)
+    return cleaned
+
+
+def _store_activity_evidence(saved, activity, uploads, acting_user: User) -> int:
+    count = 0
+    for upload in uploads:
+        EVIDENCE_VALIDATOR(upload)
+        is_photo = extension_of(upload.name) in IMAGE_EXTENSIONS
+        content = clean_image(upload) if is_photo else upload
+        evidence = ActivityEvidence(
+            activity=activity,
+            original_name=upload.name[:200],
+            size=file_size(content),
+            is_photo=is_photo,
+            uploaded_by=acting_user,
+            uploaded_at=clock.now(),
+        )
+        saved.save(evidence.file, content.name, content)
+        evidence.save()
+        count += 1
+    return count
+
+
+def activity_record(
+    *,
+    acting_user: User,
+    plan: CultivationPlan,
+    held_on: datetime.date | None,
+    kind: str,
+    title: str,
+    people: str,
+    summary: str,
+    headcount: int | None = None,
+    files: Sequence[UploadedFile] = (),
+) -> ImplementationActivity:
+    """Record an activity carried out under the plan (培训、学习、实操、风采展示) with its
+    evidence files and photos, for the plan's section."""
+    check_open(plan.campaign)
+    if not rules.may_record_activity(acting_user, plan):
+        raise Refused(
+            f"“{plan.post.name}”岗位的组织实施活动由{plan.unit.name}负责人在计划提交后登记。"
+        )
+    cleaned = _activity_clean(
+        campaign=plan.campaign,
+        data={
+            "held_on": held_on,
+            "kind": kind,
+            "title": title,
+            "people": people,
+            "headcount": headcount,
+            "summary": summary,
+        },
+    )
+    with atomic_with_files() as saved:
+        activity = ImplementationActivity.objects.create(
+            campaign=plan.campaign,
+            plan=plan,
+            unit=plan.unit,
+            recorded_by=acting_user,
+            recorded_by_name=display_name(acting_user),
+            recorded_at=clock.now(),
+            **cleaned,
+        )
+        count = _store_activity_evidence(saved, activity, files, acting_user)
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=activity,
+            detail=f"登记“{plan.post.name}”岗位组织实施活动：{activity}（佐证材料{count}个）",
+        )
+    return activity
+
+
+def activity_delete(*, acting_user: User, activity: ImplementationActivity) -> None:
+    """Delete a wrongly entered activity and, once committed, its files."""
+    check_open(activity.campaign)
+    if not rules.may_delete_activity(acting_user, activity):
+        raise Refused("只有本科室负责人可以删除本科室登记的组织实施活动。")
+    with transaction.atomic():
+        evidence = list(activity.evidence.all())
+        names = [e.file.name for e in evidence]
+        storage = evidence[0].file.storage if evidence else None
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=activity,
+            detail=f"删除组织实施活动：{activity}",
+        )
+        activity.delete()
+        if storage is not None:
+            _delete_files_after_commit(storage, names)
+
+
+def _visit_clean(*, campaign: Campaign, data: dict) -> dict:
+    errors: dict[str, str] = {}
+    plan = data.get("plan")
+    unit = data.get("unit")
+    if plan is not None:
+        if plan.campaign_id != campaign.pk:
+            errors["plan"] = "所选实施计划不属于本年度。"
+        elif unit is not None and unit.pk != plan.unit_id:
+            errors["unit"] = "所选实施计划不是该科室的。"
+        unit = plan.unit
+    responsible = set(selectors.responsible_units(campaign).values_list("pk", flat=True))
+    if unit is None:
+        errors["unit"] = "请选择被督查的科室。"
+    elif unit.pk not in responsible:
+        errors["unit"] = "被督查科室须是负责培树岗位的科室。"
+    cleaned = {
+        "unit": unit,
+        "plan": plan,
+        "visited_on": data.get("visited_on"),
+        "findings": normalise_text(data.get("findings") or ""),
+        "follow_up_required": bool(data.get("follow_up_required")),
+        "follow_up_request": normalise_text(data.get("follow_up_request") or ""),
+        "follow_up_due": data.get("follow_up_due"),
+    }
+    _in_year(campaign, cleaned["visited_on"], "visited_on", errors, "督查日期")
+    if not cleaned["findings"]:
+        errors["findings"] = "请填写督查发现的情况。"
+    elif count_chars(cleaned["findings"]) > VISIT_TEXT_MAX_CHARS:
+        errors["findings"] = f"督查发现不超过{VISIT_TEXT_MAX_CHARS}字。"
+    if cleaned["follow_up_required"]:
+        if not cleaned["follow_up_request"]:
+            errors["follow_up_request"] = "需要整改跟进的，请填写整改要求。"
+        due = cleaned["follow_up_due"]
+        if due is not None and cleaned["visited_on"] is not None and due < cleaned["visited_on"]:
+            errors["follow_up_due"] = "整改时限不能早于督查日期。"
+    else:
+        cleaned["follow_up_request"] = ""
+        cleaned["follow_up_due"] = None
+    _refuse_errors(errors)
+    return cleaned
+
+
+def visit_record(
+    *,
+    acting_user: User,
+    campaign: Campaign,
+    unit: Unit | None,
+    visited_on: datetime.date | None,
+    findings: str,
+    plan: CultivationPlan | None = None,
+    follow_up_required: bool = False,
+    follow_up_request: str = "",
+    follow_up_due: datetime.date | None = None,
+) -> SupervisionVisit:
+    """Record a 督查 of a section's 培树工作 (a plan, or the whole section) by the 机关党支部."""
+    check_open(campaign)
+    if not rules.may_record_visit(acting_user):
+        raise Refused("培树工作督查由机关党支部登记。")
+    cleaned = _visit_clean(
+        campaign=campaign,
+        data={
+            "unit": unit,
+            "plan": plan,
+            "visited_on": visited_on,
+            "findings": findings,
+            "follow_up_required": follow_up_required,
+            "follow_up_request": follow_up_request,
+            "follow_up_due": follow_up_due,
+        },
+    )
+    with transaction.atomic():
+        visit = SupervisionVisit.objects.create(
+            campaign=campaign,
+            recorded_by=acting_user,
+            recorded_by_name=display_name(acting_user),
+            recorded_at=clock.now(),
+            **cleaned,
+        )
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=visit,
+            detail=f"登记培树工作督查：{visit}"
+            + ("（需整改跟进）" if visit.follow_up_required else ""),
+        )
+    return visit
+
+
+def visit_follow_up_record(
+    *, acting_user: User, visit: SupervisionVisit, done_on: datetime.date | None, note: str
+) -> SupervisionVisit:
+    """Record that the follow-up a visit asked for was done (date and what was done)."""
+    check_open(visit.campaign)
+    with transaction.atomic():
+        visit = SupervisionVisit.objects.select_for_update().get(pk=visit.pk)
+        if not visit.follow_up_required:
+            raise Refused("该次督查没有整改要求。")
+        if visit.follow_up_done_on is not None:
+            raise Refused("该次督查的整改情况已登记。")
+        if not rules.may_record_follow_up(acting_user, visit):
+            raise Refused("整改情况由被督查科室负责人或机关党支部登记。")
+        errors: dict[str, str] = {}
+        note = normalise_text(note or "")
+        if done_on is None:
+            errors["done_on"] = "请填写整改完成日期。"
+        elif done_on < visit.visited_on:
+            errors["done_on"] = "整改完成日期不能早于督查日期。"
+        elif done_on > clock.today():
+            errors["done_on"] = "整改完成日期不能晚于今天。"
+        if not note:
+            errors["note"] = "请填写整改情况。"
+        elif count_chars(note) > VISIT_TEXT_MAX_CHARS:
+            errors["note"] = f"整改情况不超过{VISIT_TEXT_MAX_CHARS}字。"
+        _refuse_errors(errors)
+        visit.follow_up_done_on = done_on
+        visit.follow_up_note = note
+        visit.follow_up_by_name = display_name(acting_user)
+        visit.save(update_fields=["follow_up_done_on", "follow_up_note", "follow_up_by_name"])
+        audit_record(
+            action=AuditAction.CHANGE,
+            actor=acting_user,
+            target=visit,
+            detail=f"登记督查整改情况：{visit}（{cn_date(done_on)}完成）",
+        )
+    return visit

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import implementation_views, summary_views, views
 
 app_name = "stars"
 
@@ -21,6 +21,51 @@ urlpatterns = [
     path("summaries/draft.docx", views.SummaryDraftView.as_view(), name="summary-draft-docx"),
     path(
         "summaries/draft.pdf", views.SummaryDraftView.as_view(fmt="pdf"), name="summary-draft-pdf"
+    ),
+    path("summaries/draft/", summary_views.StarSummaryDraftView.as_view(), name="summary-draft"),
+    path(
+        "summaries/draft/edit/",
+        summary_views.StarSummaryUpdateView.as_view(),
+        name="summary-draft-update",
+    ),
+    path(
+        "summaries/draft/versions/<int:version>/choose/",
+        summary_views.StarSummaryChooseView.as_view(),
+        name="summary-draft-choose",
+    ),
+    path(
+        "summaries/draft/hand-in/",
+        summary_views.StarSummaryHandInView.as_view(),
+        name="summary-draft-hand-in",
+    ),
+    path("activities/", implementation_views.ActivityListView.as_view(), name="activity-list"),
+    path(
+        "activities/new/",
+        implementation_views.ActivityCreateView.as_view(),
+        name="activity-create",
+    ),
+    path(
+        "activities/<int:pk>/",
+        implementation_views.ActivityDetailView.as_view(),
+        name="activity-detail",
+    ),
+    path(
+        "activities/<int:pk>/files/<int:evidence_pk>/",
+        implementation_views.ActivityEvidenceView.as_view(),
+        name="activity-evidence",
+    ),
+    path(
+        "activities/<int:pk>/delete/",
+        implementation_views.ActivityDeleteView.as_view(),
+        name="activity-delete",
+    ),
+    path("visits/", implementation_views.VisitListView.as_view(), name="visit-list"),
+    path("visits/new/", implementation_views.VisitCreateView.as_view(), name="visit-create"),
+    path("visits/<int:pk>/", implementation_views.VisitDetailView.as_view(), name="visit-detail"),
+    path(
+        "visits/<int:pk>/follow-up/",
+        implementation_views.VisitFollowUpView.as_view(),
+        name="visit-follow-up",
     ),
     path("nominations/", views.NominationListView.as_view(), name="nomination-list"),
     path("nominations/new/", views.NominationCreateView.as_view(), name="nomination-create"),

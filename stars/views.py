@@ -169,6 +169,10 @@ class PlanDetailView(TemplateView):
             may_edit=rules.may_edit_plan(user, plan),
             may_delete=rules.may_delete_plan(user, plan),
             may_decide=workflow_rules.refusal_to_decide(user, plan.approval) is None,
+            activities=selectors.activities_of_plan(user=user, plan=plan),
+            visits=list(selectors.visit_list_for(user=user).filter(plan=plan)),
+            may_record_activity=rules.may_record_activity(user, plan),
+            may_record_visit=rules.may_record_visit(user) and plan.approval.round > 0,
         )
         return context
 

@@ -325,6 +325,14 @@ SPECS: dict[str, Spec] = {
         pick={"user__username": "member"},
         read=True,
     ),
+    # 年度考核参考: the 办领导 and the 办党组 only (not the person's section head, nor the person)
+    "campaigns:appraisal-mark": Spec(
+        "org.Staff",
+        lambda o: {"year": clock.today().year, "staff_pk": o.pk},
+        kind=lambda o: "campaigns.AppraisalRecommendation",
+        pick={"user__username": "member"},
+        read=True,
+    ),
     # 国动小讲堂
     "lectures:topic-detail": Spec("lectures.Topic", pk, pick=SUBMITTED, read=True, **TOPIC),
     "lectures:topic-update": Spec("lectures.Topic", pk, **TOPIC),
@@ -377,6 +385,23 @@ SPECS: dict[str, Spec] = {
     "stars:plan-submit": Spec("stars.CultivationPlan", pk, post=True, **UNIT),
     "stars:plan-delete": Spec("stars.CultivationPlan", pk, post=True, **UNIT),
     "stars:summary-file": Spec("stars.SummaryReport", pk, read=True, **UNIT),
+    "stars:activity-detail": Spec("stars.ImplementationActivity", pk, read=True, **UNIT),
+    "stars:activity-evidence": Spec(
+        "stars.ActivityEvidence",
+        lambda o: {"pk": o.activity_id, "evidence_pk": o.pk},
+        units=lambda o: {o.activity.unit_id},
+        read=True,
+    ),
+    "stars:activity-delete": Spec("stars.ImplementationActivity", pk, post=True, **UNIT),
+    "stars:visit-detail": Spec("stars.SupervisionVisit", pk, read=True, **UNIT),
+    "stars:visit-follow-up": Spec("stars.SupervisionVisit", pk, post=True, **UNIT),
+    # A section's own draft: the version is looked up in the acting section's 总结 only.
+    "stars:summary-draft-choose": Spec(
+        "stars.StarSummaryVersion",
+        lambda o: {"version": o.pk},
+        units=lambda o: {o.summary.unit_id},
+        post=True,
+    ),
     "stars:nomination-detail": Spec(
         "stars.Nomination", pk, pick=SUBMITTED, read=True, **NOMINATION
     ),
@@ -754,6 +779,7 @@ EXPORTS: dict[str, Export] = {
     "outreach:enterprise-export": Export("outreach:enterprise-detail", lambda o: o.name),
     "outreach:party-school-export": Export(),
     "campaigns:records-xlsx": Export(),
+    "campaigns:appraisal-xlsx": Export(),
 }
 
 

@@ -5,7 +5,8 @@
 - `activities`: teams, 带教, 交流, 比武, 季度之星 and the 四个够不够 discussions;
 - `exchange`: the 交流展示 records (people with their 体会, material, photos);
 - `ranking`: the monthly section ranking (每月曝光);
-- `summary`: the year's 实践活动总结 (drafted from the records, edited as versions).
+- `summary`: the year's 实践活动总结 (drafted from the records, edited as versions);
+- `appraisal`: the 年度考核 recommendations (优秀等次, 评先表彰) marked from the reference list.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .activities import (
     TeamMember,
     TeamOutput,
 )
+from .appraisal import AppraisalRecommendation
 from .campaign import (
     EVIDENCE_VALIDATOR,
     MINUTES_VALIDATOR,
@@ -48,6 +50,7 @@ from .summary import CampaignSummary, CampaignSummaryVersion
 __all__ = [
     "EVIDENCE_VALIDATOR",
     "MINUTES_VALIDATOR",
+    "AppraisalRecommendation",
     "Campaign",
     "CampaignManager",
     "CampaignSummary",

@@ -5,8 +5,8 @@ read by subqueries in the same query, the programmes' numbers by their providers
 fixed number of queries).
 
 One module per family, all re-exported here: `campaign` (the working year, dates), `items`,
-`activities`, `exchange` (交流展示), `ranking`, `records`, `overview` (the overview, the
-calendar, the 工作台 panel).
+`activities`, `exchange` (交流展示), `ranking`, `records`, `appraisal` (the 年度考核参考
+list), `overview` (the overview, the calendar, the 工作台 panel).
 """
 
 from __future__ import annotations
@@ -34,6 +34,18 @@ from .activities import (
     standings,
     team_get,
     team_list,
+)
+from .appraisal import (
+    AppraisalColumn,
+    AppraisalMark,
+    AppraisalReference,
+    AppraisalRow,
+    appraisal_columns,
+    appraisal_list_for,
+    appraisal_marks_of,
+    appraisal_reference_for,
+    appraisal_sort_keys,
+    appraisal_staff_get_for,
 )
 from .campaign import (
     YearLink,
@@ -110,6 +122,10 @@ from .records import (
 
 __all__ = [
     "OWN_RECORD_COLUMNS",
+    "AppraisalColumn",
+    "AppraisalMark",
+    "AppraisalReference",
+    "AppraisalRow",
     "CalendarDay",
     "CalendarMonth",
     "PersonRecord",
@@ -117,6 +133,12 @@ __all__ = [
     "RecordSection",
     "YearLink",
     "activity_counts",
+    "appraisal_columns",
+    "appraisal_list_for",
+    "appraisal_marks_of",
+    "appraisal_reference_for",
+    "appraisal_sort_keys",
+    "appraisal_staff_get_for",
     "calendar_events",
     "calendar_months",
     "campaign_current",

@@ -7,7 +7,7 @@ deleted again when the write does not commit (`atomic_with_files`).
 
 One module per family, all re-exported here: `campaign` (copy, close), `items` (work items,
 progress reports, 回头看, reminders), `activities`, `exchange` (交流展示), `quarter_stars`,
-`ranking`, `records`; `common` holds the shared helpers.
+`ranking`, `records`, `appraisal` (年度考核推荐); `common` holds the shared helpers.
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ from .activities import (
     rotation_save,
     team_output_add,
     team_save,
+)
+from .appraisal import (
+    appraisal_recommend,
 )
 from .campaign import (
     campaign_close,
@@ -87,6 +90,7 @@ __all__ = [
     "ROTATION_FIELDS",
     "TEAM_FIELDS",
     "Speaker",
+    "appraisal_recommend",
     "campaign_close",
     "campaign_copy",
     "campaign_preview",

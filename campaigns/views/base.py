@@ -50,6 +50,7 @@ class CampaignMixin:
             may_manage=rules.may_manage(self.request.user, self.campaign)
             and not self.campaign.is_closed,
             year_closed=self.campaign.is_closed,
+            sees_appraisal=rules.may_view_appraisal(self.request.user),
         )
         return context
 

@@ -72,6 +72,12 @@ class RecordDetailView(CampaignMixin, TemplateView):
                 (header, record.counts.get(key, 0)) for key, header in selectors.record_columns()
             ],
         )
+        if rules.may_view_appraisal(self.request.user):
+            # The 年度考核 recommendations: only for those who read the 年度考核参考 list.
+            context["appraisal_marks"] = selectors.appraisal_marks_of(
+                campaign=self.campaign, staff_ids=[record.staff.pk]
+            ).get(record.staff.pk, [])
+            context["shows_appraisal"] = True
         return context
 
 

@@ -93,7 +93,7 @@ class AuditedAdminMixin:
 
 @admin.register(Unit)
 class UnitAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "short_name", "kind", "order", "is_active"]
+    list_display = ["name", "short_name", "print_name", "kind", "order", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name", "code"]
 

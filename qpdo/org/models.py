@@ -20,6 +20,12 @@ class Unit(models.Model):
     code = models.SlugField("代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=60, unique=True)
     short_name = models.CharField("简称", max_length=30, blank=True)
+    print_name = models.CharField(
+        "打印名称",
+        max_length=30,
+        blank=True,
+        help_text="正式文件、附表中印出的名称（如“管理保障中心”）；不填则印名称。",
+    )
     kind = models.CharField("类别", max_length=20, choices=UnitKind.choices)
     order = models.PositiveSmallIntegerField("排序", default=0)
     is_active = models.BooleanField("启用", default=True)
@@ -40,6 +46,11 @@ class Unit(models.Model):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def print_label(self) -> str:
+        """Return the name printed on the office's forms and tables (附表1: 管理保障中心)."""
+        return self.print_name or self.name
 
 
 class Staff(models.Model):

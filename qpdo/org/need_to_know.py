@@ -69,6 +69,8 @@ READERS: dict[str, frozenset[Role]] = {
     "campaigns.CampaignSummaryVersion": _CAMPAIGN,
     # A person's yearly record (个人实践档案), used for 平时考核/年度考核: the leadership only.
     "campaigns.PersonRecord": frozenset({Role.OFFICE_LEADER, Role.PARTY_GROUP}),
+    # The 年度考核参考 list and its recommendations (优秀等次, 评先表彰): those who mark and decide.
+    "campaigns.AppraisalRecommendation": frozenset({Role.OFFICE_LEADER, Role.PARTY_GROUP}),
     # 国动小讲堂 (lectures)
     "lectures.Slot": EVERYONE,
     "lectures.Topic": _LECTURES,
@@ -90,6 +92,13 @@ READERS: dict[str, frozenset[Role]] = {
     "stars.Star": _STARS,  # once announced, also OFFICE_SHARED (交流展示: name, post, photo)
     "stars.PrintedCopy": _STARS,
     "stars.Objection": _STARS,  # 公示 objections: who objected and why
+    # 组织实施: a section's activities and the 机关党支部's 督查 of it (the section sees its own).
+    "stars.ImplementationActivity": _STARS,
+    "stars.ActivityEvidence": _STARS,
+    "stars.SupervisionVisit": _STARS,
+    # The 培树工作总结 drafted in the portal: its section's until handed in (SummaryReport).
+    "stars.StarSummary": _STARS,
+    "stars.StarSummaryVersion": _STARS,
     # 六进 (outreach)
     "outreach.Front": EVERYONE,
     "outreach.Plan": _OUTREACH,

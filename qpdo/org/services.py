@@ -29,10 +29,24 @@ if TYPE_CHECKING:
     from .models import AuditRecord
 
 
-def unit_upsert(*, code: str, name: str, kind: str, short_name: str = "", order: int = 0) -> Unit:
+def unit_upsert(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    short_name: str = "",
+    print_name: str = "",
+    order: int = 0,
+) -> Unit:
     """Create or update a unit by its code; an unchanged unit is not written."""
     unit = Unit.objects.filter(code=code).first()
-    values = {"name": name, "kind": kind, "short_name": short_name, "order": order}
+    values = {
+        "name": name,
+        "kind": kind,
+        "short_name": short_name,
+        "print_name": print_name,
+        "order": order,
+    }
     if unit is None:
         return Unit.objects.create(code=code, **values)
     if any(getattr(unit, k) != v for k, v in values.items()):

@@ -149,6 +149,7 @@ def test_post_table_docx_holds_the_excel_rows_with_merged_categories(
     for word_row, excel_row in zip(cells, excel, strict=True):
         assert [word_row[0], *word_row[2:]] == [excel_row[0], *excel_row[2:]]
     assert "胡晓琳（管理保障中心，比武竞赛）" in cells[5][6]
+    assert [cells[i][3] for i in (5, 6, 12)] == ["管理保障中心", "管理保障中心", "机关党支部"]
     # Each category merged over its four posts.
     for first in (1, 5, 9):
         assert table.cell(first, 1)._tc is table.cell(first + 3, 1)._tc

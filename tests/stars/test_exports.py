@@ -103,6 +103,8 @@ def test_post_table_export_mirrors_annex_1_with_nominees(client, login, approved
         "基层党建",
     ]
     assert body[11][3] == "机关党支部" and body[0][4] == "比武竞赛或评选推荐"
+    # The responsible unit printed as 附表1 writes it (Unit.print_name), not its full name.
+    assert [r[3] for r in body][4:6] == ["管理保障中心", "管理保障中心"]
     assert "胡晓琳（管理保障中心，比武竞赛）" in body[4][6]
     merged = {str(r) for r in sheet.merged_cells.ranges}
     assert {"B3:B6", "B7:B10", "B11:B14"} <= merged
@@ -130,5 +132,43 @@ def test_post_table_prints_as_annex_1_on_one_a4_page(client, login):
     # The responsible unit as the notice writes it: its name for print.
     assert "5通信警报管理保障中心比武竞赛或评选推荐" in flat.replace("城市防护", "")
     assert "民防管理保障中心" not in flat
-    assert "12基层党建办机关党支部比武竞赛或评选推荐" in flat
+    assert "12基层党建机关党支部比武竞赛或评选推荐" in flat
+    assert "办机关党支部" not in flat
     assert AuditRecord.objects.filter(detail__contains="培树工作分工表.pdf").exists()
+
+
+def test_unit_print_name_falls_back_to_name_and_the_admin_offers_it(db):
+    from qpdo.org.admin import UnitAdmin
+    from qpdo.org.models import Unit
+
+    centre = Unit.objects.get(code="baozhang")
+    assert (centre.name, centre.print_label) == ("民防管理保障中心", "管理保障中心")
+    branch = Unit.objects.get(code="party_branch")
+    assert (branch.print_name, branch.print_label) == ("", "机关党支部")
+    assert "print_name" in UnitAdmin.list_display
+
+
+def test_sysadmin_sets_a_units_print_name_and_annex_1_prints_it(client, login):
+    from qpdo.org.models import AuditRecord, Unit
+
+    login("sysadmin")
+    unit = Unit.objects.get(code="party_branch")
+    response = client.post(
+        f"/admin/org/unit/{unit.pk}/change/",
+        {
+            "code": unit.code,
+            "name": unit.name,
+            "short_name": unit.short_name,
+            "print_name": "办机关党支部",
+            "kind": unit.kind,
+            "order": unit.order,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    unit.refresh_from_db()
+    assert unit.print_label == "办机关党支部"
+    assert "打印名称：" in AuditRecord.objects.latest("id").detail
+    login("party_branch")
+    sheet = workbook(client.get("/stars/posts.xlsx?year=2024")).active
+    assert rows_of(sheet)[13][3] == "办机关党支部"

@@ -63,12 +63,18 @@ def test_draft_docx_has_the_sections_figures(client, login, demo_user, campaign,
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings[:2] == ["一、基本情况", "二、培树工作开展情况"]
     assert "（一）“通信警报”岗位" in headings
-    assert "三、推荐申报情况" in headings and "四、培树成效" in headings
+    assert headings[-5:] == [
+        "三、督查及整改情况",
+        "四、推荐申报情况",
+        "五、培树成效",
+        "六、经验做法",
+        "七、存在不足和下一步打算",
+    ]
 
     # Posts as on the 附表1 page: the section's rows, each with its plan's state.
     posts = list(Post.objects.filter(campaign=campaign, unit=head.staff.unit).order_by("number"))
     table = _cells(document.tables[0])
-    assert table[0] == ["序号", "类别", "培树岗位", "培树形式", "实施计划"]
+    assert table[0] == ["序号", "类别", "培树岗位", "培树形式", "实施计划", "实施活动"]
     assert [row[2] for row in table[1:]] == [p.name for p in posts]
     row = next(r for r in table[1:] if r[2] == "通信警报")
     plan.approval.refresh_from_db()
@@ -140,7 +146,8 @@ def test_the_summary_page_offers_the_draft_to_the_head_only(client, login):
     login("baozhang_head")
     page = client.get("/stars/summaries/?year=2024").content.decode()
     offer = element_text(page, "summary-draft-download")
-    assert "按数据起草" in offer
+    assert "下载" in offer
+    assert 'href="/stars/summaries/draft/?year=2024"' in page  # drafted and edited in the portal
     assert 'href="/stars/summaries/draft.docx?year=2024"' in page
     login("member")
     page = client.get("/stars/summaries/?year=2024").content.decode()

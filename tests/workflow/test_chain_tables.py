@@ -137,6 +137,7 @@ TABLED_ELSEWHERE: set[str] = {
     "campaigns.progress",  # tests/campaigns/test_chains.py
     "campaigns.ranking",  # tests/campaigns/test_chains.py
     "campaigns.quarter_star",  # tests/campaigns/test_chains.py
+    "campaigns.appraisal",  # tests/campaigns/test_appraisal.py
     "stars.nomination",  # tests/stars/test_chain_tables.py
     "stars.plan",  # tests/stars/test_chain_tables.py
 }

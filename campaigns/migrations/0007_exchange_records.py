@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0005_campaign_summary'),
+        ('campaigns', '0006_appraisal_recommendation'),
         ('org', '0007_audit_no_truncate_trigger'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

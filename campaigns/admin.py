@@ -18,6 +18,9 @@ from .models import (
     AppraisalRecommendation,
     Campaign,
     Evidence,
+    Exchange,
+    ExchangeParticipant,
+    ExchangePhoto,
     KeyDate,
     KeyTask,
     Milestone,
@@ -193,6 +196,37 @@ class QuarterStarAdmin(ApprovalAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ExchangeParticipantInline(ReadOnlyInline):
+    model = ExchangeParticipant
+    fields = ["staff", "reflection", "original_name"]
+    readonly_fields = fields
+
+
+class ExchangePhotoInline(ReadOnlyInline):
+    model = ExchangePhoto
+    fields = ["original_name", "uploaded_at"]
+    readonly_fields = fields
+
+
+@admin.register(Exchange)
+class ExchangeAdmin(ReadOnlyAdmin):
+    """交流展示 are recorded in the portal (their rules and photo checks live there)."""
+
+    list_display = ["title", "kind", "held_on", "unit", "portal"]
+    list_filter = ["campaign", "kind", "unit"]
+    list_select_related = ["campaign", "unit"]
+    search_fields = ["title"]
+    inlines = [ExchangeParticipantInline, ExchangePhotoInline]
+    exclude = ["people"]
+
+    def get_queryset(self, request):
+        return selectors.exchange_admin_list(user=request.user)
+
+    @admin.display(description="门户")
+    def portal(self, obj):
+        return format_html('<a href="{}">打开</a>', obj.get_absolute_url())
 
 
 @admin.register(AppraisalRecommendation)

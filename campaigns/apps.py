@@ -69,6 +69,7 @@ class CampaignsConfig(AppConfig):
             "campaigns.view_evidence",
             "campaigns.view_monthlyranking",
             "campaigns.view_rankingrow",
+            "campaigns.view_exchange",
             "campaigns.view_appraisalrecommendation",
             "workflow.view_approval",
         ]

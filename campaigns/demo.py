@@ -28,7 +28,15 @@ from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import Action
 
 from . import demo_year, services
-from .enums import CompetitionLevel, FourQuestions, ItemKind, OutputKind, RecheckOutcome, TeamKind
+from .enums import (
+    CompetitionLevel,
+    ExchangeKind,
+    FourQuestions,
+    ItemKind,
+    OutputKind,
+    RecheckOutcome,
+    TeamKind,
+)
 from .models import AppraisalRecommendation, Campaign, Competition, KeyTask, WorkItem
 
 User = get_user_model()
@@ -1214,6 +1222,76 @@ def build(log) -> None:
         "围绕研究破解根节难点问题够不够深展开讨论。",
         "潜力调查数据更新不及时。",
         "建立季度更新机制。",
+    )
+
+    # --- 交流展示 (重点任务五、三) --------------------------------------------------------------
+    def exchange(unit, kind, when, title, place, people, summary, photos=(), material=None):
+        def run():
+            services.exchange_save(
+                acting_user=_user(HEADS[unit]),
+                campaign=campaign,
+                kind=kind,
+                title=title,
+                held_on=day(when),
+                place=place,
+                unit=_unit(unit),
+                summary=summary,
+                people=[services.Speaker(staff=_staff(n)) for n in people],
+                material=material() if material else None,
+                photos=[make() for make in photos],
+            )
+
+        timeline.on(at(YEAR, *when, 16, 0), run)
+
+    exchange(
+        "gongcheng",
+        ExchangeKind.PROJECT_VISIT,
+        (4, 23),
+        "重点人防工程建设现场观摩",
+        "区人防指挥工程施工现场",
+        ["张卫东", "陈志刚", "刘洋", "周浩"],
+        "组织科室人员现场观摩重点人防工程建设，听取施工单位介绍质量控制措施，对照检查发现的问题形成整改建议。",
+        photos=[photo("工程现场观摩", (70, 70, 70)), photo("质量控制讲解", (90, 60, 20))],
+    )
+    exchange(
+        "zonghe",
+        ExchangeKind.EXPERIENCE,
+        (6, 19),
+        "公文办理提速典型经验交流",
+        "办机关三楼会议室",
+        ["王海燕", "曹文婷", "李静"],
+        "综合科介绍收文办理时限提醒和“一件事”流转做法，各科室围绕提速增效交流意见。",
+        photos=[photo("经验交流现场", (40, 90, 140))],
+        material=pdf("公文办理经验材料"),
+    )
+    exchange(
+        "dongyuan",
+        ExchangeKind.CASE,
+        (9, 12),
+        "潜力调查数据平台应用优秀案例汇报",
+        "动员协调科会议室",
+        ["赵立新", "黄俊杰", "孙敏"],
+        "黄俊杰汇报潜力调查数据平台在年度调查中的应用，展示数据核查和季度更新机制的成效。",
+        photos=[photo("案例汇报", (20, 60, 120))],
+    )
+    exchange(
+        "baozhang",
+        ExchangeKind.INNOVATION,
+        (10, 15),
+        "警报设施远程巡检创新成果展示",
+        "管理保障中心值班室",
+        ["徐明", "胡晓琳", "马骏"],
+        "展示警报设施远程巡检系统，演示故障自动告警和巡检记录生成，介绍全区警报设施检修经验。",
+        photos=[photo("成果展示", (30, 110, 70))],
+    )
+    exchange(
+        "zonghe",
+        ExchangeKind.MEETING,
+        (11, 20),
+        "办务会研讨交流：实践活动年度总结",
+        "办机关三楼会议室",
+        ["沈建国", "王海燕", "张卫东", "赵立新", "徐明"],
+        "办务会上各科室负责人交流实践活动开展情况和下步打算，研究年度总结的重点内容。",
     )
 
     # --- the monthly rankings -------------------------------------------------------------

@@ -98,6 +98,24 @@ class FourQuestions(models.TextChoices):
     INTEGRITY = "integrity", "廉政风险防范底线守得够不够牢"
 
 
+class ExchangeKind(models.TextChoices):
+    """The kinds of 交流展示: key task (五) and (三) of the campaign, and the stars' session."""
+
+    PROJECT_VISIT = "project_visit", "重大项目观摩"
+    INNOVATION = "innovation", "创新成果展示"
+    EXPERIENCE = "experience", "典型经验交流"
+    DEEDS = "deeds", "先进事迹介绍"
+    MEETING = "meeting", "办务会/科务会研讨交流"
+    CASE = "case", "优秀案例汇报"
+    # Recorded by the 机关党支部 from the 岗位之星 pages (stars/), shown on 风采展示.
+    STAR_SHARING = "star_sharing", "岗位之星交流展示"
+
+
+# What the sections record from the campaign's own pages (the stars' session has its own).
+SECTION_EXCHANGE_KINDS = tuple(kind for kind in ExchangeKind if kind != ExchangeKind.STAR_SHARING)
+MAX_EXCHANGE_PHOTOS = 12
+
+
 # Files accepted as 工作痕迹 (evidence of work): documents, spreadsheets, slides and photos.
 EVIDENCE_KINDS = (PDF, WORD, EXCEL, PPT, *IMAGE_KINDS)
 # Minutes of a discussion: the signed record, scanned or typed.

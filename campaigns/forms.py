@@ -10,6 +10,8 @@ from qpdo.documents.forms import KeepUploadsMixin, MultipleFileField
 from qpdo.org.models import Staff, Unit
 
 from .enums import (
+    MAX_EXCHANGE_PHOTOS,
+    SECTION_EXCHANGE_KINDS,
     AppraisalKind,
     CompetitionLevel,
     FourQuestions,
@@ -19,6 +21,7 @@ from .enums import (
     TeamKind,
 )
 from .models import EVIDENCE_VALIDATOR, MINUTES_VALIDATOR, KeyTask, Milestone
+from .models.exchange import PHOTO_VALIDATOR as EXCHANGE_PHOTO_VALIDATOR
 from .services import campaign_preview
 
 DATE = {"type": "date"}
@@ -553,6 +556,59 @@ class SheetForm(forms.Form):
         if day > self.today:
             raise forms.ValidationError("截至日期不能晚于今天。")
         return day
+
+
+class ExchangeForm(KeepUploadsMixin, forms.Form):
+    """A section's 交流展示: kind, date, unit, people, summary, material and photos."""
+
+    kind = forms.ChoiceField(
+        label="类别", choices=[(k.value, k.label) for k in SECTION_EXCHANGE_KINDS]
+    )
+    title = forms.CharField(label="主题", max_length=100)
+    held_on = forms.DateField(label="日期", widget=date_input())
+    place = forms.CharField(label="地点", max_length=100, required=False)
+    unit = UnitField(label="组织科室", queryset=Unit.objects.none())
+    people = PeopleField(
+        label="参加人员",
+        queryset=Staff.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text="交流发言、展示、观摩的人员，按住 Ctrl 多选；计入每人的个人实践档案。",
+    )
+    summary = forms.CharField(
+        label="内容摘要",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="观摩了什么、展示了哪些成果、交流了哪些经验，3000字以内。",
+    )
+    material = forms.FileField(
+        label="交流材料",
+        required=False,
+        validators=[EVIDENCE_VALIDATOR],
+        help_text=EVIDENCE_VALIDATOR.help_text + "；修改时不选则保留原材料",
+        widget=forms.FileInput(attrs={"accept": EVIDENCE_VALIDATOR.accept}),
+    )
+    photos = MultipleFileField(
+        label="现场照片",
+        validator=EXCHANGE_PHOTO_VALIDATOR,
+        help_text=EXCHANGE_PHOTO_VALIDATOR.help_text
+        + f"，可多选，每条最多 {MAX_EXCHANGE_PHOTOS} 张；保存时去除拍摄位置等信息",
+    )
+    remove_photos = forms.TypedMultipleChoiceField(
+        label="删除照片",
+        coerce=int,
+        required=False,
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, units, people, photos=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["people"].queryset = people
+        if photos:
+            self.fields["remove_photos"].choices = [(p.pk, p.original_name) for p in photos]
+        else:
+            del self.fields["remove_photos"]
 
 
 class AppraisalMarkForm(forms.Form):

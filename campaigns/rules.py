@@ -14,6 +14,8 @@ from qpdo.org.enums import CAMPAIGN_UNIT_KINDS, Role
 from qpdo.org.need_to_know import is_office_member, reads_across_units
 from qpdo.org.scoping import has_role, user_staff, user_unit
 
+from .enums import ExchangeKind
+
 LEADERSHIP_ROLES = (Role.OFFICE_LEADER, Role.PARTY_GROUP)
 
 
@@ -210,6 +212,29 @@ def may_print_sheets(user, campaign) -> bool:
     return sees_all(user, campaign) or (
         has_role(user, Role.SECTION_HEAD) and unit is not None and unit.kind in CAMPAIGN_UNIT_KINDS
     )
+
+
+def may_record_exchange(user, campaign, unit, kind) -> bool:
+    """Return whether the user may record a 交流展示 of `kind` organised by `unit`: the
+    岗位之星 session is the 机关党支部's; the others a 科室负责人's for their own unit, and the
+    牵头科室's (综合科) for any."""
+    if getattr(user, "is_superuser", False):
+        return True
+    if kind == ExchangeKind.STAR_SHARING:
+        return has_role(user, Role.PARTY_BRANCH)
+    return is_coordinator(user, campaign) or (unit is not None and heads_unit(user, unit))
+
+
+def may_create_exchanges(user, campaign) -> bool:
+    """Return whether the user opens the form of a section's 交流展示."""
+    unit = user_unit(user)
+    return is_coordinator(user, campaign) or (
+        has_role(user, Role.SECTION_HEAD) and unit is not None and unit.kind in CAMPAIGN_UNIT_KINDS
+    )
+
+
+def may_edit_exchange(user, exchange) -> bool:
+    return may_record_exchange(user, exchange.campaign, exchange.unit_id, exchange.kind)
 
 
 def may_view_appraisal(user) -> bool:

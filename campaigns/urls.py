@@ -75,6 +75,32 @@ urlpatterns = [
     path(
         Y + "discussions/<int:pk>/file/", views.DiscussionFileView.as_view(), name="discussion-file"
     ),
+    # 交流展示
+    path(Y + "exchanges/", views.ExchangeListView.as_view(), name="exchange-list"),
+    path(Y + "exchanges/new/", views.ExchangeCreateView.as_view(), name="exchange-create"),
+    path(Y + "exchanges/<int:pk>/", views.ExchangeDetailView.as_view(), name="exchange-detail"),
+    path(Y + "exchanges/<int:pk>/edit/", views.ExchangeUpdateView.as_view(), name="exchange-edit"),
+    path(
+        Y + "exchanges/<int:pk>/delete/",
+        views.ExchangeDeleteView.as_view(),
+        name="exchange-delete",
+    ),
+    path(
+        Y + "exchanges/<int:pk>/material/",
+        views.ExchangeMaterialView.as_view(),
+        name="exchange-material",
+    ),
+    path("exchange-photos/<int:pk>/", views.ExchangePhotoView.as_view(), name="exchange-photo"),
+    path(
+        "exchange-photos/<int:pk>/thumb/",
+        views.ExchangePhotoView.as_view(thumbnail=True),
+        name="exchange-photo-thumb",
+    ),
+    path(
+        "exchange-reflections/<int:pk>/file/",
+        views.ExchangeReflectionFileView.as_view(),
+        name="exchange-reflection-file",
+    ),
     # the monthly ranking
     path(Y + "ranking/", views.RankingView.as_view(), name="ranking-home"),
     path(Y + "ranking/<int:month>/", views.RankingView.as_view(), name="ranking"),

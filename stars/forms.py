@@ -8,6 +8,9 @@ import re
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from campaigns.enums import MAX_EXCHANGE_PHOTOS
+from campaigns.models import MINUTES_VALIDATOR as REFLECTION_VALIDATOR
+from campaigns.models.exchange import PHOTO_VALIDATOR as EXCHANGE_PHOTO_VALIDATOR
 from qpdo.documents.forms import KeepUploadsMixin, MultipleFileField
 from qpdo.org.enums import Education, Gender, PoliticalStatus
 
@@ -447,6 +450,99 @@ class ObjectionHandleForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "请选择处理结果。", "invalid_choice": "请选择处理结果。"},
     )
+
+
+class SharingForm(KeepUploadsMixin, forms.Form):
+    """The 岗位之星 交流展示 session: date, place, the speakers with their 体会, photos.
+
+    One row per possible speaker (the year's stars first, then the nominees): a tick, the
+    体会 as text and/or a file.
+    """
+
+    title = forms.CharField(label="主题", max_length=100)
+    held_on = forms.DateField(
+        label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    place = forms.CharField(label="地点", max_length=100)
+    summary = forms.CharField(
+        label="交流情况",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="交流会的议程、参加范围和反响，3000字以内。",
+    )
+    photos = MultipleFileField(
+        label="现场照片",
+        validator=EXCHANGE_PHOTO_VALIDATOR,
+        help_text=EXCHANGE_PHOTO_VALIDATOR.help_text
+        + f"，可多选，每场最多 {MAX_EXCHANGE_PHOTOS} 张；保存时去除拍摄位置等信息",
+    )
+    remove_photos = forms.TypedMultipleChoiceField(
+        label="删除照片",
+        coerce=int,
+        required=False,
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, candidates, photos=(), kept_files=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = list(candidates)
+        self.kept_files = kept_files or {}  # staff pk -> the 体会 file already handed in
+        for staff in self.candidates:
+            self.fields[f"speaker_{staff.pk}"] = forms.BooleanField(
+                label=f"{staff.name}（{staff.unit.display_name}）"
+                + ("★ 岗位之星" if getattr(staff, "is_star", False) else ""),
+                required=False,
+            )
+            self.fields[f"reflection_{staff.pk}"] = forms.CharField(
+                label="交流体会",
+                max_length=3000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"file_{staff.pk}"] = forms.FileField(
+                label="体会材料",
+                required=False,
+                validators=[REFLECTION_VALIDATOR],
+                help_text=REFLECTION_VALIDATOR.help_text,
+                widget=forms.FileInput(attrs={"accept": REFLECTION_VALIDATOR.accept}),
+            )
+        if photos:
+            self.fields["remove_photos"].choices = [(p.pk, p.original_name) for p in photos]
+        else:
+            del self.fields["remove_photos"]
+
+    def speaker_rows(self):
+        """Return per candidate (staff, tick, 体会 text, 体会 file, the file already handed in)
+        for the page."""
+        return [
+            (
+                staff,
+                self[f"speaker_{staff.pk}"],
+                self[f"reflection_{staff.pk}"],
+                self[f"file_{staff.pk}"],
+                self.kept_files.get(staff.pk, ""),
+            )
+            for staff in self.candidates
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(f"speaker_{s.pk}") for s in self.candidates):
+            raise forms.ValidationError("请至少勾选一名交流发言人。")
+        return cleaned
+
+    def speakers(self):
+        """Return the ticked speakers as (staff, 体会 text, 体会 file)."""
+        return [
+            (
+                staff,
+                self.cleaned_data.get(f"reflection_{staff.pk}") or "",
+                self.cleaned_data.get(f"file_{staff.pk}"),
+            )
+            for staff in self.candidates
+            if self.cleaned_data.get(f"speaker_{staff.pk}")
+        ]
 
 
 # 组织实施 and 督查 -------------------------------------------------------------------------------

@@ -133,6 +133,14 @@ def may_handle_objections(user) -> bool:
     return has_role(user, Role.PARTY_BRANCH, Role.PARTY_GROUP)
 
 
+# 交流展示 (11月上旬) -------------------------------------------------------------------------
+
+
+def may_record_sharing(user) -> bool:
+    """Return whether the user records the stars' 交流展示 session: the 机关党支部."""
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.PARTY_BRANCH)
+
+
 # 组织实施 and 督查 -------------------------------------------------------------------------------
 
 

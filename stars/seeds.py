@@ -360,7 +360,48 @@ def _seed_year(log) -> None:
                 services.stars_announce(acting_user=users["party_group"], star_year=star_year)
             except ValidationError as error:
                 log("未能公布：" + "；".join(error.messages))
+        _demo_sharing(star_year, users["party_branch"], _day("2024-11-14"))
     log(
         f"{Nomination.objects.filter(campaign=campaign).count()} 份申报表（各种状态），"
         f"已确定 {star_year.quota} 名“岗位之星”（尚未公布）"
     )
+
+
+def _demo_sharing(star_year, party_branch, moment) -> None:
+    """The stars' 交流展示 of a finished year: the four speak, two leave their 体会 as text."""
+    from campaigns.demo import demo_pdf, demo_photo
+    from campaigns.demo_year import when
+    from campaigns.services import Speaker
+
+    from . import selectors, services
+
+    stars = [s for s in selectors.sharing_speakers(star_year) if getattr(s, "is_star", False)]
+    if not stars:
+        return
+    reflections = [
+        "把每一次值班值守都当作实战，把每一项数据都核到底，是我在岗位上最深的体会。",
+        "岗位建功不在大事，在于把日常工作做细做实、做到群众满意。",
+    ]
+    with when(moment):
+        services.star_sharing_save(
+            acting_user=party_branch,
+            star_year=star_year,
+            title=f"{star_year.year}年度“岗位之星”交流展示会",
+            held_on=moment.date(),
+            place="办机关三楼会议室",
+            summary="机关党支部组织“岗位之星”交流展示，四位“岗位之星”结合岗位工作交流体会，"
+            "全体干部职工参加，办党组书记作点评讲话。",
+            speakers=[
+                Speaker(
+                    staff=staff,
+                    reflection=reflections[i] if i < len(reflections) else "",
+                    # The third speaker hands in the 体会 as a document.
+                    upload=demo_pdf("交流体会") if i == 2 else None,
+                )
+                for i, staff in enumerate(stars)
+            ],
+            photos=[
+                demo_photo("交流展示会现场", (166, 27, 27)),
+                demo_photo("发言交流", (40, 90, 140)),
+            ],
+        )

@@ -16,12 +16,19 @@ from django.urls import reverse
 
 from campaigns.enums import CompetitionLevel
 from campaigns.models import Campaign, CompetitionEntry
-from campaigns.selectors import campaign_current, key_date_of, ranked, who_starts_year, year_span
+from campaigns.selectors import (
+    campaign_current,
+    key_date_of,
+    ranked,
+    star_sharing_sessions,
+    who_starts_year,
+    year_span,
+)
 from qpdo.documents.qr import check_verification_code
 from qpdo.org import clock
 from qpdo.org.dates import cn_date, cn_month, local_date
 from qpdo.org.models import Staff, Unit
-from qpdo.org.need_to_know import reads_across_units
+from qpdo.org.need_to_know import reads_across_units, reads_office_shared
 from qpdo.org.scoping import UNIT_WIDE_ROLES, has_role, user_staff, user_unit
 from qpdo.workflow.enums import State
 from qpdo.workflow.selectors import signed_opinions
@@ -646,6 +653,10 @@ def showcase_for(*, user, star_year: StarYear) -> dict:
         "stars": list(stars_of(star_year.campaign)) if visible else [],
         "is_preview": visible and not star_year.is_announced,
         "sharing": key_date(star_year.campaign, KeyDateCode.SHARING),
+        # The sessions are 交流展示 records, shown to the office (need_to_know.OFFICE_SHARED).
+        "sessions": star_sharing_sessions(campaign=star_year.campaign)
+        if getattr(user, "is_superuser", False) or reads_office_shared(user, "campaigns.Exchange")
+        else [],
     }
 
 
@@ -749,6 +760,36 @@ def publicity_for(star_year: StarYear, *, today: datetime.date | None = None) ->
         "default_end": publicity_end(today, PUBLICITY_WORKING_DAYS),
         "working_days": PUBLICITY_WORKING_DAYS,
     }
+
+
+# 交流展示 (11月上旬) -------------------------------------------------------------------------
+
+
+def sharing_speakers(star_year: StarYear) -> list[Staff]:
+    """Return who may speak at the year's 交流展示: the stars first (by post), then the other
+    nominees of a submitted 申报表 (by unit), each once."""
+    nominations = (
+        Nomination.objects.filter(campaign=star_year.campaign, approval__round__gt=0)
+        .select_related("nominee__unit", "star", "post")
+        .order_by("nominee__unit__order", "id")
+    )
+    stars, others, seen = [], [], set()
+    for nomination in nominations:
+        if nomination.nominee_id is None or nomination.nominee_id in seen:
+            continue
+        seen.add(nomination.nominee_id)
+        is_star = getattr(nomination, "star", None) is not None
+        nomination.nominee.is_star = is_star
+        (stars if is_star else others).append(nomination.nominee)
+    return stars + others
+
+
+def sharing_get(*, star_year: StarYear, pk: int):
+    """Return one of the year's 交流展示 sessions (campaigns 交流展示 of the stars' kind)."""
+    for session in star_sharing_sessions(campaign=star_year.campaign):
+        if session.pk == pk:
+            return session
+    raise Http404("未找到该交流展示。")
 
 
 # 组织实施: activities under the plans and the 机关党支部's 督查 ---------------------------

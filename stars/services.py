@@ -18,8 +18,9 @@ from django.db.models import Q
 from django.urls import reverse
 from pypdf import PdfReader, PdfWriter
 
-from campaigns.models import Campaign, CompetitionEntry
-from campaigns.services import check_open
+from campaigns.enums import ExchangeKind
+from campaigns.models import Campaign, CompetitionEntry, Exchange
+from campaigns.services import Speaker, check_open, exchange_save
 from qpdo.documents.qr import verification_code
 from qpdo.documents.uploads import (
     IMAGE_EXTENSIONS,
@@ -36,7 +37,7 @@ from qpdo.jobs.services import job_request
 from qpdo.org import clock
 from qpdo.org.audit import audit_record
 from qpdo.org.dates import cn_date
-from qpdo.org.enums import AuditAction, Education, Gender, PoliticalStatus, Role
+from qpdo.org.enums import AuditAction, Education, Gender, PoliticalStatus, Role, UnitKind
 from qpdo.org.models import Staff, Unit
 from qpdo.org.scoping import display_name, user_unit, users_with_role
 from qpdo.workflow import services as workflow
@@ -1229,6 +1230,55 @@ def posts_copy(source: Campaign, target: Campaign) -> str:
     ]
     Post.objects.bulk_create(posts)
     return f"培树岗位 {len(posts)} 个，名额 {quota or 4} 名"
+
+
+# 交流展示 (11月上旬) -------------------------------------------------------------------------
+
+
+def star_sharing_save(
+    *,
+    acting_user: User,
+    star_year: StarYear,
+    title: str | None = None,
+    held_on: datetime.date | None = None,
+    place: str | None = None,
+    summary: str | None = None,
+    speakers: Sequence[Speaker],
+    photos: Sequence[UploadedFile] = (),
+    remove_photos: Sequence[int] = (),
+    exchange: Exchange | None = None,
+) -> Exchange:
+    """Record (or change) the year's 岗位之星 交流展示: date, place, speakers with their 体会
+    (text or file) and photos, as a campaigns 交流展示 record of the stars' kind.
+
+    The 机关党支部 records it; the speakers are the year's stars or nominees (of a submitted
+    申报表). The record counts in each speaker's 个人实践档案 and shows on 风采展示.
+    """
+    if not rules.may_record_sharing(acting_user):
+        raise Refused("“岗位之星”交流展示由机关党支部登记。")
+    allowed = {staff.pk for staff in selectors.sharing_speakers(star_year)}
+    strangers = [s.staff.name for s in speakers if s.staff.pk not in allowed]
+    if strangers:
+        raise ValidationError(
+            {"speakers": f"{'、'.join(strangers)}不是{star_year.year}年度“岗位之星”或被推荐人。"}
+        )
+    if not speakers:
+        raise ValidationError({"speakers": "请至少选择一名交流发言人。"})
+    unit = user_unit(acting_user) or Unit.objects.filter(kind=UnitKind.PARTY_BRANCH).first()
+    return exchange_save(
+        acting_user=acting_user,
+        campaign=star_year.campaign,
+        kind=ExchangeKind.STAR_SHARING,
+        title=title,
+        held_on=held_on,
+        place=place,
+        unit=unit,
+        summary=summary,
+        people=speakers,
+        photos=photos,
+        remove_photos=remove_photos,
+        exchange=exchange,
+    )
 
 
 # 组织实施: activities under the plans, the 机关党支部's 督查 -------------------------------

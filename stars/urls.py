@@ -116,5 +116,7 @@ urlpatterns = [
         name="objection-handle",
     ),
     path("showcase/", views.ShowcaseView.as_view(), name="showcase"),
+    path("showcase/sharing/new/", views.SharingCreateView.as_view(), name="sharing-create"),
+    path("showcase/sharing/<int:pk>/edit/", views.SharingEditView.as_view(), name="sharing-edit"),
     path("verify/", views.VerifyView.as_view(), name="verify"),
 ]

@@ -12,10 +12,14 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from campaigns.models import Exchange
 from campaigns.selectors import working_year
+from campaigns.services import Speaker
 from qpdo.documents.pdf import handle_missing_fonts, pdf_response
 from qpdo.documents.uploads import file_response
 from qpdo.documents.word import docx_response
+from qpdo.errors import Refused
+from qpdo.org import clock
 from qpdo.org.caching import CachedCountPaginator
 from qpdo.org.need_to_know import reads_office_shared
 from qpdo.org.scoping import user_unit
@@ -37,6 +41,7 @@ from .forms import (
     PublicityWithdrawForm,
     PublicizeForm,
     ScoreForm,
+    SharingForm,
     SubmitForm,
     SummaryUploadForm,
     VerifyForm,
@@ -1023,6 +1028,9 @@ class ShowcaseView(YearMixin, TemplateView):
         user = self.request.user
         context.update(selectors.showcase_for(user=user, star_year=context["star_year"]))
         context["may_edit_citation"] = rules.may_edit_citation(user)
+        context["may_record_sharing"] = rules.may_record_sharing(user) and not (
+            context["star_year"].campaign.is_closed
+        )
         context["citation_form"] = CitationForm()
         return context
 
@@ -1046,3 +1054,99 @@ class VerifyView(TemplateView):
             )
         context.update(form=form, result=result)
         return context
+
+
+# 交流展示 (11月上旬) -------------------------------------------------------------------------
+
+
+class SharingFormMixin(YearMixin):
+    """The 机关党支部 records the year's 交流展示 session (speakers, 体会, photos)."""
+
+    form_class = SharingForm
+    template_name = "stars/sharing/form.html"
+    session = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not rules.may_record_sharing(request.user):
+            raise PermissionDenied("“岗位之星”交流展示由机关党支部登记。")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(
+            candidates=selectors.sharing_speakers(self.get_star_year()),
+            photos=list(self.session.photos.all()) if self.session else (),
+            kept_files={
+                part.staff_id: part.original_name
+                for part in (self.session.participants.all() if self.session else ())
+                if part.file
+            },
+        )
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(session=self.session, heading=self.heading)
+        return context
+
+    def form_valid(self, form):
+        speakers = [
+            Speaker(staff=staff, reflection=text, upload=upload)
+            for staff, text, upload in form.speakers()
+        ]
+        try:
+            session = services.star_sharing_save(
+                acting_user=self.request.user,
+                star_year=self.get_star_year(),
+                **{key: form.cleaned_data.get(key) for key in SHARING_FIELDS},
+                speakers=speakers,
+                photos=form.cleaned_data.get("photos") or [],
+                remove_photos=form.cleaned_data.get("remove_photos") or [],
+                exchange=self.session,
+            )
+        except (ValidationError, Refused) as error:
+            form_add_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"交流展示“{session.title}”已保存，并在风采展示页展示。")
+        year = self.get_star_year().year
+        return HttpResponseRedirect(f"{reverse('stars:showcase')}?year={year}#sharing-{session.pk}")
+
+
+SHARING_FIELDS = ("title", "held_on", "place", "summary")
+
+
+class SharingCreateView(SharingFormMixin, FormView):
+    heading = "登记“岗位之星”交流展示"
+
+    def get_initial(self):
+        star_year = self.get_star_year()
+        sharing = selectors.key_date(star_year.campaign, KeyDateCode.SHARING)
+        return {
+            "title": f"{star_year.year}年度“岗位之星”交流展示会",
+            "held_on": sharing if sharing and sharing <= clock.today() else None,
+        }
+
+
+class SharingEditView(SharingFormMixin, FormView):
+    heading = "修改“岗位之星”交流展示"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and rules.may_record_sharing(request.user):
+            session = Exchange.objects.filter(pk=kwargs["pk"]).select_related("campaign").first()
+            if session is None or not session.is_star_sharing:
+                raise Http404("未找到该交流展示。")
+            self._session_year = selectors.star_year_of(session.campaign.year)
+            self.session = selectors.sharing_get(star_year=self._session_year, pk=session.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_star_year(self):
+        # The session's own year, whatever ?year= the page was opened with.
+        return self._session_year
+
+    def get_initial(self):
+        session = self.session
+        initial = {key: getattr(session, key) for key in SHARING_FIELDS}
+        for part in session.participants.all():
+            initial[f"speaker_{part.staff_id}"] = True
+            initial[f"reflection_{part.staff_id}"] = part.reflection
+        return initial

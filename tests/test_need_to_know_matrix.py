@@ -140,6 +140,10 @@ def _discussion_people(o) -> set[int]:
     )
 
 
+def _exchange_people(o) -> set[int]:
+    return set(o.participants.exclude(staff__user=None).values_list("staff__user_id", flat=True))
+
+
 def _team_units(team) -> set[int]:
     return _ids(team.lead_unit_id, *team.members.values_list("staff__unit_id", flat=True))
 
@@ -270,6 +274,47 @@ SPECS: dict[str, Spec] = {
         read=True,
         **UNIT,
     ),
+    # 交流展示 (shown to the office: need_to_know.OFFICE_SHARED)
+    "campaigns:exchange-detail": Spec(
+        "campaigns.Exchange", year_pk("campaign"), people=_exchange_people, read=True, **UNIT
+    ),
+    "campaigns:exchange-edit": Spec(
+        "campaigns.Exchange",
+        year_pk("campaign"),
+        people=_exchange_people,
+        pick={"kind": "project_visit"},
+        **UNIT,
+    ),
+    "campaigns:exchange-delete": Spec(
+        "campaigns.Exchange",
+        year_pk("campaign"),
+        people=_exchange_people,
+        pick={"kind": "project_visit"},
+        post=True,
+        **UNIT,
+    ),
+    "campaigns:exchange-material": Spec(
+        "campaigns.Exchange",
+        year_pk("campaign"),
+        people=_exchange_people,
+        pick={"material__gt": ""},
+        read=True,
+        **UNIT,
+    ),
+    "campaigns:exchange-photo": Spec(
+        "campaigns.ExchangePhoto", pk, units=lambda o: {o.exchange.unit_id}, read=True
+    ),
+    "campaigns:exchange-photo-thumb": Spec(
+        "campaigns.ExchangePhoto", pk, units=lambda o: {o.exchange.unit_id}, read=True
+    ),
+    "campaigns:exchange-reflection-file": Spec(
+        "campaigns.ExchangeParticipant",
+        pk,
+        units=lambda o: {o.exchange.unit_id},
+        people=lambda o: _ids(o.staff.user_id),
+        pick={"file__gt": ""},
+        read=True,
+    ),
     "campaigns:record": Spec(
         "org.Staff",
         lambda o: {"year": clock.today().year, "staff_pk": o.pk},
@@ -375,6 +420,14 @@ SPECS: dict[str, Spec] = {
         read=True,
     ),
     # 岗位之星
+    # the stars' 交流展示 session (a campaigns 交流展示), changed by the 机关党支部 only
+    "stars:sharing-edit": Spec(
+        "campaigns.Exchange",
+        pk,
+        people=_exchange_people,
+        pick={"kind": "star_sharing"},
+        **UNIT,
+    ),
     "stars:plan-detail": Spec("stars.CultivationPlan", pk, pick=SUBMITTED, read=True, **UNIT),
     "stars:plan-update": Spec("stars.CultivationPlan", pk, **UNIT),
     "stars:plan-submit": Spec("stars.CultivationPlan", pk, post=True, **UNIT),

@@ -3,6 +3,7 @@
 - `campaign`: the campaign (a year of practice activity), its key tasks and key dates;
 - `items`: the lists: work items with milestones, progress reports, evidence and 回头看 (整改);
 - `activities`: teams, 带教, 交流, 比武, 季度之星 and the 四个够不够 discussions;
+- `exchange`: the 交流展示 records (people with their 体会, material, photos);
 - `ranking`: the monthly section ranking (每月曝光);
 - `summary`: the year's 实践活动总结 (drafted from the records, edited as versions);
 - `appraisal`: the 年度考核 recommendations (优秀等次, 评先表彰) marked from the reference list.
@@ -32,6 +33,7 @@ from .campaign import (
     KeyTask,
     Programme,
 )
+from .exchange import Exchange, ExchangeParticipant, ExchangePhoto
 from .items import (
     Evidence,
     Milestone,
@@ -57,6 +59,9 @@ __all__ = [
     "CompetitionEntry",
     "Discussion",
     "Evidence",
+    "Exchange",
+    "ExchangeParticipant",
+    "ExchangePhoto",
     "KeyDate",
     "KeyTask",
     "MentorCheckIn",

@@ -5,8 +5,8 @@ read by subqueries in the same query, the programmes' numbers by their providers
 fixed number of queries).
 
 One module per family, all re-exported here: `campaign` (the working year, dates), `items`,
-`activities`, `ranking`, `records`, `appraisal` (the 年度考核参考 list), `overview` (the
-overview, the calendar, the 工作台 panel).
+`activities`, `exchange` (交流展示), `ranking`, `records`, `appraisal` (the 年度考核参考
+list), `overview` (the overview, the calendar, the 工作台 panel).
 """
 
 from __future__ import annotations
@@ -63,6 +63,16 @@ from .campaign import (
     who_starts_year,
     working_year,
     year_span,
+)
+from .exchange import (
+    exchange_admin_list,
+    exchange_evidence,
+    exchange_get_for,
+    exchange_list_for,
+    exchange_participant_get_for,
+    exchange_photo_get_for,
+    exchange_units_for,
+    star_sharing_sessions,
 )
 from .items import (
     campaign_staff,
@@ -150,6 +160,13 @@ __all__ = [
     "discussion_list_for",
     "discussion_units",
     "evidence_get_for",
+    "exchange_admin_list",
+    "exchange_evidence",
+    "exchange_get_for",
+    "exchange_list_for",
+    "exchange_participant_get_for",
+    "exchange_photo_get_for",
+    "exchange_units_for",
     "item_filter",
     "item_get_for",
     "item_list_for",
@@ -191,6 +208,7 @@ __all__ = [
     "rotation_get",
     "rotation_list",
     "standings",
+    "star_sharing_sessions",
     "status_label",
     "status_of",
     "stored_lines",

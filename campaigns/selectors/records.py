@@ -19,6 +19,7 @@ from ..enums import ItemStatus
 from ..models import (
     Campaign,
     Discussion,
+    ExchangeParticipant,
     MentorPair,
     QuarterStar,
     Rotation,
@@ -107,7 +108,7 @@ def own_record_parts(campaign: Campaign, *, staff) -> dict[int, providers.Record
     """The campaign's own part of each person's record (a provider; a fixed number of queries).
 
     Items owned, teams led or joined, mentoring given or received, rotations, 比武 results,
-    quarterly stars and the 四个够不够 discussions taken part in.
+    quarterly stars, the 四个够不够 discussions and the 交流展示 taken part in.
     """
     ids = [s.pk for s in staff]
     parts: dict[int, providers.RecordPart] = defaultdict(providers.RecordPart)
@@ -235,6 +236,18 @@ def own_record_parts(campaign: Campaign, *, staff) -> dict[int, providers.Record
                 row.discussion.place,
             )
         )
+
+    shown = ExchangeParticipant.objects.filter(
+        exchange__campaign=campaign, staff_id__in=ids
+    ).select_related("exchange__unit")
+    for row in shown:
+        part = parts[row.staff_id]
+        part.counts["exchanges"] = part.counts.get("exchanges", 0) + 1
+        exchange = row.exchange
+        detail = f"{exchange.get_kind_display()}；{exchange.unit.display_name}组织"
+        if row.reflection or row.file:
+            detail += "；有交流体会"
+        part.entries.append(RecordEntry("交流展示", exchange.title, exchange.held_on, detail))
     return dict(parts)
 
 
@@ -248,4 +261,5 @@ OWN_RECORD_COLUMNS = (
     ("competitions", "比武"),
     ("quarter_stars", "季度之星"),
     ("discussions", "大讨论"),
+    ("exchanges", "交流展示"),
 )

@@ -6,9 +6,8 @@ Refused (qpdo.errors) when the user may not act. Uploaded files are checked by c
 deleted again when the write does not commit (`atomic_with_files`).
 
 One module per family, all re-exported here: `campaign` (copy, close), `items` (work items,
-progress reports, 回头看, reminders), `activities`, `quarter_stars`, `ranking`, `records`,
-`appraisal` (年度考核推荐);
-`common` holds the shared helpers.
+progress reports, 回头看, reminders), `activities`, `exchange` (交流展示), `quarter_stars`,
+`ranking`, `records`, `appraisal` (年度考核推荐); `common` holds the shared helpers.
 """
 
 from __future__ import annotations
@@ -42,6 +41,12 @@ from .common import (
     IMAGE_EXTENSIONS,
     check_open,
 )
+from .exchange import (
+    EXCHANGE_FIELDS,
+    Speaker,
+    exchange_delete,
+    exchange_save,
+)
 from .items import (
     ITEM_FIELDS,
     RECHECK_FIELDS,
@@ -74,6 +79,7 @@ __all__ = [
     "CHECK_IN_FIELDS",
     "COMPETITION_FIELDS",
     "DISCUSSION_FIELDS",
+    "EXCHANGE_FIELDS",
     "IMAGE_EXTENSIONS",
     "ITEM_FIELDS",
     "OUTPUT_FIELDS",
@@ -83,6 +89,7 @@ __all__ = [
     "REPORT_FIELDS",
     "ROTATION_FIELDS",
     "TEAM_FIELDS",
+    "Speaker",
     "appraisal_recommend",
     "campaign_close",
     "campaign_copy",
@@ -92,6 +99,8 @@ __all__ = [
     "competition_results_save",
     "competition_save",
     "discussion_save",
+    "exchange_delete",
+    "exchange_save",
     "item_create",
     "item_is_done",
     "item_update",

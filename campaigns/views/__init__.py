@@ -2,7 +2,7 @@
 
 One module per family, all re-exported here (urls.py reads `views.X`): `base` (mixins),
 `campaign` (home, overview, next year, close), `items`, `activities`, `competitions` (比武,
-季度之星), `ranking`, `records`.
+季度之星), `exchange` (交流展示), `ranking`, `records`.
 """
 
 from __future__ import annotations
@@ -48,6 +48,16 @@ from .competitions import (
     CompetitionListView,
     CompetitionResultsView,
     CompetitionUpdateView,
+)
+from .exchange import (
+    ExchangeCreateView,
+    ExchangeDeleteView,
+    ExchangeDetailView,
+    ExchangeListView,
+    ExchangeMaterialView,
+    ExchangePhotoView,
+    ExchangeReflectionFileView,
+    ExchangeUpdateView,
 )
 from .items import (
     EvidenceView,
@@ -97,6 +107,14 @@ __all__ = [
     "DiscussionFileView",
     "DiscussionListView",
     "EvidenceView",
+    "ExchangeCreateView",
+    "ExchangeDeleteView",
+    "ExchangeDetailView",
+    "ExchangeListView",
+    "ExchangeMaterialView",
+    "ExchangePhotoView",
+    "ExchangeReflectionFileView",
+    "ExchangeUpdateView",
     "HomeView",
     "ItemCreateView",
     "ItemDetailView",

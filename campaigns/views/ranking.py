@@ -65,9 +65,14 @@ class RankingView(CampaignMixin, TemplateView):
         may_decide = (
             approval is not None and workflow_rules.refusal_to_decide(user, approval) is None
         )
+        start, end = selectors.month_bounds(self.campaign.year, month)
+        evidence = selectors.exchange_evidence(
+            campaign=self.campaign, start=start, end=end, units=units
+        )
         context.update(
             month=month,
             view=view,
+            exchange_evidence=[(u, evidence[u.pk]) for u in units if u.pk in evidence],
             lines=view["lines"],
             columns=COLUMNS,
             rule=RANKING_RULE,

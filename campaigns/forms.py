@@ -609,6 +609,7 @@ class ExchangeForm(KeepUploadsMixin, forms.Form):
             self.fields["remove_photos"].choices = [(p.pk, p.original_name) for p in photos]
         else:
             del self.fields["remove_photos"]
+        self.helper = _helper()  # the page's own <form> carries the fields (no nested form)
 
 
 class AppraisalMarkForm(forms.Form):

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.text import Truncator
 from pypdf import PdfReader, PdfWriter
@@ -28,6 +29,7 @@ from qpdo.org import clock
 from qpdo.org.audit import audit_record
 from qpdo.org.dates import cn_date
 from qpdo.org.enums import AuditAction
+from qpdo.org.models import Staff
 
 from . import selectors
 from .enums import AppraisalKind, ranking_rule_text
@@ -132,7 +134,9 @@ class RecordsExporter(XlsxExporter):
             ]
 
 
-def records_export(*, acting_user, campaign: Campaign, staff):
+def records_export(
+    *, acting_user: User, campaign: Campaign, staff: QuerySet[Staff]
+) -> HttpResponse:
     """Return the records of these people as Excel, and audit it (it lists people by name)."""
     records = selectors.records_for(campaign=campaign, staff=staff)
     exporter = RecordsExporter(campaign=campaign, records=records)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -494,7 +495,7 @@ def summary_version(summary: CampaignSummary) -> CampaignSummaryVersion | None:
 
 
 @transaction.atomic
-def summary_create(*, acting_user, campaign: Campaign) -> CampaignSummary:
+def summary_create(*, acting_user: User, campaign: Campaign) -> CampaignSummary:
     """Draft the year's 实践活动总结 from the records (its first version)."""
     if not may_edit(acting_user, campaign):
         raise Refused("实践活动总结由牵头科室起草。")
@@ -504,15 +505,16 @@ def summary_create(*, acting_user, campaign: Campaign) -> CampaignSummary:
     if CampaignSummary.objects.filter(campaign=campaign).exists():
         raise ValidationError(f"已有{campaign.year}年度的实践活动总结，请打开修改。")
     summary = CampaignSummary.objects.create(campaign=campaign, created_by=acting_user)
-    drafts.draft_version_add(
+    drafts.draft_first_version(
         summary, acting_user=acting_user, text=draft_text(figures), highlights=[]
     )
-    drafts.draft_create_record(acting_user=acting_user, summary=summary)
     return summary
 
 
 @transaction.atomic
-def summary_save(*, acting_user, summary: CampaignSummary, text: dict, highlights):
+def summary_save(
+    *, acting_user: User, summary: CampaignSummary, text: dict[str, str], highlights: list[str]
+) -> CampaignSummaryVersion:
     """Save the edited text and the picked highlights as a new version."""
     summary = CampaignSummary.objects.select_for_update().get(pk=summary.pk)
     if not may_edit(acting_user, summary.campaign):
@@ -532,7 +534,9 @@ def summary_save(*, acting_user, summary: CampaignSummary, text: dict, highlight
 
 
 @transaction.atomic
-def summary_choose(*, acting_user, summary: CampaignSummary, version_pk: int):
+def summary_choose(
+    *, acting_user: User, summary: CampaignSummary, version_pk: int
+) -> CampaignSummary:
     """Choose the version the documents print, and keep the day it was chosen."""
     summary = CampaignSummary.objects.select_for_update().get(pk=summary.pk)
     if not may_edit(acting_user, summary.campaign):

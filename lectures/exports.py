@@ -13,7 +13,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
@@ -342,7 +344,7 @@ class ProgrammeExporter(XlsxExporter):
             yield [number, *(row[key] for key, _ in PROGRAMME_FIELDS)]
 
 
-def programme_export(*, acting_user, campaign: Campaign):
+def programme_export(*, acting_user: User, campaign: Campaign) -> HttpResponse:
     """Return the programme export as a download, and audit it (it lists people by name)."""
     exporter = ProgrammeExporter(user=acting_user, campaign=campaign)
     with transaction.atomic():

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch
@@ -22,6 +23,7 @@ from qpdo.documents.drafts import Outline
 from qpdo.documents.images import BarGroup, BarValue, bar_chart_png
 from qpdo.documents.official import Block
 from qpdo.errors import Refused
+from qpdo.jobs.models import Job
 from qpdo.jobs.registry import JobOutput, JobRefused
 from qpdo.jobs.services import job_request
 from qpdo.org import clock
@@ -31,6 +33,7 @@ from qpdo.org.models import Unit
 from qpdo.org.need_to_know import reads_across_units
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import EDITABLE_STATES, State
+from qpdo.workflow.models import Approval
 
 from . import dashboard, rules, selectors
 from .coverage import Coverage, CoverageRow
@@ -532,7 +535,7 @@ def _office_unit() -> Unit:
 
 
 @transaction.atomic
-def summary_create(*, acting_user, year: int, district: bool = False) -> YearSummary:
+def summary_create(*, acting_user: User, year: int, district: bool = False) -> YearSummary:
     """Draft the summary of the acting user's unit (or, for 宣教审核, the district's) for a
     year, its first version written from the data. A unit drafts only its own."""
     if not may_draft(acting_user, district=district):
@@ -549,13 +552,14 @@ def summary_create(*, acting_user, year: int, district: bool = False) -> YearSum
         raise ValidationError({"year": f"已有{year}年度的总结，请打开原总结修改。"})
     summary = YearSummary(unit=unit, year=year, is_district=district)
     workflow.subject_create(summary, acting_user=acting_user)
-    drafts.draft_version_add(summary, acting_user=acting_user, text=draft_text(figures))
-    drafts.draft_create_record(acting_user=acting_user, summary=summary)
+    drafts.draft_first_version(summary, acting_user=acting_user, text=draft_text(figures))
     return summary
 
 
 @transaction.atomic
-def summary_save(*, acting_user, summary: YearSummary, text: dict):
+def summary_save(
+    *, acting_user: User, summary: YearSummary, text: dict[str, str]
+) -> YearSummaryVersion:
     """Save the edited paragraphs as a new version (earlier versions stay as they were)."""
     summary = YearSummary.objects.select_for_update().get(pk=summary.pk)
     workflow.ensure_editable(summary)
@@ -567,7 +571,7 @@ def summary_save(*, acting_user, summary: YearSummary, text: dict):
 
 
 @transaction.atomic
-def summary_choose(*, acting_user, summary: YearSummary, version_pk: int):
+def summary_choose(*, acting_user: User, summary: YearSummary, version_pk: int) -> YearSummary:
     """Choose the version the documents print, and keep the day it was chosen."""
     summary = YearSummary.objects.select_for_update().get(pk=summary.pk)
     workflow.ensure_editable(summary)
@@ -578,7 +582,7 @@ def summary_choose(*, acting_user, summary: YearSummary, version_pk: int):
     )
 
 
-def summary_submit(*, acting_user, summary: YearSummary):
+def summary_submit(*, acting_user: User, summary: YearSummary) -> Approval:
     """Hand the summary in to 宣教审核; without a choice, the latest version is chosen."""
     with transaction.atomic():
         if summary.chosen_version_id is None and may_edit_summary(acting_user, summary):
@@ -597,7 +601,7 @@ summary_download_record = drafts.draft_download_record
 SUMMARY_JOB = "outreach.summary_document"
 
 
-def summary_job_request(*, acting_user, summary: YearSummary, fmt: str):
+def summary_job_request(*, acting_user: User, summary: YearSummary, fmt: str) -> Job:
     return job_request(
         kind=SUMMARY_JOB,
         label=f"{summary}（{'Word' if fmt == 'docx' else 'PDF'}）",

@@ -9,15 +9,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
 from campaigns import demo_year
-from campaigns.demo_year import each_year
+from campaigns.demo import demo_pdf, demo_photo
+from campaigns.demo_year import each_year, when
 from campaigns.models import Campaign, CompetitionEntry
+from campaigns.services import Speaker
 from qpdo.documents.pdf import render_pdf
 from qpdo.org.models import Staff, Unit
 from qpdo.org.seeding import load_json, register
 from qpdo.workflow import services as workflow
 from qpdo.workflow.enums import Action
 
-from . import services, summary_draft
+from . import selectors, services, summary_draft
 from .enums import STANDARD_TEXTS, ObjectionResult, Standard
 from .models import CultivationPlan, Nomination, Post, PostCategory, StarYear
 
@@ -369,12 +371,6 @@ def _seed_year(log) -> None:
 
 def _demo_sharing(star_year, party_branch, moment) -> None:
     """The stars' 交流展示 of a finished year: the four speak, two leave their 体会 as text."""
-    from campaigns.demo import demo_pdf, demo_photo
-    from campaigns.demo_year import when
-    from campaigns.services import Speaker
-
-    from . import selectors, services
-
     stars = [s for s in selectors.sharing_speakers(star_year) if getattr(s, "is_star", False)]
     if not stars:
         return

@@ -29,6 +29,7 @@ from qpdo.org import clock
 from qpdo.org.audit import audit_record
 from qpdo.org.dates import local_date
 from qpdo.org.enums import AuditAction
+from qpdo.org.models import Unit
 from qpdo.org.scoping import user_unit
 from qpdo.workflow.enums import State
 
@@ -370,8 +371,7 @@ def summary_create(*, acting_user: User, star_year: StarYear) -> StarSummary:
     summary = StarSummary.objects.create(
         campaign=star_year.campaign, unit=unit, created_by=acting_user, created_at=clock.now()
     )
-    drafts.draft_version_add(summary, acting_user=acting_user, text=draft_text(figures))
-    drafts.draft_create_record(acting_user=acting_user, summary=summary)
+    drafts.draft_first_version(summary, acting_user=acting_user, text=draft_text(figures))
     return summary
 
 
@@ -411,7 +411,7 @@ def draft_document(*, user, star_year: StarYear, fmt: str) -> tuple[str, bytes, 
     return f"{title}{suffix}.pdf", outline_pdf(blocks, title=title), unit
 
 
-def draft_download_record(*, acting_user: User, unit, star_year: StarYear, fmt: str) -> None:
+def draft_download_record(*, acting_user: User, unit: Unit, star_year: StarYear, fmt: str) -> None:
     audit_record(
         action=AuditAction.DOWNLOAD,
         actor=acting_user,

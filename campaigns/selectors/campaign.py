@@ -44,8 +44,6 @@ def campaign_current() -> Campaign | None:
 
 def campaign_exists(year: int) -> bool:
     """Return whether the year's campaign has been set up (cached until the next write)."""
-    from qpdo.org.caching import cached
-
     return cached(("campaign-exists", year), Campaign.objects.filter(year=year).exists)
 
 
@@ -103,8 +101,6 @@ def key_dates_of(campaign: Campaign) -> list[KeyDate]:
     Cached under the data version: the 工作台's panels each need one or two of the same
     campaign's dates, and a changed key date bumps the version.
     """
-    from qpdo.org.caching import cached
-
     return cached(
         ("key-dates", campaign.pk), lambda: list(KeyDate.objects.filter(campaign=campaign))
     )

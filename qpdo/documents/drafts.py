@@ -4,7 +4,7 @@ A *drafted document* (实践活动总结 in campaigns, 六进年度工作总结 
 an app writes from its records) has one life:
 
 1. drafted once from the year's records: its first *version* holds paragraphs the app writes
-   from its figures (`draft_create_record` audits it);
+   from its figures (`draft_first_version` adds and audits it);
 2. edited on a page: every save adds a new version, earlier ones stay as they were
    (`draft_version_save`);
 3. one version may be *chosen* for print, and the day it was chosen is the document's date
@@ -121,7 +121,7 @@ class DraftVersion(models.Model):
 # --- writes (inside the app's own transaction, after its rules) ---------------------------------
 
 
-def draft_version_add(summary, *, acting_user: User, text: Mapping, **values) -> DraftVersion:
+def _version_add(summary, *, acting_user: User, text: Mapping, **values) -> DraftVersion:
     """Add the next version of `summary` with the text fields of `text` (stripped)."""
     versions = summary.versions
     fields = versions.model.text_fields
@@ -135,19 +135,21 @@ def draft_version_add(summary, *, acting_user: User, text: Mapping, **values) ->
     )
 
 
-def draft_create_record(*, acting_user: User, summary) -> None:
-    """Audit that `summary` was drafted (its first version is already added)."""
+def draft_first_version(summary, *, acting_user: User, text: Mapping, **values) -> DraftVersion:
+    """Add the first version of a just drafted `summary` (written from its figures), audited."""
+    version = _version_add(summary, acting_user=acting_user, text=text, **values)
     audit_record(
         action=AuditAction.CHANGE,
         actor=acting_user,
         target=summary,
         detail=f"起草{summary}",
     )
+    return version
 
 
 def draft_version_save(*, acting_user: User, summary, text: Mapping, **values) -> DraftVersion:
     """Save the edited text (and the app's other `values`) as a new version, audited."""
-    version = draft_version_add(summary, acting_user=acting_user, text=text, **values)
+    version = _version_add(summary, acting_user=acting_user, text=text, **values)
     audit_record(
         action=AuditAction.CHANGE,
         actor=acting_user,

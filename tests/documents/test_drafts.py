@@ -25,7 +25,7 @@ def summary(db, demo_user):
 
 def test_versions_are_numbered_on_and_earlier_ones_stay(summary, demo_user):
     head = demo_user("zonghe_head")
-    first = drafts.draft_version_add(
+    first = drafts.draft_first_version(
         summary, acting_user=head, text={"overview": "  初稿。 ", "experience": None}
     )
     second = drafts.draft_version_save(
@@ -40,8 +40,8 @@ def test_versions_are_numbered_on_and_earlier_ones_stay(summary, demo_user):
 
 def test_a_chosen_version_prints_and_dates_the_document(summary, demo_user, clock_at):
     head = demo_user("zonghe_head")
-    first = drafts.draft_version_add(summary, acting_user=head, text={"overview": "初稿。"})
-    drafts.draft_version_add(summary, acting_user=head, text={"overview": "二稿。"})
+    first = drafts.draft_first_version(summary, acting_user=head, text={"overview": "初稿。"})
+    drafts.draft_version_save(acting_user=head, summary=summary, text={"overview": "二稿。"})
     drafts.draft_version_choose(acting_user=head, summary=summary, version_pk=first.pk)
     summary.refresh_from_db()
     assert drafts.draft_version_shown(summary) == first

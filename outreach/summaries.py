@@ -447,10 +447,17 @@ def summary_outline(
             f"{report.unit.name}，{_cn_date(report.held_on)}，{report.place}，{fronts}，"
             f"参加{report.audience_count}人{marks}。{report.content}"
         )
+        missing = 0
         for photo in list(report.photos.all())[:PHOTOS_PER_REPORT] if with_images else []:
             data = _photo_bytes(photo)
             if data:
                 out.add("image", data=data, width_mm=90, text=photo.caption or report.title)
+            else:
+                missing += 1
+        if missing:
+            # A photo whose file is gone (a restore without media, a removed file) is named,
+            # not silently dropped: the office can re-upload it on the report.
+            out.add("note", text=f"该条活动信息有{missing}张照片的文件已不存在，未能附上。")
         tell(3 + done, total_steps)
 
     heading(1, "主要做法和经验")

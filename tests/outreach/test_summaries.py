@@ -14,7 +14,7 @@ import pytest
 from docx import Document
 
 from outreach import services, summaries
-from outreach.models import School, YearSummary
+from outreach.models import Report, School, YearSummary
 from qpdo.jobs.enums import JobStatus
 from qpdo.jobs.models import Job
 from qpdo.workflow.enums import State
@@ -338,3 +338,14 @@ def test_a_town_summary_is_read_by_the_outreach_readers_only(client, login, year
         "party_group": (404, 404, False),
         "zonghe_staff": (404, 404, False),
     }
+
+
+def test_a_photo_whose_file_is_gone_is_named_not_silently_dropped(client, login, year_data):
+    summary = _draft(client, login)
+    photo = Report.objects.get(title="社区疏散演练").photos.get()
+    photo.thumbnail.storage.delete(photo.thumbnail.name)
+    document = _docx(client, summary)
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "该条活动信息有1张照片的文件已不存在，未能附上。" in text
+    # the other adopted reports' photos are still in the document
+    assert len(document.inline_shapes) >= 2

@@ -39,6 +39,7 @@ def panel_context(*, user) -> dict | None:
     ).filter(inbox_q(user))
     unit = user_unit(user)
     wants_summary = unit is not None and has_role(user, Role.SECTION_HEAD, Role.PARTY_BRANCH)
+    follows_visits = has_role(user, Role.SECTION_HEAD, Role.PARTY_BRANCH)
     # The year's settings and every count of the panel in one statement (the 工作台's budget).
     star_year = (
         star_year_settings()
@@ -55,6 +56,14 @@ def panel_context(*, user) -> dict | None:
             if wants_summary
             else Value(None, output_field=BooleanField()),
             n_stars_chosen=subquery_count(Star.objects.filter(campaign=campaign)),
+            # 督查 follow-ups still open: the visited section's and the 机关党支部's to follow.
+            n_open_follow_ups=subquery_count(
+                visit_list_for(user=user, campaign=campaign).filter(
+                    follow_up_required=True, follow_up_done_on__isnull=True
+                )
+            )
+            if follows_visits
+            else Value(0),
         )
         .first()
     )
@@ -72,6 +81,7 @@ def panel_context(*, user) -> dict | None:
             "waiting",
             "summary_done",
             "stars_chosen",
+            "open_follow_ups",
         )
     }
     counts = {k: row[k] for k in ("total", "drafts", "in_review", "approved")}
@@ -89,10 +99,5 @@ def panel_context(*, user) -> dict | None:
         else None,
         "may_nominate": rules.may_nominate(user),
         "may_select": rules.may_select(user),
-        # 督查 follow-ups still open: the visited section's and the 机关党支部's to follow.
-        "open_follow_ups": visit_list_for(user=user, campaign=campaign)
-        .filter(follow_up_required=True, follow_up_done_on__isnull=True)
-        .count()
-        if has_role(user, Role.SECTION_HEAD, Role.PARTY_BRANCH)
-        else 0,
+        "open_follow_ups": row["open_follow_ups"],
     }

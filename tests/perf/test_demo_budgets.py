@@ -45,7 +45,8 @@ PAGE_BUDGETS: dict[tuple[str, str], tuple[int, int]] = {
     ("实践活动清单", "office_leader"): (10, 8),
     ("实践活动清单", "gongcheng_head"): (12, 10),
     ("攻坚团队", "office_leader"): (8, 6),
-    ("个人实践档案", "office_leader"): (23, 21),
+    # One statement per record part: the 交流展示 part (campaigns.providers) is the 24th.
+    ("个人实践档案", "office_leader"): (24, 22),
     ("小讲堂选题", "office_leader"): (10, 7),
     ("小讲堂选题", "gongcheng_head"): (10, 7),
     ("申报表", "office_leader"): (11, 8),

@@ -302,7 +302,14 @@ def nomination_list_for(*, user, campaign: Campaign | None = None) -> QuerySet[N
     if campaign is not None:
         nominations = nominations.filter(campaign=campaign)
     return nominations.select_related(
-        "campaign", "unit", "nominee", "post__category", "post__unit", "approval", "star"
+        "campaign",
+        "unit",
+        "nominee",
+        "post__category",
+        "post__unit",
+        "approval",
+        "star",
+        "competition_record",  # its title prints when the nominee has no result in it
     )
 
 

@@ -515,3 +515,28 @@ def test_form_offers_only_the_sections_competition_entries(client, login, post):
     )
     assert "所选比武成绩不是本科室人员本年度的比武成绩。" in response.content.decode()
     assert not Nomination.objects.exists()
+
+
+def test_nomination_list_stays_fixed_when_the_cited_competition_lacks_the_nominee(
+    client, login, demo_user, campaign, post
+):
+    """A 申报表 that cites a 比武 in which its nominee has no result prints the 比武's title:
+    the title comes with the row, not from one more statement per row."""
+    from qpdo.org.models import Staff
+    from stars.enums import Source
+
+    competition = competition_entry(
+        Staff.objects.get(name="胡晓琳"), title="2024年区国动办应急通信保障比武"
+    ).competition
+    add_nominations = _add_nominations(demo_user, campaign, post, submit=True)
+
+    def add_rows(n: int) -> None:
+        add_nominations(n)
+        Nomination.objects.exclude(nominee__name="胡晓琳").update(
+            source=Source.COMPETITION, competition_record=competition
+        )
+
+    login("party_branch")
+    assert_constant_queries(client, "/stars/nominations/", add_rows, few=2, many=8)
+    page = client.get("/stars/nominations/").content.decode()
+    assert "比武记录中没有" in page

@@ -253,7 +253,7 @@ def test_party_branch_records_a_visit_and_the_section_its_follow_up(
             note="再次登记。",
         )
     details = list(
-        AuditRecord.objects.filter(object_id=str(visit.pk), object_type__contains="visit")
+        AuditRecord.objects.filter(object_id=str(visit.pk), object_type="stars.SupervisionVisit")
         .order_by("id")
         .values_list("detail", flat=True)
     )

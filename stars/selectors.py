@@ -14,8 +14,8 @@ from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.http import Http404
 from django.urls import reverse
 
-from campaigns.enums import CompetitionLevel
-from campaigns.models import Campaign, CompetitionEntry
+from campaigns.enums import CompetitionLevel, ExchangeKind
+from campaigns.models import Campaign, CompetitionEntry, Exchange
 from campaigns.selectors import (
     campaign_current,
     key_date_of,
@@ -797,6 +797,20 @@ def sharing_get(*, star_year: StarYear, pk: int):
         if session.pk == pk:
             return session
     raise Http404("未找到该交流展示。")
+
+
+def sharing_get_any_year(*, pk: int) -> tuple[StarYear, object]:
+    """Return a 岗位之星 交流展示 session by its pk, whatever year the page was opened with,
+    with its own year's settings (404 for any other 交流展示 or a year without settings)."""
+    year = (
+        Exchange.objects.filter(pk=pk, kind=ExchangeKind.STAR_SHARING)
+        .values_list("campaign__year", flat=True)
+        .first()
+    )
+    star_year = star_year_of(year) if year is not None else None
+    if star_year is None:
+        raise Http404("未找到该交流展示。")
+    return star_year, sharing_get(star_year=star_year, pk=pk)
 
 
 # 组织实施: activities under the plans and the 机关党支部's 督查 ---------------------------

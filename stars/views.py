@@ -12,7 +12,6 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from campaigns.models import Exchange
 from campaigns.selectors import working_year
 from campaigns.services import Speaker
 from qpdo.documents.pdf import handle_missing_fonts, pdf_response
@@ -1132,11 +1131,7 @@ class SharingEditView(SharingFormMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and rules.may_record_sharing(request.user):
-            session = Exchange.objects.filter(pk=kwargs["pk"]).select_related("campaign").first()
-            if session is None or not session.is_star_sharing:
-                raise Http404("未找到该交流展示。")
-            self._session_year = selectors.star_year_of(session.campaign.year)
-            self.session = selectors.sharing_get(star_year=self._session_year, pk=session.pk)
+            self._session_year, self.session = selectors.sharing_get_any_year(pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_star_year(self):

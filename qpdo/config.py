@@ -115,7 +115,7 @@ def cache(url: str) -> dict:
             f"CACHE_URL 的协议“{scheme}”不受支持：请使用 redis://主机:端口/库号，或不设置（单机内存缓存）"
         )
     return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "qpdo.org.cache_backend.RedisCache",
         "LOCATION": url,
         "KEY_PREFIX": "qpdo",
         "TIMEOUT": 300,

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "qpdo.ops.middleware.DatabaseUnavailableMiddleware",
+    "qpdo.org.caching.DataVersionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "qpdo.org.password_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -296,6 +297,10 @@ CACHES = {"default": config.cache(os.environ.get("CACHE_URL", ""))}
 # pages another worker keeps.
 QPDO_PAGE_CACHE = config.env_bool(
     "QPDO_PAGE_CACHE", default=bool(os.environ.get("CACHE_URL", "").strip())
+)
+# Sessions are kept in the shared cache too (qpdo.org.sessions), never in a per-process one.
+QPDO_SESSION_CACHE = config.env_bool(
+    "QPDO_SESSION_CACHE", default=bool(os.environ.get("CACHE_URL", "").strip())
 )
 QPDO_CACHED_PAGES = frozenset(
     {

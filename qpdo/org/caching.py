@@ -13,6 +13,7 @@ older than a bump is never stored under the new version.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import logging
 import time
@@ -37,21 +38,53 @@ _IGNORED_APPS = frozenset({"sessions", "admin", "axes", "contenttypes"})
 _IGNORED_MODELS = frozenset({"org.auditrecord"})
 
 
+# The version as this request first read it (DataVersionMiddleware binds a slot per request):
+# a page asks for it several times (identity, security row, badges, page cache), and one read
+# of the shared cache is enough. Taken once before any data, it stays a version read before the
+# data (see above). A bump in this process empties the slot, so a request that writes reads the
+# new version after its write. Outside a request (jobs, shell, tests) nothing is kept.
+_request_version: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "qpdo_request_data_version", default=None
+)
+
+
 def data_version() -> int:
     """Return the current data version (creating it on first use)."""
+    slot = _request_version.get()
+    if slot is not None and slot[0] is not None:
+        return slot[0]
     version = cache.get(DATA_VERSION_KEY)
     if version is None:
         # A fresh cache (restart, eviction) must not reuse numbers an old value was stored under.
         cache.add(DATA_VERSION_KEY, time.time_ns() // 1000, None)
         version = cache.get(DATA_VERSION_KEY) or 0
+    if slot is not None:
+        slot[0] = version
     return version
 
 
 def _bump_now() -> None:
+    slot = _request_version.get()
+    if slot is not None:
+        slot[0] = None
     try:
         cache.incr(DATA_VERSION_KEY)
     except ValueError:  # not there (fresh or evicted cache): start a new, higher series
         cache.set(DATA_VERSION_KEY, time.time_ns() // 1000, None)
+
+
+class DataVersionMiddleware:
+    """Read the data version at most once per request (until the request itself writes)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_version.set([None])
+        try:
+            return self.get_response(request)
+        finally:
+            _request_version.reset(token)
 
 
 def bump_data_version() -> None:

@@ -13,7 +13,7 @@ def test_cache_is_locmem_when_unset():
 
 def test_cache_is_redis_for_a_redis_url():
     cache = config.cache("redis://127.0.0.1:6379/1")
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["BACKEND"] == "qpdo.org.cache_backend.RedisCache"
     assert cache["LOCATION"] == "redis://127.0.0.1:6379/1"
 
 

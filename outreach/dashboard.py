@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
     Case,
@@ -46,6 +45,7 @@ from .selectors import (
     enterprise_coverage,
     first_submitted_at,
     fronts_all,
+    key_day_windows,
     key_days_with_reports,
     latest_adopted_reports,
     outreach_year,
@@ -54,8 +54,11 @@ from .selectors import (
     plan_items_owed,
     plan_statuses,
     reporting_units,
+    reporting_units_with_plan_handed_in,
+    reports_per_day,
     responsible_fronts,
     school_coverage,
+    tally_key_days,
 )
 
 # --- the office dashboard ------------------------------------------------------------------
@@ -303,18 +306,22 @@ def panel_context(*, user) -> dict | None:
     if unit is not None:
         status = plan_statuses(year=year, units=[unit])[unit.pk]
         reports = Report.objects.filter(unit=unit)
-        counts = Counter(
-            dict(
-                reports.filter(held_on__year=year)
-                .values_list("approval__state")
-                .annotate(n=Count("id"))
-                .values_list("approval__state", "n")
-            )
+        # The year's reports per state and the key days' reports in one statement: one row per
+        # day and state, over the year and the key days' windows.
+        windows = key_day_windows(year)
+        rows = reports_per_day(
+            reports,
+            start=min([datetime.date(year, 1, 1), *(w.window_start for w in windows)]),
+            end=max([datetime.date(year, 12, 31), *(w.window_end for w in windows)]),
         )
+        counts = Counter()
+        for held_on, state, n in rows:
+            if held_on.year == year:
+                counts[state] += n
         returned = list(
             reports.filter(approval__state=State.RETURNED).select_related("approval")[:3]
         )
-        upcoming = _upcoming(key_days_with_reports(year=year, reports=reports))
+        upcoming = _upcoming(tally_key_days(windows, rows))
         return {
             "mode": "unit",
             "year": year,
@@ -327,21 +334,16 @@ def panel_context(*, user) -> dict | None:
         }
     if not rules.may_see_dashboard(user):
         return None
-    # Both counts in one statement (the 工作台 runs at most fifteen in all, cold).
-    # (two scalar subqueries on the user's own row, each joined from the approvals' state index)
-    pending_plans, pending_reports = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(
-            plans=subquery_count(Plan.objects.filter(approval__state=State.IN_REVIEW)),
-            reports=subquery_count(Report.objects.filter(approval__state=State.IN_REVIEW)),
-        )
-        .values_list("plans", "reports")
-        .first()
-    ) or (0, 0)
-    units = list(reporting_units())
-    statuses = plan_statuses(year=year, units=units)
-    no_plan = [s.unit for s in statuses.values() if s.is_missing]
+    # The units, whether each handed in its plan, and both totals waiting for review in one
+    # statement (the 工作台 runs at most fifteen in all, cold).
+    units = reporting_units_with_plan_handed_in(
+        year=year,
+        pending_plans=subquery_count(Plan.objects.filter(approval__state=State.IN_REVIEW)),
+        pending_reports=subquery_count(Report.objects.filter(approval__state=State.IN_REVIEW)),
+    )
+    pending_plans = units[0].pending_plans if units else 0
+    pending_reports = units[0].pending_reports if units else 0
+    no_plan = [u for u in units if u.plan_handed_in_at is None]
     upcoming = _upcoming(
         key_days_with_reports(year=year, reports=Report.objects.filter(held_on__year=year))
     )

@@ -216,23 +216,42 @@ class KeyDayReports:
 
 def key_days_with_reports(*, year: int, reports: QuerySet[Report]) -> list[KeyDayReports]:
     """Return the year's observances with the reports held around each (one query)."""
-    days = [d for d in key_days_for(year) if not d.is_deadline]
-    window = datetime.timedelta(days=KEY_DAY_WINDOW_DAYS)
-    result = [KeyDayReports(d, d.date - window, d.date + window) for d in days]
+    result = key_day_windows(year)
     if not result:
         return result
-    rows = (
+    rows = reports_per_day(
+        reports.filter(approval__state__in=FILED_STATES),
+        start=min(r.window_start for r in result),
+        end=max(r.window_end for r in result),
+    )
+    return tally_key_days(result, rows)
+
+
+def key_day_windows(year: int) -> list[KeyDayReports]:
+    """Return the year's observances, each with the days around it that count for it."""
+    days = [d for d in key_days_for(year) if not d.is_deadline]
+    window = datetime.timedelta(days=KEY_DAY_WINDOW_DAYS)
+    return [KeyDayReports(d, d.date - window, d.date + window) for d in days]
+
+
+def reports_per_day(
+    reports: QuerySet[Report], *, start: datetime.date, end: datetime.date
+) -> list[tuple[datetime.date, str, int]]:
+    """Return (held on, state, count) of the reports held between two days, counted in SQL."""
+    return list(
         reports.prefetch_related(None)
-        .filter(
-            held_on__gte=min(r.window_start for r in result),
-            held_on__lte=max(r.window_end for r in result),
-            approval__state__in=FILED_STATES,
-        )
+        .filter(held_on__gte=start, held_on__lte=end)
         .values_list("held_on", "approval__state")
         .annotate(n=Count("id"))
         .order_by()
     )
-    for held_on, state, n in rows:  # one row per day and state, counted in SQL
+
+
+def tally_key_days(result: list[KeyDayReports], rows) -> list[KeyDayReports]:
+    """Add the filed and adopted reports of `reports_per_day` rows to each key day's window."""
+    for held_on, state, n in rows:
+        if state not in FILED_STATES:
+            continue
         for entry in result:
             if entry.window_start <= held_on <= entry.window_end:
                 entry.filed += n
@@ -346,6 +365,21 @@ def plan_timing(
     if first_submitted is not None:
         return "on_time" if first_submitted <= due else "late"
     return "overdue" if today > due else "not_due"
+
+
+def reporting_units_with_plan_handed_in(*, year: int, **counts) -> list[Unit]:
+    """Return the reporting units, each with `plan_handed_in_at` (when its plan for the year was
+    first handed in, or None), in one statement. `counts` (name: subquery_count(...)) ride on
+    every row, computed once: a panel reads its totals in the same statement."""
+    year_plan = Plan.objects.filter(unit=OuterRef("pk"), year=year)
+    return list(
+        reporting_units().annotate(
+            plan_handed_in_at=Subquery(
+                year_plan.annotate(at=first_submitted_at()).values("at")[:1]
+            ),
+            **counts,
+        )
+    )
 
 
 def plan_statuses(*, year: int, units: list[Unit]) -> dict[int, PlanStatus]:

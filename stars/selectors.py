@@ -712,9 +712,14 @@ def objections_of(star_year: StarYear) -> QuerySet[Objection]:
     )
 
 
-def announce_blockers(star_year: StarYear, *, today: datetime.date | None = None) -> list[str]:
+def announce_blockers(
+    star_year: StarYear,
+    *,
+    today: datetime.date | None = None,
+    objections: list[Objection] | None = None,
+) -> list[str]:
     """Return why the stars cannot be announced yet (empty: they can). The one rule the
-    公布 service applies and the pages show."""
+    公布 service applies and the pages show. `objections`: the year's, if already read."""
     today = today or clock.today()
     year = star_year.year
     if star_year.is_announced:
@@ -733,7 +738,8 @@ def announce_blockers(star_year: StarYear, *, today: datetime.date | None = None
             f"公示期为{cn_date(star_year.publicity_starts_on)}至"
             f"{cn_date(star_year.publicity_ends_on)}，期满后方可公布。"
         )
-    objections = list(objections_of(star_year))
+    if objections is None:
+        objections = list(objections_of(star_year))
     open_ones = [o for o in objections if not o.is_handled]
     if open_ones:
         names = "、".join(dict.fromkeys(o.nomination.name for o in open_ones))
@@ -763,7 +769,9 @@ def publicity_for(star_year: StarYear, *, today: datetime.date | None = None) ->
         "ends_on": star_year.publicity_ends_on,
         "objections": objections,
         "open_objections": sum(1 for o in objections if not o.is_handled),
-        "blockers": announce_blockers(star_year, today=today),
+        "blockers": announce_blockers(
+            star_year, today=today, objections=objections if star_year.is_publicized else None
+        ),
         "default_end": publicity_end(today, PUBLICITY_WORKING_DAYS),
         "working_days": PUBLICITY_WORKING_DAYS,
     }

@@ -7,14 +7,15 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from qpdo.org import clock
 from qpdo.org.caching import DEFAULT_TIMEOUT, cached, versioned_key
+from qpdo.org.sql import json_rows, rows_from_json, set_prefetched
 
-from ..models import Campaign, KeyDate
+from ..models import Campaign, KeyDate, KeyTask
 
 
 def working_year() -> int:
@@ -32,12 +33,27 @@ def campaign_current() -> Campaign | None:
 
     def find() -> Campaign | bool:
         # Next year's campaign comes in the same statement: from 1 December the 工作台 asks
-        # whether it exists (campaign_exists).
+        # whether it exists (campaign_exists). So do this year's key dates (key_dates_of) and
+        # 重点任务 (campaign.key_tasks.all), which the 工作台 and its panels show.
         next_key = versioned_key("campaign-exists", year + 1)
-        found = {c.year: c for c in Campaign.objects.filter(year__in=[year, year + 1])}
+        found = {
+            c.year: c
+            for c in Campaign.objects.filter(year__in=[year, year + 1]).annotate(
+                key_date_rows=json_rows(KeyDate.objects.filter(campaign=OuterRef("pk"))),
+                key_task_rows=json_rows(KeyTask.objects.filter(campaign=OuterRef("pk"))),
+            )
+        }
         cache.set(next_key, year + 1 in found, DEFAULT_TIMEOUT)
-        # False is cached as "no campaign yet" (None means a cache miss).
-        return found.get(year) or False
+        current = found.get(year)
+        if current is None:
+            return False  # cached as "no campaign yet" (None means a cache miss)
+        key_dates = rows_from_json(KeyDate, current.key_date_rows)
+        key_dates.sort(key=lambda kd: (kd.date, kd.pk))
+        cache.set(versioned_key("key-dates", current.pk), key_dates, DEFAULT_TIMEOUT)
+        tasks = rows_from_json(KeyTask, current.key_task_rows)
+        set_prefetched(current, "key_tasks", sorted(tasks, key=lambda t: (t.order, t.pk)))
+        del current.key_date_rows, current.key_task_rows
+        return current
 
     return cached(("campaign-current", year), find) or None
 

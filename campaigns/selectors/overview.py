@@ -12,6 +12,7 @@ from django.db.models import Q
 from qpdo.org.dates import local_date
 from qpdo.org.scoping import user_staff, user_unit
 from qpdo.org.selectors import campaign_units
+from qpdo.org.sql import first_rows_of_each
 from qpdo.workflow.enums import State
 
 from .. import providers, rules
@@ -187,21 +188,26 @@ def panel_for(*, user, campaign: Campaign, today: datetime.date) -> dict:
     mine_q = Q(owner=staff) if staff is not None else Q(pk__in=[])
     if head:
         mine_q |= Q(unit=unit)
-    open_items = decorate(
-        items.filter(mine_q, done_at__isnull=True).order_by("deadline", "number")[:6],
-        today=today,
-    )
     recheck_until = today + datetime.timedelta(days=DUE_SOON_DAYS)
-    rechecks = decorate(
-        items.filter(
-            mine_q,
-            kind=ItemKind.RECTIFICATION,
-            done_at__isnull=False,
-            recheck_on__lte=recheck_until,
-            recheck_count=0,
-        ).order_by("recheck_on")[:5],
-        today=today,
+    # My open items and my 整改 items due for 回头看, in one statement.
+    mine = first_rows_of_each(
+        items.filter(mine_q),
+        {
+            "open": (Q(done_at__isnull=True), ["deadline", "number", "pk"], 6),
+            "recheck": (
+                Q(
+                    kind=ItemKind.RECTIFICATION,
+                    done_at__isnull=False,
+                    recheck_on__lte=recheck_until,
+                    recheck_count=0,
+                ),
+                ["recheck_on", "pk"],
+                5,
+            ),
+        },
     )
+    open_items = decorate(mine["open"], today=today)
+    rechecks = decorate(mine["recheck"], today=today)
     returned = []
     if staff is not None:
         returned = list(

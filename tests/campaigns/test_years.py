@@ -97,3 +97,28 @@ def test_closed_year_refuses_the_programmes_writes_too(campaign, demo_user):
             event="事件",
             event_date=None,
         )
+
+
+def test_the_current_campaign_brings_its_key_dates_and_tasks_in_its_statement(campaign, in_2024):
+    """The 工作台 reads the campaign, its key dates and its 重点任务 in one statement."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from campaigns.models import KeyDate, KeyTask
+    from campaigns.selectors import campaign_current, key_dates_of
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        current = campaign_current()
+        tasks = list(current.key_tasks.all())
+        dates = key_dates_of(current)
+    assert len(queries) == 1
+    assert current == campaign
+    assert tasks == list(KeyTask.objects.filter(campaign=campaign).order_by("order", "pk"))
+    assert dates == list(KeyDate.objects.filter(campaign=campaign))
+    fields = [f.attname for f in KeyDate._meta.concrete_fields]
+    assert [[getattr(d, f) for f in fields] for d in dates] == [
+        [getattr(d, f) for f in fields] for d in KeyDate.objects.filter(campaign=campaign)
+    ]
+    assert tasks and dates

@@ -35,6 +35,23 @@ def test_header_runs_at_most_four_statements_cold_and_two_warm(client, login, us
     assert len(warm) <= 2, warm  # the session and the user (with roles and staff)
 
 
+@pytest.mark.parametrize("username", ["gongcheng_head", "office_leader", "zhujiajiao"])
+def test_with_a_shared_cache_the_header_reads_no_session_and_one_statement_warm(
+    client, login, username, settings
+):
+    """Production (CACHE_URL): the session comes from the cache; after a write the user and the
+    badges are read (and a 填报员's reports owed: 3), then only the user (1)."""
+    from qpdo.org.caching import bump_data_version
+
+    settings.QPDO_SESSION_CACHE = True
+    login(username)
+    bump_data_version()
+    cold = statements(client, "/accounts/password/")
+    assert len(cold) <= 3 and not any("django_session" in q for q in cold), cold
+    warm = statements(client, "/accounts/password/")
+    assert len(warm) == 1 and "auth_user" in warm[0], warm
+
+
 def test_demo_users_listed():
     assert len(DEMO_USERNAMES) >= 10
 

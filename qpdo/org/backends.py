@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Aggregate, CharField, FilteredRelation, Q
 
 from .caching import DEFAULT_TIMEOUT, cached, data_version, versioned_key
@@ -66,6 +68,28 @@ def _security_row(user) -> dict:
     return {name: getattr(security, name) for name in fields}
 
 
+def user_row(user_id):
+    """Return the bare user row by primary key, or None.
+
+    Read on every request once the roles and staff are cached: a raw statement, which costs
+    about half of what compiling `filter(pk=…).first()` costs each time.
+    """
+    model = get_user_model()
+    meta = model._meta
+    table, column = (
+        connection.ops.quote_name(meta.db_table),
+        connection.ops.quote_name(meta.pk.column),
+    )
+    try:
+        pk = meta.pk.to_python(user_id)
+    except ValidationError:  # not a primary key: no such user
+        return None
+    # The names come from the model's meta, quoted; the value is a parameter.
+    sql = f"SELECT * FROM {table} WHERE {column} = %s"  # noqa: S608
+    rows = model._default_manager.raw(sql, [pk])
+    return next(iter(rows), None)
+
+
 def _identity_key(user_id) -> tuple:
     return ("identity", user_id)
 
@@ -85,7 +109,7 @@ class PortalBackend(ModelBackend):
         key = versioned_key(*_identity_key(user_id), version=version)
         identity = cache.get(key)
         if identity is not None:
-            user = get_user_model()._default_manager.filter(pk=user_id).first()
+            user = user_row(user_id)
             if user is not None:
                 user._qpdo_roles, user._qpdo_staff = identity
         else:

@@ -115,6 +115,54 @@ def cached(parts: tuple, compute: Callable[[], Any], *, timeout: int = DEFAULT_T
     return value
 
 
+# --- narrower versions: values that only some writes change -------------------------------
+#
+# A value that changes with few writes (a reviewer's 已办 total changes only with their own
+# decisions) is kept under a version of its own, bumped by exactly those writes: other writes
+# leave it cached. The same rule holds: read the version before the data, bump it at once and
+# again after the commit.
+
+
+def _scope_key(scope: str) -> str:
+    return f"qpdo:scope-version:{scope}"
+
+
+def scope_version(scope: str) -> int:
+    """Return the version of one scope (say "decisions:12"), creating it on first use."""
+    key = _scope_key(scope)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, time.time_ns() // 1000, None)
+        version = cache.get(key) or 0
+    return version
+
+
+def bump_scope_version(scope: str) -> None:
+    """Invalidate what is cached under the scope, now and again once the transaction commits."""
+
+    def bump() -> None:
+        try:
+            cache.incr(_scope_key(scope))
+        except ValueError:
+            cache.set(_scope_key(scope), time.time_ns() // 1000, None)
+
+    bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(bump)
+
+
+def cached_in_scope(
+    scope: str, parts: tuple, compute: Callable[[], Any], *, timeout: int = 24 * 60 * 60
+) -> Any:
+    """Return the value cached under `parts` and the scope's version, computing it on a miss."""
+    key = "qpdo:" + ":".join(str(p) for p in (*parts, scope, scope_version(scope)))
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
 def _model_label(sender) -> str:
     meta = getattr(sender, "_meta", None)
     return meta.label_lower if meta is not None else ""

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class WorkflowConfig(AppConfig):
@@ -12,6 +13,13 @@ class WorkflowConfig(AppConfig):
         from qpdo.org.enums import Role
 
         from . import seeds  # noqa: F401
+        from .models import Opinion
+        from .signals import on_opinion_written
+
+        post_save.connect(on_opinion_written, sender=Opinion, dispatch_uid="qpdo.workflow.decided")
+        post_delete.connect(
+            on_opinion_written, sender=Opinion, dispatch_uid="qpdo.workflow.decision_deleted"
+        )
 
         roles.grant(
             Role.SYSADMIN,

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
 from qpdo.org import clock
-from qpdo.org.caching import cached
+from qpdo.org.caching import cached, cached_in_scope
 from qpdo.org.sql import first_rows_of_each
 
 from . import rules
@@ -78,6 +78,11 @@ def next_waiting_for(*, user, after: Approval | None = None) -> Approval | None:
     return waiting.first()
 
 
+def decisions_scope(user_id) -> str:
+    """The cache scope of what depends only on a user's own decisions (see DoneList)."""
+    return f"decisions:{user_id}"
+
+
 def my_last_decisions(*, user) -> QuerySet[Opinion]:
     """Return the user's latest decision on each approval they decided, latest first.
 
@@ -94,9 +99,10 @@ def my_last_decisions(*, user) -> QuerySet[Opinion]:
 class DoneList(Sequence):
     """The 已办 list as a sliceable sequence for the paginator.
 
-    A slice reads one page of the user's latest decisions and then those approvals; the total
-    is cached per user under the data version (it is the only statement that grows with the
-    reviewer's history).
+    A slice reads one page of the user's latest decisions and then those approvals. The total
+    (the approvals the user decided, one line each) is the only statement that grows with the
+    reviewer's history: it is cached under the user's own decisions version (decisions_scope),
+    which only their decisions bump, so no other write makes it be counted again.
     """
 
     def __init__(self, user) -> None:
@@ -104,7 +110,11 @@ class DoneList(Sequence):
         self.decisions = my_last_decisions(user=user)
 
     def count(self) -> int:
-        return cached(("done-count", self.user.pk), self.decisions.count)
+        def compute() -> int:
+            decided = Opinion.objects.filter(actor=self.user, action__in=DECISIONS)
+            return decided.aggregate(n=Count("approval", distinct=True))["n"]
+
+        return cached_in_scope(decisions_scope(self.user.pk), ("done-count",), compute)
 
     def __len__(self) -> int:
         return self.count()

@@ -86,3 +86,10 @@ def test_no_code_opens_uploads_by_local_path():
         if local and not path.name.startswith("settings"):
             offenders.append(str(path.relative_to(root)))
     assert offenders == []
+
+
+def test_postgresql_connections_plan_for_solid_state_disks_without_jit(monkeypatch, tmp_path):
+    """Ten years of data: index lookups, not a scan of every year's approvals (issue #15)."""
+    monkeypatch.setenv("DATABASE_URL", "postgres://qpdo@127.0.0.1:5432/qpdo")
+    options = config.database(tmp_path)["OPTIONS"]["options"]
+    assert "-c jit=off" in options and "-c random_page_cost=1.1" in options

@@ -259,3 +259,30 @@ def test_admin_index_shows_the_approvers_todo(client, login, make_topic, demo_us
     assert f"/admin/lectures/topic/{topic.pk}/change/" in page
     inbox = client.get("/workflow/todo/").content.decode()
     assert "在管理后台办理" in inbox
+
+
+def test_done_total_is_counted_again_only_after_the_reviewers_own_decisions(make_topic, demo_user):
+    """已办's total is kept under the reviewer's own decisions: another person's write (which
+    bumps the data version) does not make it be counted again; their own decision does."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from qpdo.workflow.selectors import done_for
+    from qpdo.workflow.services import notify
+
+    reviewer = demo_user("zonghe_staff")
+
+    def decided(topic):
+        services.approval_transition(
+            approval=topic.approval, action=Action.APPROVE, acting_user=reviewer
+        )
+
+    decided(submitted_topic(make_topic, demo_user))
+    assert done_for(user=reviewer).count() == 1
+    notify([demo_user("gongcheng_head")], title="别人的消息")  # a write elsewhere
+    with CaptureQueriesContext(connection) as queries:
+        assert done_for(user=reviewer).count() == 1
+    assert len(queries) == 0
+    second = submitted_topic(make_topic, demo_user)
+    decided(second)
+    assert done_for(user=reviewer).count() == 2

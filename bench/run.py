@@ -28,8 +28,8 @@ PEER_PORT = int(os.environ.get("BENCH_PEER_PORT", "18016"))
 DURATION = os.environ.get("BENCH_WRK_SECONDS", "2")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 CONNECTIONS = "8"
-SINGLE_REQUESTS = 21
-COLD_REQUESTS = 11
+SINGLE_REQUESTS = 41
+COLD_REQUESTS = 15
 
 PORTAL_ENV = {
     "DJANGO_SETTINGS_MODULE": "qpdo.settings",

@@ -52,6 +52,9 @@ class SessionStore(CachedDbSessionStore):
             stored = None
         if stored is not None:
             data, expire_date = stored
+            # Real time, not qpdo.org.clock: Django writes the expiry from timezone.now() and its
+            # database store compares with timezone.now(); the cached copy must agree with it
+            # (a pinned demo or test clock would keep an expired session alive from the cache).
             if expire_date > timezone.now():
                 self.stored_expire_date = expire_date
                 return data
